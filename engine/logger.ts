@@ -1,0 +1,244 @@
+/**
+ * `Logger`: the producer side of the logging pipeline. It writes fixed-size binary records
+ * (layout in `events.ts`) into an SPSC ring that the logger Worker drains.
+ *
+ * Hot-path contract: every method except `intern`, `handlerEvent` and `shutdown` writes one
+ * record without allocating. Names (handler sources, latency labels) are interned once with
+ * {@linkcode Logger.intern} and passed as small integer ids. Free text is UTF-8-encoded straight
+ * into the record and truncated with "…". When the ring is full the record is dropped and
+ * counted (see `queueDepth`), the caller never blocks.
+ * @module
+ */
+import { RingProducer } from "../spsc/mod.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { encodeHeader, encodeText } from "./codec.ts";
+import { EventKind, type ResyncReason } from "./events.ts";
+
+/** Options for {@linkcode Logger}. */
+export interface LoggerOptions {
+  /** Clock for record timestamps (default: the system clock). */
+  clock?: Clock;
+  /** Resolves when the consumer has drained and flushed everything (set by `startLogger`). */
+  drained?: () => Promise<void>;
+}
+
+/** Venue-specific milestones, as hft-rs's `HandlerEvent`. Convenience form; allocates. */
+export type HandlerEvent =
+  | { type: "connected"; url: string }
+  | { type: "disconnected"; code: number; reason: string }
+  | { type: "subscribed"; subscription: string }
+  | { type: "snapshot_applied"; bids: number; asks: number; updateId: number }
+  | { type: "synchronized"; updateId: number; buffered: number }
+  | { type: "resync"; reason: ResyncReason; expected: number; received: number; detail: string }
+  | { type: "warning"; message: string }
+  | { type: "error"; message: string };
+
+/** The producer handle of the logger. One thread only. */
+export class Logger {
+  /** The ring this logger writes. */
+  readonly ring: RingProducer;
+  readonly #clock: Clock;
+  readonly #drained: (() => Promise<void>) | undefined;
+  readonly #names: string[] = [""];
+  readonly #ids = new Map<string, number>();
+  #sentNames = 1;
+  #closed = false;
+
+  /** Attach to a ring buffer whose consumer is a logger Worker (or a test). */
+  constructor(sab: SharedArrayBuffer, options: LoggerOptions = {}) {
+    this.ring = new RingProducer(sab);
+    this.#clock = options.clock ?? systemClock;
+    this.#drained = options.drained;
+  }
+
+  /** The clock stamping this logger's records. */
+  get clock(): Clock {
+    return this.#clock;
+  }
+
+  /** Id for `name`, registering it with the Worker on first use. Allocates on first use only. */
+  intern(name: string): number {
+    const have = this.#ids.get(name);
+    if (have !== undefined) return have;
+    const id = this.#names.length;
+    if (id > 0xffff) throw new RangeError("too many interned names (max 65535)");
+    this.#names.push(name);
+    this.#ids.set(name, id);
+    this.#flushNames();
+    return id;
+  }
+
+  /** Write one record. Returns false when the ring was full (the drop is counted). */
+  emit(kind: number, source = 0, label = 0, a = 0, b = 0, c = 0, d = 0, e = 0, f = 0): boolean {
+    if (this.#sentNames < this.#names.length && !this.#flushNames()) return false;
+    const ring = this.ring;
+    const off = ring.claim();
+    if (off < 0) return false;
+    encodeHeader(ring.view, off, kind, source, label, this.#clock.monoNs(), a, b, c, d, e, f);
+    ring.publish();
+    return true;
+  }
+
+  /** Write one record with text. Returns false when the ring was full. */
+  emitText(kind: number, source: number, text: string, a = 0, b = 0, c = 0, label = 0): boolean {
+    if (this.#sentNames < this.#names.length && !this.#flushNames()) return false;
+    const ring = this.ring;
+    const off = ring.claim();
+    if (off < 0) return false;
+    encodeHeader(ring.view, off, kind, source, label, this.#clock.monoNs(), a, b, c, 0, 0, 0);
+    encodeText(ring.bytes, ring.view, off, text);
+    ring.publish();
+    return true;
+  }
+
+  /** `[engine] <source> started`. */
+  started(source: number): boolean {
+    return this.emit(EventKind.EngineStarted, source);
+  }
+  /** `[engine] <source> stopped`. */
+  stopped(source: number): boolean {
+    return this.emit(EventKind.EngineStopped, source);
+  }
+  /** Connection open. */
+  connected(source: number, url: string): boolean {
+    return this.emitText(EventKind.Connected, source, url);
+  }
+  /** Connection closed with a close code and reason. */
+  disconnected(source: number, code: number, reason: string): boolean {
+    return this.emitText(EventKind.Disconnected, source, reason, code);
+  }
+  /** A reconnect is scheduled after `delayMs` (attempt counts from 1). */
+  reconnecting(source: number, attempt: number, delayMs: number): boolean {
+    return this.emit(EventKind.Reconnecting, source, 0, attempt, delayMs);
+  }
+  /** A subscription was confirmed. */
+  subscribed(source: number, subscription: string): boolean {
+    return this.emitText(EventKind.Subscribed, source, subscription);
+  }
+  /** A snapshot was applied to the book. */
+  snapshotApplied(source: number, bids: number, asks: number, updateId: number): boolean {
+    return this.emit(EventKind.SnapshotApplied, source, 0, bids, asks, updateId);
+  }
+  /** The book is in sync with the stream at `updateId`. */
+  synchronized(source: number, updateId: number, buffered: number): boolean {
+    return this.emit(EventKind.Synchronized, source, 0, updateId, buffered);
+  }
+  /** The book is being rebuilt. */
+  resync(source: number, reason: ResyncReason, expected: number, received: number, detail: string): boolean {
+    return this.emitText(EventKind.Resync, source, detail, reason, expected, received);
+  }
+  /** Periodic per-handler diff counters. */
+  diffStats(
+    source: number,
+    received: number,
+    applied: number,
+    skipped: number,
+    levels: number,
+    lastId: number,
+  ): boolean {
+    return this.emit(EventKind.DiffStats, source, 0, received, applied, skipped, levels, lastId);
+  }
+  /** One latency sample in ns under an interned label; the Worker histograms it. */
+  latency(label: number, ns: number, source = 0): boolean {
+    return this.emit(EventKind.Latency, source, label, ns);
+  }
+  /** A named counter value. */
+  counter(source: number, label: number, value: number): boolean {
+    return this.emit(EventKind.Counter, source, label, value);
+  }
+  /** Ask the Worker to print latency summaries and flush its sinks. */
+  metricsFlushed(): boolean {
+    return this.emit(EventKind.MetricsFlushed);
+  }
+  /** Report this ring's depth, capacity and drop count. */
+  queueDepth(): boolean {
+    const r = this.ring;
+    return this.emit(EventKind.QueueDepth, 0, 0, r.len(), r.capacity, r.dropped());
+  }
+  /** An informational line. */
+  info(source: number, text: string): boolean {
+    return this.emitText(EventKind.Info, source, text);
+  }
+  /** A warning: something expected went wrong and was handled. */
+  warning(source: number, text: string): boolean {
+    return this.emitText(EventKind.Warning, source, text);
+  }
+  /** An error: something unexpected went wrong. */
+  error(source: number, text: string): boolean {
+    return this.emitText(EventKind.Error, source, text);
+  }
+
+  /** Emit a {@linkcode HandlerEvent}. Allocation-free itself, but the event object is not. */
+  handlerEvent(source: number, ev: HandlerEvent): boolean {
+    switch (ev.type) {
+      case "connected":
+        return this.connected(source, ev.url);
+      case "disconnected":
+        return this.disconnected(source, ev.code, ev.reason);
+      case "subscribed":
+        return this.subscribed(source, ev.subscription);
+      case "snapshot_applied":
+        return this.snapshotApplied(source, ev.bids, ev.asks, ev.updateId);
+      case "synchronized":
+        return this.synchronized(source, ev.updateId, ev.buffered);
+      case "resync":
+        return this.resync(source, ev.reason, ev.expected, ev.received, ev.detail);
+      case "warning":
+        return this.warning(source, ev.message);
+      case "error":
+        return this.error(source, ev.message);
+    }
+  }
+
+  /**
+   * Resolve once the ring has room for `n` more records (polls every millisecond). For the few
+   * records that must not be dropped (errors at shutdown); not for the hot path.
+   */
+  async whenRoom(n = 16): Promise<void> {
+    const ring = this.ring;
+    while (ring.capacity - ring.len() < Math.min(n, ring.capacity)) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  /** Records dropped so far because the ring was full. */
+  dropped(): number {
+    return this.ring.dropped();
+  }
+
+  /**
+   * Finish: write a `Shutdown` record (waiting for room if the ring is full, so it is never
+   * dropped), close the ring, and resolve once the consumer has drained every record pushed
+   * before it and flushed its sinks. Idempotent.
+   */
+  async shutdown(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      // Wait for room rather than drop: the Shutdown record and pending names must arrive.
+      for (;;) {
+        if (this.ring.hasRoom() && this.#flushNames() && this.ring.hasRoom()) {
+          this.emit(EventKind.Shutdown);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      this.ring.close();
+    }
+    if (this.#drained) await this.#drained();
+  }
+
+  #flushNames(): boolean {
+    const ring = this.ring;
+    while (this.#sentNames < this.#names.length) {
+      if (!ring.hasRoom()) return false;
+      const off = ring.claim();
+      if (off < 0) return false;
+      const id = this.#sentNames;
+      encodeHeader(ring.view, off, EventKind.Intern, 0, 0, this.#clock.monoNs(), id, 0, 0, 0, 0, 0);
+      encodeText(ring.bytes, ring.view, off, this.#names[id]!);
+      ring.publish();
+      this.#sentNames++;
+    }
+    return true;
+  }
+}

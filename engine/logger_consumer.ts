@@ -1,0 +1,191 @@
+/**
+ * The logger's consumer loop, separate from the Worker shell so it can also run in a test
+ * thread. Decodes records, histograms `Latency` samples per (source, label), prints
+ * `LatencySummary` lines on every `MetricsFlushed` (interval) and at shutdown (whole run),
+ * formats lines and writes them to a sink in batches.
+ * @module
+ */
+import * as hdr from "hdr-histogram-js";
+import { RingConsumer } from "../spsc/mod.ts";
+import { decodeRecord } from "./codec.ts";
+import { EventKind, type LogEvent, newLogEvent } from "./events.ts";
+import { formatJson, formatText, type LogFormat } from "./format.ts";
+import type { LineSink } from "./sink.ts";
+
+/** The first message to the logger Worker. */
+export interface LoggerWorkerInit {
+  /** The ring buffer (from `createRingBuffer`). */
+  sab: SharedArrayBuffer;
+  /** Output format. */
+  format: LogFormat;
+  /** Log file path; stderr when undefined. */
+  file?: string;
+  /** CPU to pin the Worker thread to (needs --allow-ffi). */
+  core?: number;
+  /** Producer's monotonic ns at logger start: the `(+…us)` origin. */
+  startNs: number;
+  /** Print every `Latency` sample, not only summaries. */
+  verbose?: boolean;
+  /** Idle wait before re-checking the ring, ms (default 50). */
+  idleWaitMs?: number;
+}
+
+/** What the consumer counted, posted with `{type: "drained"}`. */
+export interface ConsumerStats {
+  /** Records decoded. */
+  records: number;
+  /** Lines written. */
+  lines: number;
+  /** Records the producer dropped (ring full). */
+  dropped: number;
+  /** True when a `Shutdown` record was seen. */
+  sawShutdown: boolean;
+}
+
+interface Hist {
+  source: string;
+  label: string;
+  interval: hdr.Histogram;
+  total: hdr.Histogram;
+}
+
+function newHist(): hdr.Histogram {
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+}
+
+/** Drains a logger ring into a sink. */
+export class LoggerConsumer {
+  readonly #ring: RingConsumer;
+  readonly #sink: LineSink;
+  readonly #init: LoggerWorkerInit;
+  readonly #names: string[] = [""];
+  readonly #hists = new Map<number, Hist>();
+  readonly #ev: LogEvent = newLogEvent();
+  readonly #stats: ConsumerStats = { records: 0, lines: 0, dropped: 0, sawShutdown: false };
+
+  /** Attach to the ring in `init.sab` and write to `sink`. */
+  constructor(init: LoggerWorkerInit, sink: LineSink) {
+    this.#ring = new RingConsumer(init.sab);
+    this.#sink = sink;
+    this.#init = init;
+  }
+
+  /** Consume until the producer closes the ring and it is empty; then flush. Blocks. */
+  run(): ConsumerStats {
+    const ring = this.#ring;
+    const idle = this.#init.idleWaitMs ?? 50;
+    for (;;) {
+      this.drainOnce();
+      this.#sink.flush();
+      const r = ring.wait(idle);
+      if (r === "closed") break;
+    }
+    this.drainOnce();
+    this.#finish();
+    return this.#stats;
+  }
+
+  /** Handle every record readable now. Returns how many. */
+  drainOnce(): number {
+    const ring = this.#ring;
+    let total = 0;
+    for (;;) {
+      const n = ring.available();
+      if (n === 0) return total;
+      for (let i = 0; i < n; i++) {
+        decodeRecord(ring.bytes, ring.view, ring.offsetAt(i), this.#names, this.#ev);
+        this.#handle(this.#ev);
+      }
+      ring.release(n);
+      total += n;
+    }
+  }
+
+  #handle(ev: LogEvent): void {
+    this.#stats.records++;
+    switch (ev.kind) {
+      case EventKind.Intern:
+        this.#names[ev.a] = ev.text;
+        return;
+      case EventKind.Latency:
+        this.#record(ev);
+        if (this.#init.verbose) this.#line(ev);
+        return;
+      case EventKind.MetricsFlushed:
+        this.#summaries(ev.t, false);
+        ev.a = this.#stats.records;
+        this.#line(ev);
+        return;
+      case EventKind.Shutdown:
+        this.#stats.sawShutdown = true;
+        this.#line(ev);
+        return;
+      default:
+        this.#line(ev);
+    }
+  }
+
+  #record(ev: LogEvent): void {
+    const key = this.#keyOf(ev);
+    let h = this.#hists.get(key);
+    if (h === undefined) {
+      h = { source: ev.source, label: ev.label, interval: newHist(), total: newHist() };
+      this.#hists.set(key, h);
+    }
+    const v = Math.max(1, Math.round(ev.a));
+    h.interval.recordValue(v);
+    h.total.recordValue(v);
+  }
+
+  #keyOf(ev: LogEvent): number {
+    return ev.sourceId * 65536 + ev.labelId;
+  }
+
+  #summaries(t: number, whole: boolean): void {
+    const ev = newLogEvent();
+    for (const h of this.#hists.values()) {
+      const hist = whole ? h.total : h.interval;
+      if (hist.totalCount === 0) continue;
+      ev.kind = EventKind.LatencySummary;
+      ev.source = h.source;
+      ev.label = whole ? `${h.label} (run)` : h.label;
+      ev.t = t;
+      ev.a = hist.totalCount;
+      ev.b = hist.getValueAtPercentile(50);
+      ev.c = hist.getValueAtPercentile(90);
+      ev.d = hist.getValueAtPercentile(99);
+      ev.e = hist.getValueAtPercentile(99.9);
+      ev.f = hist.maxValue;
+      this.#line(ev);
+      if (!whole) hist.reset();
+    }
+  }
+
+  #line(ev: LogEvent): void {
+    const since = (ev.t - this.#init.startNs) / 1000;
+    this.#sink.push(this.#init.format === "jsonl" ? formatJson(ev, since) : formatText(ev, since));
+    this.#stats.lines++;
+  }
+
+  #finish(): void {
+    const t = this.#ev.t;
+    this.#summaries(t, true);
+    this.#stats.dropped = this.#ring.dropped();
+    const q = newLogEvent();
+    q.kind = EventKind.QueueDepth;
+    q.t = t;
+    q.a = this.#ring.len();
+    q.b = this.#ring.capacity;
+    q.c = this.#stats.dropped;
+    this.#line(q);
+    this.#sink.close();
+    for (const h of this.#hists.values()) {
+      h.interval.destroy();
+      h.total.destroy();
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Producer side of the SPSC ring (see `layout.ts` for the full contract).
+ * One thread only. Never blocks; a full ring drops the record and counts it.
+ * @module
+ */
+import { CLOSED, DATA_OFFSET, DROPS, HEAD, ringGeometry, SLEEP, TAIL, WSEQ } from "./layout.ts";
+
+/**
+ * Writes fixed-size records into a ring. Use {@linkcode RingProducer.claim} to get the byte
+ * offset of a free slot, write the record through {@linkcode RingProducer.bytes} or
+ * {@linkcode RingProducer.view}, then {@linkcode RingProducer.publish}. No allocation per record.
+ */
+export class RingProducer {
+  /** Number of record slots. */
+  readonly capacity: number;
+  /** Bytes per record. */
+  readonly recordSize: number;
+  /** Byte view of the whole buffer; records start at the offsets `claim()` returns. */
+  readonly bytes: Uint8Array;
+  /** DataView of the whole buffer, for typed field writes. */
+  readonly view: DataView;
+  readonly #ctrl: Int32Array;
+  readonly #mask: number;
+  #head: number;
+  #tailCache: number;
+  #drops: number;
+
+  /** Attach to a buffer made by `createRingBuffer`. */
+  constructor(sab: SharedArrayBuffer) {
+    const { capacity, recordSize } = ringGeometry(sab);
+    this.capacity = capacity;
+    this.recordSize = recordSize;
+    this.bytes = new Uint8Array(sab);
+    this.view = new DataView(sab);
+    this.#ctrl = new Int32Array(sab, 0, DATA_OFFSET / 4);
+    this.#mask = capacity - 1;
+    this.#head = Atomics.load(this.#ctrl, HEAD);
+    this.#tailCache = Atomics.load(this.#ctrl, TAIL);
+    this.#drops = Atomics.load(this.#ctrl, DROPS) >>> 0;
+  }
+
+  /**
+   * Reserve the next slot. Returns its byte offset, or -1 when the ring is full (the drop is
+   * counted; do not publish). Calling `claim` twice without `publish` returns the same slot.
+   */
+  claim(): number {
+    const h = this.#head;
+    if (((h - this.#tailCache) | 0) >= this.capacity) {
+      this.#tailCache = Atomics.load(this.#ctrl, TAIL);
+      if (((h - this.#tailCache) | 0) >= this.capacity) {
+        this.#drops = (this.#drops + 1) >>> 0;
+        Atomics.store(this.#ctrl, DROPS, this.#drops | 0);
+        return -1;
+      }
+    }
+    return DATA_OFFSET + (h & this.#mask) * this.recordSize;
+  }
+
+  /** True when a `claim` would succeed now. Counts nothing. */
+  hasRoom(): boolean {
+    if (((this.#head - this.#tailCache) | 0) < this.capacity) return true;
+    this.#tailCache = Atomics.load(this.#ctrl, TAIL);
+    return ((this.#head - this.#tailCache) | 0) < this.capacity;
+  }
+
+  /** Make the claimed record visible to the consumer, waking it only if it is asleep. */
+  publish(): void {
+    const h = (this.#head + 1) | 0;
+    this.#head = h;
+    Atomics.store(this.#ctrl, HEAD, h);
+    if (Atomics.load(this.#ctrl, SLEEP) !== 0) this.#wake();
+  }
+
+  /** Copy `record` (at most `recordSize` bytes) into the ring. False if full (drop counted). */
+  tryPush(record: Uint8Array): boolean {
+    if (record.length > this.recordSize) {
+      throw new RangeError(`record of ${record.length} bytes exceeds record size ${this.recordSize}`);
+    }
+    const off = this.claim();
+    if (off < 0) return false;
+    this.bytes.set(record, off);
+    this.publish();
+    return true;
+  }
+
+  /** Records pushed and not yet consumed. */
+  len(): number {
+    return (this.#head - Atomics.load(this.#ctrl, TAIL)) | 0;
+  }
+
+  /** Records published so far (u32, wraps). */
+  pushed(): number {
+    return this.#head >>> 0;
+  }
+
+  /** Records dropped because the ring was full (u32, wraps). */
+  dropped(): number {
+    return this.#drops;
+  }
+
+  /** Mark the stream finished and wake the consumer; it drains what is left and stops. */
+  close(): void {
+    Atomics.store(this.#ctrl, CLOSED, 1);
+    this.#wake();
+  }
+
+  #wake(): void {
+    if (Atomics.exchange(this.#ctrl, SLEEP, 0) === 1) {
+      Atomics.add(this.#ctrl, WSEQ, 1);
+      Atomics.notify(this.#ctrl, WSEQ, 1);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Shared command-line handling of the tasks: the common flags of DESIGN.md, `--help`, and
+ * exit code 2 with a clear message on a bad flag.
+ * @module
+ */
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+
+/** Flags every live task takes. */
+export interface CommonFlags {
+  /** Stop after this many seconds. */
+  duration?: number;
+  /** Stop after this many market-data messages. */
+  maxMessages?: number;
+  /** CPU core for the engine (`--core` or `HFT_CORE`). */
+  core?: number;
+  /** Log line format. */
+  logFormat: "text" | "jsonl";
+  /** Append log lines to this file instead of stderr. */
+  logFile?: string;
+  /** Write the final book as JSON here on exit. */
+  bookOut?: string;
+  /** Capture raw market data under this directory. */
+  captureDir?: string;
+  /** Capture session label (default: epoch ms). */
+  captureSession?: string;
+  /** Print every latency sample. */
+  verbose: boolean;
+}
+
+/** The option table of {@linkcode CommonFlags}, for `parseArgs`. */
+export const COMMON_OPTIONS: ParseArgsOptionsConfig = {
+  duration: { type: "string" },
+  "max-messages": { type: "string" },
+  core: { type: "string" },
+  "log-format": { type: "string" },
+  "log-file": { type: "string" },
+  "book-out": { type: "string" },
+  "capture-dir": { type: "string" },
+  "capture-session": { type: "string" },
+  verbose: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
+
+/** Help text of the common flags. */
+export const COMMON_HELP = `Common flags:
+  --duration <s>          stop cleanly after this many seconds
+  --max-messages <n>      stop cleanly after this many market-data messages
+  --core <n>              pin the engine to CPU n (also HFT_CORE); the logger Worker takes the next CPU
+  --log-format text|jsonl log line format (default text)
+  --log-file <path>       append log lines to this file instead of stderr
+  --book-out <file>       on exit, write the final book as JSON
+  --capture-dir <dir>     capture raw market data under <dir>/<symbol>/<session>/
+  --capture-session <s>   capture session label (default: epoch milliseconds)
+  --verbose               print every latency sample, not only summaries
+  -h, --help              this help`;
+
+/** A command-line spec: name, usage text, and task-specific options. */
+export interface CliSpec {
+  /** Task name, e.g. "poc:binance". */
+  name: string;
+  /** Usage and task-specific flag help. */
+  usage: string;
+  /** Task-specific options for `parseArgs`. */
+  options: ParseArgsOptionsConfig;
+  /** Whether the common flags apply (default true). */
+  common?: boolean;
+}
+
+/** Thrown for a bad flag value; tasks turn it into exit code 2. */
+export class UsageError extends Error {
+  /** A usage error with `message`. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Parse a flag that must be a non-negative number (integer when `int`). */
+export function numberFlag(name: string, v: unknown, int: boolean): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (
+    typeof v !== "string" || v.trim() === "" || !Number.isFinite(n) || n < 0 || (int && !Number.isInteger(n))
+  ) {
+    throw new UsageError(
+      `--${name} must be a non-negative ${int ? "integer" : "number"}, got "${String(v)}"`,
+    );
+  }
+  return n;
+}
+
+function die(spec: CliSpec, msg: string): never {
+  console.error(`${spec.name}: ${msg}\nRun with --help for usage.`);
+  Deno.exit(2);
+}
+
+/**
+ * Parse `args`. Prints help and exits 0 on `--help`; prints the problem and exits 2 on an unknown
+ * flag, a missing value or a bad common value. `validate` may throw {@linkcode UsageError}.
+ */
+export function parseCli<T>(
+  args: string[],
+  spec: CliSpec,
+  validate: (values: Record<string, unknown>, common: CommonFlags) => T,
+): { values: Record<string, unknown>; common: CommonFlags; config: T } {
+  const withCommon = spec.common ?? true;
+  let values: Record<string, unknown>;
+  try {
+    const parsed = parseArgs({
+      args,
+      options: withCommon
+        ? { ...COMMON_OPTIONS, ...spec.options }
+        : { help: COMMON_OPTIONS.help!, ...spec.options },
+      strict: true,
+      allowPositionals: false,
+    });
+    values = parsed.values as Record<string, unknown>;
+  } catch (e) {
+    die(spec, e instanceof Error ? e.message : String(e));
+  }
+  if (values.help) {
+    console.log(withCommon ? `${spec.usage}\n\n${COMMON_HELP}` : spec.usage);
+    Deno.exit(0);
+  }
+  try {
+    const common = withCommon ? commonFlags(values) : { logFormat: "text" as const, verbose: false };
+    return { values, common, config: validate(values, common) };
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof RangeError) die(spec, e.message);
+    throw e;
+  }
+}
+
+function commonFlags(v: Record<string, unknown>): CommonFlags {
+  const fmt = v["log-format"] ?? "text";
+  if (fmt !== "text" && fmt !== "jsonl") {
+    throw new UsageError(`--log-format must be text or jsonl, got "${fmt}"`);
+  }
+  const c: CommonFlags = { logFormat: fmt, verbose: v.verbose === true };
+  const duration = numberFlag("duration", v.duration, false);
+  if (duration !== undefined) c.duration = duration;
+  const max = numberFlag("max-messages", v["max-messages"], true);
+  if (max !== undefined) c.maxMessages = max;
+  const core = numberFlag("core", v.core, true);
+  if (core !== undefined) c.core = core;
+  for (
+    const [flag, key] of [["log-file", "logFile"], ["book-out", "bookOut"], ["capture-dir", "captureDir"], [
+      "capture-session",
+      "captureSession",
+    ]] as const
+  ) {
+    const s = v[flag];
+    if (s !== undefined) {
+      if (typeof s !== "string" || s === "") throw new UsageError(`--${flag} needs a value`);
+      c[key] = s;
+    }
+  }
+  return c;
+}
