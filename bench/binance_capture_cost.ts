@@ -1,0 +1,100 @@
+/**
+ * What capture costs the Binance hot path.
+ * 1. `CaptureLines.append` alone: ns per frame over the real ETHUSDT diffs (about 1.4 KB each).
+ * 2. End to end: `wire_to_book` latency (WebSocket receive → book updated) of `BinanceHandler`
+ *    against the local simulator, with and without `--capture-dir`, rounds interleaved.
+ *
+ * Run: deno run --allow-read --allow-write --allow-net=127.0.0.1 bench/binance_capture_cost.ts [seconds-per-round] [rounds]
+ * @module
+ */
+import { runEngine } from "../engine/engine.ts";
+import { EventKind } from "../engine/events.ts";
+import { testLogger } from "../engine/testing.ts";
+import { CaptureWriter } from "../venues/capture_writer.ts";
+import { BinanceHandler } from "../venues/binance/handler.ts";
+import { BinanceSimulator } from "../venues/binance/simulator.ts";
+
+const secs = Number(Deno.args[0] ?? 4);
+const rounds = Number(Deno.args[1] ?? 3);
+
+function pct(xs: number[], p: number): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
+}
+const us = (ns: number) => (ns / 1000).toFixed(1);
+
+// 1. append alone
+const fixture = new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/diffs.jsonl", import.meta.url);
+let lines: string[];
+try {
+  lines = Deno.readTextFileSync(fixture).split("\n").filter((l) => l !== "");
+} catch {
+  lines = Array.from(
+    { length: 5000 },
+    (_, i) => `{"e":"depthUpdate","U":${i},"u":${i},"b":${"x".repeat(1300)}}`,
+  );
+}
+const tmp = await Deno.makeTempDir();
+const w = await CaptureWriter.create(tmp, { flushIntervalMs: 50 });
+const cl = w.lines("diffs");
+const times: number[] = [];
+for (let r = 0; r < 5; r++) {
+  const t0 = performance.now();
+  for (const l of lines) cl.append(l, 1_700_000_000_000_000_000);
+  times.push((performance.now() - t0) * 1e6 / lines.length);
+  await cl.flush();
+}
+await w.close();
+await Deno.remove(tmp, { recursive: true });
+const bytes = lines.reduce((n, l) => n + l.length, 0) / lines.length;
+console.log(
+  `append: ${lines.length} frames x5, mean ${bytes.toFixed(0)} B/frame: ns/frame per pass = ${
+    times.map((t) => t.toFixed(0)).join(", ")
+  }`,
+);
+
+// 2. end to end
+async function round(capture: boolean): Promise<number[]> {
+  const sim = await BinanceSimulator.start({ intervalMs: 1, market: { seed: 7, eventsPerBatch: 20 } });
+  const dir = capture ? await Deno.makeTempDir() : undefined;
+  const h = new BinanceHandler({
+    wsUrl: sim.wsUrl("/stream?streams=btcusdt@depth@100ms/btcusdt@trade"),
+    restUrl: sim.restUrl,
+    trades: true,
+    ...(dir ? { captureDir: dir } : {}),
+  });
+  const tl = testLogger(undefined, 1 << 18);
+  const vals: number[] = [];
+  const pump = setInterval(() => {
+    for (const e of tl.drain()) {
+      if (e.kind === EventKind.Latency && e.label === "wire_to_book") vals.push(e.a);
+    }
+  }, 20);
+  await runEngine([h], { logger: tl.logger, durationMs: secs * 1000, metricsIntervalMs: 0 });
+  clearInterval(pump);
+  for (const e of tl.drain()) if (e.kind === EventKind.Latency && e.label === "wire_to_book") vals.push(e.a);
+  await sim.close();
+  if (dir) await Deno.remove(dir, { recursive: true });
+  return vals.slice(Math.floor(vals.length / 10)); // drop warm-up
+}
+const res: Record<string, number[]> = { off: [], on: [] };
+for (let r = 0; r < rounds; r++) {
+  for (const mode of ["off", "on"] as const) {
+    const v = await round(mode === "on");
+    res[mode]!.push(...v);
+    console.log(
+      `round ${r + 1} capture ${mode}: n=${v.length} p50=${us(pct(v, 0.5))}us p90=${us(pct(v, 0.9))}us p99=${
+        us(pct(v, 0.99))
+      }us`,
+    );
+  }
+}
+for (const mode of ["off", "on"] as const) {
+  const v = res[mode]!;
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  console.log(
+    `all capture ${mode}: n=${v.length} mean=${us(mean)}us p50=${us(pct(v, 0.5))}us p90=${
+      us(pct(v, 0.9))
+    }us p99=${us(pct(v, 0.99))}us p99.9=${us(pct(v, 0.999))}us`,
+  );
+}

@@ -1,0 +1,212 @@
+/**
+ * Parse + apply cost per Binance depth diff on real ETHUSDT data (../shared/fixtures, read in
+ * place), ours against peer libraries, each driven the way it drives itself:
+ * - ours: `parseFrame` (byte scanner, integers × 10^8) + `BookSync.onDiff` on an `L2Book`.
+ * - ccxt (npm:ccxt, pro binance): `JSON.parse` (its WebSocket client parses every frame) + the
+ *   spot sequence checks of `handleOrderBook` (`safeInteger` U/u, `U - 1 === nonce`) +
+ *   `handleOrderBookMessage` (`handleDeltas` → `safeFloat` → `OrderBookSide.store`).
+ * - tardis-dev: `JSON.parse` + its binance `book_change` mapper (`normalizeBookChanges`) +
+ *   its `OrderBook.update` (red-black trees).
+ * - JSON.parse alone: the floor any JSON-based client pays.
+ *
+ * Every round starts from a fresh book synchronised on the snapshot (untimed) and times the
+ * 6467 diffs after it. Reports medians over rounds in µs/diff, the ratios, and a final JSON line.
+ *
+ * Run: `deno run --allow-read --allow-env --allow-sys bench/binance_compare.ts [--iterations N]`
+ * @module
+ */
+import { parseArgs } from "node:util";
+import ccxt from "npm:ccxt@4.5.84";
+import { normalizeBookChanges, OrderBook as TardisBook } from "npm:tardis-dev@13.35.3";
+import { L2Book } from "../venues/book.ts";
+import { BookSync, DiffResult, FrameKind, ParsedFrame, parseFrame } from "../venues/binance/mod.ts";
+import { parseSnapshot } from "../venues/binance/parse.ts";
+import { isParseError } from "../venues/binance/types.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { iterations: { type: "string", default: "9" }, help: { type: "boolean", default: false } },
+});
+if (values.help) {
+  console.log(
+    "usage: deno run --allow-read --allow-env --allow-sys bench/binance_compare.ts [--iterations N]",
+  );
+  Deno.exit(0);
+}
+const ROUNDS = Number(values.iterations);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  console.error("--iterations must be a positive integer");
+  Deno.exit(2);
+}
+
+const DIR = new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url);
+let diffs: string[];
+let snapshotText: string;
+try {
+  diffs = Deno.readTextFileSync(new URL("diffs.jsonl", DIR)).split("\n").filter((l) => l !== "");
+  snapshotText = Deno.readTextFileSync(new URL("snapshot.json", DIR));
+} catch {
+  console.warn(`binance_compare: fixture absent at ${DIR.pathname}; nothing to measure`);
+  Deno.exit(0);
+}
+const SYNC_AT = 3; // the snapshot bridges at the 3rd frame; rounds time diffs[SYNC_AT..]
+const TIMED = diffs.length - SYNC_AT;
+
+interface Top {
+  bid: number;
+  bidQty: number;
+  ask: number;
+  askQty: number;
+}
+type Runner = { name: string; run(): Top };
+
+// --- ours --------------------------------------------------------------------------------
+function runOurs(): Top {
+  const snap = parseSnapshot(snapshotText);
+  if (isParseError(snap)) throw new Error(snap.error);
+  const book = new L2Book();
+  const sync = new BookSync(book);
+  const pf = new ParsedFrame();
+  for (let i = 0; i < SYNC_AT; i++) {
+    parseFrame(diffs[i]!, pf);
+    sync.onDiff(pf.diff);
+    if (sync.needsSnapshot) sync.snapshotRequested();
+  }
+  sync.onSnapshot(snap);
+  const t0 = performance.now();
+  for (let i = SYNC_AT; i < diffs.length; i++) {
+    if (parseFrame(diffs[i]!, pf) === FrameKind.Depth && sync.onDiff(pf.diff) !== DiffResult.Applied) {
+      throw new Error("ours: not applied");
+    }
+  }
+  record("ours", performance.now() - t0);
+  return {
+    bid: book.bids.bestPrice() / 1e8,
+    bidQty: book.bids.bestQty() / 1e8,
+    ask: book.asks.bestPrice() / 1e8,
+    askQty: book.asks.bestQty() / 1e8,
+  };
+}
+
+// --- ccxt --------------------------------------------------------------------------------
+// deno-lint-ignore no-explicit-any
+const ex: any = new (ccxt as any).pro.binance();
+function runCcxt(): Top {
+  const raw = JSON.parse(snapshotText);
+  const snapshot = ex.parseOrderBook(raw, "ETH/USDT", undefined, "bids", "asks");
+  snapshot.nonce = raw.lastUpdateId;
+  const ob = ex.orderBook(snapshot);
+  const first = JSON.parse(diffs[SYNC_AT - 1]!).data; // the bridging diff, applied in setup
+  ex.handleOrderBookMessage(undefined, first, ob);
+  const t0 = performance.now();
+  for (let i = SYNC_AT; i < diffs.length; i++) {
+    const message = JSON.parse(diffs[i]!).data;
+    // handleOrderBook's spot path, minus market lookup and future resolution.
+    const nonce = ex.safeInteger(ob, "nonce");
+    const U = ex.safeInteger(message, "U");
+    const u = ex.safeInteger(message, "u");
+    if (U === undefined || u === undefined || u <= nonce || U - 1 !== nonce) {
+      throw new Error("ccxt: sequence");
+    }
+    ex.handleOrderBookMessage(undefined, message, ob);
+  }
+  record("ccxt", performance.now() - t0);
+  return { bid: ob.bids[0][0], bidQty: ob.bids[0][1], ask: ob.asks[0][0], askQty: ob.asks[0][1] };
+}
+
+// --- tardis-dev --------------------------------------------------------------------------
+function runTardis(): Top {
+  const local = new Date(0);
+  // deno-lint-ignore no-explicit-any
+  const mapper: any = normalizeBookChanges("binance", local);
+  const ob = new TardisBook();
+  for (let i = 0; i < SYNC_AT; i++) for (const bc of mapper.map(JSON.parse(diffs[i]!), local)) ob.update(bc);
+  const snapMsg = { stream: "ethusdt@depthSnapshot", generated: true, data: JSON.parse(snapshotText) };
+  for (const bc of mapper.map(snapMsg, local)) ob.update(bc);
+  const t0 = performance.now();
+  for (let i = SYNC_AT; i < diffs.length; i++) {
+    for (const bc of mapper.map(JSON.parse(diffs[i]!), local)) ob.update(bc);
+  }
+  record("tardis", performance.now() - t0);
+  const b = ob.bestBid()!;
+  const a = ob.bestAsk()!;
+  return { bid: b.price, bidQty: b.amount, ask: a.price, askQty: a.amount };
+}
+
+// --- JSON.parse floor --------------------------------------------------------------------
+let sink = 0;
+function runJson(): Top {
+  const t0 = performance.now();
+  for (let i = SYNC_AT; i < diffs.length; i++) sink += JSON.parse(diffs[i]!).data.u & 1;
+  record("jsonParse", performance.now() - t0);
+  return { bid: NaN, bidQty: NaN, ask: NaN, askQty: NaN };
+}
+
+const samples: Record<string, number[]> = { ours: [], ccxt: [], tardis: [], jsonParse: [] };
+let recording = false;
+function record(name: string, ms: number): void {
+  if (recording) samples[name]!.push((ms * 1000) / TIMED);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const runners: Runner[] = [
+  { name: "ours", run: runOurs },
+  { name: "ccxt", run: runCcxt },
+  { name: "tardis", run: runTardis },
+  { name: "jsonParse", run: runJson },
+];
+
+// Warm up (JIT) and check that all three books agree on the final top.
+for (let w = 0; w < 2; w++) {
+  const tops = runners.slice(0, 3).map((r) => r.run());
+  for (const t of tops.slice(1)) {
+    if (
+      t.bid !== tops[0]!.bid || t.bidQty !== tops[0]!.bidQty || t.ask !== tops[0]!.ask ||
+      t.askQty !== tops[0]!.askQty
+    ) {
+      throw new Error(`final tops differ: ${JSON.stringify(tops)}`);
+    }
+  }
+  runJson();
+}
+recording = true;
+for (let r = 0; r < ROUNDS; r++) {
+  for (let k = 0; k < runners.length; k++) runners[(r + k) % runners.length]!.run();
+}
+
+const med = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) as Record<
+  string,
+  number
+>;
+const ours = med.ours!;
+const rows: [string, number, string][] = [
+  ["ours (parseFrame + BookSync/L2Book)", ours, "1.00"],
+  ["ccxt 4.5.84 (JSON.parse + handleOrderBookMessage)", med.ccxt!, (med.ccxt! / ours).toFixed(2)],
+  ["tardis-dev 13.35.3 (JSON.parse + mapper + OrderBook)", med.tardis!, (med.tardis! / ours).toFixed(2)],
+  ["JSON.parse only (floor for JSON clients)", med.jsonParse!, (med.jsonParse! / ours).toFixed(2)],
+];
+console.log(`Binance ETHUSDT depth@100ms, ${TIMED} diffs/round, ${ROUNDS} rounds, medians`);
+console.log(`| implementation | µs/diff | × ours |`);
+console.log(`|---|---:|---:|`);
+for (const [n, v, x] of rows) console.log(`| ${n} | ${v.toFixed(3)} | ${x} |`);
+const ccxtRatio = med.ccxt! / ours;
+const tardisRatio = med.tardis! / ours;
+console.log(
+  `targets: ccxt/ours ${ccxtRatio.toFixed(1)}× (≥10× ${ccxtRatio >= 10 ? "met" : "NOT met"}), ` +
+    `tardis/ours ${tardisRatio.toFixed(1)}× (≥5× ${tardisRatio >= 5 ? "met" : "NOT met"}), ` +
+    `JSON.parse/ours ${(med.jsonParse! / ours).toFixed(2)}×`,
+);
+console.log(JSON.stringify({
+  bench: "binance_compare",
+  diffs: TIMED,
+  rounds: ROUNDS,
+  usPerDiff: { ours, ccxt: med.ccxt, tardis: med.tardis, jsonParse: med.jsonParse },
+  ratios: { ccxtOverOurs: ccxtRatio, tardisOverOurs: tardisRatio, jsonParseOverOurs: med.jsonParse! / ours },
+  targetsMet: { ccxt10x: ccxtRatio >= 10, tardis5x: tardisRatio >= 5 },
+  sink: sink & 1,
+}));

@@ -1,0 +1,116 @@
+/**
+ * `deno task sim:binance`: the local Binance-compatible simulator on 127.0.0.1 (REST depth,
+ * WS diff-depth / trades, faults). Runs until SIGINT/SIGTERM, `--max-batches`, or the end of a
+ * `--replay` capture.
+ * @module
+ */
+import {
+  BinanceSimulator,
+  SIM_FAULTS,
+  type SimFault,
+  type SimulatorOptions,
+} from "../venues/binance/simulator.ts";
+import { numberFlag, parseCli, UsageError } from "./_cli.ts";
+
+const USAGE = `deno task sim:binance [flags]
+
+A Binance-spot-compatible simulator on 127.0.0.1, driven by a seeded synthetic L3 order flow or
+by replaying a capture directory (snapshot.json + diffs.jsonl).
+
+  --port <n>              TCP port (default 0 = ephemeral; the bound address is printed)
+  --symbol <SYM>          symbol of the synthetic market (default BTCUSDT)
+  --seed <n>              PRNG seed (default 1)
+  --interval-ms <n>       ms between 100 ms batches (default 100)
+  --max-batches <n>       stop producing after n batches (then exit)
+  --replay <dir>          replay a capture dir instead of the synthetic market
+  --truth-file <path>     write ground-truth order events (JSONL) here
+  --fault <kind@batch>    arm a fault before batch n (repeatable); kinds: ${SIM_FAULTS.join(", ")}
+  --redirect              start with the WS redirect fault on (301 to /live/...)
+  --ping-interval-ms <n>  server ping interval (default 20000)
+  --weight-limit <n>      REQUEST_WEIGHT per minute (default 6000)
+  --retry-after <s>       Retry-After of fault 429/418 answers (default 1)
+  -h, --help              this help
+
+Endpoints: GET /api/v3/depth?symbol=&limit=, WS /ws/<stream>, /stream?streams=a/b, /ws + SUBSCRIBE.
+Control:   curl -X POST 'http://127.0.0.1:<port>/sim/fault?kind=drop'; GET /sim/truth.`;
+
+const { config } = parseCli(Deno.args, {
+  name: "sim:binance",
+  usage: USAGE,
+  common: false,
+  options: {
+    port: { type: "string" },
+    symbol: { type: "string" },
+    seed: { type: "string" },
+    "interval-ms": { type: "string" },
+    "max-batches": { type: "string" },
+    replay: { type: "string" },
+    "truth-file": { type: "string" },
+    fault: { type: "string", multiple: true },
+    redirect: { type: "boolean" },
+    "ping-interval-ms": { type: "string" },
+    "weight-limit": { type: "string" },
+    "retry-after": { type: "string" },
+  },
+}, (v) => {
+  const port = numberFlag("port", v.port, true) ?? 0;
+  if (port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
+  const symbol = typeof v.symbol === "string" ? v.symbol.toUpperCase() : "BTCUSDT";
+  if (!/^[A-Z0-9]{2,20}$/.test(symbol)) {
+    throw new UsageError(`--symbol must be alphanumeric, got "${symbol}"`);
+  }
+  const o: SimulatorOptions = {
+    port,
+    market: { seed: numberFlag("seed", v.seed, true) ?? 1, symbol },
+    intervalMs: numberFlag("interval-ms", v["interval-ms"], false) ?? 100,
+    pingIntervalMs: numberFlag("ping-interval-ms", v["ping-interval-ms"], false) ?? 20_000,
+    weightLimit: numberFlag("weight-limit", v["weight-limit"], true) ?? 6000,
+    retryAfterSec: numberFlag("retry-after", v["retry-after"], true) ?? 1,
+    faults: [],
+  };
+  const max = numberFlag("max-batches", v["max-batches"], true);
+  if (max !== undefined) o.maxBatches = max;
+  if (typeof v.replay === "string") o.replayDir = v.replay;
+  if (typeof v["truth-file"] === "string") o.truthFile = v["truth-file"];
+  for (const f of (v.fault as string[] | undefined) ?? []) {
+    const [kind, at] = f.split("@");
+    if (!SIM_FAULTS.includes(kind as SimFault)) throw new UsageError(`--fault: unknown kind "${kind}"`);
+    const atBatch = numberFlag("fault", at, true);
+    if (atBatch === undefined || atBatch < 1) {
+      throw new UsageError(`--fault needs kind@batch (batch >= 1), got "${f}"`);
+    }
+    o.faults!.push({ kind: kind as SimFault, atBatch });
+  }
+  return { sim: o, redirect: v.redirect === true };
+});
+
+let sim: BinanceSimulator;
+try {
+  sim = await BinanceSimulator.start(config.sim);
+} catch (e) {
+  console.error(`sim:binance: ${e instanceof Error ? e.message : String(e)}`);
+  Deno.exit(1);
+}
+if (config.redirect) sim.fault("redirect");
+const s = sim.symbol.toLowerCase();
+console.log(
+  `sim:binance listening on 127.0.0.1:${sim.port} (${
+    config.sim.replayDir ? "replay " + config.sim.replayDir : "synthetic " + sim.symbol
+  })`,
+);
+console.log(`  REST     ${sim.restUrl}/api/v3/depth?symbol=${sim.symbol}&limit=1000`);
+console.log(`  WS       ${sim.wsUrl()}`);
+console.log(`  combined ${sim.wsUrl(`/stream?streams=${s}@depth@100ms/${s}@trade`)}`);
+console.log(`  faults   curl -X POST '${sim.restUrl}/sim/fault?kind=<${SIM_FAULTS.join("|")}>'`);
+
+const stop = new AbortController();
+const onSignal = () => stop.abort();
+Deno.addSignalListener("SIGINT", onSignal);
+Deno.addSignalListener("SIGTERM", onSignal);
+await Promise.race([sim.finished, new Promise((r) => stop.signal.addEventListener("abort", r))]);
+Deno.removeSignalListener("SIGINT", onSignal);
+Deno.removeSignalListener("SIGTERM", onSignal);
+console.log(
+  `sim:binance: ${sim.batches} batches, ${sim.stats.connections} connections, ${sim.stats.snapshots} snapshots`,
+);
+await sim.close();

@@ -1,0 +1,326 @@
+/**
+ * End-to-end: `BinanceHandler` driven by the engine against the local simulator, one test per
+ * fault. Each test waits on conditions (never on fixed sleeps) with an overall deadline, checks
+ * the recovery events, and compares the handler's final book with the simulator's truth book.
+ */
+import assert from "node:assert/strict";
+import { runEngine } from "../engine/engine.ts";
+import { EventKind, type LogEvent, RESYNC_NAMES } from "../engine/events.ts";
+import { testLogger } from "../engine/testing.ts";
+import type { L2Book } from "../venues/book.ts";
+import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
+import { BinanceSimulator, type SimFault, type SimulatorOptions } from "../venues/binance/simulator.ts";
+import { BookSync } from "../venues/binance/sync.ts";
+import { ParsedFrame, parseFrame, parseSnapshot } from "../venues/binance/parse.ts";
+import { FrameKind } from "../venues/binance/parse.ts";
+import { isParseError } from "../venues/binance/types.ts";
+import { L2Book as Book } from "../venues/book.ts";
+
+const DEADLINE_MS = 20_000;
+
+async function until(what: string, cond: () => boolean, ms = DEADLINE_MS): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+function assertSameBook(got: L2Book, want: L2Book): void {
+  assert.equal(got.updateId, want.updateId, "update id");
+  for (const [name, a, b] of [["bids", got.bids, want.bids], ["asks", got.asks, want.asks]] as const) {
+    assert.equal(a.size, b.size, `${name} levels`);
+    for (let i = 0; i < a.size; i++) {
+      assert.equal(a.priceAt(i), b.priceAt(i), `${name}[${i}] price`);
+      assert.equal(a.qtyAt(i), b.qtyAt(i), `${name}[${i}] qty`);
+    }
+  }
+}
+
+interface Run {
+  sim: BinanceSimulator;
+  h: BinanceHandler;
+  events: LogEvent[];
+  finish(): Promise<void>;
+}
+
+async function start(
+  simOpts: SimulatorOptions,
+  cfgOf: Partial<BinanceHandlerConfig> | ((sim: BinanceSimulator) => Partial<BinanceHandlerConfig>) = {},
+): Promise<Run> {
+  const sim = await BinanceSimulator.start({ intervalMs: 5, market: { seed: 42 }, ...simOpts });
+  const h = new BinanceHandler({
+    symbol: "BTCUSDT",
+    wsUrl: sim.wsUrl(),
+    restUrl: sim.restUrl,
+    backoff: { baseMs: 5, maxMs: 50 },
+    scheduler: { minIntervalMs: 5, retryBaseMs: 5 },
+    ...(typeof cfgOf === "function" ? cfgOf(sim) : cfgOf),
+  });
+  const tl = testLogger();
+  const events: LogEvent[] = [];
+  const ac = new AbortController();
+  const engine = runEngine([h], { logger: tl.logger, signal: ac.signal, metricsIntervalMs: 0 });
+  const pump = setInterval(() => events.push(...tl.drain()), 2);
+  return {
+    sim,
+    h,
+    events,
+    async finish() {
+      ac.abort();
+      const report = await engine;
+      clearInterval(pump);
+      events.push(...tl.drain());
+      await sim.close();
+      assert.notEqual(report.reason, "error", `engine error: ${String(report.error)}`);
+    },
+  };
+}
+
+/** Stop the market, let the handler catch up, compare with the truth. */
+async function settleAndCompare(r: Run): Promise<void> {
+  r.sim.stopAfter(20);
+  await r.sim.finished;
+  await until(
+    "handler caught up with the simulator",
+    () => r.h.sync.isSynced && r.h.book.updateId === r.sim.truth.updateId,
+  );
+  assertSameBook(r.h.book, r.sim.truth);
+}
+
+const count = (evs: LogEvent[], kind: number) => evs.filter((e) => e.kind === kind).length;
+const resyncReasons = (evs: LogEvent[]) =>
+  evs.filter((e) => e.kind === EventKind.Resync).map((e) => RESYNC_NAMES[e.a] ?? "?");
+
+async function faultTest(fault: SimFault, check: (r: Run) => void, cfg: Partial<BinanceHandlerConfig> = {}) {
+  const r = await start({ retryAfterSec: 1, shutdownGraceMs: 20 }, cfg);
+  try {
+    await until("first sync", () => r.h.sync.isSynced);
+    const before = r.events.length;
+    r.sim.fault(fault);
+    await until(`recovery after ${fault}`, () => {
+      try {
+        check({ ...r, events: r.events.slice(before) });
+        return r.h.sync.isSynced;
+      } catch {
+        return false;
+      }
+    });
+    await settleAndCompare(r);
+    check({ ...r, events: r.events.slice(before) });
+  } finally {
+    await r.finish();
+  }
+}
+
+Deno.test("BinanceHandler syncs with the simulator and matches its truth book", async () => {
+  const r = await start({});
+  try {
+    await until("sync", () => r.h.sync.isSynced);
+    await settleAndCompare(r);
+    assert.ok(count(r.events, EventKind.Connected) === 1);
+    assert.ok(count(r.events, EventKind.SnapshotApplied) >= 1);
+    assert.ok(count(r.events, EventKind.Synchronized) >= 1);
+    assert.ok(r.events.some((e) => e.kind === EventKind.Latency && e.label === "wire_to_book"));
+  } finally {
+    await r.finish();
+  }
+});
+
+Deno.test("BinanceHandler recovers from a dropped connection (reconnect + resync)", () =>
+  faultTest("drop", (r) => {
+    assert.ok(count(r.events, EventKind.Disconnected) >= 1);
+    assert.ok(count(r.events, EventKind.Reconnecting) >= 1);
+    assert.ok(resyncReasons(r.events).includes("disconnect"));
+    assert.ok(r.h.connections >= 2);
+  }));
+
+Deno.test("BinanceHandler resyncs on a gap in update ids", () =>
+  faultTest("skip_update", (r) => {
+    assert.ok(resyncReasons(r.events).includes("gap"), "a gap resync was logged");
+    assert.ok(count(r.events, EventKind.SnapshotApplied) >= 1);
+  }));
+
+Deno.test("BinanceHandler refetches a stale snapshot", async () => {
+  // The stale snapshot must be requested: arm it before the handler connects.
+  const r = await start({});
+  try {
+    r.sim.fault("stale_snapshot");
+    await until("sync", () => r.h.sync.isSynced);
+    assert.ok(resyncReasons(r.events).includes("stale_snapshot"));
+    assert.ok(r.h.sync.staleSnapshots >= 1);
+    await settleAndCompare(r);
+  } finally {
+    await r.finish();
+  }
+});
+
+Deno.test("BinanceHandler backs off on 429 and then syncs", async () => {
+  const r = await start({ retryAfterSec: 1 });
+  try {
+    r.sim.fault("rate_limit");
+    await until("sync", () => r.h.sync.isSynced);
+    assert.equal(r.sim.stats.rateLimited, 2);
+    assert.ok(r.events.some((e) => e.kind === EventKind.Warning && e.text.includes("HTTP 429")));
+    await settleAndCompare(r);
+  } finally {
+    await r.finish();
+  }
+});
+
+Deno.test("BinanceHandler waits out a 418 ban (Retry-After, scaled-down minimum) and then syncs", async () => {
+  const r = await start({ retryAfterSec: 0 }, {
+    scheduler: { minIntervalMs: 5, retryBaseMs: 5, banMinMs: 50 },
+  });
+  try {
+    r.sim.fault("ban");
+    await until("sync", () => r.h.sync.isSynced);
+    assert.equal(r.sim.stats.banned, 1);
+    assert.ok(r.events.some((e) => e.kind === EventKind.Warning && e.text.includes("HTTP 418")));
+    await settleAndCompare(r);
+  } finally {
+    await r.finish();
+  }
+});
+
+Deno.test("BinanceHandler warns on a malformed frame and keeps its book", () =>
+  faultTest("malformed", (r) => {
+    assert.ok(r.events.some((e) => e.kind === EventKind.Warning && e.text.startsWith("malformed frame")));
+    assert.equal(r.h.malformed, 1);
+  }));
+
+Deno.test("BinanceHandler reconnects at once on serverShutdown", () =>
+  faultTest("server_shutdown", (r) => {
+    assert.ok(resyncReasons(r.events).includes("server_shutdown"));
+    assert.ok(r.h.connections >= 2);
+  }));
+
+Deno.test("BinanceHandler follows a 301 redirect of the WebSocket upgrade", async () => {
+  const r = await start({});
+  try {
+    await until("first sync", () => r.h.sync.isSynced);
+    r.sim.fault("redirect");
+    r.sim.fault("drop"); // force a reconnect through the redirect
+    await until("reconnected through the redirect", () => r.sim.stats.redirects >= 2 && r.h.connections >= 2);
+    await until("sync", () => r.h.sync.isSynced);
+    assert.ok(r.events.some((e) => e.kind === EventKind.Connected && e.text.includes("/live/ws/")));
+    await settleAndCompare(r);
+  } finally {
+    await r.finish();
+  }
+});
+
+Deno.test("A captured simulator run replays through parse + sync to the same book", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = await start({ shutdownGraceMs: 20 }, (sim) => ({
+    captureDir: dir,
+    captureSession: "t1",
+    trades: true,
+    wsUrl: sim.wsUrl("/stream?streams=btcusdt@depth@100ms/btcusdt@trade"),
+  }));
+  try {
+    await until("sync", () => r.h.sync.isSynced);
+    r.sim.fault("skip_update");
+    await until("resync after gap", () => r.h.sync.resyncs >= 1 && r.h.sync.isSynced);
+    await settleAndCompare(r);
+  } finally {
+    await r.finish();
+  }
+  const session = `${dir}/BTCUSDT/t1`;
+  const meta = JSON.parse(Deno.readTextFileSync(`${session}/metadata.json`));
+  assert.equal(meta.complete, true);
+  assert.ok(meta.snapshots.length >= 2, "a second snapshot after the resync");
+  assert.equal(meta.snapshots[1].file, "snapshot-1.json");
+  const lines = Deno.readTextFileSync(`${session}/diffs.jsonl`).split("\n").filter((l) => l !== "");
+  const ns = Deno.readTextFileSync(`${session}/diffs.recv_ns`).split("\n").filter((l) => l !== "");
+  assert.equal(lines.length, ns.length);
+  assert.equal(lines.length, meta.messages);
+  const trades = Deno.readTextFileSync(`${session}/trades.jsonl`).split("\n").filter((l) => l !== "");
+  assert.ok(trades.length > 0 && trades.length === meta.trades, "trades captured");
+  assert.ok(trades.every((t) => t.startsWith('{"stream":"btcusdt@trade","data":{"e":"trade"')));
+  const book = new Book();
+  const sync = new BookSync(book);
+  const pf = new ParsedFrame();
+  let next = 0;
+  const feedSnapshots = (i: number) => {
+    while (next < meta.snapshots.length && meta.snapshots[next].diffLinesBefore <= i) {
+      const snap = parseSnapshot(Deno.readTextFileSync(`${session}/${meta.snapshots[next].file}`));
+      assert.ok(!isParseError(snap));
+      if (!sync.isSynced) {
+        sync.snapshotRequested();
+        sync.onSnapshot(snap);
+      }
+      next++;
+    }
+  };
+  for (let i = 0; i < lines.length; i++) {
+    feedSnapshots(i);
+    if (parseFrame(lines[i]!, pf) === FrameKind.Depth) sync.onDiff(pf.diff);
+  }
+  feedSnapshots(lines.length);
+  assertSameBook(book, r.h.book);
+  assert.equal(meta.lastAppliedUpdateId, r.h.book.updateId);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("A SIGKILLed poc:binance capture is valid up to its last complete line", async () => {
+  const dir = await Deno.makeTempDir();
+  const sim = await BinanceSimulator.start({ intervalMs: 2, market: { seed: 9 } });
+  const task = new URL("../tasks/poc_binance.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      `--allow-write=${dir}`,
+      "--allow-env",
+      task,
+      "--ws-url",
+      sim.wsUrl(),
+      "--rest-url",
+      sim.restUrl,
+      "--capture-dir",
+      dir,
+      "--capture-session",
+      "k",
+      "--log-file",
+      `${dir}/log.txt`,
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const session = `${dir}/BTCUSDT/k`;
+  try {
+    await until("the child captured 100 frames", () => {
+      try {
+        return JSON.parse(Deno.readTextFileSync(`${session}/metadata.json`)).messages >= 100;
+      } catch {
+        return false; // not written yet (or mid-rename)
+      }
+    }, 30_000);
+    child.kill("SIGKILL");
+    const st = await child.status;
+    assert.equal(st.signal, "SIGKILL");
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already dead */ }
+    await sim.close();
+  }
+  const meta = JSON.parse(Deno.readTextFileSync(`${session}/metadata.json`));
+  assert.equal(meta.complete, false, "a killed capture is not marked complete");
+  const text = Deno.readTextFileSync(`${session}/diffs.jsonl`);
+  const lines = text.split("\n");
+  const tail = lines.pop()!; // "" when the file ends on a newline, else a truncated line
+  const ns = Deno.readTextFileSync(`${session}/diffs.recv_ns`).split("\n").filter((l) => /^\d+$/.test(l));
+  assert.ok(lines.length > 0, "flushed lines are on disk");
+  assert.ok(Math.abs(ns.length - lines.length) <= 4096, "sidecar within one chunk of the data");
+  const pf = new ParsedFrame();
+  for (const l of lines) {
+    assert.equal(parseFrame(l, pf), FrameKind.Depth, "every complete line is a depth frame");
+  }
+  if (tail !== "") assert.notEqual(parseFrame(tail, pf), FrameKind.Depth, "only the tail may be cut");
+  const snap = parseSnapshot(Deno.readTextFileSync(`${session}/snapshot.json`));
+  assert.ok(!isParseError(snap));
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,186 @@
+/**
+ * The Binance capture session: `<capture-dir>/<SYMBOL>/<session>/` holding
+ * - `snapshot.json` (the first REST depth body, verbatim) and `snapshot-<k>.json` (k = 1, 2, …)
+ *   for each later snapshot fetched after a resync;
+ * - `diffs.jsonl` + `diffs.recv_ns`: EVERY depth frame received, verbatim, including frames
+ *   buffered before a snapshot (and frames that failed to parse, so nothing is lost);
+ * - `trades.jsonl` + `trades.recv_ns` (with `--trades`);
+ * - `other.jsonl` + `other.recv_ns`: everything else received (replies, serverShutdown, …);
+ * - `metadata.json` ({@linkcode CaptureMetadata}), rewritten atomically while recording.
+ *
+ * `snapshots[i].diffLinesBefore` is the number of `diffs.jsonl` lines already written when that
+ * snapshot arrived, so a replay can cross each gap with the right snapshot.
+ * @module
+ */
+import type { Clock } from "../../engine/clock.ts";
+import { type CaptureLines, CaptureWriter } from "../capture_writer.ts";
+
+/** One snapshot file of a session. */
+export interface CaptureSnapshotInfo {
+  /** File name inside the session directory. */
+  file: string;
+  /** Its `lastUpdateId`. */
+  lastUpdateId: number;
+  /** Receive time, ns since the epoch. */
+  recvNs: number;
+  /** Lines of `diffs.jsonl` written before it arrived. */
+  diffLinesBefore: number;
+}
+
+/** Contents of `metadata.json`. */
+export interface CaptureMetadata {
+  /** Always "binance". */
+  venue: string;
+  /** Upper-case symbol. */
+  symbol: string;
+  /** Session label. */
+  session: string;
+  /** WebSocket URL requested. */
+  wsUrl: string;
+  /** REST base URL. */
+  restUrl: string;
+  /** Capture start, ns since the epoch. */
+  startedAtNs: number;
+  /** Snapshot files, in arrival order. */
+  snapshots: CaptureSnapshotInfo[];
+  /** `U` of the first depth frame captured (0 when none). */
+  firstUpdateId: number;
+  /** `u` of the last depth frame captured (0 when none). */
+  lastUpdateId: number;
+  /** Depth frames captured (lines of diffs.jsonl). */
+  messages: number;
+  /** Trade frames captured. */
+  trades: number;
+  /** Other frames captured. */
+  other: number;
+  /** Update id of the handler's book when last written. */
+  lastAppliedUpdateId: number;
+  /** Resyncs so far. */
+  resyncs: number;
+  /** True once the capture was closed cleanly. */
+  complete: boolean;
+}
+
+/** Options of {@linkcode BinanceCapture.open}. */
+export interface BinanceCaptureOptions {
+  /** The `--capture-dir` root. */
+  dir: string;
+  /** Upper-case symbol. */
+  symbol: string;
+  /** Session label (default: epoch ms from the clock). */
+  session?: string;
+  /** WebSocket URL (for metadata). */
+  wsUrl: string;
+  /** REST base URL (for metadata). */
+  restUrl: string;
+  /** Clock (receive times and rate limits). */
+  clock: Clock;
+  /** Write failures go here (the handler logs them as error events). */
+  onError: (message: string) => void;
+  /** Metadata rewrite interval, ms (default 1000). */
+  metadataIntervalMs?: number;
+}
+
+/** A recording session. Appends are cheap; files are written asynchronously. */
+export class BinanceCapture {
+  /** Session directory. */
+  readonly path: string;
+  /** The metadata as it will be written next. */
+  readonly meta: CaptureMetadata;
+  readonly #w: CaptureWriter;
+  readonly #diffs: CaptureLines;
+  readonly #trades: CaptureLines;
+  readonly #other: CaptureLines;
+
+  private constructor(w: CaptureWriter, meta: CaptureMetadata) {
+    this.#w = w;
+    this.path = w.dir;
+    this.meta = meta;
+    this.#diffs = w.lines("diffs");
+    this.#trades = w.lines("trades");
+    this.#other = w.lines("other");
+    w.setMetadata(() => this.meta);
+  }
+
+  /** Create the session directory and its files, and write an initial `metadata.json`. */
+  static async open(o: BinanceCaptureOptions): Promise<BinanceCapture> {
+    const session = o.session ?? String(Math.floor(o.clock.wallNs() / 1e6));
+    const w = await CaptureWriter.create(`${o.dir}/${o.symbol}/${session}`, {
+      clock: o.clock,
+      onError: o.onError,
+      metadataIntervalMs: o.metadataIntervalMs ?? 1000,
+    });
+    const c = new BinanceCapture(w, {
+      venue: "binance",
+      symbol: o.symbol,
+      session,
+      wsUrl: o.wsUrl,
+      restUrl: o.restUrl,
+      startedAtNs: o.clock.wallNs(),
+      snapshots: [],
+      firstUpdateId: 0,
+      lastUpdateId: 0,
+      messages: 0,
+      trades: 0,
+      other: 0,
+      lastAppliedUpdateId: 0,
+      resyncs: 0,
+      complete: false,
+    });
+    await w.writeMetadata();
+    return c;
+  }
+
+  /** A depth frame (or a frame that failed to parse). `U`/`u` are 0 when unknown. No I/O. */
+  diff(raw: string, recvNs: number, U: number, u: number): void {
+    this.#diffs.append(raw, recvNs);
+    const m = this.meta;
+    m.messages++;
+    if (u > 0) {
+      if (m.firstUpdateId === 0) m.firstUpdateId = U;
+      m.lastUpdateId = u;
+    }
+    this.#w.markMetadataDirty();
+  }
+
+  /** A trade frame. No I/O. */
+  trade(raw: string, recvNs: number): void {
+    this.#trades.append(raw, recvNs);
+    this.meta.trades++;
+    this.#w.markMetadataDirty();
+  }
+
+  /** Any other frame. No I/O. */
+  other(raw: string, recvNs: number): void {
+    this.#other.append(raw, recvNs);
+    this.meta.other++;
+    this.#w.markMetadataDirty();
+  }
+
+  /** The book's state after processing (cheap; written with the next metadata). */
+  progress(lastAppliedUpdateId: number, resyncs: number): void {
+    this.meta.lastAppliedUpdateId = lastAppliedUpdateId;
+    this.meta.resyncs = resyncs;
+  }
+
+  /** A REST snapshot body (verbatim). Returns the file name; the write is asynchronous. */
+  snapshot(body: string, lastUpdateId: number, recvNs: number): string {
+    const k = this.meta.snapshots.length;
+    const file = k === 0 ? "snapshot.json" : `snapshot-${k}.json`;
+    this.meta.snapshots.push({ file, lastUpdateId, recvNs, diffLinesBefore: this.#diffs.lines });
+    void this.#w.writeFile(file, body);
+    this.#w.markMetadataDirty();
+    return file;
+  }
+
+  /** Write everything appended so far. */
+  flush(): Promise<void> {
+    return this.#w.flush();
+  }
+
+  /** Flush, close and write the final metadata with `complete: true`. */
+  async close(): Promise<void> {
+    this.meta.complete = true;
+    await this.#w.close();
+  }
+}

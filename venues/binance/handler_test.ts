@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { runEngine } from "../../engine/engine.ts";
+import { EventKind, type LogEvent } from "../../engine/events.ts";
+import { testLogger } from "../../engine/testing.ts";
+import { BinanceHandler, type BinanceHandlerConfig } from "./handler.ts";
+import { BinanceSimulator, type SimulatorOptions } from "./simulator.ts";
+
+const FIXTURE = new URL("../../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url);
+const fixtureExists = (() => {
+  try {
+    Deno.statSync(new URL("diffs.jsonl", FIXTURE));
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!fixtureExists) {
+  console.warn("handler_test: ../shared/fixtures absent, skipping the real-data replay test");
+}
+
+async function until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+async function withHandler(
+  simOpts: SimulatorOptions,
+  cfg: Partial<BinanceHandlerConfig>,
+  body: (sim: BinanceSimulator, h: BinanceHandler, events: () => LogEvent[]) => Promise<void>,
+): Promise<void> {
+  const sim = await BinanceSimulator.start(simOpts);
+  const h = new BinanceHandler({
+    symbol: sim.symbol,
+    wsUrl: sim.wsUrl(),
+    restUrl: sim.restUrl,
+    backoff: { baseMs: 5, maxMs: 50 },
+    scheduler: { minIntervalMs: 5 },
+    ...cfg,
+  });
+  const tl = testLogger();
+  const seen: LogEvent[] = [];
+  const ac = new AbortController();
+  const engine = runEngine([h], { logger: tl.logger, signal: ac.signal, metricsIntervalMs: 0 });
+  try {
+    await body(sim, h, () => {
+      seen.push(...tl.drain());
+      return seen;
+    });
+  } finally {
+    ac.abort();
+    const report = await engine;
+    await sim.close();
+    assert.notEqual(report.reason, "error", String(report.error));
+  }
+}
+
+Deno.test("BinanceHandler renews its connection before the 24 h limit (scaled down)", async () => {
+  await withHandler({ intervalMs: 5 }, { maxConnectionMs: 100 }, async (sim, h, events) => {
+    await until("a planned reconnect", () => h.connections >= 2 && h.sync.isSynced);
+    assert.ok(events().some((e) => e.kind === EventKind.Info && e.text.includes("24 h")));
+    sim.stopAfter(5);
+    await sim.finished;
+    await until("caught up", () => h.sync.isSynced && h.book.updateId === sim.truth.updateId);
+  });
+});
+
+Deno.test("BinanceHandler is done after --max-messages and the engine stops on its own", async () => {
+  const sim = await BinanceSimulator.start({ intervalMs: 2 });
+  const h = new BinanceHandler({ wsUrl: sim.wsUrl(), restUrl: sim.restUrl, maxMessages: 25 });
+  const tl = testLogger();
+  try {
+    const report = await runEngine([h], { logger: tl.logger, metricsIntervalMs: 0, durationMs: 20_000 });
+    assert.equal(report.reason, "done");
+    assert.equal(h.messages, 25);
+    assert.ok(h.isDone());
+  } finally {
+    await sim.close();
+  }
+});
+
+Deno.test("BinanceHandler writes --book-out in Binance's decimal strings", async () => {
+  const dir = await Deno.makeTempDir();
+  await withHandler({ intervalMs: 0 }, {}, async (sim, h) => {
+    await until("connected", () => sim.clients === 1);
+    sim.step(3);
+    await until("snapshot applied", () => h.sync.snapshots >= 1);
+    sim.step(3); // a diff must bridge the snapshot
+    await until("synced", () => h.sync.isSynced && h.book.updateId === sim.truth.updateId);
+    await h.writeBookOut(`${dir}/book.json`);
+    const out = JSON.parse(Deno.readTextFileSync(`${dir}/book.json`));
+    assert.equal(out.lastUpdateId, sim.truth.updateId);
+    const truth = JSON.parse(await truthJson(sim));
+    assert.equal(out.venue, "binance");
+    assert.equal(out.symbol, "BTCUSDT");
+    assert.deepEqual(out.bids, truth.bids);
+    assert.deepEqual(out.asks, truth.asks);
+  });
+  await Deno.remove(dir, { recursive: true });
+});
+
+async function truthJson(sim: BinanceSimulator): Promise<string> {
+  const r = await fetch(`${sim.restUrl}/sim/truth`);
+  return await r.text();
+}
+
+Deno.test({
+  name: "BinanceHandler rebuilds the real ETHUSDT fixture replayed by the simulator",
+  ignore: !fixtureExists,
+  async fn() {
+    const dir = decodeURIComponent(FIXTURE.pathname).replace(/\/$/, "");
+    await withHandler(
+      { intervalMs: 0, replayDir: dir },
+      { symbol: "ETHUSDT", snapshotLimit: 5000, scheduler: { minIntervalMs: 1 } },
+      async (sim, h) => {
+        await until("connected", () => sim.clients === 1);
+        sim.step(5);
+        await until("snapshot applied", () => h.sync.snapshots >= 1);
+        sim.step(1); // bridges the snapshot
+        await until("synced", () => h.sync.isSynced);
+        sim.step(1_000_000); // the rest of the fixture
+        await sim.finished;
+        await until("caught up", () => h.book.updateId === sim.truth.updateId, 60_000);
+        assert.equal(h.sync.resyncs, 0);
+        for (const [a, b] of [[h.book.bids, sim.truth.bids], [h.book.asks, sim.truth.asks]] as const) {
+          assert.equal(a.size, b.size);
+          for (let i = 0; i < a.size; i++) {
+            assert.equal(a.priceAt(i), b.priceAt(i));
+            assert.equal(a.qtyAt(i), b.qtyAt(i));
+          }
+        }
+        assert.ok(!h.book.isCrossed());
+      },
+    );
+  },
+});

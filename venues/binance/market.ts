@@ -1,0 +1,300 @@
+/**
+ * A seeded synthetic L3 order flow shaped like Binance spot, for the simulator and tests.
+ *
+ * Individual orders (with ids) are added, cancelled from anywhere in a level's queue, and filled
+ * by trades FIFO from the head of the best level (the taker side is random). Each order event
+ * gets its own update id; {@linkcode SyntheticMarket.step} advances one batch (default 100 ms) and
+ * returns the Binance-shaped depth diff (`U` = first, `u` = last update id of the batch, absolute
+ * level quantities as 8-decimal strings), the `@trade` payloads, and ground-truth order events
+ * (one JSON line each). The aggregated truth book is a {@linkcode L2Book} on 8-decimal integers.
+ * Deterministic for a seed. Allocates freely (not a hot path).
+ * @module
+ */
+import { L2Book } from "../book.ts";
+import { formatFixed, parseFixed } from "../decimal.ts";
+
+/** Fixed-point scale of prices and quantities (Binance: 8 decimals). */
+export const MARKET_SCALE = 8;
+
+/** Options of {@linkcode SyntheticMarket}. */
+export interface MarketOptions {
+  /** PRNG seed (default 1). */
+  seed?: number;
+  /** Symbol, upper case (default "BTCUSDT"). */
+  symbol?: string;
+  /** Starting mid price as a decimal string (default "60000.00"). */
+  mid?: string;
+  /** Price tick as a decimal string (default "0.01"). */
+  tick?: string;
+  /** Quantity lot as a decimal string (default "0.00001"). */
+  lot?: string;
+  /** Event time of the first batch in ms since the epoch (default 1_700_000_000_000). */
+  startMs?: number;
+  /** Update id before the first event (default 1_000_000). */
+  startUpdateId?: number;
+  /** Batch length in ms (default 100, as `@depth@100ms`). */
+  batchMs?: number;
+  /** Mean number of order events per batch (default 8). */
+  eventsPerBatch?: number;
+  /** Live orders the flow gravitates towards (default 400). */
+  targetOrders?: number;
+  /** Price levels per side seeded at start (default 40). */
+  initialLevels?: number;
+}
+
+/** One batch of market output. */
+export interface MarketBatch {
+  /** The depthUpdate payload (raw stream form), or null when no level changed. */
+  depth: string | null;
+  /** First update id in the batch (valid when `depth` is not null). */
+  U: number;
+  /** Last update id in the batch. */
+  u: number;
+  /** Event time, ms. */
+  E: number;
+  /** Changed levels: price (fixed) -> new quantity (fixed, 0 = removed), per side. */
+  bids: Map<number, number>;
+  /** See `bids`. */
+  asks: Map<number, number>;
+  /** `@trade` payloads (raw stream form). */
+  trades: string[];
+  /** Ground-truth order events, one JSON line each (no newline). */
+  truth: string[];
+}
+
+interface Order {
+  id: number;
+  bid: boolean;
+  price: number;
+  qty: number;
+}
+
+/** mulberry32: a tiny, fast, seedable 32-bit PRNG. Returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The synthetic market. */
+export class SyntheticMarket {
+  /** Upper-case symbol. */
+  readonly symbol: string;
+  /** The aggregated book after the last step; `updateId` is the last update id. */
+  readonly book = new L2Book(256);
+  /** Event time of the last batch, ms. */
+  timeMs: number;
+  readonly #rng: () => number;
+  readonly #tick: number;
+  readonly #lot: number;
+  readonly #batchMs: number;
+  readonly #events: number;
+  readonly #target: number;
+  readonly #orders = new Map<number, Order>();
+  readonly #live: number[] = [];
+  readonly #livePos = new Map<number, number>();
+  readonly #queues = [new Map<number, number[]>(), new Map<number, number[]>()]; // [asks, bids]
+  #nextOrderId = 1;
+  #nextTradeId = 1;
+  #mid: number;
+
+  /** Build and seed the market (the seeding events are not reported). */
+  constructor(opts: MarketOptions = {}) {
+    this.symbol = opts.symbol ?? "BTCUSDT";
+    this.#rng = mulberry32(opts.seed ?? 1);
+    this.#tick = parseFixed(opts.tick ?? "0.01", MARKET_SCALE);
+    this.#lot = parseFixed(opts.lot ?? "0.00001", MARKET_SCALE);
+    const mid = parseFixed(opts.mid ?? "60000.00", MARKET_SCALE);
+    if (!(this.#tick > 0 && this.#lot > 0 && mid > 0)) throw new RangeError("bad mid/tick/lot");
+    this.#mid = Math.round(mid / this.#tick) * this.#tick;
+    this.timeMs = opts.startMs ?? 1_700_000_000_000;
+    this.#batchMs = opts.batchMs ?? 100;
+    this.#events = opts.eventsPerBatch ?? 8;
+    this.#target = opts.targetOrders ?? 400;
+    this.book.updateId = opts.startUpdateId ?? 1_000_000;
+    const levels = opts.initialLevels ?? 40;
+    const scratch = newBatch(0);
+    for (let i = 1; i <= levels; i++) {
+      for (let k = 0; k < 3; k++) {
+        this.#add(true, this.#mid - i * this.#tick, this.#randQty(), scratch);
+        this.#add(false, this.#mid + i * this.#tick, this.#randQty(), scratch);
+      }
+    }
+  }
+
+  /** Number of live orders. */
+  get orderCount(): number {
+    return this.#live.length;
+  }
+
+  /** Advance one batch and return what happened in it. */
+  step(): MarketBatch {
+    this.timeMs += this.#batchMs;
+    const batch = newBatch(this.timeMs);
+    batch.U = this.book.updateId + 1;
+    const n = Math.floor(this.#rng() * (2 * this.#events + 1));
+    for (let i = 0; i < n; i++) this.#event(batch);
+    batch.u = this.book.updateId;
+    if (batch.u >= batch.U) batch.depth = this.#depthJson(batch);
+    return batch;
+  }
+
+  /** The REST `/api/v3/depth` body for the current book, best `limit` levels per side. */
+  snapshotJson(limit: number): string {
+    return `{"lastUpdateId":${this.book.updateId},"bids":${sideJson(this.book, true, limit)},"asks":${
+      sideJson(this.book, false, limit)
+    }}`;
+  }
+
+  #event(batch: MarketBatch): void {
+    const r = this.#rng();
+    const crowd = this.#live.length / this.#target;
+    const pAdd = crowd < 0.5 ? 0.8 : crowd > 1.5 ? 0.2 : 0.5;
+    if (r < pAdd || this.#live.length < 10) this.#randomAdd(batch);
+    else if (r < pAdd + (1 - pAdd) * 0.75) this.#randomCancel(batch);
+    else this.#randomTrade(batch);
+  }
+
+  #randQty(): number {
+    return (1 + Math.floor(this.#rng() * 200)) * this.#lot;
+  }
+
+  #randomAdd(batch: MarketBatch): void {
+    const bid = this.#rng() < 0.5;
+    const bb = this.book.bids.bestPrice();
+    const ba = this.book.asks.bestPrice();
+    // Distance from the touch: geometric-like, mostly near the top, sometimes inside the spread.
+    const dist = Math.floor(-Math.log(1 - this.#rng()) * 6);
+    let price: number;
+    if (bid) {
+      const ref = Number.isNaN(bb) ? this.#mid - this.#tick : bb;
+      price = ref + this.#tick - dist * this.#tick;
+      if (!Number.isNaN(ba) && price >= ba) price = ba - this.#tick;
+    } else {
+      const ref = Number.isNaN(ba) ? this.#mid + this.#tick : ba;
+      price = ref - this.#tick + dist * this.#tick;
+      if (!Number.isNaN(bb) && price <= bb) price = bb + this.#tick;
+    }
+    if (price <= 0) price = this.#tick;
+    this.#add(bid, price, this.#randQty(), batch);
+  }
+
+  #randomCancel(batch: MarketBatch): void {
+    const id = this.#live[Math.floor(this.#rng() * this.#live.length)];
+    if (id === undefined) return;
+    const o = this.#orders.get(id)!;
+    this.#remove(o);
+    this.#changed(o.bid, o.price, batch);
+    batch.truth.push(truthLine(this.book.updateId, batch.E, "cancel", o.bid, o.price, o.qty, o.id));
+  }
+
+  #randomTrade(batch: MarketBatch): void {
+    const takerBuys = this.#rng() < 0.5;
+    const side = takerBuys ? this.book.asks : this.book.bids; // maker side
+    if (side.size < 2) return;
+    let want = this.#randQty() * (1 + Math.floor(this.#rng() * 3));
+    const price = side.bestPrice();
+    const queue = this.#queues[takerBuys ? 0 : 1]!.get(price)!;
+    while (want > 0 && queue.length > 0) {
+      const o = this.#orders.get(queue[0]!)!;
+      const fill = Math.min(want, o.qty);
+      want -= fill;
+      this.book.updateId++;
+      batch.truth.push(truthLine(this.book.updateId, batch.E, "fill", o.bid, price, fill, o.id));
+      batch.trades.push(
+        `{"e":"trade","E":${batch.E},"s":"${this.symbol}","t":${this.#nextTradeId++},"p":"${
+          formatFixed(price, MARKET_SCALE)
+        }","q":"${formatFixed(fill, MARKET_SCALE)}","T":${batch.E},"m":${!takerBuys},"M":true}`,
+      );
+      if (fill === o.qty) this.#remove(o, true);
+      else {
+        o.qty -= fill;
+        side.set(price, side.get(price) - fill);
+      }
+      this.#changed(o.bid, price, batch);
+    }
+    this.#mid = price;
+  }
+
+  #add(bid: boolean, price: number, qty: number, batch: MarketBatch): void {
+    const o: Order = { id: this.#nextOrderId++, bid, price, qty };
+    this.#orders.set(o.id, o);
+    this.#livePos.set(o.id, this.#live.length);
+    this.#live.push(o.id);
+    const qs = this.#queues[bid ? 1 : 0]!;
+    let q = qs.get(price);
+    if (q === undefined) qs.set(price, q = []);
+    q.push(o.id);
+    const side = this.book.side(bid);
+    side.set(price, side.get(price) + qty);
+    this.book.updateId++;
+    this.#changed(bid, price, batch);
+    batch.truth.push(truthLine(this.book.updateId, batch.E, "add", bid, price, qty, o.id));
+  }
+
+  // Remove an order from every index. `fromHead` is a fill (FIFO); otherwise a cancel
+  // anywhere in the queue, which takes its own update id.
+  #remove(o: Order, fromHead = false): void {
+    this.#orders.delete(o.id);
+    const pos = this.#livePos.get(o.id)!;
+    const last = this.#live.pop()!;
+    if (last !== o.id) {
+      this.#live[pos] = last;
+      this.#livePos.set(last, pos);
+    }
+    this.#livePos.delete(o.id);
+    const qs = this.#queues[o.bid ? 1 : 0]!;
+    const q = qs.get(o.price)!;
+    if (fromHead) q.shift();
+    else q.splice(q.indexOf(o.id), 1);
+    if (q.length === 0) qs.delete(o.price);
+    const side = this.book.side(o.bid);
+    side.set(o.price, side.get(o.price) - o.qty);
+    if (!fromHead) this.book.updateId++;
+  }
+
+  #changed(bid: boolean, price: number, batch: MarketBatch): void {
+    (bid ? batch.bids : batch.asks).set(price, this.book.side(bid).get(price));
+  }
+
+  #depthJson(b: MarketBatch): string {
+    return `{"e":"depthUpdate","E":${b.E},"s":"${this.symbol}","U":${b.U},"u":${b.u},"b":${
+      levelsJson(b.bids, true)
+    },"a":${levelsJson(b.asks, false)}}`;
+  }
+}
+
+function newBatch(E: number): MarketBatch {
+  return { depth: null, U: 0, u: 0, E, bids: new Map(), asks: new Map(), trades: [], truth: [] };
+}
+
+/** Render changed levels as Binance `[["price","qty"],…]`, best first. Allocates. */
+export function levelsJson(levels: Map<number, number>, bid: boolean): string {
+  const keys = [...levels.keys()].sort((x, y) => bid ? y - x : x - y);
+  const parts = keys.map((p) =>
+    `["${formatFixed(p, MARKET_SCALE)}","${formatFixed(levels.get(p)!, MARKET_SCALE)}"]`
+  );
+  return `[${parts.join(",")}]`;
+}
+
+function sideJson(book: L2Book, bid: boolean, limit: number): string {
+  const side = book.side(bid);
+  const parts: string[] = [];
+  for (let i = 0; i < side.size && i < limit; i++) {
+    parts.push(
+      `["${formatFixed(side.priceAt(i), MARKET_SCALE)}","${formatFixed(side.qtyAt(i), MARKET_SCALE)}"]`,
+    );
+  }
+  return `[${parts.join(",")}]`;
+}
+
+function truthLine(u: number, E: number, kind: string, bid: boolean, price: number, qty: number, id: number) {
+  return `{"u":${u},"E":${E},"kind":"${kind}","side":"${bid ? "bid" : "ask"}","price":"${
+    formatFixed(price, MARKET_SCALE)
+  }","qty":"${formatFixed(qty, MARKET_SCALE)}","orderId":${id}}`;
+}

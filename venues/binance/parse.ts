@@ -1,0 +1,271 @@
+/**
+ * Pure parsers for Binance Spot WebSocket frames and REST depth snapshots. No I/O.
+ *
+ * {@linkcode parseFrame} classifies and parses one text frame, raw (`/ws/…`) or combined
+ * (`{"stream":…,"data":…}`), with a byte-level scanner: the frame is `TextEncoder.encodeInto` a
+ * preallocated buffer and scanned once; key order does not matter; prices and quantities become
+ * integers × 10^8 exactly. Per frame it allocates nothing beyond the `{read, written}` object
+ * that `encodeInto` returns (and the message string of an error reply). A malformed frame
+ * returns {@linkcode FrameKind.Malformed} with a constant reason in `out.reason`; nothing is
+ * thrown, and the out-object is only meaningful for the kind returned.
+ * @module
+ */
+import {
+  E_AGG,
+  E_DEPTH,
+  E_NONE,
+  E_SHUTDOWN,
+  E_TRADE,
+  F_a,
+  F_aid,
+  F_asks,
+  F_b,
+  F_bids,
+  F_code,
+  F_data,
+  F_E,
+  F_e,
+  F_f,
+  F_id,
+  F_l,
+  F_lastUpdateId,
+  F_m,
+  F_msg,
+  F_p,
+  F_q,
+  F_result,
+  F_T,
+  F_t,
+  F_U,
+  F_u,
+  PAYLOAD_BITS,
+  reset,
+  scanObject,
+  st,
+  ws,
+} from "./_scan.ts";
+import { DepthDiff, type DepthSnapshot, type ParseError, Trade } from "./types.ts";
+
+/** What a frame was. */
+export const FrameKind = {
+  /** A `depthUpdate`: `out.diff` holds it. */
+  Depth: 1,
+  /** A `trade`: `out.trade` holds it. */
+  Trade: 2,
+  /** An `aggTrade`: `out.trade` holds it (`id` = aggregate id, `firstTradeId`/`lastTradeId`). */
+  AggTrade: 3,
+  /** A `serverShutdown` notice: `out.eventTimeMs` holds `E` (0 when absent). Reconnect now. */
+  ServerShutdown: 4,
+  /** A control reply `{"result":…,"id":…}`: `out.replyId` holds a numeric id (NaN otherwise). */
+  Reply: 5,
+  /** An error reply `{"code":…,"msg":…}`: `out.errorCode`, `out.errorMsg`, `out.replyId`. */
+  ErrorReply: 6,
+  /** Valid JSON object of a kind this parser does not handle (e.g. bookTicker, kline). */
+  Unknown: 7,
+  /** Not a valid frame: `out.reason` says why. */
+  Malformed: 8,
+} as const;
+
+/** A value of {@linkcode FrameKind}. */
+export type FrameKind = typeof FrameKind[keyof typeof FrameKind];
+
+/** Names of frame kinds, indexed by kind (for logs and tests). */
+export const FRAME_KIND_NAMES: readonly string[] = [
+  "none",
+  "depth",
+  "trade",
+  "aggTrade",
+  "serverShutdown",
+  "reply",
+  "errorReply",
+  "unknown",
+  "malformed",
+];
+
+/** Largest frame accepted, in UTF-8 bytes; bigger frames are malformed ("frame too large"). */
+export const MAX_FRAME_BYTES = 64 << 20;
+
+/** Caller-owned, reusable output of {@linkcode parseFrame}. Only the part for the kind returned is valid. */
+export class ParsedFrame {
+  /** The depth diff (kind `Depth`). */
+  readonly diff: DepthDiff;
+  /** The trade (kinds `Trade`, `AggTrade`). */
+  readonly trade: Trade = new Trade();
+  /** `E` of a `ServerShutdown`, ms since the epoch (0 when absent). */
+  eventTimeMs = 0;
+  /** Numeric `id` of a `Reply`/`ErrorReply`; NaN when null, absent or a string. */
+  replyId = NaN;
+  /** `code` of an `ErrorReply`. */
+  errorCode = 0;
+  /** `msg` of an `ErrorReply` (allocated for error replies only). */
+  errorMsg = "";
+  /** Why the frame is `Malformed` (a constant string), "" otherwise. */
+  reason = "";
+  /** True when the frame came in the combined `{"stream","data"}` envelope. */
+  combined = false;
+
+  /** `levels`: initial room per side in `diff` (grows on demand). */
+  constructor(levels = 256) {
+    this.diff = new DepthDiff(levels);
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+let scratch = new Uint8Array(1 << 16);
+
+/**
+ * Classify and parse the WebSocket text frame `text` into `out`. Never throws on bad input:
+ * returns {@linkcode FrameKind.Malformed} with `out.reason` set instead.
+ */
+export function parseFrame(text: string, out: ParsedFrame): FrameKind {
+  if (text.length > MAX_FRAME_BYTES) return malformed(out, "frame too large");
+  let buf = scratch;
+  if (text.length * 3 >= buf.length) {
+    // Grow rarely: a buffer 3× the UTF-16 length always holds the UTF-8 form plus a sentinel.
+    buf = scratch = new Uint8Array(Math.max(text.length * 3 + 1, buf.length * 2));
+  }
+  const end = encoder.encodeInto(text, buf).written;
+  buf[end] = 0;
+  return scanFrame(buf, end, out);
+}
+
+/**
+ * {@linkcode parseFrame} over UTF-8 bytes `bytes[start, end)` (e.g. a capture line). Copies them
+ * into the scanner's buffer first (it needs a sentinel byte after the frame).
+ */
+export function parseFrameBytes(bytes: Uint8Array, start: number, end: number, out: ParsedFrame): FrameKind {
+  const n = end - start;
+  if (n < 0 || start < 0 || end > bytes.length) throw new RangeError("bad byte range");
+  if (n > MAX_FRAME_BYTES) return malformed(out, "frame too large");
+  if (n >= scratch.length) scratch = new Uint8Array(Math.max(n + 1, scratch.length * 2));
+  scratch.set(bytes.subarray(start, end));
+  scratch[n] = 0;
+  return scanFrame(scratch, n, out);
+}
+
+function malformed(out: ParsedFrame, reason: string): FrameKind {
+  out.reason = reason;
+  return FrameKind.Malformed;
+}
+
+const DEPTH_REQUIRED = F_E | F_U | F_u | F_b | F_a;
+const TRADE_REQUIRED = F_E | F_t | F_p | F_q | F_T | F_m;
+const AGG_REQUIRED = F_E | F_aid | F_p | F_q | F_f | F_l | F_T | F_m;
+
+function scanFrame(b: Uint8Array, end: number, out: ParsedFrame): FrameKind {
+  out.reason = "";
+  reset(out.diff);
+  let p = ws(b, 0);
+  if (b[p] !== 123) return malformed(out, p >= end ? "empty frame" : "not an object");
+  p = scanObject(b, p, false);
+  if (p < 0) return malformed(out, st.err);
+  if (ws(b, p) !== end) return malformed(out, "trailing data");
+  let m = st.mask;
+  out.combined = (m & F_data) !== 0;
+  if (out.combined) {
+    if ((m & PAYLOAD_BITS) !== 0) return malformed(out, "payload keys beside data");
+    m = st.dataMask;
+  }
+  if ((m & F_e) === 0) {
+    if ((m & (F_code | F_msg)) === (F_code | F_msg)) {
+      out.errorCode = st.code;
+      out.replyId = st.id;
+      out.errorMsg = decodeMsg(b, st.msgStart, st.msgEnd);
+      return FrameKind.ErrorReply;
+    }
+    if ((m & (F_result | F_id)) === (F_result | F_id)) {
+      out.replyId = st.id;
+      return FrameKind.Reply;
+    }
+    return FrameKind.Unknown;
+  }
+  switch (st.eType) {
+    case E_DEPTH: {
+      if ((m & DEPTH_REQUIRED) !== DEPTH_REQUIRED) return malformed(out, missingDepth(m));
+      if (st.U > st.u) return malformed(out, "U greater than u");
+      const d = out.diff;
+      d.firstId = st.U;
+      d.lastId = st.u;
+      d.eventTimeMs = st.E;
+      return FrameKind.Depth;
+    }
+    case E_TRADE: {
+      if ((m & TRADE_REQUIRED) !== TRADE_REQUIRED) return malformed(out, "missing or mistyped trade field");
+      const t = out.trade;
+      t.id = st.t;
+      t.firstTradeId = st.t;
+      t.lastTradeId = st.t;
+      t.priceTicks = st.p;
+      t.qtyLots = st.q;
+      t.tradeTimeMs = st.T;
+      t.eventTimeMs = st.E;
+      t.buyerIsMaker = st.m;
+      return FrameKind.Trade;
+    }
+    case E_AGG: {
+      if ((m & AGG_REQUIRED) !== AGG_REQUIRED) return malformed(out, "missing or mistyped aggTrade field");
+      const t = out.trade;
+      t.id = st.aid;
+      t.firstTradeId = st.f;
+      t.lastTradeId = st.l;
+      t.priceTicks = st.p;
+      t.qtyLots = st.q;
+      t.tradeTimeMs = st.T;
+      t.eventTimeMs = st.E;
+      t.buyerIsMaker = st.m;
+      return FrameKind.AggTrade;
+    }
+    case E_SHUTDOWN:
+      out.eventTimeMs = (m & F_E) !== 0 ? st.E : 0;
+      return FrameKind.ServerShutdown;
+    case E_NONE:
+    default:
+      return FrameKind.Unknown;
+  }
+}
+
+function missingDepth(m: number): string {
+  if ((m & F_U) === 0) return "missing or mistyped U";
+  if ((m & F_u) === 0) return "missing or mistyped u";
+  if ((m & F_E) === 0) return "missing or mistyped E";
+  if ((m & F_b) === 0) return "missing or mistyped b";
+  return "missing or mistyped a";
+}
+
+function decodeMsg(b: Uint8Array, start: number, end: number): string {
+  try {
+    const v: unknown = JSON.parse(decoder.decode(b.subarray(start, end)));
+    return typeof v === "string" ? v : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Parse a REST `GET /api/v3/depth` body. Allocates (once per snapshot). Returns a
+ * {@linkcode ParseError} instead of throwing on bad input.
+ */
+export function parseSnapshot(text: string): DepthSnapshot | ParseError {
+  const buf = new Uint8Array(text.length * 3 + 1);
+  const end = encoder.encodeInto(text, buf).written;
+  buf[end] = 0;
+  const tmp = new DepthDiff(1024);
+  reset(tmp);
+  let p = ws(buf, 0);
+  if (buf[p] !== 123) return { error: p >= end ? "empty body" : "not an object" };
+  p = scanObject(buf, p, true);
+  if (p < 0) return { error: st.err };
+  if (ws(buf, p) !== end) return { error: "trailing data" };
+  const m = st.mask;
+  if ((m & F_lastUpdateId) === 0) return { error: "missing or mistyped lastUpdateId" };
+  if ((m & F_bids) === 0) return { error: "missing or mistyped bids" };
+  if ((m & F_asks) === 0) return { error: "missing or mistyped asks" };
+  return {
+    lastUpdateId: st.lastUpdateId,
+    bidPx: tmp.bidPx.slice(0, tmp.nBids),
+    bidQty: tmp.bidQty.slice(0, tmp.nBids),
+    askPx: tmp.askPx.slice(0, tmp.nAsks),
+    askQty: tmp.askQty.slice(0, tmp.nAsks),
+  };
+}

@@ -1,0 +1,327 @@
+/**
+ * A Binance-spot-compatible simulator on 127.0.0.1, driven by {@linkcode SyntheticMarket} or by
+ * replaying a capture directory.
+ *
+ * Endpoints:
+ * - `GET /api/v3/depth?symbol=X&limit=N` — request weight 5/25/50/250, `X-MBX-USED-WEIGHT-1M`,
+ *   429 + `Retry-After` over 6000/minute or on the `rate_limit` fault, 418 on the `ban` fault.
+ * - WebSocket `/ws/<stream>[/<stream>…]` (raw payloads), `/stream?streams=a/b` (combined
+ *   `{"stream","data"}`), `/ws` + `SUBSCRIBE`/`UNSUBSCRIBE`/`LIST_SUBSCRIPTIONS`. Streams:
+ *   `<s>@depth@100ms` (every batch), `<s>@depth` (merged over 1000 ms), `<s>@trade`. Pings every
+ *   `pingIntervalMs`. `/live/…` serves the same streams (the redirect target).
+ * - Control: `POST /sim/fault?kind=<fault>`, `GET /sim/truth` (the true book as JSON).
+ *
+ * Faults ({@linkcode SimFault}), armed with {@linkcode BinanceSimulator.fault} or the `faults`
+ * option at a batch number: `drop` (TCP close without a close frame), `skip_update` (the next
+ * diff is not sent: a gap), `stale_snapshot` (the next REST answer is an old snapshot),
+ * `rate_limit` (the next `rateLimitCount` REST answers are 429), `ban` (the next REST answer is
+ * 418), `malformed` (a broken frame before the next diff), `server_shutdown` (a serverShutdown
+ * event, then a close after `shutdownGraceMs`), `redirect` (toggles: upgrades on `/ws`, `/stream`
+ * get 301 to `/live/…`).
+ * @module
+ */
+import { systemClock } from "../../engine/clock.ts";
+import type { L2Book } from "../book.ts";
+import { type MarketBatch, SyntheticMarket } from "./market.ts";
+import { controlMessage, sendTo, type SimClient, SlowDepth } from "./_sim_streams.ts";
+import { readRequest, respond, writeHead } from "./_sim_http.ts";
+import { depthLimit, depthWeight, WeightWindow } from "./_sim_rest.ts";
+import { ReplayDriver, type SimDriver } from "./_sim_replay.ts";
+import { acceptKey, SimSocket } from "./_sim_ws.ts";
+import { SIM_FAULTS, type SimFault, type SimStats, type SimulatorOptions } from "./_sim_types.ts";
+
+export { SIM_FAULTS, type SimFault, type SimStats, type SimulatorOptions } from "./_sim_types.ts";
+
+const enc = new TextEncoder();
+
+/** The simulator. Close it with {@linkcode BinanceSimulator.close}. */
+export class BinanceSimulator {
+  /** Bound port. */
+  readonly port: number;
+  /** Counters. */
+  readonly stats: SimStats = {
+    connections: 0,
+    snapshots: 0,
+    rateLimited: 0,
+    banned: 0,
+    redirects: 0,
+    framesSent: 0,
+  };
+  /** Batches produced so far. */
+  batches = 0;
+  /** Resolves when `maxBatches` were produced or a replay ran out. */
+  readonly finished: Promise<void>;
+  readonly #listener: Deno.Listener;
+  readonly #driver: SimDriver;
+  readonly #opts: SimulatorOptions;
+  readonly #clients = new Set<SimClient>();
+  readonly #weights: WeightWindow;
+  readonly #timers: ReturnType<typeof setTimeout>[] = [];
+  readonly #conns = new Set<Promise<void>>();
+  readonly #initialSnapshot: string;
+  readonly #truthFile: Deno.FsFile | null;
+  #finish!: () => void;
+  #skip = 0;
+  #stale = 0;
+  #rateLimit = 0;
+  #ban = 0;
+  #malformed = 0;
+  #redirect = false;
+  readonly #slow = new SlowDepth();
+  #closed = false;
+  #maxBatches: number | undefined;
+  #accepting: Promise<void>;
+
+  private constructor(listener: Deno.Listener, opts: SimulatorOptions) {
+    this.#listener = listener;
+    this.port = (listener.addr as Deno.NetAddr).port;
+    this.#opts = opts;
+    this.#maxBatches = opts.maxBatches;
+    this.#driver = opts.replayDir ? new ReplayDriver(opts.replayDir) : new SyntheticMarket(opts.market);
+    this.#weights = new WeightWindow(opts.clock ?? systemClock, opts.weightLimit ?? 6000);
+    this.#initialSnapshot = this.#driver.snapshotJson(5000);
+    this.#truthFile = opts.truthFile
+      ? Deno.openSync(opts.truthFile, { write: true, create: true, truncate: true })
+      : null;
+    this.finished = new Promise((r) => this.#finish = r);
+    this.#accepting = this.#accept();
+    const every = opts.intervalMs ?? 100;
+    if (every > 0) this.#timers.push(setInterval(() => this.step(), every));
+    this.#timers.push(setInterval(() => this.#pingAll(), opts.pingIntervalMs ?? 20_000));
+  }
+
+  /** Listen on 127.0.0.1 and start producing. */
+  static start(opts: SimulatorOptions = {}): Promise<BinanceSimulator> {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: opts.port ?? 0 });
+    return Promise.resolve(new BinanceSimulator(listener, opts));
+  }
+
+  /** Upper-case symbol served. */
+  get symbol(): string {
+    return this.#driver.symbol;
+  }
+  /** `http://127.0.0.1:<port>` (the `--rest-url`). */
+  get restUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  /** A WebSocket URL for `path`, e.g. `/ws/btcusdt@depth@100ms`. */
+  wsUrl(path = `/ws/${this.symbol.toLowerCase()}@depth@100ms`): string {
+    return `ws://127.0.0.1:${this.port}${path}`;
+  }
+  /** The true book: what has been sent so far (`updateId` = last update id produced). */
+  get truth(): L2Book {
+    return this.#driver.book;
+  }
+  /** Open WebSocket connections. */
+  get clients(): number {
+    return this.#clients.size;
+  }
+
+  /** Arm a fault (applied at the next opportunity; `drop` and `redirect` at once). */
+  fault(kind: SimFault): void {
+    switch (kind) {
+      case "drop":
+        for (const c of this.#clients) c.sock.drop();
+        return;
+      case "skip_update":
+        this.#skip++;
+        return;
+      case "stale_snapshot":
+        this.#stale++;
+        return;
+      case "rate_limit":
+        this.#rateLimit += this.#opts.rateLimitCount ?? 2;
+        return;
+      case "ban":
+        this.#ban++;
+        return;
+      case "malformed":
+        this.#malformed++;
+        return;
+      case "server_shutdown":
+        this.#serverShutdown();
+        return;
+      case "redirect":
+        this.#redirect = !this.#redirect;
+        return;
+    }
+  }
+
+  /** Produce at most `n` more batches, then resolve {@linkcode BinanceSimulator.finished}. */
+  stopAfter(n: number): void {
+    this.#maxBatches = this.batches + n;
+    if (n <= 0) this.#finish();
+  }
+
+  /** Produce and broadcast `n` batches now (also driven by the interval timer). */
+  step(n = 1): void {
+    for (let i = 0; i < n; i++) {
+      if (this.#closed) return;
+      const max = this.#maxBatches;
+      if (max !== undefined && this.batches >= max) return this.#finish();
+      for (const f of this.#opts.faults ?? []) if (f.atBatch === this.batches + 1) this.fault(f.kind);
+      const b = this.#driver.step();
+      if (b === null) return this.#finish();
+      this.batches++;
+      this.#broadcast(b);
+      if (this.#truthFile && b.truth.length > 0) {
+        this.#truthFile.writeSync(enc.encode(b.truth.join("\n") + "\n"));
+      }
+      if (max !== undefined && this.batches >= max) this.#finish();
+    }
+  }
+
+  /** Stop everything: timers, listener, connections. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const t of this.#timers) clearInterval(t);
+    this.#listener.close();
+    await this.#accepting;
+    for (const c of this.#clients) c.sock.drop();
+    await Promise.all([...this.#conns]);
+    this.#truthFile?.close();
+    this.#finish();
+  }
+
+  #broadcast(b: MarketBatch): void {
+    const sym = this.symbol.toLowerCase();
+    const fast = `${sym}@depth@100ms`;
+    const slowName = `${sym}@depth`;
+    const tradeName = `${sym}@trade`;
+    if (this.#malformed > 0) {
+      this.#malformed--;
+      for (const c of this.#clients) {
+        c.sock.sendText('{"e":"depthUpdate","E":1,"s":"' + this.symbol + '","U":');
+      }
+    }
+    let sendFast = b.depth !== null;
+    if (sendFast && this.#skip > 0) {
+      this.#skip--;
+      sendFast = false;
+    }
+    this.#slow.add(b);
+    const slow = this.batches % 10 === 0 ? this.#slow.take(this.symbol) : null;
+    for (const c of this.#clients) {
+      if (sendFast && c.streams.has(fast)) this.#send(c, fast, b.depth!);
+      if (slow !== null && c.streams.has(slowName)) this.#send(c, slowName, slow);
+      if (c.streams.has(tradeName)) { for (const t of b.trades) this.#send(c, tradeName, t); }
+    }
+  }
+
+  #send(c: SimClient, stream: string, payload: string): void {
+    sendTo(c, stream, payload);
+    this.stats.framesSent++;
+  }
+
+  #serverShutdown(): void {
+    const ev = `{"e":"serverShutdown","E":${Date.now()}}`;
+    const targets = [...this.#clients];
+    for (const c of targets) sendTo(c, "!serverShutdown", ev);
+    const t = setTimeout(() => {
+      for (const c of targets) c.sock.close(1001, "server shutdown");
+    }, this.#opts.shutdownGraceMs ?? 200);
+    this.#timers.push(t);
+  }
+
+  #pingAll(): void {
+    for (const c of this.#clients) c.sock.ping();
+  }
+
+  async #accept(): Promise<void> {
+    for (;;) {
+      let conn: Deno.Conn;
+      try {
+        conn = await this.#listener.accept();
+      } catch {
+        return;
+      }
+      const p = this.#serve(conn).catch(() => {});
+      this.#conns.add(p);
+      p.finally(() => this.#conns.delete(p));
+    }
+  }
+
+  async #serve(conn: Deno.Conn): Promise<void> {
+    const req = await readRequest(conn);
+    if (req === null) {
+      conn.close();
+      return;
+    }
+    const path = req.url.pathname;
+    const isUpgrade = (req.headers.get("upgrade") ?? "").toLowerCase() === "websocket";
+    if (path === "/api/v3/depth") return this.#depth(conn, req.url);
+    if (path === "/sim/fault") {
+      const kind = req.url.searchParams.get("kind") as SimFault;
+      if (!SIM_FAULTS.includes(kind)) return respond(conn, 400, `{"error":"unknown fault"}`);
+      this.fault(kind);
+      return respond(conn, 200, `{"ok":true,"fault":"${kind}"}`);
+    }
+    if (path === "/sim/truth") return respond(conn, 200, this.#driver.snapshotJson(5000));
+    const live = path.startsWith("/live/");
+    const streamPath = live ? path.slice(5) : path;
+    if (!(streamPath === "/ws" || streamPath.startsWith("/ws/") || streamPath === "/stream")) {
+      return respond(conn, 404, `{"code":-1,"msg":"not found"}`);
+    }
+    if (this.#redirect && !live) {
+      this.stats.redirects++;
+      return respond(conn, 301, "", { Location: `/live${req.target}`, "Content-Type": "text/plain" });
+    }
+    const key = req.headers.get("sec-websocket-key");
+    if (!isUpgrade || key === undefined) return respond(conn, 400, `{"code":-1,"msg":"upgrade required"}`);
+    await writeHead(conn, 101, {
+      Upgrade: "websocket",
+      Connection: "Upgrade",
+      "Sec-WebSocket-Accept": await acceptKey(key),
+    });
+    const combined = streamPath === "/stream";
+    const names = combined
+      ? (req.url.searchParams.get("streams") ?? "").split("/")
+      : streamPath.slice(4).split("/");
+    const client: SimClient = {
+      sock: new SimSocket(conn, req.target, req.rest),
+      combined,
+      streams: new Set(),
+    };
+    for (const n of names) if (n) client.streams.add(n);
+    client.sock.onText = (t) => controlMessage(client, t);
+    client.sock.onClosed = () => this.#clients.delete(client);
+    this.#clients.add(client);
+    this.stats.connections++;
+    await client.sock.done;
+  }
+
+  #depth(conn: Deno.Conn, url: URL): Promise<void> {
+    const retry = String(this.#opts.retryAfterSec ?? 1);
+    if (this.#ban > 0) {
+      this.#ban--;
+      this.stats.banned++;
+      return respond(conn, 418, `{"code":-1003,"msg":"Way too many requests; IP banned."}`, {
+        "Retry-After": retry,
+      });
+    }
+    if (this.#rateLimit > 0) {
+      this.#rateLimit--;
+      this.stats.rateLimited++;
+      return respond(conn, 429, `{"code":-1003,"msg":"Too many requests."}`, { "Retry-After": retry });
+    }
+    const symbol = url.searchParams.get("symbol");
+    if (symbol !== this.symbol) return respond(conn, 400, `{"code":-1121,"msg":"Invalid symbol."}`);
+    const limit = depthLimit(url.searchParams.get("limit"));
+    const used = this.#weights.charge(depthWeight(limit));
+    if (used < 0) {
+      this.stats.rateLimited++;
+      return respond(conn, 429, `{"code":-1003,"msg":"Too much request weight used."}`, {
+        "Retry-After": String(this.#weights.retryAfterSec()),
+        "X-MBX-USED-WEIGHT-1M": String(this.#weights.used),
+      });
+    }
+    let body: string;
+    if (this.#stale > 0) {
+      this.#stale--;
+      body = this.#initialSnapshot;
+    } else body = this.#driver.snapshotJson(limit);
+    this.stats.snapshots++;
+    return respond(conn, 200, body, { "X-MBX-USED-WEIGHT-1M": String(used) });
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * `BookSync`: the Binance Spot snapshot + diff state machine (the CURRENT procedure of
+ * protocols.md), pure: no I/O, no clock. The caller feeds parsed diffs and snapshots and reads
+ * back result codes and {@linkcode BookSync.needsSnapshot}; it owns the REST fetch (paced by a
+ * `SnapshotScheduler`).
+ *
+ * Procedure:
+ * 1. Buffer diffs (copied into a bounded pool) and note the first `U`; ask for a snapshot.
+ *    Buffered diffs must be contiguous (`U <= previous u + 1`); a hole restarts the buffer at
+ *    the new diff. A full buffer (`maxBuffered`) drops it with a warning and a resync, and
+ *    buffering restarts at the new diff: nothing is lost silently.
+ * 2. On a snapshot: `lastUpdateId < first U` → stale, ask again. Else drop buffered diffs with
+ *    `u <= lastUpdateId`, set the book, apply the rest. The first diff applied after a snapshot
+ *    must bridge it: `U <= lastUpdateId + 1 <= u`, else resync (`NoBridge`). (The docs' wording
+ *    "lastUpdateId within [U;u]" would reject the real stream, where the bridging diff has
+ *    `U == lastUpdateId + 1`; the gap rule `U > id + 1` is the one that defines continuity.)
+ * 3. Live: `u <= book id` → skipped (it holds nothing newer than the book; the docs say `u <`,
+ *    `u == id` can only be a duplicate). `U > id + 1` → gap: discard the book, resync,
+ *    buffer again from this diff. Else set each level (qty 0 deletes), book id = `u`.
+ * 4. After every applied diff the book must not be crossed: a crossed Binance book is wrong,
+ *    so it resyncs (`Crossed`) unless `resyncOnCrossed` is false (then only `crossed` counts).
+ *
+ * Logging: when given a `Logger`, BookSync itself emits snapshotApplied, synchronized,
+ * resync(reason, expected, received, detail) and warning (buffer overflow); the handler must
+ * not log these again. Without a logger it only returns codes and keeps counters.
+ * @module
+ */
+import type { L2Book } from "../book.ts";
+import type { Logger } from "../../engine/logger.ts";
+import { ResyncReason } from "../../engine/events.ts";
+import { DepthDiff, type DepthSnapshot } from "./types.ts";
+
+/** Result of {@linkcode BookSync.onDiff}. */
+export const DiffResult = {
+  /** Held until a snapshot arrives. */
+  Buffered: 1,
+  /** Applied to the book. */
+  Applied: 2,
+  /** Ignored: `u <= book id`. */
+  Skipped: 3,
+  /** The book was discarded (gap, no bridge, crossed, overflow); buffering restarted. */
+  Resync: 4,
+} as const;
+/** A value of {@linkcode DiffResult}. */
+export type DiffResult = typeof DiffResult[keyof typeof DiffResult];
+
+/** Result of {@linkcode BookSync.onSnapshot}. */
+export const SnapshotResult = {
+  /** Book set and buffered diffs applied (synchronized once a diff bridges it). */
+  Applied: 1,
+  /** `lastUpdateId < first buffered U`: ask again (`needsSnapshot` is true). */
+  Stale: 2,
+  /** Buffered diffs did not bridge the snapshot (or the book crossed): resync started. */
+  Resync: 3,
+  /** No snapshot was pending; ignored. */
+  Ignored: 4,
+} as const;
+/** A value of {@linkcode SnapshotResult}. */
+export type SnapshotResult = typeof SnapshotResult[keyof typeof SnapshotResult];
+
+/** Options for {@linkcode BookSync}. */
+export interface BookSyncOptions {
+  /** Snapshot depth limit the caller requests (default 1000; informational here). */
+  snapshotLimit?: number;
+  /** Most diffs held while waiting for a snapshot (default 10000). */
+  maxBuffered?: number;
+  /** Resync when the book crosses after a diff (default true). */
+  resyncOnCrossed?: boolean;
+  /** Logger for milestones (optional). */
+  logger?: Logger;
+  /** Interned source id for logger calls (default 0). */
+  source?: number;
+}
+
+/** Keeps an {@linkcode L2Book} in sync with a Binance diff-depth stream. Single-threaded. */
+export class BookSync {
+  /** The book kept in sync. */
+  readonly book: L2Book;
+  /** Snapshot depth limit to request. */
+  readonly snapshotLimit: number;
+  /** Buffer bound. */
+  readonly maxBuffered: number;
+  /** Diffs passed to `onDiff`. */
+  received = 0;
+  /** Diffs applied to the book. */
+  applied = 0;
+  /** Diffs ignored as stale (`u <= id`), live or dropped from the buffer at a snapshot. */
+  skipped = 0;
+  /** Level updates applied. */
+  levelsChanged = 0;
+  /** Times the book was discarded (gap, no bridge, crossed, overflow, reset). */
+  resyncs = 0;
+  /** Snapshots rejected as older than the buffer. */
+  staleSnapshots = 0;
+  /** Snapshots applied. */
+  snapshots = 0;
+  /** Diffs after which the book was crossed. */
+  crossed = 0;
+  readonly #resyncOnCrossed: boolean;
+  readonly #logger: Logger | undefined;
+  readonly #source: number;
+  readonly #pool: DepthDiff[] = [];
+  #bs = 0; // buffered diffs are #pool[#bs, #be)
+  #be = 0;
+  #synced = false; // book holds a snapshot
+  #bridged = false; // a diff has been applied since the snapshot
+  #inFlight = false;
+  #appliedFromBuffer = 0;
+
+  /** Keep `book` in sync. */
+  constructor(book: L2Book, options: BookSyncOptions = {}) {
+    this.book = book;
+    this.snapshotLimit = options.snapshotLimit ?? 1000;
+    this.maxBuffered = options.maxBuffered ?? 10_000;
+    if (!(this.maxBuffered >= 1)) throw new RangeError("maxBuffered must be >= 1");
+    this.#resyncOnCrossed = options.resyncOnCrossed ?? true;
+    this.#logger = options.logger;
+    this.#source = options.source ?? 0;
+  }
+
+  /** True when the book holds a snapshot that a diff has bridged (the book is usable). */
+  get isSynced(): boolean {
+    return this.#synced && this.#bridged;
+  }
+
+  /** Diffs currently buffered. */
+  get buffered(): number {
+    return this.#be - this.#bs;
+  }
+
+  /** `U` of the first buffered diff (NaN when none). */
+  get firstBufferedId(): number {
+    return this.#be > this.#bs ? this.#pool[this.#bs]!.firstId : NaN;
+  }
+
+  /** True when a snapshot should be requested now (diffs are buffered, none in flight). */
+  get needsSnapshot(): boolean {
+    return !this.#synced && !this.#inFlight && this.#be > this.#bs;
+  }
+
+  /** Call when the snapshot request is sent. */
+  snapshotRequested(): void {
+    this.#inFlight = true;
+  }
+
+  /** Call when the snapshot request failed (network, HTTP error, bad body): ask again later. */
+  snapshotFailed(): void {
+    this.#inFlight = false;
+  }
+
+  /** Feed one parsed diff. `diff` is read, not kept (buffered diffs are copied). */
+  onDiff(diff: DepthDiff): DiffResult {
+    this.received++;
+    if (!this.#synced) return this.#buffer(diff);
+    const book = this.book;
+    const id = book.updateId;
+    if (diff.lastId <= id) {
+      this.skipped++;
+      return DiffResult.Skipped;
+    }
+    if (diff.firstId > id + 1) {
+      if (this.#bridged) this.#resync(ResyncReason.Gap, id + 1, diff.firstId, "gap in update ids");
+      else this.#resync(ResyncReason.NoBridge, id + 1, diff.firstId, "first diff does not bridge snapshot");
+      this.#buffer(diff);
+      return DiffResult.Resync;
+    }
+    return this.#applyLive(diff) ? DiffResult.Applied : DiffResult.Resync;
+  }
+
+  /** Feed the snapshot fetched after {@linkcode BookSync.snapshotRequested}. */
+  onSnapshot(snap: DepthSnapshot): SnapshotResult {
+    if (this.#synced || !this.#inFlight) return SnapshotResult.Ignored;
+    this.#inFlight = false;
+    const lastId = snap.lastUpdateId;
+    const pool = this.#pool;
+    if (this.#be === this.#bs || lastId < pool[this.#bs]!.firstId) {
+      this.staleSnapshots++;
+      this.#logger?.resync(
+        this.#source,
+        ResyncReason.StaleSnapshot,
+        this.#be > this.#bs ? pool[this.#bs]!.firstId : 0,
+        lastId,
+        "snapshot older than first buffered diff",
+      );
+      return SnapshotResult.Stale;
+    }
+    while (this.#bs < this.#be && pool[this.#bs]!.lastId <= lastId) {
+      this.#bs++;
+      this.skipped++;
+    }
+    const book = this.book;
+    book.clear();
+    for (let i = 0; i < snap.bidPx.length; i++) book.bids.set(snap.bidPx[i]!, snap.bidQty[i]!);
+    for (let i = 0; i < snap.askPx.length; i++) book.asks.set(snap.askPx[i]!, snap.askQty[i]!);
+    book.updateId = lastId;
+    this.#synced = true;
+    this.#bridged = false;
+    this.snapshots++;
+    this.#appliedFromBuffer = 0;
+    this.#logger?.snapshotApplied(this.#source, book.bids.size, book.asks.size, lastId);
+    while (this.#bs < this.#be) {
+      const d = pool[this.#bs]!;
+      if (d.firstId > book.updateId + 1) {
+        // Buffered diffs are contiguous, so only the first can fail. Start over (buffer dropped).
+        this.#resync(
+          ResyncReason.NoBridge,
+          book.updateId + 1,
+          d.firstId,
+          "buffered diffs do not bridge snapshot",
+        );
+        return SnapshotResult.Resync;
+      }
+      this.#bs++;
+      this.#appliedFromBuffer++;
+      if (!this.#applyLive(d)) {
+        return SnapshotResult.Resync;
+      }
+    }
+    this.#bs = this.#be = 0;
+    return SnapshotResult.Applied;
+  }
+
+  /** Discard the book and the buffer (e.g. on disconnect or serverShutdown) and start over. */
+  reset(reason: ResyncReason, detail: string): void {
+    this.#resync(reason, this.book.updateId, 0, detail);
+    this.#bs = this.#be = 0;
+  }
+
+  // Apply a diff known to be newer than the book and not past a gap. False when it resynced.
+  #applyLive(d: DepthDiff): boolean {
+    const book = this.book;
+    const bids = book.bids;
+    const asks = book.asks;
+    const nb = d.nBids;
+    const na = d.nAsks;
+    const bp = d.bidPx;
+    const bq = d.bidQty;
+    const ap = d.askPx;
+    const aq = d.askQty;
+    for (let i = 0; i < nb; i++) bids.set(bp[i]!, bq[i]!);
+    for (let i = 0; i < na; i++) asks.set(ap[i]!, aq[i]!);
+    book.updateId = d.lastId;
+    this.levelsChanged += nb + na;
+    this.applied++;
+    if (!this.#bridged) {
+      this.#bridged = true;
+      this.#logger?.synchronized(this.#source, d.lastId, this.#appliedFromBuffer);
+    }
+    if (book.isCrossed()) {
+      this.crossed++;
+      if (this.#resyncOnCrossed) {
+        this.#resync(ResyncReason.Crossed, bids.bestPrice(), asks.bestPrice(), "book crossed after diff");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  #buffer(diff: DepthDiff): DiffResult {
+    const pool = this.#pool;
+    if (this.#be > this.#bs && diff.firstId > pool[this.#be - 1]!.lastId + 1) {
+      // A hole inside the buffer: what came before can never bridge to this diff.
+      this.#logger?.warning(this.#source, "gap while buffering: buffer restarted");
+      this.#bs = this.#be = 0;
+    } else if (this.#be - this.#bs >= this.maxBuffered) {
+      this.#logger?.warning(this.#source, "pending diff buffer full: dropped and restarted");
+      this.#resync(ResyncReason.Gap, this.maxBuffered, this.#be - this.#bs, "pending diff buffer overflow");
+      this.#bs = this.#be = 0;
+    }
+    if (this.#be === this.maxBuffered || (this.#be === pool.length && this.#bs > 0)) this.#compact();
+    if (this.#be === pool.length) pool.push(new DepthDiff(Math.max(diff.nBids, diff.nAsks, 64)));
+    pool[this.#be++]!.copyFrom(diff);
+    return DiffResult.Buffered;
+  }
+
+  #compact(): void {
+    const pool = this.#pool;
+    const n = this.#be - this.#bs;
+    for (let i = 0; i < n; i++) {
+      const t = pool[i]!;
+      pool[i] = pool[this.#bs + i]!;
+      pool[this.#bs + i] = t;
+    }
+    this.#bs = 0;
+    this.#be = n;
+  }
+
+  #resync(reason: ResyncReason, expected: number, received: number, detail: string): void {
+    this.resyncs++;
+    this.book.clear();
+    this.#synced = false;
+    this.#bridged = false;
+    this.#bs = this.#be = 0;
+    this.#logger?.resync(this.#source, reason, expected, received, detail);
+  }
+}

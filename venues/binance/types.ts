@@ -1,0 +1,267 @@
+/**
+ * Binance Spot types. Two families, kept apart:
+ * - Wire types (`*Wire`): the JSON the venue sends, with the venue's own keys (`U`, `u`, `E`, …).
+ *   They document the protocol; the hot path never materialises them (the scanner in
+ *   `parse.ts` reads the bytes directly).
+ * - Domain types: caller-owned, reusable out-objects on fixed-point integers. Prices and
+ *   quantities are the decimal times 10^8 ({@linkcode PRICE_SCALE}, {@linkcode QTY_SCALE}), held
+ *   in `number`s (exact below 2^53). Update ids reach ~4e10: they are f64 numbers and nothing may
+ *   use 32-bit operators (`|0`, `>>>`) on them.
+ * @module
+ */
+
+/** Decimal places of a fixed-point price: `priceTicks = price × 10^PRICE_SCALE`. */
+export const PRICE_SCALE = 8;
+/** Decimal places of a fixed-point quantity: `qtyLots = qty × 10^QTY_SCALE`. */
+export const QTY_SCALE = 8;
+
+/** One price level on the wire: `[price, quantity]` as decimal strings; quantity "0…" removes it. */
+export type LevelWire = [price: string, qty: string];
+
+/** `<symbol>@depth` / `<symbol>@depth@100ms` event (raw stream form). */
+export interface DepthUpdateWire {
+  /** Event type, always `"depthUpdate"`. */
+  e: "depthUpdate";
+  /** Event time, ms since the Unix epoch. */
+  E: number;
+  /** Symbol, upper case (e.g. `"BTCUSDT"`). */
+  s: string;
+  /** First update id in this event. */
+  U: number;
+  /** Final update id in this event. */
+  u: number;
+  /** Bid levels to update: new absolute quantity per price. */
+  b: LevelWire[];
+  /** Ask levels to update: new absolute quantity per price. */
+  a: LevelWire[];
+}
+
+/** Combined-stream envelope (`/stream?streams=…`): the raw payload wrapped with its stream name. */
+export interface CombinedWire<T> {
+  /** Stream name, e.g. `"btcusdt@depth@100ms"` or `"!serverShutdown"`. */
+  stream: string;
+  /** The raw event payload. */
+  data: T;
+}
+
+/** REST `GET /api/v3/depth` body. */
+export interface DepthSnapshotWire {
+  /** The update id the snapshot reflects. */
+  lastUpdateId: number;
+  /** Bids, best (highest) first. */
+  bids: LevelWire[];
+  /** Asks, best (lowest) first. */
+  asks: LevelWire[];
+}
+
+/** `<symbol>@trade` event. */
+export interface TradeWire {
+  /** Event type, always `"trade"`. */
+  e: "trade";
+  /** Event time, ms since the Unix epoch. */
+  E: number;
+  /** Symbol. */
+  s: string;
+  /** Trade id. */
+  t: number;
+  /** Price, decimal string. */
+  p: string;
+  /** Quantity, decimal string. */
+  q: string;
+  /** Trade time, ms since the Unix epoch. */
+  T: number;
+  /** Is the buyer the market maker? `true`: the taker sold (a bid was hit). */
+  m: boolean;
+  /** Undocumented; ignore. */
+  M?: boolean;
+}
+
+/** `<symbol>@aggTrade` event (trades of one taker order aggregated). */
+export interface AggTradeWire {
+  /** Event type, always `"aggTrade"`. */
+  e: "aggTrade";
+  /** Event time, ms since the Unix epoch. */
+  E: number;
+  /** Symbol. */
+  s: string;
+  /** Aggregate trade id. */
+  a: number;
+  /** Price, decimal string. */
+  p: string;
+  /** Quantity, decimal string. */
+  q: string;
+  /** First trade id in the aggregate. */
+  f: number;
+  /** Last trade id in the aggregate. */
+  l: number;
+  /** Trade time, ms since the Unix epoch. */
+  T: number;
+  /** Is the buyer the market maker? */
+  m: boolean;
+  /** Undocumented; ignore. */
+  M?: boolean;
+}
+
+/** `serverShutdown` event: the server will close this connection soon; reconnect at once. */
+export interface ServerShutdownWire {
+  /** Event type, always `"serverShutdown"`. */
+  e: "serverShutdown";
+  /** Event time, ms since the Unix epoch. */
+  E: number;
+}
+
+/** Reply to a control message (`SUBSCRIBE`, `UNSUBSCRIBE`, `LIST_SUBSCRIPTIONS`, …). */
+export interface SubscribeReplyWire {
+  /** `null` on success; the list of streams for `LIST_SUBSCRIPTIONS`. */
+  result: null | string[] | unknown;
+  /** The request id echoed: int64, string (≤ 36 chars) or null. */
+  id: number | string | null;
+}
+
+/** Error reply to a control message. */
+export interface ErrorReplyWire {
+  /** Error code: 0 unknown property, 1 invalid value type, 2 invalid request, 3 invalid JSON. */
+  code: number;
+  /** Human-readable message. */
+  msg: string;
+  /** The request id echoed, when the request had one. */
+  id?: number | string | null;
+}
+
+/** `<symbol>@bookTicker` event (best bid/ask in real time; no `e` key). */
+export interface BookTickerWire {
+  /** Order book update id the top reflects. */
+  u: number;
+  /** Symbol. */
+  s: string;
+  /** Best bid price, decimal string. */
+  b: string;
+  /** Best bid quantity, decimal string. */
+  B: string;
+  /** Best ask price, decimal string. */
+  a: string;
+  /** Best ask quantity, decimal string. */
+  A: string;
+}
+
+/**
+ * A parsed depth diff: a caller-owned, reusable out-object. Levels are parallel typed arrays
+ * of fixed-point integers; the first `nBids` / `nAsks` entries are valid. The arrays grow
+ * (doubling, the only allocation) when a message has more levels than they hold.
+ */
+export class DepthDiff {
+  /** First update id in the event (`U`). */
+  firstId = 0;
+  /** Final update id in the event (`u`). */
+  lastId = 0;
+  /** Event time, ms since the Unix epoch (`E`). */
+  eventTimeMs = 0;
+  /** Number of valid bid levels. */
+  nBids = 0;
+  /** Number of valid ask levels. */
+  nAsks = 0;
+  /** Bid prices, ticks (× 10^8). */
+  bidPx: Float64Array;
+  /** Bid quantities, lots (× 10^8); 0 removes the level. */
+  bidQty: Float64Array;
+  /** Ask prices, ticks (× 10^8). */
+  askPx: Float64Array;
+  /** Ask quantities, lots (× 10^8); 0 removes the level. */
+  askQty: Float64Array;
+
+  /** Room for `capacity` levels per side before growing. */
+  constructor(capacity = 256) {
+    const n = Math.max(1, capacity);
+    this.bidPx = new Float64Array(n);
+    this.bidQty = new Float64Array(n);
+    this.askPx = new Float64Array(n);
+    this.askQty = new Float64Array(n);
+  }
+
+  /** Make room for at least `n` bid levels, keeping the first `nBids`. Allocates when growing. */
+  growBids(n: number): void {
+    if (n <= this.bidPx.length) return;
+    let cap = this.bidPx.length;
+    while (cap < n) cap *= 2;
+    this.bidPx = grow(this.bidPx, cap);
+    this.bidQty = grow(this.bidQty, cap);
+  }
+
+  /** Make room for at least `n` ask levels, keeping the first `nAsks`. Allocates when growing. */
+  growAsks(n: number): void {
+    if (n <= this.askPx.length) return;
+    let cap = this.askPx.length;
+    while (cap < n) cap *= 2;
+    this.askPx = grow(this.askPx, cap);
+    this.askQty = grow(this.askQty, cap);
+  }
+
+  /** Copy every field of `src` into this object (used to buffer diffs before a snapshot). */
+  copyFrom(src: DepthDiff): void {
+    this.firstId = src.firstId;
+    this.lastId = src.lastId;
+    this.eventTimeMs = src.eventTimeMs;
+    this.growBids(src.nBids);
+    this.growAsks(src.nAsks);
+    this.nBids = src.nBids;
+    this.nAsks = src.nAsks;
+    this.bidPx.set(src.bidPx.subarray(0, src.nBids));
+    this.bidQty.set(src.bidQty.subarray(0, src.nBids));
+    this.askPx.set(src.askPx.subarray(0, src.nAsks));
+    this.askQty.set(src.askQty.subarray(0, src.nAsks));
+  }
+}
+
+function grow(a: Float64Array, cap: number): Float64Array {
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}
+
+/** A parsed `@trade` (or `@aggTrade`) event: a caller-owned, reusable out-object. */
+export class Trade {
+  /** Trade id (`t`); for an aggTrade, the aggregate id (`a`). */
+  id = 0;
+  /** Price, ticks (× 10^8). */
+  priceTicks = 0;
+  /** Quantity, lots (× 10^8). */
+  qtyLots = 0;
+  /** Trade time, ms since the Unix epoch (`T`). */
+  tradeTimeMs = 0;
+  /** Event time, ms since the Unix epoch (`E`). */
+  eventTimeMs = 0;
+  /** `m`: the buyer is the maker, i.e. the taker sold and a bid was consumed. */
+  buyerIsMaker = false;
+  /** aggTrade only: first trade id (`f`); equals `id` for a plain trade. */
+  firstTradeId = 0;
+  /** aggTrade only: last trade id (`l`); equals `id` for a plain trade. */
+  lastTradeId = 0;
+}
+
+/**
+ * A parsed REST depth snapshot. Levels are best first (as on the wire), fixed-point integers;
+ * the arrays have exactly one entry per level. Allocated once per snapshot.
+ */
+export interface DepthSnapshot {
+  /** The update id the snapshot reflects. */
+  lastUpdateId: number;
+  /** Bid prices, ticks, best (highest) first. */
+  bidPx: Float64Array;
+  /** Bid quantities, lots. */
+  bidQty: Float64Array;
+  /** Ask prices, ticks, best (lowest) first. */
+  askPx: Float64Array;
+  /** Ask quantities, lots. */
+  askQty: Float64Array;
+}
+
+/** Why a REST body could not be parsed (returned, never thrown). */
+export interface ParseError {
+  /** A short constant reason, e.g. `"truncated"`, `"bad number"`. */
+  error: string;
+}
+
+/** True when `v` is a {@linkcode ParseError}. */
+export function isParseError(v: DepthSnapshot | ParseError): v is ParseError {
+  return (v as ParseError).error !== undefined;
+}

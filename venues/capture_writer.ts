@@ -1,0 +1,267 @@
+/**
+ * Generic capture writer shared by the venues: raw lines verbatim plus receive times, verbatim
+ * snapshot files and an atomically rewritten `metadata.json`.
+ *
+ * File format (the same as `../shared/fixtures/binance-spot-ethusdt-20240808`, so one reader
+ * handles fixtures and captures alike):
+ * - `<name>.jsonl`: one raw frame per line, byte for byte (never re-serialised). A frame that
+ *   itself contains CR or LF bytes (legal JSON whitespace) has them replaced by spaces so it
+ *   stays one line; this is counted in `sanitizedLines`.
+ * - `<name>.recv_ns`: one integer per line, the receive time in ns since the Unix epoch, same
+ *   line count as `<name>.jsonl` once closed (a killed capture may differ by the last line:
+ *   readers take the shorter of the two and ignore a truncated tail).
+ * - any verbatim file (`snapshot.json`, `snapshot-<k>.json`) via {@linkcode CaptureWriter.writeFile}.
+ * - `metadata.json`, rewritten with temp file + rename at most every `metadataIntervalMs` and on
+ *   close, so a running capture can be inspected and a killed one is valid.
+ *
+ * Hot-path contract: {@linkcode CaptureLines.append} copies the line into a preallocated chunk
+ * with `TextEncoder.encodeInto` (one small view object per call) and returns; writes happen
+ * asynchronously when a chunk is half full or on the flush timer. A failed write becomes an
+ * `onError` call (the handler turns it into an error event), never an exception.
+ * @module
+ */
+import { type Clock, systemClock } from "../engine/clock.ts";
+import { ByteSink } from "./_byte_sink.ts";
+
+/** Options for {@linkcode CaptureWriter.create}. */
+export interface CaptureWriterOptions {
+  /** Clock used to rate-limit metadata rewrites (default: the system clock). */
+  clock?: Clock;
+  /** Bytes per in-memory chunk (default 1 MiB). A chunk is written once half full. */
+  chunkBytes?: number;
+  /** Flush partly filled chunks this often, in ms (default 200; 0 = only on size/close). */
+  flushIntervalMs?: number;
+  /** Rewrite `metadata.json` at most this often, in ms (default 1000). */
+  metadataIntervalMs?: number;
+  /** Called when a write fails (default: `console.error`). */
+  onError?: (message: string) => void;
+}
+
+const encoder = new TextEncoder();
+
+/** A `<name>.jsonl` + `<name>.recv_ns` pair. */
+export class CaptureLines {
+  /** File stem, e.g. "diffs". */
+  readonly name: string;
+  /** Lines appended so far. */
+  lines = 0;
+  /** Lines whose CR/LF bytes were replaced by spaces. */
+  sanitizedLines = 0;
+  readonly #data: ByteSink;
+  readonly #ns: ByteSink;
+
+  /** Use {@linkcode CaptureWriter.lines}. */
+  constructor(dir: string, name: string, chunkBytes: number, onError: (m: string) => void) {
+    this.name = name;
+    this.#data = new ByteSink(`${dir}/${name}.jsonl`, chunkBytes, onError);
+    this.#ns = new ByteSink(`${dir}/${name}.recv_ns`, chunkBytes >> 3 || 1024, onError);
+  }
+
+  /**
+   * Append one raw frame and its receive time (ns since the epoch). No I/O happens here.
+   * Allocates only the `encodeInto` view and result.
+   */
+  append(line: string, recvNs: number): void {
+    const d = this.#data;
+    d.ensure(line.length * 3 + 1);
+    const start = d.pos;
+    const end = start + encoder.encodeInto(line, d.buf.subarray(start)).written;
+    const buf = d.buf;
+    // String.indexOf on a one-byte string is a native memchr-like scan.
+    if (line.indexOf("\n") !== -1 || line.indexOf("\r") !== -1) this.#sanitize(buf, start, end);
+    buf[end] = 10;
+    d.pos = end + 1;
+    d.lineDone();
+    writeNs(this.#ns, recvNs);
+    this.lines++;
+  }
+
+  /** Bytes not yet written to disk (both files). */
+  get backlog(): number {
+    return this.#data.backlog + this.#ns.backlog;
+  }
+
+  /** Bytes written to disk so far (both files). */
+  get bytesWritten(): number {
+    return this.#data.bytesWritten + this.#ns.bytesWritten;
+  }
+
+  /** Queue partly filled chunks for writing. */
+  seal(): void {
+    this.#data.seal();
+    this.#ns.seal();
+  }
+
+  /** Write everything appended so far. */
+  async flush(): Promise<void> {
+    await this.#data.flush();
+    await this.#ns.flush();
+  }
+
+  /** Flush and close both files. */
+  async close(): Promise<void> {
+    await this.#data.close();
+    await this.#ns.close();
+  }
+
+  #sanitize(buf: Uint8Array, start: number, end: number): void {
+    for (let i = start; i < end; i++) if (buf[i] === 10 || buf[i] === 13) buf[i] = 32;
+    this.sanitizedLines++;
+  }
+}
+
+// Write `v` (a non-negative integer, possibly above 2^53 and then a multiple of 2^k) in decimal
+// plus "\n", without allocating: split at 1e9 so both halves are exact.
+function writeNs(s: ByteSink, v: number): void {
+  s.ensure(24);
+  const buf = s.buf;
+  let p = s.pos;
+  if (!(v >= 0)) v = 0;
+  const hi = Math.floor(v / 1e9);
+  let lo = v - hi * 1e9;
+  if (lo < 0) lo = 0;
+  if (hi > 0) {
+    p = writeUint(buf, p, hi);
+    let div = 1e8;
+    for (let i = 0; i < 9; i++) {
+      const dgt = Math.floor(lo / div) % 10;
+      buf[p++] = 48 + dgt;
+      div /= 10;
+    }
+  } else p = writeUint(buf, p, Math.floor(lo));
+  buf[p++] = 10;
+  s.pos = p;
+  s.lineDone();
+}
+
+function writeUint(buf: Uint8Array, p: number, v: number): number {
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  let q = p + digits;
+  const end = q;
+  do {
+    buf[--q] = 48 + (v % 10);
+    v = Math.floor(v / 10);
+  } while (v > 0);
+  return end;
+}
+
+/** Owns one capture directory: line files, verbatim files and `metadata.json`. */
+export class CaptureWriter {
+  /** The directory written to. */
+  readonly dir: string;
+  readonly #clock: Clock;
+  readonly #chunkBytes: number;
+  readonly #metaIntervalNs: number;
+  readonly #onError: (m: string) => void;
+  readonly #files: CaptureLines[] = [];
+  readonly #pendingFiles = new Set<Promise<void>>();
+  #meta: (() => unknown) | null = null;
+  #metaDirty = false;
+  #metaLastNs = -Infinity;
+  #metaWriting: Promise<void> | null = null;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+  /** Write or rename failures so far (metadata and verbatim files). */
+  failures = 0;
+
+  private constructor(dir: string, opts: CaptureWriterOptions) {
+    this.dir = dir;
+    this.#clock = opts.clock ?? systemClock;
+    this.#chunkBytes = opts.chunkBytes ?? 1 << 20;
+    this.#metaIntervalNs = (opts.metadataIntervalMs ?? 1000) * 1e6;
+    this.#onError = opts.onError ?? ((m) => console.error(`capture: ${m}`));
+    const every = opts.flushIntervalMs ?? 200;
+    if (every > 0) {
+      const t = setInterval(() => this.#tick(), every);
+      Deno.unrefTimer(t);
+      this.#timer = t;
+    }
+  }
+
+  /** Create `dir` (and parents) and a writer for it. */
+  static async create(dir: string, opts: CaptureWriterOptions = {}): Promise<CaptureWriter> {
+    await Deno.mkdir(dir, { recursive: true });
+    return new CaptureWriter(dir, opts);
+  }
+
+  /** Open `<name>.jsonl` + `<name>.recv_ns` (created or truncated). Synchronous; call at setup. */
+  lines(name: string): CaptureLines {
+    const l = new CaptureLines(this.dir, name, this.#chunkBytes, this.#onError);
+    this.#files.push(l);
+    return l;
+  }
+
+  /**
+   * Write `body` verbatim to `<dir>/<fileName>` (temp file + rename). Never throws: a failure is
+   * reported through `onError` and the returned promise resolves to false.
+   */
+  writeFile(fileName: string, body: string): Promise<boolean> {
+    const p = this.#atomicWrite(fileName, body);
+    const tracked = p.then(() => {});
+    this.#pendingFiles.add(tracked);
+    tracked.finally(() => this.#pendingFiles.delete(tracked));
+    return p;
+  }
+
+  /** Set the function that produces the metadata object (called when metadata is written). */
+  setMetadata(provider: () => unknown): void {
+    this.#meta = provider;
+    this.#metaDirty = true;
+  }
+
+  /** Note that metadata changed; it is rewritten by the timer when the interval allows. Cheap. */
+  markMetadataDirty(): void {
+    this.#metaDirty = true;
+  }
+
+  /** Write `metadata.json` now (waits for an ongoing write first). */
+  async writeMetadata(): Promise<void> {
+    while (this.#metaWriting !== null) await this.#metaWriting;
+    if (this.#meta === null) return;
+    this.#metaDirty = false;
+    this.#metaLastNs = this.#clock.monoNs();
+    const body = JSON.stringify(this.#meta(), null, 2) + "\n";
+    this.#metaWriting = this.#atomicWrite("metadata.json", body).then(() => {
+      this.#metaWriting = null;
+    });
+    await this.#metaWriting;
+  }
+
+  /** Write every appended line and pending verbatim file. */
+  async flush(): Promise<void> {
+    for (const f of this.#files) await f.flush();
+    await Promise.all([...this.#pendingFiles]);
+  }
+
+  /** Flush everything, close the files and write the final `metadata.json`. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    for (const f of this.#files) await f.close();
+    await Promise.all([...this.#pendingFiles]);
+    await this.writeMetadata();
+  }
+
+  #tick(): void {
+    for (const f of this.#files) f.seal();
+    if (this.#metaDirty && this.#metaWriting === null) {
+      if (this.#clock.monoNs() - this.#metaLastNs >= this.#metaIntervalNs) void this.writeMetadata();
+    }
+  }
+
+  async #atomicWrite(fileName: string, body: string): Promise<boolean> {
+    const path = `${this.dir}/${fileName}`;
+    const tmp = `${path}.tmp`;
+    try {
+      await Deno.writeTextFile(tmp, body);
+      await Deno.rename(tmp, path);
+      return true;
+    } catch (e) {
+      this.failures++;
+      this.#onError(`write ${path}: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+  }
+}
