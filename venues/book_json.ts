@@ -50,8 +50,13 @@ function sideLevels(side: BookSide, fmt: BookFormat): [string, string][] {
   return out;
 }
 
-/** Write the book as JSON to `path` (temp file + rename, so readers never see half a file). */
+/**
+ * Write the book as JSON to `path` (temp file + rename, so readers never see half a file),
+ * creating the parent directory when it is missing.
+ */
 export async function writeBookJson(path: string, book: L2Book, fmt: BookFormat): Promise<void> {
+  const slash = path.lastIndexOf("/");
+  if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
   const tmp = `${path}.tmp`;
   await Deno.writeTextFile(tmp, JSON.stringify(bookToJson(book, fmt)) + "\n");
   await Deno.rename(tmp, path);

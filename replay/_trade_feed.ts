@@ -1,0 +1,71 @@
+/**
+ * The trade stream of a replay, read ahead by one parsed trade so trades can be merged with the
+ * depth stream by time. Synchronous while input is buffered; `refill()` is the only await.
+ * @module
+ */
+import { FrameKind, ParsedFrame, parseFrameBytes } from "../venues/binance/parse.ts";
+import type { TradeWindow } from "./classify.ts";
+import { LineReader } from "./lines.ts";
+import type { ReplayStats } from "./summary.ts";
+
+/** Malformed lines quoted verbatim in warnings (per replay); later ones are only counted. */
+export const MAX_VERBATIM_WARNINGS = 5;
+
+/** The trade stream, read ahead by one trade so trades can be merged by time. */
+export class TradeFeed {
+  #r: LineReader;
+  #frame = new ParsedFrame(8);
+  #has = false; // a parsed trade is pending in #frame.trade
+  #done = false;
+
+  private constructor(r: LineReader) {
+    this.#r = r;
+  }
+
+  /** Open the trades file. */
+  static async open(path: string): Promise<TradeFeed> {
+    return new TradeFeed(await LineReader.open(path, 1 << 18));
+  }
+
+  /**
+   * Move every buffered trade with `T <= untilMs` into `window`, synchronously. Returns false
+   * when the buffered input ran out first: `await refill()` and call again.
+   */
+  pull(untilMs: number, window: TradeWindow, stats: ReplayStats, warn: (msg: string) => void): boolean {
+    const t = this.#frame.trade;
+    const r = this.#r;
+    while (true) {
+      if (!this.#has) {
+        if (this.#done) return true;
+        if (!r.next()) return false;
+        stats.tradeLines++;
+        const k = parseFrameBytes(r.buf, r.start, r.end, this.#frame);
+        if (k !== FrameKind.Trade && k !== FrameKind.AggTrade) {
+          if (k === FrameKind.Malformed && ++stats.malformed <= MAX_VERBATIM_WARNINGS) {
+            warn(`${r.path}:${r.lineNo}: malformed frame (${this.#frame.reason}): ${r.text().slice(0, 120)}`);
+          }
+          continue;
+        }
+        stats.trades++;
+        this.#has = true;
+      }
+      if (t.tradeTimeMs > untilMs) return true;
+      window.push(t.priceTicks, t.qtyLots, t.buyerIsMaker);
+      this.#has = false;
+    }
+  }
+
+  /** Read more trade input; at the end, report a read error or a truncated last line. */
+  async refill(warn: (msg: string) => void): Promise<void> {
+    const r = this.#r;
+    if (await r.fill()) return;
+    this.#done = true;
+    if (r.error) warn(`${r.path}: read error after line ${r.lineNo}: ${r.error}`);
+    if (r.truncatedBytes > 0) warn(`${r.path}: last line truncated (${r.truncatedBytes} bytes): ignored`);
+  }
+
+  /** Release the file. */
+  async close(): Promise<void> {
+    await this.#r.close();
+  }
+}

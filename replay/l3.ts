@@ -1,0 +1,298 @@
+/**
+ * L3 inference: each price level keeps a FIFO queue of inferred orders, driven by L2 level
+ * changes (previous and new quantity, as `venues/book.ts` reports them).
+ *
+ * Contract:
+ * - An increase adds one order of the difference at the tail (`Add`).
+ * - A decrease of `d` with `fill` of it attributed to trades (a {@linkcode FillAttribution}
+ *   decides, see `classify.ts`) takes `fill` from the head of the queue (`Fill` events, oldest first), then
+ *   cancels `d - fill` by the {@linkcode CancelModel}: `tail` (newest first, the default),
+ *   `head` (oldest first) or `proportional` (every order shrinks in proportion, integer lots,
+ *   the rounding remainder taken from the tail). A level that drops to 0 empties its queue.
+ * - Snapshots seed one order per level (`Snapshot`); `clear()` drops everything (`Clear` per side).
+ * - Invariant, after every event: the orders of a level sum to its quantity (`levelQtyAfter`),
+ *   checked by {@linkcode L3Book.checkInvariant}.
+ * - Storage: orders and levels live in preallocated typed-array pools with free lists, levels are
+ *   found through an integer-keyed hash table: nothing allocates per event (pools double when full).
+ * - Events go to the {@linkcode EventSink} through one reused {@linkcode InferredEvent}; the caller
+ *   sets its context (update id, times) on {@linkcode L3Book.ev} before each update.
+ * @module
+ */
+import { type EventSink, InferredEvent, InferredKind, type Side } from "./schema.ts";
+import { PriceTable } from "./_price_table.ts";
+import { growF, growI } from "./_grow.ts";
+
+/** Decides how much of a level decrease traded (the rest is cancelled). */
+export interface FillAttribution {
+  /** The filled part (0..`decrease`) of a decrease of `decrease` at `price` on `side`. */
+  fillFor(side: Side, price: number, decrease: number): number;
+}
+
+/** Attributes nothing to trades: every decrease is a cancel. */
+export const NO_FILLS: FillAttribution = { fillFor: () => 0 };
+
+/** Where cancelled quantity is taken from in a level's queue. */
+export type CancelModel = "tail" | "head" | "proportional";
+
+const NIL = -1;
+
+/** The L3 state of a book plus the event emitter. */
+export class L3Book {
+  /** The event out-object; set updateId / eventTimeMs / recvSec / recvSubNs before each update. */
+  readonly ev: InferredEvent = new InferredEvent();
+  /** The cancel model. */
+  readonly cancelModel: CancelModel;
+  /** Events emitted so far (also the next `seq`). */
+  seq = 0;
+  #sink: EventSink;
+  #nextOrderId = 1;
+  // Order pool.
+  #oid: Float64Array;
+  #oqty: Float64Array;
+  #next: Int32Array;
+  #prev: Int32Array;
+  #freeOrder = NIL;
+  #orderTop = 0;
+  // Level pool.
+  #head: Int32Array;
+  #tail: Int32Array;
+  #lqty: Float64Array;
+  #freeLevel = NIL;
+  #levelTop = 0;
+  #tables: [PriceTable, PriceTable] = [new PriceTable(), new PriceTable()];
+  #scratch = new Float64Array(64);
+
+  /** Emit into `sink`; pools start at `capacity` orders and levels. */
+  constructor(sink: EventSink, opts: { cancelModel?: CancelModel; capacity?: number } = {}) {
+    this.#sink = sink;
+    this.cancelModel = opts.cancelModel ?? "tail";
+    const n = opts.capacity ?? 4096;
+    this.#oid = new Float64Array(n);
+    this.#oqty = new Float64Array(n);
+    this.#next = new Int32Array(n);
+    this.#prev = new Int32Array(n);
+    this.#head = new Int32Array(n);
+    this.#tail = new Int32Array(n);
+    this.#lqty = new Float64Array(n);
+  }
+
+  /** Number of levels on `side`. */
+  levels(side: Side): number {
+    return this.#tables[side].size;
+  }
+
+  /** The level's quantity as the L3 state holds it (0 when absent). */
+  levelQty(side: Side, price: number): number {
+    const l = this.#tables[side].get(price);
+    return l === NIL ? 0 : this.#lqty[l]!;
+  }
+
+  /** Quantities of the level's orders, head first (allocates; for tests). */
+  queue(side: Side, price: number): number[] {
+    const out: number[] = [];
+    const l = this.#tables[side].get(price);
+    if (l === NIL) return out;
+    for (let o = this.#head[l]!; o !== NIL; o = this.#next[o]!) out.push(this.#oqty[o]!);
+    return out;
+  }
+
+  /** Seed a level from a snapshot: one order of `qty` (emits `Snapshot`). The level must be absent. */
+  snapshotLevel(side: Side, price: number, qty: number): void {
+    if (qty <= 0) return;
+    const l = this.#level(side, price);
+    this.#push(l, qty);
+    this.#emit(side, InferredKind.Snapshot, this.#oid[this.#tail[l]!]!, price, qty, this.#lqty[l]!);
+  }
+
+  /** Drop every order (a resync): one `Clear` event per side with the quantity it held. */
+  clear(): void {
+    for (let s = 0; s < 2; s++) {
+      const side = s as Side;
+      let total = 0;
+      const t = this.#tables[side];
+      t.forEach((_p, l) => (total += this.#lqty[l]!));
+      t.clear();
+      this.#emit(side, InferredKind.Clear, 0, 0, total, 0);
+    }
+    this.#freeOrder = NIL;
+    this.#orderTop = 0;
+    this.#freeLevel = NIL;
+    this.#levelTop = 0;
+  }
+
+  /**
+   * Set the level at `price` to `newQty` (0 deletes it), the L2 change a diff made. For a
+   * decrease, `attr.fillFor` says how much of it traded (clamped to the decrease). Emits the
+   * inferred events.
+   */
+  change(side: Side, price: number, newQty: number, attr: FillAttribution): void {
+    let l = this.#tables[side].get(price);
+    const have = l === NIL ? 0 : this.#lqty[l]!;
+    if (newQty > have) {
+      if (l === NIL) l = this.#level(side, price);
+      this.#push(l, newQty - have);
+      this.#emit(side, InferredKind.Add, this.#oid[this.#tail[l]!]!, price, newQty - have, newQty);
+      return;
+    }
+    if (newQty === have || l === NIL) return;
+    const d = have - newQty;
+    const f = attr.fillFor(side, price, d);
+    let fill = f < d ? f : d;
+    // Fills from the head.
+    while (fill > 0) fill -= this.#take(side, price, l, this.#head[l]!, fill, InferredKind.Fill);
+    const cancel = this.#lqty[l]! - newQty;
+    if (cancel > 0) {
+      if (this.cancelModel === "proportional") this.#cancelProportional(side, price, l, cancel);
+      else {
+        let c = cancel;
+        const fromTail = this.cancelModel === "tail";
+        while (c > 0) {
+          c -= this.#take(side, price, l, fromTail ? this.#tail[l]! : this.#head[l]!, c, InferredKind.Cancel);
+        }
+      }
+    }
+    if (this.#lqty[l] === 0) this.#freeLevelSlot(side, price, l);
+  }
+
+  /** True when every level's orders sum to its quantity and match `expect(side, price)` when given. */
+  checkInvariant(expect?: (side: Side, price: number) => number): boolean {
+    let ok = true;
+    for (let s = 0; s < 2; s++) {
+      this.#tables[s]!.forEach((price, l) => {
+        let sum = 0;
+        for (let o = this.#head[l]!; o !== NIL; o = this.#next[o]!) sum += this.#oqty[o]!;
+        if (sum !== this.#lqty[l] || sum <= 0) ok = false;
+        if (expect && expect(s as Side, price) !== sum) ok = false;
+      });
+    }
+    return ok;
+  }
+
+  // Take up to `max` from order `o` of level `l`; emits; frees the order when empty. Returns the amount.
+  #take(side: Side, price: number, l: number, o: number, max: number, kind: InferredKind): number {
+    const q = this.#oqty[o]!;
+    const take = q < max ? q : max;
+    this.#oqty[o] = q - take;
+    const after = this.#lqty[l]! - take;
+    this.#lqty[l] = after;
+    this.#emit(side, kind, this.#oid[o]!, price, take, after);
+    if (q === take) this.#unlink(l, o);
+    return take;
+  }
+
+  #cancelProportional(side: Side, price: number, l: number, cancel: number): void {
+    const total = this.#lqty[l]!;
+    let n = 0;
+    for (let o = this.#head[l]!; o !== NIL; o = this.#next[o]!) n++;
+    if (this.#scratch.length < n) this.#scratch = new Float64Array(n * 2);
+    const cut = this.#scratch;
+    let sum = 0;
+    let i = 0;
+    for (let o = this.#head[l]!; o !== NIL; o = this.#next[o]!, i++) {
+      const c = Math.floor((cancel * this.#oqty[o]!) / total);
+      cut[i] = c;
+      sum += c;
+    }
+    // Rounding remainder from the tail (or, should floors overshoot, give back from the head).
+    let r = cancel - sum;
+    i = n - 1;
+    for (let o = this.#tail[l]!; o !== NIL && r > 0; o = this.#prev[o]!, i--) {
+      const room = this.#oqty[o]! - cut[i]!;
+      const add = room < r ? room : r;
+      cut[i] = cut[i]! + add;
+      r -= add;
+    }
+    i = 0;
+    for (let o = this.#head[l]!; o !== NIL && r < 0; o = this.#next[o]!, i++) {
+      const back = cut[i]! < -r ? cut[i]! : -r;
+      cut[i] = cut[i]! - back;
+      r += back;
+    }
+    i = 0;
+    let o = this.#head[l]!;
+    while (o !== NIL) {
+      const nx = this.#next[o]!;
+      if (cut[i]! > 0) this.#take(side, price, l, o, cut[i]!, InferredKind.Cancel);
+      o = nx;
+      i++;
+    }
+  }
+
+  #emit(side: Side, kind: InferredKind, orderId: number, price: number, qty: number, after: number): void {
+    const ev = this.ev;
+    ev.seq = this.seq++;
+    ev.side = side;
+    ev.kind = kind;
+    ev.orderId = orderId;
+    ev.price = price;
+    ev.qty = qty;
+    ev.levelQtyAfter = after;
+    this.#sink.write(ev);
+  }
+
+  // A new empty level for `price`.
+  #level(side: Side, price: number): number {
+    let l = this.#freeLevel;
+    if (l !== NIL) this.#freeLevel = this.#head[l]!;
+    else {
+      if (this.#levelTop === this.#head.length) this.#growLevels();
+      l = this.#levelTop++;
+    }
+    this.#head[l] = NIL;
+    this.#tail[l] = NIL;
+    this.#lqty[l] = 0;
+    this.#tables[side].set(price, l);
+    return l;
+  }
+
+  #freeLevelSlot(side: Side, price: number, l: number): void {
+    this.#tables[side].delete(price);
+    this.#head[l] = this.#freeLevel;
+    this.#freeLevel = l;
+  }
+
+  // Append a new order of `qty` at the tail of level `l`.
+  #push(l: number, qty: number): void {
+    let o = this.#freeOrder;
+    if (o !== NIL) this.#freeOrder = this.#next[o]!;
+    else {
+      if (this.#orderTop === this.#oid.length) this.#growOrders();
+      o = this.#orderTop++;
+    }
+    this.#oid[o] = this.#nextOrderId++;
+    this.#oqty[o] = qty;
+    const t = this.#tail[l]!;
+    this.#prev[o] = t;
+    this.#next[o] = NIL;
+    if (t === NIL) this.#head[l] = o;
+    else this.#next[t] = o;
+    this.#tail[l] = o;
+    this.#lqty[l] = this.#lqty[l]! + qty;
+  }
+
+  #unlink(l: number, o: number): void {
+    const p = this.#prev[o]!;
+    const n = this.#next[o]!;
+    if (p === NIL) this.#head[l] = n;
+    else this.#next[p] = n;
+    if (n === NIL) this.#tail[l] = p;
+    else this.#prev[n] = p;
+    this.#next[o] = this.#freeOrder;
+    this.#freeOrder = o;
+  }
+
+  #growOrders(): void {
+    const n = this.#oid.length * 2;
+    this.#oid = growF(this.#oid, n);
+    this.#oqty = growF(this.#oqty, n);
+    this.#next = growI(this.#next, n);
+    this.#prev = growI(this.#prev, n);
+  }
+
+  #growLevels(): void {
+    const n = this.#head.length * 2;
+    this.#head = growI(this.#head, n);
+    this.#tail = growI(this.#tail, n);
+    this.#lqty = growF(this.#lqty, n);
+  }
+}

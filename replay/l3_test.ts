@@ -1,0 +1,116 @@
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { type CancelModel, type FillAttribution, L3Book, NO_FILLS } from "./l3.ts";
+import { type EventSink, InferredEvent, InferredKind, Side } from "./schema.ts";
+
+/** Records events and checks, after EVERY event, that a level's orders sum to its quantity. */
+class CheckingSink implements EventSink {
+  events: InferredEvent[] = [];
+  orders = new Map<number, { side: number; price: number; qty: number }>();
+  level = new Map<string, number>();
+  write(ev: InferredEvent): void {
+    this.events.push(Object.assign(new InferredEvent(), ev));
+    const key = `${ev.side}:${ev.price}`;
+    if (ev.kind === InferredKind.Clear) {
+      for (const [id, o] of this.orders) if (o.side === ev.side) this.orders.delete(id);
+      for (const k of [...this.level.keys()]) if (k.startsWith(`${ev.side}:`)) this.level.delete(k);
+      return;
+    }
+    const o = this.orders.get(ev.orderId) ?? { side: ev.side, price: ev.price, qty: 0 };
+    const sign = ev.kind === InferredKind.Add || ev.kind === InferredKind.Snapshot ? 1 : -1;
+    o.qty += sign * ev.qty;
+    ok(o.qty >= 0, `order ${ev.orderId} went negative`);
+    ok(ev.qty > 0, "events carry a positive quantity");
+    if (o.qty === 0) this.orders.delete(ev.orderId);
+    else this.orders.set(ev.orderId, o);
+    let sum = 0;
+    for (const x of this.orders.values()) if (x.side === ev.side && x.price === ev.price) sum += x.qty;
+    equal(sum, ev.levelQtyAfter, `orders of ${key} sum to the level after event ${ev.seq}`);
+    this.level.set(key, ev.levelQtyAfter);
+  }
+}
+
+const fills = (n: number): FillAttribution => ({ fillFor: () => n });
+
+Deno.test("L3Book adds at the tail, fills from the head and cancels from the tail by default", () => {
+  const sink = new CheckingSink();
+  const l3 = new L3Book(sink);
+  l3.snapshotLevel(Side.Bid, 100, 5);
+  l3.change(Side.Bid, 100, 8, NO_FILLS); // +3 at tail
+  l3.change(Side.Bid, 100, 10, NO_FILLS); // +2 at tail
+  deepEqual(l3.queue(Side.Bid, 100), [5, 3, 2]);
+  l3.change(Side.Bid, 100, 4, fills(2)); // -6: fill 2 from head, cancel 4 from tail
+  deepEqual(l3.queue(Side.Bid, 100), [3, 1]);
+  const kinds = sink.events.map((e) => [e.kind, e.orderId, e.qty, e.levelQtyAfter]);
+  deepEqual(kinds, [
+    [InferredKind.Snapshot, 1, 5, 5],
+    [InferredKind.Add, 2, 3, 8],
+    [InferredKind.Add, 3, 2, 10],
+    [InferredKind.Fill, 1, 2, 8],
+    [InferredKind.Cancel, 3, 2, 6],
+    [InferredKind.Cancel, 2, 2, 4],
+  ]);
+  l3.change(Side.Bid, 100, 0, NO_FILLS); // level deleted outright: everything cancelled
+  equal(l3.levels(Side.Bid), 0);
+  equal(sink.events.at(-1)!.levelQtyAfter, 0);
+  ok(l3.checkInvariant());
+});
+
+Deno.test("L3Book head cancel model takes cancels from the oldest order", () => {
+  const sink = new CheckingSink();
+  const l3 = new L3Book(sink, { cancelModel: "head" });
+  l3.change(Side.Ask, 7, 4, NO_FILLS);
+  l3.change(Side.Ask, 7, 6, NO_FILLS);
+  l3.change(Side.Ask, 7, 1, NO_FILLS);
+  deepEqual(l3.queue(Side.Ask, 7), [1]);
+  equal(sink.events.at(-1)!.orderId, 2);
+});
+
+Deno.test("L3Book proportional cancel model shrinks every order in integer lots", () => {
+  const sink = new CheckingSink();
+  const l3 = new L3Book(sink, { cancelModel: "proportional" });
+  l3.change(Side.Bid, 50, 10, NO_FILLS);
+  l3.change(Side.Bid, 50, 30, NO_FILLS);
+  l3.change(Side.Bid, 50, 33, NO_FILLS);
+  l3.change(Side.Bid, 50, 22, NO_FILLS); // cancel 11 of 33: 10/33, 20/33, 3/33
+  const q = l3.queue(Side.Bid, 50);
+  equal(q.reduce((a, b) => a + b, 0), 22);
+  deepEqual(q, [7, 14, 1]);
+});
+
+Deno.test("L3Book clear emits one Clear per side and resets the state", () => {
+  const sink = new CheckingSink();
+  const l3 = new L3Book(sink);
+  l3.snapshotLevel(Side.Bid, 1, 5);
+  l3.snapshotLevel(Side.Ask, 2, 7);
+  l3.clear();
+  const clears = sink.events.filter((e) => e.kind === InferredKind.Clear);
+  deepEqual(clears.map((e) => [e.side, e.qty]), [[Side.Bid, 5], [Side.Ask, 7]]);
+  equal(l3.levels(Side.Bid) + l3.levels(Side.Ask), 0);
+  l3.snapshotLevel(Side.Bid, 1, 3);
+  deepEqual(l3.queue(Side.Bid, 1), [3]);
+});
+
+Deno.test("L3Book keeps the invariant over a long seeded random walk for every cancel model", () => {
+  for (const model of ["tail", "head", "proportional"] as CancelModel[]) {
+    let s = 42;
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+    const sink = new CheckingSink();
+    const l3 = new L3Book(sink, { cancelModel: model, capacity: 4 }); // small pools: forces growth
+    const ref = [new Map<number, number>(), new Map<number, number>()];
+    for (let i = 0; i < 4000; i++) {
+      const side = (rnd() < 0.5 ? Side.Bid : Side.Ask) as Side;
+      const price = 1000 + Math.floor(rnd() * 40) * 1_000_000_007; // large, hash-unfriendly keys
+      const prev = ref[side]!.get(price) ?? 0;
+      const next = rnd() < 0.3 ? 0 : Math.floor(rnd() * 1e12);
+      const fill = next < prev ? Math.floor(rnd() * (prev - next + 5)) : 0; // sometimes > decrease
+      l3.change(side, price, next, fills(fill));
+      if (next === 0) ref[side]!.delete(price);
+      else ref[side]!.set(price, next);
+      if (i % 1000 === 999) l3.clear(), ref[0]!.clear(), ref[1]!.clear();
+    }
+    ok(l3.checkInvariant((side, price) => ref[side]!.get(price) ?? 0), `invariant (${model})`);
+    for (const side of [Side.Bid, Side.Ask]) equal(l3.levels(side), ref[side]!.size);
+    ok(sink.events.length > 4000);
+    deepEqual(sink.events.map((e) => e.seq), sink.events.map((_, i) => i));
+  }
+});

@@ -1,0 +1,176 @@
+/**
+ * A streaming line reader over a file (plain, or gzip when the name ends in `.gz`, through
+ * `DecompressionStream`). Memory stays flat in the file size: one growable byte buffer holds the
+ * unread tail of the input. Lines are handed out in place as `buf[start, end)` (no copy, no
+ * string), without the `\n` (and a `\r` before it).
+ *
+ * Contract:
+ * - `next()` (sync) moves to the next complete line already buffered; when it returns false,
+ *   `await fill()` reads more input and returns false at the end of the input.
+ * - At the end, bytes after the last `\n` are NOT a line: a killed writer leaves a partial last
+ *   line, so they are reported in `truncatedBytes` for the caller to warn about, never parsed.
+ * - A read or decompression error (e.g. a truncated .gz) ends the input early; `error` then
+ *   holds the message. Nothing throws for bad input.
+ * - Lines longer than the buffer grow it (doubling).
+ * @module
+ */
+
+/** Reads lines from a file. */
+export class LineReader {
+  /** The buffer holding the current line (valid until the next `fill()`). */
+  buf: Uint8Array;
+  /** Start of the current line in {@linkcode buf}. */
+  start = 0;
+  /** End (exclusive) of the current line in {@linkcode buf}. */
+  end = 0;
+  /** Number of complete lines handed out so far (the current line's 1-based number). */
+  lineNo = 0;
+  /** Bytes after the last newline at the end of the input (a truncated last line), else 0. */
+  truncatedBytes = 0;
+  /** Read/decompression error that ended the input early, else undefined. */
+  error: string | undefined;
+  /** The file path (for messages). */
+  readonly path: string;
+  #len = 0; // valid bytes in buf
+  #pos = 0; // first unconsumed byte
+  #eof = false;
+  #file: Deno.FsFile;
+  #gz: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #pending: Uint8Array | undefined;
+
+  private constructor(path: string, file: Deno.FsFile, capacity: number) {
+    this.path = path;
+    this.#file = file;
+    this.buf = new Uint8Array(capacity);
+    if (path.endsWith(".gz")) {
+      this.#gz = file.readable.pipeThrough(new DecompressionStream("gzip")).getReader();
+    }
+  }
+
+  /** Open `path` (throws `Deno.errors.NotFound` etc. when it cannot be opened). */
+  static async open(path: string, capacity = 1 << 16): Promise<LineReader> {
+    const file = await Deno.open(path, { read: true });
+    return new LineReader(path, file, capacity);
+  }
+
+  /** Move to the next complete buffered line. False when more input is needed (or at the end). */
+  next(): boolean {
+    const buf = this.buf;
+    const len = this.#len;
+    const from = this.#pos;
+    const nl = buf.indexOf(10, from);
+    if (nl < 0 || nl >= len) return false;
+    let end = nl;
+    if (end > from && buf[end - 1] === 13) end--;
+    this.start = from;
+    this.end = end;
+    this.#pos = nl + 1;
+    this.lineNo++;
+    return true;
+  }
+
+  /** Next line, reading more input as needed; false at the end of the input. */
+  async nextLine(): Promise<boolean> {
+    while (!this.next()) if (!(await this.fill())) return false;
+    return true;
+  }
+
+  /** The current line as a string (allocates; for messages and tests). */
+  text(): string {
+    return new TextDecoder().decode(this.buf.subarray(this.start, this.end));
+  }
+
+  /** Read more input into the buffer. Returns false at the end of the input. */
+  async fill(): Promise<boolean> {
+    if (this.#eof) return false;
+    // Compact: keep the unconsumed tail at the front; grow if it fills the buffer.
+    const keep = this.#len - this.#pos;
+    if (this.#pos > 0) {
+      this.buf.copyWithin(0, this.#pos, this.#len);
+      this.#pos = 0;
+      this.#len = keep;
+    }
+    if (this.#len === this.buf.length) {
+      const b = new Uint8Array(this.buf.length * 2);
+      b.set(this.buf);
+      this.buf = b;
+    }
+    let n: number | null;
+    try {
+      // Plain files: a synchronous read (no thread-pool round trip per chunk; replay is a batch job).
+      n = this.#gz ? await this.#readGz() : this.#file.readSync(this.buf.subarray(this.#len));
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+      n = null;
+    }
+    if (n === null) {
+      this.#eof = true;
+      this.truncatedBytes = this.#len - this.#pos;
+      return false;
+    }
+    this.#len += n;
+    return true;
+  }
+
+  async #readGz(): Promise<number | null> {
+    let chunk = this.#pending;
+    while (chunk === undefined || chunk.length === 0) {
+      const r = await this.#gz!.read();
+      if (r.done) return null;
+      chunk = r.value;
+    }
+    const room = this.buf.length - this.#len;
+    if (chunk.length <= room) {
+      this.buf.set(chunk, this.#len);
+      this.#pending = undefined;
+      return chunk.length;
+    }
+    this.buf.set(chunk.subarray(0, room), this.#len);
+    this.#pending = chunk.subarray(room);
+    return room;
+  }
+
+  /** Release the file. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#gz) {
+      const gz = this.#gz;
+      this.#gz = undefined;
+      try {
+        await gz.cancel();
+      } catch { /* already closed or errored */ }
+      return;
+    }
+    try {
+      this.#file.close();
+    } catch { /* already closed */ }
+  }
+}
+
+/** A receive time parsed exactly: whole seconds and nanoseconds within the second. */
+export class NsTime {
+  /** Whole seconds since the epoch. */
+  sec = 0;
+  /** Nanoseconds within the second (0..999,999,999). */
+  subNs = 0;
+}
+
+/**
+ * Parse a decimal ns integer in `b[start, end)` exactly into `out` (the last 9 digits are the
+ * sub-second part). Returns false when the text is not 1..19 digits. No allocation.
+ */
+export function parseNs(b: Uint8Array, start: number, end: number, out: NsTime): boolean {
+  const n = end - start;
+  if (n <= 0 || n > 19) return false;
+  const split = end - 9;
+  let sec = 0;
+  let sub = 0;
+  for (let i = start; i < end; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return false;
+    if (i < split) sec = sec * 10 + d;
+    else sub = sub * 10 + d;
+  }
+  out.sec = sec;
+  out.subNs = sub;
+  return true;
+}

@@ -1,0 +1,49 @@
+/**
+ * Replay: a capture through the live parse + sync + book code, L3 inference, and event writers.
+ * @module
+ */
+export {
+  BINCODE_RECORD_SIZE,
+  type EventSink,
+  FIXED_DECIMALS,
+  FIXED_SCALE,
+  InferredEvent,
+  InferredKind,
+  KIND_NAMES,
+  Side,
+  SIDE_NAMES,
+} from "./schema.ts";
+export {
+  BincodeWriter,
+  decodeAll,
+  decodeEvent,
+  encodeEvent,
+  getU64,
+  setU64,
+  setU64SecNs,
+} from "./bincode.ts";
+export { createWriter, type EventWriter, JsonlWriter, type OutFormat, TextWriter } from "./writers.ts";
+export { type ByteTarget, CountingTarget, MemoryTarget, OutBuffer } from "./out_buffer.ts";
+export { LineReader, NsTime, parseNs } from "./lines.ts";
+export { type CancelModel, type FillAttribution, L3Book, NO_FILLS } from "./l3.ts";
+export { GRACE_UPDATES, heuristicFill, TradeWindow } from "./classify.ts";
+export {
+  type CaptureFiles,
+  type CaptureMetadata,
+  explicitFiles,
+  recvPathFor,
+  resolveSession,
+  type SnapshotRef,
+} from "./reader.ts";
+export { replayCapture, type ReplayOptions } from "./replay.ts";
+export { CountingSink, formatSummary, NULL_SINK, ReplayStats, TeeSink } from "./summary.ts";
+export {
+  AccuracyCollector,
+  type AccuracyScore,
+  formatAccuracy,
+  loadTruth,
+  scoreAccuracy,
+  type TruthEvent,
+} from "./accuracy.ts";
+export { type ReplayCliConfig, runReplay } from "./cli.ts";
+export type { Clock } from "../engine/clock.ts";

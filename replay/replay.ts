@@ -1,0 +1,260 @@
+/**
+ * The replay driver: a capture through the SAME parse (`venues/binance/parse.ts`), sync
+ * (`venues/binance/sync.ts` `BookSync`) and book (`venues/book.ts`) code as live, then L3
+ * inference (`l3.ts`) into an {@linkcode EventSink}.
+ *
+ * - Streams every input line by line (memory flat in the file size; `.gz` supported).
+ * - Snapshots are fed the way live fetches them: when `BookSync.needsSnapshot` says so, the next
+ *   unused snapshot whose `diffLinesBefore` has been reached is parsed and applied; a stale one is
+ *   skipped with a warning and the next is tried. So resyncs are crossed with the capture's
+ *   extra snapshots.
+ * - On a snapshot, L3 gets one `Snapshot` event per level of the synced book (the snapshot plus
+ *   any buffered diffs BookSync applied with it). On a resync, `Clear` events; if no later
+ *   snapshot crosses the gap the replay WARNS (at the gap and at the end) and counts the lines
+ *   it could not replay.
+ * - Trades (optional) are merged by time: before a diff with event time `E`, every trade with
+ *   `T <= E` enters the {@linkcode TradeWindow}; decreases then match them by price and side.
+ * - A truncated last line (a killed capture) is never parsed: replay stops at the last complete
+ *   line and warns. Malformed lines are counted and warned about (the first few verbatim).
+ * @module
+ */
+import { L2Book } from "../venues/book.ts";
+import { FrameKind, ParsedFrame, parseFrameBytes } from "../venues/binance/parse.ts";
+import { BookSync, DiffResult, SnapshotResult } from "../venues/binance/sync.ts";
+import type { DepthDiff } from "../venues/binance/types.ts";
+import { type Clock, systemClock } from "../engine/clock.ts";
+import { type CancelModel, type FillAttribution, L3Book } from "./l3.ts";
+import { heuristicFill, TradeWindow } from "./classify.ts";
+import { LineReader, NsTime, parseNs } from "./lines.ts";
+import type { CaptureFiles } from "./reader.ts";
+import { type EventSink, Side } from "./schema.ts";
+import { CountingSink, ReplayStats } from "./summary.ts";
+import { readSnapshot } from "./_snapshot.ts";
+import { MAX_VERBATIM_WARNINGS, TradeFeed } from "./_trade_feed.ts";
+
+/** Options of {@linkcode replayCapture}. */
+export interface ReplayOptions {
+  /** Where events go. */
+  sink: EventSink;
+  /** Cancel model (default "tail"). */
+  cancelModel?: CancelModel;
+  /** Use the trades file for fill attribution (default: true when the capture has one). */
+  useTrades?: boolean;
+  /** Clock for the elapsed time (default the system clock). */
+  clock?: Clock;
+  /** Called for each warning (they are also collected in the stats). */
+  onWarning?: (msg: string) => void;
+  /** Called every {@linkcode ReplayOptions.progressEvery} diff lines (e.g. a terminal progress line). */
+  onProgress?: (stats: ReplayStats) => void;
+  /** Diff lines between progress calls (default 4096). */
+  progressEvery?: number;
+  /** Called after every applied diff with its `U` and `u` (e.g. for accuracy scoring). */
+  onApplied?: (firstId: number, lastId: number) => void;
+}
+
+/** Fill attribution per update: trades when present, else the heuristic. One instance per replay. */
+class Attribution implements FillAttribution {
+  window: TradeWindow | undefined;
+  bb0 = NaN;
+  ba0 = NaN;
+  bb1 = NaN;
+  ba1 = NaN;
+  fillFor(side: Side, price: number, d: number): number {
+    if (this.window) return this.window.take(side, price, d);
+    return heuristicFill(side, price, d, this.bb0, this.ba0, this.bb1, this.ba1);
+  }
+}
+
+/** Replay `files` into `opts.sink`. Returns the counters (warnings included). */
+export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): Promise<ReplayStats> {
+  const stats = new ReplayStats();
+  const clock = opts.clock ?? systemClock;
+  const t0 = clock.monoNs();
+  const warn = (msg: string) => {
+    stats.warnings.push(msg);
+    opts.onWarning?.(msg);
+  };
+  for (const n of files.notes) warn(n);
+  const book = new L2Book(4096);
+  const sync = new BookSync(book);
+  const l3 = new L3Book(new CountingSink(opts.sink, stats), { cancelModel: opts.cancelModel });
+  const ev = l3.ev;
+  const attr = new Attribution();
+  const useTrades = (opts.useTrades ?? true) && files.trades !== undefined;
+  const window = useTrades ? new TradeWindow() : undefined;
+  attr.window = window;
+  const frame = new ParsedFrame(1024);
+  const diff: DepthDiff = frame.diff;
+  const recv = new NsTime();
+  const every = opts.progressEvery ?? 4096;
+
+  const dr = await LineReader.open(files.diffs, 1 << 20);
+  const rr = files.diffsRecv ? await LineReader.open(files.diffsRecv) : undefined;
+  const trades = window ? await TradeFeed.open(files.trades!) : undefined;
+  let nextSnap = 0;
+  let gapLine = 0;
+  let gapId = 0;
+  let hadSync = false;
+  let recvOk = rr !== undefined;
+  let recvLost = 0; // first diff line without a receive time
+
+  // Feed snapshots while BookSync wants one and one is due. Emits Snapshot events on success.
+  const feedSnapshots = async (final: boolean): Promise<void> => {
+    while (sync.needsSnapshot && nextSnap < files.snapshots.length) {
+      const ref = files.snapshots[nextSnap]!;
+      if (!final && ref.diffLinesBefore > stats.diffLines) return;
+      nextSnap++;
+      const snap = await readSnapshot(ref.path);
+      if (typeof snap === "string") {
+        stats.snapshotsUnused++;
+        warn(`snapshot ${ref.path} unusable: ${snap}`);
+        continue;
+      }
+      sync.snapshotRequested();
+      const res = sync.onSnapshot(snap);
+      if (res === SnapshotResult.Stale) {
+        stats.snapshotsUnused++;
+        warn(
+          `snapshot ${ref.path} (lastUpdateId ${snap.lastUpdateId}) is older than the buffered diffs: skipped`,
+        );
+        continue;
+      }
+      if (res !== SnapshotResult.Applied) {
+        stats.snapshotsUnused++;
+        warn(
+          `snapshot ${ref.path} (lastUpdateId ${snap.lastUpdateId}) does not bridge the buffered diffs: ` +
+            `discarded, waiting for a later one`,
+        );
+        continue;
+      }
+      stats.snapshotsApplied++;
+      if (hadSync) stats.gapsCrossed++;
+      hadSync = true;
+      if (l3.levels(Side.Bid) + l3.levels(Side.Ask) > 0) l3.clear();
+      ev.updateId = book.updateId;
+      ev.eventTimeMs = 0;
+      // Receive time: the REST response's (metadata.json) when known, else the current diff line's.
+      if (ref.recvNs !== undefined) {
+        const b = new TextEncoder().encode(ref.recvNs);
+        if (parseNs(b, 0, b.length, recv)) {
+          ev.recvSec = recv.sec;
+          ev.recvSubNs = recv.subNs;
+        }
+      }
+      for (let s = 0; s < 2; s++) {
+        const side = book.side(s === 0);
+        for (let i = 0; i < side.size; i++) l3.snapshotLevel(s as Side, side.priceAt(i), side.qtyAt(i));
+      }
+    }
+  };
+
+  try {
+    while (dr.next() || (await dr.nextLine())) {
+      stats.diffLines++;
+      stats.diffBytes += dr.end - dr.start + 1;
+      if (recvOk) {
+        if ((rr!.next() || (await rr!.nextLine())) && parseNs(rr!.buf, rr!.start, rr!.end, recv)) {
+          ev.recvSec = recv.sec;
+          ev.recvSubNs = recv.subNs;
+        } else {
+          recvOk = false;
+          ev.recvSec = ev.recvSubNs = 0;
+          recvLost = stats.diffLines;
+        }
+      }
+      if (stats.diffLines % every === 0) opts.onProgress?.(stats);
+      const kind = parseFrameBytes(dr.buf, dr.start, dr.end, frame);
+      if (kind !== FrameKind.Depth) {
+        if (kind === FrameKind.Malformed) {
+          if (++stats.malformed <= MAX_VERBATIM_WARNINGS) {
+            warn(
+              `${files.diffs}:${dr.lineNo}: malformed frame (${frame.reason}): ${dr.text().slice(0, 120)}`,
+            );
+          }
+        } else stats.unknown++;
+        continue;
+      }
+      stats.depthFrames++;
+      if (trades) { while (!trades.pull(diff.eventTimeMs, window!, stats, warn)) await trades.refill(warn); }
+      attr.bb0 = book.bids.bestPrice();
+      attr.ba0 = book.asks.bestPrice();
+      const res = sync.onDiff(diff);
+      if (res === DiffResult.Applied) {
+        stats.applied++;
+        attr.bb1 = book.bids.bestPrice();
+        attr.ba1 = book.asks.bestPrice();
+        ev.updateId = diff.lastId;
+        ev.eventTimeMs = diff.eventTimeMs;
+        // The diff's quantities in order are exactly what BookSync set (a repeated price ends at
+        // its last quantity in both), so no second book lookup is needed.
+        const bp = diff.bidPx, bq = diff.bidQty, ap = diff.askPx, aq = diff.askQty;
+        for (let i = 0; i < diff.nBids; i++) l3.change(Side.Bid, bp[i]!, bq[i]!, attr);
+        for (let i = 0; i < diff.nAsks; i++) l3.change(Side.Ask, ap[i]!, aq[i]!, attr);
+        opts.onApplied?.(diff.firstId, diff.lastId);
+      } else if (res === DiffResult.Resync) {
+        stats.resyncs++;
+        gapLine = dr.lineNo;
+        gapId = diff.firstId;
+        ev.updateId = diff.lastId;
+        ev.eventTimeMs = diff.eventTimeMs;
+        if (l3.levels(Side.Bid) + l3.levels(Side.Ask) > 0) l3.clear();
+        window?.clear();
+        warn(
+          `${files.diffs}:${dr.lineNo}: book discarded at update id ${diff.firstId} (gap, no bridge or crossed); ` +
+            `waiting for a later snapshot`,
+        );
+      } else if (res === DiffResult.Skipped) stats.skipped++;
+      else {
+        stats.buffered++;
+        if (hadSync && !sync.isSynced) stats.linesUnreplayed++;
+      }
+      window?.endUpdate();
+      if (sync.needsSnapshot) await feedSnapshots(false);
+    }
+    if (sync.needsSnapshot) await feedSnapshots(true);
+    // Trades after the last diff: read them so they are counted (as unmatched).
+    if (trades) { while (!trades.pull(Infinity, window!, stats, warn)) await trades.refill(warn); }
+    stats.snapshotsUnused += files.snapshots.length - nextSnap;
+    if (dr.error) warn(`${files.diffs}: read error after line ${dr.lineNo}: ${dr.error}`);
+    if (dr.truncatedBytes > 0) {
+      warn(
+        `${files.diffs}: last line truncated (${dr.truncatedBytes} bytes without a newline): ` +
+          `replayed up to line ${dr.lineNo}, the last complete one`,
+      );
+    }
+    if (recvLost > 0) {
+      // A killed capture's receive-time file may lag its data file: keep the lines, say so.
+      warn(
+        `${files.diffsRecv}: no receive time for diff lines ${recvLost}..${stats.diffLines} ` +
+          `(missing or not an integer): their recv_time_ns is 0`,
+      );
+    }
+    if (rr && recvOk && (rr.next() || (await rr.nextLine()))) {
+      warn(`${files.diffsRecv}: more lines than ${files.diffs} (${dr.lineNo}); extra receive times ignored`);
+    }
+    if (!hadSync) warn("the book was never synchronized: no usable snapshot bridged the diffs");
+    else if (!sync.isSynced && stats.resyncs > stats.gapsCrossed) {
+      stats.endedInGap = true;
+      warn(
+        `gap at update id ${gapId} (line ${gapLine}) was not crossed: no later snapshot; ` +
+          `${stats.linesUnreplayed} diff lines after it were not replayed`,
+      );
+    } else if (!sync.isSynced) {
+      warn(
+        `the last snapshot (lastUpdateId ${book.updateId}) was never bridged by a diff: ` +
+          `no diff reached past it, so the events after it are missing`,
+      );
+    }
+  } finally {
+    await dr.close();
+    await rr?.close();
+    await trades?.close();
+  }
+  if (window) {
+    window.clear();
+    stats.tradeQtyMatched = window.matchedQty;
+    stats.tradeQtyUnmatched = window.unmatchedQty;
+  }
+  stats.elapsedNs = clock.monoNs() - t0;
+  return stats;
+}

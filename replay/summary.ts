@@ -1,0 +1,119 @@
+/**
+ * Replay counters and the closing summary printed on stderr.
+ * @module
+ */
+import { type EventSink, type InferredEvent, KIND_NAMES } from "./schema.ts";
+
+/** Counters of one replay. */
+export class ReplayStats {
+  /** Complete diff lines read. */
+  diffLines = 0;
+  /** Depth frames parsed. */
+  depthFrames = 0;
+  /** Diffs applied to the book. */
+  applied = 0;
+  /** Diffs skipped as stale (`u <= book id`). */
+  skipped = 0;
+  /** Diffs buffered while waiting for a snapshot. */
+  buffered = 0;
+  /** Lines that were not valid frames. */
+  malformed = 0;
+  /** Valid frames of another kind (ignored). */
+  unknown = 0;
+  /** Complete trade lines read. */
+  tradeLines = 0;
+  /** Trades parsed. */
+  trades = 0;
+  /** Trade quantity matched to decreases as fills, lots. */
+  tradeQtyMatched = 0;
+  /** Trade quantity never matched, lots. */
+  tradeQtyUnmatched = 0;
+  /** Snapshots applied. */
+  snapshotsApplied = 0;
+  /** Snapshot files not used (stale, unreadable, or never needed). */
+  snapshotsUnused = 0;
+  /** Times the book was discarded (gap, no bridge, crossed). */
+  resyncs = 0;
+  /** Resyncs crossed by a later snapshot. */
+  gapsCrossed = 0;
+  /** True when the replay ended with a gap it could not cross. */
+  endedInGap = false;
+  /** Diff lines read while the book was not usable (after an uncrossed gap). */
+  linesUnreplayed = 0;
+  /** Events written, by {@linkcode InferredKind}. */
+  events: number[] = [0, 0, 0, 0, 0];
+  /** Bytes of diff input read (uncompressed). */
+  diffBytes = 0;
+  /** Elapsed wall time, ns (from the replay's Clock). */
+  elapsedNs = 0;
+  /** Warnings issued (also passed to `onWarning`). */
+  warnings: string[] = [];
+
+  /** Total events written. */
+  get totalEvents(): number {
+    let s = 0;
+    for (const n of this.events) s += n;
+    return s;
+  }
+}
+
+/** An {@linkcode EventSink} that counts events by kind into `stats` and forwards them. */
+export class CountingSink implements EventSink {
+  readonly #inner: EventSink;
+  readonly #counts: number[];
+  /** Count into `stats.events`, forward to `inner`. */
+  constructor(inner: EventSink, stats: ReplayStats) {
+    this.#inner = inner;
+    this.#counts = stats.events;
+  }
+  /** Count and forward. */
+  write(ev: InferredEvent): void {
+    this.#counts[ev.kind]!++;
+    this.#inner.write(ev);
+  }
+}
+
+/** A sink that forwards every event to several sinks (e.g. a writer and an accuracy collector). */
+export class TeeSink implements EventSink {
+  readonly #sinks: EventSink[];
+  /** Forward to each of `sinks`, in order. */
+  constructor(...sinks: EventSink[]) {
+    this.#sinks = sinks;
+  }
+  /** Forward. */
+  write(ev: InferredEvent): void {
+    for (let i = 0; i < this.#sinks.length; i++) this.#sinks[i]!.write(ev);
+  }
+}
+
+/** A sink that drops every event. */
+export const NULL_SINK: EventSink = { write: () => {} };
+
+function rate(n: number, ns: number): string {
+  if (ns <= 0) return "-";
+  const r = (n * 1e9) / ns;
+  return r >= 1e6 ? `${(r / 1e6).toFixed(2)}M` : r >= 1e3 ? `${(r / 1e3).toFixed(1)}k` : r.toFixed(0);
+}
+
+/** The closing summary, several lines, for stderr. Allocates. */
+export function formatSummary(s: ReplayStats): string {
+  const ms = s.elapsedNs / 1e6;
+  const kinds = KIND_NAMES.map((k, i) => `${k}=${s.events[i]}`).join(" ");
+  const lines = [
+    `replay: ${s.diffLines} diff lines (${s.depthFrames} depth frames: ${s.applied} applied, ${s.skipped} skipped, ` +
+    `${s.buffered} buffered), ${s.malformed} malformed, ${s.unknown} other`,
+    `replay: ${s.tradeLines} trade lines, ${s.trades} trades; matched ${
+      s.tradeQtyMatched / 1e8
+    } / unmatched ` +
+    `${s.tradeQtyUnmatched / 1e8} (qty)`,
+    `replay: snapshots applied=${s.snapshotsApplied} unused=${s.snapshotsUnused}; gaps/resyncs=${s.resyncs} ` +
+    `crossed=${s.gapsCrossed}${
+      s.endedInGap ? ` ENDED IN GAP (${s.linesUnreplayed} lines not replayed)` : ""
+    }`,
+    `replay: events ${s.totalEvents} (${kinds})`,
+    `replay: ${ms.toFixed(1)} ms, ${rate(s.diffLines + s.tradeLines, s.elapsedNs)} msg/s, ` +
+    `${rate(s.totalEvents, s.elapsedNs)} events/s, ${(s.diffBytes / 1e6 / (ms / 1e3 || 1)).toFixed(1)} MB/s` +
+    (s.warnings.length > 0 ? `, ${s.warnings.length} warning(s)` : ""),
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,97 @@
+/**
+ * `deno task replay`: rebuild the book from a capture and infer L3 events (hft-rs's
+ * `replay_binance`). Thin: flags → {@linkcode runReplay} in replay/cli.ts.
+ * @module
+ */
+import { parseCli, UsageError } from "./_cli.ts";
+import { type ReplayCliConfig, runReplay } from "../replay/cli.ts";
+
+const USAGE = `deno task replay — replay a Binance capture into inferred L3 events
+
+Usage:
+  deno task replay --session <capture-dir>/<SYMBOL>/<session> [options]
+  deno task replay --snapshot <snapshot.json> --diffs <diffs.jsonl> [--trades <trades.jsonl>] [options]
+
+Input:
+  --session <dir>            a capture session: snapshot.json, snapshot-<k>.json, diffs.jsonl + diffs.recv_ns,
+                             trades.jsonl (optional), metadata.json (optional); each file may be .gz
+  --snapshot <file>          the REST depth body (with --diffs)
+  --diffs <file>             depth frames, one per line, raw or combined form (.gz ok); receive times are read
+                             from the .recv_ns file beside it when present
+  --diffs-recv <file>        receive times of --diffs, one integer ns per line
+  --trades <file>            @trade frames, one per line: fills are matched to trades by time and price
+  --no-trades                ignore the session's trades (use the no-trades heuristic)
+Output:
+  --out <path>               output file ("-" = stdout; default stdout); the task may write under captures/ and out/
+  --out-format <f>           stdout (text lines) | jsonl | bincode (72-byte records; docs/inferred_event.md)
+  --cancel-model <m>         tail (default) | head | proportional: where cancels are taken from in a level's queue
+  --truth <file>             ground-truth order events (JSONL): report fill/cancel accuracy, with and without trades
+  --strict                   exit 1 when any warning was issued (gap not crossed, truncated line, malformed line)
+  -h, --help                 this help
+
+Exit codes: 0 done (warnings on stderr), 1 unreadable input or output (or a warning with --strict), 2 bad flags.
+A closing summary (messages, events by kind, gaps, elapsed time, throughput) goes to stderr; a progress line too,
+when stderr is a terminal.`;
+
+const OPTIONS = {
+  session: { type: "string" },
+  snapshot: { type: "string" },
+  diffs: { type: "string" },
+  "diffs-recv": { type: "string" },
+  trades: { type: "string" },
+  "no-trades": { type: "boolean" },
+  out: { type: "string" },
+  "out-format": { type: "string" },
+  "cancel-model": { type: "string" },
+  truth: { type: "string" },
+  strict: { type: "boolean" },
+} as const;
+
+function str(v: unknown, flag: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "string" || v === "") throw new UsageError(`--${flag} needs a value`);
+  return v;
+}
+
+const { config } = parseCli(
+  Deno.args,
+  { name: "replay", usage: USAGE, options: OPTIONS, common: false },
+  (v): ReplayCliConfig => {
+    const session = str(v.session, "session");
+    const snapshot = str(v.snapshot, "snapshot");
+    const diffs = str(v.diffs, "diffs");
+    if (session !== undefined && (snapshot !== undefined || diffs !== undefined)) {
+      throw new UsageError("give either --session or --snapshot/--diffs, not both");
+    }
+    if (session === undefined && (snapshot === undefined || diffs === undefined)) {
+      throw new UsageError("need --session <dir>, or both --snapshot <file> and --diffs <file>");
+    }
+    const format = str(v["out-format"], "out-format") ?? "stdout";
+    if (format !== "stdout" && format !== "jsonl" && format !== "bincode") {
+      throw new UsageError(`--out-format must be stdout, jsonl or bincode, got "${format}"`);
+    }
+    const model = str(v["cancel-model"], "cancel-model") ?? "tail";
+    if (model !== "tail" && model !== "head" && model !== "proportional") {
+      throw new UsageError(`--cancel-model must be tail, head or proportional, got "${model}"`);
+    }
+    const out = str(v.out, "out");
+    if (format === "bincode" && (out === undefined || out === "-") && Deno.stdout.isTerminal()) {
+      throw new UsageError("--out-format bincode writes binary: give --out <file>");
+    }
+    return {
+      session,
+      snapshot,
+      diffs,
+      diffsRecv: str(v["diffs-recv"], "diffs-recv"),
+      trades: str(v.trades, "trades"),
+      noTrades: v["no-trades"] === true,
+      out: out === "-" ? undefined : out,
+      format,
+      cancelModel: model,
+      truth: str(v.truth, "truth"),
+      strict: v.strict === true,
+    };
+  },
+);
+
+Deno.exit(await runReplay(config));

@@ -1,0 +1,95 @@
+/**
+ * `tasks/replay.ts` as a process: help, bad flags (exit 2), bad paths (exit 1), a full run on
+ * the fixture with a summary on stderr, and the `--truth` accuracy report on a synthetic capture.
+ */
+import { equal, ok } from "node:assert/strict";
+import { ETH_DIR, haveFixture, writeSyntheticSession } from "./_replay_helpers.ts";
+
+const TASK = new URL("../tasks/replay.ts", import.meta.url).pathname;
+
+async function task(args: string[], writeDir: string): Promise<{ code: number; out: string; err: string }> {
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", `--allow-write=${writeDir}`, TASK, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const r = await cmd.output();
+  const dec = new TextDecoder();
+  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
+}
+
+Deno.test("replay task: --help exits 0, bad flags exit 2, bad paths exit 1", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const help = await task(["--help"], dir);
+    equal(help.code, 0);
+    ok(help.out.includes("--out-format") && help.out.includes("--cancel-model"));
+    for (
+      const args of [
+        ["--bogus"],
+        [],
+        ["--session", dir, "--out-format", "xml"],
+        ["--session", dir, "--cancel-model", "random"],
+        ["--session", dir, "--snapshot", "x"],
+        ["--snapshot", "x"],
+      ]
+    ) {
+      const r = await task(args, dir);
+      equal(r.code, 2, `${args.join(" ")} → ${r.err}`);
+      ok(r.err.includes("replay:"), r.err);
+    }
+    const missing = await task(["--session", `${dir}/none`], dir);
+    equal(missing.code, 1);
+    ok(missing.err.includes("session directory not found"), missing.err);
+    const noDiffs = await task(["--snapshot", `${dir}/s.json`, "--diffs", `${dir}/d.jsonl`], dir);
+    equal(noDiffs.code, 1);
+    ok(noDiffs.err.includes("file not found"), noDiffs.err);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "replay task: the fixture session to JSONL, with the closing summary on stderr",
+  ignore: !haveFixture(),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const out = `${dir}/events.jsonl`;
+      const r = await task(["--session", ETH_DIR, "--out", out, "--out-format", "jsonl"], dir);
+      equal(r.code, 0, r.err);
+      equal(r.out, "");
+      ok(/6468 applied/.test(r.err), r.err);
+      ok(/events \d+ \(add=\d+ cancel=\d+ fill=\d+ clear=0 snapshot=2000\)/.test(r.err), r.err);
+      ok(/msg\/s/.test(r.err) && /gaps\/resyncs=0/.test(r.err));
+      const n = Number(/wrote (\d+) events/.exec(r.err)![1]);
+      const text = await Deno.readTextFile(out);
+      equal(text.split("\n").length - 1, n);
+      const last = JSON.parse(text.slice(text.lastIndexOf("\n", text.length - 2) + 1));
+      equal(last.seq, n - 1);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("replay task: --truth reports fill/cancel accuracy with and without trades", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { session, truth } = await writeSyntheticSession(dir, 500, 3);
+    const r = await task(
+      ["--session", session, "--truth", truth, "--out", `${dir}/e.bin`, "--out-format", "bincode"],
+      dir,
+    );
+    equal(r.code, 0, r.err);
+    const withT = /accuracy with trades: ([\d.]+)%/.exec(r.err);
+    const without = /accuracy without trades: ([\d.]+)%/.exec(r.err);
+    ok(withT && without, r.err);
+    ok(Number(withT[1]) > Number(without[1]), r.err);
+    const size = (await Deno.stat(`${dir}/e.bin`)).size;
+    equal(size % 72, 0);
+    equal(size / 72, Number(/wrote (\d+) events/.exec(r.err)![1]));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
