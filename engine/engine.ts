@@ -98,11 +98,16 @@ export async function runEngine(handlers: EngineHandler[], options: EngineOption
       while (busy && !stop.signal.aborted) {
         busy = false;
         for (let i = 0; i < handlers.length; i++) {
-          const lat = handlers[i]!.pollOnce(logger);
-          if (lat !== undefined) {
-            busy = true;
-            report.busyPolls++;
-            logger.latency(pollLabel, lat, ids[i]!);
+          logger.beginPoll();
+          try {
+            const lat = handlers[i]!.pollOnce(logger);
+            if (lat !== undefined) {
+              busy = true;
+              report.busyPolls++;
+              logger.latency(pollLabel, lat, ids[i]!);
+            }
+          } finally {
+            logger.endPoll();
           }
         }
       }

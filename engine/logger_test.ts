@@ -88,3 +88,24 @@ Deno.test("a full logger ring drops records, counts them, and reports them in qu
   equal(q!.kind, EventKind.QueueDepth);
   equal(q!.c, 13);
 });
+
+Deno.test("inside a poll, records share the poll's time and appear only after endPoll", () => {
+  const clock = new FakeClock(5_000);
+  const { logger, drain } = testLogger(clock);
+  const src = logger.intern("s");
+  const ring = logger.ring;
+  logger.beginPoll();
+  clock.advance(1_000);
+  ok(logger.counter(src, src, 1));
+  ok(logger.warning(src, "w"));
+  equal(ring.pending(), 2);
+  logger.endPoll();
+  equal(ring.pending(), 0);
+  clock.advance(1_000);
+  ok(logger.counter(src, src, 2));
+  const evs = drain();
+  equal(evs.length, 3);
+  equal(evs[0]!.t, 5_000);
+  equal(evs[1]!.t, 5_000);
+  equal(evs[2]!.t, 7_000);
+});

@@ -26,6 +26,7 @@ export function testLogger(clock?: Clock, capacity = 1 << 16): TestLogger {
   return {
     logger,
     drain(): LogEvent[] {
+      logger.flush();
       const out: LogEvent[] = [];
       for (let n = ring.available(); n > 0; n = ring.available()) {
         for (let i = 0; i < n; i++) {

@@ -168,3 +168,43 @@ Deno.test("no lost wake-ups: a consumer that sleeps on every empty ring is alway
   equal(r.timeouts, 0);
   ok(r.sleeps > 0, "the consumer should have slept and been woken at least once");
 });
+
+Deno.test("committed records stay invisible until flush, and flush publishes them in order", () => {
+  const sab = createRingBuffer({ capacity: 64, recordSize: 16 });
+  const p = new RingProducer(sab, { flushEvery: 4 });
+  const c = new RingConsumer(sab);
+  for (let i = 0; i < 3; i++) {
+    const off = p.claim();
+    p.view.setFloat64(off, i, true);
+    p.commit();
+  }
+  equal(p.pending(), 3);
+  equal(c.available(), 0);
+  p.flush();
+  deepEqual(popAll(c), [0, 1, 2]);
+  // The flushEvery-th commit publishes by itself.
+  for (let i = 3; i < 7; i++) {
+    const off = p.claim();
+    p.view.setFloat64(off, i, true);
+    p.commit();
+  }
+  equal(p.pending(), 0);
+  deepEqual(popAll(c), [3, 4, 5, 6]);
+});
+
+Deno.test("a full ring flushes committed records so the consumer can make room", () => {
+  const sab = createRingBuffer({ capacity: 4, recordSize: 16 });
+  const p = new RingProducer(sab, { flushEvery: 4 });
+  const c = new RingConsumer(sab);
+  for (let i = 0; i < 4; i++) {
+    p.view.setFloat64(p.claim(), i, true);
+    p.commit();
+    if (i === 1) p.flush();
+  }
+  equal(p.pending(), 2);
+  equal(c.len(), 2);
+  equal(p.claim(), -1);
+  equal(p.dropped(), 1);
+  equal(p.pending(), 0);
+  deepEqual(popAll(c), [0, 1, 2, 3]);
+});

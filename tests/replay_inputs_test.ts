@@ -220,7 +220,7 @@ Deno.test(withTemp("replay keeps diff lines whose receive time is missing and sa
   equal(stats.diffLines, N);
   equal(stats.applied, N - 2);
   deepEqual(warned.length, 1);
-  ok(warned[0]!.includes(`diff lines 91..${N}`), warned[0]);
+  ok(warned[0]!.includes(`diff lines 91..${N}`), String(warned[0]));
 }));
 
 Deno.test(withTemp("replay warns when no diff ever bridges the snapshot", async (dir) => {
