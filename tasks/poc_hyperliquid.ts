@@ -1,0 +1,70 @@
+/**
+ * `deno task poc:hyperliquid`: live Hyperliquid l2Book for one coin. Thin: parse flags, build a
+ * {@linkcode HyperliquidHandler}, hand it to `runLive` (pinning, logger, engine, SIGINT,
+ * --book-out).
+ * @module
+ */
+import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
+import {
+  HL_DEFAULT_WS_URL,
+  type HyperliquidConfig,
+  l2BookSubscription,
+} from "../venues/hyperliquid/config.ts";
+import { numberFlag, parseCli, UsageError } from "./_cli.ts";
+import { runLive } from "./_live.ts";
+
+const USAGE = `deno task poc:hyperliquid [flags]
+
+Keeps the top-20 l2Book of one Hyperliquid coin: every message is a full snapshot; each one is
+diffed against the previous into level changes (insert/change/delete, and exit/enter for levels
+that only left or entered the 20-level window). Heartbeat ping after 50 s idle, reconnect with
+capped jittered backoff, logging through the SPSC logger.
+
+  --ws-url <url>          WebSocket URL (default ${HL_DEFAULT_WS_URL})
+  --coin <COIN>           coin (default BTC)
+  --n-sig-figs <n>        aggregate to 2, 3, 4 or 5 significant figures (default: full precision)
+  --mantissa <m>          1, 2 or 5; only with --n-sig-figs 5
+  --trades                also subscribe to trades (captured)
+
+Example against the local simulator (deno task sim:hyperliquid --port 9100):
+  deno task poc:hyperliquid --ws-url ws://127.0.0.1:9100/ws --duration 10 --book-out out/hl_book.json`;
+
+const { common, config } = parseCli(Deno.args, {
+  name: "poc:hyperliquid",
+  usage: USAGE,
+  options: {
+    "ws-url": { type: "string" },
+    coin: { type: "string" },
+    "n-sig-figs": { type: "string" },
+    mantissa: { type: "string" },
+    trades: { type: "boolean" },
+  },
+}, (v, c): HyperliquidConfig => {
+  const coin = typeof v.coin === "string" ? v.coin : "BTC";
+  if (!/^[A-Za-z0-9@:/_-]{1,32}$/.test(coin)) throw new UsageError(`--coin is not a coin name: "${coin}"`);
+  const cfg: HyperliquidConfig = { coin, trades: v.trades === true };
+  const sig = numberFlag("n-sig-figs", v["n-sig-figs"], true);
+  const man = numberFlag("mantissa", v.mantissa, true);
+  l2BookSubscription(coin, sig, man); // RangeError -> exit 2
+  if (sig !== undefined) cfg.nSigFigs = sig;
+  if (man !== undefined) cfg.mantissa = man;
+  if (v["ws-url"] !== undefined) {
+    const s = String(v["ws-url"]);
+    let u: URL;
+    try {
+      u = new URL(s);
+    } catch {
+      throw new UsageError(`--ws-url is not a URL: "${s}"`);
+    }
+    if (u.protocol !== "ws:" && u.protocol !== "wss:") {
+      throw new UsageError(`--ws-url must use ws: or wss:, got "${u.protocol}"`);
+    }
+    cfg.wsUrl = s;
+  }
+  if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
+  if (c.captureDir !== undefined) cfg.captureDir = c.captureDir;
+  if (c.captureSession !== undefined) cfg.captureSession = c.captureSession;
+  return cfg;
+});
+
+Deno.exit(await runLive(new HyperliquidHandler(config), common));

@@ -1,0 +1,418 @@
+/**
+ * The Hyperliquid `l2Book` handler (hft-rs's `ws_hyperliquid`), an {@linkcode EngineHandler}.
+ *
+ * I/O callbacks only queue raw input ({@linkcode Inbox}) and call `ctx.wake()`; `pollOnce`
+ * parses, diffs, updates the {@linkcode L2Book}, captures and logs. Per connection: send the
+ * subscription on open, confirm the `subscriptionResponse`, apply the first book as the snapshot
+ * and diff every later one ({@linkcode BookDiffer}); after a disconnect the next book is a fresh
+ * snapshot. The plain-text greeting is skipped, `error` frames become warnings, malformed frames
+ * warnings (still captured). Heartbeat ({@linkcode Heartbeat}): a ping after 50 s without
+ * sending, reconnect when the pong is late. Reconnects use {@linkcode Backoff}, reset once a
+ * connection delivered its snapshot. A crossed book is applied (it is what the venue sent) and
+ * reported as a warning; the next book replaces it.
+ *
+ * Events: connected, subscribed, snapshot applied (bids, asks, time), diff stats per book
+ * (a = books, b = diffs applied, c = skipped, d = levels changed, e = book time), counters of
+ * each change kind every 20 books and at stop, latency `wire_to_book` (receive → book updated),
+ * warnings, disconnected, reconnecting.
+ * @module
+ */
+import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
+import type { Logger } from "../../engine/logger.ts";
+import { Backoff } from "../backoff.ts";
+import { L2Book } from "../book.ts";
+import { Inbox, InKind } from "./_inbox.ts";
+import { HlCapture } from "./capture.ts";
+import { checkDepth, HL_DEFAULT_WS_URL, type HyperliquidConfig, l2BookSubscription } from "./config.ts";
+import { BookDiffer, ChangeList, LEVEL_CHANGE_NAMES } from "./diff.ts";
+import { formatHl } from "./format.ts";
+import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg } from "./frame.ts";
+import { Heartbeat, HeartbeatAction } from "./heartbeat.ts";
+import { HlParser } from "./parse.ts";
+import { HL_GREETING, HL_PING, HL_PRICE_SCALE, HL_SIZE_SCALE } from "./types.ts";
+
+/** Running counters of the handler. */
+export interface HyperliquidStats {
+  /** Connections opened. */
+  connections: number;
+  /** Subscriptions confirmed. */
+  subscribed: number;
+  /** l2Book messages received. */
+  books: number;
+  /** trades messages received. */
+  tradeMessages: number;
+  /** Books skipped (malformed, or another coin). */
+  skipped: number;
+  /** Malformed frames. */
+  malformed: number;
+  /** `error` frames. */
+  venueErrors: number;
+  /** Crossed books received. */
+  crossed: number;
+  /** Pong timeouts. */
+  pongTimeouts: number;
+  /** Reconnects scheduled. */
+  reconnects: number;
+}
+
+const STATE_IDLE = 0, STATE_CONNECTING = 1, STATE_OPEN = 2, STATE_WAITING = 3, STATE_STOPPED = 4;
+const enc = new TextEncoder();
+
+/** Live Hyperliquid l2Book handler. */
+export class HyperliquidHandler implements EngineHandler {
+  /** Display name, e.g. "hyperliquid:BTC". */
+  readonly name: string;
+  /** WebSocket URL. */
+  readonly wsUrl: string;
+  /** Coin. */
+  readonly coin: string;
+  /** The book: the latest window, exactly (see diff.ts). */
+  readonly book: L2Book = new L2Book(64);
+  /** Counters. */
+  readonly stats: HyperliquidStats = {
+    connections: 0,
+    subscribed: 0,
+    books: 0,
+    tradeMessages: 0,
+    skipped: 0,
+    malformed: 0,
+    venueErrors: 0,
+    crossed: 0,
+    pongTimeouts: 0,
+    reconnects: 0,
+  };
+  /** The differ (totals by change kind, previous window). */
+  readonly differ: BookDiffer;
+  /** The capture, once started (when `captureDir` is set). */
+  capture: HlCapture | undefined;
+  readonly #cfg: HyperliquidConfig;
+  readonly #subscribe: string;
+  readonly #subscribeTrades: string;
+  readonly #subText: string;
+  readonly #coinBytes: Uint8Array;
+  readonly #parser = new HlParser();
+  readonly #frame = new HlFrame();
+  readonly #changes = new ChangeList();
+  readonly #inbox = new Inbox();
+  readonly #hb: Heartbeat;
+  readonly #backoff: Backoff;
+  #ctx: HandlerContext | undefined;
+  #ws: WebSocket | undefined;
+  #state = STATE_IDLE;
+  #messages = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #tick: ReturnType<typeof setInterval> | undefined;
+  readonly #closing = new Set<Promise<void>>();
+  #wireLabel = 0;
+  #kindLabels: number[] = [];
+
+  /** Validates the config (RangeError on a bad coin, nSigFigs, mantissa or depth). */
+  constructor(config: HyperliquidConfig = {}) {
+    this.#cfg = config;
+    this.wsUrl = config.wsUrl ?? HL_DEFAULT_WS_URL;
+    this.coin = config.coin ?? "BTC";
+    const sub = l2BookSubscription(this.coin, config.nSigFigs, config.mantissa);
+    this.differ = new BookDiffer(checkDepth(config.depth));
+    this.name = config.name ?? `hyperliquid:${this.coin}`;
+    this.#subscribe = JSON.stringify({ method: "subscribe", subscription: sub });
+    this.#subscribeTrades = JSON.stringify({
+      method: "subscribe",
+      subscription: { type: "trades", coin: this.coin },
+    });
+    this.#subText = JSON.stringify(sub);
+    this.#coinBytes = enc.encode(this.coin);
+    this.#hb = new Heartbeat(config.heartbeat);
+    this.#backoff = new Backoff(config.backoff);
+  }
+
+  /** The heartbeat state (pings, pongs, timeouts). */
+  get heartbeat(): Heartbeat {
+    return this.#hb;
+  }
+
+  /** The subscription request sent on every connection. */
+  get subscriptionRequest(): string {
+    return this.#subscribe;
+  }
+
+  /** Open the capture (if configured) and the first connection. */
+  async start(ctx: HandlerContext): Promise<void> {
+    this.#ctx = ctx;
+    const lg = ctx.logger;
+    this.#wireLabel = lg.intern("wire_to_book");
+    this.#kindLabels = LEVEL_CHANGE_NAMES.map((n) => lg.intern(`levels_${n}`));
+    if (this.#cfg.captureDir !== undefined) {
+      const opts: Parameters<typeof HlCapture.open>[0] = {
+        captureDir: this.#cfg.captureDir,
+        coin: this.coin,
+        wsUrl: this.wsUrl,
+        subscription: JSON.parse(this.#subText),
+        clock: ctx.clock,
+        onError: (m) => lg.error(ctx.source, `capture: ${m}`),
+      };
+      if (this.#cfg.captureSession !== undefined) opts.session = this.#cfg.captureSession;
+      this.capture = await HlCapture.open(opts);
+      lg.info(ctx.source, `capturing to ${this.capture.dir}`);
+    }
+    const hb = this.#hb;
+    const period = Math.max(5, Math.min(1000, Math.min(hb.pingAfterNs, hb.pongTimeoutNs) / 4e6));
+    this.#tick = setInterval(() => ctx.wake(), period);
+    this.#connect();
+  }
+
+  /** Drain queued input; returns the work time in ns, or undefined when idle. */
+  pollOnce(logger: Logger): number | undefined {
+    const ctx = this.#ctx;
+    if (ctx === undefined || this.isDone()) return undefined;
+    const clock = ctx.clock;
+    const inbox = this.#inbox;
+    let busy = false;
+    const t0 = clock.monoNs();
+    while (inbox.length > 0 && this.#state !== STATE_STOPPED) {
+      busy = true;
+      const kind = inbox.peekKind();
+      if (kind === InKind.Message) {
+        this.#onMessage(logger, ctx.source, inbox.peekData(), inbox.peekWall(), inbox.peekMono());
+      } else if (kind === InKind.Open) this.#onOpen(logger, ctx.source, inbox.peekWall());
+      else if (kind === InKind.Close) this.#onClose(logger, ctx.source, inbox.peekCode(), inbox.peekData());
+      else logger.warning(ctx.source, inbox.peekData());
+      inbox.shift();
+      if (this.isDone()) break;
+    }
+    if (this.#state === STATE_OPEN && this.#ws !== undefined) {
+      const action = this.#hb.poll(clock.monoNs());
+      if (action === HeartbeatAction.SendPing) {
+        busy = true;
+        this.#ws.send(HL_PING);
+      } else if (action === HeartbeatAction.Timeout) {
+        busy = true;
+        this.stats.pongTimeouts++;
+        logger.warning(ctx.source, "no pong within the heartbeat timeout: reconnecting");
+        this.#abandon(4000, "pong timeout");
+      }
+    }
+    return busy ? clock.monoNs() - t0 : undefined;
+  }
+
+  /** True once `maxMessages` market-data messages were processed. */
+  isDone(): boolean {
+    const max = this.#cfg.maxMessages;
+    return max !== undefined && this.#messages >= max;
+  }
+
+  /** Close the connection, cancel timers, close the capture. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#state === STATE_STOPPED) return;
+    this.#state = STATE_STOPPED;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#tick !== undefined) clearInterval(this.#tick);
+    this.#timer = this.#tick = undefined;
+    const ws = this.#ws;
+    this.#ws = undefined;
+    if (ws !== undefined && ws.readyState !== WebSocket.CLOSED) {
+      try {
+        ws.close(1000, "stop");
+      } catch { /* closing already */ }
+    }
+    if (this.#closing.size > 0) {
+      // Wait for every socket's close handshake, bounded: a dead peer must not hang the stop.
+      let guard: ReturnType<typeof setTimeout> | undefined;
+      const limit = new Promise<void>((r) => (guard = setTimeout(r, 3000)));
+      await Promise.race([Promise.all([...this.#closing]), limit]);
+      clearTimeout(guard);
+    }
+    const ctx = this.#ctx;
+    if (ctx !== undefined) this.#emitKindCounters(ctx.logger, ctx.source);
+    if (this.capture !== undefined) await this.capture.close();
+  }
+
+  /** Write the book as `--book-out` JSON in the venue's own decimal strings, best first. */
+  async writeBookOut(path: string): Promise<void> {
+    const d = this.differ;
+    const side = (s: L2Book["bids"], lv: typeof d.prevBids): [string, string][] => {
+      const out: [string, string][] = [];
+      for (let i = 0; i < s.size; i++) {
+        out.push([
+          formatHl(s.priceAt(i), HL_PRICE_SCALE, lv.pxDecMin, lv.pxDecMax),
+          formatHl(s.qtyAt(i), HL_SIZE_SCALE, lv.szDecMin, lv.szDecMax),
+        ]);
+      }
+      return out;
+    };
+    const body = {
+      venue: "hyperliquid",
+      symbol: this.coin,
+      lastUpdateId: this.book.updateId,
+      bids: side(this.book.bids, d.prevBids),
+      asks: side(this.book.asks, d.prevAsks),
+    };
+    const tmp = `${path}.tmp`;
+    await Deno.writeTextFile(tmp, JSON.stringify(body) + "\n");
+    await Deno.rename(tmp, path);
+  }
+
+  // ---- connection ------------------------------------------------------------------------
+
+  #connect(): void {
+    const ctx = this.#ctx!;
+    this.#timer = undefined;
+    if (this.#state === STATE_STOPPED) return;
+    this.#state = STATE_CONNECTING;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.wsUrl);
+    } catch (e) {
+      this.#inbox.push(InKind.Close, `cannot connect: ${e instanceof Error ? e.message : e}`, 0, 0, 0);
+      ctx.wake();
+      return;
+    }
+    this.#ws = ws;
+    let resolveClosed!: () => void;
+    const closed = new Promise<void>((r) => (resolveClosed = r));
+    this.#closing.add(closed);
+    closed.then(() => this.#closing.delete(closed));
+    const clock = ctx.clock;
+    const inbox = this.#inbox;
+    ws.onopen = () => {
+      if (this.#ws !== ws) return;
+      inbox.push(InKind.Open, "", clock.wallNs(), clock.monoNs());
+      ctx.wake();
+    };
+    ws.onmessage = (e: MessageEvent) => {
+      if (this.#ws !== ws) return;
+      inbox.push(InKind.Message, typeof e.data === "string" ? e.data : "", clock.wallNs(), clock.monoNs());
+      ctx.wake();
+    };
+    ws.onerror = (e: Event) => {
+      if (this.#ws !== ws) return;
+      inbox.push(InKind.Error, `websocket error: ${(e as ErrorEvent).message ?? "unknown"}`, 0, 0);
+      ctx.wake();
+    };
+    ws.onclose = (e: CloseEvent) => {
+      resolveClosed();
+      if (this.#ws !== ws) return;
+      inbox.push(InKind.Close, e.reason, clock.wallNs(), clock.monoNs(), e.code);
+      ctx.wake();
+    };
+  }
+
+  // Give up on the current socket now (its later events are ignored) and reconnect.
+  #abandon(code: number, reason: string): void {
+    const ws = this.#ws;
+    this.#ws = undefined;
+    if (ws !== undefined) {
+      try {
+        ws.close(code, reason);
+      } catch { /* already closing */ }
+    }
+    const ctx = this.#ctx!;
+    this.#onClose(ctx.logger, ctx.source, code, reason);
+  }
+
+  #onOpen(logger: Logger, src: number, wallNs: number): void {
+    const ws = this.#ws;
+    if (ws === undefined) return;
+    this.#state = STATE_OPEN;
+    this.stats.connections++;
+    logger.connected(src, this.wsUrl);
+    this.differ.reset();
+    this.capture?.noteConnection(wallNs);
+    const now = this.#ctx!.clock.monoNs();
+    this.#hb.reset(now);
+    ws.send(this.#subscribe);
+    if (this.#cfg.trades) ws.send(this.#subscribeTrades);
+    this.#hb.onSent(now);
+  }
+
+  #onClose(logger: Logger, src: number, code: number, reason: string): void {
+    if (this.#state === STATE_STOPPED || this.#state === STATE_WAITING) return;
+    this.#ws = undefined;
+    logger.disconnected(src, code, reason);
+    this.#state = STATE_WAITING;
+    const delay = this.#backoff.next();
+    this.stats.reconnects++;
+    logger.reconnecting(src, this.#backoff.attempt, delay);
+    this.#timer = setTimeout(() => this.#connect(), delay);
+  }
+
+  // ---- messages --------------------------------------------------------------------------
+
+  #onMessage(logger: Logger, src: number, data: string, wallNs: number, monoNs: number): void {
+    const p = this.#parser;
+    const f = this.#frame;
+    const kind = p.parse(data, f);
+    if (kind !== HlMsg.Text) this.capture?.append(data, wallNs);
+    switch (kind) {
+      case HlMsg.L2Book:
+        this.#onBook(logger, src, monoNs);
+        break;
+      case HlMsg.Trades:
+        this.stats.tradeMessages++;
+        this.#messages++;
+        if (this.capture) this.capture.meta.tradeMessages++;
+        break;
+      case HlMsg.SubscriptionResponse:
+        if (f.subType === 1 && p.rangeEquals(f.coinStart, f.coinEnd, this.#coinBytes)) {
+          this.stats.subscribed++;
+          logger.subscribed(src, this.#subText);
+        } else if (f.subType === 2) logger.subscribed(src, "trades");
+        else logger.warning(src, `unexpected subscriptionResponse: ${data}`);
+        break;
+      case HlMsg.Pong:
+        this.#hb.onPong(this.#ctx!.clock.monoNs());
+        break;
+      case HlMsg.Error:
+        this.stats.venueErrors++;
+        if (this.capture) this.capture.meta.errors++;
+        logger.warning(src, `venue error: ${p.text(f.textStart, f.textEnd)}`);
+        break;
+      case HlMsg.Text:
+        if (data === HL_GREETING) {
+          if (this.capture) this.capture.meta.greetings++;
+          logger.info(src, "greeting skipped");
+        } else logger.warning(src, `unexpected text frame: ${data}`);
+        break;
+      case HlMsg.Malformed:
+        this.stats.malformed++;
+        this.stats.skipped++;
+        if (this.capture) this.capture.meta.malformed++;
+        logger.warning(src, HL_PARSE_ERROR_TEXT[f.error]!);
+        break;
+      default:
+        logger.warning(src, "unknown message ignored");
+    }
+  }
+
+  #onBook(logger: Logger, src: number, recvMono: number): void {
+    const f = this.#frame;
+    const book = this.book;
+    this.stats.books++;
+    this.#messages++;
+    if (!this.#parser.rangeEquals(f.coinStart, f.coinEnd, this.#coinBytes)) {
+      this.stats.skipped++;
+      logger.warning(src, "l2Book for another coin skipped");
+      return;
+    }
+    this.capture?.noteBook(f.time);
+    const snapshot = !this.differ.hasSnapshot;
+    const n = this.differ.apply(f, book, this.#changes);
+    logger.latency(this.#wireLabel, this.#ctx!.clock.monoNs() - recvMono, src);
+    if (snapshot) {
+      logger.snapshotApplied(src, book.bids.size, book.asks.size, book.updateId);
+      this.#backoff.reset();
+    } else {
+      const t = this.differ.totals;
+      logger.diffStats(src, this.stats.books, t.diffs, this.stats.skipped, n, book.updateId);
+      if (t.diffs % 20 === 0) this.#emitKindCounters(logger, src);
+    }
+    if (book.isCrossed()) {
+      this.stats.crossed++;
+      logger.warning(src, "crossed book from the venue (best bid >= best ask): applied as sent");
+    }
+  }
+
+  #emitKindCounters(logger: Logger, src: number): void {
+    const byKind = this.differ.totals.byKind;
+    for (let k = 1; k < byKind.length; k++) logger.counter(src, this.#kindLabels[k]!, byKind[k]!);
+  }
+}

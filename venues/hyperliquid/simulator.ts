@@ -1,0 +1,323 @@
+/**
+ * A local Hyperliquid-compatible WebSocket server on 127.0.0.1 for tests, demos and
+ * `deno task sim:hyperliquid`.
+ *
+ * Protocol, as the venue: on connect the plain-text greeting "Websocket connection
+ * established."; `{"method":"subscribe","subscription":{"type":"l2Book","coin":C,…}}` is
+ * validated (coin, `nSigFigs` ∈ {2,3,4,5}, `mantissa` ∈ {1,2,5} only with `nSigFigs` 5) and
+ * answered with `subscriptionResponse` echoing the subscription, then the current book at once;
+ * `trades` subscriptions get trades; `{"method":"ping"}` gets `{"channel":"pong"}`; bad requests
+ * get `{"channel":"error","data":"…"}`; a connection that sends nothing for `idleTimeoutMs` is
+ * closed (the venue's 60 s rule). Aggregation by `nSigFigs` is acknowledged but not applied.
+ *
+ * Books come from a seeded {@linkcode SynthBook} or from a recorded capture's lines (e.g. the
+ * shared fixture), sent verbatim in order and cycled. {@linkcode HyperliquidSimulator.step}
+ * publishes the next book (tests step by hand; `intervalMs` > 0 steps on a timer).
+ *
+ * Faults ({@linkcode HyperliquidSimulator.fault}): `disconnect` closes every connection;
+ * `error` sends an error frame; `silence` makes current connections receive nothing (no books,
+ * no pongs) until the client gives up; `cross` makes the next book crossed. Allocates freely:
+ * not a hot path.
+ * @module
+ */
+import { SynthBook } from "./_synth.ts";
+import { HL_GREETING } from "./types.ts";
+
+/** A fault the simulator can inject. */
+export type HlSimFault = "disconnect" | "error" | "silence" | "cross";
+
+/** Something a test can wait for with {@linkcode HyperliquidSimulator.waitFor}. */
+export type HlSimEvent = "connection" | "subscribed" | "ping" | "closed";
+
+/** Options for {@linkcode HyperliquidSimulator.start}. */
+export interface HlSimOptions {
+  /** TCP port (default 0 = ephemeral). The host is always 127.0.0.1. */
+  port?: number;
+  /** Coin served (default "BTC"; in replay mode the lines' coin). */
+  coin?: string;
+  /** Seed of the synthetic book (default 1). */
+  seed?: number;
+  /** Publish a book every `intervalMs` (default 0 = only on `step()`). */
+  intervalMs?: number;
+  /** A trades frame every `tradeEvery` synthetic books (default 3; 0 = none). */
+  tradeEvery?: number;
+  /** Replay these raw lines (l2Book / trades frames) instead of a synthetic book. */
+  lines?: string[];
+  /** Close connections that sent nothing for this long, ms (default 60 000; 0 = never). */
+  idleTimeoutMs?: number;
+  /** First book time, ms since the epoch (synthetic mode; default 1 700 000 000 000). */
+  startTimeMs?: number;
+}
+
+interface Waiter {
+  ev: HlSimEvent;
+  resolve: () => void;
+}
+
+interface Conn {
+  ws: WebSocket;
+  book: boolean;
+  trades: boolean;
+  silent: boolean;
+  idle: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** The simulator server. Create with {@linkcode HyperliquidSimulator.start}. */
+export class HyperliquidSimulator {
+  /** The port bound. */
+  readonly port: number;
+  /** Coin served. */
+  readonly coin: string;
+  /** The last `l2Book` frame published (undefined before the first step). */
+  lastBook: string | undefined;
+  /** Counters for tests. */
+  readonly stats = { connections: 0, subscribes: 0, pings: 0, pongs: 0, books: 0, errors: 0 };
+  readonly #server: Deno.HttpServer;
+  readonly #conns = new Set<Conn>();
+  readonly #synth: SynthBook | undefined;
+  readonly #lines: string[];
+  readonly #tradeEvery: number;
+  readonly #idleMs: number;
+  #line = 0;
+  #time: number;
+  #crossNext = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #waiters: Waiter[] = [];
+
+  private constructor(opts: HlSimOptions, server: (h: Deno.ServeHandler) => Deno.HttpServer) {
+    this.coin = opts.coin ?? "BTC";
+    this.#lines = (opts.lines ?? []).filter((l) => l.includes('"l2Book"') || l.includes('"trades"'));
+    this.#synth = opts.lines ? undefined : new SynthBook(this.coin, opts.seed ?? 1);
+    this.#tradeEvery = opts.tradeEvery ?? 3;
+    this.#idleMs = opts.idleTimeoutMs ?? 60_000;
+    this.#time = opts.startTimeMs ?? 1_700_000_000_000;
+    if (this.#synth) this.lastBook = this.#synth.bookFrame(this.#time);
+    else this.#advanceLines(false);
+    this.#server = server((req) => this.#handle(req));
+    this.port = (this.#server.addr as Deno.NetAddr).port;
+    const every = opts.intervalMs ?? 0;
+    if (every > 0) this.#timer = setInterval(() => this.step(), every);
+  }
+
+  /** Bind 127.0.0.1:`port` and start serving. */
+  static start(opts: HlSimOptions = {}): Promise<HyperliquidSimulator> {
+    if (opts.lines && opts.lines.filter((l) => l.includes('"l2Book"')).length === 0) {
+      return Promise.reject(new RangeError("lines hold no l2Book frame"));
+    }
+    return new Promise((resolve) => {
+      const sim: HyperliquidSimulator = new HyperliquidSimulator(opts, (h) =>
+        Deno.serve({
+          hostname: "127.0.0.1",
+          port: opts.port ?? 0,
+          onListen: () => queueMicrotask(() => resolve(sim)),
+        }, h));
+    });
+  }
+
+  /** WebSocket URL of the server. */
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}/ws`;
+  }
+
+  /** Open connections. */
+  get connections(): number {
+    return this.#conns.size;
+  }
+
+  /** Resolves the next time `ev` happens. */
+  waitFor(ev: HlSimEvent): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push({ ev, resolve }));
+  }
+
+  /** Publish the next book (and trades) to every subscribed connection. Returns the book frame. */
+  step(): string {
+    let frame: string;
+    if (this.#synth) {
+      this.#synth.step();
+      this.#time += 500;
+      const n = ++this.stats.books;
+      if (this.#tradeEvery > 0 && n % this.#tradeEvery === 0) {
+        this.#broadcast(this.#synth.tradesFrame(this.#time - 1), false);
+      }
+      frame = this.#synth.bookFrame(this.#time, this.#crossNext);
+    } else {
+      this.stats.books++;
+      frame = this.#advanceLines(true);
+      if (this.#crossNext) frame = crossLine(frame);
+    }
+    this.#crossNext = false;
+    this.lastBook = frame;
+    this.#broadcast(frame, true);
+    return frame;
+  }
+
+  /** Inject a fault (see the module doc). */
+  fault(kind: HlSimFault): void {
+    switch (kind) {
+      case "disconnect":
+        for (const c of this.#conns) this.#drop(c, 1012, "simulated disconnect");
+        break;
+      case "error":
+        this.stats.errors++;
+        for (const c of this.#conns) this.#send(c, '{"channel":"error","data":"Simulated server error"}');
+        break;
+      case "silence":
+        for (const c of this.#conns) c.silent = true;
+        break;
+      case "cross":
+        this.#crossNext = true;
+        break;
+    }
+  }
+
+  /** Send `frame` verbatim to every connection (tests: malformed or unexpected frames). */
+  sendRaw(frame: string): void {
+    for (const c of this.#conns) this.#send(c, frame);
+  }
+
+  /** Close every connection and the server. */
+  async close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    for (const c of this.#conns) this.#drop(c, 1001, "simulator closing");
+    await this.#server.shutdown();
+  }
+
+  // Next l2Book line (sending the trades lines before it when `send`), cycling.
+  #advanceLines(send: boolean): string {
+    for (let guard = 0; guard <= this.#lines.length * 2; guard++) {
+      const line = this.#lines[this.#line]!;
+      this.#line = (this.#line + 1) % this.#lines.length;
+      if (line.includes('"l2Book"')) {
+        if (!send) this.lastBook = line;
+        return line;
+      }
+      if (send) this.#broadcast(line, false);
+    }
+    throw new RangeError("no l2Book line");
+  }
+
+  #broadcast(frame: string, book: boolean): void {
+    for (const c of this.#conns) if (book ? c.book : c.trades) this.#send(c, frame);
+  }
+
+  #send(c: Conn, frame: string): void {
+    if (!c.silent && c.ws.readyState === WebSocket.OPEN) c.ws.send(frame);
+  }
+
+  #drop(c: Conn, code: number, reason: string): void {
+    if (c.idle !== undefined) clearTimeout(c.idle);
+    c.idle = undefined;
+    this.#conns.delete(c);
+    try {
+      c.ws.close(code, reason);
+    } catch { /* already closing */ }
+  }
+
+  #emit(ev: HlSimEvent): void {
+    const keep: Waiter[] = [];
+    for (const w of this.#waiters) w.ev === ev ? w.resolve() : keep.push(w);
+    this.#waiters = keep;
+  }
+
+  #handle(req: Request): Response {
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("websocket only\n", { status: 426 });
+    }
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    const c: Conn = { ws: socket, book: false, trades: false, silent: false, idle: undefined };
+    socket.onopen = () => {
+      this.#conns.add(c);
+      this.stats.connections++;
+      socket.send(HL_GREETING);
+      this.#touch(c);
+      this.#emit("connection");
+    };
+    socket.onmessage = (e) => {
+      this.#touch(c);
+      this.#request(c, typeof e.data === "string" ? e.data : "");
+    };
+    socket.onclose = () => {
+      if (c.idle !== undefined) clearTimeout(c.idle);
+      c.idle = undefined;
+      this.#conns.delete(c);
+      this.#emit("closed");
+    };
+    socket.onerror = () => {};
+    return response;
+  }
+
+  #touch(c: Conn): void {
+    if (this.#idleMs <= 0) return;
+    if (c.idle !== undefined) clearTimeout(c.idle);
+    c.idle = setTimeout(() => this.#drop(c, 1000, "idle"), this.#idleMs);
+  }
+
+  #request(c: Conn, text: string): void {
+    let req: { method?: unknown; subscription?: Record<string, unknown> };
+    try {
+      req = JSON.parse(text);
+    } catch {
+      this.#send(
+        c,
+        JSON.stringify({
+          channel: "error",
+          data: `Error parsing JSON into valid websocket request: ${text}`,
+        }),
+      );
+      return;
+    }
+    if (req.method === "ping") {
+      this.stats.pings++;
+      this.#emit("ping");
+      if (!c.silent) this.stats.pongs++;
+      this.#send(c, '{"channel":"pong"}');
+      return;
+    }
+    const sub = req.subscription;
+    if (req.method !== "subscribe" || sub === null || typeof sub !== "object") {
+      this.#send(c, JSON.stringify({ channel: "error", data: `Unsupported request: ${text}` }));
+      return;
+    }
+    const bad = validateSubscription(sub, this.coin);
+    if (bad !== "") {
+      this.#send(c, JSON.stringify({ channel: "error", data: `Invalid subscription: ${bad}` }));
+      return;
+    }
+    const isBook = sub.type === "l2Book";
+    if (isBook ? c.book : c.trades) {
+      this.#send(c, JSON.stringify({ channel: "error", data: `Already subscribed: ${JSON.stringify(sub)}` }));
+      return;
+    }
+    if (isBook) c.book = true;
+    else c.trades = true;
+    this.stats.subscribes++;
+    this.#send(c, JSON.stringify({ channel: "subscriptionResponse", data: req }));
+    if (isBook && this.lastBook !== undefined) this.#send(c, this.lastBook);
+    this.#emit("subscribed");
+  }
+}
+
+/** "" when `sub` is a valid l2Book/trades subscription for `coin`, else the problem. */
+export function validateSubscription(sub: Record<string, unknown>, coin: string): string {
+  if (sub.type !== "l2Book" && sub.type !== "trades") return `unknown type ${String(sub.type)}`;
+  if (sub.coin !== coin) return `unknown coin ${String(sub.coin)}`;
+  if (sub.type === "trades") return "";
+  const sig = sub.nSigFigs ?? null, man = sub.mantissa ?? null;
+  if (sig !== null && sig !== 2 && sig !== 3 && sig !== 4 && sig !== 5) return `bad nSigFigs ${String(sig)}`;
+  if (man !== null && (sig !== 5 || (man !== 1 && man !== 2 && man !== 5))) {
+    return `mantissa ${String(man)} needs nSigFigs 5 and a value of 1, 2 or 5`;
+  }
+  return "";
+}
+
+// Make a recorded l2Book line crossed: a bid one unit above the best ask, inserted first.
+function crossLine(line: string): string {
+  const m = JSON.parse(line);
+  const asks = m.data.levels[1] as { px: string }[];
+  if (asks.length === 0) return line;
+  const px = Number(asks[0]!.px) + 1;
+  m.data.levels[0].unshift({ px: `${px}.0`, sz: "1.0", n: 1 });
+  m.data.levels[0] = m.data.levels[0].slice(0, 20);
+  return JSON.stringify(m);
+}
