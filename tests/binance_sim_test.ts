@@ -15,6 +15,9 @@ import { ParsedFrame, parseFrame, parseSnapshot } from "../venues/binance/parse.
 import { FrameKind } from "../venues/binance/parse.ts";
 import { isParseError } from "../venues/binance/types.ts";
 import { L2Book as Book } from "../venues/book.ts";
+import { replayCapture } from "../replay/replay.ts";
+import { resolveSession } from "../replay/reader.ts";
+import { RebuildingSink } from "./_replay_helpers.ts";
 
 const DEADLINE_MS = 20_000;
 
@@ -263,7 +266,7 @@ Deno.test("A captured simulator run replays through parse + sync to the same boo
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("A SIGKILLed poc:binance capture is valid up to its last complete line", async () => {
+Deno.test("A SIGKILLed poc:binance capture is valid up to its last complete line and replays with a warning", async () => {
   const dir = await Deno.makeTempDir();
   const sim = await BinanceSimulator.start({ intervalMs: 2, market: { seed: 9 } });
   const task = new URL("../tasks/poc_binance.ts", import.meta.url).pathname;
@@ -322,5 +325,18 @@ Deno.test("A SIGKILLed poc:binance capture is valid up to its last complete line
   if (tail !== "") assert.notEqual(parseFrame(tail, pf), FrameKind.Depth, "only the tail may be cut");
   const snap = parseSnapshot(Deno.readTextFileSync(`${session}/snapshot.json`));
   assert.ok(!isParseError(snap));
+  // Replay takes every complete line and says the capture was cut.
+  const warnings: string[] = [];
+  const rebuilt = new RebuildingSink();
+  const stats = await replayCapture(await resolveSession(session), {
+    sink: rebuilt,
+    onWarning: (m) => warnings.push(m),
+  });
+  assert.equal(stats.diffLines, lines.length, "every complete line is replayed");
+  assert.ok(stats.applied >= lines.length - 5, `applied ${stats.applied} of ${lines.length}`);
+  assert.ok(warnings.some((w) => w.includes("not complete")), "metadata says the capture was killed");
+  if (tail !== "") assert.ok(warnings.some((w) => w.includes("last line truncated")), warnings.join("|"));
+  assert.equal(stats.malformed, 0);
+  assert.equal(rebuilt.count, stats.totalEvents);
   await Deno.remove(dir, { recursive: true });
 });

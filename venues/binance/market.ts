@@ -12,6 +12,7 @@
  */
 import { L2Book } from "../book.ts";
 import { formatFixed, parseFixed } from "../decimal.ts";
+import { mulberry32 } from "../backoff.ts";
 
 /** Fixed-point scale of prices and quantities (Binance: 8 decimals). */
 export const MARKET_SCALE = 8;
@@ -67,18 +68,6 @@ interface Order {
   bid: boolean;
   price: number;
   qty: number;
-}
-
-/** mulberry32: a tiny, fast, seedable 32-bit PRNG. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The synthetic market. */
