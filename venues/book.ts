@@ -2,62 +2,122 @@
  * The venue-agnostic L2 order book on integer prices (fixed-point ticks) and quantities.
  *
  * Contract:
- * - Each side is a pair of parallel `Float64Array`s sorted from the worst price to the best,
- *   so the best level is the last element: best bid/ask is O(1), and inserts and deletes near
- *   the top touch only the few elements above them (`copyWithin` on a typed array is a native
- *   memmove; there is no Array subclass anywhere).
- * - Lookups are binary searches: O(log n).
+ * - Each side keeps every level in exactly one of two stores, chosen by a pure function of the
+ *   price (fixed until the side is cleared or re-centred):
+ *   1. a price-indexed window (as hftbacktest's ROI depth): one `Float64Array` of quantities
+ *      indexed by `(price - base) / tick`, 0 = absent. `tick` is DETECTED, never assumed: once
+ *      the side holds {@linkcode PROMOTE_AT} levels it is the GCD of their price differences;
+ *      the window spans {@linkcode ROI_TICKS} ticks centred on the best. A level that is in the
+ *      window and on the grid is set/read/deleted in O(1); the best index is tracked, and
+ *      deleting the best scans to the next occupied tick.
+ *   2. a sorted fallback: parallel `Float64Array`s sorted from the worst price to the best
+ *      (binary search, `copyWithin` inserts/deletes) for every other price: before detection,
+ *      off the grid, or outside the window. Any price is therefore handled correctly; only
+ *      speed depends on the grid.
+ *   When an on-grid price better than the window's best falls outside the window (the market
+ *   moved), the side is rebuilt around it (O(levels + window), rare).
+ * - Best bid/ask is O(1) (the better of both stores). `priceAt`/`qtyAt(depth)` merge both
+ *   stores from the best outward; a cursor makes a sequential walk (depth 0, 1, 2, …) amortised
+ *   O(window / levels) per call. `forEach` walks the same order.
  * - A quantity of 0 removes the level. Prices and quantities must be non-negative integers
  *   below 2^53; the book does not check this per update (the parser does).
- * - Capacity grows by doubling when a side is full (the only allocation, amortised).
+ * - Allocation: the fallback grows by doubling when full; the window (8 × ROI_TICKS bytes) is
+ *   allocated once per side at the first detection and reused after `clear()`.
  * - Single-threaded: the thread that applies updates owns the book.
  * @module
  */
+
+/** Levels a side holds (in the fallback) before it detects the tick and opens the price window. */
+export const PROMOTE_AT = 64;
+/** Width of the price-indexed window, in ticks. */
+export const ROI_TICKS = 1 << 16;
+const MAX_SPAN = 2 ** 52;
 
 /** One side of the book. */
 export class BookSide {
   /** True for bids (best = highest price), false for asks (best = lowest). */
   readonly isBid: boolean;
+  // Sorted fallback, worst first.
   #px: Float64Array;
   #qty: Float64Array;
   #n = 0;
+  // Price window: level i has price #base + i * #tick. #tick = 0 while undetected.
+  #roi: Float64Array | null = null;
+  #tick = 0;
+  #base = 0;
+  #span = 0; // ROI_TICKS * #tick
+  #rn = 0; // levels in the window
+  #rBest = -1; // window index of its best level, -1 when the window is empty
+  #rLo = ROI_TICKS; // occupied index bounds (loose: widened on insert, reset by clear)
+  #rHi = -1;
+  #noRoi = false; // detection failed: stay sorted until clear()
+  // Cursor for priceAt/qtyAt, valid while #ver is unchanged.
+  #ver = 0;
+  #cVer = -1;
+  #cDepth = -1;
+  #cRi = 0;
+  #cFi = 0;
+  #cPx = NaN;
+  #cQty = 0;
 
-  /** An empty side with room for `capacity` levels before it grows. */
+  /** An empty side with room for `capacity` levels in its sorted store before it grows. */
   constructor(isBid: boolean, capacity = 1024) {
     this.isBid = isBid;
-    this.#px = new Float64Array(capacity);
-    this.#qty = new Float64Array(capacity);
+    const cap = Math.max(1, capacity | 0);
+    this.#px = new Float64Array(cap);
+    this.#qty = new Float64Array(cap);
   }
 
   /** Number of levels. */
   get size(): number {
-    return this.#n;
+    return this.#n + this.#rn;
   }
 
   /** Best price, or NaN when empty. */
   bestPrice(): number {
-    return this.#n > 0 ? this.#px[this.#n - 1]! : NaN;
+    const n = this.#n;
+    if (this.#rn > 0) {
+      const rp = this.#base + this.#rBest * this.#tick;
+      if (n === 0) return rp;
+      const fp = this.#px[n - 1]!;
+      return this.isBid ? (rp > fp ? rp : fp) : (rp < fp ? rp : fp);
+    }
+    return n > 0 ? this.#px[n - 1]! : NaN;
   }
 
   /** Quantity at the best price, or 0 when empty. */
   bestQty(): number {
-    return this.#n > 0 ? this.#qty[this.#n - 1]! : 0;
+    const n = this.#n;
+    if (this.#rn > 0) {
+      const rq = this.#roi![this.#rBest]!;
+      if (n === 0) return rq;
+      const rp = this.#base + this.#rBest * this.#tick;
+      const fp = this.#px[n - 1]!;
+      return (this.isBid ? rp > fp : rp < fp) ? rq : this.#qty[n - 1]!;
+    }
+    return n > 0 ? this.#qty[n - 1]! : 0;
   }
 
   /** Price of the level `depth` steps from the best (0 = best). NaN when out of range. */
   priceAt(depth: number): number {
-    const i = this.#n - 1 - depth;
-    return i >= 0 && depth >= 0 ? this.#px[i]! : NaN;
+    return this.#seek(depth) ? this.#cPx : NaN;
   }
 
   /** Quantity of the level `depth` steps from the best (0 = best). 0 when out of range. */
   qtyAt(depth: number): number {
-    const i = this.#n - 1 - depth;
-    return i >= 0 && depth >= 0 ? this.#qty[i]! : 0;
+    return this.#seek(depth) ? this.#cQty : 0;
   }
 
   /** Quantity at `price`, 0 when the level is absent. */
   get(price: number): number {
+    const tick = this.#tick;
+    if (tick > 0) {
+      const off = price - this.#base;
+      if (off >= 0 && off < this.#span) {
+        const i = (off / tick) | 0;
+        if (i * tick === off) return this.#roi![i]!;
+      }
+    }
     const i = this.#find(price);
     return i >= 0 ? this.#qty[i]! : 0;
   }
@@ -67,7 +127,79 @@ export class BookSide {
    * (0 when the level was absent).
    */
   set(price: number, qty: number): number {
+    const tick = this.#tick;
+    if (tick > 0) {
+      const off = price - this.#base;
+      if (off >= 0 && off < this.#span) {
+        const i = (off / tick) | 0;
+        if (i * tick === off) return this.#setRoi(i, qty);
+      }
+    }
+    return this.#setSorted(price, qty);
+  }
+
+  /** Remove every level. The next levels detect the tick again. */
+  clear(): void {
+    this.#n = 0;
+    if (this.#roi !== null && this.#rHi >= this.#rLo) this.#roi.fill(0, this.#rLo, this.#rHi + 1);
+    this.#tick = 0;
+    this.#span = 0;
+    this.#rn = 0;
+    this.#rBest = -1;
+    this.#rLo = ROI_TICKS;
+    this.#rHi = -1;
+    this.#noRoi = false;
+    this.#ver++;
+  }
+
+  /** Call `fn(price, qty)` for each level from the best outward. Allocates the callback. */
+  forEach(fn: (price: number, qty: number) => void): void {
+    const size = this.size;
+    for (let d = 0; d < size; d++) {
+      this.#seek(d);
+      fn(this.#cPx, this.#cQty);
+    }
+  }
+
+  /** Sum of all quantities (for checks). */
+  totalQty(): number {
+    let s = 0;
+    for (let i = 0; i < this.#n; i++) s += this.#qty[i]!;
+    const roi = this.#roi;
+    if (roi !== null && this.#rn > 0) { for (let i = this.#rLo; i <= this.#rHi; i++) s += roi[i]!; }
+    return s;
+  }
+
+  #setRoi(i: number, qty: number): number {
+    const roi = this.#roi!;
+    const prev = roi[i]!;
+    this.#ver++;
+    if (qty === 0) {
+      if (prev === 0) return 0;
+      roi[i] = 0;
+      if (--this.#rn === 0) this.#rBest = -1;
+      else if (i === this.#rBest) {
+        let j = i;
+        if (this.isBid) { do j--; while (roi[j] === 0); }
+        else do j++; while (roi[j] === 0);
+        this.#rBest = j; // rn > 0, so an occupied index lies within [#rLo, #rHi]
+      }
+      return prev;
+    }
+    roi[i] = qty;
+    if (prev === 0) {
+      this.#rn++;
+      const b = this.#rBest;
+      if (b < 0 || (this.isBid ? i > b : i < b)) this.#rBest = i;
+      if (i < this.#rLo) this.#rLo = i;
+      if (i > this.#rHi) this.#rHi = i;
+    }
+    return prev;
+  }
+
+  #setSorted(price: number, qty: number): number {
     const i = this.#find(price);
+    this.#ver++;
     if (i >= 0) {
       const prev = this.#qty[i]!;
       if (qty === 0) {
@@ -91,28 +223,22 @@ export class BookSide {
     this.#px[at] = price;
     this.#qty[at] = qty;
     this.#n = n + 1;
+    const tick = this.#tick;
+    if (tick === 0) {
+      if (n + 1 >= PROMOTE_AT && !this.#noRoi) this.#rebuild(true);
+    } else if (
+      !this.#noRoi && (price - this.#base) % tick === 0 &&
+      (this.#rn === 0 ||
+        (this.isBid ? price > this.#base + this.#rBest * tick : price < this.#base + this.#rBest * tick))
+    ) {
+      // An on-grid level better than the whole window: the market left it. Re-centre.
+      this.#rebuild(false);
+    }
     return 0;
   }
 
-  /** Remove every level. */
-  clear(): void {
-    this.#n = 0;
-  }
-
-  /** Call `fn(price, qty)` for each level from the best outward. Allocates the callback. */
-  forEach(fn: (price: number, qty: number) => void): void {
-    for (let i = this.#n - 1; i >= 0; i--) fn(this.#px[i]!, this.#qty[i]!);
-  }
-
-  /** Sum of all quantities (for checks). */
-  totalQty(): number {
-    let s = 0;
-    for (let i = 0; i < this.#n; i++) s += this.#qty[i]!;
-    return s;
-  }
-
-  // Index of `price`, or ~insertionPoint when absent. Storage is ascending for bids and
-  // descending for asks; the search compares in "goodness" order, worst first.
+  // Index of `price` in the fallback, or ~insertionPoint when absent. Storage is ascending for
+  // bids and descending for asks; the search compares in "goodness" order, worst first.
   #find(price: number): number {
     const px = this.#px;
     let lo = 0;
@@ -147,6 +273,88 @@ export class BookSide {
     this.#px = px;
     this.#qty = qty;
   }
+
+  // Move to depth `depth` (merging window and fallback from the best); false when out of range.
+  #seek(depth: number): boolean {
+    if (!(depth >= 0 && depth < this.#n + this.#rn)) return false;
+    if (this.#cVer !== this.#ver || depth < this.#cDepth) {
+      this.#cVer = this.#ver;
+      this.#cDepth = -1;
+      this.#cRi = this.#rBest;
+      this.#cFi = this.#n - 1;
+    }
+    const roi = this.#roi;
+    const bid = this.isBid;
+    const step = bid ? -1 : 1;
+    while (this.#cDepth < depth) {
+      let ri = this.#cRi;
+      let rp = NaN;
+      if (roi !== null && this.#rn > 0) {
+        while (ri >= this.#rLo && ri <= this.#rHi && roi[ri] === 0) ri += step;
+        if (ri >= this.#rLo && ri <= this.#rHi) rp = this.#base + ri * this.#tick;
+      }
+      const fi = this.#cFi;
+      const fp = fi >= 0 ? this.#px[fi]! : NaN;
+      if (rp === rp && (fp !== fp || (bid ? rp > fp : rp < fp))) {
+        this.#cPx = rp;
+        this.#cQty = roi![ri]!;
+        this.#cRi = ri + step;
+      } else {
+        this.#cPx = fp;
+        this.#cQty = this.#qty[fi]!;
+        this.#cFi = fi - 1;
+        this.#cRi = ri;
+      }
+      this.#cDepth++;
+    }
+    return true;
+  }
+
+  // Re-place every level: detect the tick (when `detect`), centre the window on the best, put
+  // on-grid in-window levels in it and the rest in the fallback. Allocates (rare).
+  #rebuild(detect: boolean): void {
+    const n = this.size;
+    const px = new Float64Array(n);
+    const qty = new Float64Array(n);
+    for (let d = 0; d < n; d++) {
+      this.#seek(d);
+      px[d] = this.#cPx;
+      qty[d] = this.#cQty;
+    }
+    let tick = this.#tick;
+    if (detect) {
+      tick = 0;
+      for (let d = 1; d < n; d++) tick = gcd(tick, Math.abs(px[d]! - px[0]!));
+    }
+    const best = px[0]!;
+    const k = Math.min(ROI_TICKS >>> 1, Math.floor(best / tick));
+    const base = best - k * tick;
+    const span = ROI_TICKS * tick;
+    if (!(tick > 0) || !(span < MAX_SPAN) || !(base + span < MAX_SPAN)) {
+      // No usable grid. Detecting: the levels are still in the fallback. Re-centring: keep the
+      // window as it is. Either way stop trying until clear().
+      this.#noRoi = true;
+      return;
+    }
+    this.clear();
+    if (this.#roi === null) this.#roi = new Float64Array(ROI_TICKS);
+    this.#tick = tick;
+    this.#base = base;
+    this.#span = span;
+    // The best first (it lands mid-window, so no later insert can re-centre), then from the
+    // worst up (fallback inserts append).
+    this.set(best, qty[0]!);
+    for (let d = n - 1; d > 0; d--) this.set(px[d]!, qty[d]!);
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
 }
 
 /** A two-sided L2 book with the update id it reflects. */
@@ -158,7 +366,7 @@ export class L2Book {
   /** The venue update id the book reflects (0 before the first snapshot). */
   updateId = 0;
 
-  /** An empty book; `capacity` levels per side before growing. */
+  /** An empty book; `capacity` levels per side in the sorted store before it grows. */
   constructor(capacity = 1024) {
     this.bids = new BookSide(true, capacity);
     this.asks = new BookSide(false, capacity);

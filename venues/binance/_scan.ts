@@ -13,7 +13,10 @@
  * - Decimal strings become integers × 10^8 exactly (more than 8 significant fractional digits
  *   or a value ≥ 2^53 is an error). Integer JSON numbers must be plain non-negative integers
  *   below 2^53; update ids reach ~4e10 and are accumulated in f64, never with 32-bit ops.
- * - No allocation, except when a {@linkcode DepthDiff} level array grows.
+ * - No allocation, except when a {@linkcode DepthDiff} level array grows (and one `DataView` when
+ *   the input buffer changes: the frame buffer grows, or a snapshot body is scanned).
+ * - Level decimals with exactly 8 fractional digits (Binance's format) read them as two
+ *   little-endian 32-bit words (SWAR); anything else takes the byte loop. Both give the same result.
  * @module
  */
 import { DepthDiff } from "./types.ts";
@@ -276,10 +279,37 @@ function lit(b: Uint8Array, p: number, word: Uint8Array): number {
   return p + word.length;
 }
 
+let dvBytes: Uint8Array = new Uint8Array(0);
+let dvView: DataView = new DataView(dvBytes.buffer);
+
+// The 8 ASCII digits at b[p, p+8) as an integer (SWAR on two little-endian 32-bit words), or
+// -1 when any of them is not a digit. The caller guarantees p + 8 <= length.
+function frac8(dv: DataView, p: number): number {
+  const x = dv.getUint32(p, true);
+  const y = dv.getUint32(p + 4, true);
+  if (
+    (x & 0xf0f0f0f0) !== 0x30303030 || ((x + 0x06060606) & 0xf0f0f0f0) !== 0x30303030 ||
+    (y & 0xf0f0f0f0) !== 0x30303030 || ((y + 0x06060606) & 0xf0f0f0f0) !== 0x30303030
+  ) return -1;
+  return digits4(x - 0x30303030) * 10000 + digits4(y - 0x30303030);
+}
+
+// Four digit values in the bytes of `d` (first digit lowest) as a number 0..9999.
+function digits4(d: number): number {
+  const t = (d * 10 + (d >>> 8)) & 0x00ff00ff;
+  return (t & 0xff) * 100 + (t >>> 16);
+}
+
 // Parse `[["px","qty"],…]` at p into the bid or ask arrays of st.tgt. The hot loop: decimals
 // are parsed inline (no calls, locals only); whitespace is handled off the fast path; anything
 // unusual inside a decimal falls back to scanDecimal, which decides.
 function scanLevels(b: Uint8Array, p: number, isBid: boolean): number {
+  if (b !== dvBytes) {
+    dvBytes = b;
+    dvView = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+  const dv = dvView;
+  const blen = b.length;
   const tgt = st.tgt;
   let px = isBid ? tgt.bidPx : tgt.askPx;
   let qty = isBid ? tgt.bidQty : tgt.askQty;
@@ -311,16 +341,25 @@ function scanLevels(b: Uint8Array, p: number, isBid: boolean): number {
       let nd = p - s;
       let fp = 0;
       if (c === 46) {
-        c = b[++p]!;
-        const fs = p;
-        while (c - 48 >>> 0 <= 9 && p - fs < 8) {
-          fp = fp * 10 + (c - 48);
+        // Binance writes exactly 8 fractional digits: read them as two 4-byte words.
+        const f8 = p + 9 < blen ? frac8(dv, p + 1) : -1;
+        if (f8 >= 0) {
+          fp = f8;
+          p += 9;
+          c = b[p]!;
+          nd += 8;
+        } else {
           c = b[++p]!;
+          const fs = p;
+          while (c - 48 >>> 0 <= 9 && p - fs < 8) {
+            fp = fp * 10 + (c - 48);
+            c = b[++p]!;
+          }
+          const fd = p - fs;
+          while (c === 48) c = b[++p]!;
+          fp *= IPOW10[8 - fd]!;
+          nd += fd;
         }
-        const fd = p - fs;
-        while (c === 48) c = b[++p]!;
-        fp *= IPOW10[8 - fd]!;
-        nd += fd;
       }
       let v = ip * 1e8 + fp;
       let price = v;
@@ -352,16 +391,25 @@ function scanLevels(b: Uint8Array, p: number, isBid: boolean): number {
       nd = p - s;
       fp = 0;
       if (c === 46) {
-        c = b[++p]!;
-        const fs = p;
-        while (c - 48 >>> 0 <= 9 && p - fs < 8) {
-          fp = fp * 10 + (c - 48);
+        // Binance writes exactly 8 fractional digits: read them as two 4-byte words.
+        const f8 = p + 9 < blen ? frac8(dv, p + 1) : -1;
+        if (f8 >= 0) {
+          fp = f8;
+          p += 9;
+          c = b[p]!;
+          nd += 8;
+        } else {
           c = b[++p]!;
+          const fs = p;
+          while (c - 48 >>> 0 <= 9 && p - fs < 8) {
+            fp = fp * 10 + (c - 48);
+            c = b[++p]!;
+          }
+          const fd = p - fs;
+          while (c === 48) c = b[++p]!;
+          fp *= IPOW10[8 - fd]!;
+          nd += fd;
         }
-        const fd = p - fs;
-        while (c === 48) c = b[++p]!;
-        fp *= IPOW10[8 - fd]!;
-        nd += fd;
       }
       v = ip * 1e8 + fp;
       let q = v;

@@ -72,6 +72,34 @@ Deno.test("parseFrame converts decimals exactly to integers × 10^8", () => {
   }
 });
 
+Deno.test("parseFrame's 8-digit fraction fast path rejects any non-digit byte at any position", () => {
+  const out = new ParsedFrame(2);
+  for (let pos = 0; pos < 8; pos++) {
+    for (let code = 32; code < 127; code++) {
+      const ch = String.fromCharCode(code);
+      const frac = "12345678".slice(0, pos) + ch + "12345678".slice(pos + 1);
+      const s = `2683.${frac}`;
+      const text = `{"e":"depthUpdate","E":1,"U":1,"u":1,"b":[["${s}","1.${frac}"]],"a":[]}`;
+      const k = parseFrame(text, out);
+      if (code >= 48 && code <= 57) {
+        assert.equal(k, FrameKind.Depth, s);
+        assert.equal(out.diff.bidPx[0], parseFixed(s, 8), s);
+        assert.equal(out.diff.bidQty[0], parseFixed(`1.${frac}`, 8), s);
+      } else {
+        const wantValid = (() => {
+          try {
+            JSON.parse(text);
+            return true;
+          } catch {
+            return false;
+          }
+        })();
+        assert.equal(k, FrameKind.Malformed, `${JSON.stringify(s)} (valid JSON: ${wantValid})`);
+      }
+    }
+  }
+});
+
 Deno.test("parseFrame round-trips random exact decimals", () => {
   let seed = 12345;
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
