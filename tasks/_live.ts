@@ -24,8 +24,33 @@ function envCore(): string | undefined {
   }
 }
 
+/**
+ * The paths the task will write that its permissions do not cover, each with a message.
+ * Checked before anything starts so a bad path fails at once and clearly.
+ */
+export function unwritablePaths(common: CommonFlags): string[] {
+  const out: string[] = [];
+  for (
+    const [flag, path] of [["--capture-dir", common.captureDir], ["--book-out", common.bookOut], [
+      "--log-file",
+      common.logFile,
+    ]]
+  ) {
+    if (path === undefined) continue;
+    if (Deno.permissions.querySync({ name: "write", path }).state !== "granted") {
+      out.push(`${flag} ${path}: this task may only write under captures/ and out/ (its --allow-write)`);
+    }
+  }
+  return out;
+}
+
 /** Run `handler` as a live task with the common flags. Never throws; returns the exit code. */
 export async function runLive(handler: LiveHandler, common: CommonFlags): Promise<number> {
+  const denied = unwritablePaths(common);
+  if (denied.length > 0) {
+    for (const d of denied) console.error(d);
+    return 1;
+  }
   const core = resolveCore(common.core, envCore());
   const ncpu = navigator.hardwareConcurrency || 1;
   const notes: string[] = [];
