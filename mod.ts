@@ -1,10 +1,65 @@
 /**
- * hft-ts: a low-latency crypto market-data pipeline on Deno. The public API, as named
- * re-exports of each folder's `mod.ts`.
+ * hft-ts: a low-latency crypto market-data pipeline on Deno. The public API as named
+ * re-exports: the engine and the ring flat, each venue and replay as a namespace
+ * (`binance`, `hyperliquid`, `replay`) because their wire types share names.
+ *
+ * ```ts
+ * import { binance, runEngine, startLogger } from "./mod.ts";
+ * const { logger } = await startLogger();
+ * await runEngine([new binance.BinanceHandler({ symbol: "ETHUSDT" })], { logger, durationMs: 10_000 });
+ * await logger.shutdown();
+ * ```
  * @module
  */
-export * from "./engine/mod.ts";
-export * from "./spsc/mod.ts";
+export {
+  type Clock,
+  type ConsumerStats,
+  currentCpuList,
+  decodeRecord,
+  encodeHeader,
+  encodeText,
+  encodeUtf8Into,
+  type EngineHandler,
+  type EngineOptions,
+  type EngineReport,
+  EVENT_NAMES,
+  EventKind,
+  FakeClock,
+  FLAG_TRUNCATED,
+  formatJson,
+  formatNs,
+  formatText,
+  type HandlerContext,
+  type HandlerEvent,
+  type LogEvent,
+  type LogFormat,
+  Logger,
+  LoggerConsumer,
+  type LoggerOptions,
+  newLogEvent,
+  openSink,
+  pinCurrentThread,
+  pinProcess,
+  type PinResult,
+  RECORD_SIZE,
+  resolveCore,
+  RESYNC_NAMES,
+  ResyncReason,
+  runEngine,
+  type StartedLogger,
+  startLogger,
+  type StartLoggerOptions,
+  systemClock,
+  TEXT_CAPACITY,
+  type TestLogger,
+  testLogger,
+} from "./engine/mod.ts";
+export { createRingBuffer, RingConsumer, type RingOptions, RingProducer, type WaitResult } from "./spsc/mod.ts";
 export { BookSide, L2Book } from "./venues/book.ts";
 export { type BookFormat, bookToJson, writeBookJson } from "./venues/book_json.ts";
 export { decimalsOf, formatFixed, parseFixed, parseFixedBytes, parseFixedRange } from "./venues/decimal.ts";
+export { Backoff, type BackoffOptions, mulberry32 } from "./venues/backoff.ts";
+export { CaptureLines, CaptureWriter, type CaptureWriterOptions } from "./venues/capture_writer.ts";
+export * as binance from "./venues/binance/mod.ts";
+export * as hyperliquid from "./venues/hyperliquid/mod.ts";
+export * as replay from "./replay/mod.ts";

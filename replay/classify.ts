@@ -138,6 +138,29 @@ export class TradeWindow {
 }
 
 /**
+ * Fill attribution of one depth update for `L3Book.change`: the {@linkcode TradeWindow} when
+ * trades are used, else {@linkcode heuristicFill} with the best prices before (`bb0`, `ba0`) and
+ * after (`bb1`, `ba1`) the update, which the caller sets. One instance per replay.
+ */
+export class Attribution {
+  /** The trade window, or undefined for the heuristic. */
+  window: TradeWindow | undefined;
+  /** Best bid before the update (NaN: empty). */
+  bb0 = NaN;
+  /** Best ask before the update. */
+  ba0 = NaN;
+  /** Best bid after the update. */
+  bb1 = NaN;
+  /** Best ask after the update. */
+  ba1 = NaN;
+  /** The filled part of a decrease of `d` at `price` on `side`. */
+  fillFor(side: Side, price: number, d: number): number {
+    if (this.window) return this.window.take(side, price, d);
+    return heuristicFill(side, price, d, this.bb0, this.ba0, this.bb1, this.ba1);
+  }
+}
+
+/**
  * The no-trades heuristic: how much of a decrease of `d` at `price` on `side` is a fill, given
  * each side's best price before and after the update (NaN when a side is empty).
  * Returns `d` (all fill) or 0 (all cancel).

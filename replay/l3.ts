@@ -9,7 +9,9 @@
  *   cancels `d - fill` by the {@linkcode CancelModel}: `tail` (newest first, the default),
  *   `head` (oldest first) or `proportional` (every order shrinks in proportion, integer lots,
  *   the rounding remainder taken from the tail). A level that drops to 0 empties its queue.
- * - Snapshots seed one order per level (`Snapshot`); `clear()` drops everything (`Clear` per side).
+ * - Snapshots seed one order per level (`Snapshot`); `clear()` drops everything (`Clear` per side);
+ *   `dropLevel()` drops one level whose fate is unknown (a Hyperliquid window `Exit`): one `Clear`
+ *   per order, carrying the order id and price, never a `Cancel`.
  * - Invariant, after every event: the orders of a level sum to its quantity (`levelQtyAfter`),
  *   checked by {@linkcode L3Book.checkInvariant}.
  * - Storage: orders and levels live in preallocated typed-array pools with free lists, levels are
@@ -118,6 +120,21 @@ export class L3Book {
     this.#orderTop = 0;
     this.#freeLevel = NIL;
     this.#levelTop = 0;
+  }
+
+  /**
+   * Forget the level at `price` without saying why (it left the venue's visible window): one
+   * `Clear` event per order, head first, each with the order's id, the price, the order's
+   * quantity and the level's quantity after it (0 after the last). No-op when the level is absent.
+   */
+  dropLevel(side: Side, price: number): void {
+    const l = this.#tables[side].get(price);
+    if (l === NIL) return;
+    while (this.#head[l] !== NIL) {
+      const o = this.#head[l]!;
+      this.#take(side, price, l, o, this.#oqty[o]!, InferredKind.Clear);
+    }
+    this.#freeLevelSlot(side, price, l);
   }
 
   /**

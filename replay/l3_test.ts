@@ -114,3 +114,24 @@ Deno.test("L3Book keeps the invariant over a long seeded random walk for every c
     deepEqual(sink.events.map((e) => e.seq), sink.events.map((_, i) => i));
   }
 });
+
+Deno.test("L3Book.dropLevel emits one Clear per order, head first, with id and price, and forgets the level", () => {
+  const events: InferredEvent[] = [];
+  const l3 = new L3Book({ write: (ev) => void events.push(Object.assign(new InferredEvent(), ev)) });
+  l3.snapshotLevel(Side.Ask, 200, 4);
+  l3.change(Side.Ask, 200, 7, NO_FILLS);
+  l3.snapshotLevel(Side.Ask, 201, 1);
+  events.length = 0;
+  l3.dropLevel(Side.Ask, 200);
+  deepEqual(
+    events.map((e) => [e.kind, e.side, e.orderId, e.price, e.qty, e.levelQtyAfter]),
+    [[InferredKind.Clear, Side.Ask, 1, 200, 4, 3], [InferredKind.Clear, Side.Ask, 2, 200, 3, 0]],
+  );
+  equal(l3.levels(Side.Ask), 1);
+  equal(l3.levelQty(Side.Ask, 200), 0);
+  l3.dropLevel(Side.Ask, 999); // absent: no-op
+  equal(events.length, 2);
+  l3.change(Side.Ask, 200, 2, NO_FILLS); // the level can come back as a fresh one
+  deepEqual(l3.queue(Side.Ask, 200), [2]);
+  ok(l3.checkInvariant());
+});

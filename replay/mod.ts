@@ -1,5 +1,6 @@
 /**
- * Replay: a capture through the live parse + sync + book code, L3 inference, and event writers.
+ * Replay: a Binance or Hyperliquid capture through the live parse + sync/diff + book code, L3
+ * inference, and event writers.
  * @module
  */
 export {
@@ -26,16 +27,19 @@ export { createWriter, type EventWriter, JsonlWriter, type OutFormat, TextWriter
 export { type ByteTarget, CountingTarget, MemoryTarget, OutBuffer } from "./out_buffer.ts";
 export { LineReader, NsTime, parseNs } from "./lines.ts";
 export { type CancelModel, type FillAttribution, L3Book, NO_FILLS } from "./l3.ts";
-export { GRACE_UPDATES, heuristicFill, TradeWindow } from "./classify.ts";
+export { Attribution, GRACE_UPDATES, heuristicFill, TradeWindow } from "./classify.ts";
 export {
   type CaptureFiles,
   type CaptureMetadata,
   explicitFiles,
+  HL_CAPTURE_FORMAT,
   recvPathFor,
   resolveSession,
   type SnapshotRef,
+  type Venue,
 } from "./reader.ts";
 export { replayCapture, type ReplayOptions } from "./replay.ts";
+export { replayHyperliquid } from "./hyperliquid.ts";
 export { CountingSink, formatSummary, NULL_SINK, ReplayStats, TeeSink } from "./summary.ts";
 export {
   AccuracyCollector,

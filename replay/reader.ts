@@ -11,6 +11,13 @@
  * fixture), `snapshot.json` is used first and `snapshot-<k>.json` in order of `k`, each as soon as
  * the sync state machine asks for one.
  *
+ * Hyperliquid sessions (`venues/hyperliquid/capture.ts`): `messages.jsonl` (every frame, l2Book
+ * and trades interleaved) + `messages.recv_ns`, and `metadata.json` with
+ * `format: "hft-ts/hyperliquid-capture/1"`, `coin` and `connections: [{line, wallNs}]`. The
+ * venue is taken from metadata.json (`format`, else `venue`), else from which data file exists
+ * (`messages.jsonl` vs `diffs.jsonl`). For Hyperliquid, `diffs` is the messages file and `trades`
+ * is the same file (its `trades` lines), unless `--trades` overrides it.
+ *
  * Errors: a missing directory or a missing required file throws `TypeError` with a message
  * naming the path (the CLI prints it and exits 1). Allocates freely (runs once).
  * @module
@@ -28,10 +35,29 @@ export interface SnapshotRef {
   recvNs?: string;
 }
 
-/** `metadata.json` as binance-io writes it (fields optional: a killed capture may lack some). */
+/** The venue a capture comes from. */
+export type Venue = "binance" | "hyperliquid";
+
+/** The `format` prefix of a Hyperliquid capture's metadata.json. */
+export const HL_CAPTURE_FORMAT = "hft-ts/hyperliquid-capture/";
+
+/**
+ * `metadata.json` as the capture writers write it (fields optional: a killed capture may lack
+ * some). Binance and Hyperliquid fields share the one type; each venue uses its own.
+ */
 export interface CaptureMetadata {
-  /** Venue, e.g. "binance". */
+  /** Layout version, e.g. "hft-ts/hyperliquid-capture/1" (Hyperliquid only). */
+  format?: string;
+  /** Venue, e.g. "binance" or "hyperliquid". */
   venue?: string;
+  /** Hyperliquid coin, e.g. "BTC". */
+  coin?: string;
+  /** Hyperliquid: where each connection starts, as the 0-based line of messages.jsonl. */
+  connections?: { line: number; wallNs?: number }[];
+  /** Hyperliquid: levels per side of a full window (20, or 5 with `fast`). */
+  bookDepth?: number;
+  /** Hyperliquid: data file names. */
+  files?: { messages?: string; recvNs?: string };
   /** Symbol, e.g. "BTCUSDT". */
   symbol?: string;
   /** Session label. */
@@ -54,9 +80,15 @@ export interface CaptureMetadata {
 
 /** The files of one replay. */
 export interface CaptureFiles {
-  /** Snapshots in feeding order. */
+  /** The venue (undefined: Binance). */
+  venue?: Venue;
+  /** Hyperliquid: 0-based message lines at which a connection starts (its next book is a snapshot). */
+  connections?: number[];
+  /** Hyperliquid: the coin to replay (undefined: the first book's). */
+  coin?: string;
+  /** Snapshots in feeding order (Binance; empty for Hyperliquid, whose every book is a snapshot). */
   snapshots: SnapshotRef[];
-  /** Depth frames, one per line. */
+  /** Depth frames, one per line (Hyperliquid: messages.jsonl). */
   diffs: string;
   /** Receive times of `diffs` (optional). */
   diffsRecv?: string;
@@ -99,8 +131,6 @@ export async function resolveSession(dir: string): Promise<CaptureFiles> {
   if (!st.isDirectory) throw new TypeError(`not a directory: ${dir}`);
   const d = dir.replace(/\/+$/, "");
   const notes: string[] = [];
-  const diffs = await plainOrGz(`${d}/diffs.jsonl`);
-  if (!diffs) throw new TypeError(`no diffs.jsonl (or diffs.jsonl.gz) in ${dir}`);
   let metadata: CaptureMetadata | undefined;
   const metaPath = `${d}/metadata.json`;
   if (await exists(metaPath)) {
@@ -109,6 +139,16 @@ export async function resolveSession(dir: string): Promise<CaptureFiles> {
     } catch (e) {
       notes.push(`metadata.json unreadable (${e instanceof Error ? e.message : e}); using file names`);
     }
+  }
+  const diffs = await plainOrGz(`${d}/diffs.jsonl`);
+  const hl = typeof metadata?.format === "string"
+    ? metadata.format.startsWith(HL_CAPTURE_FORMAT)
+    : metadata?.venue !== undefined
+    ? metadata.venue === "hyperliquid"
+    : !diffs && (await plainOrGz(`${d}/messages.jsonl`)) !== undefined;
+  if (hl) return await hyperliquidSession(d, dir, metadata, notes);
+  if (!diffs) {
+    throw new TypeError(`no diffs.jsonl (Binance) or messages.jsonl (Hyperliquid), or their .gz, in ${dir}`);
   }
   const snapshots: SnapshotRef[] = [];
   if (metadata?.snapshots && metadata.snapshots.length > 0) {
@@ -141,6 +181,38 @@ export async function resolveSession(dir: string): Promise<CaptureFiles> {
   files.diffsRecv = await plainOrGz(`${d}/diffs.recv_ns`);
   files.trades = await plainOrGz(`${d}/trades.jsonl`);
   return files;
+}
+
+async function hyperliquidSession(
+  d: string,
+  dir: string,
+  metadata: CaptureMetadata | undefined,
+  notes: string[],
+): Promise<CaptureFiles> {
+  const name = metadata?.files?.messages ?? "messages.jsonl";
+  const messages = await plainOrGz(`${d}/${name}`);
+  if (!messages) throw new TypeError(`no ${name} (or ${name}.gz) in Hyperliquid session ${dir}`);
+  const recvName = metadata?.files?.recvNs ?? recvPathFor(name);
+  const connections: number[] = [];
+  for (const c of metadata?.connections ?? []) {
+    if (Number.isSafeInteger(c?.line) && c.line >= 0) connections.push(c.line);
+    else notes.push(`metadata.json: connection entry without a valid line ignored: ${JSON.stringify(c)}`);
+  }
+  connections.sort((a, b) => a - b);
+  if (metadata && metadata.complete === false) {
+    notes.push("metadata.json says the capture is not complete (killed or still running)");
+  }
+  return {
+    venue: "hyperliquid",
+    connections,
+    coin: typeof metadata?.coin === "string" ? metadata.coin : undefined,
+    snapshots: [],
+    diffs: messages,
+    diffsRecv: await plainOrGz(`${d}/${recvName}`),
+    trades: messages,
+    metadata,
+    notes,
+  };
 }
 
 /** Files from explicit paths (`--snapshot`, `--diffs`, `--trades`). Throws `TypeError` for a missing file. */

@@ -1,5 +1,5 @@
 /**
- * The replay driver: a capture through the SAME parse (`venues/binance/parse.ts`), sync
+ * The replay driver (Binance; a Hyperliquid capture is handed to `hyperliquid.ts`): a capture through the SAME parse (`venues/binance/parse.ts`), sync
  * (`venues/binance/sync.ts` `BookSync`) and book (`venues/book.ts`) code as live, then L3
  * inference (`l3.ts`) into an {@linkcode EventSink}.
  *
@@ -23,14 +23,15 @@ import { FrameKind, ParsedFrame, parseFrameBytes } from "../venues/binance/parse
 import { BookSync, DiffResult, SnapshotResult } from "../venues/binance/sync.ts";
 import type { DepthDiff } from "../venues/binance/types.ts";
 import { type Clock, systemClock } from "../engine/clock.ts";
-import { type CancelModel, type FillAttribution, L3Book } from "./l3.ts";
-import { heuristicFill, TradeWindow } from "./classify.ts";
+import { type CancelModel, L3Book } from "./l3.ts";
+import { Attribution, TradeWindow } from "./classify.ts";
 import { LineReader, NsTime, parseNs } from "./lines.ts";
 import type { CaptureFiles } from "./reader.ts";
 import { type EventSink, Side } from "./schema.ts";
 import { CountingSink, ReplayStats } from "./summary.ts";
 import { readSnapshot } from "./_snapshot.ts";
 import { MAX_VERBATIM_WARNINGS, TradeFeed } from "./_trade_feed.ts";
+import { replayHyperliquid } from "./hyperliquid.ts";
 
 /** Options of {@linkcode replayCapture}. */
 export interface ReplayOptions {
@@ -48,25 +49,16 @@ export interface ReplayOptions {
   onProgress?: (stats: ReplayStats) => void;
   /** Diff lines between progress calls (default 4096). */
   progressEvery?: number;
-  /** Called after every applied diff with its `U` and `u` (e.g. for accuracy scoring). */
+  /**
+   * Called after every applied diff with its `U` and `u` (e.g. for accuracy scoring). Hyperliquid:
+   * after every l2Book of the replayed coin (snapshot or diffed), with its `time` (ms) twice.
+   */
   onApplied?: (firstId: number, lastId: number) => void;
-}
-
-/** Fill attribution per update: trades when present, else the heuristic. One instance per replay. */
-class Attribution implements FillAttribution {
-  window: TradeWindow | undefined;
-  bb0 = NaN;
-  ba0 = NaN;
-  bb1 = NaN;
-  ba1 = NaN;
-  fillFor(side: Side, price: number, d: number): number {
-    if (this.window) return this.window.take(side, price, d);
-    return heuristicFill(side, price, d, this.bb0, this.ba0, this.bb1, this.ba1);
-  }
 }
 
 /** Replay `files` into `opts.sink`. Returns the counters (warnings included). */
 export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): Promise<ReplayStats> {
+  if (files.venue === "hyperliquid") return replayHyperliquid(files, opts);
   const stats = new ReplayStats();
   const clock = opts.clock ?? systemClock;
   const t0 = clock.monoNs();

@@ -63,8 +63,11 @@ export type Side = typeof Side[keyof typeof Side];
  * - `Cancel`: (part of) an order left without trading.
  * - `Fill`: (part of) an order traded; fills are taken from the head of the queue.
  * - `Clear`: the whole side was discarded (a resync: a new snapshot follows). `qty_lots` is the
- *   quantity the side held, `order_id` and `price_ticks` are 0.
- * - `Snapshot`: a level seeded from a snapshot: one order of the level's full quantity.
+ *   quantity the side held, `order_id` and `price_ticks` are 0. Hyperliquid also emits a `Clear`
+ *   per order of a level that left the visible 20-level window (an `Exit`, fate unknown): then
+ *   `order_id`, `price_ticks` and `qty_lots` name that order and `level_qty_after` falls to 0.
+ * - `Snapshot`: a level seeded from a snapshot: one order of the level's full quantity (Hyperliquid
+ *   also: a level that entered the window from beyond it, where it may have rested unseen).
  */
 export const InferredKind = { Add: 0, Cancel: 1, Fill: 2, Clear: 3, Snapshot: 4 } as const;
 /** An {@linkcode InferredKind} value. */
@@ -82,9 +85,9 @@ export const SIDE_NAMES: readonly string[] = ["bid", "ask"];
 export class InferredEvent {
   /** 0-based sequence number over the whole output. */
   seq = 0;
-  /** Source update id: the diff's final update id `u`, or the snapshot's `lastUpdateId`. */
+  /** Source update id: the diff's final update id `u`, or the snapshot's `lastUpdateId` (Hyperliquid: book `time`, ms). */
   updateId = 0;
-  /** Exchange event time `E`, ms since the epoch (0 for snapshot and clear events). */
+  /** Exchange event time `E`, ms since the epoch (Binance: 0 for snapshot events; Hyperliquid: book `time`). */
   eventTimeMs = 0;
   /** Receive time, whole seconds since the epoch (with {@linkcode recvSubNs}: exact ns). */
   recvSec = 0;
@@ -94,7 +97,7 @@ export class InferredEvent {
   side: Side = Side.Bid;
   /** {@linkcode InferredKind}. */
   kind: InferredKind = InferredKind.Add;
-  /** Inferred order id (1, 2, …; 0 for `Clear`). */
+  /** Inferred order id (1, 2, …; 0 for a side `Clear`). */
   orderId = 0;
   /** Price × 10^8. */
   price = 0;

@@ -3,9 +3,19 @@
  * @module
  */
 import { type EventSink, type InferredEvent, KIND_NAMES } from "./schema.ts";
+import type { Venue } from "./reader.ts";
 
-/** Counters of one replay. */
+/** Names of Hyperliquid level-change kinds, indexed as `venues/hyperliquid/diff.ts` `LevelChange`. */
+const HL_CHANGE_NAMES = ["none", "insert", "change", "delete", "exit", "enter"];
+
+/**
+ * Counters of one replay. For Hyperliquid the diff counters mean: `diffLines` = message lines,
+ * `depthFrames` = l2Book frames of the replayed coin, `applied` = books diffed against the
+ * previous one, `skipped` = books of another coin, `unknown` = other frames (trades, pong, …).
+ */
 export class ReplayStats {
+  /** The venue replayed. */
+  venue: Venue = "binance";
   /** Complete diff lines read. */
   diffLines = 0;
   /** Depth frames parsed. */
@@ -14,6 +24,14 @@ export class ReplayStats {
   applied = 0;
   /** Diffs skipped as stale (`u <= book id`). */
   skipped = 0;
+  /** Hyperliquid: connections seen (each starts with a fresh snapshot). */
+  connections = 0;
+  /** Hyperliquid: diffed books identical to the previous one. */
+  unchanged = 0;
+  /** Hyperliquid: level changes by `LevelChange` code (none, insert, change, delete, exit, enter). */
+  levelChanges: number[] = [0, 0, 0, 0, 0, 0];
+  /** Trades at or before the time of the snapshot they precede (already in the book): not matched. */
+  tradesBeforeBook = 0;
   /** Diffs buffered while waiting for a snapshot. */
   buffered = 0;
   /** Lines that were not valid frames. */
@@ -99,6 +117,7 @@ function rate(n: number, ns: number): string {
 export function formatSummary(s: ReplayStats): string {
   const ms = s.elapsedNs / 1e6;
   const kinds = KIND_NAMES.map((k, i) => `${k}=${s.events[i]}`).join(" ");
+  if (s.venue === "hyperliquid") return formatHl(s, kinds, ms);
   const lines = [
     `replay: ${s.diffLines} diff lines (${s.depthFrames} depth frames: ${s.applied} applied, ${s.skipped} skipped, ` +
     `${s.buffered} buffered), ${s.malformed} malformed, ${s.unknown} other`,
@@ -116,4 +135,22 @@ export function formatSummary(s: ReplayStats): string {
     (s.warnings.length > 0 ? `, ${s.warnings.length} warning(s)` : ""),
   ];
   return lines.join("\n");
+}
+
+function formatHl(s: ReplayStats, kinds: string, ms: number): string {
+  const changes = HL_CHANGE_NAMES.slice(1).map((k, i) => `${k}=${s.levelChanges[i + 1]}`).join(" ");
+  return [
+    `replay: hyperliquid: ${s.diffLines} message lines (${s.depthFrames} l2Book: ${s.snapshotsApplied} snapshots, ` +
+    `${s.applied} diffed, ${s.unchanged} unchanged; ${s.skipped} of another coin), ${s.malformed} malformed, ` +
+    `${s.unknown} other`,
+    `replay: level changes ${changes}`,
+    `replay: ${s.tradeLines} trade lines, ${s.trades} trades (${s.tradesBeforeBook} before a snapshot); matched ${
+      s.tradeQtyMatched / 1e8
+    } / unmatched ${s.tradeQtyUnmatched / 1e8} (qty)`,
+    `replay: connections=${s.connections} (each starts with a fresh snapshot)`,
+    `replay: events ${s.totalEvents} (${kinds})`,
+    `replay: ${ms.toFixed(1)} ms, ${rate(s.diffLines, s.elapsedNs)} msg/s, ` +
+    `${rate(s.totalEvents, s.elapsedNs)} events/s, ${(s.diffBytes / 1e6 / (ms / 1e3 || 1)).toFixed(1)} MB/s` +
+    (s.warnings.length > 0 ? `, ${s.warnings.length} warning(s)` : ""),
+  ].join("\n");
 }

@@ -1,25 +1,32 @@
 /**
- * `deno task replay`: rebuild the book from a capture and infer L3 events (hft-rs's
- * `replay_binance`). Thin: flags → {@linkcode runReplay} in replay/cli.ts.
+ * `deno task replay`: rebuild the book from a Binance or Hyperliquid capture and infer L3 events
+ * (hft-rs's `replay_binance`). Thin: flags → {@linkcode runReplay} in replay/cli.ts.
  * @module
  */
 import { parseCli, UsageError } from "./_cli.ts";
 import { type ReplayCliConfig, runReplay } from "../replay/cli.ts";
 
-const USAGE = `deno task replay — replay a Binance capture into inferred L3 events
+const USAGE = `deno task replay — replay a Binance or Hyperliquid capture into inferred L3 events
 
 Usage:
-  deno task replay --session <capture-dir>/<SYMBOL>/<session> [options]
+  deno task replay --session <capture-dir>/<SYMBOL|COIN>/<session> [options]
   deno task replay --snapshot <snapshot.json> --diffs <diffs.jsonl> [--trades <trades.jsonl>] [options]
 
 Input:
-  --session <dir>            a capture session: snapshot.json, snapshot-<k>.json, diffs.jsonl + diffs.recv_ns,
-                             trades.jsonl (optional), metadata.json (optional); each file may be .gz
-  --snapshot <file>          the REST depth body (with --diffs)
+  --session <dir>            a capture session of either venue; the venue comes from metadata.json
+                             (format/venue), else from the data file present:
+                             Binance (poc:binance): snapshot.json, snapshot-<k>.json, diffs.jsonl +
+                               diffs.recv_ns, trades.jsonl (optional), metadata.json (optional)
+                             Hyperliquid (poc:hyperliquid): messages.jsonl (l2Book + trades frames) +
+                               messages.recv_ns, metadata.json (optional; its connections[] mark reconnects,
+                               whose first book is applied as a fresh snapshot)
+                             each file may be .gz
+  --snapshot <file>          Binance: the REST depth body (with --diffs)
   --diffs <file>             depth frames, one per line, raw or combined form (.gz ok); receive times are read
                              from the .recv_ns file beside it when present
   --diffs-recv <file>        receive times of --diffs, one integer ns per line
-  --trades <file>            @trade frames, one per line: fills are matched to trades by time and price
+  --trades <file>            trade frames, one per line (Binance @trade; Hyperliquid "trades" channel): fills
+                             are matched to trades by time, price and side (default: the session's own trades)
   --no-trades                ignore the session's trades (use the no-trades heuristic)
 Output:
   --out <path>               output file ("-" = stdout; default stdout); the task may write under captures/ and out/

@@ -1,0 +1,96 @@
+/**
+ * The trades of a Hyperliquid capture, read by a second {@linkcode LineReader} over the same
+ * `messages.jsonl` (or a `--trades` file in the same format) so they can be merged with the
+ * books by time whatever order the two subscriptions' frames arrived in. Only `trades` frames of
+ * the replayed coin are used; every other line (books, malformed lines: the main pass warns about
+ * those) is skipped silently. Synchronous while input is buffered; `refill()` is the only await.
+ *
+ * Wire facts (protocols.md §3): `side` is the aggressing side: "B" = a buyer took the ask,
+ * "A" = a seller hit the bid (the parser gives +1 / -1).
+ * @module
+ */
+import { HlFrame, HlMsg } from "../venues/hyperliquid/frame.ts";
+import { HlParser } from "../venues/hyperliquid/parse.ts";
+import type { TradeWindow } from "./classify.ts";
+import { LineReader } from "./lines.ts";
+import type { ReplayStats } from "./summary.ts";
+
+/** The trade stream of a Hyperliquid capture, read ahead by one `trades` frame. */
+export class HlTradeFeed {
+  /** The coin's UTF-8 bytes; trades of other coins are skipped (undefined: take every coin). */
+  coin: Uint8Array | undefined;
+  #r: LineReader;
+  #parser = new HlParser();
+  #frame = new HlFrame();
+  #i = 0; // next pending trade of #frame.trades
+  #done = false;
+
+  private constructor(r: LineReader) {
+    this.#r = r;
+  }
+
+  /** Open the file. */
+  static async open(path: string): Promise<HlTradeFeed> {
+    return new HlTradeFeed(await LineReader.open(path, 1 << 18));
+  }
+
+  /** True once the input is exhausted and no trade is pending. */
+  get done(): boolean {
+    return this.#done && this.#i >= this.#frame.trades.count;
+  }
+
+  /** Read ahead to the first `trades` frame. Resolves to false when the file holds none. */
+  async prime(): Promise<boolean> {
+    while (!this.#pending()) await this.refill();
+    return !this.done;
+  }
+
+  /**
+   * Hand every buffered trade with time `<= untilMs` to `window` (undefined: drop them, counted in
+   * `stats.tradesBeforeBook`: they are already in the snapshot they precede). Returns false when
+   * the buffered input ran out first: `await refill()` and call again.
+   */
+  pull(untilMs: number, window: TradeWindow | undefined, stats: ReplayStats): boolean {
+    const t = this.#frame.trades;
+    while (true) {
+      if (!this.#pending()) return false;
+      if (this.#i >= t.count) return true; // done
+      const i = this.#i;
+      if (t.time[i]! > untilMs) return true;
+      this.#i++;
+      stats.trades++;
+      if (window) window.push(t.px[i]!, t.sz[i]!, t.side[i] === -1);
+      else stats.tradesBeforeBook++;
+    }
+  }
+
+  /** Read more input (false at the end of the input). */
+  async refill(): Promise<boolean> {
+    if (await this.#r.fill()) return true;
+    this.#done = true;
+    return false;
+  }
+
+  /** Release the file. */
+  async close(): Promise<void> {
+    await this.#r.close();
+  }
+
+  // A trade is pending, or the input is done: true. Needs more input: false.
+  #pending(): boolean {
+    const f = this.#frame;
+    if (this.#i < f.trades.count) return true;
+    const r = this.#r;
+    while (r.next()) {
+      const len = r.end - r.start;
+      const k = this.#parser.parseBytes(r.buf.subarray(r.start, r.end), len, f);
+      if (k === HlMsg.Trades && (!this.coin || this.#parser.rangeEquals(f.coinStart, f.coinEnd, this.coin))) {
+        this.#i = 0;
+        if (f.trades.count > 0) return true;
+      }
+      this.#i = f.trades.count; // nothing pending from a skipped frame
+    }
+    // Nothing buffered: the frame's trades are spent (count stays; #i >= count).
+    return this.#done;
+  }
+}
