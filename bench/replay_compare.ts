@@ -20,7 +20,7 @@ import { BincodeWriter } from "../replay/bincode.ts";
 import { CountingTarget } from "../replay/out_buffer.ts";
 import { LineReader } from "../replay/lines.ts";
 import { SyntheticMarket } from "../venues/binance/market.ts";
-import { FrameKind, ParsedFrame, parseFrameBytes } from "../venues/binance/parse.ts";
+import { FrameKind, ParsedFrame, parseFrameInPlace } from "../venues/binance/parse.ts";
 import { BookSync } from "../venues/binance/sync.ts";
 import { L2Book } from "../venues/book.ts";
 import { readSnapshot } from "../replay/_snapshot.ts";
@@ -75,7 +75,7 @@ async function stageRound(files: CaptureFiles, withBook: boolean): Promise<{ ns:
     const r = await LineReader.open(p, 1 << 20);
     while (r.next() || (await r.nextLine())) {
       lines++;
-      if (parseFrameBytes(r.buf, r.start, r.end, frame) !== FrameKind.Depth || !withBook) continue;
+      if (parseFrameInPlace(r.buf, r.start, r.end, frame) !== FrameKind.Depth || !withBook) continue;
       depth++;
       sync.onDiff(frame.diff);
       if (sync.needsSnapshot) {

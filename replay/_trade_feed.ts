@@ -3,7 +3,7 @@
  * depth stream by time. Synchronous while input is buffered; `refill()` is the only await.
  * @module
  */
-import { FrameKind, ParsedFrame, parseFrameBytes } from "../venues/binance/parse.ts";
+import { FrameKind, ParsedFrame, parseFrameInPlace } from "../venues/binance/parse.ts";
 import type { TradeWindow } from "./classify.ts";
 import { LineReader } from "./lines.ts";
 import type { ReplayStats } from "./summary.ts";
@@ -39,7 +39,7 @@ export class TradeFeed {
         if (this.#done) return true;
         if (!r.next()) return false;
         stats.tradeLines++;
-        const k = parseFrameBytes(r.buf, r.start, r.end, this.#frame);
+        const k = parseFrameInPlace(r.buf, r.start, r.end, this.#frame);
         if (k !== FrameKind.Trade && k !== FrameKind.AggTrade) {
           if (k === FrameKind.Malformed && ++stats.malformed <= MAX_VERBATIM_WARNINGS) {
             warn(`${r.path}:${r.lineNo}: malformed frame (${this.#frame.reason}): ${r.text().slice(0, 120)}`);

@@ -15,7 +15,7 @@
  * Everything else is a cancel.
  * @module
  */
-import { Side } from "./schema.ts";
+import { type InferredEvent, Side } from "./schema.ts";
 
 /** Depth updates an unmatched trade stays eligible for after the one whose window it fell in. */
 export const GRACE_UPDATES = 1;
@@ -68,6 +68,18 @@ export class TradeWindow {
   take(side: Side, price: number, max: number): number {
     // Most decreases are away from where trades printed: reject them without a scan.
     if (price < this.#lo[side]! || price > this.#hi[side]!) return 0;
+    return this.#take(side, price, max);
+  }
+
+  /** {@linkcode TradeWindow.take} of `ev.qty` at (`ev.side`, `ev.price`) (no boxed arguments). */
+  takeEvent(ev: InferredEvent): number {
+    const side = ev.side;
+    const price = ev.price;
+    if (price < this.#lo[side]! || price > this.#hi[side]!) return 0;
+    return this.#take(side, price, ev.qty);
+  }
+
+  #take(side: Side, price: number, max: number): number {
     let got = 0;
     const n = this.#n;
     for (let i = 0; i < n && got < max; i++) {
@@ -157,6 +169,11 @@ export class Attribution {
   fillFor(side: Side, price: number, d: number): number {
     if (this.window) return this.window.take(side, price, d);
     return heuristicFill(side, price, d, this.bb0, this.ba0, this.bb1, this.ba1);
+  }
+  /** {@linkcode Attribution.fillFor} of a decrease of `ev.qty` at (`ev.side`, `ev.price`). */
+  fillForEvent(ev: InferredEvent): number {
+    if (this.window) return this.window.takeEvent(ev);
+    return heuristicFill(ev.side, ev.price, ev.qty, this.bb0, this.ba0, this.bb1, this.ba1);
   }
 }
 

@@ -28,6 +28,11 @@ import { growF, growI } from "./_grow.ts";
 export interface FillAttribution {
   /** The filled part (0..`decrease`) of a decrease of `decrease` at `price` on `side`. */
   fillFor(side: Side, price: number, decrease: number): number;
+  /**
+   * Optional fast form of {@linkcode FillAttribution.fillFor}: the same answer for side `ev.side`,
+   * price `ev.price` and decrease `ev.qty` (passing the event avoids boxing the doubles).
+   */
+  fillForEvent?(ev: InferredEvent): number;
 }
 
 /** Attributes nothing to trades: every decrease is a cancel. */
@@ -63,6 +68,9 @@ export class L3Book {
   #levelTop = 0;
   #tables: [PriceTable, PriceTable] = [new PriceTable(), new PriceTable()];
   #scratch = new Float64Array(64);
+  // Operands of the private helpers kept in fields, not arguments (a double argument may be boxed).
+  #want = 0; // quantity still to add/take
+  #target = 0; // the level's new quantity
 
   /** Emit into `sink`; pools start at `capacity` orders and levels. */
   constructor(sink: EventSink, opts: { cancelModel?: CancelModel; capacity?: number } = {}) {
@@ -101,9 +109,12 @@ export class L3Book {
   /** Seed a level from a snapshot: one order of `qty` (emits `Snapshot`). The level must be absent. */
   snapshotLevel(side: Side, price: number, qty: number): void {
     if (qty <= 0) return;
-    const l = this.#level(side, price);
-    this.#push(l, qty);
-    this.#emit(side, InferredKind.Snapshot, this.#oid[this.#tail[l]!]!, price, qty, this.#lqty[l]!);
+    const ev = this.ev;
+    ev.side = side;
+    ev.price = price;
+    const l = this.#level(side);
+    this.#want = qty;
+    this.#push(l, InferredKind.Snapshot);
   }
 
   /** Drop every order (a resync): one `Clear` event per side with the quantity it held. */
@@ -114,7 +125,10 @@ export class L3Book {
       const t = this.#tables[side];
       t.forEach((_p, l) => (total += this.#lqty[l]!));
       t.clear();
-      this.#emit(side, InferredKind.Clear, 0, 0, total, 0);
+      const ev = this.ev;
+      ev.side = side;
+      ev.price = 0;
+      this.#send(InferredKind.Clear, 0, total, 0);
     }
     this.#freeOrder = NIL;
     this.#orderTop = 0;
@@ -130,11 +144,15 @@ export class L3Book {
   dropLevel(side: Side, price: number): void {
     const l = this.#tables[side].get(price);
     if (l === NIL) return;
+    const ev = this.ev;
+    ev.side = side;
+    ev.price = price;
     while (this.#head[l] !== NIL) {
       const o = this.#head[l]!;
-      this.#take(side, price, l, o, this.#oqty[o]!, InferredKind.Clear);
+      this.#want = this.#oqty[o]!;
+      this.#take(l, o, InferredKind.Clear);
     }
-    this.#freeLevelSlot(side, price, l);
+    this.#freeLevelSlot(side, l);
   }
 
   /**
@@ -143,32 +161,65 @@ export class L3Book {
    * inferred events.
    */
   change(side: Side, price: number, newQty: number, attr: FillAttribution): void {
-    let l = this.#tables[side].get(price);
+    const l = this.#tables[side].get(price);
     const have = l === NIL ? 0 : this.#lqty[l]!;
+    if (newQty === have || (l === NIL && newQty < have)) return;
+    const ev = this.ev;
+    ev.side = side;
+    ev.price = price;
+    this.#target = newQty;
+    this.#apply(side, l, attr);
+  }
+
+  /**
+   * {@linkcode L3Book.change} for the first `n` levels of `px`/`qty` (a diff's side, in order):
+   * same events, same order. The hot path of the replay: prices and quantities stay in typed
+   * arrays and fields (a double passed as a call argument may be boxed, i.e. allocated).
+   */
+  changeLevels(side: Side, px: Float64Array, qty: Float64Array, n: number, attr: FillAttribution): void {
+    const table = this.#tables[side];
+    const ev = this.ev;
+    ev.side = side;
+    for (let i = 0; i < n; i++) {
+      const price = px[i]!;
+      const newQty = qty[i]!;
+      const l = table.get(price);
+      const have = l === NIL ? 0 : this.#lqty[l]!;
+      if (newQty === have || (l === NIL && newQty < have)) continue;
+      ev.price = price;
+      this.#target = newQty;
+      this.#apply(side, l, attr);
+    }
+  }
+
+  // Move level `l` (NIL: absent) at ev.price on `side` to #target, which differs from its quantity.
+  #apply(side: Side, l: number, attr: FillAttribution): void {
+    const newQty = this.#target;
+    if (l === NIL) l = this.#level(side);
+    const have = this.#lqty[l]!;
     if (newQty > have) {
-      if (l === NIL) l = this.#level(side, price);
-      this.#push(l, newQty - have);
-      this.#emit(side, InferredKind.Add, this.#oid[this.#tail[l]!]!, price, newQty - have, newQty);
+      this.#want = newQty - have;
+      this.#push(l, InferredKind.Add);
       return;
     }
-    if (newQty === have || l === NIL) return;
     const d = have - newQty;
-    const f = attr.fillFor(side, price, d);
-    let fill = f < d ? f : d;
+    const ev = this.ev;
+    ev.qty = d;
+    const f = attr.fillForEvent !== undefined ? attr.fillForEvent(ev) : attr.fillFor(side, ev.price, d);
     // Fills from the head.
-    while (fill > 0) fill -= this.#take(side, price, l, this.#head[l]!, fill, InferredKind.Fill);
+    this.#want = f < d ? f : d;
+    while (this.#want > 0) this.#take(l, this.#head[l]!, InferredKind.Fill);
     const cancel = this.#lqty[l]! - newQty;
     if (cancel > 0) {
-      if (this.cancelModel === "proportional") this.#cancelProportional(side, price, l, cancel);
+      if (this.cancelModel === "proportional") this.#cancelProportional(l, cancel);
       else {
-        let c = cancel;
-        const fromTail = this.cancelModel === "tail";
-        while (c > 0) {
-          c -= this.#take(side, price, l, fromTail ? this.#tail[l]! : this.#head[l]!, c, InferredKind.Cancel);
-        }
+        this.#want = cancel;
+        if (this.cancelModel === "tail") {
+          while (this.#want > 0) this.#take(l, this.#tail[l]!, InferredKind.Cancel);
+        } else while (this.#want > 0) this.#take(l, this.#head[l]!, InferredKind.Cancel);
       }
     }
-    if (this.#lqty[l] === 0) this.#freeLevelSlot(side, price, l);
+    if (this.#lqty[l] === 0) this.#freeLevelSlot(side, l);
   }
 
   /** True when every level's orders sum to its quantity and match `expect(side, price)` when given. */
@@ -185,19 +236,27 @@ export class L3Book {
     return ok;
   }
 
-  // Take up to `max` from order `o` of level `l`; emits; frees the order when empty. Returns the amount.
-  #take(side: Side, price: number, l: number, o: number, max: number, kind: InferredKind): number {
+  // Take up to #want from order `o` of level `l` (at ev.side/ev.price); emits; frees the order
+  // when empty; lowers #want by the amount taken.
+  #take(l: number, o: number, kind: InferredKind): void {
     const q = this.#oqty[o]!;
+    const max = this.#want;
     const take = q < max ? q : max;
     this.#oqty[o] = q - take;
     const after = this.#lqty[l]! - take;
     this.#lqty[l] = after;
-    this.#emit(side, kind, this.#oid[o]!, price, take, after);
+    this.#want = max - take;
+    const ev = this.ev;
+    ev.seq = this.seq++;
+    ev.kind = kind;
+    ev.orderId = this.#oid[o]!;
+    ev.qty = take;
+    ev.levelQtyAfter = after;
+    this.#sink.write(ev);
     if (q === take) this.#unlink(l, o);
-    return take;
   }
 
-  #cancelProportional(side: Side, price: number, l: number, cancel: number): void {
+  #cancelProportional(l: number, cancel: number): void {
     const total = this.#lqty[l]!;
     let n = 0;
     for (let o = this.#head[l]!; o !== NIL; o = this.#next[o]!) n++;
@@ -229,26 +288,28 @@ export class L3Book {
     let o = this.#head[l]!;
     while (o !== NIL) {
       const nx = this.#next[o]!;
-      if (cut[i]! > 0) this.#take(side, price, l, o, cut[i]!, InferredKind.Cancel);
+      if (cut[i]! > 0) {
+        this.#want = cut[i]!;
+        this.#take(l, o, InferredKind.Cancel);
+      }
       o = nx;
       i++;
     }
   }
 
-  #emit(side: Side, kind: InferredKind, orderId: number, price: number, qty: number, after: number): void {
+  // Emit a `kind` event at ev.side/ev.price (clears: no order).
+  #send(kind: InferredKind, orderId: number, qty: number, after: number): void {
     const ev = this.ev;
     ev.seq = this.seq++;
-    ev.side = side;
     ev.kind = kind;
     ev.orderId = orderId;
-    ev.price = price;
     ev.qty = qty;
     ev.levelQtyAfter = after;
     this.#sink.write(ev);
   }
 
-  // A new empty level for `price`.
-  #level(side: Side, price: number): number {
+  // A new empty level for ev.price.
+  #level(side: Side): number {
     let l = this.#freeLevel;
     if (l !== NIL) this.#freeLevel = this.#head[l]!;
     else {
@@ -258,25 +319,28 @@ export class L3Book {
     this.#head[l] = NIL;
     this.#tail[l] = NIL;
     this.#lqty[l] = 0;
-    this.#tables[side].set(price, l);
+    this.#tables[side].set(this.ev.price, l);
     return l;
   }
 
-  #freeLevelSlot(side: Side, price: number, l: number): void {
-    this.#tables[side].delete(price);
+  // Free level `l` at ev.price.
+  #freeLevelSlot(side: Side, l: number): void {
+    this.#tables[side].delete(this.ev.price);
     this.#head[l] = this.#freeLevel;
     this.#freeLevel = l;
   }
 
-  // Append a new order of `qty` at the tail of level `l`.
-  #push(l: number, qty: number): void {
+  // Append a new order of #want at the tail of level `l` (at ev.side/ev.price); emits `kind`.
+  #push(l: number, kind: InferredKind): void {
     let o = this.#freeOrder;
     if (o !== NIL) this.#freeOrder = this.#next[o]!;
     else {
       if (this.#orderTop === this.#oid.length) this.#growOrders();
       o = this.#orderTop++;
     }
-    this.#oid[o] = this.#nextOrderId++;
+    const qty = this.#want;
+    const id = this.#nextOrderId++;
+    this.#oid[o] = id;
     this.#oqty[o] = qty;
     const t = this.#tail[l]!;
     this.#prev[o] = t;
@@ -284,7 +348,15 @@ export class L3Book {
     if (t === NIL) this.#head[l] = o;
     else this.#next[t] = o;
     this.#tail[l] = o;
-    this.#lqty[l] = this.#lqty[l]! + qty;
+    const after = this.#lqty[l]! + qty;
+    this.#lqty[l] = after;
+    const ev = this.ev;
+    ev.seq = this.seq++;
+    ev.kind = kind;
+    ev.orderId = id;
+    ev.qty = qty;
+    ev.levelQtyAfter = after;
+    this.#sink.write(ev);
   }
 
   #unlink(l: number, o: number): void {

@@ -19,7 +19,7 @@
  * @module
  */
 import { L2Book } from "../venues/book.ts";
-import { FrameKind, ParsedFrame, parseFrameBytes } from "../venues/binance/parse.ts";
+import { FrameKind, ParsedFrame, parseFrameInPlace } from "../venues/binance/parse.ts";
 import { BookSync, DiffResult, SnapshotResult } from "../venues/binance/sync.ts";
 import type { DepthDiff } from "../venues/binance/types.ts";
 import { type Clock, systemClock } from "../engine/clock.ts";
@@ -155,7 +155,7 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
         }
       }
       if (stats.diffLines % every === 0) opts.onProgress?.(stats);
-      const kind = parseFrameBytes(dr.buf, dr.start, dr.end, frame);
+      const kind = parseFrameInPlace(dr.buf, dr.start, dr.end, frame);
       if (kind !== FrameKind.Depth) {
         if (kind === FrameKind.Malformed) {
           if (++stats.malformed <= MAX_VERBATIM_WARNINGS) {
@@ -180,8 +180,8 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
         // The diff's quantities in order are exactly what BookSync set (a repeated price ends at
         // its last quantity in both), so no second book lookup is needed.
         const bp = diff.bidPx, bq = diff.bidQty, ap = diff.askPx, aq = diff.askQty;
-        for (let i = 0; i < diff.nBids; i++) l3.change(Side.Bid, bp[i]!, bq[i]!, attr);
-        for (let i = 0; i < diff.nAsks; i++) l3.change(Side.Ask, ap[i]!, aq[i]!, attr);
+        l3.changeLevels(Side.Bid, bp, bq, diff.nBids, attr);
+        l3.changeLevels(Side.Ask, ap, aq, diff.nAsks, attr);
         opts.onApplied?.(diff.firstId, diff.lastId);
       } else if (res === DiffResult.Resync) {
         stats.resyncs++;

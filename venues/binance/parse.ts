@@ -127,7 +127,7 @@ export function parseFrame(text: string, out: ParsedFrame): FrameKind {
   }
   const end = encoder.encodeInto(text, buf).written;
   buf[end] = 0;
-  return scanFrame(buf, end, out);
+  return scanFrame(buf, 0, end, out);
 }
 
 /**
@@ -141,7 +141,29 @@ export function parseFrameBytes(bytes: Uint8Array, start: number, end: number, o
   if (n >= scratch.length) scratch = new Uint8Array(Math.max(n + 1, scratch.length * 2));
   scratch.set(bytes.subarray(start, end));
   scratch[n] = 0;
-  return scanFrame(scratch, n, out);
+  return scanFrame(scratch, 0, n, out);
+}
+
+/**
+ * {@linkcode parseFrameBytes} in place: scans `bytes[start, end)` in the caller's buffer without
+ * copying it or allocating a view. The byte at `bytes[end]` (e.g. the line's `\n`) is overwritten
+ * with the scanner's NUL sentinel for the duration of the call and restored before it returns,
+ * so `end` must be below `bytes.length` (when it is not, this falls back to
+ * {@linkcode parseFrameBytes}). Same results as {@linkcode parseFrameBytes}. No allocation.
+ */
+export function parseFrameInPlace(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: ParsedFrame,
+): FrameKind {
+  if (start < 0 || end < start || end >= bytes.length) return parseFrameBytes(bytes, start, end, out);
+  if (end - start > MAX_FRAME_BYTES) return malformed(out, "frame too large");
+  const saved = bytes[end]!;
+  bytes[end] = 0;
+  const k = scanFrame(bytes, start, end, out);
+  bytes[end] = saved;
+  return k;
 }
 
 function malformed(out: ParsedFrame, reason: string): FrameKind {
@@ -153,10 +175,10 @@ const DEPTH_REQUIRED = F_E | F_U | F_u | F_b | F_a;
 const TRADE_REQUIRED = F_E | F_t | F_p | F_q | F_T | F_m;
 const AGG_REQUIRED = F_E | F_aid | F_p | F_q | F_f | F_l | F_T | F_m;
 
-function scanFrame(b: Uint8Array, end: number, out: ParsedFrame): FrameKind {
+function scanFrame(b: Uint8Array, start: number, end: number, out: ParsedFrame): FrameKind {
   out.reason = "";
   reset(out.diff);
-  let p = ws(b, 0);
+  let p = ws(b, start);
   if (b[p] !== 123) return malformed(out, p >= end ? "empty frame" : "not an object");
   p = scanObject(b, p, false);
   if (p < 0) return malformed(out, st.err);
