@@ -7,52 +7,28 @@
  * syncs and applies in arrival order, captures, and logs `latency("apply")` (parse + sync of one
  * frame) and `latency("wire_to_book")` (receive → book updated). Reconnects use capped jittered
  * exponential backoff; a connection is renewed before Binance's 24 h limit and at once on
- * `serverShutdown`. Server pings are answered by Deno itself.
+ * `serverShutdown`. Server pings are answered by Deno itself. The config type and URL helpers
+ * live in `_handler_config.ts`, snapshot-reply decoding and the stop-time capture drain in
+ * `_handler_snapshot.ts`.
  * @module
  */
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
 import type { Logger } from "../../engine/logger.ts";
 import { ResyncReason } from "../../engine/events.ts";
-import { Backoff, type BackoffOptions } from "../backoff.ts";
+import { Backoff } from "../backoff.ts";
 import { L2Book } from "../book.ts";
 import { writeBookJson } from "../book_json.ts";
-import { FrameKind, ParsedFrame, parseFrame, parseSnapshot } from "./parse.ts";
-import { SnapshotScheduler, type SnapshotSchedulerOptions } from "./snapshot_scheduler.ts";
+import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
+import { SnapshotScheduler } from "./snapshot_scheduler.ts";
 import { BookSync, DiffResult } from "./sync.ts";
-import { isParseError, PRICE_SCALE, QTY_SCALE } from "./types.ts";
+import { PRICE_SCALE, QTY_SCALE } from "./types.ts";
 import { BinanceCapture } from "./capture.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
+import { type BinanceHandlerConfig, defaultStreamUrl, streamsOf } from "./_handler_config.ts";
+import { captureLeftovers, readSnapshotReply } from "./_handler_snapshot.ts";
 
-/** Configuration of {@linkcode BinanceHandler}. */
-export interface BinanceHandlerConfig {
-  /** Symbol, any case (default "BTCUSDT"). */
-  symbol?: string;
-  /** Full stream URL (default `wss://stream.binance.com:9443/ws/<s>@depth@100ms`, or the combined form with `trades`). */
-  wsUrl?: string;
-  /** REST base URL (default `https://api.binance.com`). */
-  restUrl?: string;
-  /** Also subscribe to `<s>@trade` (combined stream) and capture trades. */
-  trades?: boolean;
-  /** REST snapshot depth (default 1000). */
-  snapshotLimit?: number;
-  /** Stop after this many market-data messages (depth + trades). */
-  maxMessages?: number;
-  /** Capture root directory (`--capture-dir`). */
-  captureDir?: string;
-  /** Capture session label (default epoch ms). */
-  captureSession?: string;
-  /** Reconnect backoff (default base 250 ms, max 30 s, full jitter). */
-  backoff?: BackoffOptions;
-  /** Snapshot pacing policy. */
-  scheduler?: SnapshotSchedulerOptions;
-  /** Renew the connection after this long, ms (default 23.5 h; Binance closes at 24 h). */
-  maxConnectionMs?: number;
-  /** Emit diffStats at most this often, ms (default 1000). */
-  statsIntervalMs?: number;
-  /** Redirects followed per connect (default 3). */
-  maxRedirects?: number;
-}
+export type { BinanceHandlerConfig } from "./_handler_config.ts";
 
 /** The Binance spot diff-depth handler. */
 export class BinanceHandler implements EngineHandler {
@@ -99,11 +75,7 @@ export class BinanceHandler implements EngineHandler {
     this.#cfg = cfg;
     this.symbol = (cfg.symbol ?? "BTCUSDT").toUpperCase();
     this.name = `binance:${this.symbol}`;
-    const s = this.symbol.toLowerCase();
-    this.wsUrl = cfg.wsUrl ??
-      (cfg.trades
-        ? `wss://stream.binance.com:9443/stream?streams=${s}@depth@100ms/${s}@trade`
-        : `wss://stream.binance.com:9443/ws/${s}@depth@100ms`);
+    this.wsUrl = cfg.wsUrl ?? defaultStreamUrl(this.symbol.toLowerCase(), cfg.trades === true);
     this.restUrl = (cfg.restUrl ?? "https://api.binance.com").replace(/\/+$/, "");
     const limit = cfg.snapshotLimit ?? 1000;
     this.sync = new BookSync(this.book, { snapshotLimit: limit });
@@ -178,14 +150,8 @@ export class BinanceHandler implements EngineHandler {
     if (now - this.#lastStatsNs >= stats * 1e6) {
       this.#lastStatsNs = now;
       const s = this.sync;
-      logger.diffStats(
-        this.#ctx.source,
-        s.received,
-        s.applied,
-        s.skipped,
-        s.levelsChanged,
-        this.book.updateId,
-      );
+      const src = this.#ctx.source;
+      logger.diffStats(src, s.received, s.applied, s.skipped, s.levelsChanged, this.book.updateId);
       this.capture?.progress(this.book.updateId, s.resyncs);
     }
     return now - t0;
@@ -198,25 +164,9 @@ export class BinanceHandler implements EngineHandler {
     clearTimeout(this.#snapTimer);
     await this.#io?.stop();
     if (this.capture) {
-      this.#captureLeftovers(this.capture);
+      captureLeftovers(this.#inbox, this.#pf, this.capture);
       this.capture.progress(this.book.updateId, this.sync.resyncs);
       await this.capture.close();
-    }
-  }
-
-  // Frames received but not processed (e.g. after --max-messages) still go to the capture.
-  #captureLeftovers(capture: BinanceCapture): void {
-    const inbox = this.#inbox;
-    const pf = this.#pf;
-    for (; inbox.length > 0; inbox.shift()) {
-      const i = inbox.head;
-      if (inbox.kind(i) !== InKind.Message) continue;
-      const raw = inbox.text(i);
-      const kind = parseFrame(raw, pf);
-      if (kind === FrameKind.Depth) capture.diff(raw, inbox.wallNs(i), pf.diff.firstId, pf.diff.lastId);
-      else if (kind === FrameKind.Malformed) capture.diff(raw, inbox.wallNs(i), 0, 0);
-      else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) capture.trade(raw, inbox.wallNs(i));
-      else capture.other(raw, inbox.wallNs(i));
     }
   }
 
@@ -297,21 +247,17 @@ export class BinanceHandler implements EngineHandler {
   #onSnapshot(logger: Logger, i: number): void {
     const inbox = this.#inbox;
     const status = inbox.num(i, 0);
-    const retry = inbox.num(i, 1);
-    const used = inbox.num(i, 2);
     const now = this.#ctx.clock.monoNs();
     const body = inbox.text(i);
-    const snap = status === 200 ? parseSnapshot(body) : null;
-    const ok = snap !== null && !isParseError(snap);
-    this.#sched.onResponse(
-      now,
-      status === 200 && !ok ? 0 : status,
-      Number.isNaN(retry) ? undefined : retry,
-      Number.isNaN(used) ? undefined : used,
+    const { snap, schedStatus, retryAfter, used, why } = readSnapshotReply(
+      status,
+      body,
+      inbox.num(i, 1),
+      inbox.num(i, 2),
     );
-    if (!ok) {
+    this.#sched.onResponse(now, schedStatus, retryAfter, used);
+    if (snap === null) {
       this.sync.snapshotFailed();
-      const why = snap !== null && isParseError(snap) ? `bad body (${snap.error})` : `HTTP ${status} ${body}`;
       logger.warning(this.#ctx.source, `snapshot failed: ${why}`);
       return;
     }
@@ -349,18 +295,5 @@ export class BinanceHandler implements EngineHandler {
     clearTimeout(this.#reconnectTimer);
     this.#io.close(detail);
     this.#io.open();
-  }
-}
-
-// The stream names of a raw (`/ws/a/b`) or combined (`/stream?streams=a/b`) URL. Allocates.
-function streamsOf(url: string): string {
-  try {
-    const u = new URL(url);
-    const combined = u.searchParams.get("streams");
-    if (combined !== null) return combined.split("/").join(",");
-    const at = u.pathname.indexOf("/ws/");
-    return at < 0 ? u.pathname : u.pathname.slice(at + 4).split("/").join(",");
-  } catch {
-    return url;
   }
 }

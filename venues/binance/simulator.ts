@@ -17,7 +17,7 @@
  * `rate_limit` (the next `rateLimitCount` REST answers are 429), `ban` (the next REST answer is
  * 418), `malformed` (a broken frame before the next diff), `server_shutdown` (a serverShutdown
  * event, then a close after `shutdownGraceMs`), `redirect` (toggles: upgrades on `/ws`, `/stream`
- * get 301 to `/live/…`).
+ * get 301 to `/live/…`). The REST route and its faults live in `_sim_depth.ts`.
  * @module
  */
 import { systemClock } from "../../engine/clock.ts";
@@ -25,7 +25,7 @@ import type { L2Book } from "../book.ts";
 import { type MarketBatch, SyntheticMarket } from "./market.ts";
 import { controlMessage, sendTo, type SimClient, SlowDepth } from "./_sim_streams.ts";
 import { readRequest, respond, writeHead } from "./_sim_http.ts";
-import { depthLimit, depthWeight, WeightWindow } from "./_sim_rest.ts";
+import { DepthRoute } from "./_sim_depth.ts";
 import { ReplayDriver, type SimDriver } from "./_sim_replay.ts";
 import { acceptKey, SimSocket } from "./_sim_ws.ts";
 import { SIM_FAULTS, type SimFault, type SimStats, type SimulatorOptions } from "./_sim_types.ts";
@@ -55,16 +55,12 @@ export class BinanceSimulator {
   readonly #driver: SimDriver;
   readonly #opts: SimulatorOptions;
   readonly #clients = new Set<SimClient>();
-  readonly #weights: WeightWindow;
+  readonly #rest: DepthRoute;
   readonly #timers: ReturnType<typeof setTimeout>[] = [];
   readonly #conns = new Set<Promise<void>>();
-  readonly #initialSnapshot: string;
   readonly #truthFile: Deno.FsFile | null;
   #finish!: () => void;
   #skip = 0;
-  #stale = 0;
-  #rateLimit = 0;
-  #ban = 0;
   #malformed = 0;
   #redirect = false;
   readonly #slow = new SlowDepth();
@@ -78,8 +74,14 @@ export class BinanceSimulator {
     this.#opts = opts;
     this.#maxBatches = opts.maxBatches;
     this.#driver = opts.replayDir ? new ReplayDriver(opts.replayDir) : new SyntheticMarket(opts.market);
-    this.#weights = new WeightWindow(opts.clock ?? systemClock, opts.weightLimit ?? 6000);
-    this.#initialSnapshot = this.#driver.snapshotJson(5000);
+    const clock = opts.clock ?? systemClock;
+    this.#rest = new DepthRoute(
+      this.#driver,
+      this.stats,
+      clock,
+      opts.weightLimit ?? 6000,
+      opts.retryAfterSec ?? 1,
+    );
     this.#truthFile = opts.truthFile
       ? Deno.openSync(opts.truthFile, { write: true, create: true, truncate: true })
       : null;
@@ -127,13 +129,13 @@ export class BinanceSimulator {
         this.#skip++;
         return;
       case "stale_snapshot":
-        this.#stale++;
+        this.#rest.stale++;
         return;
       case "rate_limit":
-        this.#rateLimit += this.#opts.rateLimitCount ?? 2;
+        this.#rest.rateLimit += this.#opts.rateLimitCount ?? 2;
         return;
       case "ban":
-        this.#ban++;
+        this.#rest.ban++;
         return;
       case "malformed":
         this.#malformed++;
@@ -250,7 +252,7 @@ export class BinanceSimulator {
     }
     const path = req.url.pathname;
     const isUpgrade = (req.headers.get("upgrade") ?? "").toLowerCase() === "websocket";
-    if (path === "/api/v3/depth") return this.#depth(conn, req.url);
+    if (path === "/api/v3/depth") return this.#rest.serve(conn, req.url);
     if (path === "/sim/fault") {
       const kind = req.url.searchParams.get("kind") as SimFault;
       if (!SIM_FAULTS.includes(kind)) return respond(conn, 400, `{"error":"unknown fault"}`);
@@ -289,39 +291,5 @@ export class BinanceSimulator {
     this.#clients.add(client);
     this.stats.connections++;
     await client.sock.done;
-  }
-
-  #depth(conn: Deno.Conn, url: URL): Promise<void> {
-    const retry = String(this.#opts.retryAfterSec ?? 1);
-    if (this.#ban > 0) {
-      this.#ban--;
-      this.stats.banned++;
-      return respond(conn, 418, `{"code":-1003,"msg":"Way too many requests; IP banned."}`, {
-        "Retry-After": retry,
-      });
-    }
-    if (this.#rateLimit > 0) {
-      this.#rateLimit--;
-      this.stats.rateLimited++;
-      return respond(conn, 429, `{"code":-1003,"msg":"Too many requests."}`, { "Retry-After": retry });
-    }
-    const symbol = url.searchParams.get("symbol");
-    if (symbol !== this.symbol) return respond(conn, 400, `{"code":-1121,"msg":"Invalid symbol."}`);
-    const limit = depthLimit(url.searchParams.get("limit"));
-    const used = this.#weights.charge(depthWeight(limit));
-    if (used < 0) {
-      this.stats.rateLimited++;
-      return respond(conn, 429, `{"code":-1003,"msg":"Too much request weight used."}`, {
-        "Retry-After": String(this.#weights.retryAfterSec()),
-        "X-MBX-USED-WEIGHT-1M": String(this.#weights.used),
-      });
-    }
-    let body: string;
-    if (this.#stale > 0) {
-      this.#stale--;
-      body = this.#initialSnapshot;
-    } else body = this.#driver.snapshotJson(limit);
-    this.stats.snapshots++;
-    return respond(conn, 200, body, { "X-MBX-USED-WEIGHT-1M": String(used) });
   }
 }

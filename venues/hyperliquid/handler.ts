@@ -15,6 +15,9 @@
  * (a = books, b = diffs applied, c = skipped, d = levels changed, e = book time), counters of
  * each change kind every 20 books and at stop, latency `wire_to_book` (receive → book updated),
  * warnings, disconnected, reconnecting.
+ *
+ * Private pieces: the socket wiring in `_socket.ts`, the counters in `_handler_stats.ts`,
+ * `--book-out` in `_book_out.ts`, request texts / capture opening in `_handler_setup.ts`.
  * @module
  */
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
@@ -22,38 +25,19 @@ import type { Logger } from "../../engine/logger.ts";
 import { Backoff } from "../backoff.ts";
 import { L2Book } from "../book.ts";
 import { Inbox, InKind } from "./_inbox.ts";
-import { HlCapture } from "./capture.ts";
-import { checkDepth, HL_DEFAULT_WS_URL, type HyperliquidConfig, l2BookSubscription } from "./config.ts";
+import { writeHlBookOut } from "./_book_out.ts";
+import { emitKindCounters, type HyperliquidStats, newHyperliquidStats } from "./_handler_stats.ts";
+import { SocketSlot } from "./_socket.ts";
+import { openCapture, type SubscriptionTexts, subscriptionTexts, wakePeriodMs } from "./_handler_setup.ts";
+import type { HlCapture } from "./capture.ts";
+import { checkDepth, HL_DEFAULT_WS_URL, type HyperliquidConfig } from "./config.ts";
 import { BookDiffer, ChangeList, LEVEL_CHANGE_NAMES } from "./diff.ts";
-import { formatHl } from "./format.ts";
 import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg } from "./frame.ts";
 import { Heartbeat, HeartbeatAction } from "./heartbeat.ts";
 import { HlParser } from "./parse.ts";
-import { HL_GREETING, HL_PING, HL_PRICE_SCALE, HL_SIZE_SCALE } from "./types.ts";
+import { HL_GREETING, HL_PING } from "./types.ts";
 
-/** Running counters of the handler. */
-export interface HyperliquidStats {
-  /** Connections opened. */
-  connections: number;
-  /** Subscriptions confirmed. */
-  subscribed: number;
-  /** l2Book messages received. */
-  books: number;
-  /** trades messages received. */
-  tradeMessages: number;
-  /** Books skipped (malformed, or another coin). */
-  skipped: number;
-  /** Malformed frames. */
-  malformed: number;
-  /** `error` frames. */
-  venueErrors: number;
-  /** Crossed books received. */
-  crossed: number;
-  /** Pong timeouts. */
-  pongTimeouts: number;
-  /** Reconnects scheduled. */
-  reconnects: number;
-}
+export type { HyperliquidStats } from "./_handler_stats.ts";
 
 const STATE_IDLE = 0, STATE_CONNECTING = 1, STATE_OPEN = 2, STATE_WAITING = 3, STATE_STOPPED = 4;
 const enc = new TextEncoder();
@@ -69,40 +53,26 @@ export class HyperliquidHandler implements EngineHandler {
   /** The book: the latest window, exactly (see diff.ts). */
   readonly book: L2Book = new L2Book(64);
   /** Counters. */
-  readonly stats: HyperliquidStats = {
-    connections: 0,
-    subscribed: 0,
-    books: 0,
-    tradeMessages: 0,
-    skipped: 0,
-    malformed: 0,
-    venueErrors: 0,
-    crossed: 0,
-    pongTimeouts: 0,
-    reconnects: 0,
-  };
+  readonly stats: HyperliquidStats = newHyperliquidStats();
   /** The differ (totals by change kind, previous window). */
   readonly differ: BookDiffer;
   /** The capture, once started (when `captureDir` is set). */
   capture: HlCapture | undefined;
   readonly #cfg: HyperliquidConfig;
-  readonly #subscribe: string;
-  readonly #subscribeTrades: string;
-  readonly #subText: string;
+  readonly #texts: SubscriptionTexts;
   readonly #coinBytes: Uint8Array;
   readonly #parser = new HlParser();
   readonly #frame = new HlFrame();
   readonly #changes = new ChangeList();
   readonly #inbox = new Inbox();
+  readonly #sock = new SocketSlot(this.#inbox);
   readonly #hb: Heartbeat;
   readonly #backoff: Backoff;
   #ctx: HandlerContext | undefined;
-  #ws: WebSocket | undefined;
   #state = STATE_IDLE;
   #messages = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
-  readonly #closing = new Set<Promise<void>>();
   #wireLabel = 0;
   #kindLabels: number[] = [];
 
@@ -111,15 +81,9 @@ export class HyperliquidHandler implements EngineHandler {
     this.#cfg = config;
     this.wsUrl = config.wsUrl ?? HL_DEFAULT_WS_URL;
     this.coin = config.coin ?? "BTC";
-    const sub = l2BookSubscription(this.coin, config.nSigFigs, config.mantissa);
+    this.#texts = subscriptionTexts(this.coin, config.nSigFigs, config.mantissa);
     this.differ = new BookDiffer(checkDepth(config.depth));
     this.name = config.name ?? `hyperliquid:${this.coin}`;
-    this.#subscribe = JSON.stringify({ method: "subscribe", subscription: sub });
-    this.#subscribeTrades = JSON.stringify({
-      method: "subscribe",
-      subscription: { type: "trades", coin: this.coin },
-    });
-    this.#subText = JSON.stringify(sub);
     this.#coinBytes = enc.encode(this.coin);
     this.#hb = new Heartbeat(config.heartbeat);
     this.#backoff = new Backoff(config.backoff);
@@ -132,7 +96,7 @@ export class HyperliquidHandler implements EngineHandler {
 
   /** The subscription request sent on every connection. */
   get subscriptionRequest(): string {
-    return this.#subscribe;
+    return this.#texts.subscribe;
   }
 
   /** Open the capture (if configured) and the first connection. */
@@ -141,22 +105,13 @@ export class HyperliquidHandler implements EngineHandler {
     const lg = ctx.logger;
     this.#wireLabel = lg.intern("wire_to_book");
     this.#kindLabels = LEVEL_CHANGE_NAMES.map((n) => lg.intern(`levels_${n}`));
-    if (this.#cfg.captureDir !== undefined) {
-      const opts: Parameters<typeof HlCapture.open>[0] = {
-        captureDir: this.#cfg.captureDir,
-        coin: this.coin,
-        wsUrl: this.wsUrl,
-        subscription: JSON.parse(this.#subText),
-        clock: ctx.clock,
-        onError: (m) => lg.error(ctx.source, `capture: ${m}`),
-      };
-      if (this.#cfg.captureSession !== undefined) opts.session = this.#cfg.captureSession;
-      this.capture = await HlCapture.open(opts);
+    const dir = this.#cfg.captureDir;
+    if (dir !== undefined) {
+      const session = this.#cfg.captureSession;
+      this.capture = await openCapture(dir, session, this.coin, this.wsUrl, this.#texts.subText, ctx);
       lg.info(ctx.source, `capturing to ${this.capture.dir}`);
     }
-    const hb = this.#hb;
-    const period = Math.max(5, Math.min(1000, Math.min(hb.pingAfterNs, hb.pongTimeoutNs) / 4e6));
-    this.#tick = setInterval(() => ctx.wake(), period);
+    this.#tick = setInterval(() => ctx.wake(), wakePeriodMs(this.#hb));
     this.#connect();
   }
 
@@ -179,11 +134,12 @@ export class HyperliquidHandler implements EngineHandler {
       inbox.shift();
       if (this.isDone()) break;
     }
-    if (this.#state === STATE_OPEN && this.#ws !== undefined) {
+    const ws = this.#sock.current;
+    if (this.#state === STATE_OPEN && ws !== undefined) {
       const action = this.#hb.poll(clock.monoNs());
       if (action === HeartbeatAction.SendPing) {
         busy = true;
-        this.#ws.send(HL_PING);
+        ws.send(HL_PING);
       } else if (action === HeartbeatAction.Timeout) {
         busy = true;
         this.stats.pongTimeouts++;
@@ -207,48 +163,19 @@ export class HyperliquidHandler implements EngineHandler {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#tick !== undefined) clearInterval(this.#tick);
     this.#timer = this.#tick = undefined;
-    const ws = this.#ws;
-    this.#ws = undefined;
-    if (ws !== undefined && ws.readyState !== WebSocket.CLOSED) {
-      try {
-        ws.close(1000, "stop");
-      } catch { /* closing already */ }
-    }
-    if (this.#closing.size > 0) {
-      // Wait for every socket's close handshake, bounded: a dead peer must not hang the stop.
-      let guard: ReturnType<typeof setTimeout> | undefined;
-      const limit = new Promise<void>((r) => (guard = setTimeout(r, 3000)));
-      await Promise.race([Promise.all([...this.#closing]), limit]);
-      clearTimeout(guard);
-    }
+    this.#sock.drop(1000, "stop");
+    // Wait for every socket's close handshake, bounded: a dead peer must not hang the stop.
+    if (this.#sock.pending > 0) await this.#sock.settle(3000);
     const ctx = this.#ctx;
-    if (ctx !== undefined) this.#emitKindCounters(ctx.logger, ctx.source);
+    if (ctx !== undefined) {
+      emitKindCounters(ctx.logger, ctx.source, this.differ.totals.byKind, this.#kindLabels);
+    }
     if (this.capture !== undefined) await this.capture.close();
   }
 
   /** Write the book as `--book-out` JSON in the venue's own decimal strings, best first. */
-  async writeBookOut(path: string): Promise<void> {
-    const d = this.differ;
-    const side = (s: L2Book["bids"], lv: typeof d.prevBids): [string, string][] => {
-      const out: [string, string][] = [];
-      for (let i = 0; i < s.size; i++) {
-        out.push([
-          formatHl(s.priceAt(i), HL_PRICE_SCALE, lv.pxDecMin, lv.pxDecMax),
-          formatHl(s.qtyAt(i), HL_SIZE_SCALE, lv.szDecMin, lv.szDecMax),
-        ]);
-      }
-      return out;
-    };
-    const body = {
-      venue: "hyperliquid",
-      symbol: this.coin,
-      lastUpdateId: this.book.updateId,
-      bids: side(this.book.bids, d.prevBids),
-      asks: side(this.book.asks, d.prevAsks),
-    };
-    const tmp = `${path}.tmp`;
-    await Deno.writeTextFile(tmp, JSON.stringify(body) + "\n");
-    await Deno.rename(tmp, path);
+  writeBookOut(path: string): Promise<void> {
+    return writeHlBookOut(path, this.book, this.differ, this.coin);
   }
 
   // ---- connection ------------------------------------------------------------------------
@@ -258,59 +185,18 @@ export class HyperliquidHandler implements EngineHandler {
     this.#timer = undefined;
     if (this.#state === STATE_STOPPED) return;
     this.#state = STATE_CONNECTING;
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(this.wsUrl);
-    } catch (e) {
-      this.#inbox.push(InKind.Close, `cannot connect: ${e instanceof Error ? e.message : e}`, 0, 0, 0);
-      ctx.wake();
-      return;
-    }
-    this.#ws = ws;
-    let resolveClosed!: () => void;
-    const closed = new Promise<void>((r) => (resolveClosed = r));
-    this.#closing.add(closed);
-    closed.then(() => this.#closing.delete(closed));
-    const clock = ctx.clock;
-    const inbox = this.#inbox;
-    ws.onopen = () => {
-      if (this.#ws !== ws) return;
-      inbox.push(InKind.Open, "", clock.wallNs(), clock.monoNs());
-      ctx.wake();
-    };
-    ws.onmessage = (e: MessageEvent) => {
-      if (this.#ws !== ws) return;
-      inbox.push(InKind.Message, typeof e.data === "string" ? e.data : "", clock.wallNs(), clock.monoNs());
-      ctx.wake();
-    };
-    ws.onerror = (e: Event) => {
-      if (this.#ws !== ws) return;
-      inbox.push(InKind.Error, `websocket error: ${(e as ErrorEvent).message ?? "unknown"}`, 0, 0);
-      ctx.wake();
-    };
-    ws.onclose = (e: CloseEvent) => {
-      resolveClosed();
-      if (this.#ws !== ws) return;
-      inbox.push(InKind.Close, e.reason, clock.wallNs(), clock.monoNs(), e.code);
-      ctx.wake();
-    };
+    this.#sock.open(this.wsUrl, ctx);
   }
 
   // Give up on the current socket now (its later events are ignored) and reconnect.
   #abandon(code: number, reason: string): void {
-    const ws = this.#ws;
-    this.#ws = undefined;
-    if (ws !== undefined) {
-      try {
-        ws.close(code, reason);
-      } catch { /* already closing */ }
-    }
+    this.#sock.drop(code, reason);
     const ctx = this.#ctx!;
     this.#onClose(ctx.logger, ctx.source, code, reason);
   }
 
   #onOpen(logger: Logger, src: number, wallNs: number): void {
-    const ws = this.#ws;
+    const ws = this.#sock.current;
     if (ws === undefined) return;
     this.#state = STATE_OPEN;
     this.stats.connections++;
@@ -319,14 +205,14 @@ export class HyperliquidHandler implements EngineHandler {
     this.capture?.noteConnection(wallNs);
     const now = this.#ctx!.clock.monoNs();
     this.#hb.reset(now);
-    ws.send(this.#subscribe);
-    if (this.#cfg.trades) ws.send(this.#subscribeTrades);
+    ws.send(this.#texts.subscribe);
+    if (this.#cfg.trades) ws.send(this.#texts.subscribeTrades);
     this.#hb.onSent(now);
   }
 
   #onClose(logger: Logger, src: number, code: number, reason: string): void {
     if (this.#state === STATE_STOPPED || this.#state === STATE_WAITING) return;
-    this.#ws = undefined;
+    this.#sock.current = undefined;
     logger.disconnected(src, code, reason);
     this.#state = STATE_WAITING;
     const delay = this.#backoff.next();
@@ -354,7 +240,7 @@ export class HyperliquidHandler implements EngineHandler {
       case HlMsg.SubscriptionResponse:
         if (f.subType === 1 && p.rangeEquals(f.coinStart, f.coinEnd, this.#coinBytes)) {
           this.stats.subscribed++;
-          logger.subscribed(src, this.#subText);
+          logger.subscribed(src, this.#texts.subText);
         } else if (f.subType === 2) logger.subscribed(src, "trades");
         else logger.warning(src, `unexpected subscriptionResponse: ${data}`);
         break;
@@ -403,16 +289,11 @@ export class HyperliquidHandler implements EngineHandler {
     } else {
       const t = this.differ.totals;
       logger.diffStats(src, this.stats.books, t.diffs, this.stats.skipped, n, book.updateId);
-      if (t.diffs % 20 === 0) this.#emitKindCounters(logger, src);
+      if (t.diffs % 20 === 0) emitKindCounters(logger, src, t.byKind, this.#kindLabels);
     }
     if (book.isCrossed()) {
       this.stats.crossed++;
       logger.warning(src, "crossed book from the venue (best bid >= best ask): applied as sent");
     }
-  }
-
-  #emitKindCounters(logger: Logger, src: number): void {
-    const byKind = this.differ.totals.byKind;
-    for (let k = 1; k < byKind.length; k++) logger.counter(src, this.#kindLabels[k]!, byKind[k]!);
   }
 }

@@ -17,37 +17,17 @@
  * Faults ({@linkcode HyperliquidSimulator.fault}): `disconnect` closes every connection;
  * `error` sends an error frame; `silence` makes current connections receive nothing (no books,
  * no pongs) until the client gives up; `cross` makes the next book crossed. Allocates freely:
- * not a hot path.
+ * not a hot path. Option types live in `_sim_types.ts`, subscription validation and the
+ * `cross` rewrite in `_sim_protocol.ts`.
  * @module
  */
 import { SynthBook } from "./_synth.ts";
+import { crossLine, validateSubscription } from "./_sim_protocol.ts";
+import type { HlSimEvent, HlSimFault, HlSimOptions } from "./_sim_types.ts";
 import { HL_GREETING } from "./types.ts";
 
-/** A fault the simulator can inject. */
-export type HlSimFault = "disconnect" | "error" | "silence" | "cross";
-
-/** Something a test can wait for with {@linkcode HyperliquidSimulator.waitFor}. */
-export type HlSimEvent = "connection" | "subscribed" | "ping" | "closed";
-
-/** Options for {@linkcode HyperliquidSimulator.start}. */
-export interface HlSimOptions {
-  /** TCP port (default 0 = ephemeral). The host is always 127.0.0.1. */
-  port?: number;
-  /** Coin served (default "BTC"; in replay mode the lines' coin). */
-  coin?: string;
-  /** Seed of the synthetic book (default 1). */
-  seed?: number;
-  /** Publish a book every `intervalMs` (default 0 = only on `step()`). */
-  intervalMs?: number;
-  /** A trades frame every `tradeEvery` synthetic books (default 3; 0 = none). */
-  tradeEvery?: number;
-  /** Replay these raw lines (l2Book / trades frames) instead of a synthetic book. */
-  lines?: string[];
-  /** Close connections that sent nothing for this long, ms (default 60 000; 0 = never). */
-  idleTimeoutMs?: number;
-  /** First book time, ms since the epoch (synthetic mode; default 1 700 000 000 000). */
-  startTimeMs?: number;
-}
+export type { HlSimEvent, HlSimFault, HlSimOptions } from "./_sim_types.ts";
+export { validateSubscription } from "./_sim_protocol.ts";
 
 interface Waiter {
   ev: HlSimEvent;
@@ -296,28 +276,4 @@ export class HyperliquidSimulator {
     if (isBook && this.lastBook !== undefined) this.#send(c, this.lastBook);
     this.#emit("subscribed");
   }
-}
-
-/** "" when `sub` is a valid l2Book/trades subscription for `coin`, else the problem. */
-export function validateSubscription(sub: Record<string, unknown>, coin: string): string {
-  if (sub.type !== "l2Book" && sub.type !== "trades") return `unknown type ${String(sub.type)}`;
-  if (sub.coin !== coin) return `unknown coin ${String(sub.coin)}`;
-  if (sub.type === "trades") return "";
-  const sig = sub.nSigFigs ?? null, man = sub.mantissa ?? null;
-  if (sig !== null && sig !== 2 && sig !== 3 && sig !== 4 && sig !== 5) return `bad nSigFigs ${String(sig)}`;
-  if (man !== null && (sig !== 5 || (man !== 1 && man !== 2 && man !== 5))) {
-    return `mantissa ${String(man)} needs nSigFigs 5 and a value of 1, 2 or 5`;
-  }
-  return "";
-}
-
-// Make a recorded l2Book line crossed: a bid one unit above the best ask, inserted first.
-function crossLine(line: string): string {
-  const m = JSON.parse(line);
-  const asks = m.data.levels[1] as { px: string }[];
-  if (asks.length === 0) return line;
-  const px = Number(asks[0]!.px) + 1;
-  m.data.levels[0].unshift({ px: `${px}.0`, sz: "1.0", n: 1 });
-  m.data.levels[0] = m.data.levels[0].slice(0, 20);
-  return JSON.stringify(m);
 }

@@ -1,0 +1,65 @@
+/**
+ * Private: the configuration of `BinanceHandler` (re-exported by `handler.ts`) and the pure
+ * URL helpers it uses — the default stream URL and the stream names of a URL for the
+ * `subscribed` event. Not on the hot path (construction and connection events only).
+ * @module
+ */
+import type { BackoffOptions } from "../backoff.ts";
+import type { SnapshotSchedulerOptions } from "./snapshot_scheduler.ts";
+
+/** Configuration of `BinanceHandler`. */
+export interface BinanceHandlerConfig {
+  /** Symbol, any case (default "BTCUSDT"). */
+  symbol?: string;
+  /** Full stream URL (default `wss://stream.binance.com:9443/ws/<s>@depth@100ms`, or the combined form with `trades`). */
+  wsUrl?: string;
+  /** REST base URL (default `https://api.binance.com`). */
+  restUrl?: string;
+  /** Also subscribe to `<s>@trade` (combined stream) and capture trades. */
+  trades?: boolean;
+  /** REST snapshot depth (default 1000). */
+  snapshotLimit?: number;
+  /** Stop after this many market-data messages (depth + trades). */
+  maxMessages?: number;
+  /** Capture root directory (`--capture-dir`). */
+  captureDir?: string;
+  /** Capture session label (default epoch ms). */
+  captureSession?: string;
+  /** Reconnect backoff (default base 250 ms, max 30 s, full jitter). */
+  backoff?: BackoffOptions;
+  /** Snapshot pacing policy. */
+  scheduler?: SnapshotSchedulerOptions;
+  /** Renew the connection after this long, ms (default 23.5 h; Binance closes at 24 h). */
+  maxConnectionMs?: number;
+  /** Emit diffStats at most this often, ms (default 1000). */
+  statsIntervalMs?: number;
+  /** Redirects followed per connect (default 3). */
+  maxRedirects?: number;
+}
+
+/**
+ * The default stream URL for a lower-case symbol: the raw `<s>@depth@100ms` stream, or the
+ * combined stream with `<s>@trade` when `trades` is set.
+ */
+export function defaultStreamUrl(lowerSymbol: string, trades: boolean): string {
+  const s = lowerSymbol;
+  return trades
+    ? `wss://stream.binance.com:9443/stream?streams=${s}@depth@100ms/${s}@trade`
+    : `wss://stream.binance.com:9443/ws/${s}@depth@100ms`;
+}
+
+/**
+ * The stream names of a raw (`/ws/a/b`) or combined (`/stream?streams=a/b`) URL, comma
+ * separated; the URL itself when it does not parse. Allocates.
+ */
+export function streamsOf(url: string): string {
+  try {
+    const u = new URL(url);
+    const combined = u.searchParams.get("streams");
+    if (combined !== null) return combined.split("/").join(",");
+    const at = u.pathname.indexOf("/ws/");
+    return at < 0 ? u.pathname : u.pathname.slice(at + 4).split("/").join(",");
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Private: pure helpers of `BinanceHandler` for the REST snapshot and for stop — decoding one
+ * snapshot reply into what the scheduler, the sync and the warning need, and routing frames
+ * left in the inbox to the capture. Not on the per-diff hot path.
+ * @module
+ */
+import { FrameKind, type ParsedFrame, parseFrame, parseSnapshot } from "./parse.ts";
+import { type DepthSnapshot, isParseError } from "./types.ts";
+import type { BinanceCapture } from "./capture.ts";
+import { type Inbox, InKind } from "./_inbox.ts";
+
+/** One REST snapshot reply, decoded. */
+export interface SnapshotReply {
+  /** The parsed snapshot, or null when the reply is not a usable 200 body. */
+  snap: DepthSnapshot | null;
+  /** The status to report to the scheduler: the HTTP status, 0 for a 200 with a bad body. */
+  schedStatus: number;
+  /** `Retry-After` in seconds, undefined when absent. */
+  retryAfter: number | undefined;
+  /** `X-MBX-USED-WEIGHT-1M`, undefined when absent. */
+  used: number | undefined;
+  /** Why it failed (for the warning); "" when `snap` is set. */
+  why: string;
+}
+
+/**
+ * Decode a snapshot reply: `status` (0 = network error), `body`, and the `Retry-After` /
+ * used-weight header values as queued (NaN when absent). Allocates the result (rare path).
+ */
+export function readSnapshotReply(
+  status: number,
+  body: string,
+  retry: number,
+  usedWeight: number,
+): SnapshotReply {
+  const retryAfter = Number.isNaN(retry) ? undefined : retry;
+  const used = Number.isNaN(usedWeight) ? undefined : usedWeight;
+  const parsed = status === 200 ? parseSnapshot(body) : null;
+  if (parsed !== null && !isParseError(parsed)) {
+    return { snap: parsed, schedStatus: status, retryAfter, used, why: "" };
+  }
+  const why = parsed !== null ? `bad body (${parsed.error})` : `HTTP ${status} ${body}`;
+  return { snap: null, schedStatus: status === 200 ? 0 : status, retryAfter, used, why };
+}
+
+/**
+ * Drain `inbox` into `capture`: frames received but never processed (e.g. after
+ * `--max-messages`) still go to the capture, classified as the handler would (depth with its
+ * id range, malformed as a depth line with ids 0, trades, other). Control entries are dropped.
+ */
+export function captureLeftovers(inbox: Inbox, pf: ParsedFrame, capture: BinanceCapture): void {
+  for (; inbox.length > 0; inbox.shift()) {
+    const i = inbox.head;
+    if (inbox.kind(i) !== InKind.Message) continue;
+    const raw = inbox.text(i);
+    const kind = parseFrame(raw, pf);
+    if (kind === FrameKind.Depth) capture.diff(raw, inbox.wallNs(i), pf.diff.firstId, pf.diff.lastId);
+    else if (kind === FrameKind.Malformed) capture.diff(raw, inbox.wallNs(i), 0, 0);
+    else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) capture.trade(raw, inbox.wallNs(i));
+    else capture.other(raw, inbox.wallNs(i));
+  }
+}

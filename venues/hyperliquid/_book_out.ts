@@ -1,0 +1,42 @@
+/**
+ * Private: `--book-out` for `HyperliquidHandler` — the book as JSON in the venue's own decimal
+ * strings (the decimals of the last window, see `format.ts`), best first, written atomically
+ * (temporary file, then rename). Allocates freely: called once, at exit.
+ * @module
+ */
+import type { L2Book } from "../book.ts";
+import type { BookDiffer } from "./diff.ts";
+import type { SideLevels } from "./frame.ts";
+import { formatHl } from "./format.ts";
+import { HL_PRICE_SCALE, HL_SIZE_SCALE } from "./types.ts";
+
+/** The `[price, size]` string pairs of one book side, best first, in `lv`'s decimals. */
+export function sideStrings(s: L2Book["bids"], lv: SideLevels): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < s.size; i++) {
+    out.push([
+      formatHl(s.priceAt(i), HL_PRICE_SCALE, lv.pxDecMin, lv.pxDecMax),
+      formatHl(s.qtyAt(i), HL_SIZE_SCALE, lv.szDecMin, lv.szDecMax),
+    ]);
+  }
+  return out;
+}
+
+/** Write `book` for `coin` to `path` as one JSON line (via `<path>.tmp` and a rename). */
+export async function writeHlBookOut(
+  path: string,
+  book: L2Book,
+  differ: BookDiffer,
+  coin: string,
+): Promise<void> {
+  const body = {
+    venue: "hyperliquid",
+    symbol: coin,
+    lastUpdateId: book.updateId,
+    bids: sideStrings(book.bids, differ.prevBids),
+    asks: sideStrings(book.asks, differ.prevAsks),
+  };
+  const tmp = `${path}.tmp`;
+  await Deno.writeTextFile(tmp, JSON.stringify(body) + "\n");
+  await Deno.rename(tmp, path);
+}

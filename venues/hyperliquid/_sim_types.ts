@@ -1,0 +1,31 @@
+/**
+ * Private: public option, fault and event types of the Hyperliquid simulator (re-exported by
+ * `simulator.ts`).
+ * @module
+ */
+
+/** A fault the simulator can inject. */
+export type HlSimFault = "disconnect" | "error" | "silence" | "cross";
+
+/** Something a test can wait for with `HyperliquidSimulator.waitFor`. */
+export type HlSimEvent = "connection" | "subscribed" | "ping" | "closed";
+
+/** Options for `HyperliquidSimulator.start`. */
+export interface HlSimOptions {
+  /** TCP port (default 0 = ephemeral). The host is always 127.0.0.1. */
+  port?: number;
+  /** Coin served (default "BTC"; in replay mode the lines' coin). */
+  coin?: string;
+  /** Seed of the synthetic book (default 1). */
+  seed?: number;
+  /** Publish a book every `intervalMs` (default 0 = only on `step()`). */
+  intervalMs?: number;
+  /** A trades frame every `tradeEvery` synthetic books (default 3; 0 = none). */
+  tradeEvery?: number;
+  /** Replay these raw lines (l2Book / trades frames) instead of a synthetic book. */
+  lines?: string[];
+  /** Close connections that sent nothing for this long, ms (default 60 000; 0 = never). */
+  idleTimeoutMs?: number;
+  /** First book time, ms since the epoch (synthetic mode; default 1 700 000 000 000). */
+  startTimeMs?: number;
+}
