@@ -50,11 +50,17 @@ export {
   startLogger,
   type StartLoggerOptions,
   systemClock,
-  TEXT_CAPACITY,
   type TestLogger,
   testLogger,
+  TEXT_CAPACITY,
 } from "./engine/mod.ts";
-export { createRingBuffer, RingConsumer, type RingOptions, RingProducer, type WaitResult } from "./spsc/mod.ts";
+export {
+  createRingBuffer,
+  RingConsumer,
+  type RingOptions,
+  RingProducer,
+  type WaitResult,
+} from "./spsc/mod.ts";
 export { BookSide, L2Book } from "./venues/book.ts";
 export { type BookFormat, bookToJson, writeBookJson } from "./venues/book_json.ts";
 export { decimalsOf, formatFixed, parseFixed, parseFixedBytes, parseFixedRange } from "./venues/decimal.ts";
