@@ -24,6 +24,7 @@ import { FrameKind, ParsedFrame, parseFrameInPlace } from "../venues/binance/par
 import { BookSync } from "../venues/binance/sync.ts";
 import { L2Book } from "../venues/book.ts";
 import { readSnapshot } from "../replay/_snapshot.ts";
+import { fastDepthLine, fastTradeLine } from "../replay/_fast_frame.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -61,7 +62,10 @@ async function replayRound(files: CaptureFiles): Promise<{ ns: number; lines: nu
   return { ns, lines: s.diffLines + s.tradeLines, events: s.totalEvents };
 }
 
-/** Stages of the replay alone: scan only, or scan + BookSync + L2 book (no L3, no output). */
+/**
+ * Stages of the replay alone: scan only (the replay's fast line path with the general scanner as
+ * fallback), or scan + BookSync + L2 book (no L3, no output).
+ */
 async function stageRound(files: CaptureFiles, withBook: boolean): Promise<{ ns: number; lines: number }> {
   const frame = new ParsedFrame(1024);
   const book = new L2Book(4096);
@@ -73,9 +77,18 @@ async function stageRound(files: CaptureFiles, withBook: boolean): Promise<{ ns:
   const t0 = systemClock.monoNs();
   for (const p of [files.diffs, ...(files.trades ? [files.trades] : [])]) {
     const r = await LineReader.open(p, 1 << 20);
-    while (r.next() || (await r.nextLine())) {
+    const fast = p === files.diffs ? fastDepthLine : fastTradeLine;
+    for (;;) {
+      // As the replay does: the strict fast path finds the line end, else the general scanner.
+      let kind: FrameKind;
+      const nl = fast(r.buf, r.cursor, r.filled, frame);
+      if (nl >= 0) {
+        r.advanceTo(nl);
+        kind = p === files.diffs ? FrameKind.Depth : FrameKind.Trade;
+      } else if (r.next() || (await r.nextLine())) kind = parseFrameInPlace(r.buf, r.start, r.end, frame);
+      else break;
       lines++;
-      if (parseFrameInPlace(r.buf, r.start, r.end, frame) !== FrameKind.Depth || !withBook) continue;
+      if (kind !== FrameKind.Depth || !withBook) continue;
       depth++;
       sync.onDiff(frame.diff);
       if (sync.needsSnapshot) {

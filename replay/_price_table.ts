@@ -25,6 +25,14 @@ export class PriceTable {
     this.#mask = cap - 1;
   }
 
+  /**
+   * The operand of {@linkcode PriceTable.find}, {@linkcode PriceTable.insertFound} and
+   * {@linkcode PriceTable.deleteKey}: set it, then call them. A field keeps the price an unboxed
+   * double; a double passed as an argument to a call that is not inlined is boxed (allocated).
+   */
+  key = 0;
+  #at = 0; // slot of the last find(): the key's slot, or the empty slot where it would go
+
   /** Number of keys. */
   get size(): number {
     return this.#size;
@@ -54,6 +62,39 @@ export class PriceTable {
     }
   }
 
+  /** The value for {@linkcode PriceTable.key}, or -1 when absent (remembered for `insertFound`). */
+  find(): number {
+    const keys = this.#keys;
+    const vals = this.#vals;
+    const key = this.key;
+    const mask = this.#mask;
+    let i = this.#slot(key);
+    while (true) {
+      const v = vals[i]!;
+      if (v === EMPTY || keys[i] === key) {
+        this.#at = i;
+        return v;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  /**
+   * Insert {@linkcode PriceTable.key} with `value` (>= 0) right after a `find()` of the same key
+   * returned -1, with no other change to the table in between (one probe instead of two).
+   */
+  insertFound(value: number): void {
+    if ((this.#size + 1) * 2 > this.#vals.length) {
+      this.#grow();
+      this.set(this.key, value);
+      return;
+    }
+    const i = this.#at;
+    this.#keys[i] = this.key;
+    this.#vals[i] = value;
+    this.#size++;
+  }
+
   /** Set `price` to `value` (value >= 0). */
   set(price: number, value: number): void {
     if ((this.#size + 1) * 2 > this.#vals.length) this.#grow();
@@ -74,6 +115,13 @@ export class PriceTable {
 
   /** Remove `price`; returns its value, or -1 when absent. */
   delete(price: number): number {
+    this.key = price;
+    return this.deleteKey();
+  }
+
+  /** Remove {@linkcode PriceTable.key}; returns its value, or -1 when absent. */
+  deleteKey(): number {
+    const price = this.key;
     const keys = this.#keys;
     const vals = this.#vals;
     const mask = this.#mask;

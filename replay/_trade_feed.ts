@@ -6,6 +6,7 @@
 import { FrameKind, ParsedFrame, parseFrameInPlace } from "../venues/binance/parse.ts";
 import type { TradeWindow } from "./classify.ts";
 import { LineReader } from "./lines.ts";
+import { fastTradeLine } from "./_fast_frame.ts";
 import type { ReplayStats } from "./summary.ts";
 
 /** Malformed lines quoted verbatim in warnings (per replay); later ones are only counted. */
@@ -37,9 +38,11 @@ export class TradeFeed {
     while (true) {
       if (!this.#has) {
         if (this.#done) return true;
-        if (!r.next()) return false;
+        const nl = fastTradeLine(r.buf, r.cursor, r.filled, this.#frame);
+        if (nl >= 0) r.advanceTo(nl);
+        else if (!r.next()) return false;
         stats.tradeLines++;
-        const k = parseFrameInPlace(r.buf, r.start, r.end, this.#frame);
+        const k = nl >= 0 ? FrameKind.Trade : parseFrameInPlace(r.buf, r.start, r.end, this.#frame);
         if (k !== FrameKind.Trade && k !== FrameKind.AggTrade) {
           if (k === FrameKind.Malformed && ++stats.malformed <= MAX_VERBATIM_WARNINGS) {
             warn(`${r.path}:${r.lineNo}: malformed frame (${this.#frame.reason}): ${r.text().slice(0, 120)}`);

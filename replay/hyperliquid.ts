@@ -36,7 +36,7 @@ import { LineReader, NsTime, parseNs } from "./lines.ts";
 import type { CaptureFiles } from "./reader.ts";
 import type { ReplayOptions } from "./replay.ts";
 import { FIXED_DECIMALS, Side } from "./schema.ts";
-import { CountingSink, ReplayStats } from "./summary.ts";
+import { ReplayStats } from "./summary.ts";
 import { MAX_VERBATIM_WARNINGS } from "./_trade_feed.ts";
 import { HlTradeFeed } from "./_hl_trade_feed.ts";
 
@@ -61,7 +61,7 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
   const changes = new ChangeList();
   const parser = new HlParser();
   const frame = new HlFrame();
-  const l3 = new L3Book(new CountingSink(opts.sink, stats), { cancelModel: opts.cancelModel });
+  const l3 = new L3Book(opts.sink, { cancelModel: opts.cancelModel, counts: stats.events });
   const ev = l3.ev;
   const attr = new Attribution();
   const recv = new NsTime();

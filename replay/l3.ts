@@ -52,6 +52,7 @@ export class L3Book {
   /** Events emitted so far (also the next `seq`). */
   seq = 0;
   #sink: EventSink;
+  #counts: number[];
   #nextOrderId = 1;
   // Order pool.
   #oid: Float64Array;
@@ -73,8 +74,17 @@ export class L3Book {
   #target = 0; // the level's new quantity
 
   /** Emit into `sink`; pools start at `capacity` orders and levels. */
-  constructor(sink: EventSink, opts: { cancelModel?: CancelModel; capacity?: number } = {}) {
+  constructor(
+    sink: EventSink,
+    opts: {
+      cancelModel?: CancelModel;
+      capacity?: number;
+      /** Event counters by {@linkcode InferredKind}, incremented per event (e.g. `ReplayStats.events`). */
+      counts?: number[];
+    } = {},
+  ) {
     this.#sink = sink;
+    this.#counts = opts.counts ?? [0, 0, 0, 0, 0];
     this.cancelModel = opts.cancelModel ?? "tail";
     const n = opts.capacity ?? 4096;
     this.#oid = new Float64Array(n);
@@ -112,6 +122,13 @@ export class L3Book {
     const ev = this.ev;
     ev.side = side;
     ev.price = price;
+    const table = this.#tables[side];
+    table.key = price;
+    if (table.find() !== NIL) {
+      // Contract breach (the level must be absent): as before, the new level replaces it.
+      table.deleteKey();
+      table.find();
+    }
     const l = this.#level(side);
     this.#want = qty;
     this.#push(l, InferredKind.Snapshot);
@@ -142,7 +159,9 @@ export class L3Book {
    * quantity and the level's quantity after it (0 after the last). No-op when the level is absent.
    */
   dropLevel(side: Side, price: number): void {
-    const l = this.#tables[side].get(price);
+    const table = this.#tables[side];
+    table.key = price;
+    const l = table.find();
     if (l === NIL) return;
     const ev = this.ev;
     ev.side = side;
@@ -161,7 +180,9 @@ export class L3Book {
    * inferred events.
    */
   change(side: Side, price: number, newQty: number, attr: FillAttribution): void {
-    const l = this.#tables[side].get(price);
+    const table = this.#tables[side];
+    table.key = price;
+    const l = table.find();
     const have = l === NIL ? 0 : this.#lqty[l]!;
     if (newQty === have || (l === NIL && newQty < have)) return;
     const ev = this.ev;
@@ -181,12 +202,12 @@ export class L3Book {
     const ev = this.ev;
     ev.side = side;
     for (let i = 0; i < n; i++) {
-      const price = px[i]!;
       const newQty = qty[i]!;
-      const l = table.get(price);
+      table.key = px[i]!;
+      const l = table.find();
       const have = l === NIL ? 0 : this.#lqty[l]!;
       if (newQty === have || (l === NIL && newQty < have)) continue;
-      ev.price = price;
+      ev.price = table.key;
       this.#target = newQty;
       this.#apply(side, l, attr);
     }
@@ -252,6 +273,7 @@ export class L3Book {
     ev.orderId = this.#oid[o]!;
     ev.qty = take;
     ev.levelQtyAfter = after;
+    this.#counts[kind]!++;
     this.#sink.write(ev);
     if (q === take) this.#unlink(l, o);
   }
@@ -305,10 +327,11 @@ export class L3Book {
     ev.orderId = orderId;
     ev.qty = qty;
     ev.levelQtyAfter = after;
+    this.#counts[kind]!++;
     this.#sink.write(ev);
   }
 
-  // A new empty level for ev.price.
+  // A new empty level for ev.price (= the side table's key, whose find() just returned NIL).
   #level(side: Side): number {
     let l = this.#freeLevel;
     if (l !== NIL) this.#freeLevel = this.#head[l]!;
@@ -319,13 +342,13 @@ export class L3Book {
     this.#head[l] = NIL;
     this.#tail[l] = NIL;
     this.#lqty[l] = 0;
-    this.#tables[side].set(this.ev.price, l);
+    this.#tables[side].insertFound(l); // right after the find() of ev.price that missed
     return l;
   }
 
-  // Free level `l` at ev.price.
+  // Free level `l` at ev.price (= the side table's key).
   #freeLevelSlot(side: Side, l: number): void {
-    this.#tables[side].delete(this.ev.price);
+    this.#tables[side].deleteKey(); // key = ev.price, set by the find() of this update
     this.#head[l] = this.#freeLevel;
     this.#freeLevel = l;
   }
@@ -356,6 +379,7 @@ export class L3Book {
     ev.orderId = id;
     ev.qty = qty;
     ev.levelQtyAfter = after;
+    this.#counts[kind]!++;
     this.#sink.write(ev);
   }
 

@@ -69,6 +69,32 @@ export class LineReader {
     return true;
   }
 
+  /** Index in {@linkcode buf} of the first unconsumed byte: where the next line starts. */
+  get cursor(): number {
+    return this.#pos;
+  }
+
+  /**
+   * Number of valid bytes in {@linkcode buf} (bytes at and after it are stale). Always below
+   * `buf.length`: the byte at `filled` is free for a parser's temporary sentinel.
+   */
+  get filled(): number {
+    return this.#len;
+  }
+
+  /**
+   * Hand out `buf[cursor, nl)` as the next line, where a caller's parser found its `\n` at `nl`
+   * (the same as {@linkcode next} would, without searching). Throws a RangeError when `buf[nl]`
+   * is not a buffered `\n` at or after the cursor.
+   */
+  advanceTo(nl: number): void {
+    if (!(nl >= this.#pos && nl < this.#len) || this.buf[nl] !== 10) throw new RangeError("not a line end");
+    this.start = this.#pos;
+    this.end = nl > this.#pos && this.buf[nl - 1] === 13 ? nl - 1 : nl;
+    this.#pos = nl + 1;
+    this.lineNo++;
+  }
+
   /** Next line, reading more input as needed; false at the end of the input. */
   async nextLine(): Promise<boolean> {
     while (!this.next()) if (!(await this.fill())) return false;
@@ -90,15 +116,18 @@ export class LineReader {
       this.#pos = 0;
       this.#len = keep;
     }
-    if (this.#len === this.buf.length) {
-      const b = new Uint8Array(this.buf.length * 2);
+    // One byte always stays free after the valid bytes, for a parser's sentinel (see `filled`).
+    if (this.#len >= this.buf.length - 1) {
+      const b = new Uint8Array(Math.max(2, this.buf.length * 2));
       b.set(this.buf);
       this.buf = b;
     }
     let n: number | null;
     try {
       // Plain files: a synchronous read (no thread-pool round trip per chunk; replay is a batch job).
-      n = this.#gz ? await this.#readGz() : this.#file.readSync(this.buf.subarray(this.#len));
+      n = this.#gz
+        ? await this.#readGz()
+        : this.#file.readSync(this.buf.subarray(this.#len, this.buf.length - 1));
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
       n = null;
@@ -119,7 +148,7 @@ export class LineReader {
       if (r.done) return null;
       chunk = r.value;
     }
-    const room = this.buf.length - this.#len;
+    const room = this.buf.length - 1 - this.#len;
     if (chunk.length <= room) {
       this.buf.set(chunk, this.#len);
       this.#pending = undefined;

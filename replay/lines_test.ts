@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { LineReader, NsTime, parseNs } from "./lines.ts";
 
 async function gzip(text: string): Promise<Uint8Array> {
@@ -99,6 +99,35 @@ Deno.test("LineReader memory stays flat: the buffer never grows for a file far l
     equal(count, n);
     equal(r.buf.length, 1 << 16);
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("LineReader.advanceTo hands out the line a parser found, like next(), and keeps a sentinel byte free", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/a.jsonl`;
+  await Deno.writeTextFile(path, "ab\ncd\r\nef\n");
+  const r = await LineReader.open(path, 4);
+  const lineEnd = () => {
+    const nl = r.buf.indexOf(10, r.cursor);
+    return nl >= 0 && nl < r.filled ? nl : -1;
+  };
+  try {
+    while (lineEnd() < 0) ok(await r.fill());
+    ok(r.filled < r.buf.length);
+    const nl = lineEnd();
+    throws(() => r.advanceTo(nl - 1), RangeError);
+    r.advanceTo(nl);
+    deepEqual([r.text(), r.lineNo, r.cursor], ["ab", 1, nl + 1]);
+    while (lineEnd() < 0) ok(await r.fill());
+    r.advanceTo(lineEnd());
+    deepEqual([r.text(), r.lineNo], ["cd", 2]);
+    equal(await r.nextLine(), true);
+    deepEqual([r.text(), r.lineNo], ["ef", 3]);
+    equal(await r.nextLine(), false);
+    ok(r.filled < r.buf.length);
+  } finally {
+    await r.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

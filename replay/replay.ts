@@ -28,10 +28,11 @@ import { Attribution, TradeWindow } from "./classify.ts";
 import { LineReader, NsTime, parseNs } from "./lines.ts";
 import type { CaptureFiles } from "./reader.ts";
 import { type EventSink, Side } from "./schema.ts";
-import { CountingSink, ReplayStats } from "./summary.ts";
+import { ReplayStats } from "./summary.ts";
 import { readSnapshot } from "./_snapshot.ts";
 import { MAX_VERBATIM_WARNINGS, TradeFeed } from "./_trade_feed.ts";
 import { replayHyperliquid } from "./hyperliquid.ts";
+import { fastDepthLine } from "./_fast_frame.ts";
 
 /** Options of {@linkcode replayCapture}. */
 export interface ReplayOptions {
@@ -69,7 +70,7 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
   for (const n of files.notes) warn(n);
   const book = new L2Book(4096);
   const sync = new BookSync(book);
-  const l3 = new L3Book(new CountingSink(opts.sink, stats), { cancelModel: opts.cancelModel });
+  const l3 = new L3Book(opts.sink, { cancelModel: opts.cancelModel, counts: stats.events });
   const ev = l3.ev;
   const attr = new Attribution();
   const useTrades = (opts.useTrades ?? true) && files.trades !== undefined;
@@ -141,7 +142,12 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
   };
 
   try {
-    while (dr.next() || (await dr.nextLine())) {
+    for (;;) {
+      // Binance's exact line shape parses (and finds its end) on the fast path; anything else is
+      // read as a line and goes through the general scanner, which decides.
+      const nl = fastDepthLine(dr.buf, dr.cursor, dr.filled, frame);
+      if (nl >= 0) dr.advanceTo(nl);
+      else if (!(dr.next() || (await dr.nextLine()))) break;
       stats.diffLines++;
       stats.diffBytes += dr.end - dr.start + 1;
       if (recvOk) {
@@ -155,7 +161,7 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
         }
       }
       if (stats.diffLines % every === 0) opts.onProgress?.(stats);
-      const kind = parseFrameInPlace(dr.buf, dr.start, dr.end, frame);
+      const kind = nl >= 0 ? FrameKind.Depth : parseFrameInPlace(dr.buf, dr.start, dr.end, frame);
       if (kind !== FrameKind.Depth) {
         if (kind === FrameKind.Malformed) {
           if (++stats.malformed <= MAX_VERBATIM_WARNINGS) {
