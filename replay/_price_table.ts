@@ -3,18 +3,36 @@
  * non-negative int32 values, on typed arrays: no boxed keys, no allocation per operation.
  *
  * Contract: linear probing with backward-shift deletion (no tombstones); the table doubles when
- * it is half full (the only allocation). Single-threaded.
+ * it is half full. Single-threaded.
+ *
+ * Direct window: once {@linkcode LEARN_KEYS} distinct keys have been inserted, the tick is taken
+ * as the GCD of their distances to the first one, and a window of {@linkcode WINDOW} ticks
+ * centred on the first key becomes a plain array indexed by `(price - base) / tick` (nearby
+ * prices share cache lines; no hashing). Keys off that grid or outside the window stay in the
+ * hash part. The split is invisible to callers: every method sees one map. The window (256 KiB)
+ * is allocated once, on detection.
  * @module
  */
 
 const EMPTY = -1;
+/** Distinct keys inserted before the tick is detected and the direct window is built. */
+export const LEARN_KEYS = 64;
+/** Ticks covered by the direct window. */
+export const WINDOW = 65_536;
 
 /** The map. */
 export class PriceTable {
   #keys: Float64Array;
   #vals: Int32Array;
   #mask: number;
-  #size = 0;
+  #size = 0; // keys in the hash part
+  #winSize = 0; // keys in the window
+  #win: Int32Array | null = null;
+  #tick = 0; // 0 until detected
+  #base = 0; // price of window index 0
+  #inv = 0; // 1 / tick
+  #atWin = -1; // window index of the last find(), or -1 when it probed the hash part
+  #atKey = NaN; // the key of that window find() (the tick never changes once set)
 
   /** Room for about `capacity / 2` keys before growing (capacity rounded up to a power of two). */
   constructor(capacity = 1024) {
@@ -35,7 +53,21 @@ export class PriceTable {
 
   /** Number of keys. */
   get size(): number {
-    return this.#size;
+    return this.#size + this.#winSize;
+  }
+
+  /** The detected tick (0 before detection, -1 when none fits); for tests. */
+  get tick(): number {
+    return this.#tick;
+  }
+
+  // Window index of `price`, or -1 when it is off the grid / outside the window / not detected.
+  #winIndex(price: number): number {
+    const tick = this.#tick;
+    if (tick <= 0) return -1;
+    const base = this.#base;
+    const idx = ((price - base) * this.#inv + 0.5) >>> 0;
+    return idx < WINDOW && idx * tick + base === price ? idx : -1;
   }
 
   #slot(price: number): number {
@@ -51,6 +83,8 @@ export class PriceTable {
 
   /** The value for `price`, or -1 when absent. */
   get(price: number): number {
+    const w = this.#winIndex(price);
+    if (w >= 0) return this.#win![w]!;
     const keys = this.#keys;
     const vals = this.#vals;
     let i = this.#slot(price);
@@ -67,6 +101,19 @@ export class PriceTable {
     const keys = this.#keys;
     const vals = this.#vals;
     const key = this.key;
+    const tick = this.#tick;
+    if (tick > 0) {
+      const base = this.#base;
+      // Rounded product, not a division: exact enough for every on-grid key in the window, and
+      // the multiply-back check rejects anything else.
+      const idx = ((key - base) * this.#inv + 0.5) >>> 0;
+      if (idx < WINDOW && idx * tick + base === key) {
+        this.#atWin = idx;
+        this.#atKey = key;
+        return this.#win![idx]!;
+      }
+    }
+    this.#atWin = -1;
     const mask = this.#mask;
     let i = this.#slot(key);
     while (true) {
@@ -84,19 +131,38 @@ export class PriceTable {
    * returned -1, with no other change to the table in between (one probe instead of two).
    */
   insertFound(value: number): void {
-    if ((this.#size + 1) * 2 > this.#vals.length) {
-      this.#grow();
-      this.set(this.key, value);
+    const w = this.#atWin;
+    if (w >= 0) {
+      this.#win![w] = value;
+      this.#winSize++;
       return;
     }
-    const i = this.#at;
-    this.#keys[i] = this.key;
-    this.#vals[i] = value;
-    this.#size++;
+    if ((this.#size + 1) * 2 > this.#vals.length) {
+      this.#grow();
+      this.#setHash(this.key, value);
+    } else {
+      const i = this.#at;
+      this.#keys[i] = this.key;
+      this.#vals[i] = value;
+      this.#size++;
+    }
+    if (this.#tick === 0 && this.#size >= LEARN_KEYS) this.#detect();
   }
 
   /** Set `price` to `value` (value >= 0). */
   set(price: number, value: number): void {
+    const w = this.#winIndex(price);
+    if (w >= 0) {
+      const win = this.#win!;
+      if (win[w] === EMPTY) this.#winSize++;
+      win[w] = value;
+      return;
+    }
+    this.#setHash(price, value);
+    if (this.#tick === 0 && this.#size >= LEARN_KEYS) this.#detect();
+  }
+
+  #setHash(price: number, value: number): void {
     if ((this.#size + 1) * 2 > this.#vals.length) this.#grow();
     const keys = this.#keys;
     const vals = this.#vals;
@@ -122,6 +188,16 @@ export class PriceTable {
   /** Remove {@linkcode PriceTable.key}; returns its value, or -1 when absent. */
   deleteKey(): number {
     const price = this.key;
+    const w = this.#atWin >= 0 && this.#atKey === price ? this.#atWin : this.#winIndex(price);
+    if (w >= 0) {
+      const win = this.#win!;
+      const v = win[w]!;
+      if (v !== EMPTY) {
+        win[w] = EMPTY;
+        this.#winSize--;
+      }
+      return v;
+    }
     const keys = this.#keys;
     const vals = this.#vals;
     const mask = this.#mask;
@@ -156,10 +232,16 @@ export class PriceTable {
   clear(): void {
     this.#vals.fill(EMPTY);
     this.#size = 0;
+    if (this.#winSize > 0) this.#win!.fill(EMPTY);
+    this.#winSize = 0;
   }
 
   /** Call `fn(price, value)` for every key (allocates the callback; for checks). */
   forEach(fn: (price: number, value: number) => void): void {
+    const win = this.#win;
+    if (win !== null && this.#winSize > 0) {
+      for (let i = 0; i < WINDOW; i++) if (win[i] !== EMPTY) fn(this.#base + i * this.#tick, win[i]!);
+    }
     for (let i = 0; i < this.#vals.length; i++) {
       if (this.#vals[i] !== EMPTY) fn(this.#keys[i]!, this.#vals[i]!);
     }
@@ -173,6 +255,58 @@ export class PriceTable {
     this.#vals = new Int32Array(cap).fill(EMPTY);
     this.#mask = cap - 1;
     this.#size = 0;
-    for (let i = 0; i < vals.length; i++) if (vals[i] !== EMPTY) this.set(keys[i]!, vals[i]!);
+    for (let i = 0; i < vals.length; i++) if (vals[i] !== EMPTY) this.#setHash(keys[i]!, vals[i]!);
   }
+
+  // Detect the tick from the hash keys (GCD of distances to the first), build the window around
+  // the first key and move the keys that fall in it out of the hash part.
+  #detect(): void {
+    const keys = this.#keys;
+    const vals = this.#vals;
+    let first = NaN;
+    let g = 0;
+    for (let i = 0; i < vals.length; i++) {
+      if (vals[i] === EMPTY) continue;
+      const k = keys[i]!;
+      if (first !== first) first = k;
+      else g = gcd(g, Math.abs(k - first));
+    }
+    // Keys must be integers (< 2^53) for the grid arithmetic to be exact; otherwise stay hashed.
+    if (!(g >= 1) || !Number.isSafeInteger(g) || !Number.isSafeInteger(first)) {
+      this.#tick = -1; // never detect again (no window when the tick is not positive)
+      return;
+    }
+    const base = first - (WINDOW / 2) * g;
+    if (!Number.isSafeInteger(base) || !Number.isSafeInteger(base + WINDOW * g)) {
+      this.#tick = -1;
+      return;
+    }
+    this.#tick = g;
+    this.#inv = 1 / g;
+    this.#base = base;
+    this.#win ??= new Int32Array(WINDOW).fill(EMPTY);
+    const cap = vals.length;
+    this.#keys = new Float64Array(cap);
+    this.#vals = new Int32Array(cap).fill(EMPTY);
+    this.#size = 0;
+    for (let i = 0; i < cap; i++) {
+      const v = vals[i]!;
+      if (v === EMPTY) continue;
+      const k = keys[i]!;
+      const w = this.#winIndex(k);
+      if (w >= 0) {
+        this.#win[w] = v;
+        this.#winSize++;
+      } else this.#setHash(k, v);
+    }
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
 }

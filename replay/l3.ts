@@ -15,7 +15,8 @@
  * - Invariant, after every event: the orders of a level sum to its quantity (`levelQtyAfter`),
  *   checked by {@linkcode L3Book.checkInvariant}.
  * - Storage: orders and levels live in preallocated typed-array pools with free lists, levels are
- *   found through an integer-keyed hash table: nothing allocates per event (pools double when full).
+ *   found through a {@linkcode PriceTable} (a direct array on the detected tick near the first
+ *   prices, a hash table elsewhere): nothing allocates per event (pools double when full).
  * - Events go to the {@linkcode EventSink} through one reused {@linkcode InferredEvent}; the caller
  *   sets its context (update id, times) on {@linkcode L3Book.ev} before each update.
  * @module

@@ -135,3 +135,42 @@ Deno.test("L3Book.dropLevel emits one Clear per order, head first, with id and p
   deepEqual(l3.queue(Side.Ask, 200), [2]);
   ok(l3.checkInvariant());
 });
+
+Deno.test("L3Book level lookup on the detected tick grid matches a Map over on-grid, off-grid and far prices", () => {
+  for (const model of ["tail", "proportional"] as CancelModel[]) {
+    let s = 5;
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+    const tick = 1_000_000;
+    const mid = 2_600 * 100_000_000;
+    const sink = new CheckingSink();
+    const l3 = new L3Book(sink, { cancelModel: model, capacity: 8 });
+    const ref = [new Map<number, number>(), new Map<number, number>()];
+    const px = new Float64Array(1);
+    const qty = new Float64Array(1);
+    for (let i = 0; i < 5000; i++) {
+      const side = (rnd() < 0.5 ? Side.Bid : Side.Ask) as Side;
+      const r = i < 400 ? 0 : rnd(); // on-grid first: the window is built on the tick
+      let price = mid + Math.floor((rnd() - 0.5) * 300) * tick;
+      if (r > 0.85) price += 1 + Math.floor(rnd() * (tick - 1)); // off the grid
+      else if (r > 0.8) price += 50_000 * tick * (rnd() < 0.5 ? -1 : 1); // outside the window
+      const prev = ref[side]!.get(price) ?? 0;
+      const next = rnd() < 0.3 ? 0 : Math.floor(rnd() * 1e9);
+      const fill = next < prev ? Math.floor(rnd() * (prev - next + 5)) : 0;
+      if (i % 2 === 0) l3.change(side, price, next, fills(fill));
+      else {
+        px[0] = price;
+        qty[0] = next;
+        l3.changeLevels(side, px, qty, 1, fills(fill));
+      }
+      if (next === 0) ref[side]!.delete(price);
+      else ref[side]!.set(price, next);
+      equal(l3.levelQty(side, price), next);
+      if (i === 2500) l3.clear(), ref[0]!.clear(), ref[1]!.clear();
+    }
+    ok(l3.checkInvariant((side, price) => ref[side]!.get(price) ?? 0), `invariant (${model})`);
+    for (const side of [Side.Bid, Side.Ask]) {
+      equal(l3.levels(side), ref[side]!.size);
+      for (const [p, q] of ref[side]!) equal(l3.levelQty(side, p), q);
+    }
+  }
+});
