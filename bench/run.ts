@@ -55,14 +55,22 @@ const USAGE = `deno task bench [--only ring|binance|replay]... [--quick]
 Runs each comparison script in bench/ as its own process with least permissions and prints a
 summary of medians and ratios. Scripts that do not exist yet are skipped with a note.`;
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    only: { type: "string", multiple: true },
-    quick: { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
-  },
-});
+function parseFlags() {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        only: { type: "string", multiple: true },
+        quick: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    });
+  } catch (e) {
+    console.error(`bench: ${e instanceof Error ? e.message : String(e)}\nRun with --help for usage.`);
+    Deno.exit(2);
+  }
+}
+const { values } = parseFlags();
 if (values.help) {
   console.log(USAGE);
   Deno.exit(0);

@@ -40,6 +40,11 @@ export interface EngineReport {
   idleWaits: number;
 }
 
+function allDone(handlers: EngineHandler[]): boolean {
+  for (let i = 0; i < handlers.length; i++) if (!handlers[i]!.isDone()) return false;
+  return true;
+}
+
 /**
  * Run `handlers` until they finish, `durationMs` passes, `signal` aborts, or one throws.
  * Resolves (never rejects) with the reason; errors are logged before it resolves.
@@ -111,7 +116,7 @@ export async function runEngine(handlers: EngineHandler[], options: EngineOption
           }
         }
       }
-      if (handlers.every((h) => h.isDone())) break;
+      if (allDone(handlers)) break;
       if (metricsDue) {
         metricsDue = false;
         logger.metricsFlushed();
@@ -132,11 +137,20 @@ export async function runEngine(handlers: EngineHandler[], options: EngineOption
     if (metricsTimer !== undefined) clearInterval(metricsTimer);
     if (durationTimer !== undefined) clearTimeout(durationTimer);
     options.signal?.removeEventListener("abort", onAbort);
-    await logger.whenRoom(2 * handlers.length + 4);
+    // Stop handlers first (closing captures must never wait on the logger), then log.
+    const stopErrors: unknown[] = [];
     for (let i = 0; i < handlers.length; i++) {
       try {
         await handlers[i]!.stop();
+        stopErrors.push(undefined);
       } catch (e) {
+        stopErrors.push(e);
+      }
+    }
+    await logger.whenRoom(2 * handlers.length + 4);
+    for (let i = 0; i < handlers.length; i++) {
+      const e = stopErrors[i];
+      if (e !== undefined) {
         logger.error(ids[i]!, `stop failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       if (started[i]) logger.stopped(ids[i]!);

@@ -51,6 +51,7 @@ export class Logger {
   #closed = false;
   #inPoll = false;
   #pollNs = 0;
+  #consumerError: string | undefined;
 
   /** Attach to a ring buffer whose consumer is a logger Worker (or a test). */
   constructor(sab: SharedArrayBuffer, options: LoggerOptions = {}) {
@@ -235,14 +236,34 @@ export class Logger {
   }
 
   /**
-   * Resolve once the ring has room for `n` more records (polls every millisecond). For the few
-   * records that must not be dropped (errors at shutdown); not for the hot path.
+   * Resolve once the ring has room for `n` more records (polls every millisecond), giving up
+   * after `timeoutMs` or at once when the consumer has failed. Resolves to whether there is
+   * room. For the few records that must not be dropped (errors at shutdown); not for the hot
+   * path.
    */
-  async whenRoom(n = 16): Promise<void> {
+  async whenRoom(n = 16, timeoutMs = 2000): Promise<boolean> {
     const ring = this.ring;
-    while (ring.capacity - ring.len() < Math.min(n, ring.capacity)) {
+    const want = Math.min(n, ring.capacity);
+    // A deadline in real time even under a fake record clock: this bounds a wait, it stamps nothing.
+    const end = systemClock.monoNs() + timeoutMs * 1e6;
+    while (ring.capacity - ring.len() < want) {
+      if (this.#consumerError !== undefined || systemClock.monoNs() > end) return false;
       await new Promise((r) => setTimeout(r, 1));
     }
+    return true;
+  }
+
+  /**
+   * Tell the logger its consumer is gone (the Worker died): waits for room stop at once and
+   * `shutdown()` does not wait for a drain that cannot happen.
+   */
+  consumerFailed(reason: string): void {
+    this.#consumerError ??= reason;
+  }
+
+  /** Why the consumer failed, or undefined while it is healthy. */
+  get consumerError(): string | undefined {
+    return this.#consumerError;
   }
 
   /** Records dropped so far because the ring was full. */
@@ -251,25 +272,20 @@ export class Logger {
   }
 
   /**
-   * Finish: write a `Shutdown` record (waiting for room if the ring is full, so it is never
-   * dropped), close the ring, and resolve once the consumer has drained every record pushed
-   * before it and flushed its sinks. Idempotent.
+   * Finish: write a `Shutdown` record (waiting up to `timeoutMs` for room if the ring is full,
+   * so it is not dropped while the consumer is alive), close the ring, and resolve once the
+   * consumer has drained every record pushed before it and flushed its sinks. Idempotent.
+   * When the consumer has failed it resolves without waiting for a drain.
    */
-  async shutdown(): Promise<void> {
+  async shutdown(timeoutMs = 5000): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
       this.endPoll();
-      // Wait for room rather than drop: the Shutdown record and pending names must arrive.
-      for (;;) {
-        if (this.ring.hasRoom() && this.#flushNames() && this.ring.hasRoom()) {
-          this.emit(EventKind.Shutdown);
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 1));
-      }
+      const room = await this.whenRoom(this.#names.length - this.#sentNames + 1, timeoutMs);
+      if (room && this.#flushNames()) this.emit(EventKind.Shutdown);
       this.ring.close();
     }
-    if (this.#drained) await this.#drained();
+    if (this.#drained && this.#consumerError === undefined) await this.#drained();
   }
 
   #flushNames(): boolean {

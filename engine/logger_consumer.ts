@@ -40,6 +40,10 @@ export interface ConsumerStats {
   dropped: number;
   /** True when a `Shutdown` record was seen. */
   sawShutdown: boolean;
+  /** Sink writes that failed (e.g. stderr closed); the ring is still drained. */
+  sinkErrors: number;
+  /** The first sink error, "" when none. */
+  firstSinkError: string;
 }
 
 interface Hist {
@@ -65,7 +69,14 @@ export class LoggerConsumer {
   readonly #names: string[] = [""];
   readonly #hists = new Map<number, Hist>();
   readonly #ev: LogEvent = newLogEvent();
-  readonly #stats: ConsumerStats = { records: 0, lines: 0, dropped: 0, sawShutdown: false };
+  readonly #stats: ConsumerStats = {
+    records: 0,
+    lines: 0,
+    dropped: 0,
+    sawShutdown: false,
+    sinkErrors: 0,
+    firstSinkError: "",
+  };
 
   /** Attach to the ring in `init.sab` and write to `sink`. */
   constructor(init: LoggerWorkerInit, sink: LineSink) {
@@ -80,7 +91,7 @@ export class LoggerConsumer {
     const idle = this.#init.idleWaitMs ?? 50;
     for (;;) {
       this.drainOnce();
-      this.#sink.flush();
+      this.#flushSink();
       const r = ring.wait(idle);
       if (r === "closed") break;
     }
@@ -167,8 +178,29 @@ export class LoggerConsumer {
 
   #line(ev: LogEvent): void {
     const since = (ev.t - this.#init.startNs) / 1000;
-    this.#sink.push(this.#init.format === "jsonl" ? formatJson(ev, since) : formatText(ev, since));
-    this.#stats.lines++;
+    const line = this.#init.format === "jsonl" ? formatJson(ev, since) : formatText(ev, since);
+    if (this.#stats.sinkErrors > 0) return; // the sink is broken: keep draining, stop writing
+    try {
+      this.#sink.push(line);
+      this.#stats.lines++;
+    } catch (e) {
+      this.#sinkFailed(e);
+    }
+  }
+
+  #flushSink(): void {
+    if (this.#stats.sinkErrors > 0) return;
+    try {
+      this.#sink.flush();
+    } catch (e) {
+      this.#sinkFailed(e);
+    }
+  }
+
+  #sinkFailed(e: unknown): void {
+    if (this.#stats.sinkErrors++ === 0) {
+      this.#stats.firstSinkError = e instanceof Error ? e.message : String(e);
+    }
   }
 
   #finish(): void {
@@ -182,7 +214,11 @@ export class LoggerConsumer {
     q.b = this.#ring.capacity;
     q.c = this.#stats.dropped;
     this.#line(q);
-    this.#sink.close();
+    try {
+      this.#sink.close();
+    } catch (e) {
+      this.#sinkFailed(e);
+    }
     for (const h of this.#hists.values()) {
       h.interval.destroy();
       h.total.destroy();

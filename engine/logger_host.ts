@@ -63,9 +63,13 @@ export async function startLogger(options: StartLoggerOptions = {}): Promise<Sta
     else if (m.type === "failed") readyReject(new Error(`logger failed to start: ${m.error}`));
     else if (m.type === "drained") statsResolve(m);
   };
+  let logger: Logger | undefined;
   worker.onerror = (e: ErrorEvent) => {
     e.preventDefault();
     const err = new Error(`logger worker error: ${e.message}`);
+    // The Worker is the only place log lines are written; say it once, where a person will see it.
+    console.error(`hft-ts: ${err.message}; log records from now on are lost`);
+    logger?.consumerFailed(err.message);
     readyReject(err);
     statsReject(err);
   };
@@ -81,11 +85,13 @@ export async function startLogger(options: StartLoggerOptions = {}): Promise<Sta
     worker.terminate();
     throw e;
   }
-  const logger = new Logger(sab, {
+  logger = new Logger(sab, {
     clock,
     drained: async () => {
       try {
         await stats;
+      } catch {
+        // Reported by onerror already.
       } finally {
         worker.terminate();
       }

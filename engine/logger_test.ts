@@ -109,3 +109,20 @@ Deno.test("inside a poll, records share the poll's time and appear only after en
   equal(evs[1]!.t, 5_000);
   equal(evs[2]!.t, 7_000);
 });
+
+Deno.test("a failed consumer ends waits for room at once and shutdown does not hang", async () => {
+  const { logger } = testLogger(undefined, 8);
+  const src = logger.intern("s");
+  while (logger.counter(src, src, 1)) { /* fill the ring: nobody drains it */ }
+  logger.consumerFailed("worker died");
+  equal(await logger.whenRoom(4, 60_000), false);
+  await logger.shutdown(60_000);
+  equal(logger.consumerError, "worker died");
+});
+
+Deno.test("waiting for room gives up after its deadline when nobody drains", async () => {
+  const { logger } = testLogger(undefined, 8);
+  const src = logger.intern("s");
+  while (logger.counter(src, src, 1)) { /* fill */ }
+  equal(await logger.whenRoom(4, 20), false);
+});

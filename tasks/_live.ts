@@ -89,7 +89,14 @@ export async function runLive(handler: LiveHandler, common: CommonFlags): Promis
   if (started.pinned !== "") logger.info(0, started.pinned);
 
   const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
+  const onSignal = (): void => {
+    if (stop.signal.aborted) {
+      // A second signal while stopping: the user wants out now, even if a capture is cut short.
+      console.error("second signal while stopping: exiting at once");
+      Deno.exit(130);
+    }
+    stop.abort();
+  };
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   for (const s of signals) Deno.addSignalListener(s, onSignal);
   const onRejection = (e: PromiseRejectionEvent): void => {

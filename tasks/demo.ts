@@ -9,6 +9,7 @@
  * Exits 0 when every step succeeded.
  * @module
  */
+import { systemClock } from "../engine/clock.ts";
 import { BinanceSimulator } from "../venues/binance/simulator.ts";
 import { numberFlag, parseCli } from "./_cli.ts";
 
@@ -40,7 +41,7 @@ const { config } = parseCli(Deno.args, {
   outDir: typeof v["out-dir"] === "string" ? v["out-dir"] : ".",
 }));
 
-const session = `demo-${Date.now()}`;
+const session = `demo-${Math.round(systemClock.wallNs() / 1e6)}`;
 const captureRoot = `${config.outDir}/captures`;
 const outRoot = `${config.outDir}/out`;
 await Deno.mkdir(captureRoot, { recursive: true });

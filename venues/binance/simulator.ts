@@ -20,7 +20,7 @@
  * get 301 to `/live/…`). The REST route and its faults live in `_sim_depth.ts`.
  * @module
  */
-import { systemClock } from "../../engine/clock.ts";
+import { type Clock, systemClock } from "../../engine/clock.ts";
 import type { L2Book } from "../book.ts";
 import { type MarketBatch, SyntheticMarket } from "./market.ts";
 import { controlMessage, sendTo, type SimClient, SlowDepth } from "./_sim_streams.ts";
@@ -68,6 +68,8 @@ export class BinanceSimulator {
   #maxBatches: number | undefined;
   #accepting: Promise<void>;
 
+  readonly #clock: Clock;
+
   private constructor(listener: Deno.Listener, opts: SimulatorOptions) {
     this.#listener = listener;
     this.port = (listener.addr as Deno.NetAddr).port;
@@ -75,6 +77,7 @@ export class BinanceSimulator {
     this.#maxBatches = opts.maxBatches;
     this.#driver = opts.replayDir ? new ReplayDriver(opts.replayDir) : new SyntheticMarket(opts.market);
     const clock = opts.clock ?? systemClock;
+    this.#clock = clock;
     this.#rest = new DepthRoute(
       this.#driver,
       this.stats,
@@ -217,7 +220,7 @@ export class BinanceSimulator {
   }
 
   #serverShutdown(): void {
-    const ev = `{"e":"serverShutdown","E":${Date.now()}}`;
+    const ev = `{"e":"serverShutdown","E":${Math.round(this.#clock.wallNs() / 1e6)}}`;
     const targets = [...this.#clients];
     for (const c of targets) sendTo(c, "!serverShutdown", ev);
     const t = setTimeout(() => {

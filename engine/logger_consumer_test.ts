@@ -1,0 +1,31 @@
+import { equal, ok } from "node:assert/strict";
+import { createRingBuffer } from "../spsc/mod.ts";
+import { RECORD_SIZE } from "./events.ts";
+import { Logger } from "./logger.ts";
+import { LoggerConsumer } from "./logger_consumer.ts";
+import type { LineSink } from "./sink.ts";
+
+class BrokenSink implements LineSink {
+  pushed = 0;
+  push(_line: string): void {
+    if (++this.pushed > 3) throw new Error("Broken pipe (os error 32)");
+  }
+  flush(): void {}
+  close(): void {}
+}
+
+Deno.test("a sink that starts failing is counted, and the consumer still drains the whole ring", async () => {
+  const sab = createRingBuffer({ capacity: 1024, recordSize: RECORD_SIZE });
+  const logger = new Logger(sab);
+  const src = logger.intern("s");
+  for (let i = 0; i < 500; i++) ok(logger.counter(src, src, i));
+  await logger.shutdown();
+  const sink = new BrokenSink();
+  const stats = new LoggerConsumer({ sab, format: "text", startNs: 0 }, sink).run();
+  equal(stats.records, logger.ring.pushed());
+  equal(stats.lines, 3);
+  equal(stats.sinkErrors, 1);
+  ok(stats.firstSinkError.includes("Broken pipe"));
+  ok(stats.sawShutdown);
+  equal(logger.ring.len(), 0, "the ring was drained to the end");
+});
