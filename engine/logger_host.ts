@@ -63,13 +63,14 @@ export async function startLogger(options: StartLoggerOptions = {}): Promise<Sta
     else if (m.type === "failed") readyReject(new Error(`logger failed to start: ${m.error}`));
     else if (m.type === "drained") statsResolve(m);
   };
-  let logger: Logger | undefined;
+  // Set once the Logger exists; a Worker error before that only rejects start-up.
+  const created: { logger?: Logger } = {};
   worker.onerror = (e: ErrorEvent) => {
     e.preventDefault();
     const err = new Error(`logger worker error: ${e.message}`);
     // The Worker is the only place log lines are written; say it once, where a person will see it.
     console.error(`hft-ts: ${err.message}; log records from now on are lost`);
-    logger?.consumerFailed(err.message);
+    created.logger?.consumerFailed(err.message);
     readyReject(err);
     statsReject(err);
   };
@@ -85,7 +86,7 @@ export async function startLogger(options: StartLoggerOptions = {}): Promise<Sta
     worker.terminate();
     throw e;
   }
-  logger = new Logger(sab, {
+  const logger = new Logger(sab, {
     clock,
     drained: async () => {
       try {
@@ -97,5 +98,6 @@ export async function startLogger(options: StartLoggerOptions = {}): Promise<Sta
       }
     },
   });
+  created.logger = logger;
   return { logger, pinned, stats };
 }
