@@ -22,20 +22,22 @@ export function sideStrings(s: L2Book["bids"], lv: SideLevels): [string, string]
   return out;
 }
 
-/** Write `book` for `coin` to `path` as one JSON line (via `<path>.tmp` and a rename). */
+/**
+ * Write `book` for `coin` to `path` as one JSON line (via `<path>.tmp` and a rename). When
+ * `stale` (the connection was lost after this window) the object carries `"stale":true` after
+ * `lastUpdateId`; a live book has no `stale` key.
+ */
 export async function writeHlBookOut(
   path: string,
   book: L2Book,
   differ: BookDiffer,
   coin: string,
+  stale = false,
 ): Promise<void> {
-  const body = {
-    venue: "hyperliquid",
-    symbol: coin,
-    lastUpdateId: book.updateId,
-    bids: sideStrings(book.bids, differ.prevBids),
-    asks: sideStrings(book.asks, differ.prevAsks),
-  };
+  const body: Record<string, unknown> = { venue: "hyperliquid", symbol: coin, lastUpdateId: book.updateId };
+  if (stale) body.stale = true;
+  body.bids = sideStrings(book.bids, differ.prevBids);
+  body.asks = sideStrings(book.asks, differ.prevAsks);
   const tmp = `${path}.tmp`;
   await Deno.writeTextFile(tmp, JSON.stringify(body) + "\n");
   await Deno.rename(tmp, path);

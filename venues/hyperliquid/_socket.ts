@@ -97,3 +97,14 @@ export class SocketSlot {
     clearTimeout(guard);
   }
 }
+
+/** Send `text` if `ws` is OPEN; false when it is not or the send failed. Never throws. */
+export function sendIfOpen(ws: WebSocket, text: string): boolean {
+  if (ws.readyState !== WebSocket.OPEN) return false;
+  try {
+    ws.send(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -35,6 +35,8 @@ export interface HyperliquidConfig {
   backoff?: BackoffOptions;
   /** Handler name (default "hyperliquid:<coin>"). */
   name?: string;
+  /** Bound on `stop()`'s wait for the close handshake, ms (default 3000). */
+  closeTimeoutMs?: number;
 }
 
 /**

@@ -9,7 +9,10 @@
  * warnings (still captured). Heartbeat ({@linkcode Heartbeat}): a ping after 50 s without
  * sending, reconnect when the pong is late. Reconnects use {@linkcode Backoff}, reset once a
  * connection delivered its snapshot. A crossed book is applied (it is what the venue sent) and
- * reported as a warning; the next book replaces it.
+ * reported as a warning; the next book replaces it. After a disconnect the last window is kept
+ * but marked {@linkcode HyperliquidHandler.stale} until the next snapshot. Sends happen only on
+ * an OPEN socket; a send that cannot happen is a warning and a reconnect, never a throw. At stop,
+ * frames still queued are captured (nothing received is lost from a capture).
  *
  * Events: connected, subscribed, snapshot applied (bids, asks, time), diff stats per book
  * (a = books, b = diffs applied, c = skipped, d = levels changed, e = book time), counters of
@@ -26,8 +29,9 @@ import { Backoff } from "../backoff.ts";
 import { L2Book } from "../book.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { writeHlBookOut } from "./_book_out.ts";
+import { captureLeftovers } from "./_handler_leftovers.ts";
 import { emitKindCounters, type HyperliquidStats, newHyperliquidStats } from "./_handler_stats.ts";
-import { SocketSlot } from "./_socket.ts";
+import { sendIfOpen, SocketSlot } from "./_socket.ts";
 import { openCapture, type SubscriptionTexts, subscriptionTexts, wakePeriodMs } from "./_handler_setup.ts";
 import type { HlCapture } from "./capture.ts";
 import { checkDepth, HL_DEFAULT_WS_URL, type HyperliquidConfig } from "./config.ts";
@@ -75,6 +79,7 @@ export class HyperliquidHandler implements EngineHandler {
   #tick: ReturnType<typeof setInterval> | undefined;
   #wireLabel = 0;
   #kindLabels: number[] = [];
+  #stale = false;
 
   /** Validates the config (RangeError on a bad coin, nSigFigs, mantissa or depth). */
   constructor(config: HyperliquidConfig = {}) {
@@ -92,6 +97,15 @@ export class HyperliquidHandler implements EngineHandler {
   /** The heartbeat state (pings, pongs, timeouts). */
   get heartbeat(): Heartbeat {
     return this.#hb;
+  }
+
+  /**
+   * True from a disconnect until the next connection's snapshot: {@linkcode book} still holds
+   * the last window received, which is no longer live. `writeBookOut` records it as
+   * `"stale":true` and logs a warning. Not set by `stop()` (a clean stop keeps the book live).
+   */
+  get stale(): boolean {
+    return this.#stale;
   }
 
   /** The subscription request sent on every connection. */
@@ -139,7 +153,10 @@ export class HyperliquidHandler implements EngineHandler {
       const action = this.#hb.poll(clock.monoNs());
       if (action === HeartbeatAction.SendPing) {
         busy = true;
-        ws.send(HL_PING);
+        if (!sendIfOpen(ws, HL_PING)) {
+          logger.warning(ctx.source, "cannot send ping (socket not open): reconnecting");
+          this.#abandon(4000, "ping send failed");
+        }
       } else if (action === HeartbeatAction.Timeout) {
         busy = true;
         this.stats.pongTimeouts++;
@@ -156,7 +173,12 @@ export class HyperliquidHandler implements EngineHandler {
     return max !== undefined && this.#messages >= max;
   }
 
-  /** Close the connection, cancel timers, close the capture. Idempotent. */
+  /**
+   * Close the connection, cancel timers, capture the frames still queued (received but not
+   * processed, e.g. after `maxMessages`), close the capture. The wait for the close handshake is
+   * bounded by `closeTimeoutMs` (default 3000); the capture is closed even when the bound is hit.
+   * Idempotent.
+   */
   async stop(): Promise<void> {
     if (this.#state === STATE_STOPPED) return;
     this.#state = STATE_STOPPED;
@@ -164,18 +186,30 @@ export class HyperliquidHandler implements EngineHandler {
     if (this.#tick !== undefined) clearInterval(this.#tick);
     this.#timer = this.#tick = undefined;
     this.#sock.drop(1000, "stop");
-    // Wait for every socket's close handshake, bounded: a dead peer must not hang the stop.
-    if (this.#sock.pending > 0) await this.#sock.settle(3000);
-    const ctx = this.#ctx;
-    if (ctx !== undefined) {
-      emitKindCounters(ctx.logger, ctx.source, this.differ.totals.byKind, this.#kindLabels);
+    const cap = this.capture;
+    if (cap !== undefined) captureLeftovers(this.#inbox, this.#parser, this.#frame, this.#coinBytes, cap);
+    try {
+      // Wait for every socket's close handshake, bounded: a dead peer must not hang the stop.
+      if (this.#sock.pending > 0) await this.#sock.settle(this.#cfg.closeTimeoutMs ?? 3000);
+      const ctx = this.#ctx;
+      if (ctx !== undefined) {
+        emitKindCounters(ctx.logger, ctx.source, this.differ.totals.byKind, this.#kindLabels);
+      }
+    } finally {
+      if (cap !== undefined) await cap.close();
     }
-    if (this.capture !== undefined) await this.capture.close();
   }
 
-  /** Write the book as `--book-out` JSON in the venue's own decimal strings, best first. */
+  /**
+   * Write the book as `--book-out` JSON in the venue's own decimal strings, best first. A
+   * {@linkcode stale} book is written with `"stale":true` and a warning is logged.
+   */
   writeBookOut(path: string): Promise<void> {
-    return writeHlBookOut(path, this.book, this.differ, this.coin);
+    const ctx = this.#ctx;
+    if (this.#stale && ctx !== undefined) {
+      ctx.logger.warning(ctx.source, 'book-out: stale book (disconnected, no snapshot since): "stale":true');
+    }
+    return writeHlBookOut(path, this.book, this.differ, this.coin, this.#stale);
   }
 
   // ---- connection ------------------------------------------------------------------------
@@ -198,6 +232,12 @@ export class HyperliquidHandler implements EngineHandler {
   #onOpen(logger: Logger, src: number, wallNs: number): void {
     const ws = this.#sock.current;
     if (ws === undefined) return;
+    if (ws.readyState !== WebSocket.OPEN) {
+      // An open and a close queued together: nothing can be sent; reconnect.
+      logger.warning(src, "socket closed before the subscribe was sent: reconnecting");
+      this.#abandon(4000, "closed before subscribe");
+      return;
+    }
     this.#state = STATE_OPEN;
     this.stats.connections++;
     logger.connected(src, this.wsUrl);
@@ -205,14 +245,21 @@ export class HyperliquidHandler implements EngineHandler {
     this.capture?.noteConnection(wallNs);
     const now = this.#ctx!.clock.monoNs();
     this.#hb.reset(now);
-    ws.send(this.#texts.subscribe);
-    if (this.#cfg.trades) ws.send(this.#texts.subscribeTrades);
+    if (
+      !sendIfOpen(ws, this.#texts.subscribe) ||
+      (this.#cfg.trades && !sendIfOpen(ws, this.#texts.subscribeTrades))
+    ) {
+      logger.warning(src, "cannot send the subscribe (socket not open): reconnecting");
+      this.#abandon(4000, "subscribe send failed");
+      return;
+    }
     this.#hb.onSent(now);
   }
 
   #onClose(logger: Logger, src: number, code: number, reason: string): void {
     if (this.#state === STATE_STOPPED || this.#state === STATE_WAITING) return;
     this.#sock.current = undefined;
+    this.#stale = true;
     logger.disconnected(src, code, reason);
     this.#state = STATE_WAITING;
     const delay = this.#backoff.next();
@@ -284,6 +331,7 @@ export class HyperliquidHandler implements EngineHandler {
     const n = this.differ.apply(f, book, this.#changes);
     logger.latency(this.#wireLabel, this.#ctx!.clock.monoNs() - recvMono, src);
     if (snapshot) {
+      this.#stale = false;
       logger.snapshotApplied(src, book.bids.size, book.asks.size, book.updateId);
       this.#backoff.reset();
     } else {
