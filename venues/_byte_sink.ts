@@ -84,6 +84,11 @@ export class ByteSink {
     while (this.#flushing !== null) await this.#flushing;
   }
 
+  /** Wait until the chunks sealed so far are written (or have failed once); seals nothing. */
+  async settled(): Promise<void> {
+    while (this.#flushing !== null) await this.#flushing;
+  }
+
   /** Flush, then close the file. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -8,8 +8,13 @@
  *   itself contains CR or LF bytes (legal JSON whitespace) has them replaced by spaces so it
  *   stays one line; this is counted in `sanitizedLines`.
  * - `<name>.recv_ns`: one integer per line, the receive time in ns since the Unix epoch, same
- *   line count as `<name>.jsonl` once closed (a killed capture may differ by the last line:
- *   readers take the shorter of the two and ignore a truncated tail).
+ *   line count as `<name>.jsonl` once closed. The two files are always sealed together, at the
+ *   same line (when either chunk is half full, when either needs room, on the flush timer and on
+ *   flush/close), so the chunks queued for writing hold the same lines in both files. A killed
+ *   capture can only differ by the chunks whose writes were still queued or in progress at that
+ *   moment (each file is written by its own asynchronous loop), plus one partial line from a
+ *   partial write: readers take the shorter of the two and ignore a truncated tail. Once the
+ *   writes of a seal have completed (`flush()` / `settled()`), both files hold the same lines.
  * - any verbatim file (`snapshot.json`, `snapshot-<k>.json`) via {@linkcode CaptureWriter.writeFile}.
  * - `metadata.json`, rewritten with temp file + rename at most every `metadataIntervalMs` and on
  *   close, so a running capture can be inspected and a killed one is valid.
@@ -38,6 +43,8 @@ export interface CaptureWriterOptions {
 }
 
 const encoder = new TextEncoder();
+/** Longest `recv_ns` line: up to 22 digits and "\n". */
+const NS_MAX = 24;
 
 /** A `<name>.jsonl` + `<name>.recv_ns` pair. */
 export class CaptureLines {
@@ -49,12 +56,17 @@ export class CaptureLines {
   sanitizedLines = 0;
   readonly #data: ByteSink;
   readonly #ns: ByteSink;
+  readonly #dataHalf: number;
+  readonly #nsHalf: number;
 
   /** Use {@linkcode CaptureWriter.lines}. */
   constructor(dir: string, name: string, chunkBytes: number, onError: (m: string) => void) {
     this.name = name;
     this.#data = new ByteSink(`${dir}/${name}.jsonl`, chunkBytes, onError);
-    this.#ns = new ByteSink(`${dir}/${name}.recv_ns`, chunkBytes >> 3 || 1024, onError);
+    const nsBytes = Math.max(chunkBytes >> 3, 4 * NS_MAX);
+    this.#ns = new ByteSink(`${dir}/${name}.recv_ns`, nsBytes, onError);
+    this.#dataHalf = chunkBytes >> 1;
+    this.#nsHalf = nsBytes >> 1;
   }
 
   /**
@@ -63,7 +75,10 @@ export class CaptureLines {
    */
   append(line: string, recvNs: number): void {
     const d = this.#data;
-    d.ensure(line.length * 3 + 1);
+    const ns = this.#ns;
+    // Seal both sinks together (never one alone), so both files always end on the same line.
+    if (d.pos + line.length * 3 + 1 > d.buf.length || ns.pos + NS_MAX > ns.buf.length) this.seal();
+    d.ensure(line.length * 3 + 1); // only grows the (empty) chunk for an oversized line
     const start = d.pos;
     const end = start + encoder.encodeInto(line, d.buf.subarray(start)).written;
     const buf = d.buf;
@@ -71,9 +86,9 @@ export class CaptureLines {
     if (line.indexOf("\n") !== -1 || line.indexOf("\r") !== -1) this.#sanitize(buf, start, end);
     buf[end] = 10;
     d.pos = end + 1;
-    d.lineDone();
-    writeNs(this.#ns, recvNs);
+    writeNs(ns, recvNs);
     this.lines++;
+    if (d.pos >= this.#dataHalf || ns.pos >= this.#nsHalf) this.seal();
   }
 
   /** Bytes not yet written to disk (both files). */
@@ -86,7 +101,7 @@ export class CaptureLines {
     return this.#data.bytesWritten + this.#ns.bytesWritten;
   }
 
-  /** Queue partly filled chunks for writing. */
+  /** Queue the partly filled chunks of both files for writing (always together). */
   seal(): void {
     this.#data.seal();
     this.#ns.seal();
@@ -96,6 +111,12 @@ export class CaptureLines {
   async flush(): Promise<void> {
     await this.#data.flush();
     await this.#ns.flush();
+  }
+
+  /** Wait until the chunks sealed so far (both files) are on disk; seals nothing. */
+  async settled(): Promise<void> {
+    await this.#data.settled();
+    await this.#ns.settled();
   }
 
   /** Flush and close both files. */
@@ -113,7 +134,7 @@ export class CaptureLines {
 // Write `v` (a non-negative integer, possibly above 2^53 and then a multiple of 2^k) in decimal
 // plus "\n", without allocating: split at 1e9 so both halves are exact.
 function writeNs(s: ByteSink, v: number): void {
-  s.ensure(24);
+  s.ensure(NS_MAX);
   const buf = s.buf;
   let p = s.pos;
   if (!(v >= 0)) v = 0;
@@ -131,7 +152,6 @@ function writeNs(s: ByteSink, v: number): void {
   } else p = writeUint(buf, p, Math.floor(lo));
   buf[p++] = 10;
   s.pos = p;
-  s.lineDone();
 }
 
 function writeUint(buf: Uint8Array, p: number, v: number): number {

@@ -131,3 +131,25 @@ Deno.test({
     await Deno.remove(dir, { recursive: true });
   },
 });
+
+Deno.test("CaptureLines seals the data file and its recv_ns sidecar at the same line", async () => {
+  const dir = await Deno.makeTempDir();
+  const w = await CaptureWriter.create(dir, { chunkBytes: 256, flushIntervalMs: 0 });
+  const l = w.lines("diffs");
+  const count = (p: string) => Deno.readTextFileSync(p).split("\n").length - 1;
+  for (let n = 1; n <= 200; n++) {
+    l.append(
+      `{"e":"depthUpdate","U":${n},"u":${n},"pad":"${"x".repeat(n % 17)}"}`,
+      1_700_000_000_000_000_000 + n,
+    );
+    if (n % 37 === 0) {
+      // Wait for the chunks sealed so far (by size) without sealing the active ones.
+      await l.settled();
+      assert.equal(count(`${dir}/diffs.jsonl`), count(`${dir}/diffs.recv_ns`), `after ${n} lines`);
+    }
+  }
+  await w.close();
+  assert.equal(count(`${dir}/diffs.jsonl`), 200);
+  assert.equal(count(`${dir}/diffs.recv_ns`), 200);
+  await Deno.remove(dir, { recursive: true });
+});

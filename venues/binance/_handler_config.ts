@@ -33,6 +33,10 @@ export interface BinanceHandlerConfig {
   maxConnectionMs?: number;
   /** Emit diffStats at most this often, ms (default 1000). */
   statsIntervalMs?: number;
+  /** Give up waiting for the peer to confirm the close at stop after this long, ms (default 2000). */
+  closeTimeoutMs?: number;
+  /** Abort a REST snapshot request after this long and retry (a failed snapshot), ms (default 10 000). */
+  snapshotTimeoutMs?: number;
   /** Redirects followed per connect (default 3). */
   maxRedirects?: number;
 }

@@ -44,19 +44,27 @@ export function readSnapshotReply(
 }
 
 /**
+ * Route the frame at inbox slot `i` (a `Message` entry) to `capture` only, classified as the
+ * handler would (depth with its id range, malformed as a depth line with ids 0, trades, other).
+ * Used for frames the sync must not see (an old socket's, or after `--max-messages`).
+ */
+export function captureEntry(inbox: Inbox, i: number, pf: ParsedFrame, capture: BinanceCapture): void {
+  const raw = inbox.text(i);
+  const kind = parseFrame(raw, pf);
+  if (kind === FrameKind.Depth) capture.diff(raw, inbox.wallNs(i), pf.diff.firstId, pf.diff.lastId);
+  else if (kind === FrameKind.Malformed) capture.diff(raw, inbox.wallNs(i), 0, 0);
+  else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) capture.trade(raw, inbox.wallNs(i));
+  else capture.other(raw, inbox.wallNs(i));
+}
+
+/**
  * Drain `inbox` into `capture`: frames received but never processed (e.g. after
- * `--max-messages`) still go to the capture, classified as the handler would (depth with its
- * id range, malformed as a depth line with ids 0, trades, other). Control entries are dropped.
+ * `--max-messages`) still go to the capture (see {@linkcode captureEntry}). Control entries
+ * are dropped.
  */
 export function captureLeftovers(inbox: Inbox, pf: ParsedFrame, capture: BinanceCapture): void {
   for (; inbox.length > 0; inbox.shift()) {
     const i = inbox.head;
-    if (inbox.kind(i) !== InKind.Message) continue;
-    const raw = inbox.text(i);
-    const kind = parseFrame(raw, pf);
-    if (kind === FrameKind.Depth) capture.diff(raw, inbox.wallNs(i), pf.diff.firstId, pf.diff.lastId);
-    else if (kind === FrameKind.Malformed) capture.diff(raw, inbox.wallNs(i), 0, 0);
-    else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) capture.trade(raw, inbox.wallNs(i));
-    else capture.other(raw, inbox.wallNs(i));
+    if (inbox.kind(i) === InKind.Message) captureEntry(inbox, i, pf, capture);
   }
 }

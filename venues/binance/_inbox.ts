@@ -1,13 +1,13 @@
 /**
  * The handler's inbox: a single-threaded FIFO of raw input queued by I/O callbacks and drained
- * by `pollOnce`. Preallocated parallel arrays (string slots, kinds, two f64 times, two f64
+ * by `pollOnce`. Preallocated parallel arrays (string slots, kinds, two f64 times, four f64
  * numbers); it doubles when full (never drops: capture and sync must see everything).
  * @module
  */
 
 /** Inbox entry kinds. */
 export const InKind = {
-  /** A WebSocket text frame: text = frame. */
+  /** A WebSocket text frame: text = frame, a = generation of the socket it came from. */
   Message: 1,
   /** The socket opened: text = URL, a = generation. */
   Open: 2,
@@ -15,11 +15,17 @@ export const InKind = {
   Close: 3,
   /** A connect attempt failed: text = error, a = generation. */
   ConnectFailed: 4,
-  /** A snapshot response: text = body, a = HTTP status (0 = network error), b = Retry-After s (NaN), c = used weight (NaN). */
+  /**
+   * A snapshot response: text = body, a = HTTP status (0 = network error or timeout), b =
+   * Retry-After s (NaN), c = used weight (NaN), d = the request's tag (`BookSync.snapshotRequested`).
+   */
   Snapshot: 5,
   /** The connection reached its planned lifetime (24 h rule): a = generation. */
   Renew: 6,
 } as const;
+
+/** Numbers per entry (a, b, c, d). */
+const NUMS = 4;
 
 /** FIFO of input entries. */
 export class Inbox {
@@ -28,7 +34,7 @@ export class Inbox {
   #kind: Uint8Array;
   #mono: Float64Array;
   #wall: Float64Array;
-  #num: Float64Array; // 3 per entry
+  #num: Float64Array; // NUMS per entry
   #head = 0;
   #len = 0;
 
@@ -39,7 +45,7 @@ export class Inbox {
     this.#kind = new Uint8Array(capacity);
     this.#mono = new Float64Array(capacity);
     this.#wall = new Float64Array(capacity);
-    this.#num = new Float64Array(capacity * 3);
+    this.#num = new Float64Array(capacity * NUMS);
   }
 
   /** Entries queued. */
@@ -48,16 +54,17 @@ export class Inbox {
   }
 
   /** Queue an entry. No allocation unless the inbox must grow. */
-  push(kind: number, text: string, monoNs: number, wallNs: number, a = 0, b = 0, c = 0): void {
+  push(kind: number, text: string, monoNs: number, wallNs: number, a = 0, b = 0, c = 0, d = 0): void {
     if (this.#len === this.#cap) this.#grow();
     const i = (this.#head + this.#len) & (this.#cap - 1);
     this.#kind[i] = kind;
     this.#text[i] = text;
     this.#mono[i] = monoNs;
     this.#wall[i] = wallNs;
-    this.#num[i * 3] = a;
-    this.#num[i * 3 + 1] = b;
-    this.#num[i * 3 + 2] = c;
+    this.#num[i * NUMS] = a;
+    this.#num[i * NUMS + 1] = b;
+    this.#num[i * NUMS + 2] = c;
+    this.#num[i * NUMS + 3] = d;
     this.#len++;
   }
 
@@ -81,9 +88,9 @@ export class Inbox {
   wallNs(i: number): number {
     return this.#wall[i]!;
   }
-  /** Number `k` (0..2) at slot `i`. */
+  /** Number `k` (0..3, i.e. a..d) at slot `i`. */
   num(i: number, k: number): number {
-    return this.#num[i * 3 + k]!;
+    return this.#num[i * NUMS + k]!;
   }
 
   /** Drop the oldest entry (releases its string). */
@@ -99,16 +106,17 @@ export class Inbox {
     const kind = new Uint8Array(cap);
     const mono = new Float64Array(cap);
     const wall = new Float64Array(cap);
-    const num = new Float64Array(cap * 3);
+    const num = new Float64Array(cap * NUMS);
     for (let k = 0; k < this.#len; k++) {
       const i = (this.#head + k) & (this.#cap - 1);
       text[k] = this.#text[i]!;
       kind[k] = this.#kind[i]!;
       mono[k] = this.#mono[i]!;
       wall[k] = this.#wall[i]!;
-      num[k * 3] = this.#num[i * 3]!;
-      num[k * 3 + 1] = this.#num[i * 3 + 1]!;
-      num[k * 3 + 2] = this.#num[i * 3 + 2]!;
+      num[k * NUMS] = this.#num[i * NUMS]!;
+      num[k * NUMS + 1] = this.#num[i * NUMS + 1]!;
+      num[k * NUMS + 2] = this.#num[i * NUMS + 2]!;
+      num[k * NUMS + 3] = this.#num[i * NUMS + 3]!;
     }
     this.#cap = cap;
     this.#text = text;

@@ -2,7 +2,9 @@
  * The handler's I/O side: one WebSocket at a time (opened through the redirect follower) and
  * REST snapshot fetches. Every callback only queues into the {@linkcode Inbox} with its receive
  * time and calls `wake()`; the handler's `pollOnce` does the rest. Each connection has a
- * generation number so events of a replaced connection can be told apart.
+ * generation number, carried by every entry it queues (frames included), so events of a
+ * replaced connection can be told apart. Snapshot fetches time out (`snapshotTimeoutMs`) and
+ * carry the caller's request tag; `stop` waits for the close handshake at most `closeTimeoutMs`.
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
@@ -23,6 +25,10 @@ export interface WsSessionOptions {
   maxHops: number;
   /** Queue a `Renew` entry this long after each open, ms. */
   maxConnectionMs: number;
+  /** Abort a snapshot fetch after this long (queued as status 0), ms. */
+  snapshotTimeoutMs: number;
+  /** At stop, wait at most this long for the peer to confirm the close, ms. */
+  closeTimeoutMs: number;
 }
 
 /** One WebSocket at a time, plus snapshot fetches. */
@@ -54,7 +60,7 @@ export class WsSession {
     const closed = Promise.withResolvers<void>();
     this.#closed = closed.promise;
     const onMessage = (ev: MessageEvent): void => {
-      inbox.push(InKind.Message, ev.data as string, clock.monoNs(), clock.wallNs());
+      inbox.push(InKind.Message, ev.data as string, clock.monoNs(), clock.wallNs(), gen);
       wake();
     };
     const onClose = (ev: CloseEvent): void => {
@@ -102,30 +108,54 @@ export class WsSession {
     this.#ws = null;
   }
 
-  /** GET `url` and queue the answer as a `Snapshot` entry (status 0 on a network error). */
-  fetchSnapshot(url: string): void {
-    const p = this.#fetch(url);
+  /**
+   * GET `url` and queue the answer as a `Snapshot` entry tagged `tag` (status 0 on a network
+   * error or after `snapshotTimeoutMs`).
+   */
+  fetchSnapshot(url: string, tag: number): void {
+    const p = this.#fetch(url, tag);
     this.#fetches.add(p);
     p.finally(() => this.#fetches.delete(p));
   }
 
-  /** Stop: abort fetches, close the socket and wait until every callback has fired. */
-  async stop(): Promise<void> {
+  /**
+   * Stop: abort fetches, close the socket and wait for its close event — at most
+   * `closeTimeoutMs` (a peer that never answers the close frame leaves Deno's socket open, and
+   * its close event, if it ever comes, is then queued after stop). Resolves true when the close
+   * was confirmed.
+   */
+  async stop(): Promise<boolean> {
     this.#stopped = true;
     this.#abort.abort();
     this.close("stopping");
     if (this.#connecting) await this.#connecting;
-    await this.#closed;
-    await Promise.all([...this.#fetches]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.#o.closeTimeoutMs);
+      Deno.unrefTimer(timer);
+    });
+    try {
+      const confirmed = await Promise.race([this.#closed.then(() => true), timedOut]);
+      await Promise.all([...this.#fetches]);
+      return confirmed;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  async #fetch(url: string): Promise<void> {
+  async #fetch(url: string, tag: number): Promise<void> {
     let status = 0;
     let body = "";
     let retry = NaN;
     let used = NaN;
+    // Like AbortSignal.any([stop, AbortSignal.timeout(ms)]), but the timer is cleared as soon as
+    // the answer is read, so no timer outlives the request.
+    const ms = this.#o.snapshotTimeoutMs;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException("timeout", "TimeoutError")), ms);
+    const signal = AbortSignal.any([this.#abort.signal, timeout.signal]);
     try {
-      const r = await fetch(url, { signal: this.#abort.signal });
+      const r = await fetch(url, { signal });
       status = r.status;
       body = await r.text();
       const ra = r.headers.get("retry-after");
@@ -134,10 +164,12 @@ export class WsSession {
       if (uw !== null) used = Number(uw);
     } catch (e) {
       status = 0;
-      body = e instanceof Error ? e.message : String(e);
+      body = timeout.signal.aborted ? `timed out after ${ms} ms` : e instanceof Error ? e.message : String(e);
+    } finally {
+      clearTimeout(timer);
     }
     const { inbox, clock, wake } = this.#o;
-    inbox.push(InKind.Snapshot, body, clock.monoNs(), clock.wallNs(), status, retry, used);
+    inbox.push(InKind.Snapshot, body, clock.monoNs(), clock.wallNs(), status, retry, used, tag);
     wake();
   }
 }

@@ -26,7 +26,7 @@ import { BinanceCapture } from "./capture.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
 import { type BinanceHandlerConfig, defaultStreamUrl, streamsOf } from "./_handler_config.ts";
-import { captureLeftovers, readSnapshotReply } from "./_handler_snapshot.ts";
+import { captureEntry, captureLeftovers, readSnapshotReply } from "./_handler_snapshot.ts";
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
 
@@ -68,6 +68,11 @@ export class BinanceHandler implements EngineHandler {
   /** Connections opened so far. */
   get connections(): number {
     return this.#io?.opened ?? 0;
+  }
+
+  /** Inbox entries queued by I/O callbacks and not yet processed (frames and control entries). */
+  get queued(): number {
+    return this.#inbox.length;
   }
 
   /** Build a handler; nothing happens until `start`. */
@@ -117,6 +122,8 @@ export class BinanceHandler implements EngineHandler {
       wake: ctx.wake,
       maxHops: this.#cfg.maxRedirects ?? 3,
       maxConnectionMs: this.#cfg.maxConnectionMs ?? 23.5 * 3600_000,
+      snapshotTimeoutMs: this.#cfg.snapshotTimeoutMs ?? 10_000,
+      closeTimeoutMs: this.#cfg.closeTimeoutMs ?? 2000,
     });
     this.#io.open();
   }
@@ -126,21 +133,30 @@ export class BinanceHandler implements EngineHandler {
     return this.#cfg.maxMessages !== undefined && this.messages >= this.#cfg.maxMessages;
   }
 
-  /** See {@linkcode EngineHandler.pollOnce}. */
+  /**
+   * See {@linkcode EngineHandler.pollOnce}. Returns undefined when no entry was processed (the
+   * inbox is empty, or the handler is done and only a backlog is left: that backlog goes to the
+   * capture at `stop`). Frames of a replaced socket (older generation) are captured, not synced.
+   */
   pollOnce(logger: Logger): number | undefined {
     const inbox = this.#inbox;
-    if (inbox.length === 0) {
+    if (inbox.length === 0 || this.isDone()) {
       this.#maybeSnapshot();
       return undefined;
     }
     const clock = this.#ctx.clock;
     const t0 = clock.monoNs();
+    let start = t0; // the first frame's apply starts at t0: one clock read saved per poll
     let n = 0;
     while (inbox.length > 0 && n < 1024 && !this.isDone()) {
       const i = inbox.head;
       const kind = inbox.kind(i);
-      if (kind === InKind.Message) this.#onFrame(logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i));
-      else this.#onControl(logger, kind, i);
+      if (kind === InKind.Message) {
+        if (inbox.num(i, 0) === this.#io.gen) {
+          this.#onFrame(logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i), start);
+          start = NaN;
+        } else if (this.capture) captureEntry(inbox, i, this.#pf, this.capture);
+      } else this.#onControl(logger, kind, i);
       inbox.shift();
       n++;
     }
@@ -157,16 +173,25 @@ export class BinanceHandler implements EngineHandler {
     return now - t0;
   }
 
-  /** See {@linkcode EngineHandler.stop}: closes the socket, flushes and closes the capture. */
+  /**
+   * See {@linkcode EngineHandler.stop}: closes the socket (waiting at most `closeTimeoutMs` for
+   * the peer's confirmation), then always flushes and closes the capture.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#snapTimer);
-    await this.#io?.stop();
-    if (this.capture) {
-      captureLeftovers(this.#inbox, this.#pf, this.capture);
-      this.capture.progress(this.book.updateId, this.sync.resyncs);
-      await this.capture.close();
+    try {
+      const confirmed = await this.#io?.stop();
+      if (confirmed === false) {
+        this.#ctx.logger.warning(this.#ctx.source, "stop: the peer did not confirm the close in time");
+      }
+    } finally {
+      if (this.capture) {
+        captureLeftovers(this.#inbox, this.#pf, this.capture);
+        this.capture.progress(this.book.updateId, this.sync.resyncs);
+        await this.capture.close();
+      }
     }
   }
 
@@ -180,9 +205,10 @@ export class BinanceHandler implements EngineHandler {
     });
   }
 
-  #onFrame(logger: Logger, raw: string, recvMono: number, recvWall: number): void {
+  // `start`: the time already read when this frame's work starts, or NaN to read it here.
+  #onFrame(logger: Logger, raw: string, recvMono: number, recvWall: number, start: number): void {
     const clock = this.#ctx.clock;
-    const t0 = clock.monoNs();
+    const t0 = start === start ? start : clock.monoNs();
     const pf = this.#pf;
     const kind = parseFrame(raw, pf);
     if (kind === FrameKind.Depth) {
@@ -249,20 +275,25 @@ export class BinanceHandler implements EngineHandler {
     const status = inbox.num(i, 0);
     const now = this.#ctx.clock.monoNs();
     const body = inbox.text(i);
+    const tag = inbox.num(i, 3);
     const { snap, schedStatus, retryAfter, used, why } = readSnapshotReply(
       status,
       body,
       inbox.num(i, 1),
       inbox.num(i, 2),
     );
-    this.#sched.onResponse(now, schedStatus, retryAfter, used);
+    this.#sched.onResponse(now, schedStatus, retryAfter, used); // the venue's word, even when late
+    if (!this.sync.isCurrentRequest(tag)) {
+      logger.info(this.#ctx.source, "late snapshot answer to a request made before a reset: ignored");
+      return;
+    }
     if (snap === null) {
-      this.sync.snapshotFailed();
+      this.sync.snapshotFailed(tag);
       logger.warning(this.#ctx.source, `snapshot failed: ${why}`);
       return;
     }
     this.capture?.snapshot(body, snap.lastUpdateId, inbox.wallNs(i));
-    this.sync.onSnapshot(snap);
+    this.sync.onSnapshot(snap, tag);
     if (this.sync.isSynced && !this.#wasSynced) {
       this.#wasSynced = true;
       this.#backoff.reset();
@@ -283,10 +314,10 @@ export class BinanceHandler implements EngineHandler {
       }
       return;
     }
-    this.sync.snapshotRequested();
+    const tag = this.sync.snapshotRequested();
     this.#sched.onRequest(now);
     const url = `${this.restUrl}/api/v3/depth?symbol=${this.symbol}&limit=${this.sync.snapshotLimit}`;
-    this.#io.fetchSnapshot(url);
+    this.#io.fetchSnapshot(url, tag);
   }
 
   #reconnectNow(reason: ResyncReason, detail: string): void {

@@ -105,6 +105,7 @@ export class BookSync {
   #synced = false; // book holds a snapshot
   #bridged = false; // a diff has been applied since the snapshot
   #inFlight = false;
+  #request = 0; // tag of the latest snapshot request
   #appliedFromBuffer = 0;
 
   /** Keep `book` in sync. */
@@ -138,14 +139,27 @@ export class BookSync {
     return !this.#synced && !this.#inFlight && this.#be > this.#bs;
   }
 
-  /** Call when the snapshot request is sent. */
-  snapshotRequested(): void {
+  /**
+   * Call when the snapshot request is sent. Returns the request's tag: pass it back to
+   * {@linkcode BookSync.onSnapshot} / {@linkcode BookSync.snapshotFailed} so that a late answer
+   * to a request made before a {@linkcode BookSync.reset} is ignored.
+   */
+  snapshotRequested(): number {
     this.#inFlight = true;
+    return ++this.#request;
   }
 
-  /** Call when the snapshot request failed (network, HTTP error, bad body): ask again later. */
-  snapshotFailed(): void {
-    this.#inFlight = false;
+  /** True when `tag` is the request in flight (its answer is expected). */
+  isCurrentRequest(tag: number): boolean {
+    return this.#inFlight && tag === this.#request;
+  }
+
+  /**
+   * Call when the snapshot request failed (network, timeout, HTTP error, bad body): ask again
+   * later. With a `tag` that is not the request in flight (a late failure) nothing changes.
+   */
+  snapshotFailed(tag?: number): void {
+    if (tag === undefined || tag === this.#request) this.#inFlight = false;
   }
 
   /** Feed one parsed diff. `diff` is read, not kept (buffered diffs are copied). */
@@ -167,9 +181,13 @@ export class BookSync {
     return this.#applyLive(diff) ? DiffResult.Applied : DiffResult.Resync;
   }
 
-  /** Feed the snapshot fetched after {@linkcode BookSync.snapshotRequested}. */
-  onSnapshot(snap: DepthSnapshot): SnapshotResult {
+  /**
+   * Feed the snapshot fetched after {@linkcode BookSync.snapshotRequested}; with a `tag`, only
+   * the answer to the request in flight is used (an older one is `Ignored`).
+   */
+  onSnapshot(snap: DepthSnapshot, tag?: number): SnapshotResult {
     if (this.#synced || !this.#inFlight) return SnapshotResult.Ignored;
+    if (tag !== undefined && tag !== this.#request) return SnapshotResult.Ignored;
     this.#inFlight = false;
     const lastId = snap.lastUpdateId;
     const pool = this.#pool;
@@ -220,10 +238,15 @@ export class BookSync {
     return SnapshotResult.Applied;
   }
 
-  /** Discard the book and the buffer (e.g. on disconnect or serverShutdown) and start over. */
+  /**
+   * Discard the book and the buffer (e.g. on disconnect or serverShutdown) and start over. The
+   * request in flight (if any) is forgotten: a new one is due at the next buffered diff, and the
+   * old one's answer is ignored (see the tags of {@linkcode BookSync.snapshotRequested}).
+   */
   reset(reason: ResyncReason, detail: string): void {
     this.#resync(reason, this.book.updateId, 0, detail);
     this.#bs = this.#be = 0;
+    this.#inFlight = false;
   }
 
   // Apply a diff known to be newer than the book and not past a gap. False when it resynced.

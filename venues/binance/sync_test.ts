@@ -237,3 +237,20 @@ Deno.test("BookSync handles update ids above 2^32 without 32-bit truncation", ()
   assert.equal(sync.onDiff(diff(base + 14, base + 20)), DiffResult.Applied);
   assert.equal(sync.onDiff(diff(base + 22, base + 23)), DiffResult.Resync);
 });
+
+Deno.test("BookSync.reset forgets the request in flight and ignores its late answer", () => {
+  const sync = new BookSync(new L2Book());
+  sync.onDiff(diff(10, 12));
+  const first = sync.snapshotRequested();
+  assert.equal(sync.needsSnapshot, false);
+  sync.reset(ResyncReason.Disconnect, "connection lost");
+  sync.onDiff(diff(20, 22));
+  assert.equal(sync.needsSnapshot, true, "a new request is due after reset");
+  const second = sync.snapshotRequested();
+  assert.notEqual(second, first);
+  assert.equal(sync.onSnapshot(snap(21), first), SnapshotResult.Ignored, "late answer of the old request");
+  sync.snapshotFailed(first); // the old request's failure does not cancel the new one
+  assert.equal(sync.needsSnapshot, false);
+  assert.equal(sync.onSnapshot(snap(21), second), SnapshotResult.Applied);
+  assert.equal(sync.book.updateId, 22);
+});
