@@ -1,9 +1,26 @@
 import { equal } from "node:assert/strict";
 import { LEARN_KEYS, PriceTable } from "./_price_table.ts";
 
+/** A seeded pseudo-random sequence in [0, 1). */
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+}
+
+/** `t` holds exactly what `ref` holds: size, every get, and forEach. */
+function sameAsMap(t: PriceTable, ref: Map<number, number>): void {
+  equal(t.size, ref.size);
+  for (const [rk, rv] of ref) equal(t.get(rk), rv);
+  let n = 0;
+  t.forEach((k, v) => {
+    equal(ref.get(k), v);
+    n++;
+  });
+  equal(n, ref.size);
+}
+
 Deno.test("PriceTable matches a Map over seeded inserts, updates and deletes with colliding keys", () => {
-  let s = 7;
-  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const rnd = lcg(7);
   const t = new PriceTable(16); // tiny: forces growth
   const ref = new Map<number, number>();
   for (let i = 0; i < 50_000; i++) {
@@ -17,38 +34,21 @@ Deno.test("PriceTable matches a Map over seeded inserts, updates and deletes wit
       t.set(k, v);
       ref.set(k, v);
     }
-    if (i % 5000 === 0) { for (const [rk, rv] of ref) equal(t.get(rk), rv); }
+    if (i % 5000 === 0) sameAsMap(t, ref);
   }
-  equal(t.size, ref.size);
-  for (const [k, v] of ref) equal(t.get(k), v);
-  let n = 0;
-  t.forEach((k, v) => {
-    equal(ref.get(k), v);
-    n++;
-  });
-  equal(n, ref.size);
+  sameAsMap(t, ref);
   t.clear();
   equal(t.size, 0);
   equal(t.get([...ref.keys()][0] ?? 1), -1);
 });
 
 Deno.test("PriceTable direct window matches a Map over on-grid, off-grid and far prices", () => {
-  let s = 11;
-  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const rnd = lcg(11);
   const tick = 1_000_000; // 0.01 at 8 decimals
   const mid = 2_600 * 100_000_000;
   const t = new PriceTable(16);
   const ref = new Map<number, number>();
-  const check = () => {
-    equal(t.size, ref.size);
-    for (const [rk, rv] of ref) equal(t.get(rk), rv);
-    let n = 0;
-    t.forEach((k, v) => {
-      equal(ref.get(k), v);
-      n++;
-    });
-    equal(n, ref.size);
-  };
+  const check = () => sameAsMap(t, ref);
   for (let i = 0; i < 60_000; i++) {
     const r = i < 200 ? 0 : rnd(); // on-grid first, so the window is built on the 0.01 grid
     let k: number;

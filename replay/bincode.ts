@@ -7,15 +7,9 @@
  * seconds and nanoseconds.
  * @module
  */
-import {
-  BINCODE_RECORD_SIZE,
-  type EventSink,
-  InferredEvent,
-  type InferredKind,
-  type Side,
-} from "./schema.ts";
+import { BINCODE_RECORD_SIZE, InferredEvent, type InferredKind, type Side } from "./schema.ts";
 import type { ByteTarget } from "./out_buffer.ts";
-import { OutBuffer } from "./out_buffer.ts";
+import { BufferedWriter } from "./_buffered_writer.ts";
 
 const TWO32 = 4294967296;
 
@@ -120,11 +114,7 @@ const INV32 = 2.3283064365386963e-10; // 2^-32: v * INV32 is exact for integers 
  * id, event time, receive time), which repeat across the events of one diff; elsewhere it uses
  * {@linkcode encodeEvent}. Both produce the same bytes.
  */
-export class BincodeWriter implements EventSink {
-  /** The output buffer. */
-  readonly out: OutBuffer;
-  /** Events written. */
-  count = 0;
+export class BincodeWriter extends BufferedWriter {
   readonly #u32: Uint32Array;
   readonly #scratch = new DataView(new ArrayBuffer(8));
   #u = -1;
@@ -140,12 +130,12 @@ export class BincodeWriter implements EventSink {
 
   /** Write to `target` (flush with {@linkcode flush}). */
   constructor(target: ByteTarget, capacity?: number) {
-    this.out = new OutBuffer(target, capacity);
+    super(target, capacity);
     this.#u32 = new Uint32Array(this.out.buf.buffer, 0, this.out.buf.length >> 2);
   }
 
   /** Encode one event. */
-  write(ev: InferredEvent): void {
+  override write(ev: InferredEvent): void {
     const out = this.out;
     out.ensure(BINCODE_RECORD_SIZE);
     if (!LITTLE_ENDIAN) {
@@ -199,10 +189,5 @@ export class BincodeWriter implements EventSink {
     a[w + 17] = (v * INV32) >>> 0;
     out.pos += BINCODE_RECORD_SIZE;
     this.count++;
-  }
-
-  /** Flush buffered bytes to the target. */
-  flush(): void {
-    this.out.flush();
   }
 }

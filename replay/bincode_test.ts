@@ -2,6 +2,7 @@ import { deepEqual, equal, ok as assert, throws } from "node:assert/strict";
 import { BincodeWriter, decodeAll, decodeEvent, encodeEvent, setU64, setU64SecNs } from "./bincode.ts";
 import { MemoryTarget } from "./out_buffer.ts";
 import { BINCODE_RECORD_SIZE, InferredEvent, InferredKind, Side } from "./schema.ts";
+import { eventOf } from "./_test_event.ts";
 
 function hex(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
@@ -23,19 +24,19 @@ const GOLDEN = "0100000000000000" + "68fed03a08000000" + "8c1d6a3491010000" + "8
   "00240b1200000000";
 
 function sample(): InferredEvent {
-  const ev = new InferredEvent();
-  ev.seq = 1;
-  ev.updateId = 35346513512;
-  ev.eventTimeMs = 1723161255308;
-  ev.recvSec = 1723161254;
-  ev.recvSubNs = 36052868;
-  ev.side = Side.Ask;
-  ev.kind = InferredKind.Fill;
-  ev.orderId = 7;
-  ev.price = 268380000000;
-  ev.qty = 200000;
-  ev.levelQtyAfter = 302720000;
-  return ev;
+  return eventOf({
+    seq: 1,
+    updateId: 35346513512,
+    eventTimeMs: 1723161255308,
+    recvSec: 1723161254,
+    recvSubNs: 36052868,
+    side: Side.Ask,
+    kind: InferredKind.Fill,
+    orderId: 7,
+    price: 268380000000,
+    qty: 200000,
+    levelQtyAfter: 302720000,
+  });
 }
 
 Deno.test("encodeEvent writes the hand-computed bincode bytes", () => {

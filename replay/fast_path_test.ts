@@ -1,15 +1,9 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { type CancelModel, type FillAttribution, L3Book } from "./l3.ts";
 import { Attribution, TradeWindow } from "./classify.ts";
-import { type EventSink, InferredEvent, Side } from "./schema.ts";
+import { Side } from "./schema.ts";
 import { FrameKind, ParsedFrame, parseFrameBytes, parseFrameInPlace } from "../venues/binance/parse.ts";
-
-class Collect implements EventSink {
-  events: InferredEvent[] = [];
-  write(ev: InferredEvent): void {
-    this.events.push(Object.assign(new InferredEvent(), ev));
-  }
-}
+import { CollectSink } from "./_test_event.ts";
 
 /** A seeded pseudo-random sequence of level changes on a few prices (big, non-Smi prices). */
 function changes(seed: number, n: number): { side: Side; px: number; qty: number }[] {
@@ -35,11 +29,11 @@ for (const model of ["tail", "head", "proportional"] as CancelModel[]) {
       for (let i = 0; i < 8; i++) w.push(268_300_000_000 + i * 1_000_000, 1e9, i % 2 === 0);
       return a;
     };
-    const s1 = new Collect();
+    const s1 = new CollectSink();
     const a1 = new L3Book(s1, { cancelModel: model, capacity: 4 });
     const at1 = mkAttr();
     for (const c of seq) a1.change(c.side, c.px, c.qty, at1);
-    const s2 = new Collect();
+    const s2 = new CollectSink();
     const a2 = new L3Book(s2, { cancelModel: model, capacity: 4 });
     const at2 = mkAttr();
     for (const c of seq) {

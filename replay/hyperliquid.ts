@@ -29,16 +29,24 @@ import { BookDiffer, ChangeList, LevelChange } from "../venues/hyperliquid/diff.
 import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg } from "../venues/hyperliquid/frame.ts";
 import { HlParser } from "../venues/hyperliquid/parse.ts";
 import { HL_BOOK_DEPTH, HL_PRICE_SCALE, HL_SIZE_SCALE } from "../venues/hyperliquid/types.ts";
-import { systemClock } from "../engine/clock.ts";
 import { L3Book } from "./l3.ts";
 import { Attribution, TradeWindow } from "./classify.ts";
-import { LineReader, NsTime, parseNs } from "./lines.ts";
+import { NsTime, parseNs } from "./lines.ts";
 import type { CaptureFiles } from "./reader.ts";
 import type { ReplayOptions } from "./replay.ts";
 import { FIXED_DECIMALS, Side } from "./schema.ts";
-import { ReplayStats } from "./summary.ts";
+import type { ReplayStats } from "./summary.ts";
 import { MAX_VERBATIM_WARNINGS } from "./_trade_feed.ts";
 import { HlTradeFeed } from "./_hl_trade_feed.ts";
+import {
+  clearL3,
+  closeInputs,
+  finishStats,
+  openDiffInputs,
+  snapshotBook,
+  startReplay,
+  warnInputEnd,
+} from "./_driver.ts";
 
 if (HL_PRICE_SCALE !== FIXED_DECIMALS || HL_SIZE_SCALE !== FIXED_DECIMALS) {
   throw new RangeError("replay/hyperliquid.ts assumes the parser's scales equal the output's 10^8");
@@ -46,15 +54,8 @@ if (HL_PRICE_SCALE !== FIXED_DECIMALS || HL_SIZE_SCALE !== FIXED_DECIMALS) {
 
 /** Replay a Hyperliquid capture into `opts.sink`. Returns the counters (warnings included). */
 export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions): Promise<ReplayStats> {
-  const stats = new ReplayStats();
-  stats.venue = "hyperliquid";
-  const clock = opts.clock ?? systemClock;
-  const t0 = clock.monoNs();
-  const warn = (msg: string) => {
-    stats.warnings.push(msg);
-    opts.onWarning?.(msg);
-  };
-  for (const n of files.notes) warn(n);
+  const run = startReplay(files, opts, "hyperliquid");
+  const { stats, warn } = run;
   const depth = files.metadata?.bookDepth;
   const differ = new BookDiffer(typeof depth === "number" && depth >= 1 ? depth : HL_BOOK_DEPTH);
   const book = new L2Book(256);
@@ -72,18 +73,18 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
   let otherCoinWarned = false;
   let crossed = 0;
 
-  const dr = await LineReader.open(files.diffs, 1 << 20);
-  const rr = files.diffsRecv ? await LineReader.open(files.diffsRecv) : undefined;
+  const [dr, rr] = await openDiffInputs(files);
   let feed = (opts.useTrades ?? true) && files.trades ? await HlTradeFeed.open(files.trades) : undefined;
   let recvOk = rr !== undefined;
   let recvLost = 0;
+  let window: TradeWindow | undefined;
   try {
     if (feed && !(await feed.prime())) {
       await feed.close();
       feed = undefined; // no trades captured: the heuristic
     }
     if (feed) feed.coin = coin;
-    const window = feed ? new TradeWindow() : undefined;
+    window = feed ? new TradeWindow() : undefined;
     attr.window = window;
     // Move the trades up to `untilMs` into `w` (undefined: drop them).
     const pullTrades = async (untilMs: number, w: TradeWindow | undefined): Promise<void> => {
@@ -151,13 +152,10 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
           stats.resyncs++; // a reconnect: crossed by this snapshot
           stats.gapsCrossed++;
         }
-        if (l3.levels(Side.Bid) + l3.levels(Side.Ask) > 0) l3.clear();
+        clearL3(l3);
         differ.apply(frame, book, changes);
         stats.snapshotsApplied++;
-        for (let s = 0; s < 2; s++) {
-          const side = book.side(s === 0);
-          for (let i = 0; i < side.size; i++) l3.snapshotLevel(s as Side, side.priceAt(i), side.qtyAt(i));
-        }
+        snapshotBook(l3, book);
       } else {
         await pullTrades(time, window);
         attr.bb0 = book.bids.bestPrice();
@@ -185,37 +183,14 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
     }
     // Trades after the last book: read them so they are counted (as unmatched).
     await pullTrades(Infinity, window);
-    if (window) {
-      window.clear();
-      stats.tradeQtyMatched = window.matchedQty;
-      stats.tradeQtyUnmatched = window.unmatchedQty;
-    }
-    if (dr.error) warn(`${files.diffs}: read error after line ${dr.lineNo}: ${dr.error}`);
-    if (dr.truncatedBytes > 0) {
-      warn(
-        `${files.diffs}: last line truncated (${dr.truncatedBytes} bytes without a newline): ` +
-          `replayed up to line ${dr.lineNo}, the last complete one`,
-      );
-    }
-    if (recvLost > 0) {
-      warn(
-        `${files.diffsRecv}: no receive time for message lines ${recvLost}..${stats.diffLines} ` +
-          `(missing or not an integer): their recv_time_ns is 0`,
-      );
-    }
-    if (rr && recvOk && (rr.next() || (await rr.nextLine()))) {
-      warn(`${files.diffsRecv}: more lines than ${files.diffs} (${dr.lineNo}); extra receive times ignored`);
-    }
+    await warnInputEnd(files, dr, rr, recvOk, recvLost, stats.diffLines, "message", warn);
     if (crossed > MAX_VERBATIM_WARNINGS) warn(`${crossed} crossed books in total (applied as sent)`);
     if (stats.snapshotsApplied === 0) warn(`no l2Book message in ${files.diffs}: nothing replayed`);
   } finally {
-    await dr.close();
-    await rr?.close();
-    await feed?.close();
+    await closeInputs(dr, rr, feed);
   }
   stats.unchanged = differ.totals.unchanged;
   for (let k = 0; k < stats.levelChanges.length; k++) stats.levelChanges[k] = differ.totals.byKind[k] ?? 0;
   if (stats.connections === 0 && stats.snapshotsApplied > 0) stats.connections = 1;
-  stats.elapsedNs = clock.monoNs() - t0;
-  return stats;
+  return finishStats(run, window);
 }

@@ -1,6 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { type CancelModel, type FillAttribution, L3Book, NO_FILLS } from "./l3.ts";
-import { type EventSink, InferredEvent, InferredKind, Side } from "./schema.ts";
+import { type EventSink, type InferredEvent, InferredKind, Side } from "./schema.ts";
+import { CollectSink, eventOf } from "./_test_event.ts";
 
 /** Records events and checks, after EVERY event, that a level's orders sum to its quantity. */
 class CheckingSink implements EventSink {
@@ -8,7 +9,7 @@ class CheckingSink implements EventSink {
   orders = new Map<number, { side: number; price: number; qty: number }>();
   level = new Map<string, number>();
   write(ev: InferredEvent): void {
-    this.events.push(Object.assign(new InferredEvent(), ev));
+    this.events.push(eventOf(ev));
     const key = `${ev.side}:${ev.price}`;
     if (ev.kind === InferredKind.Clear) {
       for (const [id, o] of this.orders) if (o.side === ev.side) this.orders.delete(id);
@@ -116,8 +117,9 @@ Deno.test("L3Book keeps the invariant over a long seeded random walk for every c
 });
 
 Deno.test("L3Book.dropLevel emits one Clear per order, head first, with id and price, and forgets the level", () => {
-  const events: InferredEvent[] = [];
-  const l3 = new L3Book({ write: (ev) => void events.push(Object.assign(new InferredEvent(), ev)) });
+  const sink = new CollectSink();
+  const events = sink.events;
+  const l3 = new L3Book(sink);
   l3.snapshotLevel(Side.Ask, 200, 4);
   l3.change(Side.Ask, 200, 7, NO_FILLS);
   l3.snapshotLevel(Side.Ask, 201, 1);

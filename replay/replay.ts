@@ -22,17 +22,26 @@ import { L2Book } from "../venues/book.ts";
 import { FrameKind, ParsedFrame, parseFrameInPlace } from "../venues/binance/parse.ts";
 import { BookSync, DiffResult, SnapshotResult } from "../venues/binance/sync.ts";
 import type { DepthDiff } from "../venues/binance/types.ts";
-import { type Clock, systemClock } from "../engine/clock.ts";
+import type { Clock } from "../engine/clock.ts";
 import { type CancelModel, L3Book } from "./l3.ts";
 import { Attribution, TradeWindow } from "./classify.ts";
-import { LineReader, NsTime, parseNs } from "./lines.ts";
+import { NsTime, parseNs } from "./lines.ts";
 import type { CaptureFiles } from "./reader.ts";
 import { type EventSink, Side } from "./schema.ts";
-import { ReplayStats } from "./summary.ts";
+import type { ReplayStats } from "./summary.ts";
 import { readSnapshot } from "./_snapshot.ts";
 import { MAX_VERBATIM_WARNINGS, TradeFeed } from "./_trade_feed.ts";
 import { replayHyperliquid } from "./hyperliquid.ts";
 import { fastDepthLine } from "./_fast_frame.ts";
+import {
+  clearL3,
+  closeInputs,
+  finishStats,
+  openDiffInputs,
+  snapshotBook,
+  startReplay,
+  warnInputEnd,
+} from "./_driver.ts";
 
 /** Options of {@linkcode replayCapture}. */
 export interface ReplayOptions {
@@ -60,14 +69,8 @@ export interface ReplayOptions {
 /** Replay `files` into `opts.sink`. Returns the counters (warnings included). */
 export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): Promise<ReplayStats> {
   if (files.venue === "hyperliquid") return replayHyperliquid(files, opts);
-  const stats = new ReplayStats();
-  const clock = opts.clock ?? systemClock;
-  const t0 = clock.monoNs();
-  const warn = (msg: string) => {
-    stats.warnings.push(msg);
-    opts.onWarning?.(msg);
-  };
-  for (const n of files.notes) warn(n);
+  const run = startReplay(files, opts, "binance");
+  const { stats, warn } = run;
   const book = new L2Book(4096);
   const sync = new BookSync(book);
   const l3 = new L3Book(opts.sink, { cancelModel: opts.cancelModel, counts: stats.events });
@@ -81,8 +84,7 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
   const recv = new NsTime();
   const every = opts.progressEvery ?? 4096;
 
-  const dr = await LineReader.open(files.diffs, 1 << 20);
-  const rr = files.diffsRecv ? await LineReader.open(files.diffsRecv) : undefined;
+  const [dr, rr] = await openDiffInputs(files);
   const trades = window ? await TradeFeed.open(files.trades!) : undefined;
   let nextSnap = 0;
   let gapLine = 0;
@@ -123,7 +125,7 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
       stats.snapshotsApplied++;
       if (hadSync) stats.gapsCrossed++;
       hadSync = true;
-      if (l3.levels(Side.Bid) + l3.levels(Side.Ask) > 0) l3.clear();
+      clearL3(l3);
       ev.updateId = book.updateId;
       ev.eventTimeMs = 0;
       // Receive time: the REST response's (metadata.json) when known, else the current diff line's.
@@ -134,10 +136,7 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
           ev.recvSubNs = recv.subNs;
         }
       }
-      for (let s = 0; s < 2; s++) {
-        const side = book.side(s === 0);
-        for (let i = 0; i < side.size; i++) l3.snapshotLevel(s as Side, side.priceAt(i), side.qtyAt(i));
-      }
+      snapshotBook(l3, book);
     }
   };
 
@@ -195,7 +194,7 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
         gapId = diff.firstId;
         ev.updateId = diff.lastId;
         ev.eventTimeMs = diff.eventTimeMs;
-        if (l3.levels(Side.Bid) + l3.levels(Side.Ask) > 0) l3.clear();
+        clearL3(l3);
         window?.clear();
         warn(
           `${files.diffs}:${dr.lineNo}: book discarded at update id ${diff.firstId} (gap, no bridge or crossed); ` +
@@ -213,23 +212,7 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
     // Trades after the last diff: read them so they are counted (as unmatched).
     if (trades) { while (!trades.pull(Infinity, window!, stats, warn)) await trades.refill(warn); }
     stats.snapshotsUnused += files.snapshots.length - nextSnap;
-    if (dr.error) warn(`${files.diffs}: read error after line ${dr.lineNo}: ${dr.error}`);
-    if (dr.truncatedBytes > 0) {
-      warn(
-        `${files.diffs}: last line truncated (${dr.truncatedBytes} bytes without a newline): ` +
-          `replayed up to line ${dr.lineNo}, the last complete one`,
-      );
-    }
-    if (recvLost > 0) {
-      // A killed capture's receive-time file may lag its data file: keep the lines, say so.
-      warn(
-        `${files.diffsRecv}: no receive time for diff lines ${recvLost}..${stats.diffLines} ` +
-          `(missing or not an integer): their recv_time_ns is 0`,
-      );
-    }
-    if (rr && recvOk && (rr.next() || (await rr.nextLine()))) {
-      warn(`${files.diffsRecv}: more lines than ${files.diffs} (${dr.lineNo}); extra receive times ignored`);
-    }
+    await warnInputEnd(files, dr, rr, recvOk, recvLost, stats.diffLines, "diff", warn);
     if (!hadSync) warn("the book was never synchronized: no usable snapshot bridged the diffs");
     else if (!sync.isSynced && stats.resyncs > stats.gapsCrossed) {
       stats.endedInGap = true;
@@ -244,15 +227,7 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
       );
     }
   } finally {
-    await dr.close();
-    await rr?.close();
-    await trades?.close();
+    await closeInputs(dr, rr, trades);
   }
-  if (window) {
-    window.clear();
-    stats.tradeQtyMatched = window.matchedQty;
-    stats.tradeQtyUnmatched = window.unmatchedQty;
-  }
-  stats.elapsedNs = clock.monoNs() - t0;
-  return stats;
+  return finishStats(run, window);
 }

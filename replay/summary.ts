@@ -113,12 +113,20 @@ function rate(n: number, ns: number): string {
   return r >= 1e6 ? `${(r / 1e6).toFixed(2)}M` : r >= 1e3 ? `${(r / 1e3).toFixed(1)}k` : r.toFixed(0);
 }
 
-/** The closing summary, several lines, for stderr. Allocates. */
-export function formatSummary(s: ReplayStats): string {
+/** The last two summary lines of either venue: events by kind, then timings over `messages` lines. */
+function formatTail(s: ReplayStats, messages: number): string {
   const ms = s.elapsedNs / 1e6;
   const kinds = KIND_NAMES.map((k, i) => `${k}=${s.events[i]}`).join(" ");
-  if (s.venue === "hyperliquid") return formatHl(s, kinds, ms);
-  const lines = [
+  return `replay: events ${s.totalEvents} (${kinds})\n` +
+    `replay: ${ms.toFixed(1)} ms, ${rate(messages, s.elapsedNs)} msg/s, ` +
+    `${rate(s.totalEvents, s.elapsedNs)} events/s, ${(s.diffBytes / 1e6 / (ms / 1e3 || 1)).toFixed(1)} MB/s` +
+    (s.warnings.length > 0 ? `, ${s.warnings.length} warning(s)` : "");
+}
+
+/** The closing summary, several lines, for stderr. Allocates. */
+export function formatSummary(s: ReplayStats): string {
+  if (s.venue === "hyperliquid") return formatHl(s);
+  return [
     `replay: ${s.diffLines} diff lines (${s.depthFrames} depth frames: ${s.applied} applied, ${s.skipped} skipped, ` +
     `${s.buffered} buffered), ${s.malformed} malformed, ${s.unknown} other`,
     `replay: ${s.tradeLines} trade lines, ${s.trades} trades; matched ${
@@ -129,15 +137,11 @@ export function formatSummary(s: ReplayStats): string {
     `crossed=${s.gapsCrossed}${
       s.endedInGap ? ` ENDED IN GAP (${s.linesUnreplayed} lines not replayed)` : ""
     }`,
-    `replay: events ${s.totalEvents} (${kinds})`,
-    `replay: ${ms.toFixed(1)} ms, ${rate(s.diffLines + s.tradeLines, s.elapsedNs)} msg/s, ` +
-    `${rate(s.totalEvents, s.elapsedNs)} events/s, ${(s.diffBytes / 1e6 / (ms / 1e3 || 1)).toFixed(1)} MB/s` +
-    (s.warnings.length > 0 ? `, ${s.warnings.length} warning(s)` : ""),
-  ];
-  return lines.join("\n");
+    formatTail(s, s.diffLines + s.tradeLines),
+  ].join("\n");
 }
 
-function formatHl(s: ReplayStats, kinds: string, ms: number): string {
+function formatHl(s: ReplayStats): string {
   const changes = HL_CHANGE_NAMES.slice(1).map((k, i) => `${k}=${s.levelChanges[i + 1]}`).join(" ");
   return [
     `replay: hyperliquid: ${s.diffLines} message lines (${s.depthFrames} l2Book: ${s.snapshotsApplied} snapshots, ` +
@@ -148,9 +152,6 @@ function formatHl(s: ReplayStats, kinds: string, ms: number): string {
       s.tradeQtyMatched / 1e8
     } / unmatched ${s.tradeQtyUnmatched / 1e8} (qty)`,
     `replay: connections=${s.connections} (each starts with a fresh snapshot)`,
-    `replay: events ${s.totalEvents} (${kinds})`,
-    `replay: ${ms.toFixed(1)} ms, ${rate(s.diffLines, s.elapsedNs)} msg/s, ` +
-    `${rate(s.totalEvents, s.elapsedNs)} events/s, ${(s.diffBytes / 1e6 / (ms / 1e3 || 1)).toFixed(1)} MB/s` +
-    (s.warnings.length > 0 ? `, ${s.warnings.length} warning(s)` : ""),
+    formatTail(s, s.diffLines),
   ].join("\n");
 }

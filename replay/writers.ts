@@ -9,8 +9,9 @@
  * Text line: `0 u=35346513512 E=0 t=1723161254.036052868 bid snapshot #1 2683.80000000 x 3.02920000 -> 3.02920000`
  * @module
  */
-import { type ByteTarget, OutBuffer } from "./out_buffer.ts";
+import type { ByteTarget, OutBuffer } from "./out_buffer.ts";
 import { BincodeWriter } from "./bincode.ts";
+import { BufferedWriter } from "./_buffered_writer.ts";
 import {
   type EventSink,
   FIXED_DECIMALS,
@@ -47,17 +48,9 @@ function recvDigits(out: OutBuffer, ev: InferredEvent): void {
 }
 
 /** JSONL writer (one JSON object per event and line). No allocation per event. */
-export class JsonlWriter implements EventSink {
-  /** The output buffer. */
-  readonly out: OutBuffer;
-  /** Events written. */
-  count = 0;
-  /** Write to `target`. */
-  constructor(target: ByteTarget, capacity?: number) {
-    this.out = new OutBuffer(target, capacity);
-  }
+export class JsonlWriter extends BufferedWriter {
   /** Format one event. */
-  write(ev: InferredEvent): void {
+  override write(ev: InferredEvent): void {
     const o = this.out;
     o.ensure(320);
     o.bytes(J_SEQ);
@@ -83,10 +76,6 @@ export class JsonlWriter implements EventSink {
     o.bytes(J_END);
     this.count++;
   }
-  /** Flush buffered bytes. */
-  flush(): void {
-    this.out.flush();
-  }
 }
 
 const T_U = b(" u=");
@@ -97,17 +86,9 @@ const T_X = b(" x ");
 const T_TO = b(" -> ");
 
 /** Human-readable text writer for stdout (decimal prices). No allocation per event. */
-export class TextWriter implements EventSink {
-  /** The output buffer. */
-  readonly out: OutBuffer;
-  /** Events written. */
-  count = 0;
-  /** Write to `target`. */
-  constructor(target: ByteTarget, capacity?: number) {
-    this.out = new OutBuffer(target, capacity);
-  }
+export class TextWriter extends BufferedWriter {
   /** Format one event. */
-  write(ev: InferredEvent): void {
+  override write(ev: InferredEvent): void {
     const o = this.out;
     o.ensure(256);
     o.uint(ev.seq);
@@ -133,10 +114,6 @@ export class TextWriter implements EventSink {
     o.fixed(ev.levelQtyAfter, FIXED_DECIMALS, FIXED_SCALE);
     o.byte(10);
     this.count++;
-  }
-  /** Flush buffered bytes. */
-  flush(): void {
-    this.out.flush();
   }
 }
 

@@ -1,22 +1,23 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { MemoryTarget } from "./out_buffer.ts";
 import { createWriter, JsonlWriter, TextWriter } from "./writers.ts";
-import { InferredEvent, InferredKind, Side } from "./schema.ts";
+import { type InferredEvent, InferredKind, Side } from "./schema.ts";
+import { eventOf } from "./_test_event.ts";
 
 function sample(): InferredEvent {
-  const ev = new InferredEvent();
-  ev.seq = 3;
-  ev.updateId = 35346513512;
-  ev.eventTimeMs = 1723161255308;
-  ev.recvSec = 1723161254;
-  ev.recvSubNs = 36052868;
-  ev.side = Side.Bid;
-  ev.kind = InferredKind.Cancel;
-  ev.orderId = 12;
-  ev.price = 268380000000;
-  ev.qty = 200000;
-  ev.levelQtyAfter = 0;
-  return ev;
+  return eventOf({
+    seq: 3,
+    updateId: 35346513512,
+    eventTimeMs: 1723161255308,
+    recvSec: 1723161254,
+    recvSubNs: 36052868,
+    side: Side.Bid,
+    kind: InferredKind.Cancel,
+    orderId: 12,
+    price: 268380000000,
+    qty: 200000,
+    levelQtyAfter: 0,
+  });
 }
 
 Deno.test("JsonlWriter writes one exact JSON object per line", () => {
