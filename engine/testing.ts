@@ -40,3 +40,33 @@ export function testLogger(clock?: Clock, capacity = 1 << 16): TestLogger {
     },
   };
 }
+
+/**
+ * Poll `cond` every ~2 ms until it holds, against a deadline of `timeoutMs` from now; rejects with
+ * `timed out waiting for: <what>` when the deadline passes first.
+ *
+ * For waiting on the effects of other threads, processes or sockets (a Worker, a child process,
+ * a simulator's I/O) that give the test no promise to await. It is never a fixed sleep: it
+ * returns as soon as the condition holds. Prefer awaiting a real event or promise when one exists.
+ */
+export async function waitUntil(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/**
+ * True when the real-data fixture file `file` exists (read in place, never copied). When it does
+ * not, warns `SKIP: <who>: fixture <path> absent` once so the skipped tests are visible.
+ */
+export function fixturePresent(file: URL, who: string): boolean {
+  try {
+    Deno.statSync(file);
+    return true;
+  } catch {
+    console.warn(`SKIP: ${who}: fixture ${file.pathname} absent (tests that need it are ignored)`);
+    return false;
+  }
+}

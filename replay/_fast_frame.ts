@@ -21,6 +21,7 @@
  */
 import type { ParsedFrame } from "../venues/binance/parse.ts";
 import type { DepthDiff } from "../venues/binance/types.ts";
+import { frac8 } from "../venues/binance/_scan_levels.ts";
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const POW10 = new Float64Array([1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8]);
@@ -95,21 +96,6 @@ function int(b: Uint8Array, p: number): number {
   return p;
 }
 
-/** The 8 ASCII digits at b[p, p+8) as an integer (SWAR), or -1 when one is not a digit. */
-function frac8(p: number): number {
-  const x = dv.getUint32(p, true);
-  const y = dv.getUint32(p + 4, true);
-  if (
-    (x & 0xf0f0f0f0) !== 0x30303030 || ((x + 0x06060606) & 0xf0f0f0f0) !== 0x30303030 ||
-    (y & 0xf0f0f0f0) !== 0x30303030 || ((y + 0x06060606) & 0xf0f0f0f0) !== 0x30303030
-  ) return -1;
-  const a = x - 0x30303030;
-  const t = (a * 10 + (a >>> 8)) & 0x00ff00ff;
-  const d = y - 0x30303030;
-  const u = (d * 10 + (d >>> 8)) & 0x00ff00ff;
-  return ((t & 0xff) * 100 + (t >>> 16)) * 10000 + (u & 0xff) * 100 + (u >>> 16);
-}
-
 /**
  * A decimal body `(0|[1-9][0-9]{0,8}).[0-9]{8}` then `"`, into `sc.dec` (× 10^8); returns
  * the index of the closing quote or -1. Needs `p + 18 < limit` or the sentinel to stop it.
@@ -127,7 +113,7 @@ function decimal(b: Uint8Array, p: number, limit: number): number {
     if (p === s) return -1;
   }
   if (c !== 46 || p + 10 > limit) return -1;
-  const f = frac8(p + 1);
+  const f = frac8(dv, p + 1);
   if (f < 0 || b[p + 9] !== 34) return -1;
   sc.dec = ip * 1e8 + f;
   if (sc.dec > MAX) return -1;
@@ -155,17 +141,9 @@ function levels(b: Uint8Array, p: number, limit: number, d: DepthDiff, isBid: bo
     p = decimal(b, p + 3, limit);
     if (p < 0 || b[p + 1] !== 93) return -1;
     if (n === px.length) {
-      if (isBid) {
-        d.nBids = n;
-        d.growBids(n + 1);
-        px = d.bidPx;
-        qty = d.bidQty;
-      } else {
-        d.nAsks = n;
-        d.growAsks(n + 1);
-        px = d.askPx;
-        qty = d.askQty;
-      }
+      d.growSide(isBid, n);
+      px = isBid ? d.bidPx : d.askPx;
+      qty = isBid ? d.bidQty : d.askQty;
     }
     px[n] = price;
     qty[n] = sc.dec;

@@ -100,12 +100,22 @@ export interface CaptureFiles {
   notes: string[];
 }
 
+/**
+ * True when `path` is a file; false when it is absent (NotFound, or a path component is not a
+ * directory). Any other failure (permission, symlink loop, I/O) is not "missing": it is rethrown
+ * as a `TypeError` naming the path, with the original error as `cause`.
+ */
 async function exists(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
+  } catch (e) {
+    if (isMissing(e)) return false;
+    throw new TypeError(`cannot stat ${path}: ${e instanceof Error ? e.message : e}`, { cause: e });
   }
+}
+
+function isMissing(e: unknown): boolean {
+  return e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory;
 }
 
 /** `path` itself, or `path + ".gz"` when only that exists; undefined when neither does. */
@@ -125,8 +135,11 @@ export async function resolveSession(dir: string): Promise<CaptureFiles> {
   let st: Deno.FileInfo;
   try {
     st = await Deno.stat(dir);
-  } catch {
-    throw new TypeError(`session directory not found: ${dir}`);
+  } catch (e) {
+    if (isMissing(e)) throw new TypeError(`session directory not found: ${dir}`);
+    throw new TypeError(`cannot stat session directory ${dir}: ${e instanceof Error ? e.message : e}`, {
+      cause: e,
+    });
   }
   if (!st.isDirectory) throw new TypeError(`not a directory: ${dir}`);
   const d = dir.replace(/\/+$/, "");

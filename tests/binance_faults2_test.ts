@@ -10,20 +10,10 @@ import { runEngine } from "../engine/engine.ts";
 import { EventKind, type LogEvent } from "../engine/events.ts";
 import type { HandlerContext } from "../engine/handler.ts";
 import type { Logger } from "../engine/logger.ts";
-import { testLogger } from "../engine/testing.ts";
+import { testLogger, waitUntil } from "../engine/testing.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
 import { BinanceSimulator } from "../venues/binance/simulator.ts";
 import { acceptKey } from "../venues/binance/_sim_ws.ts";
-
-const DEADLINE_MS = 20_000;
-
-async function until(what: string, cond: () => boolean, ms = DEADLINE_MS): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 function ctxOf(logger: Logger): HandlerContext {
   return {
@@ -109,7 +99,7 @@ Deno.test({
     const tl = testLogger();
     try {
       await h.start(ctxOf(tl.logger));
-      await until("connected", () => h.connections === 1);
+      await waitUntil("connected", () => h.connections === 1);
       const t0 = performance.now();
       await within("stop()", h.stop(), 5_000);
       assert.ok(performance.now() - t0 < 3_000, "stop() is bounded by closeTimeoutMs");
@@ -148,7 +138,7 @@ Deno.test("BinanceHandler retries a REST snapshot that never answers and synchro
   const ac = new AbortController();
   const engine = runEngine([h], { logger: tl.logger, signal: ac.signal, metricsIntervalMs: 0 });
   try {
-    await until("synced after the hung request", () => h.sync.isSynced);
+    await waitUntil("synced after the hung request", () => h.sync.isSynced);
     events.push(...tl.drain());
     assert.ok(requests >= 2, "a second request was made");
     assert.ok(
@@ -180,11 +170,11 @@ Deno.test("BinanceHandler.pollOnce is idle (undefined) once done, even with fram
   const tl = testLogger();
   try {
     await h.start(ctxOf(tl.logger));
-    await until("connected", () => sim.clients === 1);
+    await waitUntil("connected", () => sim.clients === 1);
     sim.step(10);
     const sent = sim.stats.framesSent;
     assert.ok(sent > 3);
-    await until("frames queued", () => h.queued >= 1 + sent); // Open + the diffs
+    await waitUntil("frames queued", () => h.queued >= 1 + sent); // Open + the diffs
     let polls = 0;
     while (!h.isDone() && polls++ < 100) h.pollOnce(tl.logger);
     assert.ok(h.isDone());
@@ -216,20 +206,20 @@ Deno.test("BinanceHandler drops (but captures) frames of the old socket queued b
   const tl = testLogger();
   try {
     await h.start(ctxOf(tl.logger));
-    await until("connected", () => sim.clients === 1);
+    await waitUntil("connected", () => sim.clients === 1);
     sim.step(3);
     const before = sim.stats.framesSent;
     sim.fault("server_shutdown");
     sim.step(4); // sent after serverShutdown on the old socket
     const old = sim.stats.framesSent - before;
     assert.ok(old > 0);
-    await until("frames queued", () => h.queued >= 2 + sim.stats.framesSent); // Open + shutdown + diffs
+    await waitUntil("frames queued", () => h.queued >= 2 + sim.stats.framesSent); // Open + shutdown + diffs
     h.pollOnce(tl.logger); // handles serverShutdown: reconnects, then meets the 4 old frames
-    await until("reconnected", () => sim.clients >= 1 && h.connections === 2);
+    await waitUntil("reconnected", () => sim.clients >= 1 && h.connections === 2);
     const sentOld = sim.stats.framesSent;
     sim.step(3);
     const fresh = sim.stats.framesSent - sentOld;
-    await until("new frames", () => h.queued >= 1 + fresh); // Open + the new diffs
+    await waitUntil("new frames", () => h.queued >= 1 + fresh); // Open + the new diffs
     h.pollOnce(tl.logger);
     const evs = tl.drain();
     const gaps = evs.filter((e) => e.kind === EventKind.Warning && e.text.includes("gap while buffering"));

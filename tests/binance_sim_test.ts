@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { runEngine } from "../engine/engine.ts";
 import { EventKind, type LogEvent, RESYNC_NAMES } from "../engine/events.ts";
-import { testLogger } from "../engine/testing.ts";
+import { testLogger, waitUntil } from "../engine/testing.ts";
 import type { L2Book } from "../venues/book.ts";
 import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
 import { BinanceSimulator, type SimFault, type SimulatorOptions } from "../venues/binance/simulator.ts";
@@ -18,16 +18,7 @@ import { L2Book as Book } from "../venues/book.ts";
 import { replayCapture } from "../replay/replay.ts";
 import { resolveSession } from "../replay/reader.ts";
 import { RebuildingSink } from "./_replay_helpers.ts";
-
-const DEADLINE_MS = 20_000;
-
-async function until(what: string, cond: () => boolean, ms = DEADLINE_MS): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+import { spawnPocBinance } from "./_poc_child.ts";
 
 function assertSameBook(got: L2Book, want: L2Book): void {
   assert.equal(got.updateId, want.updateId, "update id");
@@ -84,7 +75,7 @@ async function start(
 async function settleAndCompare(r: Run): Promise<void> {
   r.sim.stopAfter(20);
   await r.sim.finished;
-  await until(
+  await waitUntil(
     "handler caught up with the simulator",
     () => r.h.sync.isSynced && r.h.book.updateId === r.sim.truth.updateId,
   );
@@ -98,10 +89,10 @@ const resyncReasons = (evs: LogEvent[]) =>
 async function faultTest(fault: SimFault, check: (r: Run) => void, cfg: Partial<BinanceHandlerConfig> = {}) {
   const r = await start({ retryAfterSec: 1, shutdownGraceMs: 20 }, cfg);
   try {
-    await until("first sync", () => r.h.sync.isSynced);
+    await waitUntil("first sync", () => r.h.sync.isSynced);
     const before = r.events.length;
     r.sim.fault(fault);
-    await until(`recovery after ${fault}`, () => {
+    await waitUntil(`recovery after ${fault}`, () => {
       try {
         check({ ...r, events: r.events.slice(before) });
         return r.h.sync.isSynced;
@@ -119,7 +110,7 @@ async function faultTest(fault: SimFault, check: (r: Run) => void, cfg: Partial<
 Deno.test("BinanceHandler syncs with the simulator and matches its truth book", async () => {
   const r = await start({});
   try {
-    await until("sync", () => r.h.sync.isSynced);
+    await waitUntil("sync", () => r.h.sync.isSynced);
     await settleAndCompare(r);
     assert.ok(count(r.events, EventKind.Connected) === 1);
     assert.ok(count(r.events, EventKind.SnapshotApplied) >= 1);
@@ -149,7 +140,7 @@ Deno.test("BinanceHandler refetches a stale snapshot", async () => {
   const r = await start({});
   try {
     r.sim.fault("stale_snapshot");
-    await until("sync", () => r.h.sync.isSynced);
+    await waitUntil("sync", () => r.h.sync.isSynced);
     assert.ok(resyncReasons(r.events).includes("stale_snapshot"));
     assert.ok(r.h.sync.staleSnapshots >= 1);
     await settleAndCompare(r);
@@ -162,7 +153,7 @@ Deno.test("BinanceHandler backs off on 429 and then syncs", async () => {
   const r = await start({ retryAfterSec: 1 });
   try {
     r.sim.fault("rate_limit");
-    await until("sync", () => r.h.sync.isSynced);
+    await waitUntil("sync", () => r.h.sync.isSynced);
     assert.equal(r.sim.stats.rateLimited, 2);
     assert.ok(r.events.some((e) => e.kind === EventKind.Warning && e.text.includes("HTTP 429")));
     await settleAndCompare(r);
@@ -177,7 +168,7 @@ Deno.test("BinanceHandler waits out a 418 ban (Retry-After, scaled-down minimum)
   });
   try {
     r.sim.fault("ban");
-    await until("sync", () => r.h.sync.isSynced);
+    await waitUntil("sync", () => r.h.sync.isSynced);
     assert.equal(r.sim.stats.banned, 1);
     assert.ok(r.events.some((e) => e.kind === EventKind.Warning && e.text.includes("HTTP 418")));
     await settleAndCompare(r);
@@ -201,11 +192,14 @@ Deno.test("BinanceHandler reconnects at once on serverShutdown", () =>
 Deno.test("BinanceHandler follows a 301 redirect of the WebSocket upgrade", async () => {
   const r = await start({});
   try {
-    await until("first sync", () => r.h.sync.isSynced);
+    await waitUntil("first sync", () => r.h.sync.isSynced);
     r.sim.fault("redirect");
     r.sim.fault("drop"); // force a reconnect through the redirect
-    await until("reconnected through the redirect", () => r.sim.stats.redirects >= 2 && r.h.connections >= 2);
-    await until("sync", () => r.h.sync.isSynced);
+    await waitUntil(
+      "reconnected through the redirect",
+      () => r.sim.stats.redirects >= 2 && r.h.connections >= 2,
+    );
+    await waitUntil("sync", () => r.h.sync.isSynced);
     assert.ok(r.events.some((e) => e.kind === EventKind.Connected && e.text.includes("/live/ws/")));
     await settleAndCompare(r);
   } finally {
@@ -222,9 +216,9 @@ Deno.test("A captured simulator run replays through parse + sync to the same boo
     wsUrl: sim.wsUrl("/stream?streams=btcusdt@depth@100ms/btcusdt@trade"),
   }));
   try {
-    await until("sync", () => r.h.sync.isSynced);
+    await waitUntil("sync", () => r.h.sync.isSynced);
     r.sim.fault("skip_update");
-    await until("resync after gap", () => r.h.sync.resyncs >= 1 && r.h.sync.isSynced);
+    await waitUntil("resync after gap", () => r.h.sync.resyncs >= 1 && r.h.sync.isSynced);
     await settleAndCompare(r);
   } finally {
     await r.finish();
@@ -269,32 +263,10 @@ Deno.test("A captured simulator run replays through parse + sync to the same boo
 Deno.test("A SIGKILLed poc:binance capture is valid up to its last complete line and replays with a warning", async () => {
   const dir = await Deno.makeTempDir();
   const sim = await BinanceSimulator.start({ intervalMs: 2, market: { seed: 9 } });
-  const task = new URL("../tasks/poc_binance.ts", import.meta.url).pathname;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      `--allow-write=${dir}`,
-      "--allow-env",
-      task,
-      "--ws-url",
-      sim.wsUrl(),
-      "--rest-url",
-      sim.restUrl,
-      "--capture-dir",
-      dir,
-      "--capture-session",
-      "k",
-      "--log-file",
-      `${dir}/log.txt`,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const child = spawnPocBinance(sim, { dir, session: "k", extraArgs: ["--log-file", `${dir}/log.txt`] });
   const session = `${dir}/BTCUSDT/k`;
   try {
-    await until("the child captured 100 frames", () => {
+    await waitUntil("the child captured 100 frames", () => {
       try {
         return JSON.parse(Deno.readTextFileSync(`${session}/metadata.json`)).messages >= 100;
       } catch {

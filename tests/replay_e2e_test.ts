@@ -6,7 +6,7 @@
  */
 import { deepEqual, equal, notEqual, ok } from "node:assert/strict";
 import { runEngine } from "../engine/engine.ts";
-import { testLogger } from "../engine/testing.ts";
+import { testLogger, waitUntil } from "../engine/testing.ts";
 import type { L2Book } from "../venues/book.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
 import { BinanceSimulator } from "../venues/binance/simulator.ts";
@@ -15,17 +15,6 @@ import { resolveSession } from "../replay/reader.ts";
 import { AccuracyCollector, loadTruth, scoreAccuracy } from "../replay/accuracy.ts";
 import { TeeSink } from "../replay/summary.ts";
 import { RebuildingSink } from "./_replay_helpers.ts";
-
-const DEADLINE_MS = 20_000;
-
-/** Poll a condition driven by real I/O events, with a deadline (no fixed sleeps as synchronisation). */
-async function until(what: string, cond: () => boolean): Promise<void> {
-  const end = Date.now() + DEADLINE_MS;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 function levels(book: L2Book): [number, number][][] {
   const out: [number, number][][] = [[], []];
@@ -53,12 +42,12 @@ Deno.test("replay of a live capture with a resync rebuilds the live handler's fi
   const engine = runEngine([h], { logger: tl.logger, signal: ac.signal, metricsIntervalMs: 0 });
   const pump = setInterval(() => tl.drain(), 2);
   try {
-    await until("sync", () => h.sync.isSynced);
+    await waitUntil("sync", () => h.sync.isSynced);
     sim.fault("skip_update");
-    await until("resync after the gap", () => h.sync.resyncs >= 1 && h.sync.isSynced);
+    await waitUntil("resync after the gap", () => h.sync.resyncs >= 1 && h.sync.isSynced);
     sim.stopAfter(20);
     await sim.finished;
-    await until("caught up", () => h.sync.isSynced && h.book.updateId === sim.truth.updateId);
+    await waitUntil("caught up", () => h.sync.isSynced && h.book.updateId === sim.truth.updateId);
   } finally {
     ac.abort();
     const report = await engine;

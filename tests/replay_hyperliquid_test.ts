@@ -15,18 +15,11 @@ import type { CancelModel } from "../replay/l3.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
 import { HyperliquidSimulator } from "../venues/hyperliquid/simulator.ts";
 import { Drive } from "../venues/hyperliquid/_drive.ts";
+import { FIXTURE_DIR, fixtureExists, fixtureLines, fixtureRecvText } from "../venues/hyperliquid/_fixture.ts";
 import { EventKind } from "../engine/events.ts";
 
-const HL_DIR = new URL("../../shared/fixtures/hyperliquid-btc-20250126/", import.meta.url).pathname;
-const present = (() => {
-  try {
-    Deno.statSync(HL_DIR + "messages.jsonl");
-    return true;
-  } catch {
-    console.warn(`SKIP: fixture ${HL_DIR} is absent`);
-    return false;
-  }
-})();
+const HL_DIR = FIXTURE_DIR.pathname;
+const present = fixtureExists();
 const TASK = new URL("../tasks/replay.ts", import.meta.url).pathname;
 const EXIT = 4, ENTER = 5; // venues/hyperliquid/diff.ts LevelChange codes
 
@@ -99,9 +92,6 @@ function sideOf(book: L2Book, bid: boolean): [number, number][] {
   return out;
 }
 
-const fixtureLines = () => Deno.readTextFileSync(HL_DIR + "messages.jsonl").split("\n").filter((l) => l);
-const fixtureRecv = () => Deno.readTextFileSync(HL_DIR + "messages.recv_ns").split("\n").filter((l) => l);
-
 /** Replay `dir`, checking the rebuilt book against every expected window in order. */
 async function run(dir: string, expect: Window[], opts: Partial<ReplayOptions> = {}) {
   const sink = new HlRebuildingSink();
@@ -160,7 +150,7 @@ Deno.test({
           ok(stats.tradeQtyMatched > 0);
         } else equal(stats.trades, 0);
         // Update id and event time are the book time; recv time is the line's.
-        const recv = fixtureRecv();
+        const recv = fixtureRecvText();
         const first = sink.events[0]!;
         equal(first.updateId, expect[0]!.time);
         equal(first.eventTimeMs, expect[0]!.time);
@@ -238,7 +228,7 @@ Deno.test({
   ignore: !present,
   async fn() {
     const src = fixtureLines().slice(0, 12);
-    const rec = fixtureRecv().slice(0, 12);
+    const rec = fixtureRecvText().slice(0, 12);
     const bad = [
       '{"channel":"l2Book","data":{"coin":"BTC","time":1,"levels":[[{"px":"x","sz":"1","n":1}],[]]}}',
       '{"channel":"l2Book","data":{"coin":',
@@ -266,7 +256,7 @@ Deno.test({
   ignore: !present,
   async fn() {
     const src = fixtureLines();
-    const rec = fixtureRecv();
+    const rec = fixtureRecvText();
     const lines = [...src.slice(0, 10), ...src.slice(30, 40)];
     const recv = [...rec.slice(0, 10), ...rec.slice(30, 40)];
     const expect = lines.map(windowOf).filter((w) => w !== undefined);

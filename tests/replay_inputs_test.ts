@@ -211,6 +211,28 @@ Deno.test(withTemp("replay input resolution names the missing path", async (dir)
   ok(warned.some((w) => w.includes("never synchronized")));
 }));
 
+Deno.test(
+  withTemp(
+    "replay input resolution reports a file it cannot stat instead of calling it missing",
+    async (dir) => {
+      await Deno.writeTextFile(`${dir}/diffs.jsonl`, "");
+      await Deno.writeTextFile(`${dir}/snapshot.json`, "{}");
+      // A symlink to itself: stat fails with a loop error, not NotFound (works as root, unlike chmod).
+      await Deno.symlink(`${dir}/metadata.json`, `${dir}/metadata.json`);
+      await rejects(
+        resolveSession(dir),
+        (e: Error) =>
+          e instanceof TypeError && e.message.includes(`${dir}/metadata.json`) &&
+          !e.message.includes("not found") &&
+          e.cause instanceof Error && !(e.cause instanceof Deno.errors.NotFound),
+      );
+      await Deno.remove(`${dir}/metadata.json`);
+      const files = await resolveSession(dir); // the same session without the loop resolves
+      ok(files.diffs.endsWith("diffs.jsonl"));
+    },
+  ),
+);
+
 Deno.test(withTemp("replay keeps diff lines whose receive time is missing and says which", async (dir) => {
   const { diffs, recv, snapshot } = fixtureLines();
   await writeSession(dir, diffs.join("\n") + "\n", recv.slice(0, 90).join("\n") + "\n", snapshot);

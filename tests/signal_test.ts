@@ -4,36 +4,19 @@
  */
 import { equal, ok } from "node:assert/strict";
 import { BinanceSimulator } from "../venues/binance/simulator.ts";
-
-const task = new URL("../tasks/poc_binance.ts", import.meta.url).pathname;
+import { spawnPocBinance } from "./_poc_child.ts";
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.test(`${signal} stops poc:binance cleanly: capture complete, book written, log drained`, async () => {
     const dir = await Deno.makeTempDir({ prefix: "hft-signal-" });
     const sim = await BinanceSimulator.start({ intervalMs: 5, market: { seed: 3 } });
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-net=127.0.0.1",
-        "--allow-read",
-        `--allow-write=${dir}`,
-        "--allow-env",
-        task,
-        "--ws-url",
-        sim.wsUrl(),
-        "--rest-url",
-        sim.restUrl,
-        "--capture-dir",
-        dir,
-        "--capture-session",
-        "s",
-        "--book-out",
-        `${dir}/book.json`,
-      ],
-      stdout: "null",
+    const child = spawnPocBinance(sim, {
+      dir,
+      session: "s",
+      extraArgs: ["--book-out", `${dir}/book.json`],
       stderr: "piped",
       env: { NO_COLOR: "1" },
-    }).spawn();
+    });
     const log: string[] = [];
     let signalled = false;
     try {

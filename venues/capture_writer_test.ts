@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../engine/clock.ts";
 import { CaptureWriter } from "./capture_writer.ts";
+import { fixturePresent } from "../engine/testing.ts";
 
 const FIXTURE = new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url);
-const fixtureExists = (() => {
-  try {
-    Deno.statSync(new URL("diffs.jsonl", FIXTURE));
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!fixtureExists) {
-  console.warn("capture_writer_test: ../shared/fixtures absent, skipping the fixture round trip");
-}
+const fixtureExists = fixturePresent(new URL("diffs.jsonl", FIXTURE), "capture_writer_test");
 
 function readLines(path: string): string[] {
   const t = Deno.readTextFileSync(path);

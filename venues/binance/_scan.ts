@@ -65,43 +65,6 @@ import {
 } from "./_scan_json.ts";
 import { scanLevels } from "./_scan_levels.ts";
 
-export {
-  E_AGG,
-  E_DEPTH,
-  E_NONE,
-  E_OTHER,
-  E_SHUTDOWN,
-  E_TRADE,
-  F_a,
-  F_aid,
-  F_asks,
-  F_b,
-  F_bids,
-  F_code,
-  F_data,
-  F_E,
-  F_e,
-  F_f,
-  F_id,
-  F_l,
-  F_lastUpdateId,
-  F_m,
-  F_msg,
-  F_p,
-  F_q,
-  F_result,
-  F_stream,
-  F_T,
-  F_t,
-  F_U,
-  F_u,
-  MAX_DEPTH,
-  PAYLOAD_BITS,
-  reset,
-  st,
-  ws,
-} from "./_scan_state.ts";
-
 function bytes(s: string): Uint8Array {
   return new TextEncoder().encode(s);
 }

@@ -14,9 +14,10 @@ let dvView: DataView = new DataView(dvBytes.buffer);
 
 /**
  * The 8 ASCII digits at b[p, p+8) as an integer (SWAR on two little-endian 32-bit words), or
- * -1 when any of them is not a digit. The caller guarantees p + 8 <= length.
+ * -1 when any of them is not a digit. The caller guarantees p + 8 <= length. Shared with the
+ * replay fast path (`replay/_fast_frame.ts`).
  */
-function frac8(dv: DataView, p: number): number {
+export function frac8(dv: DataView, p: number): number {
   const x = dv.getUint32(p, true);
   const y = dv.getUint32(p + 4, true);
   if (
@@ -160,17 +161,9 @@ export function scanLevels(b: Uint8Array, p: number, isBid: boolean): number {
         if (b[p] !== 93) return fail(b[p] === 0 ? "truncated" : "bad level");
       }
       if (n === cap) {
-        if (isBid) {
-          tgt.nBids = n;
-          tgt.growBids(n + 1);
-          px = tgt.bidPx;
-          qty = tgt.bidQty;
-        } else {
-          tgt.nAsks = n;
-          tgt.growAsks(n + 1);
-          px = tgt.askPx;
-          qty = tgt.askQty;
-        }
+        tgt.growSide(isBid, n);
+        px = isBid ? tgt.bidPx : tgt.askPx;
+        qty = isBid ? tgt.bidQty : tgt.askQty;
         cap = px.length;
       }
       px[n] = price;

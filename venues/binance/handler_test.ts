@@ -1,30 +1,12 @@
 import assert from "node:assert/strict";
 import { runEngine } from "../../engine/engine.ts";
 import { EventKind, type LogEvent } from "../../engine/events.ts";
-import { testLogger } from "../../engine/testing.ts";
+import { fixturePresent, testLogger, waitUntil } from "../../engine/testing.ts";
 import { BinanceHandler, type BinanceHandlerConfig } from "./handler.ts";
 import { BinanceSimulator, type SimulatorOptions } from "./simulator.ts";
 
 const FIXTURE = new URL("../../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url);
-const fixtureExists = (() => {
-  try {
-    Deno.statSync(new URL("diffs.jsonl", FIXTURE));
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!fixtureExists) {
-  console.warn("handler_test: ../shared/fixtures absent, skipping the real-data replay test");
-}
-
-async function until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+const fixtureExists = fixturePresent(new URL("diffs.jsonl", FIXTURE), "handler_test");
 
 async function withHandler(
   simOpts: SimulatorOptions,
@@ -59,11 +41,11 @@ async function withHandler(
 
 Deno.test("BinanceHandler renews its connection before the 24 h limit (scaled down)", async () => {
   await withHandler({ intervalMs: 5 }, { maxConnectionMs: 100 }, async (sim, h, events) => {
-    await until("a planned reconnect", () => h.connections >= 2 && h.sync.isSynced);
+    await waitUntil("a planned reconnect", () => h.connections >= 2 && h.sync.isSynced);
     assert.ok(events().some((e) => e.kind === EventKind.Info && e.text.includes("24 h")));
     sim.stopAfter(5);
     await sim.finished;
-    await until("caught up", () => h.sync.isSynced && h.book.updateId === sim.truth.updateId);
+    await waitUntil("caught up", () => h.sync.isSynced && h.book.updateId === sim.truth.updateId);
   });
 });
 
@@ -84,11 +66,11 @@ Deno.test("BinanceHandler is done after --max-messages and the engine stops on i
 Deno.test("BinanceHandler writes --book-out in Binance's decimal strings", async () => {
   const dir = await Deno.makeTempDir();
   await withHandler({ intervalMs: 0 }, {}, async (sim, h) => {
-    await until("connected", () => sim.clients === 1);
+    await waitUntil("connected", () => sim.clients === 1);
     sim.step(3);
-    await until("snapshot applied", () => h.sync.snapshots >= 1);
+    await waitUntil("snapshot applied", () => h.sync.snapshots >= 1);
     sim.step(3); // a diff must bridge the snapshot
-    await until("synced", () => h.sync.isSynced && h.book.updateId === sim.truth.updateId);
+    await waitUntil("synced", () => h.sync.isSynced && h.book.updateId === sim.truth.updateId);
     await h.writeBookOut(`${dir}/book.json`);
     const out = JSON.parse(Deno.readTextFileSync(`${dir}/book.json`));
     assert.equal(out.lastUpdateId, sim.truth.updateId);
@@ -115,14 +97,14 @@ Deno.test({
       { intervalMs: 0, replayDir: dir },
       { symbol: "ETHUSDT", snapshotLimit: 5000, scheduler: { minIntervalMs: 1 } },
       async (sim, h) => {
-        await until("connected", () => sim.clients === 1);
+        await waitUntil("connected", () => sim.clients === 1);
         sim.step(5);
-        await until("snapshot applied", () => h.sync.snapshots >= 1);
+        await waitUntil("snapshot applied", () => h.sync.snapshots >= 1);
         sim.step(1); // bridges the snapshot
-        await until("synced", () => h.sync.isSynced);
+        await waitUntil("synced", () => h.sync.isSynced);
         sim.step(1_000_000); // the rest of the fixture
         await sim.finished;
-        await until("caught up", () => h.book.updateId === sim.truth.updateId, 60_000);
+        await waitUntil("caught up", () => h.book.updateId === sim.truth.updateId, 60_000);
         assert.equal(h.sync.resyncs, 0);
         for (const [a, b] of [[h.book.bids, sim.truth.bids], [h.book.asks, sim.truth.asks]] as const) {
           assert.equal(a.size, b.size);

@@ -40,10 +40,10 @@ import {
   F_u,
   PAYLOAD_BITS,
   reset,
-  scanObject,
   st,
   ws,
-} from "./_scan.ts";
+} from "./_scan_state.ts";
+import { scanObject } from "./_scan.ts";
 import { DepthDiff, type DepthSnapshot, type ParseError, Trade } from "./types.ts";
 
 /** What a frame was. */

@@ -1,14 +1,6 @@
 import assert from "node:assert/strict";
+import { waitUntil } from "../../engine/testing.ts";
 import { BinanceSimulator } from "./simulator.ts";
-
-/** Wait for `cond` (checked every ms), failing after 10 s. */
-async function until(cond: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error("condition not met within 10 s");
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}
 
 /** Open a WebSocket and collect text messages; resolves `opened` on open. */
 function client(url: string) {
@@ -87,11 +79,11 @@ Deno.test("BinanceSimulator streams raw diffs with contiguous ids and combined t
   try {
     await raw.opened;
     await comb.opened;
-    await until(() => sim.clients >= 2);
+    await waitUntil("2 clients", () => sim.clients >= 2, 10_000);
     sim.step(50);
     const diffsSent = sim.stats.framesSent;
     assert.ok(diffsSent > 50);
-    await until(() => raw.msgs.length + comb.msgs.length >= diffsSent);
+    await waitUntil("every diff delivered", () => raw.msgs.length + comb.msgs.length >= diffsSent, 10_000);
     let prev = -1;
     for (const m of raw.msgs) {
       const d = JSON.parse(m);
@@ -139,7 +131,7 @@ Deno.test("BinanceSimulator drop fault closes TCP without a close frame", async 
   const c = client(sim.wsUrl());
   try {
     await c.opened;
-    await until(() => sim.clients >= 1);
+    await waitUntil("1 client", () => sim.clients >= 1, 10_000);
     sim.fault("drop");
     const ev = await c.closed;
     assert.equal(ev.wasClean, false);
@@ -158,7 +150,7 @@ Deno.test("BinanceSimulator redirect fault answers 301 to /live and serves there
     await r.body?.cancel();
     const c = client(sim.wsUrl("/live/ws/btcusdt@depth@100ms"));
     await c.opened;
-    await until(() => sim.clients >= 1);
+    await waitUntil("1 client", () => sim.clients >= 1, 10_000);
     sim.step(5);
     await c.atLeast(1);
     c.ws.close();
@@ -173,7 +165,7 @@ Deno.test("BinanceSimulator malformed, skip_update and server_shutdown faults", 
   const c = client(sim.wsUrl());
   try {
     await c.opened;
-    await until(() => sim.clients >= 1);
+    await waitUntil("1 client", () => sim.clients >= 1, 10_000);
     sim.step(3);
     sim.fault("malformed");
     sim.fault("skip_update");

@@ -196,6 +196,20 @@ export class DepthDiff {
     this.askQty = grow(this.askQty, cap);
   }
 
+  /**
+   * A scanner filled `n` levels of one side and needs one more: record `n` as that side's count
+   * and make room for `n + 1` levels. The rare path of the level scanners (allocates).
+   */
+  growSide(isBid: boolean, n: number): void {
+    if (isBid) {
+      this.nBids = n;
+      this.growBids(n + 1);
+    } else {
+      this.nAsks = n;
+      this.growAsks(n + 1);
+    }
+  }
+
   /** Copy every field of `src` into this object (used to buffer diffs before a snapshot). */
   copyFrom(src: DepthDiff): void {
     this.firstId = src.firstId;

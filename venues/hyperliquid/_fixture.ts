@@ -3,6 +3,7 @@
  * never copied into the project) and read its lines.
  * @module
  */
+import { fixturePresent } from "../../engine/testing.ts";
 
 /** Directory of the fixture (`../shared/fixtures/...` from the project root). */
 export const FIXTURE_DIR: URL = new URL(
@@ -12,13 +13,7 @@ export const FIXTURE_DIR: URL = new URL(
 
 /** True when the fixture is present; warns (once per call site) when it is not. */
 export function fixtureExists(): boolean {
-  try {
-    Deno.statSync(new URL("messages.jsonl", FIXTURE_DIR));
-    return true;
-  } catch {
-    console.warn(`SKIP: fixture not found at ${FIXTURE_DIR.pathname} (tests that need it are ignored)`);
-    return false;
-  }
+  return fixturePresent(new URL("messages.jsonl", FIXTURE_DIR), "hyperliquid fixture");
 }
 
 /** The fixture's raw lines (`messages.jsonl`), without the trailing empty line. */
@@ -27,8 +22,13 @@ export function fixtureLines(): string[] {
   return text.split("\n").filter((l) => l.length > 0);
 }
 
-/** The fixture's receive times (`messages.recv_ns`), one per line. */
-export function fixtureRecvNs(): number[] {
+/** The fixture's receive times (`messages.recv_ns`) as their exact decimal text, one per line. */
+export function fixtureRecvText(): string[] {
   const text = Deno.readTextFileSync(new URL("messages.recv_ns", FIXTURE_DIR));
-  return text.split("\n").filter((l) => l.length > 0).map(Number);
+  return text.split("\n").filter((l) => l.length > 0);
+}
+
+/** The fixture's receive times (`messages.recv_ns`), one per line (as f64: ns lose low digits). */
+export function fixtureRecvNs(): number[] {
+  return fixtureRecvText().map(Number);
 }

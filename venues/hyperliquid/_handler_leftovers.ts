@@ -24,15 +24,16 @@ export function captureLeftovers(
   let n = 0;
   const meta = capture.meta;
   while (inbox.length > 0) {
-    const kind = inbox.peekKind();
-    if (kind === InKind.Open) capture.noteConnection(inbox.peekWall());
+    const i = inbox.head;
+    const kind = inbox.kind(i);
+    if (kind === InKind.Open) capture.noteConnection(inbox.wallNs(i));
     else if (kind === InKind.Message) {
-      const data = inbox.peekData();
+      const data = inbox.text(i);
       const msg = parser.parse(data, frame);
       if (msg === HlMsg.Text) {
         if (data === HL_GREETING) meta.greetings++;
       } else {
-        capture.append(data, inbox.peekWall());
+        capture.append(data, inbox.wallNs(i));
         n++;
         if (msg === HlMsg.L2Book) {
           if (parser.rangeEquals(frame.coinStart, frame.coinEnd, coinBytes)) capture.noteBook(frame.time);

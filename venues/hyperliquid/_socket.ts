@@ -48,12 +48,12 @@ export class SocketSlot {
     const clock = ctx.clock;
     ws.onopen = () => {
       if (this.current !== ws) return;
-      inbox.push(InKind.Open, "", clock.wallNs(), clock.monoNs());
+      inbox.push(InKind.Open, "", clock.monoNs(), clock.wallNs());
       ctx.wake();
     };
     ws.onmessage = (e: MessageEvent) => {
       if (this.current !== ws) return;
-      inbox.push(InKind.Message, typeof e.data === "string" ? e.data : "", clock.wallNs(), clock.monoNs());
+      inbox.push(InKind.Message, typeof e.data === "string" ? e.data : "", clock.monoNs(), clock.wallNs());
       ctx.wake();
     };
     ws.onerror = (e: Event) => {
@@ -64,7 +64,7 @@ export class SocketSlot {
     ws.onclose = (e: CloseEvent) => {
       resolveClosed();
       if (this.current !== ws) return;
-      inbox.push(InKind.Close, e.reason, clock.wallNs(), clock.monoNs(), e.code);
+      inbox.push(InKind.Close, e.reason, clock.monoNs(), clock.wallNs(), e.code);
       ctx.wake();
     };
   }

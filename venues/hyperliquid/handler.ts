@@ -139,12 +139,13 @@ export class HyperliquidHandler implements EngineHandler {
     const t0 = clock.monoNs();
     while (inbox.length > 0 && this.#state !== STATE_STOPPED) {
       busy = true;
-      const kind = inbox.peekKind();
+      const i = inbox.head;
+      const kind = inbox.kind(i);
       if (kind === InKind.Message) {
-        this.#onMessage(logger, ctx.source, inbox.peekData(), inbox.peekWall(), inbox.peekMono());
-      } else if (kind === InKind.Open) this.#onOpen(logger, ctx.source, inbox.peekWall());
-      else if (kind === InKind.Close) this.#onClose(logger, ctx.source, inbox.peekCode(), inbox.peekData());
-      else logger.warning(ctx.source, inbox.peekData());
+        this.#onMessage(logger, ctx.source, inbox.text(i), inbox.wallNs(i), inbox.monoNs(i));
+      } else if (kind === InKind.Open) this.#onOpen(logger, ctx.source, inbox.wallNs(i));
+      else if (kind === InKind.Close) this.#onClose(logger, ctx.source, inbox.num(i, 0), inbox.text(i));
+      else logger.warning(ctx.source, inbox.text(i));
       inbox.shift();
       if (this.isDone()) break;
     }

@@ -1,0 +1,49 @@
+/**
+ * Test support: spawn `tasks/poc_binance.ts` as a child process against a local
+ * {@linkcode BinanceSimulator}, capturing into a temp dir (the argument list the signal and
+ * SIGKILL end-to-end tests share).
+ * @module
+ */
+import type { BinanceSimulator } from "../venues/binance/simulator.ts";
+
+const TASK = new URL("../tasks/poc_binance.ts", import.meta.url).pathname;
+
+/** How to run the child. */
+export interface PocChildOptions {
+  /** Capture directory (the only place the child may write). */
+  dir: string;
+  /** Capture session name (`--capture-session`). */
+  session: string;
+  /** Further task flags appended after the common ones (e.g. `--book-out`, `--log-file`). */
+  extraArgs?: string[];
+  /** The child's stderr (default "null"). */
+  stderr?: "null" | "piped";
+  /** Extra environment variables for the child. */
+  env?: Record<string, string>;
+}
+
+/** Spawn `poc:binance` on `sim` (127.0.0.1 only, writes confined to `opts.dir`); stdout is discarded. */
+export function spawnPocBinance(sim: BinanceSimulator, opts: PocChildOptions): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      `--allow-write=${opts.dir}`,
+      "--allow-env",
+      TASK,
+      "--ws-url",
+      sim.wsUrl(),
+      "--rest-url",
+      sim.restUrl,
+      "--capture-dir",
+      opts.dir,
+      "--capture-session",
+      opts.session,
+      ...(opts.extraArgs ?? []),
+    ],
+    stdout: "null",
+    stderr: opts.stderr ?? "null",
+    ...(opts.env ? { env: opts.env } : {}),
+  }).spawn();
+}
