@@ -31,6 +31,7 @@ export {
   formatText,
   type HandlerContext,
   type HandlerEvent,
+  type LineSink,
   type LogEvent,
   type LogFormat,
   Logger,
@@ -64,7 +65,7 @@ export {
 export { BookSide, L2Book } from "./venues/book.ts";
 export { type BookFormat, bookToJson, writeBookJson } from "./venues/book_json.ts";
 export { decimalsOf, formatFixed, parseFixed, parseFixedBytes, parseFixedRange } from "./venues/decimal.ts";
-export { Backoff, type BackoffOptions, mulberry32 } from "./venues/backoff.ts";
+export { Backoff, type BackoffOptions, type JitterMode, mulberry32 } from "./venues/backoff.ts";
 export { CaptureLines, CaptureWriter, type CaptureWriterOptions } from "./venues/capture_writer.ts";
 export * as binance from "./venues/binance/mod.ts";
 export * as hyperliquid from "./venues/hyperliquid/mod.ts";
