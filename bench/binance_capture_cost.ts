@@ -1,6 +1,8 @@
 /**
  * What capture costs the Binance hot path.
  * 1. `CaptureLines.append` alone: ns per frame over the real ETHUSDT diffs (about 1.4 KB each).
+ * 1b. Parse + capture per frame: `parseFrame` then `append` (the frame UTF-8-encoded twice) vs
+ *    `stage` + `parseFrameInPlace` + `commit` (encoded once, into the capture chunk), interleaved.
  * 2. End to end: `wire_to_book` latency (WebSocket receive → book updated) of `BinanceHandler`
  *    against the local simulator, with and without `--capture-dir`, rounds interleaved.
  *
@@ -13,6 +15,7 @@ import { testLogger } from "../engine/testing.ts";
 import { CaptureWriter } from "../venues/capture_writer.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
 import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { ParsedFrame, parseFrame, parseFrameInPlace } from "../venues/binance/parse.ts";
 
 const secs = Number(Deno.args[0] ?? 4);
 const rounds = Number(Deno.args[1] ?? 3);
@@ -52,6 +55,61 @@ console.log(
     times.map((t) => t.toFixed(0)).join(", ")
   }`,
 );
+
+// 1b. parse + capture: two encodes vs one
+{
+  const dir = await Deno.makeTempDir();
+  const cw = await CaptureWriter.create(dir, { flushIntervalMs: 50 });
+  const twice = cw.lines("twice");
+  const once = cw.lines("once");
+  const pf = new ParsedFrame();
+  const res: Record<string, number[]> = { twice: [], once: [], parseOnly: [], stageParse: [] };
+  let sink = 0;
+  for (let r = 0; r < 15; r++) {
+    let t0 = performance.now();
+    for (const l of lines) {
+      sink += parseFrame(l, pf);
+      twice.append(l, 1_700_000_000_000_000_000);
+    }
+    res.twice!.push((performance.now() - t0) * 1e6 / lines.length);
+    await twice.flush();
+    t0 = performance.now();
+    for (const l of lines) {
+      once.stage(l);
+      sink += parseFrameInPlace(once.stagedBuf, once.stagedStart, once.stagedEnd, pf);
+      once.commit(1_700_000_000_000_000_000);
+    }
+    res.once!.push((performance.now() - t0) * 1e6 / lines.length);
+    await once.flush();
+    // The part before the book update: parse alone (no capture) vs stage + parse in place.
+    t0 = performance.now();
+    for (const l of lines) sink += parseFrame(l, pf);
+    res.parseOnly!.push((performance.now() - t0) * 1e6 / lines.length);
+    t0 = performance.now();
+    for (const l of lines) {
+      once.stage(l);
+      sink += parseFrameInPlace(once.stagedBuf, once.stagedStart, once.stagedEnd, pf);
+    }
+    res.stageParse!.push((performance.now() - t0) * 1e6 / lines.length);
+  }
+  await cw.close();
+  await Deno.remove(dir, { recursive: true });
+  const label = {
+    twice: "parse+capture, encoded twice",
+    once: "parse+capture, encoded once",
+    parseOnly: "before book update, no capture (parseFrame)",
+    stageParse: "before book update, capturing (stage+parseInPlace)",
+  };
+  for (const k of ["twice", "once", "parseOnly", "stageParse"] as const) {
+    const v = res[k]!;
+    console.log(
+      `${label[k]}: ns/frame median ${pct(v, 0.5).toFixed(0)}, per pass = ${
+        v.map((t) => t.toFixed(0)).join(", ")
+      }`,
+    );
+  }
+  if (sink < 0) console.log(sink);
+}
 
 // 2. end to end
 async function round(capture: boolean): Promise<number[]> {

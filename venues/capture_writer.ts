@@ -20,7 +20,9 @@
  *   close, so a running capture can be inspected and a killed one is valid.
  *
  * Hot-path contract: {@linkcode CaptureLines.append} copies the line into a preallocated chunk
- * with `TextEncoder.encodeInto` (one small view object per call) and returns; writes happen
+ * with `TextEncoder.encodeInto` (one small view object per call) and returns. A caller that also
+ * needs the UTF-8 bytes (a parser) uses {@linkcode CaptureLines.stage} + `commit` instead, and
+ * reads the staged bytes in place, so each frame is encoded once. Writes happen
  * asynchronously when a chunk is half full or on the flush timer. A failed write becomes an
  * `onError` call (the handler turns it into an error event), never an exception.
  * @module
@@ -45,6 +47,7 @@ export interface CaptureWriterOptions {
 const encoder = new TextEncoder();
 /** Longest `recv_ns` line: up to 22 digits and "\n". */
 const NS_MAX = 24;
+const EMPTY = new Uint8Array(0);
 
 /** A `<name>.jsonl` + `<name>.recv_ns` pair. */
 export class CaptureLines {
@@ -58,6 +61,13 @@ export class CaptureLines {
   readonly #ns: ByteSink;
   readonly #dataHalf: number;
   readonly #nsHalf: number;
+  #stagedLine = "";
+  /** Chunk holding the line staged by {@linkcode CaptureLines.stage} (empty when none). */
+  stagedBuf: Uint8Array = EMPTY;
+  /** Offset of the staged line's first byte in `stagedBuf`. */
+  stagedStart = 0;
+  /** Offset just past the staged line's last byte; `stagedBuf[stagedEnd]` is free. */
+  stagedEnd = 0;
 
   /** Use {@linkcode CaptureWriter.lines}. */
   constructor(dir: string, name: string, chunkBytes: number, onError: (m: string) => void) {
@@ -71,24 +81,81 @@ export class CaptureLines {
 
   /**
    * Append one raw frame and its receive time (ns since the epoch). No I/O happens here.
-   * Allocates only the `encodeInto` view and result.
+   * Allocates only the `encodeInto` view and result. Same as {@linkcode CaptureLines.stage}
+   * then {@linkcode CaptureLines.commit}.
    */
   append(line: string, recvNs: number): void {
+    this.stage(line);
+    this.commit(recvNs);
+  }
+
+  /**
+   * Encode `line` into the active chunk WITHOUT committing it, so the caller can read (parse) the
+   * bytes in place: they are `stagedBuf[stagedStart, stagedEnd)`, and `stagedBuf[stagedEnd]`
+   * always exists and is free (it becomes the line's "\n" on commit), so a scanner may use it as
+   * a sentinel. Then {@linkcode CaptureLines.commit} here, {@linkcode CaptureLines.commitTo}
+   * another file, or simply stage again (the staged bytes are then overwritten). Nothing else may
+   * be appended to this file in between. Allocates only the `encodeInto` view and result.
+   */
+  stage(line: string): void {
     const d = this.#data;
     const ns = this.#ns;
+    const room = line.length * 3 + 1; // UTF-8 is at most 3 bytes per UTF-16 unit, plus "\n"
     // Seal both sinks together (never one alone), so both files always end on the same line.
-    if (d.pos + line.length * 3 + 1 > d.buf.length || ns.pos + NS_MAX > ns.buf.length) this.seal();
-    d.ensure(line.length * 3 + 1); // only grows the (empty) chunk for an oversized line
+    if (d.pos + room > d.buf.length || ns.pos + NS_MAX > ns.buf.length) this.seal();
+    d.ensure(room); // only grows the (empty) chunk for an oversized line
     const start = d.pos;
-    const end = start + encoder.encodeInto(line, d.buf.subarray(start)).written;
-    const buf = d.buf;
-    // String.indexOf on a one-byte string is a native memchr-like scan.
-    if (line.indexOf("\n") !== -1 || line.indexOf("\r") !== -1) this.#sanitize(buf, start, end);
+    this.stagedBuf = d.buf;
+    this.stagedStart = start;
+    this.stagedEnd = start + encoder.encodeInto(line, d.buf.subarray(start)).written;
+    this.#stagedLine = line; // its CR/LF check waits for the commit (off the caller's critical path)
+  }
+
+  /** Commit the line staged by {@linkcode CaptureLines.stage} with its receive time (ns). */
+  commit(recvNs: number): void {
+    const d = this.#data;
+    const buf = this.stagedBuf;
+    const end = this.stagedEnd;
+    if (buf !== d.buf || this.stagedStart !== d.pos) throw new RangeError("no line staged");
+    if (hasCrLf(this.#stagedLine)) this.#sanitize(buf, this.stagedStart, end);
     buf[end] = 10;
     d.pos = end + 1;
-    writeNs(ns, recvNs);
+    this.#lineDone(recvNs);
+  }
+
+  /**
+   * Commit the line staged here by {@linkcode CaptureLines.stage} to `other` instead (a byte
+   * copy, no second encode); the staged bytes here are abandoned. `other` must differ from this.
+   */
+  commitTo(other: CaptureLines, recvNs: number): void {
+    const src = this.stagedBuf;
+    const start = this.stagedStart;
+    const end = this.stagedEnd;
+    if (src !== this.#data.buf || start !== this.#data.pos) throw new RangeError("no line staged");
+    if (other === this) throw new RangeError("commitTo: same file");
+    const n = end - start;
+    const od = other.#data;
+    if (od.pos + n + 1 > od.buf.length || other.#ns.pos + NS_MAX > other.#ns.buf.length) other.seal();
+    od.ensure(n + 1);
+    const dst = od.buf;
+    const at = od.pos;
+    if (n <= 256) { for (let i = 0; i < n; i++) dst[at + i] = src[start + i]!; }
+    else dst.set(src.subarray(start, end), at);
+    if (hasCrLf(this.#stagedLine)) other.#sanitize(dst, at, at + n);
+    dst[at + n] = 10;
+    od.pos = at + n + 1;
+    this.stagedEnd = start; // abandoned: nothing staged here any more
+    this.stagedBuf = EMPTY;
+    this.#stagedLine = "";
+    other.#lineDone(recvNs);
+  }
+
+  #lineDone(recvNs: number): void {
+    writeNs(this.#ns, recvNs);
     this.lines++;
-    if (d.pos >= this.#dataHalf || ns.pos >= this.#nsHalf) this.seal();
+    this.stagedBuf = EMPTY;
+    this.#stagedLine = "";
+    if (this.#data.pos >= this.#dataHalf || this.#ns.pos >= this.#nsHalf) this.seal();
   }
 
   /** Bytes not yet written to disk (both files). */
@@ -129,6 +196,11 @@ export class CaptureLines {
     for (let i = start; i < end; i++) if (buf[i] === 10 || buf[i] === 13) buf[i] = 32;
     this.sanitizedLines++;
   }
+}
+
+// String.indexOf on a one-byte string is a native memchr-like scan.
+function hasCrLf(line: string): boolean {
+  return line.indexOf("\n") !== -1 || line.indexOf("\r") !== -1;
 }
 
 // Write `v` (a non-negative integer, possibly above 2^53 and then a multiple of 2^k) in decimal

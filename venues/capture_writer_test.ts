@@ -144,3 +144,56 @@ Deno.test("CaptureLines seals the data file and its recv_ns sidecar at the same 
   assert.equal(count(`${dir}/diffs.recv_ns`), 200);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("CaptureLines.stage leaves a spare byte, commits once, and commitTo copies the bytes verbatim", async () => {
+  const dir = await Deno.makeTempDir();
+  const errors: string[] = [];
+  // Tiny chunks: staging seals both files together and grows the chunk for an oversized line.
+  const w = await CaptureWriter.create(dir, {
+    chunkBytes: 48,
+    flushIntervalMs: 0,
+    onError: (m) => errors.push(m),
+  });
+  const a = w.lines("a");
+  const b = w.lines("b");
+  const enc = new TextEncoder();
+  const input = [
+    '{"k":1}',
+    '{"é":"🚀"}',
+    `{"long":"${"x".repeat(300)}é"}`,
+    '{"cr":\r\n1}',
+    "{}",
+    '{"z":"ü"}',
+  ];
+  const toB = [false, true, true, true, false, false];
+  const expectA: string[] = [];
+  const expectB: string[] = [];
+  for (let i = 0; i < input.length; i++) {
+    const line = input[i]!;
+    a.stage(line);
+    const want = enc.encode(line);
+    assert.deepEqual(a.stagedBuf.subarray(a.stagedStart, a.stagedEnd), want);
+    assert.ok(a.stagedEnd < a.stagedBuf.length, "a spare byte follows the staged line");
+    assert.equal(a.lines, expectA.length, "staging commits nothing");
+    const clean = line.replace(/[\r\n]/g, " ");
+    if (toB[i]) {
+      a.commitTo(b, 100 + i);
+      expectB.push(clean);
+    } else {
+      a.commit(100 + i);
+      expectA.push(clean);
+    }
+    assert.throws(() => a.commit(1), RangeError, "a staged line is committed once");
+  }
+  a.stage('{"abandoned":true}'); // staged, never committed: not written
+  assert.equal(a.lines, expectA.length);
+  assert.equal(b.lines, expectB.length);
+  assert.equal(b.sanitizedLines, 1);
+  await w.close();
+  assert.deepEqual(readLines(`${dir}/a.jsonl`), expectA);
+  assert.deepEqual(readLines(`${dir}/b.jsonl`), expectB);
+  assert.equal(readLines(`${dir}/a.recv_ns`).length, expectA.length);
+  assert.deepEqual(readLines(`${dir}/b.recv_ns`), ["101", "102", "103"]);
+  assert.deepEqual(errors, []);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -4,7 +4,7 @@
  * left in the inbox to the capture. Not on the per-diff hot path.
  * @module
  */
-import { FrameKind, type ParsedFrame, parseFrame, parseSnapshot } from "./parse.ts";
+import { FrameKind, type ParsedFrame, parseSnapshot } from "./parse.ts";
 import { type DepthSnapshot, isParseError } from "./types.ts";
 import type { BinanceCapture } from "./capture.ts";
 import { type Inbox, InKind } from "./_inbox.ts";
@@ -49,12 +49,12 @@ export function readSnapshotReply(
  * Used for frames the sync must not see (an old socket's, or after `--max-messages`).
  */
 export function captureEntry(inbox: Inbox, i: number, pf: ParsedFrame, capture: BinanceCapture): void {
-  const raw = inbox.text(i);
-  const kind = parseFrame(raw, pf);
-  if (kind === FrameKind.Depth) capture.diff(raw, inbox.wallNs(i), pf.diff.firstId, pf.diff.lastId);
-  else if (kind === FrameKind.Malformed) capture.diff(raw, inbox.wallNs(i), 0, 0);
-  else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) capture.trade(raw, inbox.wallNs(i));
-  else capture.other(raw, inbox.wallNs(i));
+  const kind = capture.parse(inbox.text(i), pf); // encoded once, into the capture
+  const recvNs = inbox.wallNs(i);
+  if (kind === FrameKind.Depth) capture.commitDiff(recvNs, pf.diff.firstId, pf.diff.lastId);
+  else if (kind === FrameKind.Malformed) capture.commitDiff(recvNs, 0, 0);
+  else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) capture.commitTrade(recvNs);
+  else capture.commitOther(recvNs);
 }
 
 /**

@@ -10,10 +10,16 @@
  *
  * `snapshots[i].diffLinesBefore` is the number of `diffs.jsonl` lines already written when that
  * snapshot arrived, so a replay can cross each gap with the right snapshot.
+ *
+ * Hot path: {@linkcode BinanceCapture.parse} encodes a frame ONCE, straight into the diffs chunk,
+ * and parses those bytes in place; the caller updates its book and only then commits the line
+ * with `commitDiff` / `commitTrade` / `commitOther` (a trade or other frame is byte-copied to its
+ * file, never re-encoded).
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
 import { type CaptureLines, CaptureWriter } from "../capture_writer.ts";
+import { type FrameKind, type ParsedFrame, parseFrameInPlace } from "./parse.ts";
 
 /** One snapshot file of a session. */
 export interface CaptureSnapshotInfo {
@@ -134,6 +140,43 @@ export class BinanceCapture {
   /** A depth frame (or a frame that failed to parse). `U`/`u` are 0 when unknown. No I/O. */
   diff(raw: string, recvNs: number, U: number, u: number): void {
     this.#diffs.append(raw, recvNs);
+    this.#noteDiff(U, u);
+  }
+
+  /**
+   * Encode `raw` once into the capture (staged, NOT yet committed: nothing is written or counted)
+   * and parse those bytes in place into `pf` (same results as `parseFrame(raw, pf)`). Then commit
+   * it with exactly one of {@linkcode BinanceCapture.commitDiff} (depth or malformed),
+   * {@linkcode BinanceCapture.commitTrade} or {@linkcode BinanceCapture.commitOther}, before any
+   * other call on this capture. No I/O; allocates only the `encodeInto` view and result.
+   */
+  parse(raw: string, pf: ParsedFrame): FrameKind {
+    const d = this.#diffs;
+    d.stage(raw);
+    return parseFrameInPlace(d.stagedBuf, d.stagedStart, d.stagedEnd, pf);
+  }
+
+  /** Commit the frame staged by {@linkcode BinanceCapture.parse} as a depth line (`U`/`u` 0 when unknown). */
+  commitDiff(recvNs: number, U: number, u: number): void {
+    this.#diffs.commit(recvNs);
+    this.#noteDiff(U, u);
+  }
+
+  /** Commit the frame staged by {@linkcode BinanceCapture.parse} as a trade line (a byte copy). */
+  commitTrade(recvNs: number): void {
+    this.#diffs.commitTo(this.#trades, recvNs);
+    this.meta.trades++;
+    this.#w.markMetadataDirty();
+  }
+
+  /** Commit the frame staged by {@linkcode BinanceCapture.parse} as an other line (a byte copy). */
+  commitOther(recvNs: number): void {
+    this.#diffs.commitTo(this.#other, recvNs);
+    this.meta.other++;
+    this.#w.markMetadataDirty();
+  }
+
+  #noteDiff(U: number, u: number): void {
     const m = this.meta;
     m.messages++;
     if (u > 0) {

@@ -4,8 +4,10 @@
  *
  * I/O callbacks (WebSocket events, fetch completions) only queue raw input with its receive
  * time into a preallocated {@linkcode Inbox} and call `ctx.wake()`; `pollOnce` then parses,
- * syncs and applies in arrival order, captures, and logs `latency("apply")` (parse + sync of one
- * frame) and `latency("wire_to_book")` (receive → book updated). Reconnects use capped jittered
+ * syncs and applies in arrival order, captures (when capturing, each frame is UTF-8-encoded once,
+ * into the capture chunk, parsed there in place, and committed after the book update), and logs
+ * `latency("apply")` (parse + sync of one frame) and `latency("wire_to_book")` (receive → book
+ * updated). Reconnects use capped jittered
  * exponential backoff; a connection is renewed before Binance's 24 h limit and at once on
  * `serverShutdown`. Server pings are answered by Deno itself. The config type and URL helpers
  * live in `_handler_config.ts`, snapshot-reply decoding and the stop-time capture drain in
@@ -210,28 +212,30 @@ export class BinanceHandler implements EngineHandler {
     const clock = this.#ctx.clock;
     const t0 = start === start ? start : clock.monoNs();
     const pf = this.#pf;
-    const kind = parseFrame(raw, pf);
+    const cap = this.capture;
+    // Capturing: the frame is encoded once, straight into the capture chunk, and parsed in place;
+    // the line is committed only after the book is updated (off wire_to_book but the encode).
+    const kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
     if (kind === FrameKind.Depth) {
       this.messages++;
       const r = this.sync.onDiff(pf.diff);
       const t1 = clock.monoNs();
       logger.latency(this.#applyLabel, t1 - t0, this.#ctx.source);
       if (r === DiffResult.Applied) logger.latency(this.#wireLabel, t1 - recvMono, this.#ctx.source);
-      // Capture after the book is updated: a memcpy into the chunk, off wire_to_book.
-      this.capture?.diff(raw, recvWall, pf.diff.firstId, pf.diff.lastId);
+      cap?.commitDiff(recvWall, pf.diff.firstId, pf.diff.lastId);
       if (!this.#wasSynced && this.sync.isSynced) {
         this.#wasSynced = true;
         this.#backoff.reset();
       } else if (r === DiffResult.Resync) this.#wasSynced = false;
     } else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) {
       this.messages++;
-      this.capture?.trade(raw, recvWall);
+      cap?.commitTrade(recvWall);
     } else if (kind === FrameKind.Malformed) {
       this.malformed++;
-      this.capture?.diff(raw, recvWall, 0, 0);
+      cap?.commitDiff(recvWall, 0, 0); // nothing received is lost
       logger.warning(this.#ctx.source, "malformed frame ignored: " + pf.reason);
     } else {
-      this.capture?.other(raw, recvWall);
+      cap?.commitOther(recvWall);
       if (kind === FrameKind.ServerShutdown) {
         logger.warning(this.#ctx.source, "serverShutdown received: reconnecting now");
         this.#reconnectNow(ResyncReason.ServerShutdown, "server shutdown");
