@@ -112,8 +112,10 @@ Deno.test("a handler that finishes ends the engine with reason done", async () =
 });
 
 Deno.test("startLogger fails with a clear error when the log file cannot be opened", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hft-engine-" });
   await rejects(
-    startLogger({ file: "/nonexistent-dir/x/log.txt" }),
+    startLogger({ file: `${dir}/missing-dir/log.txt` }),
     /logger failed to start: .*No such file/,
   );
+  await Deno.remove(dir, { recursive: true });
 });
