@@ -165,12 +165,14 @@ export class LoggerConsumer {
       ev.source = h.source;
       ev.label = whole ? `${h.label} (run)` : h.label;
       ev.t = t;
+      // hdr reports a bucket's highest equivalent value, which can exceed the exact max: clamp.
+      const max = hist.maxValue;
       ev.a = hist.totalCount;
-      ev.b = hist.getValueAtPercentile(50);
-      ev.c = hist.getValueAtPercentile(90);
-      ev.d = hist.getValueAtPercentile(99);
-      ev.e = hist.getValueAtPercentile(99.9);
-      ev.f = hist.maxValue;
+      ev.b = Math.min(hist.getValueAtPercentile(50), max);
+      ev.c = Math.min(hist.getValueAtPercentile(90), max);
+      ev.d = Math.min(hist.getValueAtPercentile(99), max);
+      ev.e = Math.min(hist.getValueAtPercentile(99.9), max);
+      ev.f = max;
       this.#line(ev);
       if (!whole) hist.reset();
     }
