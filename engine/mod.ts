@@ -25,4 +25,4 @@ export { decodeRecord, encodeHeader, encodeText, encodeUtf8Into, utf8Length } fr
 export { formatJson, formatNs, formatText, type LogFormat } from "./format.ts";
 export { BatchSink, type LineSink, openSink } from "./sink.ts";
 export { currentCpuList, pinCurrentThread, pinProcess, type PinResult, resolveCore } from "./pinning.ts";
-export { type TestLogger, testLogger } from "./testing.ts";
+export { fixturePresent, testContext, type TestLogger, testLogger, waitUntil } from "./testing.ts";

@@ -4,7 +4,8 @@
  * @module
  */
 import { createRingBuffer, RingConsumer } from "../spsc/mod.ts";
-import type { Clock } from "./clock.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import type { HandlerContext } from "./handler.ts";
 import { decodeRecord } from "./codec.ts";
 import { EventKind, type LogEvent, newLogEvent, RECORD_SIZE } from "./events.ts";
 import { Logger } from "./logger.ts";
@@ -69,4 +70,18 @@ export function fixturePresent(file: URL, who: string): boolean {
     console.warn(`SKIP: ${who}: fixture ${file.pathname} absent (tests that need it are ignored)`);
     return false;
   }
+}
+
+/**
+ * A {@linkcode HandlerContext} for driving a handler by hand in a test: the handler is named
+ * `source`, wakes are ignored (the test calls `pollOnce` itself), and the signal never aborts.
+ */
+export function testContext(logger: Logger, source = "test", clock: Clock = systemClock): HandlerContext {
+  return {
+    logger,
+    clock,
+    source: logger.intern(source),
+    wake: () => {},
+    signal: new AbortController().signal,
+  };
 }

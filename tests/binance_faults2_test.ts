@@ -5,25 +5,12 @@
  * Waits on conditions (never fixed sleeps) with an overall deadline.
  */
 import assert from "node:assert/strict";
-import { systemClock } from "../engine/clock.ts";
 import { runEngine } from "../engine/engine.ts";
 import { EventKind, type LogEvent } from "../engine/events.ts";
-import type { HandlerContext } from "../engine/handler.ts";
-import type { Logger } from "../engine/logger.ts";
-import { testLogger, waitUntil } from "../engine/testing.ts";
+import { testContext, testLogger, waitUntil } from "../engine/testing.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
 import { BinanceSimulator } from "../venues/binance/simulator.ts";
 import { acceptKey } from "../venues/binance/_sim_ws.ts";
-
-function ctxOf(logger: Logger): HandlerContext {
-  return {
-    logger,
-    clock: systemClock,
-    source: logger.intern("binance"),
-    wake: () => {},
-    signal: new AbortController().signal,
-  };
-}
 
 /** Reject after `ms` (unref'd timer, cleared when `p` settles). */
 async function within<T>(what: string, p: Promise<T>, ms: number): Promise<T> {
@@ -98,7 +85,7 @@ Deno.test({
     });
     const tl = testLogger();
     try {
-      await h.start(ctxOf(tl.logger));
+      await h.start(testContext(tl.logger, "binance"));
       await waitUntil("connected", () => h.connections === 1);
       const t0 = performance.now();
       await within("stop()", h.stop(), 5_000);
@@ -169,7 +156,7 @@ Deno.test("BinanceHandler.pollOnce is idle (undefined) once done, even with fram
   });
   const tl = testLogger();
   try {
-    await h.start(ctxOf(tl.logger));
+    await h.start(testContext(tl.logger, "binance"));
     await waitUntil("connected", () => sim.clients === 1);
     sim.step(10);
     const sent = sim.stats.framesSent;
@@ -205,7 +192,7 @@ Deno.test("BinanceHandler drops (but captures) frames of the old socket queued b
   });
   const tl = testLogger();
   try {
-    await h.start(ctxOf(tl.logger));
+    await h.start(testContext(tl.logger, "binance"));
     await waitUntil("connected", () => sim.clients === 1);
     sim.step(3);
     const before = sim.stats.framesSent;

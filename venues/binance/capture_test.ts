@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { FakeClock, systemClock } from "../../engine/clock.ts";
-import type { HandlerContext } from "../../engine/handler.ts";
-import type { Logger } from "../../engine/logger.ts";
-import { testLogger, waitUntil } from "../../engine/testing.ts";
+import { FakeClock } from "../../engine/clock.ts";
+import { testContext, testLogger, waitUntil } from "../../engine/testing.ts";
 import { BinanceCapture } from "./capture.ts";
 import { BinanceHandler } from "./handler.ts";
 import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
@@ -94,16 +92,6 @@ Deno.test("BinanceCapture.parse encodes once, parses in place like parseFrame an
   await Deno.remove(root, { recursive: true });
 });
 
-function ctxOf(logger: Logger): HandlerContext {
-  return {
-    logger,
-    clock: systemClock,
-    source: logger.intern("binance"),
-    wake: () => {},
-    signal: new AbortController().signal,
-  };
-}
-
 Deno.test("BinanceHandler captures every received frame byte for byte (ASCII and non-ASCII, malformed too)", async () => {
   const frames = [DEPTH, BROKEN, TRADE, REPLY, ERROR, DEPTH.replace('"E":1', '"E":2')];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
@@ -125,7 +113,7 @@ Deno.test("BinanceHandler captures every received frame byte for byte (ASCII and
   });
   const tl = testLogger();
   try {
-    await h.start(ctxOf(tl.logger));
+    await h.start(testContext(tl.logger, "binance"));
     await waitUntil("frames queued", () => h.queued >= 1 + frames.length); // Open + the frames
     while (h.queued > 0) h.pollOnce(tl.logger);
     assert.equal(h.malformed, 1);

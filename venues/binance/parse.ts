@@ -166,6 +166,19 @@ export function parseFrameInPlace(
   return k;
 }
 
+// Copy a scanned trade or aggTrade (ids: an aggTrade spans trade ids f..l). Ids are read from the
+// scanner state, not passed: values above 2^31 would be boxed as arguments.
+function fillTrade(t: Trade, agg: boolean): void {
+  t.id = agg ? st.aid : st.t;
+  t.firstTradeId = agg ? st.f : st.t;
+  t.lastTradeId = agg ? st.l : st.t;
+  t.priceTicks = st.p;
+  t.qtyLots = st.q;
+  t.tradeTimeMs = st.T;
+  t.eventTimeMs = st.E;
+  t.buyerIsMaker = st.m;
+}
+
 function malformed(out: ParsedFrame, reason: string): FrameKind {
   out.reason = reason;
   return FrameKind.Malformed;
@@ -212,32 +225,14 @@ function scanFrame(b: Uint8Array, start: number, end: number, out: ParsedFrame):
       d.eventTimeMs = st.E;
       return FrameKind.Depth;
     }
-    case E_TRADE: {
+    case E_TRADE:
       if ((m & TRADE_REQUIRED) !== TRADE_REQUIRED) return malformed(out, "missing or mistyped trade field");
-      const t = out.trade;
-      t.id = st.t;
-      t.firstTradeId = st.t;
-      t.lastTradeId = st.t;
-      t.priceTicks = st.p;
-      t.qtyLots = st.q;
-      t.tradeTimeMs = st.T;
-      t.eventTimeMs = st.E;
-      t.buyerIsMaker = st.m;
+      fillTrade(out.trade, false);
       return FrameKind.Trade;
-    }
-    case E_AGG: {
+    case E_AGG:
       if ((m & AGG_REQUIRED) !== AGG_REQUIRED) return malformed(out, "missing or mistyped aggTrade field");
-      const t = out.trade;
-      t.id = st.aid;
-      t.firstTradeId = st.f;
-      t.lastTradeId = st.l;
-      t.priceTicks = st.p;
-      t.qtyLots = st.q;
-      t.tradeTimeMs = st.T;
-      t.eventTimeMs = st.E;
-      t.buyerIsMaker = st.m;
+      fillTrade(out.trade, true);
       return FrameKind.AggTrade;
-    }
     case E_SHUTDOWN:
       out.eventTimeMs = (m & F_E) !== 0 ? st.E : 0;
       return FrameKind.ServerShutdown;
