@@ -120,10 +120,15 @@ function decimal(b: Uint8Array, p: number, limit: number): number {
   return p + 9;
 }
 
-/** `[["px","qty"],…]` (at `[`) into the bid or ask arrays of `d`; returns the index after `]` or -1. */
+/**
+ * `[["px","qty"],…]` (at `[`) into the bid or ask arrays of `d`; returns the index after `]` or -1.
+ * The hot loop: both decimals are {@linkcode decimal} written out inline (same acceptance), so a
+ * level costs no calls besides `frac8`.
+ */
 function levels(b: Uint8Array, p: number, limit: number, d: DepthDiff, isBid: boolean): number {
   let px = isBid ? d.bidPx : d.askPx;
   let qty = isBid ? d.bidQty : d.askQty;
+  const v = dv;
   let n = 0;
   if (b[p] !== 91) return -1;
   p++;
@@ -134,21 +139,55 @@ function levels(b: Uint8Array, p: number, limit: number, d: DepthDiff, isBid: bo
   }
   for (;;) {
     if (b[p] !== 91 || b[p + 1] !== 34) return -1;
-    p = decimal(b, p + 2, limit);
-    if (p < 0) return -1;
-    const price = sc.dec;
+    // Price: decimal(b, p + 2, limit), inline.
+    p += 2;
+    let s = p;
+    let c = b[p]!;
+    let ip = 0;
+    if (c === 48) c = b[++p]!;
+    else {
+      while (c - 48 >>> 0 <= 9 && p - s < 9) {
+        ip = ip * 10 + (c - 48);
+        c = b[++p]!;
+      }
+      if (p === s) return -1;
+    }
+    if (c !== 46 || p + 10 > limit) return -1;
+    let f = frac8(v, p + 1);
+    if (f < 0 || b[p + 9] !== 34) return -1;
+    const price = ip * 1e8 + f;
+    if (price > MAX) return -1;
+    p += 9;
     if (b[p + 1] !== 44 || b[p + 2] !== 34) return -1;
-    p = decimal(b, p + 3, limit);
-    if (p < 0 || b[p + 1] !== 93) return -1;
+    // Quantity: decimal(b, p + 3, limit), inline.
+    p += 3;
+    s = p;
+    c = b[p]!;
+    ip = 0;
+    if (c === 48) c = b[++p]!;
+    else {
+      while (c - 48 >>> 0 <= 9 && p - s < 9) {
+        ip = ip * 10 + (c - 48);
+        c = b[++p]!;
+      }
+      if (p === s) return -1;
+    }
+    if (c !== 46 || p + 10 > limit) return -1;
+    f = frac8(v, p + 1);
+    if (f < 0 || b[p + 9] !== 34) return -1;
+    const q = ip * 1e8 + f;
+    if (q > MAX) return -1;
+    p += 9;
+    if (b[p + 1] !== 93) return -1;
     if (n === px.length) {
       d.growSide(isBid, n);
       px = isBid ? d.bidPx : d.askPx;
       qty = isBid ? d.bidQty : d.askQty;
     }
     px[n] = price;
-    qty[n] = sc.dec;
+    qty[n] = q;
     n++;
-    const c = b[p + 2];
+    c = b[p + 2]!;
     p += 3;
     if (c === 93) break;
     if (c !== 44) return -1;

@@ -113,6 +113,33 @@ Deno.test("fast line parser falls back (-1) on every deviation from the exact fo
   equal(buf[line.length - 1], 10, "the sentinel byte is restored");
 });
 
+Deno.test("fast line parser: decimal integer parts of every length and shape, at every level position", () => {
+  // The integer part is read up to 4 digits at a time: lengths 0..11, leading zeros, and a
+  // non-digit right after 0..4 digits must give exactly the documented acceptance
+  // `(0|[1-9][0-9]{0,8}).[0-9]{8}` with the general scanner's value, as price and as quantity.
+  const ints = ["", "0", "00", "01", "0000", "00001"];
+  for (let n = 1; n <= 11; n++) ints.push("123456789012".slice(0, n), "9".repeat(n), "1" + "0".repeat(n - 1));
+  const shape = /^(0|[1-9][0-9]{0,8})\.[0-9]{8}$/;
+  const fracs = [".00000000", ".12345678", ".1234567", "x00000000", ":00000000", "/00000000", ""];
+  let accepted = 0;
+  for (const ip of ints) {
+    for (const fr of fracs) {
+      const num = ip + fr;
+      for (const at of ['"2683.80000000"', '"3.02920000"', '"0.00000000"']) {
+        const text = DEPTH.replace(at, `"${num}"`);
+        const line = enc.encode(text);
+        const r = fast(line, true);
+        const valid = shape.test(num) && Number(ip) * 1e8 < 2 ** 53;
+        equal(r.nl >= 0, valid, `${num} in place of ${at}`);
+        if (r.nl < 0) continue;
+        accepted++;
+        deepEqual(r.got, general(line), text);
+      }
+    }
+  }
+  ok(accepted > 50, `accepted ${accepted}`);
+});
+
 Deno.test("fast line parser: random byte mutations either fall back or match the general scanner", () => {
   let x = 12345;
   const rnd = (n: number) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % n);

@@ -72,7 +72,9 @@ export class L3Book {
   #scratch = new Float64Array(64);
   // Operands of the private helpers kept in fields, not arguments (a double argument may be boxed).
   #want = 0; // quantity still to add/take
-  #target = 0; // the level's new quantity
+  // change()'s level as a one-level diff side (for #changeLevels).
+  #onePx = new Float64Array(1);
+  #oneQty = new Float64Array(1);
 
   /** Emit into `sink`; pools start at `capacity` orders and levels. */
   constructor(
@@ -130,7 +132,7 @@ export class L3Book {
       table.deleteKey();
       table.find();
     }
-    const l = this.#level(side);
+    const l = this.#level(table);
     this.#want = qty;
     this.#push(l, InferredKind.Snapshot);
   }
@@ -181,16 +183,11 @@ export class L3Book {
    * inferred events.
    */
   change(side: Side, price: number, newQty: number, attr: FillAttribution): void {
-    const table = this.#tables[side];
-    table.key = price;
-    const l = table.find();
-    const have = l === NIL ? 0 : this.#lqty[l]!;
-    if (newQty === have || (l === NIL && newQty < have)) return;
-    const ev = this.ev;
-    ev.side = side;
-    ev.price = price;
-    this.#target = newQty;
-    this.#apply(side, l, attr);
+    const px = this.#onePx;
+    const qty = this.#oneQty;
+    px[0] = price;
+    qty[0] = newQty;
+    this.#changeLevels(side, px, qty, 1, attr);
   }
 
   /**
@@ -199,49 +196,97 @@ export class L3Book {
    * arrays and fields (a double passed as a call argument may be boxed, i.e. allocated).
    */
   changeLevels(side: Side, px: Float64Array, qty: Float64Array, n: number, attr: FillAttribution): void {
-    const table = this.#tables[side];
-    const ev = this.ev;
-    ev.side = side;
-    for (let i = 0; i < n; i++) {
-      const newQty = qty[i]!;
-      table.key = px[i]!;
-      const l = table.find();
-      const have = l === NIL ? 0 : this.#lqty[l]!;
-      if (newQty === have || (l === NIL && newQty < have)) continue;
-      ev.price = table.key;
-      this.#target = newQty;
-      this.#apply(side, l, attr);
-    }
+    this.ev.side = side;
+    this.#changeLevels(side, px, qty, n, attr);
   }
 
-  // Move level `l` (NIL: absent) at ev.price on `side` to #target, which differs from its quantity.
-  #apply(side: Side, l: number, attr: FillAttribution): void {
-    const newQty = this.#target;
-    if (l === NIL) l = this.#level(side);
-    const have = this.#lqty[l]!;
-    if (newQty > have) {
-      this.#want = newQty - have;
-      this.#push(l, InferredKind.Add);
-      return;
-    }
-    const d = have - newQty;
+  // The body of change() and changeLevels(), written out in one loop (no helper calls per level
+  // or event, no fields as operands): find the level, skip a no-op, else emit its events.
+  #changeLevels(side: Side, px: Float64Array, qty: Float64Array, n: number, attr: FillAttribution): void {
+    const table = this.#tables[side];
     const ev = this.ev;
-    ev.qty = d;
-    const f = attr.fillForEvent !== undefined ? attr.fillForEvent(ev) : attr.fillFor(side, ev.price, d);
-    // Fills from the head.
-    this.#want = f < d ? f : d;
-    while (this.#want > 0) this.#take(l, this.#head[l]!, InferredKind.Fill);
-    const cancel = this.#lqty[l]! - newQty;
-    if (cancel > 0) {
-      if (this.cancelModel === "proportional") this.#cancelProportional(l, cancel);
-      else {
-        this.#want = cancel;
-        if (this.cancelModel === "tail") {
-          while (this.#want > 0) this.#take(l, this.#tail[l]!, InferredKind.Cancel);
-        } else while (this.#want > 0) this.#take(l, this.#head[l]!, InferredKind.Cancel);
+    for (let i = 0; i < n; i++) {
+      const newQty = qty[i]!;
+      const price = px[i]!;
+      table.key = price;
+      let l = table.find();
+      const have = l === NIL ? 0 : this.#lqty[l]!;
+      if (newQty === have || (l === NIL && newQty < have)) continue;
+      ev.side = side;
+      ev.price = price;
+      if (l === NIL) l = this.#level(table);
+      if (newQty > have) {
+        // An increase: one new order of the difference at the tail (`Add`).
+        let o = this.#freeOrder;
+        if (o !== NIL) this.#freeOrder = this.#next[o]!;
+        else {
+          if (this.#orderTop === this.#oid.length) this.#growOrders();
+          o = this.#orderTop++;
+        }
+        const add = newQty - have;
+        const id = this.#nextOrderId++;
+        this.#oid[o] = id;
+        this.#oqty[o] = add;
+        const t = this.#tail[l]!;
+        this.#prev[o] = t;
+        this.#next[o] = NIL;
+        if (t === NIL) this.#head[l] = o;
+        else this.#next[t] = o;
+        this.#tail[l] = o;
+        const after = have + add;
+        this.#lqty[l] = after;
+        ev.seq = this.seq++;
+        ev.kind = InferredKind.Add;
+        ev.orderId = id;
+        ev.qty = add;
+        ev.levelQtyAfter = after;
+        this.#counts[InferredKind.Add]!++;
+        this.#sink.write(ev);
+        continue;
+      }
+      // A decrease: fills from the head, then the cancel model takes the rest.
+      const d = have - newQty;
+      ev.qty = d;
+      const f = attr.fillForEvent !== undefined ? attr.fillForEvent(ev) : attr.fillFor(side, price, d);
+      // Two passes over the queue: fills (from the head), then cancels (by the cancel model).
+      let want = f < d ? f : d;
+      let kind: InferredKind = InferredKind.Fill;
+      let fromTail = false;
+      for (;;) {
+        if (want <= 0) {
+          if (kind === InferredKind.Cancel) break;
+          kind = InferredKind.Cancel;
+          want = this.#lqty[l]! - newQty;
+          if (want <= 0) break;
+          if (this.cancelModel === "proportional") {
+            this.#cancelProportional(l, want);
+            break;
+          }
+          fromTail = this.cancelModel === "tail";
+        }
+        const o = fromTail ? this.#tail[l]! : this.#head[l]!;
+        const q = this.#oqty[o]!;
+        const take = q < want ? q : want;
+        this.#oqty[o] = q - take;
+        const after = this.#lqty[l]! - take;
+        this.#lqty[l] = after;
+        want -= take;
+        ev.seq = this.seq++;
+        ev.kind = kind;
+        ev.orderId = this.#oid[o]!;
+        ev.qty = take;
+        ev.levelQtyAfter = after;
+        this.#counts[kind]!++;
+        this.#sink.write(ev);
+        if (q === take) this.#unlink(l, o);
+      }
+      if (this.#lqty[l] === 0) {
+        // The level emptied: free it (the table's key is still this price).
+        table.deleteKey();
+        this.#head[l] = this.#freeLevel;
+        this.#freeLevel = l;
       }
     }
-    if (this.#lqty[l] === 0) this.#freeLevelSlot(side, l);
   }
 
   /** True when every level's orders sum to its quantity and match `expect(side, price)` when given. */
@@ -332,8 +377,8 @@ export class L3Book {
     this.#sink.write(ev);
   }
 
-  // A new empty level for ev.price (= the side table's key, whose find() just returned NIL).
-  #level(side: Side): number {
+  // A new empty level for ev.price (= `table`'s key, whose find() just returned NIL).
+  #level(table: PriceTable): number {
     let l = this.#freeLevel;
     if (l !== NIL) this.#freeLevel = this.#head[l]!;
     else {
@@ -343,7 +388,7 @@ export class L3Book {
     this.#head[l] = NIL;
     this.#tail[l] = NIL;
     this.#lqty[l] = 0;
-    this.#tables[side].insertFound(l); // right after the find() of ev.price that missed
+    table.insertFound(l); // right after the find() of ev.price that missed
     return l;
   }
 

@@ -176,3 +176,38 @@ Deno.test("L3Book level lookup on the detected tick grid matches a Map over on-g
     }
   }
 });
+
+Deno.test("L3Book.changeLevels over many levels gives the events of change() level by level, every cancel model", () => {
+  for (const model of ["tail", "head", "proportional"] as CancelModel[]) {
+    let s = 7;
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+    const many = new CheckingSink();
+    const one = new CollectSink();
+    const a = new L3Book(many, { cancelModel: model, capacity: 4 }); // small pools: growth mid-diff
+    const b = new L3Book(one, { cancelModel: model, capacity: 4 });
+    const px = new Float64Array(8);
+    const qty = new Float64Array(8);
+    for (let u = 0; u < 1500; u++) {
+      const side = (rnd() < 0.5 ? Side.Bid : Side.Ask) as Side;
+      const n = Math.floor(rnd() * 9); // 0..8 levels, repeated prices and no-op levels included
+      for (let i = 0; i < n; i++) {
+        px[i] = 2_600_00000000 + Math.floor(rnd() * 12) * 1_000_000 + (rnd() < 0.1 ? 1 : 0);
+        qty[i] = rnd() < 0.3 ? 0 : Math.floor(rnd() * 6) * 1_000_000;
+      }
+      const fill = Math.floor(rnd() * 3) * 1_000_000;
+      a.changeLevels(side, px, qty, n, fills(fill));
+      for (let i = 0; i < n; i++) b.change(side, px[i]!, qty[i]!, fills(fill));
+      if (u % 500 === 499) a.clear(), b.clear();
+    }
+    ok(many.events.length > 1500);
+    deepEqual(many.events, one.events, model);
+    ok(a.checkInvariant() && b.checkInvariant());
+  }
+  // A no-op change() leaves the event object as it was (changeLevels() always sets its side).
+  const l3 = new L3Book(new CollectSink());
+  l3.change(Side.Bid, 100, 5, NO_FILLS);
+  l3.change(Side.Ask, 100, 0, NO_FILLS);
+  equal(l3.ev.side, Side.Bid);
+  l3.changeLevels(Side.Ask, new Float64Array(0), new Float64Array(0), 0, NO_FILLS);
+  equal(l3.ev.side, Side.Ask);
+});

@@ -25,6 +25,11 @@ export class BookSide {
   #tick = 0;
   #base = 0;
   #span = 0; // ROI_TICKS * #tick
+  // 1 / #tick. The window index of an offset `off` in [0, #span) is `(off * #inv + 0.5) | 0`, no
+  // division: for an on-grid `off = k * #tick` (k < ROI_TICKS, integers below 2^52) the product
+  // is within k * 2^-52 of k, so the index is exactly k; the exact multiply-back check
+  // `i * #tick === off` rejects every other offset (off the grid), as the division did.
+  #inv = 0;
   #rn = 0; // levels in the window
   #rBest = -1; // window index of its best level, -1 when the window is empty
   #rLo = ROI_TICKS; // occupied index bounds (loose: widened on insert, reset by clear)
@@ -93,7 +98,7 @@ export class BookSide {
     if (tick > 0) {
       const off = price - this.#base;
       if (off >= 0 && off < this.#span) {
-        const i = (off / tick) | 0;
+        const i = (off * this.#inv + 0.5) | 0;
         if (i * tick === off) return this.#roi![i]!;
       }
     }
@@ -110,7 +115,7 @@ export class BookSide {
     if (tick > 0) {
       const off = price - this.#base;
       if (off >= 0 && off < this.#span) {
-        const i = (off / tick) | 0;
+        const i = (off * this.#inv + 0.5) | 0;
         if (i * tick === off) return this.#setRoi(i, qty);
       }
     }
@@ -290,6 +295,7 @@ export class BookSide {
     this.clear();
     if (this.#roi === null) this.#roi = new Float64Array(ROI_TICKS);
     this.#tick = tick;
+    this.#inv = 1 / tick;
     this.#base = base;
     this.#span = span;
     // The best first (it lands mid-window, so no later insert can re-centre), then from the

@@ -187,3 +187,57 @@ for (const isBid of [true, false]) {
     }
   });
 }
+
+for (const isBid of [true, false]) {
+  const name = isBid ? "bids" : "asks";
+  Deno.test(`BookSide (${name}) on a large odd tick: window edges and off-grid prices by one stay exact`, () => {
+    // The window index is a rounded product by 1/tick checked by multiplying back: a large odd
+    // tick (a window just below 2^52) and prices one off the grid, at and just past both window
+    // edges, must land exactly where the model says.
+    const TICK = 68_719_476_731; // odd, 2^36 - 5: ROI_TICKS × TICK = 2^52 - 327_680
+    const BASE = 100_000; // the window's first price: base + span stays below 2^52
+    const MID = BASE + 20_000 * TICK; // the first best (fewer than ROI_TICKS / 2 ticks above 0)
+    modelRun(isBid, isBid ? 31 : 37, 40_000, 1000, (s, i) => {
+      const dir = isBid ? -1 : 1;
+      if (i < 200) return MID + dir * (i % 100) * TICK; // detect the grid, window on MID
+      const r = s % 10;
+      const k = (s >>> 5) % 64;
+      if (r < 4) return MID + dir * k * TICK;
+      // Around both window edges (indices 0, 1 and ROI_TICKS - 2 .. ROI_TICKS + 1), on the grid
+      // or one off it.
+      const idx = (s >>> 11) % 2 === 0 ? k % 3 : ROI_TICKS - 2 + (k % 4);
+      const nudge = r < 6 ? 0 : r < 8 ? 1 : -1;
+      return BASE + idx * TICK + nudge;
+    });
+  });
+}
+
+Deno.test("BookSide: a price one off the grid or just outside the window is kept apart from the window", () => {
+  const side = new BookSide(true);
+  const TICK = 1000;
+  // Grid detected on the first PROMOTE_AT levels; the window is centred on the best (1_000_000_000).
+  for (let i = 0; i < PROMOTE_AT; i++) side.set(1_000_000_000 - i * TICK, 1);
+  const base = 1_000_000_000 - (ROI_TICKS / 2) * TICK;
+  const past = base + ROI_TICKS * TICK; // one tick past the window's last index
+  side.set(base, 2); // first window index
+  side.set(base - TICK, 3); // just below the window
+  side.set(base + 1, 4); // off the grid by one
+  side.set(past - TICK, 5); // last window index (a new best)
+  side.set(past, 6); // just above the window (a new best, re-centres)
+  side.set(past - 1, 7); // off the grid by one, below the best
+  equal(side.get(base), 2);
+  equal(side.get(base - TICK), 3);
+  equal(side.get(base + 1), 4);
+  equal(side.get(past - TICK), 5);
+  equal(side.get(past), 6);
+  equal(side.get(past - 1), 7);
+  equal(side.get(base - 1), 0);
+  equal(side.get(past + 1), 0);
+  equal(side.bestPrice(), past);
+  equal(side.priceAt(1), past - 1);
+  equal(side.priceAt(2), past - TICK);
+  equal(side.size, PROMOTE_AT + 6);
+  equal(side.set(base + 1, 0), 4);
+  equal(side.set(past, 0), 6);
+  equal(side.bestPrice(), past - 1);
+});
