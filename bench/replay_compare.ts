@@ -4,6 +4,11 @@
  * reads the same lines and `JSON.parse`s them (same line reader + `TextDecoder`), and against
  * a naive web-streams reader (`TextDecoderStream` + split) + `JSON.parse`.
  *
+ * The replay runs three ways: on one thread (`replayCapture`); on two threads with a warm L3
+ * Worker (`ReplayPipeline`: parse + book here, L3 + bincode in the Worker, fed through the SPSC
+ * ring; the steady-state throughput of a long replay); and on two threads with a Worker spawned
+ * per replay (`replayPiped`, what one CLI run of a small capture pays: spawn + cold JIT).
+ *
  * Input: the recorded ETHUSDT fixture (diffs + trades), or with `--synthetic N` a synthetic
  * capture of N batches written to a temp dir. Medians of `--rounds` (default 7) after one warm-up.
  *
@@ -15,6 +20,7 @@
 import { parseArgs } from "node:util";
 import { systemClock } from "../engine/clock.ts";
 import { replayCapture } from "../replay/replay.ts";
+import { replayPiped, ReplayPipeline } from "../replay/pipeline.ts";
 import { type CaptureFiles, resolveSession } from "../replay/reader.ts";
 import { BincodeWriter } from "../replay/bincode.ts";
 import { CountingTarget } from "../replay/out_buffer.ts";
@@ -60,6 +66,19 @@ async function replayRound(files: CaptureFiles): Promise<{ ns: number; lines: nu
   const ns = systemClock.monoNs() - t0;
   if (target.bytes !== s.totalEvents * 72) throw new Error("bincode byte count mismatch");
   return { ns, lines: s.diffLines + s.tradeLines, events: s.totalEvents };
+}
+
+/** The two-thread replay into a counting sink in the Worker (`pipe`: a warm Worker; else a new one). */
+async function pipedRound(
+  files: CaptureFiles,
+  pipe?: ReplayPipeline,
+): Promise<{ ns: number; lines: number }> {
+  const opts = { format: "bincode" as const, clock: systemClock };
+  const t0 = systemClock.monoNs();
+  const r = pipe ? await pipe.replay(files, opts) : await replayPiped(files, opts);
+  const ns = systemClock.monoNs() - t0;
+  if (r.bytes !== r.stats.totalEvents * 72) throw new Error("bincode byte count mismatch");
+  return { ns, lines: r.stats.diffLines + r.stats.tradeLines };
 }
 
 /**
@@ -168,6 +187,8 @@ for (const p of paths) bytes += (await Deno.stat(p)).size;
 
 const res = {
   replay: [] as number[],
+  piped: [] as number[],
+  pipedCold: [] as number[],
   json: [] as number[],
   naive: [] as number[],
   scan: [] as number[],
@@ -175,31 +196,46 @@ const res = {
 };
 let lines = 0;
 let events = 0;
+const pipe = new ReplayPipeline();
 for (let i = 0; i <= rounds; i++) {
   const a = await replayRound(files);
+  const p = await pipedRound(files, pipe);
   const b = await jsonRound(paths);
   const c = await naiveRound(paths);
   const d = await stageRound(files, false);
   const e = await stageRound(files, true);
-  if (b.lines !== a.lines || c.lines !== a.lines || d.lines !== a.lines || e.lines !== a.lines) {
-    throw new Error(`line counts differ: ${a.lines} ${b.lines} ${c.lines} ${d.lines} ${e.lines}`);
+  if (
+    b.lines !== a.lines || c.lines !== a.lines || d.lines !== a.lines || e.lines !== a.lines ||
+    p.lines !== a.lines
+  ) {
+    throw new Error(`line counts differ: ${a.lines} ${b.lines} ${c.lines} ${d.lines} ${e.lines} ${p.lines}`);
   }
   lines = a.lines;
   events = a.events;
   if (i === 0) continue; // warm-up
   res.replay.push(a.ns);
+  res.piped.push(p.ns);
   res.json.push(b.ns);
   res.naive.push(c.ns);
   res.scan.push(d.ns);
   res.book.push(e.ns);
 }
+pipe.close();
+// Spawn-per-replay rounds last: a terminated Worker's teardown would disturb the rounds above.
+for (let i = 0; i <= rounds; i++) {
+  const q = await pipedRound(files);
+  if (q.lines !== lines) throw new Error(`line counts differ: ${q.lines} ${lines}`);
+  if (i > 0) res.pipedCold.push(q.ns);
+}
 if (tmp) await Deno.remove(tmp, { recursive: true });
 
 const row = (name: string, ns: number) =>
-  `| ${name.padEnd(44)} | ${(ns / 1e6).toFixed(1).padStart(8)} | ${
+  `| ${name.padEnd(46)} | ${(ns / 1e6).toFixed(1).padStart(8)} | ${
     ((lines * 1e9) / ns / 1e3).toFixed(0).padStart(8)
   } | ${((bytes / 1e6) / (ns / 1e9)).toFixed(1).padStart(7)} |`;
 const mR = median(res.replay);
+const mP = median(res.piped);
+const mC = median(res.pipedCold);
 const mJ = median(res.json);
 const mN = median(res.naive);
 const mS = median(res.scan);
@@ -210,18 +246,22 @@ console.log(
   } MB; ${events} events); ${rounds} rounds, medians`,
 );
 console.log(
-  `| ${"pass".padEnd(44)} | ${"ms".padStart(8)} | ${"klines/s".padStart(8)} | ${"MB/s".padStart(7)} |`,
+  `| ${"pass".padEnd(46)} | ${"ms".padStart(8)} | ${"klines/s".padStart(8)} | ${"MB/s".padStart(7)} |`,
 );
-console.log(`|${"-".repeat(46)}|${"-".repeat(10)}|${"-".repeat(10)}|${"-".repeat(9)}|`);
-console.log(row("replay: scan+sync+book+L3+bincode (memory)", mR));
+console.log(`|${"-".repeat(48)}|${"-".repeat(10)}|${"-".repeat(10)}|${"-".repeat(9)}|`);
+console.log(row("replay, 1 thread: scan+sync+book+L3+bincode", mR));
+console.log(row("replay, 2 threads: warm L3 Worker (ring)", mP));
+console.log(row("replay, 2 threads: Worker spawned per replay", mC));
 console.log(row("baseline: same line reader + JSON.parse only", mJ));
 console.log(row("baseline: TextDecoderStream split + JSON.parse", mN));
 console.log(row("stage: line reader + byte-scanner parse", mS));
 console.log(row("stage: + BookSync + L2 book (no L3/output)", mB));
 console.log(
-  `speedup of the full replay vs JSON.parse-only: ${(mJ / mR).toFixed(2)}x (target >= 2x); vs naive: ${
-    (mN / mR).toFixed(2)
-  }x; scan-only vs JSON.parse-only: ${(mJ / mS).toFixed(2)}x`,
+  `speedup vs JSON.parse-only (target >= 2x): 2 threads, warm Worker ${(mJ / mP).toFixed(2)}x; ` +
+    `1 thread ${(mJ / mR).toFixed(2)}x; 2 threads, Worker spawned per replay ${(mJ / mC).toFixed(2)}x`,
+);
+console.log(
+  `1 thread vs naive: ${(mN / mR).toFixed(2)}x; scan-only vs JSON.parse-only: ${(mJ / mS).toFixed(2)}x`,
 );
 console.log(JSON.stringify({
   bench: "replay_compare",
@@ -231,11 +271,15 @@ console.log(JSON.stringify({
   events,
   rounds,
   replayMs: mR / 1e6,
+  pipedWarmMs: mP / 1e6,
+  pipedSpawnMs: mC / 1e6,
   jsonParseMs: mJ / 1e6,
   naiveMs: mN / 1e6,
   scanOnlyMs: mS / 1e6,
   scanBookMs: mB / 1e6,
   speedupVsJsonParse: mJ / mR,
+  pipedWarmSpeedupVsJsonParse: mJ / mP,
+  pipedSpawnSpeedupVsJsonParse: mJ / mC,
   speedupVsNaive: mN / mR,
   scanOnlySpeedupVsJsonParse: mJ / mS,
 }));

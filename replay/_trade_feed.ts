@@ -4,10 +4,15 @@
  * @module
  */
 import { FrameKind, ParsedFrame, parseFrameInPlace } from "../venues/binance/parse.ts";
-import type { TradeWindow } from "./classify.ts";
 import { LineReader } from "./lines.ts";
 import { fastTradeLine } from "./_fast_frame.ts";
 import type { ReplayStats } from "./summary.ts";
+
+/** Where the feed puts trades: a `TradeWindow`, or the pipe to the replay's L3 Worker. */
+export interface TradeTarget {
+  /** Add a trade: `bidConsumed` is the wire's `m` (buyer is maker → the bid side was hit). */
+  push(priceTicks: number, qtyLots: number, bidConsumed: boolean): void;
+}
 
 /** Malformed lines quoted verbatim in warnings (per replay); later ones are only counted. */
 export const MAX_VERBATIM_WARNINGS = 5;
@@ -32,7 +37,7 @@ export class TradeFeed {
    * Move every buffered trade with `T <= untilMs` into `window`, synchronously. Returns false
    * when the buffered input ran out first: `await refill()` and call again.
    */
-  pull(untilMs: number, window: TradeWindow, stats: ReplayStats, warn: (msg: string) => void): boolean {
+  pull(untilMs: number, window: TradeTarget, stats: ReplayStats, warn: (msg: string) => void): boolean {
     const t = this.#frame.trade;
     const r = this.#r;
     while (true) {

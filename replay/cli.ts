@@ -1,6 +1,6 @@
 /**
  * The body of `deno task replay` (the task file only parses flags): resolve the input, open the
- * writer, replay, print warnings, the summary and (with `--truth`) the accuracy report on
+ * writer, replay (on one thread, or two for large Binance inputs: `pipeline.ts`), print warnings, the summary and (with `--truth`) the accuracy report on
  * stderr. Returns the exit code.
  * @module
  */
@@ -9,6 +9,7 @@ import { type CaptureFiles, explicitFiles, resolveSession } from "./reader.ts";
 import { createWriter, type OutFormat } from "./writers.ts";
 import type { CancelModel } from "./l3.ts";
 import { replayCapture } from "./replay.ts";
+import { replayPiped } from "./pipeline.ts";
 import { formatSummary, NULL_SINK, type ReplayStats, TeeSink } from "./summary.ts";
 import { AccuracyCollector, formatAccuracy, loadTruth, scoreAccuracy, type TruthEvent } from "./accuracy.ts";
 import type { ByteTarget } from "./out_buffer.ts";
@@ -37,6 +38,20 @@ export interface ReplayCliConfig {
   truth?: string;
   /** `--strict`. */
   strict: boolean;
+  /** `--threads`: 2 pipelines L3 + the writer into a Worker (Binance); auto decides by input size. */
+  threads?: 1 | 2 | "auto";
+}
+
+/** `--threads auto` pipelines Binance inputs (diffs + trades files) of at least this many bytes. */
+export const PIPE_AUTO_BYTES = 32 << 20;
+
+/** Whether a replay of `files` runs on two threads (see {@linkcode ReplayCliConfig.threads}). */
+export async function usePipeline(files: CaptureFiles, cfg: ReplayCliConfig): Promise<boolean> {
+  if (files.venue === "hyperliquid" || cfg.truth !== undefined || (cfg.threads ?? "auto") === 1) return false;
+  if (cfg.threads === 2) return true;
+  let bytes = 0;
+  for (const p of [files.diffs, files.trades]) if (p !== undefined) bytes += (await Deno.stat(p)).size;
+  return bytes >= PIPE_AUTO_BYTES;
 }
 
 function errMsg(e: unknown): string {
@@ -55,6 +70,15 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
     return 1;
   }
   if (cfg.session !== undefined && cfg.trades !== undefined) files.trades = cfg.trades;
+  let piped = false;
+  try {
+    piped = await usePipeline(files, cfg);
+  } catch {
+    // An input that cannot be stat'ed fails below, with the replay's own message.
+  }
+  if (cfg.threads === 2 && !piped) {
+    console.error("replay: --threads 2 applies to Binance captures only: running on one thread");
+  }
   let target: ByteTarget & { close?: () => void };
   try {
     target = cfg.out === undefined
@@ -67,7 +91,9 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
     console.error(`replay: cannot open --out ${cfg.out}: ${errMsg(e)}${hint}`);
     return 1;
   }
-  const writer = createWriter(cfg.format, target);
+  // Two threads: the Worker opens the output itself (checked above: it is writable).
+  if (piped && cfg.out !== undefined) target.close?.();
+  const writer = piped ? undefined : createWriter(cfg.format, target);
   const truth = cfg.truth !== undefined ? await loadTruthOrNull(cfg.truth) : undefined;
   if (truth === null) return 1;
   const collector = truth ? new AccuracyCollector() : undefined;
@@ -75,38 +101,52 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
   const enc = new TextEncoder();
   let lastProgress = systemClock.monoNs();
   let stats: ReplayStats;
+  let written = 0;
+  let bytes = 0;
+  const common = {
+    cancelModel: cfg.cancelModel,
+    useTrades: !cfg.noTrades,
+    clock: systemClock,
+    onWarning: (m: string) => console.error(`replay: warning: ${m}`),
+    // Progress only on a terminal, at most 4 times a second, so short replays print none.
+    onProgress: tty
+      ? (s: ReplayStats) => {
+        const now = systemClock.monoNs();
+        if (now - lastProgress < 250e6) return;
+        lastProgress = now;
+        Deno.stderr.writeSync(enc.encode(`\rreplay: ${s.diffLines} lines, ${s.totalEvents} events`));
+      }
+      : undefined,
+  };
   try {
-    stats = await replayCapture(files, {
-      sink: collector ? new TeeSink(writer, collector) : writer,
-      cancelModel: cfg.cancelModel,
-      useTrades: !cfg.noTrades,
-      clock: systemClock,
-      onWarning: (m) => console.error(`replay: warning: ${m}`),
-      // Progress only on a terminal, at most 4 times a second, so short replays print none.
-      onProgress: tty
-        ? (s) => {
-          const now = systemClock.monoNs();
-          if (now - lastProgress < 250e6) return;
-          lastProgress = now;
-          Deno.stderr.writeSync(enc.encode(`\rreplay: ${s.diffLines} lines, ${s.totalEvents} events`));
-        }
-        : undefined,
-      onApplied: collector ? (U, u) => collector.batch(U, u) : undefined,
-    });
-    writer.flush();
+    if (writer === undefined) {
+      const r = await replayPiped(files, { ...common, format: cfg.format, out: cfg.out ?? "-" });
+      stats = r.stats;
+      written = r.written;
+      bytes = r.bytes;
+    } else {
+      stats = await replayCapture(files, {
+        ...common,
+        sink: collector ? new TeeSink(writer, collector) : writer,
+        onApplied: collector ? (U, u) => collector.batch(U, u) : undefined,
+      });
+      writer.flush();
+      written = writer.count;
+      bytes = writer.out.total;
+    }
   } catch (e) {
     // A closed pipe (e.g. `| head`) is the reader's choice, not an error.
     if (e instanceof Deno.errors.BrokenPipe) return 0;
     console.error(`replay: ${errMsg(e)}`);
     return 1;
   } finally {
-    if (cfg.out !== undefined) target.close?.();
+    if (cfg.out !== undefined && !piped) target.close?.();
   }
   if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
   console.error(formatSummary(stats));
   console.error(
-    `replay: wrote ${writer.count} events, ${writer.out.total} bytes (${cfg.format}) to ${
-      cfg.out ?? "stdout"
+    `replay: wrote ${written} events, ${bytes} bytes (${cfg.format}) to ${cfg.out ?? "stdout"}${
+      piped ? " (2 threads: L3 and the writer in a Worker)" : ""
     }`,
   );
   if (truth && collector) {

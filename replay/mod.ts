@@ -39,6 +39,7 @@ export {
   type Venue,
 } from "./reader.ts";
 export { replayCapture, type ReplayOptions } from "./replay.ts";
+export { type PipedReplayOptions, type PipedReplayResult, replayPiped, ReplayPipeline } from "./pipeline.ts";
 export { replayHyperliquid } from "./hyperliquid.ts";
 export { CountingSink, formatSummary, NULL_SINK, ReplayStats, TeeSink } from "./summary.ts";
 export {
@@ -49,5 +50,5 @@ export {
   scoreAccuracy,
   type TruthEvent,
 } from "./accuracy.ts";
-export { type ReplayCliConfig, runReplay } from "./cli.ts";
+export { PIPE_AUTO_BYTES, type ReplayCliConfig, runReplay, usePipeline } from "./cli.ts";
 export type { Clock } from "../engine/clock.ts";

@@ -1,5 +1,6 @@
 /**
- * The replay driver (Binance; a Hyperliquid capture is handed to `hyperliquid.ts`): a capture through the SAME parse (`venues/binance/parse.ts`), sync
+ * The replay driver (Binance; a Hyperliquid capture is handed to `hyperliquid.ts`): a capture
+ * through the SAME parse (`venues/binance/parse.ts`), sync
  * (`venues/binance/sync.ts` `BookSync`) and book (`venues/book.ts`) code as live, then L3
  * inference (`l3.ts`) into an {@linkcode EventSink}.
  *
@@ -13,7 +14,10 @@
  *   snapshot crosses the gap the replay WARNS (at the gap and at the end) and counts the lines
  *   it could not replay.
  * - Trades (optional) are merged by time: before a diff with event time `E`, every trade with
- *   `T <= E` enters the {@linkcode TradeWindow}; decreases then match them by price and side.
+ *   `T <= E` enters the trade window (`classify.ts`); decreases then match them by price and side.
+ * - L3 inference runs behind an `L3Stage` (`_stage.ts`): on this thread for
+ *   {@linkcode replayCapture}, or in a Worker fed through an SPSC ring (`_pipe_stage.ts`) for the
+ *   two-thread replay; the driver below is the same for both.
  * - A truncated last line (a killed capture) is never parsed: replay stops at the last complete
  *   line and warns. Malformed lines are counted and warned about (the first few verbatim).
  * @module
@@ -23,25 +27,24 @@ import { FrameKind, ParsedFrame, parseFrameInPlace } from "../venues/binance/par
 import { BookSync, DiffResult, SnapshotResult } from "../venues/binance/sync.ts";
 import type { DepthDiff } from "../venues/binance/types.ts";
 import type { Clock } from "../engine/clock.ts";
-import { type CancelModel, L3Book } from "./l3.ts";
-import { Attribution, TradeWindow } from "./classify.ts";
-import { NsTime, parseNs } from "./lines.ts";
+import type { CancelModel } from "./l3.ts";
+import { type LineReader, NsTime, parseNs } from "./lines.ts";
 import type { CaptureFiles } from "./reader.ts";
-import { type EventSink, Side } from "./schema.ts";
+import type { EventSink } from "./schema.ts";
 import type { ReplayStats } from "./summary.ts";
 import { readSnapshot } from "./_snapshot.ts";
 import { MAX_VERBATIM_WARNINGS, TradeFeed } from "./_trade_feed.ts";
 import { replayHyperliquid } from "./hyperliquid.ts";
 import { fastDepthLine } from "./_fast_frame.ts";
 import {
-  clearL3,
   closeInputs,
+  type DriverStart,
   finishStats,
   openDiffInputs,
-  snapshotBook,
   startReplay,
   warnInputEnd,
 } from "./_driver.ts";
+import { type L3Stage, LocalStage } from "./_stage.ts";
 
 /** Options of {@linkcode replayCapture}. */
 export interface ReplayOptions {
@@ -70,27 +73,44 @@ export interface ReplayOptions {
 export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): Promise<ReplayStats> {
   if (files.venue === "hyperliquid") return replayHyperliquid(files, opts);
   const run = startReplay(files, opts, "binance");
+  const useTrades = (opts.useTrades ?? true) && files.trades !== undefined;
+  const stage = new LocalStage(opts.sink, opts.cancelModel ?? "tail", useTrades, run.stats.events);
+  return await replayBinance(files, opts, run, stage);
+}
+
+/**
+ * The Binance driver: reads, parses and syncs on this thread and tells `stage` what happened
+ * (see `_stage.ts`). `stage.trades` decides whether the trades file is read. Closes the inputs
+ * and always finishes the stage (so a Worker stage is never left waiting), then fills the
+ * closing counters from its totals.
+ */
+export async function replayBinance(
+  files: CaptureFiles,
+  opts: Omit<ReplayOptions, "sink">,
+  run: DriverStart,
+  stage: L3Stage,
+): Promise<ReplayStats> {
   const { stats, warn } = run;
   const book = new L2Book(4096);
   const sync = new BookSync(book);
-  const l3 = new L3Book(opts.sink, { cancelModel: opts.cancelModel, counts: stats.events });
-  const ev = l3.ev;
-  const attr = new Attribution();
-  const useTrades = (opts.useTrades ?? true) && files.trades !== undefined;
-  const window = useTrades ? new TradeWindow() : undefined;
-  attr.window = window;
+  const window = stage.trades;
   const frame = new ParsedFrame(1024);
   const diff: DepthDiff = frame.diff;
   const recv = new NsTime();
   const every = opts.progressEvery ?? 4096;
+  // The receive time events carry (what `stage.setRecv` last got).
+  let recvSec = 0;
+  let recvSubNs = 0;
 
-  const [dr, rr] = await openDiffInputs(files);
-  const trades = window ? await TradeFeed.open(files.trades!) : undefined;
+  let finished = false;
+  let dr: LineReader | undefined;
+  let rr: LineReader | undefined;
+  let trades: TradeFeed | undefined;
   let nextSnap = 0;
   let gapLine = 0;
   let gapId = 0;
   let hadSync = false;
-  let recvOk = rr !== undefined;
+  let recvOk = false;
   let recvLost = 0; // first diff line without a receive time
 
   // Feed snapshots while BookSync wants one and one is due. Emits Snapshot events on success.
@@ -125,22 +145,22 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
       stats.snapshotsApplied++;
       if (hadSync) stats.gapsCrossed++;
       hadSync = true;
-      clearL3(l3);
-      ev.updateId = book.updateId;
-      ev.eventTimeMs = 0;
-      // Receive time: the REST response's (metadata.json) when known, else the current diff line's.
+      // Receive time: the REST response's (metadata.json) when known, else the current one.
       if (ref.recvNs !== undefined) {
         const b = new TextEncoder().encode(ref.recvNs);
         if (parseNs(b, 0, b.length, recv)) {
-          ev.recvSec = recv.sec;
-          ev.recvSubNs = recv.subNs;
+          recvSec = recv.sec;
+          recvSubNs = recv.subNs;
         }
       }
-      snapshotBook(l3, book);
+      stage.snapshot(book, recvSec, recvSubNs);
     }
   };
 
   try {
+    [dr, rr] = await openDiffInputs(files);
+    recvOk = rr !== undefined;
+    if (window) trades = await TradeFeed.open(files.trades!);
     for (;;) {
       // Binance's exact line shape parses (and finds its end) on the fast path; anything else is
       // read as a line and goes through the general scanner, which decides.
@@ -151,13 +171,14 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
       stats.diffBytes += dr.end - dr.start + 1;
       if (recvOk) {
         if ((rr!.next() || (await rr!.nextLine())) && parseNs(rr!.buf, rr!.start, rr!.end, recv)) {
-          ev.recvSec = recv.sec;
-          ev.recvSubNs = recv.subNs;
+          recvSec = recv.sec;
+          recvSubNs = recv.subNs;
         } else {
           recvOk = false;
-          ev.recvSec = ev.recvSubNs = 0;
+          recvSec = recvSubNs = 0;
           recvLost = stats.diffLines;
         }
+        stage.setRecv(recvSec, recvSubNs);
       }
       if (stats.diffLines % every === 0) opts.onProgress?.(stats);
       const kind = nl >= 0 ? FrameKind.Depth : parseFrameInPlace(dr.buf, dr.start, dr.end, frame);
@@ -173,39 +194,30 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
       }
       stats.depthFrames++;
       if (trades) { while (!trades.pull(diff.eventTimeMs, window!, stats, warn)) await trades.refill(warn); }
-      attr.bb0 = book.bids.bestPrice();
-      attr.ba0 = book.asks.bestPrice();
+      const bb0 = book.bids.bestPrice();
+      const ba0 = book.asks.bestPrice();
       const res = sync.onDiff(diff);
       if (res === DiffResult.Applied) {
         stats.applied++;
-        attr.bb1 = book.bids.bestPrice();
-        attr.ba1 = book.asks.bestPrice();
-        ev.updateId = diff.lastId;
-        ev.eventTimeMs = diff.eventTimeMs;
-        // The diff's quantities in order are exactly what BookSync set (a repeated price ends at
-        // its last quantity in both), so no second book lookup is needed.
-        const bp = diff.bidPx, bq = diff.bidQty, ap = diff.askPx, aq = diff.askQty;
-        l3.changeLevels(Side.Bid, bp, bq, diff.nBids, attr);
-        l3.changeLevels(Side.Ask, ap, aq, diff.nAsks, attr);
+        stage.applied(diff, bb0, ba0, book.bids.bestPrice(), book.asks.bestPrice());
         opts.onApplied?.(diff.firstId, diff.lastId);
       } else if (res === DiffResult.Resync) {
         stats.resyncs++;
         gapLine = dr.lineNo;
         gapId = diff.firstId;
-        ev.updateId = diff.lastId;
-        ev.eventTimeMs = diff.eventTimeMs;
-        clearL3(l3);
-        window?.clear();
+        stage.resync(diff.lastId, diff.eventTimeMs);
         warn(
           `${files.diffs}:${dr.lineNo}: book discarded at update id ${diff.firstId} (gap, no bridge or crossed); ` +
             `waiting for a later snapshot`,
         );
-      } else if (res === DiffResult.Skipped) stats.skipped++;
-      else {
-        stats.buffered++;
-        if (hadSync && !sync.isSynced) stats.linesUnreplayed++;
+      } else {
+        if (res === DiffResult.Skipped) stats.skipped++;
+        else {
+          stats.buffered++;
+          if (hadSync && !sync.isSynced) stats.linesUnreplayed++;
+        }
+        stage.unchanged();
       }
-      window?.endUpdate();
       if (sync.needsSnapshot) await feedSnapshots(false);
     }
     if (sync.needsSnapshot) await feedSnapshots(true);
@@ -226,8 +238,17 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
           `no diff reached past it, so the events after it are missing`,
       );
     }
+    finished = true;
   } finally {
     await closeInputs(dr, rr, trades);
+    // On an error the stage is still finished (a Worker stage then stops), but the error wins.
+    if (!finished) await stage.finish().catch(() => {});
   }
-  return finishStats(run, window);
+  const totals = await stage.finish();
+  for (let k = 0; k < stats.events.length; k++) stats.events[k] = totals.events[k]!;
+  if (window) {
+    stats.tradeQtyMatched = totals.tradeQtyMatched;
+    stats.tradeQtyUnmatched = totals.tradeQtyUnmatched;
+  }
+  return finishStats(run, undefined);
 }

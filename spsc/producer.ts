@@ -97,6 +97,32 @@ export class RingProducer {
     if (Atomics.load(this.#ctrl, SLEEP) !== 0) this.#wake();
   }
 
+  /**
+   * Free slots now. Reloads the consumer's index only when the cached one leaves fewer than
+   * `want` free. With {@linkcode RingProducer.offsetAhead} and {@linkcode RingProducer.commitMany},
+   * a writer fills several records and commits them at once (never more than `room()` of them).
+   */
+  room(want = 1): number {
+    let free = this.capacity - ((this.#head - this.#tailCache) | 0);
+    if (free < want) {
+      this.#tailCache = Atomics.load(this.#ctrl, TAIL);
+      free = this.capacity - ((this.#head - this.#tailCache) | 0);
+    }
+    return free;
+  }
+
+  /** Byte offset of the free slot `k` records past the next one (`k < room()`). */
+  offsetAhead(k: number): number {
+    return DATA_OFFSET + ((this.#head + k) & this.#mask) * this.recordSize;
+  }
+
+  /** Commit the `n` records written at `offsetAhead(0)` … `offsetAhead(n - 1)`, as `n` commits. */
+  commitMany(n: number): void {
+    this.#head = (this.#head + n) | 0;
+    this.#pending += n;
+    if (this.#pending >= this.#flushEvery) this.flush();
+  }
+
   /** Committed records not yet flushed. */
   pending(): number {
     return this.#pending;

@@ -208,3 +208,26 @@ Deno.test("a full ring flushes committed records so the consumer can make room",
   equal(p.pending(), 0);
   deepEqual(popAll(c), [0, 1, 2, 3]);
 });
+
+Deno.test("room/offsetAhead/commitMany write several records at once, across the wrap, in order", () => {
+  const sab = createRingBuffer({ capacity: 8, recordSize: 16 });
+  const p = new RingProducer(sab, { flushEvery: 4 });
+  const c = new RingConsumer(sab);
+  equal(p.room(), 8);
+  // Fill 6, read 6, then 5 more: they wrap past the end of the data area.
+  for (let i = 0; i < 6; i++) p.view.setFloat64(p.offsetAhead(i), i, true);
+  p.commitMany(6); // >= flushEvery: published
+  equal(p.pending(), 0);
+  equal(p.room(), 2);
+  deepEqual(popAll(c), [0, 1, 2, 3, 4, 5]);
+  equal(p.room(1), 2, "a cached tail is enough when it shows room");
+  equal(p.room(3), 8, "asking for more than the cache shows reloads the tail");
+  for (let i = 0; i < 3; i++) p.view.setFloat64(p.offsetAhead(i), 10 + i, true);
+  p.commitMany(3);
+  equal(p.pending(), 3);
+  equal(c.available(), 0, "below flushEvery the records wait for a flush");
+  for (let i = 0; i < 2; i++) p.view.setFloat64(p.offsetAhead(i), 13 + i, true);
+  p.commitMany(2);
+  deepEqual(popAll(c), [10, 11, 12, 13, 14]);
+  equal(p.dropped(), 0);
+});

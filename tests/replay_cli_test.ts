@@ -32,6 +32,8 @@ Deno.test("replay task: --help exits 0, bad flags exit 2, bad paths exit 1", asy
         ["--session", dir, "--cancel-model", "random"],
         ["--session", dir, "--snapshot", "x"],
         ["--snapshot", "x"],
+        ["--session", dir, "--threads", "3"],
+        ["--session", dir, "--threads", "2", "--truth", "t.jsonl"],
       ]
     ) {
       const r = await task(args, dir);
@@ -89,6 +91,49 @@ Deno.test("replay task: --truth reports fill/cancel accuracy with and without tr
     const size = (await Deno.stat(`${dir}/e.bin`)).size;
     equal(size % 72, 0);
     equal(size / 72, Number(/wrote (\d+) events/.exec(r.err)![1]));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("replay task: --threads 2 writes what --threads 1 writes, stdout included, and says so", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { session } = await writeSyntheticSession(dir, 300, 5);
+    const one = await task([
+      "--session",
+      session,
+      "--out",
+      `${dir}/1.jsonl`,
+      "--out-format",
+      "jsonl",
+      "--threads",
+      "1",
+    ], dir);
+    const two = await task([
+      "--session",
+      session,
+      "--out",
+      `${dir}/2.jsonl`,
+      "--out-format",
+      "jsonl",
+      "--threads",
+      "2",
+    ], dir);
+    equal(one.code, 0, one.err);
+    equal(two.code, 0, two.err);
+    ok(two.err.includes("(2 threads"), two.err);
+    ok(!one.err.includes("(2 threads"), one.err);
+    const a = await Deno.readTextFile(`${dir}/1.jsonl`);
+    ok(a.length > 10_000);
+    equal(await Deno.readTextFile(`${dir}/2.jsonl`), a);
+    // To stdout from the Worker; a small input on auto stays on one thread.
+    const text2 = await task(["--session", session, "--threads", "2"], dir);
+    const text1 = await task(["--session", session], dir);
+    equal(text2.code, 0, text2.err);
+    ok(!text1.err.includes("(2 threads"), text1.err);
+    equal(text2.out, text1.out);
+    ok(text1.out.split("\n").length > 1000);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,0 +1,41 @@
+/**
+ * Private: the L3 Worker of the two-thread replay. Receives one {@linkcode PipeInit} per
+ * replay, drains the ring into a `LocalStage` writing the requested format, and answers with
+ * the totals — or, on any failure, raises the shared fail flag (so the producer stops waiting
+ * for room) and answers `{error, name}`. Stays alive for the next replay until terminated.
+ * @module
+ */
+/// <reference lib="deno.worker" />
+import { LocalStage } from "./_stage.ts";
+import { PipeReader } from "./_pipe_reader.ts";
+import type { PipeInit, PipeReply } from "./_pipe_records.ts";
+import { createWriter } from "./writers.ts";
+import { type ByteTarget, CountingTarget } from "./out_buffer.ts";
+
+self.onmessage = async (e: MessageEvent<PipeInit>) => {
+  const init = e.data;
+  let file: Deno.FsFile | undefined;
+  let reply: PipeReply;
+  try {
+    Atomics.store(new Int32Array(init.fail), 1, 1);
+    let target: ByteTarget;
+    if (init.out === undefined) target = new CountingTarget();
+    else if (init.out === "-") target = Deno.stdout;
+    else target = file = Deno.openSync(init.out, { write: true, create: true, truncate: true });
+    const writer = createWriter(init.format, target);
+    const stage = new LocalStage(writer, init.cancelModel, init.useTrades, [0, 0, 0, 0, 0]);
+    new PipeReader(init.ring, stage).run();
+    writer.flush();
+    const totals = await stage.finish();
+    reply = { ...totals, written: writer.count, bytes: writer.out.total };
+  } catch (err) {
+    Atomics.store(new Int32Array(init.fail), 0, 1);
+    reply = {
+      error: err instanceof Error ? err.message : String(err),
+      name: err instanceof Error ? err.name : "Error",
+    };
+  } finally {
+    file?.close();
+  }
+  self.postMessage(reply);
+};

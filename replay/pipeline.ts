@@ -1,0 +1,127 @@
+/**
+ * The two-thread Binance replay: this thread reads, parses and keeps BookSync + the L2 book (the
+ * same driver as `replayCapture`); a Worker runs L3 inference and writes the events.
+ * The two meet in an SPSC ring (`spsc/`, 16-byte records, `_pipe_records.ts`).
+ *
+ * Contract:
+ * - Output bytes, warnings and counters equal the single-thread replay's for the same input and
+ *   options (tested on the real fixture, with and without trades, for every format).
+ * - The Worker owns the output: give a format and a path (`"-"`: stdout), not an `EventSink`.
+ *   So there is no `onApplied` callback (events are written on the other thread), and
+ *   `onProgress` sees `events` still 0 (they are counted by the Worker and added at the end).
+ * - Hyperliquid captures are not pipelined: they are rejected with a `TypeError`.
+ * - Starting a Worker costs tens of ms (a new isolate, its modules, a cold JIT), so one replay
+ *   of a small capture is faster on one thread; {@linkcode ReplayPipeline} keeps its Worker for
+ *   many replays, and `deno task replay --threads auto` pipelines only large inputs.
+ * - On a failure of the Worker (e.g. a closed stdout) the replay stops and throws its error
+ *   (`Deno.errors.BrokenPipe` for a closed pipe).
+ * @module
+ */
+import { createRingBuffer } from "../spsc/layout.ts";
+import type { CaptureFiles } from "./reader.ts";
+import { replayBinance, type ReplayOptions } from "./replay.ts";
+import type { OutFormat } from "./writers.ts";
+import type { ReplayStats } from "./summary.ts";
+import { startReplay } from "./_driver.ts";
+import { PIPE_RECORD_SIZE, type PipeInit, type PipeReply } from "./_pipe_records.ts";
+import { PipeStage, PipeWorkerFailed, workerError } from "./_pipe_stage.ts";
+
+/** Options of the two-thread replay: {@linkcode ReplayOptions} with an output instead of a sink. */
+export interface PipedReplayOptions extends Omit<ReplayOptions, "sink" | "onApplied"> {
+  /** Output format the Worker writes. */
+  format: OutFormat;
+  /** Output file (`"-"`: stdout; undefined: count the bytes only, for benchmarks). */
+  out?: string;
+  /** Ring capacity in 16-byte records (a power of two; default 2^16, 1 MiB). */
+  ringCapacity?: number;
+}
+
+/** What a two-thread replay returns. */
+export interface PipedReplayResult {
+  /** The counters, as `replayCapture` returns them. */
+  stats: ReplayStats;
+  /** Events written. */
+  written: number;
+  /** Bytes written. */
+  bytes: number;
+}
+
+/**
+ * A two-thread replayer that keeps its L3 Worker between replays (one spawn and one JIT warm-up
+ * for many captures). One replay at a time; {@linkcode ReplayPipeline.close} ends the Worker.
+ */
+export class ReplayPipeline {
+  #worker: Worker;
+  #resolve: ((r: PipeReply) => void) | undefined;
+  #busy = false;
+
+  /** Spawn the L3 Worker (it inherits this thread's permissions). */
+  constructor() {
+    this.#worker = new Worker(new URL("./_pipe_worker.ts", import.meta.url), { type: "module" });
+    this.#worker.onmessage = (e: MessageEvent<PipeReply>) => this.#resolve?.(e.data);
+    this.#worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      this.#resolve?.({ error: e.message, name: "Error" });
+    };
+  }
+
+  /** Replay a Binance capture: parsing here, L3 and the writer in the Worker. */
+  async replay(files: CaptureFiles, opts: PipedReplayOptions): Promise<PipedReplayResult> {
+    if (files.venue === "hyperliquid") {
+      throw new TypeError("the two-thread replay supports Binance captures only");
+    }
+    if (this.#busy) throw new TypeError("ReplayPipeline: one replay at a time");
+    this.#busy = true;
+    try {
+      const run = startReplay(files, opts, "binance");
+      const useTrades = (opts.useTrades ?? true) && files.trades !== undefined;
+      const ring = createRingBuffer({ capacity: opts.ringCapacity ?? 1 << 16, recordSize: PIPE_RECORD_SIZE });
+      const fail = new SharedArrayBuffer(8);
+      let written = 0;
+      let bytes = 0;
+      const reply = new Promise<PipeReply>((resolve) => (this.#resolve = resolve)).then((r) => {
+        if (!("error" in r)) {
+          written = r.written;
+          bytes = r.bytes;
+        }
+        return r;
+      });
+      const init: PipeInit = {
+        ring,
+        fail,
+        format: opts.format,
+        out: opts.out,
+        cancelModel: opts.cancelModel ?? "tail",
+        useTrades,
+      };
+      this.#worker.postMessage(init);
+      try {
+        const stats = await replayBinance(files, opts, run, new PipeStage(ring, fail, useTrades, reply));
+        return { stats, written, bytes };
+      } catch (e) {
+        // The producer only sees the fail flag; the Worker's answer says what went wrong.
+        if (!(e instanceof PipeWorkerFailed)) throw e;
+        const r = await reply;
+        throw "error" in r ? workerError(r) : e;
+      }
+    } finally {
+      this.#resolve = undefined;
+      this.#busy = false;
+    }
+  }
+
+  /** End the Worker. */
+  close(): void {
+    this.#worker.terminate();
+  }
+}
+
+/** Replay a Binance capture on two threads (this one and a new L3 Worker, ended afterwards). */
+export async function replayPiped(files: CaptureFiles, opts: PipedReplayOptions): Promise<PipedReplayResult> {
+  const pipe = new ReplayPipeline();
+  try {
+    return await pipe.replay(files, opts);
+  } finally {
+    pipe.close();
+  }
+}
