@@ -10,9 +10,12 @@
  * per replay (`replayPiped`, what one CLI run of a small capture pays: spawn + cold JIT).
  *
  * Input: the recorded ETHUSDT fixture (diffs + trades), or with `--synthetic N` a synthetic
- * capture of N batches written to a temp dir. Medians of `--rounds` (default 7) after one warm-up.
+ * capture of N batches written to a temp dir. Medians of `--rounds` (default 9) after `--warmup`
+ * rounds (default 6: the optimizing JIT needs several replays to settle on the replay's code,
+ * most of all in the Worker; JSON.parse is native code). The spawn-per-replay rounds are all
+ * measured: each pays its own spawn and cold JIT.
  *
- *   deno run --allow-read --allow-write bench/replay_compare.ts [--rounds 7] [--synthetic 20000]
+ *   deno run --allow-read --allow-write bench/replay_compare.ts [--rounds 9] [--warmup 6] [--synthetic 20000]
  *
  * Prints a table and, last, one JSON line.
  * @module
@@ -34,9 +37,10 @@ import { fastDepthLine, fastTradeLine } from "../replay/_fast_frame.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { rounds: { type: "string" }, synthetic: { type: "string" } },
+  options: { rounds: { type: "string" }, warmup: { type: "string" }, synthetic: { type: "string" } },
 });
-const rounds = Number(values.rounds ?? 7);
+const rounds = Number(values.rounds ?? 9);
+const warmup = Number(values.warmup ?? 6);
 const FIXTURE = new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url).pathname;
 
 async function syntheticSession(batches: number): Promise<string> {
@@ -197,7 +201,7 @@ const res = {
 let lines = 0;
 let events = 0;
 const pipe = new ReplayPipeline();
-for (let i = 0; i <= rounds; i++) {
+for (let i = 0; i < warmup + rounds; i++) {
   const a = await replayRound(files);
   const p = await pipedRound(files, pipe);
   const b = await jsonRound(paths);
@@ -212,7 +216,7 @@ for (let i = 0; i <= rounds; i++) {
   }
   lines = a.lines;
   events = a.events;
-  if (i === 0) continue; // warm-up
+  if (i < warmup) continue;
   res.replay.push(a.ns);
   res.piped.push(p.ns);
   res.json.push(b.ns);
@@ -222,10 +226,10 @@ for (let i = 0; i <= rounds; i++) {
 }
 pipe.close();
 // Spawn-per-replay rounds last: a terminated Worker's teardown would disturb the rounds above.
-for (let i = 0; i <= rounds; i++) {
+for (let i = 0; i < rounds; i++) {
   const q = await pipedRound(files);
   if (q.lines !== lines) throw new Error(`line counts differ: ${q.lines} ${lines}`);
-  if (i > 0) res.pipedCold.push(q.ns);
+  res.pipedCold.push(q.ns);
 }
 if (tmp) await Deno.remove(tmp, { recursive: true });
 
@@ -243,7 +247,7 @@ const mB = median(res.book);
 console.log(
   `input: ${dir} (${lines} lines, ${
     (bytes / 1e6).toFixed(1)
-  } MB; ${events} events); ${rounds} rounds, medians`,
+  } MB; ${events} events); ${rounds} rounds after ${warmup} warm-up rounds, medians`,
 );
 console.log(
   `| ${"pass".padEnd(46)} | ${"ms".padStart(8)} | ${"klines/s".padStart(8)} | ${"MB/s".padStart(7)} |`,

@@ -46,7 +46,7 @@ const SCRIPTS: Script[] = [
     key: "replay",
     file: "bench/replay_compare.ts",
     fallbackPerms: ["--allow-read", "--allow-write"],
-    quickArgs: ["--rounds", "3"],
+    quickArgs: ["--rounds", "3", "--warmup", "2"],
   },
 ];
 

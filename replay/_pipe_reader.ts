@@ -10,10 +10,11 @@
  * @module
  */
 import { RingConsumer } from "../spsc/consumer.ts";
+import { DATA_OFFSET } from "../spsc/layout.ts";
 import { L2Book } from "../venues/book.ts";
 import { DepthDiff } from "../venues/binance/types.ts";
 import type { LocalStage } from "./_stage.ts";
-import { PipeOp } from "./_pipe_records.ts";
+import { PIPE_RECORD_SIZE, PipeOp } from "./_pipe_records.ts";
 
 /**
  * Empty-ring checks before the Worker sleeps. A sleeping Worker costs the producer a wake-up
@@ -31,6 +32,8 @@ export class PipeReader {
   readonly #stage: LocalStage;
   readonly #diff = new DepthDiff(1024);
   readonly #book = new L2Book(4096);
+  readonly #base: number; // f64 index of the data area
+  readonly #cap2: number; // f64 cells in the data area
   #avail = 0; // readable records from the tail
   #used = 0; // of which read
   #bb0 = NaN;
@@ -42,6 +45,11 @@ export class PipeReader {
   constructor(ring: SharedArrayBuffer, stage: LocalStage) {
     this.#c = new RingConsumer(ring);
     this.#f = new Float64Array(ring);
+    if (this.#c.recordSize !== PIPE_RECORD_SIZE) {
+      throw new TypeError("replay pipe: not a 16-byte-record ring");
+    }
+    this.#base = DATA_OFFSET >> 3;
+    this.#cap2 = this.#c.capacity * 2;
     this.#stage = stage;
   }
 
@@ -127,14 +135,16 @@ export class PipeReader {
       if ((this.#used === this.#avail || this.#used >= RELEASE_EVERY) && !this.#more()) {
         throw new TypeError("replay pipe: the ring closed in the middle of a message");
       }
-      const end = Math.min(n, k + this.#avail - this.#used);
-      let u = this.#used;
-      for (; k < end; k++, u++) {
-        const i = c.offsetAt(u) >> 3;
+      // A run of records that are readable and do not wrap: consecutive f64 pairs.
+      let i = c.offsetAt(this.#used) >> 3;
+      const toWrap = (this.#cap2 - (i - this.#base)) >> 1;
+      const m = Math.min(n - k, this.#avail - this.#used, toWrap);
+      const end = k + m;
+      for (; k < end; k++, i += 2) {
         px[k] = f[i]!;
         qty[k] = f[i + 1]!;
       }
-      this.#used = u;
+      this.#used += m;
     }
   }
 

@@ -11,12 +11,15 @@
  * @module
  */
 import { RingProducer } from "../spsc/producer.ts";
+import { DATA_OFFSET } from "../spsc/layout.ts";
 import { systemClock } from "../engine/clock.ts";
 import type { L2Book } from "../venues/book.ts";
 import type { DepthDiff } from "../venues/binance/types.ts";
 import type { L3Stage, StageTotals } from "./_stage.ts";
 import type { TradeTarget } from "./_trade_feed.ts";
-import { PipeOp, type PipeReply } from "./_pipe_records.ts";
+import { PIPE_RECORD_SIZE, PipeOp, type PipeReply } from "./_pipe_records.ts";
+
+const DATA_F64 = DATA_OFFSET >> 3; // f64 index of the ring's data area
 
 /** How long a full ring is waited out before a Worker that never started is given up, ms. */
 export const START_TIMEOUT_MS = 10_000;
@@ -59,6 +62,9 @@ export class PipeStage implements L3Stage, TradeTarget {
     reply: Promise<PipeReply>,
   ) {
     this.#p = new RingProducer(ring, { flushEvery: 1024 });
+    if (this.#p.recordSize !== PIPE_RECORD_SIZE) {
+      throw new TypeError("replay pipe: not a 16-byte-record ring");
+    }
     this.#f = new Float64Array(ring);
     this.#fail = new Int32Array(fail);
     this.#reply = reply;
@@ -150,22 +156,23 @@ export class PipeStage implements L3Stage, TradeTarget {
     this.#room--;
   }
 
-  // One (price, qty) record per level, in runs bounded by the known free room.
+  // One (price, qty) record per level, in runs bounded by the known free room and the wrap.
   #levels(px: Float64Array, qty: Float64Array, n: number): void {
     const f = this.#f;
-    const p = this.#p;
+    const cap2 = this.#p.capacity * 2;
     let i = 0;
     while (i < n) {
       if (this.#room === 0) this.#waitRoom();
-      const end = Math.min(n, i + this.#room);
-      let k = this.#k;
-      for (; i < end; i++, k++) {
-        const o = p.offsetAhead(k) >> 3;
-        f[o] = px[i]!;
-        f[o + 1] = qty[i]!;
+      let j = this.#p.offsetAhead(this.#k) >> 3;
+      const toWrap = (cap2 - (j - DATA_F64)) >> 1;
+      const m = Math.min(n - i, this.#room, toWrap);
+      const end = i + m;
+      for (; i < end; i++, j += 2) {
+        f[j] = px[i]!;
+        f[j + 1] = qty[i]!;
       }
-      this.#room -= k - this.#k;
-      this.#k = k;
+      this.#room -= m;
+      this.#k += m;
     }
   }
 
