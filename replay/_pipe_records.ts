@@ -13,7 +13,8 @@
  *   `LocalStage` replaying them emits the same events as the single-thread replay.
  * - One producer (the replay's thread), one consumer (the Worker). A full ring makes the
  *   producer wait for room (nothing is ever dropped); the Worker raises a shared fail flag when
- *   it fails, so the producer never waits forever.
+ *   it fails, and the producer gives up on a Worker that has not started reading after 10 s
+ *   (an uncaught Worker error is also seen by `ReplayPipeline`, which ends the replay).
  * @module
  */
 import type { OutFormat } from "./writers.ts";

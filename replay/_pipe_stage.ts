@@ -27,6 +27,13 @@ export const START_TIMEOUT_MS = 10_000;
 /** Raised on the replay's thread when the L3 Worker failed (its own error follows in `finish`). */
 export class PipeWorkerFailed extends Error {
   override name = "PipeWorkerFailed";
+  /** True when the Worker never started reading (it will not answer either). */
+  readonly neverStarted: boolean;
+  /** `message`; `neverStarted` as above. */
+  constructor(message: string, neverStarted = false) {
+    super(message);
+    this.neverStarted = neverStarted;
+  }
 }
 
 /** The Worker's failure as an error for the caller (`Deno.errors.BrokenPipe` for a closed pipe). */
@@ -50,6 +57,7 @@ export class PipeStage implements L3Stage, TradeTarget {
   #sentSec = 0; // receive time as last sent
   #sentSubNs = 0;
   #closed = false;
+  #gaveUp = false;
 
   /**
    * Write into `ring` (16-byte records); `fail` holds the Worker's Int32 flags (`[0]` failed,
@@ -128,6 +136,7 @@ export class PipeStage implements L3Stage, TradeTarget {
 
   /** Close the ring and wait for the Worker's totals (it has then written every event). */
   async finish(): Promise<StageTotals> {
+    if (this.#gaveUp) throw new PipeWorkerFailed("the replay L3 worker did not start", true);
     if (!this.#closed) {
       this.#closed = true;
       this.#commit();
@@ -196,7 +205,10 @@ export class PipeStage implements L3Stage, TradeTarget {
         if (
           (++spins & 0xffff) === 0 && Atomics.load(this.#fail, 1) === 0 &&
           systemClock.monoNs() - t0 > START_TIMEOUT_MS * 1e6
-        ) throw new PipeWorkerFailed("the replay L3 worker did not start");
+        ) {
+          this.#gaveUp = true; // finish() must not wait for an answer that will not come
+          throw new PipeWorkerFailed("the replay L3 worker did not start", true);
+        }
       }
     }
     this.#room = free;

@@ -91,8 +91,8 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
     console.error(`replay: cannot open --out ${cfg.out}: ${errMsg(e)}${hint}`);
     return 1;
   }
-  // Two threads: the Worker opens the output itself (checked above: it is writable).
-  if (piped && cfg.out !== undefined) target.close?.();
+  // Two threads: the Worker opens the output itself (checked above: it is writable). This handle
+  // stays open until the end: closing it first would end a FIFO's reader before the Worker's open.
   const writer = piped ? undefined : createWriter(cfg.format, target);
   const truth = cfg.truth !== undefined ? await loadTruthOrNull(cfg.truth) : undefined;
   if (truth === null) return 1;
@@ -140,7 +140,7 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
     console.error(`replay: ${errMsg(e)}`);
     return 1;
   } finally {
-    if (cfg.out !== undefined && !piped) target.close?.();
+    if (cfg.out !== undefined) target.close?.();
   }
   if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
   console.error(formatSummary(stats));

@@ -54,6 +54,9 @@ export class ReplayPipeline {
   #worker: Worker;
   #resolve: ((r: PipeReply) => void) | undefined;
   #busy = false;
+  // Why the Worker is gone (an uncaught error, e.g. its module failed to load, or close()).
+  #dead: { error: string; name: string } | undefined;
+  #fail: Int32Array | undefined; // the fail flags of the replay in progress
 
   /** Spawn the L3 Worker (it inherits this thread's permissions). */
   constructor() {
@@ -61,8 +64,16 @@ export class ReplayPipeline {
     this.#worker.onmessage = (e: MessageEvent<PipeReply>) => this.#resolve?.(e.data);
     this.#worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      this.#resolve?.({ error: e.message, name: "Error" });
+      this.#die({ error: e.message, name: "Error" });
     };
+  }
+
+  // The Worker is gone: a replay waiting for it fails now, later ones at once.
+  #die(why: { error: string; name: string }): void {
+    this.#dead ??= why;
+    this.#worker.terminate();
+    if (this.#fail) Atomics.store(this.#fail, 0, 1); // a producer waiting for room stops
+    this.#resolve?.(why);
   }
 
   /** Replay a Binance capture: parsing here, L3 and the writer in the Worker. */
@@ -71,12 +82,14 @@ export class ReplayPipeline {
       throw new TypeError("the two-thread replay supports Binance captures only");
     }
     if (this.#busy) throw new TypeError("ReplayPipeline: one replay at a time");
+    if (this.#dead) throw workerError(this.#dead);
     this.#busy = true;
     try {
       const run = startReplay(files, opts, "binance");
       const useTrades = (opts.useTrades ?? true) && files.trades !== undefined;
       const ring = createRingBuffer({ capacity: opts.ringCapacity ?? 1 << 16, recordSize: PIPE_RECORD_SIZE });
       const fail = new SharedArrayBuffer(8);
+      this.#fail = new Int32Array(fail);
       let written = 0;
       let bytes = 0;
       const reply = new Promise<PipeReply>((resolve) => (this.#resolve = resolve)).then((r) => {
@@ -99,20 +112,22 @@ export class ReplayPipeline {
         const stats = await replayBinance(files, opts, run, new PipeStage(ring, fail, useTrades, reply));
         return { stats, written, bytes };
       } catch (e) {
-        // The producer only sees the fail flag; the Worker's answer says what went wrong.
         if (!(e instanceof PipeWorkerFailed)) throw e;
+        // A Worker that never started reading is ended; else its answer says what went wrong.
+        if (e.neverStarted) this.#die({ error: e.message, name: "Error" });
         const r = await reply;
         throw "error" in r ? workerError(r) : e;
       }
     } finally {
       this.#resolve = undefined;
+      this.#fail = undefined;
       this.#busy = false;
     }
   }
 
-  /** End the Worker. */
+  /** End the Worker (a replay in progress fails). */
   close(): void {
-    this.#worker.terminate();
+    this.#die({ error: "the replay pipeline was closed", name: "Error" });
   }
 }
 

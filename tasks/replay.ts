@@ -34,8 +34,8 @@ Output:
   --cancel-model <m>         tail (default) | head | proportional: where cancels are taken from in a level's queue
   --truth <file>             ground-truth order events (JSONL): report fill/cancel accuracy, with and without trades
   --threads <n>              1 | 2 | auto (default): 2 runs L3 inference and the writer in a Worker while this
-                             thread parses (Binance only; about 1.5x the throughput, but starting the Worker
-                             costs tens of ms); auto picks 2 for Binance inputs of at least 32 MB without --truth
+                             thread parses (Binance only). Starting the Worker costs ~60 ms, so it pays off on
+                             large inputs: auto picks 2 for Binance inputs of at least 32 MB without --truth
   --strict                   exit 1 when any warning was issued (gap not crossed, truncated line, malformed line)
   -h, --help                 this help
 

@@ -138,3 +138,27 @@ Deno.test("replay task: --threads 2 writes what --threads 1 writes, stdout inclu
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("replay task: --threads 2 writes into a named pipe (the Worker opens it while the task holds it)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { session } = await writeSyntheticSession(dir, 300, 6);
+    const fifo = `${dir}/events.fifo`;
+    const mk = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    equal(mk.code, 0, "mkfifo");
+    // The reader: opening a FIFO for reading waits for a writer, and reads to EOF after it.
+    const read = Deno.open(fifo, { read: true }).then(async (f) =>
+      (await new Response(f.readable).arrayBuffer()).byteLength
+    );
+    const two = await task(
+      ["--session", session, "--out", fifo, "--out-format", "jsonl", "--threads", "2"],
+      dir,
+    );
+    equal(two.code, 0, two.err);
+    const n = Number(/wrote \d+ events, (\d+) bytes/.exec(two.err)![1]);
+    ok(n > 10_000);
+    equal(await read, n);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -158,3 +158,20 @@ Deno.test("two-thread replay refuses a Hyperliquid capture", async () => {
   };
   await rejects(replayPiped(files, { format: "jsonl" }), TypeError);
 });
+
+Deno.test("a closed ReplayPipeline fails its replay in progress and every later one, without waiting", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { session } = await writeSyntheticSession(dir, 2000, 9);
+    const files = await resolveSession(session);
+    const pipe = new ReplayPipeline();
+    // A 16-record ring: the parser soon waits for room, and must stop when the Worker is gone.
+    const running = pipe.replay(files, { format: "jsonl", ringCapacity: 16 });
+    await Promise.resolve();
+    pipe.close();
+    await rejects(running, /closed/);
+    await rejects(pipe.replay(files, { format: "jsonl" }), /closed/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
