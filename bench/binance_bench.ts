@@ -6,41 +6,13 @@
  * Run: `deno bench --allow-read bench/binance_bench.ts`
  * @module
  */
-import { L2Book } from "../venues/book.ts";
-import {
-  BookSync,
-  DepthDiff,
-  isParseError,
-  ParsedFrame,
-  parseFrame,
-  parseSnapshot,
-} from "../venues/binance/mod.ts";
+import { DepthDiff, ParsedFrame, parseFrame } from "../venues/binance/mod.ts";
+import { loadEthFixture, SYNC_AT, syncedBook as synced } from "./_eth_fixture.ts";
 
-const DIR = new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url);
-let diffs: string[] = [];
-let snapshotText = "";
-try {
-  diffs = Deno.readTextFileSync(new URL("diffs.jsonl", DIR)).split("\n").filter((l) => l !== "");
-  snapshotText = Deno.readTextFileSync(new URL("snapshot.json", DIR));
-} catch {
-  console.warn(`binance_bench: fixture absent at ${DIR.pathname}; benches skipped`);
-}
-const ignore = diffs.length === 0;
-const SYNC_AT = 3;
-
-function syncedBook(): BookSync {
-  const snap = parseSnapshot(snapshotText);
-  if (isParseError(snap)) throw new Error(snap.error);
-  const sync = new BookSync(new L2Book());
-  const pf = new ParsedFrame();
-  for (let i = 0; i < SYNC_AT; i++) {
-    parseFrame(diffs[i]!, pf);
-    sync.onDiff(pf.diff);
-    if (sync.needsSnapshot) sync.snapshotRequested();
-  }
-  sync.onSnapshot(snap);
-  return sync;
-}
+const fx = loadEthFixture("binance_bench (benches skipped)");
+const diffs = fx?.diffs ?? [];
+const ignore = fx === undefined;
+const syncedBook = () => synced(fx!.snapshotText, diffs);
 
 const out = new ParsedFrame();
 let sink = 0;

@@ -16,6 +16,7 @@ import { CaptureWriter } from "../venues/capture_writer.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
 import { BinanceSimulator } from "../venues/binance/simulator.ts";
 import { ParsedFrame, parseFrame, parseFrameInPlace } from "../venues/binance/parse.ts";
+import { ETH_DIR } from "./_eth_fixture.ts";
 
 const secs = Number(Deno.args[0] ?? 4);
 const rounds = Number(Deno.args[1] ?? 3);
@@ -27,7 +28,7 @@ function pct(xs: number[], p: number): number {
 const us = (ns: number) => (ns / 1000).toFixed(1);
 
 // 1. append alone
-const fixture = new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/diffs.jsonl", import.meta.url);
+const fixture = new URL("diffs.jsonl", ETH_DIR);
 let lines: string[];
 try {
   lines = Deno.readTextFileSync(fixture).split("\n").filter((l) => l !== "");

@@ -19,9 +19,8 @@ import { parseArgs } from "node:util";
 import ccxt from "npm:ccxt@4.5.84";
 import { normalizeBookChanges, OrderBook as TardisBook } from "npm:tardis-dev@13.35.3";
 import { L2Book } from "../venues/book.ts";
-import { BookSync, DiffResult, FrameKind, ParsedFrame, parseFrame } from "../venues/binance/mod.ts";
-import { parseSnapshot } from "../venues/binance/parse.ts";
-import { isParseError } from "../venues/binance/types.ts";
+import { DiffResult, FrameKind, ParsedFrame, parseFrame } from "../venues/binance/mod.ts";
+import { loadEthFixture, SYNC_AT, syncedBook } from "./_eth_fixture.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -39,17 +38,9 @@ if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
   Deno.exit(2);
 }
 
-const DIR = new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url);
-let diffs: string[];
-let snapshotText: string;
-try {
-  diffs = Deno.readTextFileSync(new URL("diffs.jsonl", DIR)).split("\n").filter((l) => l !== "");
-  snapshotText = Deno.readTextFileSync(new URL("snapshot.json", DIR));
-} catch {
-  console.warn(`binance_compare: fixture absent at ${DIR.pathname}; nothing to measure`);
-  Deno.exit(0);
-}
-const SYNC_AT = 3; // the snapshot bridges at the 3rd frame; rounds time diffs[SYNC_AT..]
+const fx = loadEthFixture("binance_compare (nothing to measure)");
+if (fx === undefined) Deno.exit(0);
+const { diffs, snapshotText } = fx;
 const TIMED = diffs.length - SYNC_AT;
 
 interface Top {
@@ -62,17 +53,9 @@ type Runner = { name: string; run(): Top };
 
 // --- ours --------------------------------------------------------------------------------
 function runOurs(): Top {
-  const snap = parseSnapshot(snapshotText);
-  if (isParseError(snap)) throw new Error(snap.error);
   const book = new L2Book();
-  const sync = new BookSync(book);
+  const sync = syncedBook(snapshotText, diffs, book);
   const pf = new ParsedFrame();
-  for (let i = 0; i < SYNC_AT; i++) {
-    parseFrame(diffs[i]!, pf);
-    sync.onDiff(pf.diff);
-    if (sync.needsSnapshot) sync.snapshotRequested();
-  }
-  sync.onSnapshot(snap);
   const t0 = performance.now();
   for (let i = SYNC_AT; i < diffs.length; i++) {
     if (parseFrame(diffs[i]!, pf) === FrameKind.Depth && sync.onDiff(pf.diff) !== DiffResult.Applied) {

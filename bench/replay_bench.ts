@@ -13,8 +13,9 @@ import { InferredEvent, InferredKind, Side } from "../replay/schema.ts";
 import { replayCapture } from "../replay/replay.ts";
 import { resolveSession } from "../replay/reader.ts";
 import { NULL_SINK } from "../replay/summary.ts";
+import { ETH_DIR } from "./_eth_fixture.ts";
 
-const FIXTURE = new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url).pathname;
+const FIXTURE = ETH_DIR.pathname;
 let fixture = true;
 try {
   Deno.statSync(FIXTURE + "diffs.jsonl");

@@ -34,6 +34,7 @@ import { BookSync } from "../venues/binance/sync.ts";
 import { L2Book } from "../venues/book.ts";
 import { readSnapshot } from "../replay/_snapshot.ts";
 import { fastDepthLine, fastTradeLine } from "../replay/_fast_frame.ts";
+import { ETH_DIR } from "./_eth_fixture.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -41,7 +42,7 @@ const { values } = parseArgs({
 });
 const rounds = Number(values.rounds ?? 9);
 const warmup = Number(values.warmup ?? 6);
-const FIXTURE = new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url).pathname;
+const FIXTURE = ETH_DIR.pathname;
 
 async function syntheticSession(batches: number): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "replay_bench_" });

@@ -209,25 +209,47 @@ function view(b: Uint8Array): void {
  * the index of the line's `\n`, or -1: then run the general scanner on the line.
  */
 export function fastDepthLine(b: Uint8Array, p: number, limit: number, out: ParsedFrame): number {
+  return withSentinel(b, p, limit, out, true);
+}
+
+/**
+ * Parse the trade line starting at `b[p]` (valid bytes end at `limit`) into `out.trade`. Returns
+ * the index of the line's `\n`, or -1: then run the general scanner on the line.
+ */
+export function fastTradeLine(b: Uint8Array, p: number, limit: number, out: ParsedFrame): number {
+  return withSentinel(b, p, limit, out, false);
+}
+
+// Run the depth or trade parser with a NUL sentinel at b[limit] (restored after).
+function withSentinel(b: Uint8Array, p: number, limit: number, out: ParsedFrame, isDepth: boolean): number {
   if (limit >= b.length) return -1;
   const saved = b[limit]!;
   b[limit] = 0;
   view(b);
-  const r = depth(b, p, limit, out);
+  const r = isDepth ? depth(b, p, limit, out) : trade(b, p, limit, out);
   b[limit] = saved;
   return r;
 }
 
-function depth(b: Uint8Array, p: number, limit: number, out: ParsedFrame): number {
+/**
+ * The envelope both line shapes start with, `{"stream":"…","data":{"e":"<event>","E":<int>,"s":"…`
+ * where `event` is `L_DEPTH` or `L_TRADE`: `E` into `sc.num`; returns the index of the symbol's
+ * closing quote, or -1.
+ */
+function envelope(b: Uint8Array, p: number, event: Uint8Array): number {
   if (!lit(b, p, L_OPEN)) return -1;
   p = plainString(b, p + L_OPEN.length);
-  if (p < 0 || !lit(b, p, L_DEPTH)) return -1;
-  p = int(b, p + L_DEPTH.length);
+  if (p < 0 || !lit(b, p, event)) return -1;
+  p = int(b, p + event.length);
+  if (p < 0 || !lit(b, p, L_S)) return -1;
+  return plainString(b, p + L_S.length);
+}
+
+function depth(b: Uint8Array, p: number, limit: number, out: ParsedFrame): number {
+  p = envelope(b, p, L_DEPTH);
   if (p < 0) return -1;
   const E = sc.num;
-  if (!lit(b, p, L_S)) return -1;
-  p = plainString(b, p + L_S.length);
-  if (p < 0 || !lit(b, p, L_U1)) return -1;
+  if (!lit(b, p, L_U1)) return -1;
   p = int(b, p + L_U1.length);
   if (p < 0) return -1;
   const U = sc.num;
@@ -247,20 +269,6 @@ function depth(b: Uint8Array, p: number, limit: number, out: ParsedFrame): numbe
   return p + 2;
 }
 
-/**
- * Parse the trade line starting at `b[p]` (valid bytes end at `limit`) into `out.trade`. Returns
- * the index of the line's `\n`, or -1: then run the general scanner on the line.
- */
-export function fastTradeLine(b: Uint8Array, p: number, limit: number, out: ParsedFrame): number {
-  if (limit >= b.length) return -1;
-  const saved = b[limit]!;
-  b[limit] = 0;
-  view(b);
-  const r = trade(b, p, limit, out);
-  b[limit] = saved;
-  return r;
-}
-
 /** `true` or `false` at p: 1 / 0, or -1. */
 function bool(b: Uint8Array, p: number): number {
   if (b[p] === 116 && b[p + 1] === 114 && b[p + 2] === 117 && b[p + 3] === 101) return 1;
@@ -269,15 +277,10 @@ function bool(b: Uint8Array, p: number): number {
 }
 
 function trade(b: Uint8Array, p: number, limit: number, out: ParsedFrame): number {
-  if (!lit(b, p, L_OPEN)) return -1;
-  p = plainString(b, p + L_OPEN.length);
-  if (p < 0 || !lit(b, p, L_TRADE)) return -1;
-  p = int(b, p + L_TRADE.length);
+  p = envelope(b, p, L_TRADE);
   if (p < 0) return -1;
   const E = sc.num;
-  if (!lit(b, p, L_S)) return -1;
-  p = plainString(b, p + L_S.length);
-  if (p < 0 || !lit(b, p, L_T1)) return -1;
+  if (!lit(b, p, L_T1)) return -1;
   p = int(b, p + L_T1.length);
   if (p < 0 || !lit(b, p, L_P)) return -1;
   const id = sc.num;

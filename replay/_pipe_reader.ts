@@ -10,11 +10,10 @@
  * @module
  */
 import { RingConsumer } from "../spsc/consumer.ts";
-import { DATA_OFFSET } from "../spsc/layout.ts";
 import { L2Book } from "../venues/book.ts";
 import { DepthDiff } from "../venues/binance/types.ts";
 import type { LocalStage } from "./_stage.ts";
-import { PIPE_RECORD_SIZE, PipeOp } from "./_pipe_records.ts";
+import { PIPE_RECORD_SIZE, PipeOp, recordsToWrap } from "./_pipe_records.ts";
 
 /**
  * Empty-ring checks before the Worker sleeps. A sleeping Worker costs the producer a wake-up
@@ -32,8 +31,6 @@ export class PipeReader {
   readonly #stage: LocalStage;
   readonly #diff = new DepthDiff(1024);
   readonly #book = new L2Book(4096);
-  readonly #base: number; // f64 index of the data area
-  readonly #cap2: number; // f64 cells in the data area
   #avail = 0; // readable records from the tail
   #used = 0; // of which read
   #bb0 = NaN;
@@ -48,8 +45,6 @@ export class PipeReader {
     if (this.#c.recordSize !== PIPE_RECORD_SIZE) {
       throw new TypeError("replay pipe: not a 16-byte-record ring");
     }
-    this.#base = DATA_OFFSET >> 3;
-    this.#cap2 = this.#c.capacity * 2;
     this.#stage = stage;
   }
 
@@ -132,13 +127,10 @@ export class PipeReader {
     const c = this.#c;
     let k = 0;
     while (k < n) {
-      if ((this.#used === this.#avail || this.#used >= RELEASE_EVERY) && !this.#more()) {
-        throw new TypeError("replay pipe: the ring closed in the middle of a message");
-      }
+      this.#need();
       // A run of records that are readable and do not wrap: consecutive f64 pairs.
       let i = c.offsetAt(this.#used) >> 3;
-      const toWrap = (this.#cap2 - (i - this.#base)) >> 1;
-      const m = Math.min(n - k, this.#avail - this.#used, toWrap);
+      const m = Math.min(n - k, this.#avail - this.#used, recordsToWrap(i, c.capacity));
       const end = k + m;
       for (; k < end; k++, i += 2) {
         px[k] = f[i]!;
@@ -150,10 +142,16 @@ export class PipeReader {
 
   // The Float64 index of the next record (one must follow: the message is not complete yet).
   #rec(): number {
+    this.#need();
+    return this.#c.offsetAt(this.#used++) >> 3;
+  }
+
+  // A record of the message being read must be readable (releasing what is read); throws when
+  // the ring closed instead.
+  #need(): void {
     if ((this.#used === this.#avail || this.#used >= RELEASE_EVERY) && !this.#more()) {
       throw new TypeError("replay pipe: the ring closed in the middle of a message");
     }
-    return this.#c.offsetAt(this.#used++) >> 3;
   }
 
   // Make at least one record readable, releasing the ones read; false once closed and drained.

@@ -17,11 +17,22 @@
  *   (an uncaught Worker error is also seen by `ReplayPipeline`, which ends the replay).
  * @module
  */
+import { DATA_OFFSET } from "../spsc/layout.ts";
 import type { OutFormat } from "./writers.ts";
 import type { CancelModel } from "./l3.ts";
 
 /** Bytes per ring record (two f64). */
 export const PIPE_RECORD_SIZE = 16;
+
+const DATA_F64 = DATA_OFFSET >> 3; // f64 index of the ring's first record
+
+/**
+ * Records from the one at f64 index `i` (a record's first cell) to the end of a ring of
+ * `capacity` records: how many can be read or written as consecutive f64 pairs before the wrap.
+ */
+export function recordsToWrap(i: number, capacity: number): number {
+  return capacity - ((i - DATA_F64) >> 1);
+}
 
 /** Message kinds: the `a` cell of a header record. */
 export const PipeOp = {

@@ -11,15 +11,12 @@
  * @module
  */
 import { RingProducer } from "../spsc/producer.ts";
-import { DATA_OFFSET } from "../spsc/layout.ts";
 import { systemClock } from "../engine/clock.ts";
 import type { L2Book } from "../venues/book.ts";
 import type { DepthDiff } from "../venues/binance/types.ts";
 import type { L3Stage, StageTotals } from "./_stage.ts";
 import type { TradeTarget } from "./_trade_feed.ts";
-import { PIPE_RECORD_SIZE, PipeOp, type PipeReply } from "./_pipe_records.ts";
-
-const DATA_F64 = DATA_OFFSET >> 3; // f64 index of the ring's data area
+import { PIPE_RECORD_SIZE, PipeOp, type PipeReply, recordsToWrap } from "./_pipe_records.ts";
 
 /** How long a full ring is waited out before a Worker that never started is given up, ms. */
 export const START_TIMEOUT_MS = 10_000;
@@ -168,13 +165,11 @@ export class PipeStage implements L3Stage, TradeTarget {
   // One (price, qty) record per level, in runs bounded by the known free room and the wrap.
   #levels(px: Float64Array, qty: Float64Array, n: number): void {
     const f = this.#f;
-    const cap2 = this.#p.capacity * 2;
     let i = 0;
     while (i < n) {
       if (this.#room === 0) this.#waitRoom();
       let j = this.#p.offsetAhead(this.#k) >> 3;
-      const toWrap = (cap2 - (j - DATA_F64)) >> 1;
-      const m = Math.min(n - i, this.#room, toWrap);
+      const m = Math.min(n - i, this.#room, recordsToWrap(j, this.#p.capacity));
       const end = i + m;
       for (; i < end; i++, j += 2) {
         f[j] = px[i]!;

@@ -200,8 +200,8 @@ export class L3Book {
     this.#changeLevels(side, px, qty, n, attr);
   }
 
-  // The body of change() and changeLevels(), written out in one loop (no helper calls per level
-  // or event, no fields as operands): find the level, skip a no-op, else emit its events.
+  // The body of change() and changeLevels(): find the level, skip a no-op, else emit its events
+  // through #push/#take (operands in fields, so no double is passed boxed).
   #changeLevels(side: Side, px: Float64Array, qty: Float64Array, n: number, attr: FillAttribution): void {
     const table = this.#tables[side];
     const ev = this.ev;
@@ -217,75 +217,26 @@ export class L3Book {
       if (l === NIL) l = this.#level(table);
       if (newQty > have) {
         // An increase: one new order of the difference at the tail (`Add`).
-        let o = this.#freeOrder;
-        if (o !== NIL) this.#freeOrder = this.#next[o]!;
-        else {
-          if (this.#orderTop === this.#oid.length) this.#growOrders();
-          o = this.#orderTop++;
-        }
-        const add = newQty - have;
-        const id = this.#nextOrderId++;
-        this.#oid[o] = id;
-        this.#oqty[o] = add;
-        const t = this.#tail[l]!;
-        this.#prev[o] = t;
-        this.#next[o] = NIL;
-        if (t === NIL) this.#head[l] = o;
-        else this.#next[t] = o;
-        this.#tail[l] = o;
-        const after = have + add;
-        this.#lqty[l] = after;
-        ev.seq = this.seq++;
-        ev.kind = InferredKind.Add;
-        ev.orderId = id;
-        ev.qty = add;
-        ev.levelQtyAfter = after;
-        this.#counts[InferredKind.Add]!++;
-        this.#sink.write(ev);
+        this.#want = newQty - have;
+        this.#push(l, InferredKind.Add);
         continue;
       }
       // A decrease: fills from the head, then the cancel model takes the rest.
       const d = have - newQty;
       ev.qty = d;
       const f = attr.fillForEvent !== undefined ? attr.fillForEvent(ev) : attr.fillFor(side, price, d);
-      // Two passes over the queue: fills (from the head), then cancels (by the cancel model).
-      let want = f < d ? f : d;
-      let kind: InferredKind = InferredKind.Fill;
-      let fromTail = false;
-      for (;;) {
-        if (want <= 0) {
-          if (kind === InferredKind.Cancel) break;
-          kind = InferredKind.Cancel;
-          want = this.#lqty[l]! - newQty;
-          if (want <= 0) break;
-          if (this.cancelModel === "proportional") {
-            this.#cancelProportional(l, want);
-            break;
-          }
-          fromTail = this.cancelModel === "tail";
+      this.#want = f < d ? f : d;
+      while (this.#want > 0) this.#take(l, this.#head[l]!, InferredKind.Fill);
+      const cancel = this.#lqty[l]! - newQty;
+      if (cancel > 0) {
+        if (this.cancelModel === "proportional") this.#cancelProportional(l, cancel);
+        else {
+          const tail = this.cancelModel === "tail";
+          this.#want = cancel;
+          while (this.#want > 0) this.#take(l, tail ? this.#tail[l]! : this.#head[l]!, InferredKind.Cancel);
         }
-        const o = fromTail ? this.#tail[l]! : this.#head[l]!;
-        const q = this.#oqty[o]!;
-        const take = q < want ? q : want;
-        this.#oqty[o] = q - take;
-        const after = this.#lqty[l]! - take;
-        this.#lqty[l] = after;
-        want -= take;
-        ev.seq = this.seq++;
-        ev.kind = kind;
-        ev.orderId = this.#oid[o]!;
-        ev.qty = take;
-        ev.levelQtyAfter = after;
-        this.#counts[kind]!++;
-        this.#sink.write(ev);
-        if (q === take) this.#unlink(l, o);
       }
-      if (this.#lqty[l] === 0) {
-        // The level emptied: free it (the table's key is still this price).
-        table.deleteKey();
-        this.#head[l] = this.#freeLevel;
-        this.#freeLevel = l;
-      }
+      if (this.#lqty[l] === 0) this.#freeLevelSlot(side, l);
     }
   }
 

@@ -90,15 +90,7 @@ export class ReplayPipeline {
       const ring = createRingBuffer({ capacity: opts.ringCapacity ?? 1 << 16, recordSize: PIPE_RECORD_SIZE });
       const fail = new SharedArrayBuffer(8);
       this.#fail = new Int32Array(fail);
-      let written = 0;
-      let bytes = 0;
-      const reply = new Promise<PipeReply>((resolve) => (this.#resolve = resolve)).then((r) => {
-        if (!("error" in r)) {
-          written = r.written;
-          bytes = r.bytes;
-        }
-        return r;
-      });
+      const reply = new Promise<PipeReply>((resolve) => (this.#resolve = resolve));
       const init: PipeInit = {
         ring,
         fail,
@@ -110,7 +102,9 @@ export class ReplayPipeline {
       this.#worker.postMessage(init);
       try {
         const stats = await replayBinance(files, opts, run, new PipeStage(ring, fail, useTrades, reply));
-        return { stats, written, bytes };
+        const r = await reply; // already answered: the stage's finish() awaited it
+        if ("error" in r) throw workerError(r);
+        return { stats, written: r.written, bytes: r.bytes };
       } catch (e) {
         if (!(e instanceof PipeWorkerFailed)) throw e;
         // A Worker that never started reading is ended; else its answer says what went wrong.
