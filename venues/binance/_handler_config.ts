@@ -5,6 +5,8 @@
  * @module
  */
 import type { BackoffOptions } from "../backoff.ts";
+import type { InstrumentTable } from "../../market/instrument.ts";
+import type { SubscriberErrorHandler } from "../../market/stream.ts";
 import type { SnapshotSchedulerOptions } from "./snapshot_scheduler.ts";
 
 /** Configuration of `BinanceHandler`. */
@@ -39,6 +41,10 @@ export interface BinanceHandlerConfig {
   snapshotTimeoutMs?: number;
   /** Redirects followed per connect (default 3). */
   maxRedirects?: number;
+  /** The instrument table the handler registers its instrument in (default: the thread's). */
+  instruments?: InstrumentTable;
+  /** Called when a subscriber throws (it has been removed); default: a line on stderr. */
+  onSubscriberError?: SubscriberErrorHandler;
 }
 
 /**

@@ -22,7 +22,10 @@ import { L2Book } from "../book.ts";
 import { writeBookJson } from "../book_json.ts";
 import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
 import { SnapshotScheduler } from "./snapshot_scheduler.ts";
-import { BookSync, DiffResult } from "./sync.ts";
+import { BookSync, DiffResult, SnapshotResult } from "./sync.ts";
+import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
+import { defaultInstruments } from "../../market/instrument.ts";
+import { RecordKind } from "../../market/record.ts";
 import { PRICE_SCALE, QTY_SCALE } from "./types.ts";
 import { BinanceCapture } from "./capture.ts";
 import { Inbox, InKind } from "./_inbox.ts";
@@ -52,6 +55,11 @@ export class BinanceHandler implements EngineHandler {
   malformed = 0;
   /** The capture session, when capturing (after start). */
   capture: BinanceCapture | null = null;
+  /**
+   * The instrument's normalized stream: subscribe to be called after every applied message
+   * (`handler.stream.subscribe(fn)`), or attach sinks (rings, files).
+   */
+  readonly stream: MarketStream;
   readonly #cfg: BinanceHandlerConfig;
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
@@ -88,6 +96,14 @@ export class BinanceHandler implements EngineHandler {
     this.sync = new BookSync(this.book, { snapshotLimit: limit });
     this.#sched = new SnapshotScheduler({ ...cfg.scheduler, limit });
     this.#backoff = new Backoff(cfg.backoff ?? { baseMs: 250, maxMs: 30_000 });
+    const inst = (cfg.instruments ?? defaultInstruments).add(
+      "binance",
+      "spot",
+      this.symbol,
+      PRICE_SCALE,
+      QTY_SCALE,
+    );
+    this.stream = new MarketStream(inst, this.book, cfg.onSubscriberError);
   }
 
   /** See {@linkcode EngineHandler.start}: opens the capture (if any) and the first connection. */
@@ -222,6 +238,7 @@ export class BinanceHandler implements EngineHandler {
       const t1 = clock.monoNs();
       logger.latency(this.#applyLabel, t1 - t0, this.#ctx.source);
       if (r === DiffResult.Applied) logger.latency(this.#wireLabel, t1 - recvMono, this.#ctx.source);
+      if (this.stream.active) this.#emitDiff(r, recvWall);
       cap?.commitDiff(recvWall, pf.diff.firstId, pf.diff.lastId);
       if (!this.#wasSynced && this.sync.isSynced) {
         this.#wasSynced = true;
@@ -229,6 +246,18 @@ export class BinanceHandler implements EngineHandler {
       } else if (r === DiffResult.Resync) this.#wasSynced = false;
     } else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) {
       this.messages++;
+      if (this.stream.active) {
+        const t = pf.trade;
+        this.stream.trade(
+          t.priceTicks,
+          t.qtyLots,
+          !t.buyerIsMaker,
+          t.id,
+          t.eventTimeMs,
+          recvSecOf(recvWall),
+          recvSubNsOf(recvWall),
+        );
+      }
       cap?.commitTrade(recvWall);
     } else if (kind === FrameKind.Malformed) {
       this.malformed++;
@@ -266,6 +295,7 @@ export class BinanceHandler implements EngineHandler {
     this.#io.closedByPeer();
     if (this.sync.isSynced || this.sync.buffered > 0) {
       this.sync.reset(ResyncReason.Disconnect, "connection lost");
+      this.#clearStream();
     }
     this.#wasSynced = false;
     const delay = this.#backoff.next();
@@ -297,7 +327,11 @@ export class BinanceHandler implements EngineHandler {
       return;
     }
     this.capture?.snapshot(body, snap.lastUpdateId, inbox.wallNs(i));
-    this.sync.onSnapshot(snap, tag);
+    const res = this.sync.onSnapshot(snap, tag);
+    if (res === SnapshotResult.Applied) {
+      const w = inbox.wallNs(i);
+      this.stream.snapshot(this.book.updateId, 0, recvSecOf(w), recvSubNsOf(w));
+    }
     if (this.sync.isSynced && !this.#wasSynced) {
       this.#wasSynced = true;
       this.#backoff.reset();
@@ -324,8 +358,34 @@ export class BinanceHandler implements EngineHandler {
     this.#io.fetchSnapshot(url, tag);
   }
 
+  // After the book was applied: the diff's levels as an `update`, or `clear` on a resync.
+  #emitDiff(r: DiffResult, recvWall: number): void {
+    if (r === DiffResult.Applied) {
+      const d = this.#pf.diff;
+      const s = this.stream;
+      s.beginBook(RecordKind.Update, d.lastId, d.eventTimeMs, recvSecOf(recvWall), recvSubNsOf(recvWall));
+      for (let i = 0; i < d.nBids; i++) s.level(true, d.bidPx[i]!, d.bidQty[i]!);
+      for (let i = 0; i < d.nAsks; i++) s.level(false, d.askPx[i]!, d.askQty[i]!);
+      s.end();
+    } else if (r === DiffResult.Resync) {
+      this.stream.clear(
+        this.sync.lastResyncReason,
+        this.#pf.diff.eventTimeMs,
+        recvSecOf(recvWall),
+        recvSubNsOf(recvWall),
+      );
+    }
+  }
+
+  // The book was discarded outside a diff (disconnect, reconnect): tell the stream.
+  #clearStream(): void {
+    const w = this.#ctx.clock.wallNs();
+    this.stream.clear(this.sync.lastResyncReason, 0, recvSecOf(w), recvSubNsOf(w));
+  }
+
   #reconnectNow(reason: ResyncReason, detail: string): void {
     this.sync.reset(reason, detail);
+    this.#clearStream();
     this.#wasSynced = false;
     clearTimeout(this.#reconnectTimer);
     this.#io.close(detail);

@@ -1,0 +1,179 @@
+/**
+ * Normalized records across threads: {@linkcode RecordRingWriter} (a {@linkcode RecordSink} on
+ * the engine thread) and {@linkcode RecordRingReader} (in the consumer Worker), over the
+ * project's SPSC ring (`spsc/`) with 64-byte slots.
+ *
+ * Contract:
+ * - Capacity: a power of two of 64-byte records (default 65,536 = 4 MiB), which must exceed the
+ *   deepest book's level count (a snapshot copy travels whole). One producer thread
+ *   (the engine thread that owns the books), one consumer thread.
+ * - Full ring: the book never waits for a slow consumer. A message that does not fit whole is
+ *   dropped (never a part of one) and counted. When room returns, the writer first writes one
+ *   `gap` record (its `lost` = the messages dropped) and then, for each instrument whose book
+ *   messages were dropped, a `snapshot` copy of its current book carrying the `seq` of its last
+ *   book message (so a consumer rebuilds and the next update follows on with `seq + 1`).
+ *   A `clear` and trades are never lost silently: a lost trade shows only in `lost`.
+ * - Records are published at the end of every message (a consumer sees whole messages).
+ * - No allocation per message on either side.
+ * @module
+ */
+import { createRingBuffer } from "../spsc/layout.ts";
+import { RingConsumer } from "../spsc/consumer.ts";
+import { RingProducer } from "../spsc/producer.ts";
+import type { BookView } from "./book_view.ts";
+import { Flag, newHeader, Off, RECORD_BYTES, RecordBatch, RecordKind, writeRecord } from "./record.ts";
+import type { MarketStream, RecordSink } from "./stream.ts";
+
+/** A ring buffer for normalized records (`capacity` records of 64 bytes). Allocates once. */
+export function createRecordRing(capacity = 1 << 16): SharedArrayBuffer {
+  return createRingBuffer({ capacity, recordSize: RECORD_BYTES });
+}
+
+/** Producer side: add it to streams with `stream.addSink(writer)`. */
+export class RecordRingWriter implements RecordSink {
+  /** Messages written. */
+  messages = 0;
+  /** Messages dropped because the ring was full. */
+  lostMessages = 0;
+  /** Gap markers written. */
+  gaps = 0;
+  /** Snapshot copies larger than the whole ring (size the ring for the deepest book). */
+  copiesTooBig = 0;
+  readonly #p: RingProducer;
+  #pendingLost = 0;
+  readonly #dirty = new Set<MarketStream>();
+  readonly #streams: MarketStream[] = [];
+  readonly #h = newHeader();
+  readonly #scratch = new RecordBatch();
+
+  /** Write into `sab` (made by {@linkcode createRecordRing}). */
+  constructor(sab: SharedArrayBuffer) {
+    this.#p = new RingProducer(sab, { flushEvery: 1 << 30 });
+  }
+
+  /** Attach to `stream` (so a gap can be followed by a snapshot copy of its book). */
+  attach(stream: MarketStream): void {
+    this.#streams.push(stream);
+    stream.addSink(this);
+  }
+
+  /** See {@linkcode RecordSink.write}. */
+  write(batch: RecordBatch, book: BookView): void {
+    if (this.#pendingLost > 0 && !this.#recover()) return this.#lose(batch, book);
+    if (this.#p.room(batch.count) < batch.count) return this.#lose(batch, book);
+    this.#copy(batch);
+    this.messages++;
+  }
+
+  /** Close the ring: the reader sees the end after draining. */
+  close(): void {
+    this.#p.flush();
+    this.#p.close();
+  }
+
+  #lose(batch: RecordBatch, book: BookView): void {
+    this.#pendingLost++;
+    this.lostMessages++;
+    const k = batch.messageKind;
+    if (k !== RecordKind.Trade) {
+      for (const s of this.#streams) if (s.view === book) this.#dirty.add(s);
+    }
+  }
+
+  // Write the gap marker and the snapshot copies, all or nothing: false while they do not fit
+  // (the caller then loses the message at hand too, and this gap marker counts it).
+  #recover(): boolean {
+    let need = 1;
+    for (const s of this.#dirty) {
+      const n = s.view.valid ? s.snapshotRecords() : 0; // invalid: a clear was sent, await its snapshot
+      if (n > this.#p.capacity) this.copiesTooBig++; // never fits: stays invalid until a real snapshot
+      else need += n;
+    }
+    if (this.#p.room(need) < need) return false;
+    const h = this.#h;
+    h.kind = RecordKind.Gap;
+    writeRecord(this.#p.view, this.#p.claim(), h, Flag.LAST | Flag.EMPTY, 0, 0, this.#pendingLost);
+    this.#p.commit();
+    this.gaps++;
+    this.#pendingLost = 0;
+    for (const s of this.#dirty) {
+      if (s.view.valid && s.snapshotRecords() <= this.#p.capacity) {
+        s.copySnapshot(this.#scratch);
+        this.#copy(this.#scratch);
+      }
+    }
+    this.#dirty.clear();
+    this.#p.flush();
+    return true;
+  }
+
+  #copy(batch: RecordBatch): void {
+    const p = this.#p;
+    const n = batch.count;
+    for (let i = 0; i < n; i++) {
+      const o = p.claim();
+      p.bytes.set(batch.bytes.subarray(i * RECORD_BYTES, (i + 1) * RECORD_BYTES), o);
+      p.commit();
+    }
+    p.flush();
+  }
+}
+
+/** Consumer side, in the consumer Worker: whole messages copied into a reusable batch. */
+export class RecordRingReader {
+  /** The message read last (valid until the next `poll` callback). */
+  readonly batch: RecordBatch = new RecordBatch();
+  /** Messages read. */
+  messages = 0;
+  /** Gap markers seen. */
+  gaps = 0;
+  readonly #c: RingConsumer;
+
+  /** Read from `sab` (the writer's ring). */
+  constructor(sab: SharedArrayBuffer) {
+    this.#c = new RingConsumer(sab);
+  }
+
+  /**
+   * Call `fn` for each whole message available (at most `max`); returns how many were read.
+   * A `gap` message arrives as a one-record batch of kind `Gap`. No allocation.
+   */
+  poll(fn: (batch: RecordBatch) => void, max = Infinity): number {
+    const c = this.#c;
+    let done = 0;
+    while (done < max) {
+      const avail = c.available();
+      if (avail === 0) break;
+      // Find the end of the first message (records are published a whole message at a time).
+      let n = 0;
+      const b = this.batch;
+      b.reset();
+      while (n < avail) {
+        const o = c.offsetAt(n);
+        const src = c.bytes.subarray(o, o + RECORD_BYTES);
+        const flags = src[Off.flags]!;
+        b.ensure(b.count + 1);
+        b.bytes.set(src, b.count * RECORD_BYTES);
+        b.count++;
+        n++;
+        if (flags & Flag.LAST) break;
+      }
+      c.release(n);
+      if (b.messageKind === RecordKind.Gap) this.gaps++;
+      this.messages++;
+      done++;
+      fn(b);
+    }
+    return done;
+  }
+
+  /** Block up to `timeoutMs` for records (Worker threads only). */
+  wait(timeoutMs: number): "ready" | "timeout" | "closed" | "spurious" {
+    return this.#c.wait(timeoutMs);
+  }
+
+  /** True once the writer closed the ring and it is drained. */
+  get done(): boolean {
+    return this.#c.isClosed() && this.#c.available() === 0;
+  }
+}
