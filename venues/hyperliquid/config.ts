@@ -2,6 +2,8 @@
  * Configuration of the Hyperliquid handler and validation of the `l2Book` subscription.
  * @module
  */
+import type { InstrumentTable } from "../../market/instrument.ts";
+import type { SubscriberErrorHandler } from "../../market/stream.ts";
 import type { BackoffOptions } from "../backoff.ts";
 import type { HeartbeatOptions } from "./heartbeat.ts";
 import { HL_BOOK_DEPTH, type L2BookSubscriptionWire } from "./types.ts";
@@ -37,6 +39,10 @@ export interface HyperliquidConfig {
   name?: string;
   /** Bound on `stop()`'s wait for the close handshake, ms (default 3000). */
   closeTimeoutMs?: number;
+  /** The instrument table the handler registers its coin in (default: the thread's). */
+  instruments?: InstrumentTable;
+  /** Called when a subscriber throws (it has been removed); default: a line on stderr. */
+  onSubscriberError?: SubscriberErrorHandler;
 }
 
 /**
