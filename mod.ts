@@ -70,3 +70,5 @@ export { CaptureLines, CaptureWriter, type CaptureWriterOptions } from "./venues
 export * as binance from "./venues/binance/mod.ts";
 export * as hyperliquid from "./venues/hyperliquid/mod.ts";
 export * as replay from "./replay/mod.ts";
+export * from "./market/mod.ts";
+export * as testing from "./testing/mod.ts";

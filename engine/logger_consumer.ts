@@ -5,7 +5,7 @@
  * formats lines and writes them to a sink in batches.
  * @module
  */
-import * as hdr from "hdr-histogram-js";
+import * as hdr from "npm:hdr-histogram-js@3.0.1";
 import { RingConsumer } from "../spsc/mod.ts";
 import { decodeRecord } from "./codec.ts";
 import { EventKind, type LogEvent, newLogEvent } from "./events.ts";

@@ -39,8 +39,12 @@ export function recvNsString(sec: number, subNs: number): string {
  * The JSON line (no newline) of the message held in `bytes[0, count × 64)` (a `RecordBatch`'s
  * bytes) of `inst`. Allocates.
  */
-export function formatMessageJson(view: DataView, count: number, inst: Instrument): string {
+export function formatMessageJson(view: DataView, count: number, inst: Instrument | undefined): string {
   const kind = view.getUint8(Off.kind) as RecordKind;
+  // A gap concerns every instrument of the ring: `{"kind":"gap","lost":N}`.
+  if (kind === RecordKind.Gap || inst === undefined) {
+    return `{"kind":"gap","lost":${view.getFloat64(Off.lost, true)}}`;
+  }
   const pd = view.getUint8(Off.priceDecimals);
   const qd = view.getUint8(Off.qtyDecimals);
   let s = `{"venue":${JSON.stringify(inst.venue)},"market":${JSON.stringify(inst.market)},` +
@@ -59,7 +63,6 @@ export function formatMessageJson(view: DataView, count: number, inst: Instrumen
   if (kind === RecordKind.Clear) {
     return s + `,"reason":${JSON.stringify(RESYNC_NAMES[view.getUint16(Off.reason, true)] ?? "unknown")}}`;
   }
-  if (kind === RecordKind.Gap) return s + `,"lost":${view.getFloat64(Off.lost, true)}}`;
   const bids: string[] = [];
   const asks: string[] = [];
   for (let i = 0; i < count; i++) {

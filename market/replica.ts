@@ -39,6 +39,7 @@ export class BookReplica {
   missedTrades = 0;
   /** Gap markers seen. */
   gaps = 0;
+  /** The instrument index whose messages this replica applies. */
   readonly instrument: number;
 
   /** A replica of instrument index `instrument`. */

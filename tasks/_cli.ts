@@ -19,6 +19,8 @@ export interface CommonFlags {
   logFile?: string;
   /** Write the final book as JSON here on exit. */
   bookOut?: string;
+  /** Write the normalized stream as JSON lines here ("-" = stdout). */
+  updatesOut?: string;
   /** Capture raw market data under this directory. */
   captureDir?: string;
   /** Capture session label (default: epoch ms). */
@@ -35,6 +37,7 @@ export const COMMON_OPTIONS: ParseArgsOptionsConfig = {
   "log-format": { type: "string" },
   "log-file": { type: "string" },
   "book-out": { type: "string" },
+  "updates-out": { type: "string" },
   "capture-dir": { type: "string" },
   "capture-session": { type: "string" },
   verbose: { type: "boolean" },
@@ -49,6 +52,7 @@ export const COMMON_HELP = `Common flags:
   --log-format text|jsonl log line format (default text)
   --log-file <path>       append log lines to this file instead of stderr
   --book-out <file>       on exit, write the final book as JSON
+  --updates-out <file|->  write every book change and trade as normalized JSON lines (- = stdout)
   --capture-dir <dir>     capture raw market data under <dir>/<symbol>/<session>/
   --capture-session <s>   capture session label (default: epoch milliseconds)
   --verbose               print every latency sample, not only summaries
@@ -144,7 +148,10 @@ function commonFlags(v: Record<string, unknown>): CommonFlags {
   const core = numberFlag("core", v.core, true);
   if (core !== undefined) c.core = core;
   for (
-    const [flag, key] of [["log-file", "logFile"], ["book-out", "bookOut"], ["capture-dir", "captureDir"], [
+    const [flag, key] of [["log-file", "logFile"], ["book-out", "bookOut"], ["updates-out", "updatesOut"], [
+      "capture-dir",
+      "captureDir",
+    ], [
       "capture-session",
       "captureSession",
     ]] as const

@@ -9,11 +9,15 @@ import type { EngineHandler } from "../engine/handler.ts";
 import { startLogger } from "../engine/logger_host.ts";
 import { pinCurrentThread, pinProcess, resolveCore } from "../engine/pinning.ts";
 import type { CommonFlags } from "./_cli.ts";
+import type { MarketStream } from "../market/stream.ts";
+import { startUpdatesWriter, type UpdatesWriter } from "../market/updates_writer.ts";
 
 /** A handler a live task can run: an engine handler that can dump its book. */
 export interface LiveHandler extends EngineHandler {
   /** Write the final book as JSON (`--book-out`). */
   writeBookOut(path: string): Promise<void>;
+  /** The normalized stream of the handler's instrument (`--updates-out`). */
+  readonly stream: MarketStream;
 }
 
 function envCore(): string | undefined {
@@ -32,6 +36,9 @@ export function unwritablePaths(common: CommonFlags): string[] {
   const out: string[] = [];
   for (
     const [flag, path] of [["--capture-dir", common.captureDir], ["--book-out", common.bookOut], [
+      "--updates-out",
+      common.updatesOut === "-" ? undefined : common.updatesOut,
+    ], [
       "--log-file",
       common.logFile,
     ]]
@@ -112,12 +119,40 @@ export async function runLive(handler: LiveHandler, common: CommonFlags): Promis
   globalThis.addEventListener("unhandledrejection", onRejection);
   globalThis.addEventListener("error", onError);
   let code = 0;
+  let updates: UpdatesWriter | undefined;
+  try {
+    if (common.updatesOut !== undefined) {
+      updates = await startUpdatesWriter(common.updatesOut, [handler.stream]);
+    }
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    await logger.shutdown();
+    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+    globalThis.removeEventListener("unhandledrejection", onRejection);
+    globalThis.removeEventListener("error", onError);
+    return 1;
+  }
   try {
     const engineOptions: Parameters<typeof runEngine>[1] = { logger, signal: stop.signal };
     if (common.duration !== undefined) engineOptions.durationMs = common.duration * 1000;
     const report = await runEngine([handler], engineOptions);
     if (report.reason === "error") code = 1;
     logger.info(0, `engine stopped: ${report.reason}`);
+    if (updates !== undefined) {
+      try {
+        const lines = await updates.close();
+        const r = updates.ring;
+        logger.info(
+          0,
+          `--updates-out ${common.updatesOut}: ${lines} lines (${r.lostMessages} messages lost to a full ring)`,
+        );
+        if (r.lostMessages > 0) code = code || 1;
+      } catch (e) {
+        logger.error(0, e instanceof Error ? e.message : String(e));
+        code = 1;
+      }
+      updates = undefined;
+    }
     if (common.bookOut !== undefined) {
       try {
         await handler.writeBookOut(common.bookOut);
@@ -128,6 +163,7 @@ export async function runLive(handler: LiveHandler, common: CommonFlags): Promis
       }
     }
   } finally {
+    await updates?.close().catch(() => 0);
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
     globalThis.removeEventListener("unhandledrejection", onRejection);
     globalThis.removeEventListener("error", onError);

@@ -66,7 +66,8 @@ const sim = await BinanceSimulator.start({
   market: { seed: config.seed, symbol: "BTCUSDT" },
   intervalMs: 100,
   truthFile,
-  faults: [{ kind: "skip_update", atBatch: Math.max(5, Math.round(config.seconds * 10 / 2)) }],
+  // The gap comes 3 batches after poc:binance fetched its snapshot, however long it took to start.
+  faults: [{ kind: "skip_update", afterSnapshot: 3 }],
 });
 console.log(`simulator: REST ${sim.restUrl}, WS ${sim.wsUrl()}`);
 

@@ -59,6 +59,7 @@ export class BinanceSimulator {
   readonly #timers: ReturnType<typeof setTimeout>[] = [];
   readonly #conns = new Set<Promise<void>>();
   readonly #truthFile: Deno.FsFile | null;
+  #snapAt = -1; // batches sent when the first REST snapshot had been served
   #finish!: () => void;
   #skip = 0;
   #malformed = 0;
@@ -164,7 +165,11 @@ export class BinanceSimulator {
       if (this.#closed) return;
       const max = this.#maxBatches;
       if (max !== undefined && this.batches >= max) return this.#finish();
-      for (const f of this.#opts.faults ?? []) if (f.atBatch === this.batches + 1) this.fault(f.kind);
+      if (this.#snapAt < 0 && this.stats.snapshots > 0) this.#snapAt = this.batches;
+      for (const f of this.#opts.faults ?? []) {
+        const at = "atBatch" in f ? f.atBatch : this.#snapAt < 0 ? -1 : this.#snapAt + f.afterSnapshot;
+        if (at === this.batches + 1) this.fault(f.kind);
+      }
       const b = this.#driver.step();
       if (b === null) return this.#finish();
       this.batches++;
