@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { runEngine } from "../engine/engine.ts";
 import { testLogger, waitUntil } from "../engine/testing.ts";
-import { L2Book } from "../venues/book.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
 import { BinanceSimulator, type SimulatorOptions } from "../venues/binance/simulator.ts";
 import { InstrumentTable } from "../market/instrument.ts";
