@@ -38,7 +38,7 @@ export class SseHub {
   }
 
   /** A `text/event-stream` response following instrument `name` ("" = none). */
-  open(name: string, signal: AbortSignal): Response {
+  open(name: string): Response {
     let client: Client;
     const body = new ReadableStream<Uint8Array>({
       start: (ctrl) => {
@@ -51,9 +51,8 @@ export class SseHub {
         this.#status([client]);
         this.#timer ??= setInterval(() => this.#tick(), this.#tickMs);
       },
-      cancel: () => this.#drop(client),
+      cancel: () => this.#drop(client), // the page went away
     });
-    signal.addEventListener("abort", () => this.#drop(client));
     return new Response(body, {
       headers: { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" },
     });

@@ -93,7 +93,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
           return text(h.status, h.body);
         }
         case "/events":
-          return hub.open(url.searchParams.get("i") ?? "", req.signal);
+          return hub.open(url.searchParams.get("i") ?? "");
       }
     } catch (e) {
       return text(503, `metrics unavailable: ${e instanceof Error ? e.message : e}\n`);
