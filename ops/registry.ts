@@ -195,7 +195,7 @@ export class MetricsRegistry {
     counter("hft_frames_applied_total", "Frames applied to the local book.", (i) => i.applied);
     w.family("hft_resyncs_total", "counter", "Book resynchronisations, by reason.");
     for (const i of list) {
-      for (let r = 1; r < RESYNC_NAMES.length; r++) {
+      for (let r = 0; r < RESYNC_NAMES.length; r++) {
         w.sample("hft_resyncs_total", labelSet([...i.pairs, ["reason", RESYNC_NAMES[r]!]]), i.resyncs[r]!);
       }
     }
