@@ -70,3 +70,11 @@ export { CaptureLines, CaptureWriter, type CaptureWriterOptions } from "./venues
 export * as binance from "./venues/binance/mod.ts";
 export * as hyperliquid from "./venues/hyperliquid/mod.ts";
 export * as replay from "./replay/mod.ts";
+export * as ops from "./ops/mod.ts";
+export {
+  type InstrumentSnapshot,
+  MetricsLink,
+  type MetricsReply,
+  type MetricsSnapshot,
+  type SyncStateName,
+} from "./ops/mod.ts";
