@@ -72,3 +72,11 @@ export * as hyperliquid from "./venues/hyperliquid/mod.ts";
 export * as replay from "./replay/mod.ts";
 export * from "./market/mod.ts";
 export * as testing from "./testing/mod.ts";
+export * as ops from "./ops/mod.ts";
+export {
+  type InstrumentSnapshot,
+  MetricsLink,
+  type MetricsReply,
+  type MetricsSnapshot,
+  type SyncStateName,
+} from "./ops/mod.ts";

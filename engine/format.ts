@@ -61,6 +61,8 @@ export function formatText(ev: LogEvent, sinceUs: number): string {
       return `[log-queue] depth=${ev.a} capacity=${ev.b} dropped=${ev.c}${suffix}`;
     case EventKind.Counter:
       return `${tag(ev)} ${ev.label}=${ev.a}${suffix}`;
+    case EventKind.IoStats:
+      return `${tag(ev)} io received=${ev.a}B captured=${ev.b}B rest_weight=${ev.c}${suffix}`;
     case EventKind.Warning:
       return `${tag(ev)} warning: ${ev.text}${suffix}`;
     case EventKind.Error:
@@ -142,6 +144,11 @@ export function formatJson(ev: LogEvent, sinceUs: number): string {
     case EventKind.Counter:
       o.label = ev.label;
       o.value = ev.a;
+      break;
+    case EventKind.IoStats:
+      o.received_bytes = ev.a;
+      o.capture_bytes = ev.b;
+      o.rest_weight = ev.c;
       break;
     case EventKind.Warning:
     case EventKind.Error:

@@ -11,6 +11,7 @@ import { decodeRecord } from "./codec.ts";
 import { EventKind, type LogEvent, newLogEvent } from "./events.ts";
 import { formatJson, formatText, type LogFormat } from "./format.ts";
 import type { LineSink } from "./sink.ts";
+import { type MetricsReply, MetricsResponder } from "../ops/channel.ts";
 
 /** The first message to the logger Worker. */
 export interface LoggerWorkerInit {
@@ -26,8 +27,10 @@ export interface LoggerWorkerInit {
   startNs: number;
   /** Print every `Latency` sample, not only summaries. */
   verbose?: boolean;
-  /** Idle wait before re-checking the ring, ms (default 50). */
+  /** Idle wait before re-checking the ring, ms (default 50; at most 20 with `metrics`). */
   idleWaitMs?: number;
+  /** Keep metrics and answer requests on this control block (`ops/channel.ts`). */
+  metrics?: { ctrl: SharedArrayBuffer; staleAfterMs?: number };
 }
 
 /** What the consumer counted, posted with `{type: "drained"}`. */
@@ -78,19 +81,41 @@ export class LoggerConsumer {
     firstSinkError: "",
   };
 
-  /** Attach to the ring in `init.sab` and write to `sink`. */
-  constructor(init: LoggerWorkerInit, sink: LineSink) {
+  readonly #metrics: MetricsResponder | undefined;
+
+  /** Attach to the ring in `init.sab` and write to `sink`; `post` carries metrics replies. */
+  constructor(init: LoggerWorkerInit, sink: LineSink, post?: (m: MetricsReply) => void) {
     this.#ring = new RingConsumer(init.sab);
     this.#sink = sink;
     this.#init = init;
+    const m = init.metrics;
+    if (m !== undefined && post !== undefined) {
+      this.#metrics = new MetricsResponder(
+        m.ctrl,
+        post,
+        m.staleAfterMs ? { staleAfterMs: m.staleAfterMs } : {},
+      );
+    }
+  }
+
+  /** Answer a pending metrics request now (the run loop does this after every drain). */
+  answerMetrics(): void {
+    const ring = this.#ring;
+    this.#metrics?.poll({
+      depth: ring.len(),
+      capacity: ring.capacity,
+      dropped: ring.dropped(),
+      records: this.#stats.records,
+    });
   }
 
   /** Consume until the producer closes the ring and it is empty; then flush. Blocks. */
   run(): ConsumerStats {
     const ring = this.#ring;
-    const idle = this.#init.idleWaitMs ?? 50;
+    const idle = this.#metrics ? Math.min(this.#init.idleWaitMs ?? 20, 20) : this.#init.idleWaitMs ?? 50;
     for (;;) {
       this.drainOnce();
+      this.answerMetrics();
       this.#flushSink();
       const r = ring.wait(idle);
       if (r === "closed") break;
@@ -118,6 +143,7 @@ export class LoggerConsumer {
 
   #handle(ev: LogEvent): void {
     this.#stats.records++;
+    this.#metrics?.registry.onEvent(ev);
     switch (ev.kind) {
       case EventKind.Intern:
         this.#names[ev.a] = ev.text;
@@ -134,6 +160,9 @@ export class LoggerConsumer {
       case EventKind.Shutdown:
         this.#stats.sawShutdown = true;
         this.#line(ev);
+        return;
+      case EventKind.IoStats:
+        if (this.#init.verbose) this.#line(ev);
         return;
       default:
         this.#line(ev);

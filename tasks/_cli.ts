@@ -27,6 +27,8 @@ export interface CommonFlags {
   captureSession?: string;
   /** Print every latency sample. */
   verbose: boolean;
+  /** Serve /metrics, /healthz and the live page on 127.0.0.1:<port> (0 = any free port). */
+  metricsPort?: number;
 }
 
 /** The option table of {@linkcode CommonFlags}, for `parseArgs`. */
@@ -41,6 +43,7 @@ export const COMMON_OPTIONS: ParseArgsOptionsConfig = {
   "capture-dir": { type: "string" },
   "capture-session": { type: "string" },
   verbose: { type: "boolean" },
+  "metrics-port": { type: "string" },
   help: { type: "boolean", short: "h" },
 };
 
@@ -56,6 +59,7 @@ export const COMMON_HELP = `Common flags:
   --capture-dir <dir>     capture raw market data under <dir>/<symbol>/<session>/
   --capture-session <s>   capture session label (default: epoch milliseconds)
   --verbose               print every latency sample, not only summaries
+  --metrics-port <n>      serve /metrics, /healthz and the live page / on 127.0.0.1:<n> (0 = any)
   -h, --help              this help`;
 
 /** A command-line spec: name, usage text, and task-specific options. */
@@ -145,6 +149,11 @@ function commonFlags(v: Record<string, unknown>): CommonFlags {
   if (duration !== undefined) c.duration = duration;
   const max = numberFlag("max-messages", v["max-messages"], true);
   if (max !== undefined) c.maxMessages = max;
+  const port = numberFlag("metrics-port", v["metrics-port"], true);
+  if (port !== undefined && port > 65535) {
+    throw new UsageError(`--metrics-port must be 0..65535, got ${port}`);
+  }
+  if (port !== undefined) c.metricsPort = port;
   const core = numberFlag("core", v.core, true);
   if (core !== undefined) c.core = core;
   for (

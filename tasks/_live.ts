@@ -11,9 +11,13 @@ import { pinCurrentThread, pinProcess, resolveCore } from "../engine/pinning.ts"
 import type { CommonFlags } from "./_cli.ts";
 import type { MarketStream } from "../market/stream.ts";
 import { startUpdatesWriter, type UpdatesWriter } from "../market/updates_writer.ts";
+import type { L2Book } from "../venues/book.ts";
+import { type OpsHandle, startOps } from "../ops/attach.ts";
 
 /** A handler a live task can run: an engine handler that can dump its book. */
 export interface LiveHandler extends EngineHandler {
+  /** The local book (sampled for the live page with `--metrics-port`). */
+  readonly book: L2Book;
   /** Write the final book as JSON (`--book-out`). */
   writeBookOut(path: string): Promise<void>;
   /** The normalized stream of the handler's instrument (`--updates-out`). */
@@ -51,8 +55,15 @@ export function unwritablePaths(common: CommonFlags): string[] {
   return out;
 }
 
-/** Run `handler` as a live task with the common flags. Never throws; returns the exit code. */
-export async function runLive(handler: LiveHandler, common: CommonFlags): Promise<number> {
+/**
+ * Run `handler` as a live task with the common flags. Never throws; returns the exit code.
+ * `scales` are the book's decimal exponents, for the live page's ladder.
+ */
+export async function runLive(
+  handler: LiveHandler,
+  common: CommonFlags,
+  scales = { priceScale: 8, qtyScale: 8 },
+): Promise<number> {
   const denied = unwritablePaths(common);
   if (denied.length > 0) {
     for (const d of denied) console.error(d);
@@ -78,6 +89,7 @@ export async function runLive(handler: LiveHandler, common: CommonFlags): Promis
   const loggerOptions: Parameters<typeof startLogger>[0] = {
     format: common.logFormat,
     verbose: common.verbose,
+    metrics: common.metricsPort !== undefined,
   };
   if (common.logFile !== undefined) loggerOptions.file = common.logFile;
   if (loggerCore !== undefined) loggerOptions.core = loggerCore;
@@ -94,6 +106,21 @@ export async function runLive(handler: LiveHandler, common: CommonFlags): Promis
     else logger.info(0, n);
   }
   if (started.pinned !== "") logger.info(0, started.pinned);
+  let ops: OpsHandle | undefined;
+  if (common.metricsPort !== undefined && started.metrics !== undefined) {
+    try {
+      ops = await startOps(started.metrics, common.metricsPort, [{
+        name: handler.name,
+        book: handler.book,
+        ...scales,
+      }]);
+      logger.info(0, `metrics and live page on ${ops.url}`);
+    } catch (e) {
+      console.error(e instanceof Error ? e.message : String(e));
+      await logger.shutdown();
+      return 1;
+    }
+  }
 
   const stop = new AbortController();
   const onSignal = (): void => {
@@ -167,6 +194,7 @@ export async function runLive(handler: LiveHandler, common: CommonFlags): Promis
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
     globalThis.removeEventListener("unhandledrejection", onRejection);
     globalThis.removeEventListener("error", onError);
+    await ops?.close();
     await logger.shutdown();
   }
   return code;

@@ -277,6 +277,13 @@ export class CaptureWriter {
     return new CaptureWriter(dir, opts);
   }
 
+  /** Bytes written to disk so far by every lines file of this session. */
+  get bytesWritten(): number {
+    let n = 0;
+    for (const f of this.#files) n += f.bytesWritten;
+    return n;
+  }
+
   /** Open `<name>.jsonl` + `<name>.recv_ns` (created or truncated). Synchronous; call at setup. */
   lines(name: string): CaptureLines {
     const l = new CaptureLines(this.dir, name, this.#chunkBytes, this.#onError);

@@ -108,6 +108,11 @@ export class BinanceCapture {
     w.setMetadata(() => this.meta);
   }
 
+  /** Bytes of captured lines written to disk so far. */
+  get bytesWritten(): number {
+    return this.#w.bytesWritten;
+  }
+
   /** Create the session directory and its files, and write an initial `metadata.json`. */
   static async open(o: BinanceCaptureOptions): Promise<BinanceCapture> {
     const session = o.session ?? String(Math.floor(o.clock.wallNs() / 1e6));

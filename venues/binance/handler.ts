@@ -186,6 +186,7 @@ export class BinanceHandler implements EngineHandler {
       const s = this.sync;
       const src = this.#ctx.source;
       logger.diffStats(src, s.received, s.applied, s.skipped, s.levelsChanged, this.book.updateId);
+      logger.ioStats(src, inbox.textUnits, this.capture?.bytesWritten ?? 0, this.#sched.spentWeight);
       this.capture?.progress(this.book.updateId, s.resyncs);
     }
     return now - t0;

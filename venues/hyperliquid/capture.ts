@@ -159,6 +159,11 @@ export class HlCapture {
     return cap;
   }
 
+  /** Bytes of captured lines written to disk so far. */
+  get bytesWritten(): number {
+    return this.#writer.bytesWritten;
+  }
+
   /** Lines recorded so far. */
   get lines(): number {
     return this.#lines.lines;

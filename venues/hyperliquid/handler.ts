@@ -87,6 +87,7 @@ export class HyperliquidHandler implements EngineHandler {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
   #wireLabel = 0;
+  #ioStatsNs = -Infinity;
   #kindLabels: number[] = [];
   #stale = false;
 
@@ -182,6 +183,10 @@ export class HyperliquidHandler implements EngineHandler {
         logger.warning(ctx.source, "no pong within the heartbeat timeout: reconnecting");
         this.#abandon(4000, "pong timeout");
       }
+    }
+    if (busy && t0 - this.#ioStatsNs >= 1e9) {
+      this.#ioStatsNs = t0;
+      logger.ioStats(ctx.source, inbox.textUnits, this.capture?.bytesWritten ?? 0, 0);
     }
     return busy ? clock.monoNs() - t0 : undefined;
   }
@@ -381,6 +386,7 @@ export class HyperliquidHandler implements EngineHandler {
     if (snapshot) {
       this.#stale = false;
       logger.snapshotApplied(src, book.bids.size, book.asks.size, book.updateId);
+      logger.synchronized(src, book.updateId, 0); // a full window: in sync at once
       this.#backoff.reset();
     } else {
       const t = this.differ.totals;
