@@ -19,7 +19,7 @@ import type { TradeTarget } from "./_trade_feed.ts";
 import { PIPE_RECORD_SIZE, PipeOp, type PipeReply, recordsToWrap } from "./_pipe_records.ts";
 
 /** How long a full ring is waited out before a Worker that never started is given up, ms. */
-export const START_TIMEOUT_MS = 10_000;
+export const START_TIMEOUT_MS = 30_000;
 
 /** Raised on the replay's thread when the L3 Worker failed (its own error follows in `finish`). */
 export class PipeWorkerFailed extends Error {
@@ -197,6 +197,9 @@ export class PipeStage implements L3Stage, TradeTarget {
       const t0 = systemClock.monoNs();
       while ((free = p.room(1)) === 0) {
         if (Atomics.load(this.#fail, 0) !== 0) throw new PipeWorkerFailed("the replay L3 worker failed");
+        // Not started yet: sleep (1 ms, or until it signals) instead of spinning, so a Worker that
+        // is still starting on a busy machine gets the CPU this thread would burn.
+        if ((spins & 0xff) === 0xff && Atomics.load(this.#fail, 1) === 0) Atomics.wait(this.#fail, 1, 0, 1);
         if (
           (++spins & 0xffff) === 0 && Atomics.load(this.#fail, 1) === 0 &&
           systemClock.monoNs() - t0 > START_TIMEOUT_MS * 1e6

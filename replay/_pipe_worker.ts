@@ -17,7 +17,9 @@ self.onmessage = async (e: MessageEvent<PipeInit>) => {
   let file: Deno.FsFile | undefined;
   let reply: PipeReply;
   try {
-    Atomics.store(new Int32Array(init.fail), 1, 1);
+    const flags = new Int32Array(init.fail);
+    Atomics.store(flags, 1, 1);
+    Atomics.notify(flags, 1); // wakes a producer sleeping until the Worker starts
     let target: ByteTarget;
     if (init.out === undefined) target = new CountingTarget();
     else if (init.out === "-") target = Deno.stdout;
