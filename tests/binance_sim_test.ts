@@ -305,7 +305,12 @@ Deno.test("A SIGKILLed poc:binance capture is valid up to its last complete line
     onWarning: (m) => warnings.push(m),
   });
   assert.equal(stats.diffLines, lines.length, "every complete line is replayed");
-  assert.ok(stats.applied >= lines.length - 5, `applied ${stats.applied} of ${lines.length}`);
+  // How many lines arrive before the snapshot depends on the machine's load: no margin on `applied`;
+  // the replay synchronized, never lost the book, and every line was applied, buffered or skipped.
+  assert.equal(stats.failure, undefined, stats.failure);
+  assert.equal(stats.resyncs, 0, warnings.join("|"));
+  assert.ok(stats.applied > 0);
+  assert.equal(stats.applied + stats.buffered + stats.skipped, lines.length);
   assert.ok(warnings.some((w) => w.includes("not complete")), "metadata says the capture was killed");
   if (tail !== "") assert.ok(warnings.some((w) => w.includes("last line truncated")), warnings.join("|"));
   assert.equal(stats.malformed, 0);

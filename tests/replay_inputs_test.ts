@@ -119,7 +119,7 @@ Deno.test(
       ok(
         stats.failure?.includes("was not recovered from") &&
           stats.failure.includes(`${stats.linesUnreplayed} diff lines`),
-        stats.failure,
+        String(stats.failure),
       );
       equal(sink.kinds[InferredKind.Clear], 2, "one Clear per side at the gap");
       equal(sink.book.bids.size + sink.book.asks.size, 0);
@@ -208,7 +208,7 @@ Deno.test(withTemp("replay input resolution names the missing path", async (dir)
   await Deno.writeTextFile(`${dir}/snapshot.json`, "{not json");
   const { stats } = await run(dir);
   equal(stats.diffLines, 0);
-  ok(stats.failure?.includes("never synchronized: no depth frame"), stats.failure);
+  ok(stats.failure?.includes("never synchronized: no depth frame"), String(stats.failure));
 }));
 
 Deno.test(
@@ -258,7 +258,7 @@ Deno.test(withTemp("replay fails when no diff ever bridges the snapshot", async 
   equal(stats.applied, 0);
   equal(stats.skipped, N - 1);
   equal(sink.kinds[InferredKind.Snapshot], 2000, "the snapshot itself is still reported");
-  ok(stats.failure?.includes("never synchronized: no diff bridges the snapshot"), stats.failure);
-  ok(stats.failure?.includes("newer than every diff"), stats.failure);
+  ok(stats.failure?.includes("never synchronized: no diff bridges the snapshot"), String(stats.failure));
+  ok(stats.failure?.includes("newer than every diff"), String(stats.failure));
   deepEqual(warned, []);
 }));
