@@ -307,7 +307,7 @@ Deno.test("A SIGKILLed poc:binance capture is valid up to its last complete line
   assert.equal(stats.diffLines, lines.length, "every complete line is replayed");
   // How many lines arrive before the snapshot depends on the machine's load: no margin on `applied`;
   // the replay synchronized, never lost the book, and every line was applied, buffered or skipped.
-  assert.equal(stats.failure, undefined, stats.failure);
+  assert.equal(stats.failure, undefined, String(stats.failure));
   assert.equal(stats.resyncs, 0, warnings.join("|"));
   assert.ok(stats.applied > 0);
   assert.equal(stats.applied + stats.buffered + stats.skipped, lines.length);
