@@ -270,3 +270,35 @@ Deno.test(withTemp("replay summary: each word means one thing, counts read natur
   ok(!r.err.includes("(s)"), r.err);
   ok(/wrote \d+ events, \d+ bytes to .* as JSONL/.test(r.err), r.err);
 }));
+
+Deno.test(
+  withTemp("replay of a trades .gz cut short fails: input lost, naming the trades file", async (dir) => {
+    const { session } = await writeSyntheticSession(dir, 400, 15);
+    const gz = await gzip(Deno.readFileSync(`${session}/trades.jsonl`));
+    Deno.writeFileSync(`${session}/trades.jsonl.gz`, gz.subarray(0, gz.length >> 1));
+    Deno.removeSync(`${session}/trades.jsonl`);
+    const stats = await replayCapture(await resolveSession(session), { sink: NULL_SINK });
+    ok(
+      stats.failure?.startsWith("input lost: ") && stats.failure.includes("trades.jsonl.gz"),
+      String(stats.failure),
+    );
+  }),
+);
+
+Deno.test(
+  withTemp(
+    "replay of a Hyperliquid session whose books are of another coin fails naming both coins",
+    async (dir) => {
+      Deno.copyFileSync(`${HL_DIR}/messages.jsonl`, `${dir}/messages.jsonl`);
+      Deno.copyFileSync(`${HL_DIR}/messages.recv_ns`, `${dir}/messages.recv_ns`);
+      Deno.writeTextFileSync(
+        `${dir}/metadata.json`,
+        JSON.stringify({ format: "hft-ts/hyperliquid-capture/1", coin: "ETH", complete: true }),
+      );
+      const stats = await replayCapture(await resolveSession(dir), { sink: NULL_SINK });
+      const f = String(stats.failure);
+      ok(f.includes("never synchronized") && f.includes("ETH") && f.includes("of BTC"), f);
+    },
+    !exists(HL_DIR),
+  ),
+);
