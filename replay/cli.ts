@@ -1,7 +1,10 @@
 /**
- * The body of `deno task replay` (the task file only parses flags): resolve the input, open the
- * writer, replay (on one thread, or two for large Binance inputs: `pipeline.ts`), print warnings, the summary and (with `--truth`) the accuracy report on
- * stderr. Returns the exit code.
+ * The body of `deno task replay` (the task file only parses flags): resolve the input, check
+ * `--out` (never an input, never a directory, inside the permissions: else exit 2 before anything
+ * is opened for writing), open the writer, replay (on one thread, or two for large Binance
+ * inputs: `pipeline.ts`), print warnings, the summary and (with `--truth`) the accuracy report
+ * on stderr. Returns the exit code: {@linkcode EXIT_OK}, {@linkcode EXIT_FAILED},
+ * {@linkcode EXIT_USAGE}.
  * @module
  */
 import { systemClock } from "../engine/clock.ts";
@@ -13,6 +16,23 @@ import { replayPiped } from "./pipeline.ts";
 import { formatSummary, NULL_SINK, type ReplayStats, TeeSink } from "./summary.ts";
 import { AccuracyCollector, formatAccuracy, loadTruth, scoreAccuracy, type TruthEvent } from "./accuracy.ts";
 import type { ByteTarget } from "./out_buffer.ts";
+import { checkOutPath, replayInputs } from "./_out_check.ts";
+import { ProgressLine } from "./_progress.ts";
+import { printable } from "./_warn.ts";
+
+/** Exit code: the replay ran to the end and synchronized (warnings, if any, on stderr). */
+export const EXIT_OK = 0;
+/**
+ * Exit code: the replay failed — the book was never synchronized, a gap was never recovered
+ * from, input was lost or unreadable, the output could not be written — or `--strict` and a
+ * warning was issued.
+ */
+export const EXIT_FAILED = 1;
+/** Exit code: a usage error — a bad flag or a bad `--out` (an input, a directory, no permission). */
+export const EXIT_USAGE = 2;
+
+const OUT_HINT = " (deno task replay may write only under captures/ and out/)";
+const FORMAT_WORDS: Record<OutFormat, string> = { stdout: "text lines", jsonl: "JSONL", bincode: "bincode" };
 
 /** Validated flags of `deno task replay`. */
 export interface ReplayCliConfig {
@@ -55,7 +75,7 @@ export async function usePipeline(files: CaptureFiles, cfg: ReplayCliConfig): Pr
 }
 
 function errMsg(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return printable(e instanceof Error ? e.message : String(e));
 }
 
 /** Run the replay CLI; returns the process exit code. */
@@ -67,9 +87,20 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
       : await explicitFiles(cfg.snapshot!, cfg.diffs!, cfg.trades, cfg.diffsRecv);
   } catch (e) {
     console.error(`replay: ${errMsg(e)}`);
-    return 1;
+    return EXIT_FAILED;
   }
   if (cfg.session !== undefined && cfg.trades !== undefined) files.trades = cfg.trades;
+  if (cfg.out !== undefined) {
+    const inputs = replayInputs(files, [
+      ["metadata", cfg.session !== undefined ? `${cfg.session}/metadata.json` : undefined],
+      ["--truth", cfg.truth],
+    ]);
+    const problem = await checkOutPath(cfg.out, inputs, OUT_HINT);
+    if (problem !== undefined) {
+      console.error(`replay: ${printable(problem)}`);
+      return EXIT_USAGE;
+    }
+  }
   let piped = false;
   try {
     piped = await usePipeline(files, cfg);
@@ -85,21 +116,19 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
       ? Deno.stdout
       : Deno.openSync(cfg.out, { write: true, create: true, truncate: true });
   } catch (e) {
-    const hint = e instanceof Deno.errors.NotCapable
-      ? " (deno task replay may write only under captures/ and out/)"
-      : "";
+    const hint = e instanceof Deno.errors.NotCapable ? OUT_HINT : "";
     console.error(`replay: cannot open --out ${cfg.out}: ${errMsg(e)}${hint}`);
-    return 1;
+    return EXIT_USAGE;
   }
   // Two threads: the Worker opens the output itself (checked above: it is writable). This handle
   // stays open until the end: closing it first would end a FIFO's reader before the Worker's open.
   const writer = piped ? undefined : createWriter(cfg.format, target);
   const truth = cfg.truth !== undefined ? await loadTruthOrNull(cfg.truth) : undefined;
-  if (truth === null) return 1;
+  if (truth === null) return EXIT_FAILED;
   const collector = truth ? new AccuracyCollector() : undefined;
-  const tty = Deno.stderr.isTerminal();
-  const enc = new TextEncoder();
-  let lastProgress = systemClock.monoNs();
+  // Progress only on a terminal, at most 4 times a second, so short replays print none; every
+  // other line on stderr erases it first.
+  const progress = new ProgressLine(Deno.stderr, systemClock, Deno.stderr.isTerminal());
   let stats: ReplayStats;
   let written = 0;
   let bytes = 0;
@@ -107,16 +136,8 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
     cancelModel: cfg.cancelModel,
     useTrades: !cfg.noTrades,
     clock: systemClock,
-    onWarning: (m: string) => console.error(`replay: warning: ${m}`),
-    // Progress only on a terminal, at most 4 times a second, so short replays print none.
-    onProgress: tty
-      ? (s: ReplayStats) => {
-        const now = systemClock.monoNs();
-        if (now - lastProgress < 250e6) return;
-        lastProgress = now;
-        Deno.stderr.writeSync(enc.encode(`\rreplay: ${s.diffLines} lines, ${s.totalEvents} events`));
-      }
-      : undefined,
+    onWarning: (m: string) => progress.line(`replay: warning: ${m}`),
+    onProgress: (s: ReplayStats) => progress.update(`replay: ${s.diffLines} lines, ${s.totalEvents} events`),
   };
   try {
     if (writer === undefined) {
@@ -135,19 +156,20 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
       bytes = writer.out.total;
     }
   } catch (e) {
+    progress.clear();
     // A closed pipe (e.g. `| head`) is the reader's choice, not an error.
-    if (e instanceof Deno.errors.BrokenPipe) return 0;
+    if (e instanceof Deno.errors.BrokenPipe) return EXIT_OK;
     console.error(`replay: ${errMsg(e)}`);
-    return 1;
+    return EXIT_FAILED;
   } finally {
     if (cfg.out !== undefined) target.close?.();
   }
-  if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+  progress.clear();
   console.error(formatSummary(stats));
   console.error(
-    `replay: wrote ${written} events, ${bytes} bytes (${cfg.format}) to ${cfg.out ?? "stdout"}${
-      piped ? " (2 threads: L3 and the writer in a Worker)" : ""
-    }`,
+    `replay: wrote ${written} events, ${bytes} bytes to ${cfg.out ?? "stdout"} as ${
+      FORMAT_WORDS[cfg.format]
+    }${piped ? " (2 threads: L3 and the writer in a Worker)" : ""}`,
   );
   if (truth && collector) {
     const withTrades = files.trades !== undefined && !cfg.noTrades;
@@ -168,7 +190,11 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
       formatAccuracy(withTrades ? main : otherScore, withTrades ? otherScore : main),
     );
   }
-  return cfg.strict && stats.warnings.length > 0 ? 1 : 0;
+  if (stats.failure !== undefined) {
+    console.error(`replay: FAILED: ${stats.failure}`);
+    return EXIT_FAILED;
+  }
+  return cfg.strict && stats.warnings.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
 async function loadTruthOrNull(path: string): Promise<TruthEvent[] | null> {

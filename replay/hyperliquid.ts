@@ -36,7 +36,7 @@ import type { CaptureFiles } from "./reader.ts";
 import type { ReplayOptions } from "./replay.ts";
 import { FIXED_DECIMALS, Side } from "./schema.ts";
 import type { ReplayStats } from "./summary.ts";
-import { MAX_VERBATIM_WARNINGS } from "./_trade_feed.ts";
+import { MAX_VERBATIM_WARNINGS, warnMalformed } from "./_warn.ts";
 import { HlTradeFeed } from "./_hl_trade_feed.ts";
 import {
   clearL3,
@@ -70,7 +70,7 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
   const conns = files.connections ?? [];
   let nextConn = 0;
   let coin = files.coin !== undefined ? new TextEncoder().encode(files.coin) : undefined;
-  let otherCoinWarned = false;
+  let otherCoin: string | undefined; // the first other coin seen
   let crossed = 0;
 
   const [dr, rr] = await openDiffInputs(files);
@@ -114,11 +114,8 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
       const kind = parser.parseBytes(dr.buf.subarray(dr.start, dr.end), dr.end - dr.start, frame);
       if (kind !== HlMsg.L2Book) {
         if (kind === HlMsg.Malformed) {
-          if (++stats.malformed <= MAX_VERBATIM_WARNINGS) {
-            warn(
-              `${files.diffs}:${dr.lineNo}: ${HL_PARSE_ERROR_TEXT[frame.error]}: ${dr.text().slice(0, 120)}`,
-            );
-          }
+          const why = HL_PARSE_ERROR_TEXT[frame.error] ?? "malformed frame";
+          warnMalformed(stats, warn, `${files.diffs}:${dr.lineNo}`, why, dr.buf, dr.start, dr.end);
         } else if (kind === HlMsg.Trades) stats.tradeLines++;
         else {
           stats.unknown++;
@@ -135,9 +132,10 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
         if (feed) feed.coin = coin;
       } else if (!parser.rangeEquals(frame.coinStart, frame.coinEnd, coin)) {
         stats.skipped++;
-        if (!otherCoinWarned) {
-          otherCoinWarned = true;
-          warn(`${files.diffs}:${dr.lineNo}: l2Book of another coin skipped (replaying one coin)`);
+        if (otherCoin === undefined) {
+          otherCoin = new TextDecoder().decode(parser.bytes.subarray(frame.coinStart, frame.coinEnd));
+          const mine = new TextDecoder().decode(coin);
+          warn(`${files.diffs}:${dr.lineNo}: l2Book of ${otherCoin} skipped (replaying ${mine} only)`);
         }
         continue;
       }
@@ -185,7 +183,17 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
     await pullTrades(Infinity, window);
     await warnInputEnd(files, dr, rr, recvOk, recvLost, stats.diffLines, "message", warn);
     if (crossed > MAX_VERBATIM_WARNINGS) warn(`${crossed} crossed books in total (applied as sent)`);
-    if (stats.snapshotsApplied === 0) warn(`no l2Book message in ${files.diffs}: nothing replayed`);
+    const lost = dr.error
+      ? `; input lost: ${files.diffs} could not be read past line ${dr.lineNo} (${dr.error})`
+      : "";
+    if (stats.snapshotsApplied === 0) {
+      const why = otherCoin !== undefined
+        ? `no l2Book of ${
+          files.coin ?? "the replayed coin"
+        } (metadata.json) in ${files.diffs}: its books are of ${otherCoin}`
+        : `no l2Book message in ${files.diffs}`;
+      stats.failure = `the book was never synchronized: ${why}${lost}`;
+    } else if (lost) stats.failure = lost.slice(2);
   } finally {
     await closeInputs(dr, rr, feed);
   }

@@ -33,8 +33,10 @@ import type { CaptureFiles } from "./reader.ts";
 import type { EventSink } from "./schema.ts";
 import type { ReplayStats } from "./summary.ts";
 import { readSnapshot } from "./_snapshot.ts";
-import { MAX_VERBATIM_WARNINGS, TradeFeed } from "./_trade_feed.ts";
+import { TradeFeed } from "./_trade_feed.ts";
+import { warnMalformed } from "./_warn.ts";
 import { replayHyperliquid } from "./hyperliquid.ts";
+import { binanceFailure } from "./_diagnose.ts";
 import { fastDepthLine } from "./_fast_frame.ts";
 import {
   closeInputs,
@@ -109,7 +111,10 @@ export async function replayBinance(
   let nextSnap = 0;
   let gapLine = 0;
   let gapId = 0;
-  let hadSync = false;
+  let hadSync = false; // a snapshot was applied
+  let firstId = 0; // U of the first depth frame
+  let lastId = 0; // u of the last one
+  let snapshotId = 0; // lastUpdateId of the last snapshot applied
   let recvOk = false;
   let recvLost = 0; // first diff line without a receive time
 
@@ -143,6 +148,7 @@ export async function replayBinance(
         continue;
       }
       stats.snapshotsApplied++;
+      snapshotId = snap.lastUpdateId;
       if (hadSync) stats.gapsCrossed++;
       hadSync = true;
       // Receive time: the REST response's (metadata.json) when known, else the current one.
@@ -184,11 +190,8 @@ export async function replayBinance(
       const kind = nl >= 0 ? FrameKind.Depth : parseFrameInPlace(dr.buf, dr.start, dr.end, frame);
       if (kind !== FrameKind.Depth) {
         if (kind === FrameKind.Malformed) {
-          if (++stats.malformed <= MAX_VERBATIM_WARNINGS) {
-            warn(
-              `${files.diffs}:${dr.lineNo}: malformed frame (${frame.reason}): ${dr.text().slice(0, 120)}`,
-            );
-          }
+          const why = `malformed frame (${frame.reason})`;
+          warnMalformed(stats, warn, `${files.diffs}:${dr.lineNo}`, why, dr.buf, dr.start, dr.end);
         } else stats.unknown++;
         continue;
       }
@@ -196,6 +199,10 @@ export async function replayBinance(
       if (trades) { while (!trades.pull(diff.eventTimeMs, window!, stats, warn)) await trades.refill(warn); }
       const bb0 = book.bids.bestPrice();
       const ba0 = book.asks.bestPrice();
+      const id0 = book.updateId;
+      const bridged0 = sync.isSynced;
+      if (stats.depthFrames === 1) firstId = diff.firstId;
+      lastId = diff.lastId;
       const res = sync.onDiff(diff);
       if (res === DiffResult.Applied) {
         stats.applied++;
@@ -206,8 +213,13 @@ export async function replayBinance(
         gapLine = dr.lineNo;
         gapId = diff.firstId;
         stage.resync(diff.lastId, diff.eventTimeMs);
+        const why = diff.firstId <= id0 + 1
+          ? "the book crossed (best bid >= best ask) after it"
+          : bridged0
+          ? `gap in update ids (the book was at ${id0})`
+          : `it does not bridge the snapshot (lastUpdateId ${id0})`;
         warn(
-          `${files.diffs}:${dr.lineNo}: book discarded at update id ${diff.firstId} (gap, no bridge or crossed); ` +
+          `${files.diffs}:${dr.lineNo}: book discarded at update id ${diff.firstId}: ${why}; ` +
             `waiting for a later snapshot`,
         );
       } else {
@@ -225,19 +237,28 @@ export async function replayBinance(
     if (trades) { while (!trades.pull(Infinity, window!, stats, warn)) await trades.refill(warn); }
     stats.snapshotsUnused += files.snapshots.length - nextSnap;
     await warnInputEnd(files, dr, rr, recvOk, recvLost, stats.diffLines, "diff", warn);
-    if (!hadSync) warn("the book was never synchronized: no usable snapshot bridged the diffs");
-    else if (!sync.isSynced && stats.resyncs > stats.gapsCrossed) {
+    // Ever synchronized: a diff was applied after a snapshot (from the buffer or live).
+    const everSynced = sync.applied > 0;
+    let gap: string | undefined;
+    if (everSynced && !sync.isSynced && stats.resyncs > stats.gapsCrossed) {
       stats.endedInGap = true;
-      warn(
-        `gap at update id ${gapId} (line ${gapLine}) was not crossed: no later snapshot; ` +
-          `${stats.linesUnreplayed} diff lines after it were not replayed`,
-      );
-    } else if (!sync.isSynced) {
+      gap = `gap at update id ${gapId} (line ${gapLine}) was not recovered from (no later snapshot): ` +
+        `${stats.linesUnreplayed} diff lines after it were not replayed`;
+    } else if (everSynced && !sync.isSynced) {
       warn(
         `the last snapshot (lastUpdateId ${book.updateId}) was never bridged by a diff: ` +
           `no diff reached past it, so the events after it are missing`,
       );
     }
+    const lostIn = dr.error ? dr : trades?.error ? trades : undefined;
+    stats.failure = await binanceFailure(files, stats, {
+      everSynced,
+      snapshotId,
+      firstId,
+      lastId,
+      gap,
+      lost: lostIn && `${lostIn.path} could not be read past line ${lostIn.lineNo} (${lostIn.error})`,
+    });
     finished = true;
   } finally {
     await closeInputs(dr, rr, trades);

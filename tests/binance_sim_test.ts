@@ -324,6 +324,7 @@ Deno.test("A SIGKILLed poc:binance capture is valid up to its last complete line
     lines.length - before - lateStale,
     `applied ${stats.applied} of ${lines.length}`,
   );
+  assert.equal(stats.failure, undefined, String(stats.failure));
   assert.ok(warnings.some((w) => w.includes("not complete")), "metadata says the capture was killed");
   if (tail !== "") assert.ok(warnings.some((w) => w.includes("last line truncated")), warnings.join("|"));
   assert.equal(stats.malformed, 0);
