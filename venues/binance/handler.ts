@@ -25,7 +25,7 @@ import { SnapshotScheduler } from "./snapshot_scheduler.ts";
 import { BookSync, DiffResult, SnapshotResult } from "./sync.ts";
 import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 import { defaultInstruments } from "../../market/instrument.ts";
-import { RecordKind } from "../../market/record.ts";
+import { emitDepthDiff } from "./emit.ts";
 import { PRICE_SCALE, QTY_SCALE } from "./types.ts";
 import { BinanceCapture } from "./capture.ts";
 import { Inbox, InKind } from "./_inbox.ts";
@@ -362,12 +362,7 @@ export class BinanceHandler implements EngineHandler {
   // After the book was applied: the diff's levels as an `update`, or `clear` on a resync.
   #emitDiff(r: DiffResult, recvWall: number): void {
     if (r === DiffResult.Applied) {
-      const d = this.#pf.diff;
-      const s = this.stream;
-      s.beginBook(RecordKind.Update, d.lastId, d.eventTimeMs, recvSecOf(recvWall), recvSubNsOf(recvWall));
-      for (let i = 0; i < d.nBids; i++) s.level(true, d.bidPx[i]!, d.bidQty[i]!);
-      for (let i = 0; i < d.nAsks; i++) s.level(false, d.askPx[i]!, d.askQty[i]!);
-      s.end();
+      emitDepthDiff(this.stream, this.#pf.diff, recvSecOf(recvWall), recvSubNsOf(recvWall));
     } else if (r === DiffResult.Resync) {
       this.stream.clear(
         this.sync.lastResyncReason,
