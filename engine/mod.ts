@@ -25,4 +25,21 @@ export { decodeRecord, encodeHeader, encodeText, encodeUtf8Into, utf8Length } fr
 export { formatJson, formatNs, formatText, type LogFormat } from "./format.ts";
 export { BatchSink, type LineSink, openSink } from "./sink.ts";
 export { currentCpuList, pinCurrentThread, pinProcess, type PinResult, resolveCore } from "./pinning.ts";
-export { fixturePresent, testContext, type TestLogger, testLogger, waitUntil } from "./testing.ts";
+export {
+  type FakeTimer,
+  FakeTimers,
+  fixturePresent,
+  testContext,
+  type TestLogger,
+  testLogger,
+  waitUntil,
+} from "./testing.ts";
+export {
+  type LongTimer,
+  type LongTimerOptions,
+  MAX_TIMER_MS,
+  setLongInterval,
+  setLongTimeout,
+  systemTimers,
+  type Timers,
+} from "./timer.ts";

@@ -43,7 +43,7 @@ export interface SimulatorOptions {
   maxBatches?: number;
   /** Faults to arm before sending batch number `atBatch` (1-based). */
   faults?: { kind: SimFault; atBatch: number }[];
-  /** Server ping interval in ms (default 20000, as Binance). */
+  /** Server ping interval in ms (default 20000, as Binance; 0 = never). */
   pingIntervalMs?: number;
   /** REQUEST_WEIGHT per minute (default 6000). */
   weightLimit?: number;
