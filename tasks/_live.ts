@@ -1,7 +1,8 @@
 /**
  * The shared body of the live tasks (`poc:binance`, `poc:hyperliquid`): pin, start the logger,
  * run the engine until duration / done / SIGINT / SIGTERM / error, stop the handler, write
- * `--book-out`, drain the logger. Returns the process exit code.
+ * `--book-out`, drain the logger. Returns the process exit code (0 ok, 1 runtime failure or
+ * never synchronized, 2 usage problem found before start).
  * @module
  */
 import { runEngine } from "../engine/engine.ts";
@@ -9,6 +10,7 @@ import type { EngineHandler } from "../engine/handler.ts";
 import { startLogger } from "../engine/logger_host.ts";
 import { pinCurrentThread, pinProcess, resolveCore } from "../engine/pinning.ts";
 import type { CommonFlags } from "./_cli.ts";
+import { type OutputPath, outputProblems } from "./_outputs.ts";
 
 /** A handler a live task can run: an engine handler that can dump its book. */
 export interface LiveHandler extends EngineHandler {
@@ -24,50 +26,69 @@ function envCore(): string | undefined {
   }
 }
 
-/**
- * The paths the task will write that its permissions do not cover, each with a message.
- * Checked before anything starts so a bad path fails at once and clearly.
- */
-export function unwritablePaths(common: CommonFlags): string[] {
-  const out: string[] = [];
-  for (
-    const [flag, path] of [["--capture-dir", common.captureDir], ["--book-out", common.bookOut], [
-      "--log-file",
-      common.logFile,
-    ]]
-  ) {
-    if (path === undefined) continue;
-    if (Deno.permissions.querySync({ name: "write", path }).state !== "granted") {
-      out.push(`${flag} ${path}: this task may only write under captures/ and out/ (its --allow-write)`);
-    }
+/** The output paths of the common flags, for {@linkcode outputProblems}. */
+export function commonOutputs(common: CommonFlags): OutputPath[] {
+  const out: OutputPath[] = [];
+  if (common.captureDir !== undefined) {
+    out.push({ flag: "--capture-dir", path: common.captureDir, kind: "dir" });
+  }
+  if (common.bookOut !== undefined) out.push({ flag: "--book-out", path: common.bookOut, kind: "file" });
+  if (common.logFile !== undefined) {
+    out.push({ flag: "--log-file", path: common.logFile, kind: "file-in-existing-dir" });
   }
   return out;
 }
 
-/** Run `handler` as a live task with the common flags. Never throws; returns the exit code. */
-export async function runLive(handler: LiveHandler, common: CommonFlags): Promise<number> {
-  const denied = unwritablePaths(common);
-  if (denied.length > 0) {
-    for (const d of denied) console.error(d);
-    return 1;
+/**
+ * The pinning of `--core` / `HFT_CORE`: the core (undefined = unpinned) and what to log, or a
+ * usage problem (a bad HFT_CORE, or a CPU that does not exist here).
+ */
+async function pin(common: CommonFlags): Promise<{ core?: number; notes: string[] } | { problem: string }> {
+  let core: number | undefined;
+  try {
+    core = resolveCore(common.core, envCore());
+  } catch (e) {
+    return { problem: e instanceof Error ? e.message : String(e) };
   }
-  const core = resolveCore(common.core, envCore());
-  const ncpu = navigator.hardwareConcurrency || 1;
   const notes: string[] = [];
-  let loggerCore: number | undefined;
-  if (core === undefined) {
-    notes.push("warning: running unpinned (no --core / HFT_CORE)");
-  } else {
-    const r = await pinProcess(core);
-    if (r.ok) {
-      notes.push(`pinned with taskset to cpu ${core}; cpu list in force: ${r.cpus ?? "unknown"}`);
-    } else notes.push(`warning: running unpinned: ${r.error}`);
-    const t = pinCurrentThread(core);
-    notes.push(
-      t.ok ? `engine thread pinned to cpu ${core} (sched_setaffinity)` : `engine thread: ${t.error}`,
-    );
-    if (ncpu > 1) loggerCore = (core + 1) % ncpu;
+  if (core === undefined) return { notes: ["warning: running unpinned (no --core / HFT_CORE)"] };
+  const ncpu = navigator.hardwareConcurrency || 1;
+  const r = await pinProcess(core);
+  if (r.invalidCpu || (!r.ok && core >= ncpu)) {
+    const what = common.core !== undefined ? `--core ${core}` : `HFT_CORE=${core}`;
+    return { problem: `${what}: no such CPU here (this machine has ${ncpu}: 0..${ncpu - 1})` };
   }
+  if (r.ok) {
+    notes.push(`pinned with taskset to cpu ${core}; cpu list in force: ${r.cpus ?? "unknown"}`);
+  } else notes.push(`warning: running unpinned: ${r.error}`);
+  const t = pinCurrentThread(core);
+  notes.push(t.ok ? `engine thread pinned to cpu ${core} (sched_setaffinity)` : `engine thread: ${t.error}`);
+  return { core, notes };
+}
+
+/**
+ * Run `handler` as a live task with the common flags. Never throws; returns the exit code: 2 for
+ * a usage problem found before start (an output path, `--core`), 1 when the run failed or never
+ * synchronized (`synchronized()` false at the end), else 0.
+ */
+export async function runLive(
+  handler: LiveHandler,
+  common: CommonFlags,
+  synchronized: () => boolean,
+): Promise<number> {
+  const problems = outputProblems(commonOutputs(common));
+  if (problems.length > 0) {
+    for (const p of problems) console.error(p);
+    return 2;
+  }
+  const pinned = await pin(common);
+  if ("problem" in pinned) {
+    console.error(pinned.problem);
+    return 2;
+  }
+  const { core, notes } = pinned;
+  const ncpu = navigator.hardwareConcurrency || 1;
+  const loggerCore = core !== undefined && ncpu > 1 ? (core + 1) % ncpu : undefined;
   const loggerOptions: Parameters<typeof startLogger>[0] = {
     format: common.logFormat,
     verbose: common.verbose,
@@ -118,6 +139,12 @@ export async function runLive(handler: LiveHandler, common: CommonFlags): Promis
     const report = await runEngine([handler], engineOptions);
     if (report.reason === "error") code = 1;
     logger.info(0, `engine stopped: ${report.reason}`);
+    if (report.reason !== "error" && !synchronized()) {
+      const line = `${handler.name} never synchronized: no usable book in this run (exit 1)`;
+      logger.error(0, line);
+      if (common.logFile !== undefined) console.error(line); // where the person running it looks
+      code = 1;
+    }
     if (common.bookOut !== undefined) {
       try {
         await handler.writeBookOut(common.bookOut);

@@ -8,9 +8,10 @@ import { FakeClock } from "../engine/clock.ts";
 import { FakeTimers } from "../engine/testing.ts";
 import { MAX_TIMER_MS } from "../engine/timer.ts";
 import { HyperliquidSimulator } from "../venues/hyperliquid/simulator.ts";
+import { runTask } from "./_task.ts";
 
 const DAY_MS = 86_400_000;
-const root = new URL("..", import.meta.url).pathname;
+const task = runTask;
 
 Deno.test("HyperliquidSimulator: a 30-day interval publishes after 30 days, not every millisecond", async () => {
   const clock = new FakeClock();
@@ -33,17 +34,6 @@ Deno.test("HyperliquidSimulator: a 30-day interval publishes after 30 days, not 
   }
   equal(timers.pending.length, 0, "close clears the interval");
 });
-
-async function task(args: string[]): Promise<{ code: number; err: string }> {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  return { code: r.code, err: new TextDecoder().decode(r.stderr) };
-}
 
 Deno.test("nonsense lengths of time exit 2 with one line, before anything starts", async () => {
   const cases: [string[], RegExp][] = [
