@@ -22,7 +22,7 @@ export {
   TEXT_OFFSET,
 } from "./events.ts";
 export { decodeRecord, encodeHeader, encodeText, encodeUtf8Into, utf8Length } from "./codec.ts";
-export { formatJson, formatNs, formatText, type LogFormat } from "./format.ts";
+export { formatJson, formatNs, formatText, isoUtc, type LogFormat } from "./format.ts";
 export { BatchSink, type LineSink, openSink } from "./sink.ts";
 export { currentCpuList, pinCurrentThread, pinProcess, type PinResult, resolveCore } from "./pinning.ts";
 export {

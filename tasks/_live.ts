@@ -62,7 +62,9 @@ async function pin(common: CommonFlags): Promise<{ core?: number; notes: string[
     notes.push(`pinned with taskset to cpu ${core}; cpu list in force: ${r.cpus ?? "unknown"}`);
   } else notes.push(`warning: running unpinned: ${r.error}`);
   const t = pinCurrentThread(core);
-  notes.push(t.ok ? `engine thread pinned to cpu ${core} (sched_setaffinity)` : `engine thread: ${t.error}`);
+  notes.push(
+    t.ok ? `engine thread pinned to cpu ${core} (sched_setaffinity)` : `engine thread not pinned: ${t.error}`,
+  );
   return { core, notes };
 }
 
