@@ -23,7 +23,8 @@ by replaying a capture directory (snapshot.json + diffs.jsonl).
   --seed <n>              PRNG seed (default 1)
   --interval-ms <n>       ms between 100 ms batches (default 100)
   --max-batches <n>       stop producing after n batches (then exit)
-  --replay <dir>          replay a capture dir instead of the synthetic market
+  --replay <dir>          replay a capture dir (depth, and trades.jsonl when present) instead
+                          of the synthetic market
   --truth-file <path>     write ground-truth order events (JSONL) here
   --fault <kind@batch>    arm a fault before batch n (repeatable); kinds: ${SIM_FAULTS.join(", ")}
   --redirect              start with the WS redirect fault on (301 to /live/...)
