@@ -18,6 +18,14 @@ export interface LiveHandler extends EngineHandler {
   writeBookOut(path: string): Promise<void>;
 }
 
+/** What the task asks the handler at the end of a run to choose the exit code. */
+export interface LiveChecks {
+  /** True when the book was synchronized at least once during the run. */
+  synchronized(): boolean;
+  /** Why input was lost (e.g. capture writes failed), or undefined when none was. */
+  inputLost?(): string | undefined;
+}
+
 function envCore(): string | undefined {
   try {
     return Deno.env.get("HFT_CORE");
@@ -70,13 +78,13 @@ async function pin(common: CommonFlags): Promise<{ core?: number; notes: string[
 
 /**
  * Run `handler` as a live task with the common flags. Never throws; returns the exit code: 2 for
- * a usage problem found before start (an output path, `--core`), 1 when the run failed or never
- * synchronized (`synchronized()` false at the end), else 0.
+ * a usage problem found before start (an output path, `--core`), 1 when the run failed, never
+ * synchronized or lost input (per `checks`, asked once the engine stopped), else 0.
  */
 export async function runLive(
   handler: LiveHandler,
   common: CommonFlags,
-  synchronized: () => boolean,
+  checks: LiveChecks,
 ): Promise<number> {
   const problems = outputProblems(commonOutputs(common));
   if (problems.length > 0) {
@@ -141,8 +149,13 @@ export async function runLive(
     const report = await runEngine([handler], engineOptions);
     if (report.reason === "error") code = 1;
     logger.info(0, `engine stopped: ${report.reason}`);
-    if (report.reason !== "error" && !synchronized()) {
-      const line = `${handler.name} never synchronized: no usable book in this run (exit 1)`;
+    const failures: string[] = [];
+    if (report.reason !== "error" && !checks.synchronized()) {
+      failures.push(`${handler.name} never synchronized: no usable book in this run (exit 1)`);
+    }
+    const lost = checks.inputLost?.();
+    if (lost !== undefined) failures.push(`${handler.name} lost input: ${lost} (exit 1)`);
+    for (const line of failures) {
       logger.error(0, line);
       if (common.logFile !== undefined) console.error(line); // where the person running it looks
       code = 1;
