@@ -54,6 +54,7 @@ export {
   type TestLogger,
   testLogger,
   TEXT_CAPACITY,
+  type Timers,
 } from "./engine/mod.ts";
 export {
   createRingBuffer,

@@ -25,6 +25,12 @@ export interface LoggerWorkerInit {
   core?: number;
   /** Producer's monotonic ns at logger start: the `(+…us)` origin. */
   startNs: number;
+  /**
+   * Producer's wall ns (since the epoch) at the same instant as `startNs`. When set, the first
+   * text line and every warning and error line carry the ISO-8601 UTC time, and every JSONL line
+   * a `time` field.
+   */
+  startWallNs?: number;
   /** Print every `Latency` sample, not only summaries. */
   verbose?: boolean;
   /** Idle wait before re-checking the ring, ms (default 50; at most 20 with `metrics`). */
@@ -208,8 +214,18 @@ export class LoggerConsumer {
   }
 
   #line(ev: LogEvent): void {
-    const since = (ev.t - this.#init.startNs) / 1000;
-    const line = this.#init.format === "jsonl" ? formatJson(ev, since) : formatText(ev, since);
+    const init = this.#init;
+    const since = (ev.t - init.startNs) / 1000;
+    let wall: number | undefined;
+    if (init.startWallNs !== undefined) {
+      const k = ev.kind;
+      if (
+        init.format === "jsonl" || this.#stats.lines === 0 || k === EventKind.Warning || k === EventKind.Error
+      ) {
+        wall = init.startWallNs + (ev.t - init.startNs);
+      }
+    }
+    const line = init.format === "jsonl" ? formatJson(ev, since, wall) : formatText(ev, since, wall);
     if (this.#stats.sinkErrors > 0) return; // the sink is broken: keep draining, stop writing
     try {
       this.#sink.push(line);

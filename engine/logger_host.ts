@@ -84,7 +84,12 @@ export async function startLogger(options: StartLoggerOptions = {}): Promise<Sta
     readyReject(err);
     statsReject(err);
   };
-  const init: LoggerWorkerInit = { sab, format: options.format ?? "text", startNs: clock.monoNs() };
+  const init: LoggerWorkerInit = {
+    sab,
+    format: options.format ?? "text",
+    startNs: clock.monoNs(),
+    startWallNs: clock.wallNs(),
+  };
   if (options.file !== undefined) init.file = options.file;
   if (options.core !== undefined) init.core = options.core;
   if (options.verbose) init.verbose = true;

@@ -4,6 +4,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { systemClock } from "../engine/clock.ts";
 
 /** Flags every live task takes. */
 export interface CommonFlags {
@@ -97,6 +98,33 @@ export function numberFlag(name: string, v: unknown, int: boolean): number | und
   return n;
 }
 
+/** The last instant a JavaScript `Date` can hold, ms since the epoch (year 275760). */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * Parse a length of time given in units of `unitMs` (seconds: 1000; ms: 1) that must be more than 0
+ * (or 0 when `allowZero`) and end before the last instant a `Date` can hold, counted from `nowMs`.
+ * Returns it in ms.
+ */
+export function durationFlag(
+  name: string,
+  v: unknown,
+  unitMs: number,
+  nowMs: number,
+  allowZero = false,
+): number | undefined {
+  const n = numberFlag(name, v, false);
+  if (n === undefined) return undefined;
+  const ms = n * unitMs;
+  if (ms === 0 && !allowZero) throw new UsageError(`--${name} must be more than 0, got "${String(v)}"`);
+  if (!(nowMs + ms <= MAX_DATE_MS)) {
+    throw new UsageError(
+      `--${name} ${String(v)} would end after the last date a Date can hold (year 275760)`,
+    );
+  }
+  return ms;
+}
+
 function die(spec: CliSpec, msg: string): never {
   console.error(`${spec.name}: ${msg}\nRun with --help for usage.`);
   Deno.exit(2);
@@ -145,8 +173,8 @@ function commonFlags(v: Record<string, unknown>): CommonFlags {
     throw new UsageError(`--log-format must be text or jsonl, got "${fmt}"`);
   }
   const c: CommonFlags = { logFormat: fmt, verbose: v.verbose === true };
-  const duration = numberFlag("duration", v.duration, false);
-  if (duration !== undefined) c.duration = duration;
+  const durationMs = durationFlag("duration", v.duration, 1000, systemClock.wallNs() / 1e6);
+  if (durationMs !== undefined) c.duration = durationMs / 1000;
   const max = numberFlag("max-messages", v["max-messages"], true);
   if (max !== undefined) c.maxMessages = max;
   const port = numberFlag("metrics-port", v["metrics-port"], true);

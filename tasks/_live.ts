@@ -1,7 +1,8 @@
 /**
  * The shared body of the live tasks (`poc:binance`, `poc:hyperliquid`): pin, start the logger,
  * run the engine until duration / done / SIGINT / SIGTERM / error, stop the handler, write
- * `--book-out`, drain the logger. Returns the process exit code.
+ * `--book-out`, drain the logger. Returns the process exit code (0 ok, 1 runtime failure or
+ * never synchronized, 2 usage problem found before start).
  * @module
  */
 import { runEngine } from "../engine/engine.ts";
@@ -9,6 +10,7 @@ import type { EngineHandler } from "../engine/handler.ts";
 import { startLogger } from "../engine/logger_host.ts";
 import { pinCurrentThread, pinProcess, resolveCore } from "../engine/pinning.ts";
 import type { CommonFlags } from "./_cli.ts";
+import { type OutputPath, outputProblems } from "./_outputs.ts";
 import type { MarketStream } from "../market/stream.ts";
 import { startUpdatesWriter, type UpdatesWriter } from "../market/updates_writer.ts";
 import type { L2Book } from "../venues/book.ts";
@@ -24,6 +26,14 @@ export interface LiveHandler extends EngineHandler {
   readonly stream: MarketStream;
 }
 
+/** What the task asks the handler at the end of a run to choose the exit code. */
+export interface LiveChecks {
+  /** True when the book was synchronized at least once during the run. */
+  synchronized(): boolean;
+  /** Why input was lost (e.g. capture writes failed), or undefined when none was. */
+  inputLost?(): string | undefined;
+}
+
 function envCore(): string | undefined {
   try {
     return Deno.env.get("HFT_CORE");
@@ -32,60 +42,74 @@ function envCore(): string | undefined {
   }
 }
 
-/**
- * The paths the task will write that its permissions do not cover, each with a message.
- * Checked before anything starts so a bad path fails at once and clearly.
- */
-export function unwritablePaths(common: CommonFlags): string[] {
-  const out: string[] = [];
-  for (
-    const [flag, path] of [["--capture-dir", common.captureDir], ["--book-out", common.bookOut], [
-      "--updates-out",
-      common.updatesOut === "-" ? undefined : common.updatesOut,
-    ], [
-      "--log-file",
-      common.logFile,
-    ]]
-  ) {
-    if (path === undefined) continue;
-    if (Deno.permissions.querySync({ name: "write", path }).state !== "granted") {
-      out.push(`${flag} ${path}: this task may only write under captures/ and out/ (its --allow-write)`);
-    }
+/** The output paths of the common flags, for {@linkcode outputProblems}. */
+export function commonOutputs(common: CommonFlags): OutputPath[] {
+  const out: OutputPath[] = [];
+  if (common.captureDir !== undefined) {
+    out.push({ flag: "--capture-dir", path: common.captureDir, kind: "dir" });
+  }
+  if (common.bookOut !== undefined) out.push({ flag: "--book-out", path: common.bookOut, kind: "file" });
+  if (common.updatesOut !== undefined && common.updatesOut !== "-") {
+    out.push({ flag: "--updates-out", path: common.updatesOut, kind: "file" });
+  }
+  if (common.logFile !== undefined) {
+    out.push({ flag: "--log-file", path: common.logFile, kind: "file-in-existing-dir" });
   }
   return out;
 }
 
 /**
- * Run `handler` as a live task with the common flags. Never throws; returns the exit code.
- * `scales` are the book's decimal exponents, for the live page's ladder.
+ * The pinning of `--core` / `HFT_CORE`: the core (undefined = unpinned) and what to log, or a
+ * usage problem (a bad HFT_CORE, or a CPU that does not exist here).
+ */
+async function pin(common: CommonFlags): Promise<{ core?: number; notes: string[] } | { problem: string }> {
+  let core: number | undefined;
+  try {
+    core = resolveCore(common.core, envCore());
+  } catch (e) {
+    return { problem: e instanceof Error ? e.message : String(e) };
+  }
+  const notes: string[] = [];
+  if (core === undefined) return { notes: ["warning: running unpinned (no --core / HFT_CORE)"] };
+  const ncpu = navigator.hardwareConcurrency || 1;
+  const r = await pinProcess(core);
+  if (r.invalidCpu || (!r.ok && core >= ncpu)) {
+    const what = common.core !== undefined ? `--core ${core}` : `HFT_CORE=${core}`;
+    return { problem: `${what}: no such CPU here (this machine has ${ncpu}: 0..${ncpu - 1})` };
+  }
+  if (r.ok) {
+    notes.push(`pinned with taskset to cpu ${core}; cpu list in force: ${r.cpus ?? "unknown"}`);
+  } else notes.push(`warning: running unpinned: ${r.error}`);
+  const t = pinCurrentThread(core);
+  notes.push(
+    t.ok ? `engine thread pinned to cpu ${core} (sched_setaffinity)` : `engine thread not pinned: ${t.error}`,
+  );
+  return { core, notes };
+}
+
+/**
+ * Run `handler` as a live task with the common flags. Never throws; returns the exit code: 2 for
+ * a usage problem found before start (an output path, `--core`), 1 when the run failed, never
+ * synchronized or lost input (per `checks`, asked once the engine stopped), else 0.
  */
 export async function runLive(
   handler: LiveHandler,
   common: CommonFlags,
-  scales = { priceScale: 8, qtyScale: 8 },
+  checks: LiveChecks,
 ): Promise<number> {
-  const denied = unwritablePaths(common);
-  if (denied.length > 0) {
-    for (const d of denied) console.error(d);
-    return 1;
+  const problems = outputProblems(commonOutputs(common));
+  if (problems.length > 0) {
+    for (const p of problems) console.error(p);
+    return 2;
   }
-  const core = resolveCore(common.core, envCore());
+  const pinned = await pin(common);
+  if ("problem" in pinned) {
+    console.error(pinned.problem);
+    return 2;
+  }
+  const { core, notes } = pinned;
   const ncpu = navigator.hardwareConcurrency || 1;
-  const notes: string[] = [];
-  let loggerCore: number | undefined;
-  if (core === undefined) {
-    notes.push("warning: running unpinned (no --core / HFT_CORE)");
-  } else {
-    const r = await pinProcess(core);
-    if (r.ok) {
-      notes.push(`pinned with taskset to cpu ${core}; cpu list in force: ${r.cpus ?? "unknown"}`);
-    } else notes.push(`warning: running unpinned: ${r.error}`);
-    const t = pinCurrentThread(core);
-    notes.push(
-      t.ok ? `engine thread pinned to cpu ${core} (sched_setaffinity)` : `engine thread: ${t.error}`,
-    );
-    if (ncpu > 1) loggerCore = (core + 1) % ncpu;
-  }
+  const loggerCore = core !== undefined && ncpu > 1 ? (core + 1) % ncpu : undefined;
   const loggerOptions: Parameters<typeof startLogger>[0] = {
     format: common.logFormat,
     verbose: common.verbose,
@@ -109,10 +133,12 @@ export async function runLive(
   let ops: OpsHandle | undefined;
   if (common.metricsPort !== undefined && started.metrics !== undefined) {
     try {
+      const inst = handler.stream.instrument;
       ops = await startOps(started.metrics, common.metricsPort, [{
         name: handler.name,
         book: handler.book,
-        ...scales,
+        priceScale: inst.priceDecimals,
+        qtyScale: inst.qtyDecimals,
       }]);
       logger.info(0, `metrics and live page on ${ops.url}`);
     } catch (e) {
@@ -120,6 +146,17 @@ export async function runLive(
       await logger.shutdown();
       return 1;
     }
+  }
+  let updates: UpdatesWriter | undefined;
+  try {
+    if (common.updatesOut !== undefined) {
+      updates = await startUpdatesWriter(common.updatesOut, [handler.stream]);
+    }
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    await ops?.close();
+    await logger.shutdown();
+    return 1;
   }
 
   const stop = new AbortController();
@@ -146,39 +183,35 @@ export async function runLive(
   globalThis.addEventListener("unhandledrejection", onRejection);
   globalThis.addEventListener("error", onError);
   let code = 0;
-  let updates: UpdatesWriter | undefined;
-  try {
-    if (common.updatesOut !== undefined) {
-      updates = await startUpdatesWriter(common.updatesOut, [handler.stream]);
-    }
-  } catch (e) {
-    console.error(e instanceof Error ? e.message : String(e));
-    await logger.shutdown();
-    for (const s of signals) Deno.removeSignalListener(s, onSignal);
-    globalThis.removeEventListener("unhandledrejection", onRejection);
-    globalThis.removeEventListener("error", onError);
-    return 1;
-  }
   try {
     const engineOptions: Parameters<typeof runEngine>[1] = { logger, signal: stop.signal };
     if (common.duration !== undefined) engineOptions.durationMs = common.duration * 1000;
     const report = await runEngine([handler], engineOptions);
     if (report.reason === "error") code = 1;
     logger.info(0, `engine stopped: ${report.reason}`);
+    const failures: string[] = [];
     if (updates !== undefined) {
-      try {
-        const lines = await updates.close();
-        const r = updates.ring;
-        logger.info(
-          0,
-          `--updates-out ${common.updatesOut}: ${lines} lines (${r.lostMessages} messages lost to a full ring)`,
-        );
-        if (r.lostMessages > 0) code = code || 1;
-      } catch (e) {
-        logger.error(0, e instanceof Error ? e.message : String(e));
-        code = 1;
-      }
+      const u = updates;
       updates = undefined;
+      try {
+        const lines = await u.close();
+        logger.info(0, `--updates-out ${common.updatesOut}: ${lines} lines`);
+        if (u.ring.lostMessages > 0) {
+          failures.push(`--updates-out lost ${u.ring.lostMessages} messages to a full ring (exit 1)`);
+        }
+      } catch (e) {
+        failures.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    if (report.reason !== "error" && !checks.synchronized()) {
+      failures.push(`${handler.name} never synchronized: no usable book in this run (exit 1)`);
+    }
+    const lost = checks.inputLost?.();
+    if (lost !== undefined) failures.push(`${handler.name} lost input: ${lost} (exit 1)`);
+    for (const line of failures) {
+      logger.error(0, line);
+      if (common.logFile !== undefined) console.error(line); // where the person running it looks
+      code = 1;
     }
     if (common.bookOut !== undefined) {
       try {
@@ -191,10 +224,10 @@ export async function runLive(
     }
   } finally {
     await updates?.close().catch(() => 0);
+    await ops?.close();
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
     globalThis.removeEventListener("unhandledrejection", onRejection);
     globalThis.removeEventListener("error", onError);
-    await ops?.close();
     await logger.shutdown();
   }
   return code;

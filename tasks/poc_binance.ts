@@ -66,4 +66,6 @@ const { common, config } = parseCli(Deno.args, {
   return cfg;
 });
 
-Deno.exit(await runLive(new BinanceHandler(config), common));
+const handler = new BinanceHandler(config);
+// Synchronized at least once: a diff was applied on top of a snapshot (BookSync counts only those).
+Deno.exit(await runLive(handler, common, { synchronized: () => handler.sync.applied > 0 }));

@@ -67,4 +67,6 @@ const { common, config } = parseCli(Deno.args, {
   return cfg;
 });
 
-Deno.exit(await runLive(new HyperliquidHandler(config), common));
+const handler = new HyperliquidHandler(config);
+// Synchronized at least once: an l2Book window was applied as the book.
+Deno.exit(await runLive(handler, common, { synchronized: () => handler.differ.totals.snapshots > 0 }));

@@ -39,7 +39,12 @@ export function readSnapshotReply(
   if (parsed !== null && !isParseError(parsed)) {
     return { snap: parsed, schedStatus: status, retryAfter, used, why: "" };
   }
-  const why = parsed !== null ? `bad body (${parsed.error})` : `HTTP ${status} ${body}`;
+  // Status 0 is no HTTP answer at all (timeout, refused, reset): say that, not "HTTP 0".
+  const why = parsed !== null
+    ? `bad body (${parsed.error})`
+    : status === 0
+    ? `no answer from the REST endpoint: ${body}`
+    : `HTTP ${status}: ${body}`;
   return { snap: null, schedStatus: status === 200 ? 0 : status, retryAfter, used, why };
 }
 

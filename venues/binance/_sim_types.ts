@@ -46,7 +46,7 @@ export interface SimulatorOptions {
    * batch after the first REST snapshot was served (independent of how fast a client starts).
    */
   faults?: ({ kind: SimFault; atBatch: number } | { kind: SimFault; afterSnapshot: number })[];
-  /** Server ping interval in ms (default 20000, as Binance). */
+  /** Server ping interval in ms (default 20000, as Binance; 0 = never). */
   pingIntervalMs?: number;
   /** REQUEST_WEIGHT per minute (default 6000). */
   weightLimit?: number;
