@@ -10,8 +10,11 @@ import type { ReplayStats } from "./summary.ts";
 
 /** Where the feed puts trades: a `TradeWindow`, or the pipe to the replay's L3 Worker. */
 export interface TradeTarget {
-  /** Add a trade: `bidConsumed` is the wire's `m` (buyer is maker → the bid side was hit). */
-  push(priceTicks: number, qtyLots: number, bidConsumed: boolean): void;
+  /**
+   * Add a trade at exchange trade time `timeMs`: `bidConsumed` is the wire's `m` (buyer is
+   * maker → the bid side was hit).
+   */
+  push(priceTicks: number, qtyLots: number, bidConsumed: boolean, timeMs: number): void;
 }
 
 /** Malformed lines quoted verbatim in warnings (per replay); later ones are only counted. */
@@ -58,7 +61,7 @@ export class TradeFeed {
         this.#has = true;
       }
       if (t.tradeTimeMs > untilMs) return true;
-      window.push(t.priceTicks, t.qtyLots, t.buyerIsMaker);
+      window.push(t.priceTicks, t.qtyLots, t.buyerIsMaker, t.tradeTimeMs);
       this.#has = false;
     }
   }

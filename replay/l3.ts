@@ -31,7 +31,9 @@ export interface FillAttribution {
   fillFor(side: Side, price: number, decrease: number): number;
   /**
    * Optional fast form of {@linkcode FillAttribution.fillFor}: the same answer for side `ev.side`,
-   * price `ev.price` and decrease `ev.qty` (passing the event avoids boxing the doubles).
+   * price `ev.price` and decrease `ev.qty` (passing the event avoids boxing the doubles);
+   * `ev.levelQtyAfter` holds the level's quantity after the whole decrease, `ev.updateId` and
+   * `ev.eventTimeMs` the update's.
    */
   fillForEvent?(ev: InferredEvent): number;
 }
@@ -224,6 +226,7 @@ export class L3Book {
       // A decrease: fills from the head, then the cancel model takes the rest.
       const d = have - newQty;
       ev.qty = d;
+      ev.levelQtyAfter = newQty; // what the attribution sees; each event then sets its own
       const f = attr.fillForEvent !== undefined ? attr.fillForEvent(ev) : attr.fillFor(side, price, d);
       this.#want = f < d ? f : d;
       while (this.#want > 0) this.#take(l, this.#head[l]!, InferredKind.Fill);

@@ -1,0 +1,47 @@
+import { equal, throws } from "node:assert/strict";
+import { TradeWindow } from "./trade_window.ts";
+import { Side } from "./schema.ts";
+
+Deno.test("TradeWindow matches by time: many updates in one ms all see the ms's trades", () => {
+  // The old window expired a trade after one more update: the third fill of a sweep was lost.
+  const w = new TradeWindow(2, { beforeMs: 0, afterMs: 0 });
+  w.setTime(1000);
+  for (let i = 0; i < 3; i++) w.push(100, 5, true, 1000);
+  for (let u = 0; u < 3; u++) {
+    w.setTime(1000);
+    equal(w.take(Side.Bid, 100, 5), 5, `update ${u}`);
+    w.endUpdate();
+  }
+  equal(w.matchedQty, 15);
+  equal(w.unmatchedQty, 0);
+});
+
+Deno.test("TradeWindow: eligible from E - beforeMs to E + afterMs, closest in time first; old trades expire", () => {
+  const w = new TradeWindow(4, { beforeMs: 100, afterMs: 10 });
+  w.push(100, 1, false, 905); // will expire
+  w.push(100, 2, false, 930);
+  w.push(100, 3, false, 995);
+  w.push(100, 4, false, 1008);
+  w.setTime(1000);
+  equal(w.unmatchedQty, 0, "905 is not more than 100 ms older than the update");
+  equal(w.size, 4);
+  w.setTime(1006); // 905 < 1006 - 100: expired
+  equal(w.unmatchedQty, 1);
+  equal(w.size, 3);
+  equal(w.take(Side.Ask, 100, 3), 3, "3 of 1008 (2 ms away), before 995 (11 ms) and 930 (76 ms)");
+  equal(w.take(Side.Ask, 100, 5), 5, "then 1 of 1008, 3 of 995, 1 of 930");
+  equal(w.take(Side.Bid, 100, 5), 0, "bid side: none");
+  w.setTime(1040); // 930 < 940: the last lot of 930 expires
+  equal(w.take(Side.Ask, 100, 5), 0);
+  equal(w.unmatchedQty, 2);
+  w.push(100, 7, false, 1051); // 11 ms after: outside afterMs
+  equal(w.take(Side.Ask, 100, 7), 0);
+  w.clear();
+  equal(w.unmatchedQty, 9);
+  equal(w.size, 0);
+});
+
+Deno.test("TradeWindow rejects a negative or NaN window", () => {
+  throws(() => new TradeWindow(4, { beforeMs: -1 }), RangeError);
+  throws(() => new TradeWindow(4, { afterMs: NaN }), RangeError);
+});
