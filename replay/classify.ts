@@ -9,6 +9,12 @@
  * empty a level and a better order arrive in the same update, so there the rule is off (on the
  * real ETHUSDT capture it would drop 7% of the matched trade quantity).
  *
+ * One venue event changes one order, and the execution of one resting order prints one trade of
+ * the size it took: so a single-event decrease is a fill only of ONE trade of exactly its size
+ * (else a cancel). Without this, a cancel in the same ms and at the same price just before a fill
+ * takes part of that fill's trade and the fill is lost (AMZN: 99.70% -> 99.83%, fill precision and
+ * recall 99.44% -> 99.69%; the batched ETHUSDT capture and the simulator are unchanged).
+ *
  * Without trades: {@linkcode NoTradesModel}, evidence rules that default to cancel (see there).
  * @module
  */
@@ -62,7 +68,7 @@ export class Attribution {
     if (this.singleEvent && ev.levelQtyAfter === 0 && (ev.side === Side.Bid ? p < this.bb1 : p > this.ba1)) {
       return 0;
     }
-    return this.window.takeEvent(ev);
+    return this.singleEvent ? this.window.takeExactEvent(ev) : this.window.takeEvent(ev);
   }
 }
 

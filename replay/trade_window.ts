@@ -122,6 +122,35 @@ export class TradeWindow {
     return this.#take(side, price, ev.qty);
   }
 
+  /**
+   * Consume ONE eligible trade at (`ev.side`, `ev.price`) of exactly `ev.qty`, closest in time
+   * first; returns `ev.qty`, or 0 (nothing taken) when there is none.
+   */
+  takeExactEvent(ev: InferredEvent): number {
+    const side = ev.side;
+    const price = ev.price;
+    if (price < this.#lo[side]! || price > this.#hi[side]!) return 0;
+    const want = ev.qty;
+    const lo = this.#from;
+    const hi = this.nowMs + this.afterMs;
+    let best = -1;
+    let bestDt = Infinity;
+    for (let i = 0; i < this.#n; i++) {
+      if (this.#px[i] !== price || this.#side[i] !== side || this.#qty[i] !== want) continue;
+      const t = this.#time[i]!;
+      if (t < lo || t > hi) continue;
+      const dt = t < this.nowMs ? this.nowMs - t : t - this.nowMs;
+      if (dt < bestDt) {
+        bestDt = dt;
+        best = i;
+      }
+    }
+    if (best < 0) return 0;
+    this.#qty[best] = 0;
+    this.matchedQty += want;
+    return want;
+  }
+
   // Closest in time first (ties: the older), until `max` is met or nothing eligible is left.
   #take(side: Side, price: number, max: number): number {
     let got = 0;

@@ -1,6 +1,6 @@
 import { equal, throws } from "node:assert/strict";
 import { TradeWindow } from "./trade_window.ts";
-import { Side } from "./schema.ts";
+import { InferredEvent, Side } from "./schema.ts";
 
 Deno.test("TradeWindow matches by time: many updates in one ms all see the ms's trades", () => {
   // The old window expired a trade after one more update: the third fill of a sweep was lost.
@@ -44,4 +44,23 @@ Deno.test("TradeWindow: eligible from E - beforeMs to E + afterMs, closest in ti
 Deno.test("TradeWindow rejects a negative or NaN window", () => {
   throws(() => new TradeWindow(4, { beforeMs: -1 }), RangeError);
   throws(() => new TradeWindow(4, { afterMs: NaN }), RangeError);
+});
+
+Deno.test("TradeWindow.takeExactEvent takes one trade of exactly the decrease, or nothing", () => {
+  const w = new TradeWindow(4, { beforeMs: 0, afterMs: 0 });
+  w.setTime(5);
+  w.push(100, 13, true, 5);
+  w.push(100, 100, true, 5);
+  const ev = new InferredEvent();
+  Object.assign(ev, { side: Side.Bid, price: 100, qty: 40 });
+  equal(w.takeExactEvent(ev), 0, "no trade of 40: a cancel, and no trade is touched");
+  ev.qty = 13;
+  equal(w.takeExactEvent(ev), 13);
+  equal(w.takeExactEvent(ev), 0, "spent");
+  ev.qty = 100;
+  ev.side = Side.Ask;
+  equal(w.takeExactEvent(ev), 0, "other side");
+  ev.side = Side.Bid;
+  equal(w.takeExactEvent(ev), 100);
+  equal(w.matchedQty, 113);
 });
