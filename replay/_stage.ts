@@ -101,6 +101,11 @@ export class LocalStage implements L3Stage {
     // its last quantity in both), so no second book lookup is needed.
     l3.changeLevels(Side.Bid, d.bidPx, d.bidQty, d.nBids, attr);
     l3.changeLevels(Side.Ask, d.askPx, d.askQty, d.nAsks, attr);
+    const w = this.trades;
+    if (w !== undefined && w.size > 0) {
+      for (let i = 0; i < d.nBids; i++) w.seen(Side.Bid, d.bidPx[i]!);
+      for (let i = 0; i < d.nAsks; i++) w.seen(Side.Ask, d.askPx[i]!);
+    }
     this.trades?.endUpdate();
   }
 

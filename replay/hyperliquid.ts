@@ -184,6 +184,7 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
           if (k === LevelChange.Exit) l3.dropLevel(side, px);
           else if (k === LevelChange.Enter) l3.snapshotLevel(side, px, changes.qty[i]!);
           else l3.change(side, px, changes.qty[i]!, attr);
+          if (window !== undefined && window.size > 0) window.seen(side, px);
         }
         window?.endUpdate();
         prevTime = time;

@@ -48,8 +48,10 @@ export class TradeWindow {
   #qty: Float64Array;
   #time: Float64Array;
   #side: Int32Array;
+  #seen: Float64Array; // the E of the first update at or after T that changed the trade's level
   #n = 0;
   #oldest = Infinity; // lowest time of the pending trades
+  #seenMin = Infinity; // lowest `seen` time of the pending trades
   // Per side, the lowest and highest price of the pending trades (a cheap filter for take()).
   #lo = new Float64Array([Infinity, Infinity]);
   #hi = new Float64Array([-Infinity, -Infinity]);
@@ -71,6 +73,7 @@ export class TradeWindow {
     this.#qty = new Float64Array(capacity);
     this.#time = new Float64Array(capacity);
     this.#side = new Int32Array(capacity);
+    this.#seen = new Float64Array(capacity);
   }
 
   /** Pending trades. */
@@ -90,6 +93,7 @@ export class TradeWindow {
     this.#qty[i] = qtyLots;
     this.#time[i] = timeMs;
     this.#side[i] = s;
+    this.#seen[i] = Infinity;
     this.trades++;
     if (timeMs < this.#oldest) this.#oldest = timeMs;
     if (priceTicks < this.#lo[s]!) this.#lo[s] = priceTicks;
@@ -104,7 +108,23 @@ export class TradeWindow {
   setTime(ms: number, fromMs: number = ms - this.beforeMs): void {
     this.nowMs = ms;
     this.#from = fromMs;
-    if (this.#oldest < fromMs) this.#compact();
+    if (this.#oldest < fromMs || this.#seenMin < ms) this.#compact();
+  }
+
+  /**
+   * The current update changed the level (`side`, `price`): its pending trades with `T <= E` have
+   * shown there, netted with whatever else the update did, and expire at the first update of a
+   * LATER ms (a per-order feed shows a ms's fills in several updates of that ms). Without this, a
+   * trade netted by an add in the same batch stayed to turn a later cancel into a fill.
+   */
+  seen(side: Side, price: number): void {
+    if (price < this.#lo[side]! || price > this.#hi[side]!) return;
+    const now = this.nowMs;
+    for (let i = 0; i < this.#n; i++) {
+      if (this.#px[i] !== price || this.#side[i] !== side || this.#time[i]! > now) continue;
+      if (this.#seen[i] === Infinity) this.#seen[i] = now;
+      if (now < this.#seenMin) this.#seenMin = now;
+    }
   }
 
   /** Consume up to `max` of eligible trade quantity at (`side`, `price`); returns the amount taken. */
@@ -190,6 +210,7 @@ export class TradeWindow {
     for (let i = 0; i < this.#n; i++) this.unmatchedQty += this.#qty[i]!;
     this.#n = 0;
     this.#oldest = Infinity;
+    this.#seenMin = Infinity;
     this.#lo[0] = this.#lo[1] = Infinity;
     this.#hi[0] = this.#hi[1] = -Infinity;
   }
@@ -201,14 +222,17 @@ export class TradeWindow {
     lo[0] = lo[1] = Infinity;
     hi[0] = hi[1] = -Infinity;
     const cut = this.#from;
+    const now = this.nowMs;
     let oldest = Infinity;
+    let seenMin = Infinity;
     let w = 0;
     const n = this.#n;
     for (let i = 0; i < n; i++) {
       const q = this.#qty[i]!;
       if (q === 0) continue;
       const t = this.#time[i]!;
-      if (t < cut) {
+      const seen = this.#seen[i]!;
+      if (t < cut || seen < now) {
         this.unmatchedQty += q;
         continue;
       }
@@ -218,6 +242,8 @@ export class TradeWindow {
       this.#qty[w] = q;
       this.#time[w] = t;
       this.#side[w] = s;
+      this.#seen[w] = seen;
+      if (seen < seenMin) seenMin = seen;
       if (t < oldest) oldest = t;
       if (p < lo[s]!) lo[s] = p;
       if (p > hi[s]!) hi[s] = p;
@@ -225,6 +251,7 @@ export class TradeWindow {
     }
     this.#n = w;
     this.#oldest = oldest;
+    this.#seenMin = seenMin;
   }
 
   #grow(): void {
@@ -233,5 +260,6 @@ export class TradeWindow {
     this.#qty = growF(this.#qty, n);
     this.#time = growF(this.#time, n);
     this.#side = growI(this.#side, n);
+    this.#seen = growF(this.#seen, n);
   }
 }

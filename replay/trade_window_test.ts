@@ -64,3 +64,19 @@ Deno.test("TradeWindow.takeExactEvent takes one trade of exactly the decrease, o
   equal(w.takeExactEvent(ev), 100);
   equal(w.matchedQty, 113);
 });
+
+Deno.test("TradeWindow.seen: a trade its level already showed expires at the next ms, not within its own", () => {
+  const w = new TradeWindow(4, { beforeMs: 200, afterMs: 0 });
+  w.setTime(100);
+  w.push(50, 5, true, 100);
+  w.push(60, 5, true, 100);
+  w.seen(Side.Bid, 50); // the update at 100 changed bid 50 (e.g. the fill netted with an add)
+  w.endUpdate();
+  w.setTime(100); // another update of the same ms: still eligible
+  equal(w.size, 2);
+  w.setTime(200); // the next batch: the netted trade at 50 is gone, the unseen one at 60 stays
+  equal(w.size, 1);
+  equal(w.unmatchedQty, 5);
+  equal(w.take(Side.Bid, 50, 5), 0, "a later cancel at 50 stays a cancel");
+  equal(w.take(Side.Bid, 60, 5), 5, "a level that did not show its trade yet can still fill");
+});
