@@ -83,6 +83,7 @@ Deno.test("Attribution with trades: one event that empties a level behind the ne
   equal(a.fillForEvent(decrease(Side.Bid, 100, 3, 0, 1, 7)), 3, "a batch: traded, then a better bid");
   a.singleEvent = true; // U == u: one venue event
   equal(a.fillForEvent(decrease(Side.Bid, 100, 10, 0, 1, 7)), 0, "out of view, not traded");
+  a.singleEvent = false; // batches from here on
   a.bb0 = 101;
   a.bb1 = 101;
   equal(
