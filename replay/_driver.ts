@@ -8,7 +8,7 @@
 import type { L2Book } from "../venues/book.ts";
 import { type Clock, systemClock } from "../engine/clock.ts";
 import type { L3Book } from "./l3.ts";
-import type { TradeWindow } from "./classify.ts";
+import type { TradeWindow } from "./trade_window.ts";
 import { LineReader } from "./lines.ts";
 import { type CaptureFiles, recvPathFor, type Venue } from "./reader.ts";
 import { Side } from "./schema.ts";

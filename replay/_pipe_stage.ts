@@ -46,7 +46,6 @@ export class PipeStage implements L3Stage, TradeTarget {
   readonly #f: Float64Array;
   readonly #fail: Int32Array;
   readonly #reply: Promise<PipeReply>;
-  readonly #useTrades: boolean;
   #room = 0; // free slots known past the uncommitted ones
   #k = 0; // records written and not yet committed
   #sec = 0; // receive time as last given
@@ -73,14 +72,14 @@ export class PipeStage implements L3Stage, TradeTarget {
     this.#f = new Float64Array(ring);
     this.#fail = new Int32Array(fail);
     this.#reply = reply;
-    this.#useTrades = useTrades;
     this.trades = useTrades ? this : undefined;
   }
 
   /** A trade for the Worker's trade window. */
-  push(priceTicks: number, qtyLots: number, bidConsumed: boolean): void {
+  push(priceTicks: number, qtyLots: number, bidConsumed: boolean, timeMs: number): void {
     this.#put(PipeOp.Trade, priceTicks);
     this.#put(qtyLots, bidConsumed ? 1 : 0);
+    this.#put(timeMs, 0);
     this.#commit();
   }
 
@@ -91,14 +90,12 @@ export class PipeStage implements L3Stage, TradeTarget {
 
   applied(d: DepthDiff, bb0: number, ba0: number, bb1: number, ba1: number): void {
     this.#sendRecv();
-    if (!this.#useTrades) {
-      this.#put(PipeOp.Best, bb0);
-      this.#put(ba0, bb1);
-      this.#put(ba1, 0);
-    }
+    this.#put(PipeOp.Best, bb0);
+    this.#put(ba0, bb1);
+    this.#put(ba1, 0);
     this.#put(PipeOp.Diff, d.nBids);
     this.#put(d.nAsks, d.lastId);
-    this.#put(d.eventTimeMs, 0);
+    this.#put(d.eventTimeMs, d.firstId);
     this.#levels(d.bidPx, d.bidQty, d.nBids);
     this.#levels(d.askPx, d.askQty, d.nAsks);
     this.#commit();

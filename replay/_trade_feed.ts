@@ -11,8 +11,11 @@ import { warnMalformed } from "./_warn.ts";
 
 /** Where the feed puts trades: a `TradeWindow`, or the pipe to the replay's L3 Worker. */
 export interface TradeTarget {
-  /** Add a trade: `bidConsumed` is the wire's `m` (buyer is maker → the bid side was hit). */
-  push(priceTicks: number, qtyLots: number, bidConsumed: boolean): void;
+  /**
+   * Add a trade at exchange trade time `timeMs`: `bidConsumed` is the wire's `m` (buyer is
+   * maker → the bid side was hit).
+   */
+  push(priceTicks: number, qtyLots: number, bidConsumed: boolean, timeMs: number): void;
 }
 
 export { MAX_VERBATIM_WARNINGS } from "./_warn.ts";
@@ -66,7 +69,7 @@ export class TradeFeed {
         this.#has = true;
       }
       if (t.tradeTimeMs > untilMs) return true;
-      window.push(t.priceTicks, t.qtyLots, t.buyerIsMaker);
+      window.push(t.priceTicks, t.qtyLots, t.buyerIsMaker, t.tradeTimeMs);
       this.#has = false;
     }
   }

@@ -14,8 +14,16 @@ import type { CancelModel } from "./l3.ts";
 import { replayCapture } from "./replay.ts";
 import { replayPiped } from "./pipeline.ts";
 import { formatSummary, NULL_SINK, type ReplayStats, TeeSink } from "./summary.ts";
-import { AccuracyCollector, formatAccuracy, loadTruth, scoreAccuracy, type TruthEvent } from "./accuracy.ts";
+import {
+  AccuracyCollector,
+  formatAccuracy,
+  loadTruth,
+  scoreAccuracy,
+  type TruthEvent,
+  truthMismatch,
+} from "./accuracy.ts";
 import type { ByteTarget } from "./out_buffer.ts";
+import type { TradeWindowOptions } from "./trade_window.ts";
 import { checkOutPath, replayInputs } from "./_out_check.ts";
 import { ProgressLine } from "./_progress.ts";
 import { printable } from "./_warn.ts";
@@ -56,6 +64,8 @@ export interface ReplayCliConfig {
   cancelModel: CancelModel;
   /** `--truth` file. */
   truth?: string;
+  /** `--trade-window-ms`: the trade matching window (default `trade_window.ts`'s). */
+  tradeWindow?: TradeWindowOptions;
   /** `--strict`. */
   strict: boolean;
   /** `--threads`: 2 pipelines L3 + the writer into a Worker (Binance); auto decides by input size. */
@@ -135,6 +145,7 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
   const common = {
     cancelModel: cfg.cancelModel,
     useTrades: !cfg.noTrades,
+    tradeWindow: cfg.tradeWindow,
     clock: systemClock,
     onWarning: (m: string) => progress.line(`replay: warning: ${m}`),
     onProgress: (s: ReplayStats) => progress.update(`replay: ${s.diffLines} lines, ${s.totalEvents} events`),
@@ -174,6 +185,11 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
   if (truth && collector) {
     const withTrades = files.trades !== undefined && !cfg.noTrades;
     const main = scoreAccuracy(collector, truth);
+    const bad = truthMismatch(main);
+    if (bad !== undefined) {
+      console.error(`replay: --truth ${cfg.truth}: ${bad}`);
+      return 1;
+    }
     // The other mode, for comparison: without trades if the main run used them, else with them.
     const other = new AccuracyCollector();
     const canOther = withTrades || files.trades !== undefined;
@@ -182,6 +198,7 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
         sink: new TeeSink(NULL_SINK, other),
         cancelModel: cfg.cancelModel,
         useTrades: !withTrades,
+        tradeWindow: cfg.tradeWindow,
         onApplied: (U, u) => other.batch(U, u),
       });
     }

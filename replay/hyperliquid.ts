@@ -17,7 +17,8 @@
  * - `update_id` and `event_time_ms` are the book's `time` (ms); the receive time is the line's
  *   in `messages.recv_ns`.
  * - Trades (`trades` frames of the same file, read by a second reader, {@linkcode HlTradeFeed}):
- *   before a book with time `T`, every trade with time `<= T` enters the {@linkcode TradeWindow};
+ *   before a book with time `T`, every trade with time `<= T + afterMs` enters the
+ *   {@linkcode TradeWindow}, and trades since the previous book's time are eligible;
  *   decreases match them by price and side (aggressor "B" consumes asks, "A" bids). Without any
  *   trade in the file, or with `useTrades: false`, the heuristic.
  * - Books of another coin are skipped (warned once); a truncated last line is not parsed (warned);
@@ -30,7 +31,8 @@ import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg } from "../venues/hyperliquid/frame
 import { HlParser } from "../venues/hyperliquid/parse.ts";
 import { HL_BOOK_DEPTH, HL_PRICE_SCALE, HL_SIZE_SCALE } from "../venues/hyperliquid/types.ts";
 import { L3Book } from "./l3.ts";
-import { Attribution, TradeWindow } from "./classify.ts";
+import { Attribution } from "./classify.ts";
+import { TRADE_WINDOW_AFTER_MS, TradeWindow } from "./trade_window.ts";
 import { NsTime, parseNs } from "./lines.ts";
 import type { CaptureFiles } from "./reader.ts";
 import type { ReplayOptions } from "./replay.ts";
@@ -50,6 +52,13 @@ import {
 
 if (HL_PRICE_SCALE !== FIXED_DECIMALS || HL_SIZE_SCALE !== FIXED_DECIMALS) {
   throw new RangeError("replay/hyperliquid.ts assumes the parser's scales equal the output's 10^8");
+}
+
+// True when the first `n` changes touch both sides.
+function twoSided(c: ChangeList, n: number): boolean {
+  let bids = 0;
+  for (let i = 0; i < n; i++) bids += c.isBid[i]!;
+  return bids > 0 && bids < n;
 }
 
 /** Replay a Hyperliquid capture into `opts.sink`. Returns the counters (warnings included). */
@@ -72,6 +81,7 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
   let coin = files.coin !== undefined ? new TextEncoder().encode(files.coin) : undefined;
   let otherCoin: string | undefined; // the first other coin seen
   let crossed = 0;
+  let prevTime = -Infinity; // the previous book's time: trades since then may fill this book's decreases
 
   const [dr, rr] = await openDiffInputs(files);
   let feed = (opts.useTrades ?? true) && files.trades ? await HlTradeFeed.open(files.trades) : undefined;
@@ -84,7 +94,7 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
       feed = undefined; // no trades captured: the heuristic
     }
     if (feed) feed.coin = coin;
-    window = feed ? new TradeWindow() : undefined;
+    window = feed ? new TradeWindow(1024, opts.tradeWindow) : undefined;
     attr.window = window;
     // Move the trades up to `untilMs` into `w` (undefined: drop them).
     const pullTrades = async (untilMs: number, w: TradeWindow | undefined): Promise<void> => {
@@ -154,14 +164,17 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
         differ.apply(frame, book, changes);
         stats.snapshotsApplied++;
         snapshotBook(l3, book);
+        prevTime = time;
       } else {
-        await pullTrades(time, window);
+        await pullTrades(time + (opts.tradeWindow?.afterMs ?? TRADE_WINDOW_AFTER_MS), window);
+        window?.setTime(time, Math.min(prevTime, time - window.beforeMs));
         attr.bb0 = book.bids.bestPrice();
         attr.ba0 = book.asks.bestPrice();
         const n = differ.apply(frame, book, changes);
         stats.applied++;
         attr.bb1 = book.bids.bestPrice();
         attr.ba1 = book.asks.bestPrice();
+        attr.twoSided = twoSided(changes, n);
         for (let i = 0; i < n; i++) {
           const side = changes.isBid[i] === 1 ? Side.Bid : Side.Ask;
           const k = changes.kind[i]!;
@@ -169,8 +182,10 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
           if (k === LevelChange.Exit) l3.dropLevel(side, px);
           else if (k === LevelChange.Enter) l3.snapshotLevel(side, px, changes.qty[i]!);
           else l3.change(side, px, changes.qty[i]!, attr);
+          if (window !== undefined && window.size > 0) window.seen(side, px);
         }
         window?.endUpdate();
+        prevTime = time;
       }
       if (book.isCrossed() && ++crossed <= MAX_VERBATIM_WARNINGS) {
         warn(

@@ -14,7 +14,8 @@
  *   snapshot crosses the gap the replay WARNS (at the gap and at the end) and counts the lines
  *   it could not replay.
  * - Trades (optional) are merged by time: before a diff with event time `E`, every trade with
- *   `T <= E` enters the trade window (`classify.ts`); decreases then match them by price and side.
+ *   `T <= E + afterMs` enters the trade window (`trade_window.ts`); decreases then match them by
+ *   time, price and side.
  * - L3 inference runs behind an `L3Stage` (`_stage.ts`): on this thread for
  *   {@linkcode replayCapture}, or in a Worker fed through an SPSC ring (`_pipe_stage.ts`) for the
  *   two-thread replay; the driver below is the same for both.
@@ -47,6 +48,7 @@ import {
   warnInputEnd,
 } from "./_driver.ts";
 import { type L3Stage, LocalStage } from "./_stage.ts";
+import { TRADE_WINDOW_AFTER_MS, type TradeWindowOptions } from "./trade_window.ts";
 
 /** Options of {@linkcode replayCapture}. */
 export interface ReplayOptions {
@@ -69,6 +71,8 @@ export interface ReplayOptions {
    * after every l2Book of the replayed coin (snapshot or diffed), with its `time` (ms) twice.
    */
   onApplied?: (firstId: number, lastId: number) => void;
+  /** The trade matching window, ms before and after each update's event time (`trade_window.ts`). */
+  tradeWindow?: TradeWindowOptions;
 }
 
 /** Replay `files` into `opts.sink`. Returns the counters (warnings included). */
@@ -76,7 +80,13 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
   if (files.venue === "hyperliquid") return replayHyperliquid(files, opts);
   const run = startReplay(files, opts, "binance");
   const useTrades = (opts.useTrades ?? true) && files.trades !== undefined;
-  const stage = new LocalStage(opts.sink, opts.cancelModel ?? "tail", useTrades, run.stats.events);
+  const stage = new LocalStage(
+    opts.sink,
+    opts.cancelModel ?? "tail",
+    useTrades,
+    run.stats.events,
+    opts.tradeWindow,
+  );
   return await replayBinance(files, opts, run, stage);
 }
 
@@ -100,6 +110,7 @@ export async function replayBinance(
   const diff: DepthDiff = frame.diff;
   const recv = new NsTime();
   const every = opts.progressEvery ?? 4096;
+  const afterMs = opts.tradeWindow?.afterMs ?? TRADE_WINDOW_AFTER_MS;
   // The receive time events carry (what `stage.setRecv` last got).
   let recvSec = 0;
   let recvSubNs = 0;
@@ -196,7 +207,9 @@ export async function replayBinance(
         continue;
       }
       stats.depthFrames++;
-      if (trades) { while (!trades.pull(diff.eventTimeMs, window!, stats, warn)) await trades.refill(warn); }
+      if (trades) {
+        while (!trades.pull(diff.eventTimeMs + afterMs, window!, stats, warn)) await trades.refill(warn);
+      }
       const bb0 = book.bids.bestPrice();
       const ba0 = book.asks.bestPrice();
       const id0 = book.updateId;

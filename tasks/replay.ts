@@ -27,7 +27,9 @@ Input:
   --diffs-recv <file>        receive times of --diffs, one integer ns per line
   --trades <file>            trade frames, one per line (Binance @trade; Hyperliquid "trades" channel): fills
                              are matched to trades by time, price and side (default: the session's own trades)
-  --no-trades                ignore the session's trades (use the no-trades heuristic)
+  --no-trades                ignore the session's trades (use the no-trades model)
+  --trade-window-ms <b[,a]>  a trade may fill decreases of updates whose event time is up to b ms after and
+                             a ms before the trade time (default 200,0; Hyperliquid: since the previous book)
 Output:
   --out <path>               output file ("-" = stdout; default stdout); the task may write under captures/ and out/;
                              checked before the run: never one of the replay's inputs (any spelling, symlink or
@@ -60,6 +62,7 @@ const OPTIONS = {
   "out-format": { type: "string" },
   "cancel-model": { type: "string" },
   truth: { type: "string" },
+  "trade-window-ms": { type: "string" },
   strict: { type: "boolean" },
   threads: { type: "string" },
 } as const;
@@ -98,6 +101,13 @@ const { config } = parseCli(
     if (threads === "2" && v.truth !== undefined) {
       throw new UsageError("--truth scores events on this thread: use --threads 1 or auto with it");
     }
+    const tw = str(v["trade-window-ms"], "trade-window-ms");
+    const [before, after] = (tw ?? "").split(",").map((x) => (x === "" ? NaN : Number(x)));
+    if (
+      tw !== undefined && !(before! >= 0 && (after === undefined || after >= 0) && tw.split(",").length <= 2)
+    ) {
+      throw new UsageError(`--trade-window-ms must be BEFORE[,AFTER] in ms (>= 0), got "${tw}"`);
+    }
     const out = str(v.out, "out");
     if (format === "bincode" && (out === undefined || out === "-") && Deno.stdout.isTerminal()) {
       throw new UsageError("--out-format bincode writes binary: give --out <file>");
@@ -113,6 +123,7 @@ const { config } = parseCli(
       format,
       cancelModel: model,
       truth: str(v.truth, "truth"),
+      tradeWindow: tw === undefined ? undefined : { beforeMs: before, afterMs: after ?? 0 },
       strict: v.strict === true,
       threads: threads === "auto" ? "auto" : threads === "2" ? 2 : 1,
     };
