@@ -92,9 +92,16 @@ export interface MessageHeader {
   recvSubNs: number;
 }
 
+// Typed-array views are in the host's byte order; the layout is little-endian, as every host
+// Deno runs on (x86-64, AArch64) is. Refuse to run elsewhere rather than write another layout.
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+  throw new Error("market/record.ts: a little-endian host is required");
+}
+
 /**
  * The records of one venue message in a reusable buffer (caller-owned; valid until the next
- * message is written into it). Read with the accessors; no allocation.
+ * message is written into it). Write with {@linkcode begin} + {@linkcode add} + {@linkcode finish};
+ * read with the accessors or the typed views. No allocation but growth.
  */
 export class RecordBatch {
   /** Records held. */
@@ -103,28 +110,63 @@ export class RecordBatch {
   bytes: Uint8Array;
   /** A DataView over {@linkcode bytes}. */
   view: DataView;
+  /** The same bytes as 32-bit words (16 per record). */
+  u32: Uint32Array;
+  /** The same bytes as float64 words (8 per record). */
+  f64: Float64Array;
+  // The header of the message being written, as the words each record repeats.
+  #w0 = 0; // kind | instrument << 16 (flags, byte 1, added per record)
+  #w1 = 0; // priceDecimals | qtyDecimals << 8 | reason << 16
+  #seq = 0;
+  #uid = 0;
+  #evt = 0;
+  #rs = 0;
+  #rn = 0;
 
   /** Room for `capacity` records before growing. */
   constructor(capacity = 64) {
     this.bytes = new Uint8Array(Math.max(1, capacity) * RECORD_BYTES);
     this.view = new DataView(this.bytes.buffer);
+    this.u32 = new Uint32Array(this.bytes.buffer);
+    this.f64 = new Float64Array(this.bytes.buffer);
   }
 
-  /** Start a message: drop the records held. */
+  /** Drop the records held (readers refilling the batch record by record use this). */
   reset(): void {
     this.count = 0;
   }
 
-  /**
-   * Append a record with header `h` (fields copied) and the level/trade fields; returns its
-   * index. Sets no LAST flag: {@linkcode finish} does. Allocates only when growing.
-   */
-  push(h: MessageHeader, flags: number, price: number, qty: number, lost = 0): number {
+  /** Start a message with header `h` (copied): drops the records held. */
+  begin(h: MessageHeader): void {
+    this.count = 0;
+    this.#w0 = (h.kind | (h.instrument << 16)) >>> 0;
+    this.#w1 = (h.priceDecimals | (h.qtyDecimals << 8) | (h.reason << 16)) >>> 0;
+    this.#seq = h.seq;
+    this.#uid = h.updateId;
+    this.#evt = h.eventTimeMs;
+    this.#rs = h.recvSec;
+    this.#rn = h.recvSubNs;
+  }
+
+  /** Append a record of the message begun (no LAST flag: {@linkcode finish} sets it). */
+  add(flags: number, price: number, qty: number, lost = 0): void {
     const i = this.count;
-    this.ensure(i + 1);
-    writeRecord(this.view, i * RECORD_BYTES, h, flags, price, qty, lost);
+    if ((i + 1) * RECORD_BYTES > this.bytes.length) this.ensure(i + 1);
+    const w = i << 4;
+    const q = i << 3;
+    const u = this.u32;
+    const f = this.f64;
+    u[w] = this.#w0 | (flags << 8);
+    u[w + 1] = this.#w1;
+    f[q + 1] = this.#seq;
+    f[q + 2] = this.#uid;
+    f[q + 3] = this.#evt;
+    u[w + 8] = this.#rs;
+    u[w + 9] = this.#rn;
+    f[q + 5] = price;
+    f[q + 6] = qty;
+    f[q + 7] = lost;
     this.count = i + 1;
-    return i;
   }
 
   /** Mark the last record (LAST; EMPTY too when it is the only, level-less record). */
@@ -151,15 +193,23 @@ export class RecordBatch {
   }
   /** Price of record `i` (integer × 10^priceDecimals). */
   price(i: number): number {
-    return this.view.getFloat64(i * RECORD_BYTES + Off.price, true);
+    return this.f64[(i << 3) + 5]!;
   }
   /** Quantity of record `i` (integer × 10^qtyDecimals). */
   qty(i: number): number {
-    return this.view.getFloat64(i * RECORD_BYTES + Off.qty, true);
+    return this.f64[(i << 3) + 6]!;
   }
   /** Sequence number of the message. */
   get seq(): number {
-    return this.view.getFloat64(Off.seq, true);
+    return this.f64[1]!;
+  }
+  /** Venue update id of the message. */
+  get updateId(): number {
+    return this.f64[2]!;
+  }
+  /** Instrument index of the message. */
+  get instrument(): number {
+    return this.u32[0]! >>> 16;
   }
   /** Kind of the message (its first record's). */
   get messageKind(): RecordKind {
@@ -175,6 +225,18 @@ export class RecordBatch {
     b.set(this.bytes);
     this.bytes = b;
     this.view = new DataView(b.buffer);
+    this.u32 = new Uint32Array(b.buffer);
+    this.f64 = new Float64Array(b.buffer);
+  }
+
+  /** Append the record at word offset `w` of `src` (16 words), e.g. from a ring. No allocation. */
+  copyRecordFrom(src: Uint32Array, w: number): void {
+    const i = this.count;
+    if ((i + 1) * RECORD_BYTES > this.bytes.length) this.ensure(i + 1);
+    const d = this.u32;
+    const o = i << 4;
+    for (let k = 0; k < 16; k++) d[o + k] = src[w + k]!;
+    this.count = i + 1;
   }
 }
 

@@ -21,7 +21,7 @@ import { createRingBuffer } from "../spsc/layout.ts";
 import { RingConsumer } from "../spsc/consumer.ts";
 import { RingProducer } from "../spsc/producer.ts";
 import type { BookView } from "./book_view.ts";
-import { Flag, newHeader, Off, RECORD_BYTES, RecordBatch, RecordKind, writeRecord } from "./record.ts";
+import { Flag, newHeader, Off, RECORD_BYTES, RecordBatch, RecordKind } from "./record.ts";
 import type { MarketStream, RecordSink } from "./stream.ts";
 
 /** A ring buffer for normalized records (`capacity` records of 64 bytes). Allocates once. */
@@ -40,6 +40,7 @@ export class RecordRingWriter implements RecordSink {
   /** Snapshot copies larger than the whole ring (size the ring for the deepest book). */
   copiesTooBig = 0;
   readonly #p: RingProducer;
+  readonly #u32: Uint32Array;
   #pendingLost = 0;
   readonly #dirty = new Set<MarketStream>();
   readonly #streams: MarketStream[] = [];
@@ -49,6 +50,7 @@ export class RecordRingWriter implements RecordSink {
   /** Write into `sab` (made by {@linkcode createRecordRing}). */
   constructor(sab: SharedArrayBuffer) {
     this.#p = new RingProducer(sab, { flushEvery: 1 << 30 });
+    this.#u32 = new Uint32Array(sab);
   }
 
   /** Attach to `stream` (so a gap can be followed by a snapshot copy of its book). */
@@ -92,8 +94,11 @@ export class RecordRingWriter implements RecordSink {
     if (this.#p.room(need) < need) return false;
     const h = this.#h;
     h.kind = RecordKind.Gap;
-    writeRecord(this.#p.view, this.#p.claim(), h, Flag.LAST | Flag.EMPTY, 0, 0, this.#pendingLost);
-    this.#p.commit();
+    const g = this.#scratch;
+    g.begin(h);
+    g.add(0, 0, 0, this.#pendingLost);
+    g.finish(true);
+    this.#copy(g);
     this.gaps++;
     this.#pendingLost = 0;
     for (const s of this.#dirty) {
@@ -107,14 +112,18 @@ export class RecordRingWriter implements RecordSink {
     return true;
   }
 
+  // Copy the batch's records into the ring (room checked by the caller) and publish them.
   #copy(batch: RecordBatch): void {
     const p = this.#p;
     const n = batch.count;
+    const src = batch.u32;
+    const dst = this.#u32;
     for (let i = 0; i < n; i++) {
-      const o = p.claim();
-      p.bytes.set(batch.bytes.subarray(i * RECORD_BYTES, (i + 1) * RECORD_BYTES), o);
-      p.commit();
+      const d = p.offsetAhead(i) >>> 2;
+      const s = i << 4;
+      for (let k = 0; k < 16; k++) dst[d + k] = src[s + k]!;
     }
+    p.commitMany(n);
     p.flush();
   }
 }
@@ -128,10 +137,12 @@ export class RecordRingReader {
   /** Gap markers seen. */
   gaps = 0;
   readonly #c: RingConsumer;
+  readonly #u32: Uint32Array;
 
   /** Read from `sab` (the writer's ring). */
   constructor(sab: SharedArrayBuffer) {
     this.#c = new RingConsumer(sab);
+    this.#u32 = new Uint32Array(sab);
   }
 
   /**
@@ -150,13 +161,9 @@ export class RecordRingReader {
       b.reset();
       while (n < avail) {
         const o = c.offsetAt(n);
-        const src = c.bytes.subarray(o, o + RECORD_BYTES);
-        const flags = src[Off.flags]!;
-        b.ensure(b.count + 1);
-        b.bytes.set(src, b.count * RECORD_BYTES);
-        b.count++;
+        b.copyRecordFrom(this.#u32, o >>> 2);
         n++;
-        if (flags & Flag.LAST) break;
+        if (c.bytes[o + Off.flags]! & Flag.LAST) break;
       }
       c.release(n);
       if (b.messageKind === RecordKind.Gap) this.gaps++;

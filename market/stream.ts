@@ -15,7 +15,7 @@
 import type { L2Book } from "../venues/book.ts";
 import { type BookView, L2BookView } from "./book_view.ts";
 import type { Instrument } from "./instrument.ts";
-import { Flag, type MessageHeader, newHeader, RecordBatch, RecordKind } from "./record.ts";
+import { Flag, newHeader, RecordBatch, RecordKind } from "./record.ts";
 
 /** Called after the book applied a venue message: its records and the book. Must not keep `batch`. */
 export type Subscriber = (batch: RecordBatch, book: BookView) => void;
@@ -91,14 +91,14 @@ export class MarketStream {
 
   /** Add a level (absolute quantity; 0 deletes) to the message begun. */
   level(isBid: boolean, price: number, qty: number): void {
-    this.batch.push(this.#h, isBid ? Flag.BID : 0, price, qty);
+    this.batch.add(isBid ? Flag.BID : 0, price, qty);
   }
 
   /** Finish the message begun and hand it out. */
   end(): void {
     const b = this.batch;
     const empty = b.count === 0;
-    if (empty) b.push(this.#h, 0, 0, 0);
+    if (empty) b.add(0, 0, 0);
     b.finish(empty);
     if (this.#h.kind === RecordKind.Snapshot) this.view.valid = true;
     this.#dispatch();
@@ -107,7 +107,7 @@ export class MarketStream {
   /** Emit the whole book as a `snapshot` message (levels best first, bids then asks). */
   snapshot(updateId: number, eventTimeMs: number, recvSec: number, recvSubNs: number): void {
     this.beginBook(RecordKind.Snapshot, updateId, eventTimeMs, recvSec, recvSubNs);
-    writeBookLevels(this.batch, this.#h, this.#book);
+    writeBookLevels(this.batch, this.#book);
     this.end();
   }
 
@@ -131,10 +131,10 @@ export class MarketStream {
     h.seq = this.bookSeq;
     h.updateId = this.#book.updateId;
     h.reason = 0;
-    out.reset();
-    writeBookLevels(out, h, this.#book);
+    out.begin(h);
+    writeBookLevels(out, this.#book);
     const empty = out.count === 0;
-    if (empty) out.push(h, 0, 0, 0);
+    if (empty) out.add(0, 0, 0);
     out.finish(empty);
   }
 
@@ -165,7 +165,7 @@ export class MarketStream {
     recvSubNs: number,
   ): void {
     this.#begin(RecordKind.Trade, ++this.tradeSeq, tradeId, eventTimeMs, recvSec, recvSubNs, 0);
-    this.batch.push(this.#h, takerBuy ? Flag.BID : 0, price, qty);
+    this.batch.add(takerBuy ? Flag.BID : 0, price, qty);
     this.batch.finish(false);
     this.#dispatch();
   }
@@ -189,7 +189,7 @@ export class MarketStream {
     h.reason = reason;
     h.priceDecimals = this.instrument.priceDecimals;
     h.qtyDecimals = this.instrument.qtyDecimals;
-    this.batch.reset();
+    this.batch.begin(h);
   }
 
   #dispatch(): void {
@@ -211,14 +211,15 @@ export class MarketStream {
   }
 }
 
-/** Append every level of `book` to `out` with header `h`: bids best first, then asks. */
-function writeBookLevels(out: RecordBatch, h: MessageHeader, book: L2Book): void {
+/** Append every level of `book` to the message `out` has begun: bids best first, then asks. */
+function writeBookLevels(out: RecordBatch, book: L2Book): void {
   for (let side = 0; side < 2; side++) {
     const isBid = side === 0;
     const bs = book.side(isBid);
     const n = bs.size;
     out.ensure(out.count + n);
-    for (let i = 0; i < n; i++) out.push(h, isBid ? Flag.BID : 0, bs.priceAt(i), bs.qtyAt(i));
+    const flags = isBid ? Flag.BID : 0;
+    for (let i = 0; i < n; i++) out.add(flags, bs.priceAt(i), bs.qtyAt(i));
   }
 }
 
