@@ -13,7 +13,9 @@
  *   messages were dropped, a `snapshot` copy of its current book carrying the `seq` of its last
  *   book message (so a consumer rebuilds and the next update follows on with `seq + 1`).
  *   A `clear` and trades are never lost silently: a lost trade shows only in `lost`.
- * - Records are published at the end of every message (a consumer sees whole messages).
+ * - Records are published (the shared head moves) every {@linkcode FLUSH_EVERY} records and at the
+ *   end of every handler poll (`MarketStream.flush`), always at a message boundary, so a reader
+ *   sees whole messages and one cross-core store covers many records.
  * - No allocation per message on either side.
  * @module
  */
@@ -23,6 +25,9 @@ import { RingProducer } from "../spsc/producer.ts";
 import type { BookView } from "./book_view.ts";
 import { Flag, newHeader, Off, RECORD_BYTES, RecordBatch, RecordKind } from "./record.ts";
 import type { MarketStream, RecordSink } from "./stream.ts";
+
+/** Records written between two publications of the ring's head (at message boundaries). */
+export const FLUSH_EVERY = 32;
 
 /** A ring buffer for normalized records (`capacity` records of 64 bytes). Allocates once. */
 export function createRecordRing(capacity = 1 << 16): SharedArrayBuffer {
@@ -41,6 +46,7 @@ export class RecordRingWriter implements RecordSink {
   copiesTooBig = 0;
   readonly #p: RingProducer;
   readonly #u32: Uint32Array;
+  #pending = 0;
   #pendingLost = 0;
   readonly #dirty = new Set<MarketStream>();
   readonly #streams: MarketStream[] = [];
@@ -62,14 +68,22 @@ export class RecordRingWriter implements RecordSink {
   /** See {@linkcode RecordSink.write}. */
   write(batch: RecordBatch, book: BookView): void {
     if (this.#pendingLost > 0 && !this.#recover()) return this.#lose(batch, book);
-    if (this.#p.room(batch.count) < batch.count) return this.#lose(batch, book);
+    if (this.#p.room(batch.count) < batch.count) {
+      this.#p.flush(); // what is pending must reach the reader, or it can never make room
+      if (this.#p.room(batch.count) < batch.count) return this.#lose(batch, book);
+    }
     this.#copy(batch);
     this.messages++;
   }
 
+  /** Free record slots now (for a producer that prefers to wait, e.g. a benchmark or a replay). */
+  room(): number {
+    return this.#p.room(this.#p.capacity);
+  }
+
   /** Close the ring: the reader sees the end after draining. */
   close(): void {
-    this.#p.flush();
+    this.flush();
     this.#p.close();
   }
 
@@ -108,7 +122,7 @@ export class RecordRingWriter implements RecordSink {
       }
     }
     this.#dirty.clear();
-    this.#p.flush();
+    this.flush();
     return true;
   }
 
@@ -124,7 +138,17 @@ export class RecordRingWriter implements RecordSink {
       for (let k = 0; k < 16; k++) dst[d + k] = src[s + k]!;
     }
     p.commitMany(n);
-    p.flush();
+    this.#pending += n;
+    if (this.#pending >= FLUSH_EVERY) this.flush();
+  }
+
+  /**
+   * Publish what was written (one shared store; wakes a sleeping reader). Called every
+   * {@linkcode FLUSH_EVERY} records and by `MarketStream.flush()` at the end of each handler poll.
+   */
+  flush(): void {
+    this.#pending = 0;
+    this.#p.flush();
   }
 }
 
@@ -151,26 +175,31 @@ export class RecordRingReader {
    */
   poll(fn: (batch: RecordBatch) => void, max = Infinity): number {
     const c = this.#c;
+    const u32 = this.#u32;
+    const bytes = c.bytes;
+    const b = this.batch;
     let done = 0;
-    while (done < max) {
-      const avail = c.available();
-      if (avail === 0) break;
-      // Find the end of the first message (records are published a whole message at a time).
-      let n = 0;
-      const b = this.batch;
+    let avail = c.available();
+    let pos = 0; // records read since the last release
+    while (done < max && pos < avail) {
+      // One message: records up to the one flagged LAST (published whole, never split).
       b.reset();
-      while (n < avail) {
-        const o = c.offsetAt(n);
-        b.copyRecordFrom(this.#u32, o >>> 2);
-        n++;
-        if (c.bytes[o + Off.flags]! & Flag.LAST) break;
+      for (;;) {
+        const o = c.offsetAt(pos++);
+        b.copyRecordFrom(u32, o >>> 2);
+        if (bytes[o + Off.flags]! & Flag.LAST) break;
       }
-      c.release(n);
       if (b.messageKind === RecordKind.Gap) this.gaps++;
       this.messages++;
       done++;
       fn(b);
+      if (pos >= avail || pos >= 4096) { // free the slots (one shared store, not one per message)
+        c.release(pos);
+        pos = 0;
+        avail = c.available();
+      }
     }
+    if (pos > 0) c.release(pos);
     return done;
   }
 

@@ -24,6 +24,8 @@ export type Subscriber = (batch: RecordBatch, book: BookView) => void;
 export interface RecordSink {
   /** Take one message (copy what must outlive the call). */
   write(batch: RecordBatch, book: BookView): void;
+  /** Publish what was written (called at the end of each handler poll). */
+  flush?(): void;
 }
 
 /** Reports a subscriber that threw (it has been unsubscribed). */
@@ -76,6 +78,12 @@ export class MarketStream {
   /** Add a sink (a ring writer, a file writer). */
   addSink(sink: RecordSink): void {
     this.#sinks.push(sink);
+  }
+
+  /** Publish what sinks hold (handlers call it at the end of every poll). No allocation. */
+  flush(): void {
+    const sinks = this.#sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.flush?.();
   }
 
   /** Start a book message (`Snapshot` or `Update`): the next `seq`. */

@@ -189,6 +189,7 @@ export class BinanceHandler implements EngineHandler {
       logger.ioStats(src, inbox.textUnits, this.capture?.bytesWritten ?? 0, this.#sched.spentWeight);
       this.capture?.progress(this.book.updateId, s.resyncs);
     }
+    this.stream.flush();
     return now - t0;
   }
 

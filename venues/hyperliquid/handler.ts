@@ -188,6 +188,7 @@ export class HyperliquidHandler implements EngineHandler {
       this.#ioStatsNs = t0;
       logger.ioStats(ctx.source, inbox.textUnits, this.capture?.bytesWritten ?? 0, 0);
     }
+    this.stream.flush();
     return busy ? clock.monoNs() - t0 : undefined;
   }
 
