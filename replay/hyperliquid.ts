@@ -32,7 +32,7 @@ import { HL_BOOK_DEPTH, HL_PRICE_SCALE, HL_SIZE_SCALE } from "../venues/hyperliq
 import { L3Book } from "./l3.ts";
 import { Attribution, TradeWindow } from "./classify.ts";
 import { NsTime, parseNs } from "./lines.ts";
-import type { CaptureFiles } from "./reader.ts";
+import { type CaptureFiles, streamPaths } from "./reader.ts";
 import type { ReplayOptions } from "./replay.ts";
 import { FIXED_DECIMALS, Side } from "./schema.ts";
 import type { ReplayStats } from "./summary.ts";
@@ -74,7 +74,7 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
   let crossed = 0;
 
   const [dr, rr] = await openDiffInputs(files);
-  let feed = (opts.useTrades ?? true) && files.trades ? await HlTradeFeed.open(files.trades) : undefined;
+  let feed = (opts.useTrades ?? true) && files.trades ? await HlTradeFeed.open(streamPaths(files, files.trades)) : undefined;
   let recvOk = rr !== undefined;
   let recvLost = 0;
   let window: TradeWindow | undefined;
