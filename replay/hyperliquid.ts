@@ -74,7 +74,9 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
   let crossed = 0;
 
   const [dr, rr] = await openDiffInputs(files);
-  let feed = (opts.useTrades ?? true) && files.trades ? await HlTradeFeed.open(streamPaths(files, files.trades)) : undefined;
+  let feed = (opts.useTrades ?? true) && files.trades
+    ? await HlTradeFeed.open(streamPaths(files, files.trades))
+    : undefined;
   let recvOk = rr !== undefined;
   let recvLost = 0;
   let window: TradeWindow | undefined;

@@ -8,7 +8,10 @@ Deno.test("LineReader reads parts (plain and .gz) as one stream and drops a part
     const gz = new Blob(["three\nfour\nfiv"]).stream().pipeThrough(new CompressionStream("gzip"));
     Deno.writeFileSync(`${dir}/a.0002.jsonl.gz`, new Uint8Array(await new Response(gz).arrayBuffer()));
     Deno.writeTextFileSync(`${dir}/a.0003.jsonl`, "six\nseven");
-    const r = await LineReader.open([`${dir}/a.0001.jsonl`, `${dir}/a.0002.jsonl.gz`, `${dir}/a.0003.jsonl`], 4);
+    const r = await LineReader.open(
+      [`${dir}/a.0001.jsonl`, `${dir}/a.0002.jsonl.gz`, `${dir}/a.0003.jsonl`],
+      4,
+    );
     const got: string[] = [];
     while (await r.nextLine()) got.push(r.text());
     await r.close();

@@ -229,7 +229,9 @@ async function hyperliquidSession(
 ): Promise<CaptureFiles> {
   const name = metadata?.files?.messages ?? "messages.jsonl";
   const stem = name.replace(/\.jsonl$/, "");
-  const rotated = /^messages\.\d+$/.test(stem) ? await streamFiles(d, "messages", metadata, parts, notes) : undefined;
+  const rotated = /^messages\.\d+$/.test(stem)
+    ? await streamFiles(d, "messages", metadata, parts, notes)
+    : undefined;
   const messages = rotated?.data ?? await plainOrGz(`${d}/${name}`);
   if (!messages) throw new TypeError(`no ${name} (or ${name}.gz) in Hyperliquid session ${dir}`);
   const recvName = metadata?.files?.recvNs ?? recvPathFor(name);

@@ -183,7 +183,9 @@ export function captureConfig(c: CommonFlags, instrument: string): {
   captureRotate?: RotatePolicy;
   captureGzip?: boolean;
 } {
-  const problem = c.captureSession === undefined ? undefined : c.captureDir === undefined
+  const problem = c.captureSession === undefined
+    ? undefined
+    : c.captureDir === undefined
     ? sessionNameProblem(c.captureSession)
     : captureSessionProblem(c.captureDir, instrument, c.captureSession);
   if (problem !== undefined) throw new UsageError(problem);

@@ -59,7 +59,9 @@ Deno.test("disk full: the capture stops consistently, the handler and its book c
       await waitUntil("the book matches the truth", () => h.book.updateId === sim.truth.updateId);
       for (const [a, b] of [[h.book.bids, sim.truth.bids], [h.book.asks, sim.truth.asks]] as const) {
         assert.equal(a.size, b.size);
-        for (let i = 0; i < a.size; i++) assert.deepEqual([a.priceAt(i), a.qtyAt(i)], [b.priceAt(i), b.qtyAt(i)]);
+        for (let i = 0; i < a.size; i++) {
+          assert.deepEqual([a.priceAt(i), a.qtyAt(i)], [b.priceAt(i), b.qtyAt(i)]);
+        }
       }
     } finally {
       ac.abort();
@@ -90,7 +92,10 @@ Deno.test("disk full: the capture stops consistently, the handler and its book c
     const files = await resolveSession(dir);
     assert.ok(files.notes.some((n) => /stopped writing early/.test(n)), files.notes.join(" | "));
     const warnings: string[] = [];
-    const stats = await replayCapture(files, { sink: new RebuildingSink(), onWarning: (w) => warnings.push(w) });
+    const stats = await replayCapture(files, {
+      sink: new RebuildingSink(),
+      onWarning: (w) => warnings.push(w),
+    });
     assert.equal(stats.diffLines, onDisk, "every line on disk replays");
     assert.ok(!warnings.some((w) => /truncated/.test(w)), warnings.join(" | "));
   } finally {

@@ -109,7 +109,12 @@ Deno.test("replay reads metadata.json written with the older key names", async (
     Deno.writeTextFileSync(`${dir}/messages.jsonl`, '{"channel":"pong"}\n');
     Deno.writeTextFileSync(
       `${dir}/metadata.json`,
-      JSON.stringify({ format: "hft-ts/hyperliquid-capture/1", venue: "hyperliquid", coin: "ETH", messageCount: 1 }),
+      JSON.stringify({
+        format: "hft-ts/hyperliquid-capture/1",
+        venue: "hyperliquid",
+        coin: "ETH",
+        messageCount: 1,
+      }),
     );
     const f = await resolveSession(dir);
     deepEqual([f.venue, f.coin, f.metadata?.messages], ["hyperliquid", "ETH", 1]);

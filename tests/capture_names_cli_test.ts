@@ -74,7 +74,10 @@ for (const [venue, folder] of [["binance", "BTCUSDT"], ["hyperliquid", "BTC"]] a
       for (const s of ["../../out/x", "a/b", "..", ".hidden", ""]) {
         const r = await run(venue, `${dir}/c`, ["--capture-session", s]);
         equal(r.code, 2, `${s}: ${r.err}`);
-        match(r.err, s === "" ? /--capture-session needs a value/ : /--capture-session must be a plain folder name/);
+        match(
+          r.err,
+          s === "" ? /--capture-session needs a value/ : /--capture-session must be a plain folder name/,
+        );
         noStack(r.err);
       }
       deepEqual([...Deno.readDirSync(dir)], [], "nothing written anywhere");
@@ -91,7 +94,12 @@ Deno.test("hyperliquid: --coin PURR/USDC captures under PURR-USDC with the coin 
     noStack(r.err);
     ok(!r.err.includes("RangeError"), r.err);
     const meta = JSON.parse(Deno.readTextFileSync(`${dir}/PURR-USDC/s/metadata.json`));
-    deepEqual([meta.instrument, meta.folder, meta.session, meta.complete], ["PURR/USDC", "PURR-USDC", "s", true]);
+    deepEqual([meta.instrument, meta.folder, meta.session, meta.complete], [
+      "PURR/USDC",
+      "PURR-USDC",
+      "s",
+      true,
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

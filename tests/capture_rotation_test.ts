@@ -91,7 +91,10 @@ Deno.test({
       await rot.close();
       const meta = JSON.parse(Deno.readTextFileSync(`${rot.path}/metadata.json`));
       const files = meta.parts.diffs.map((p: { file: string }) => p.file);
-      deepEqual(files, files.map((_: string, i: number) => `diffs.${String(i + 1).padStart(4, "0")}.jsonl.gz`));
+      deepEqual(
+        files,
+        files.map((_: string, i: number) => `diffs.${String(i + 1).padStart(4, "0")}.jsonl.gz`),
+      );
       equal(meta.parts.diffs.reduce((s: number, p: { lines: number }) => s + p.lines, 0), meta.messages);
       equal(meta.parts.trades.reduce((s: number, p: { lines: number }) => s + p.lines, 0), meta.trades);
       ok(meta.parts.diffs.every((p: { closed: boolean }) => p.closed));

@@ -10,25 +10,15 @@
  * @module
  */
 import { ByteSink } from "./_byte_sink.ts";
-import { gzipInPlace } from "./_capture_gzip.ts";
+import { type CapturePart, closePart, describeParts, type PartState } from "./_capture_parts.ts";
 import { hasCrLf, NS_MAX, writeNs } from "./_capture_ns.ts";
 import { binaryFrameLine } from "./capture_frame.ts";
 import { boundaryAfter, partStem, type RotatePolicy } from "./capture_rotation.ts";
 
+export type { CapturePart } from "./_capture_parts.ts";
+
 /** A frame as a WebSocket delivers it: text, or (unexpectedly) binary. */
 export type FrameData = string | ArrayBuffer | ArrayBufferView | Blob;
-
-/** One part of a stream, as listed in `metadata.json` under `parts.<name>`. */
-export interface CapturePart {
-  /** Data file name (with `.gz` once compressed). */
-  file: string;
-  /** Receive-time file name (with `.gz` once compressed). */
-  recvNs: string;
-  /** Lines in this part (so far, while it is open). */
-  lines: number;
-  /** True once the part is closed (complete). */
-  closed: boolean;
-}
 
 /** What a {@linkcode CaptureLines} needs from its writer. */
 export interface LinesHost {
@@ -48,14 +38,6 @@ export interface LinesHost {
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
-
-interface PartState {
-  stem: string;
-  firstLine: number;
-  lines: number; // set when closed
-  closed: boolean;
-  gz: boolean;
-}
 
 /** A `<name>.jsonl` + `<name>.recv_ns` pair (or its parts). */
 export class CaptureLines {
@@ -236,21 +218,7 @@ export class CaptureLines {
     cur.closed = true;
     this.#parts.push({ stem, firstLine: this.lines, lines: 0, closed: false, gz: false });
     this.#partEndNs = boundaryAfter(this.#host.rotate!, recvNs);
-    this.#host.track(this.#closePart(oldData, oldNs, cur));
-  }
-
-  async #closePart(data: ByteSink, ns: ByteSink, part: PartState): Promise<void> {
-    await data.close();
-    await ns.close();
-    if (!this.#host.gzip || this.#stopped || data.failures + ns.failures > 0) return;
-    const base = `${this.#host.dir}/${part.stem}`;
-    try {
-      await gzipInPlace(`${base}.jsonl`);
-      await gzipInPlace(`${base}.recv_ns`);
-      part.gz = true;
-    } catch (e) {
-      this.#host.fail(`gzip ${base}: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    this.#host.track(closePart(this.#host, oldData, oldNs, cur, () => this.#stopped));
   }
 
   /**
@@ -259,16 +227,7 @@ export class CaptureLines {
    * what reached the disk: the chunk whose write failed is lost).
    */
   parts(): CapturePart[] {
-    const total = this.#stopped ? this.#linesAtStop : this.lines;
-    return this.#parts.map((p) => {
-      const gz = p.gz ? ".gz" : "";
-      return {
-        file: `${p.stem}.jsonl${gz}`,
-        recvNs: `${p.stem}.recv_ns${gz}`,
-        lines: p.closed ? p.lines : Math.max(0, total - p.firstLine),
-        closed: p.closed,
-      };
-    });
+    return describeParts(this.#parts, this.#stopped ? this.#linesAtStop : this.lines);
   }
 
   /** Bytes not yet written to disk (both files of the open part). */
@@ -320,7 +279,7 @@ export class CaptureLines {
     if (cur.closed) return;
     cur.lines = (this.#stopped ? this.#linesAtStop : this.lines) - cur.firstLine;
     cur.closed = true;
-    await this.#closePart(this.#data, this.#ns, cur);
+    await closePart(this.#host, this.#data, this.#ns, cur, () => this.#stopped);
   }
 
   #sanitize(buf: Uint8Array, start: number, end: number): void {

@@ -18,7 +18,12 @@
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
-import { type CaptureLines, CaptureWriter, type CaptureWriterOptions, type FrameData } from "../capture_writer.ts";
+import {
+  type CaptureLines,
+  CaptureWriter,
+  type CaptureWriterOptions,
+  type FrameData,
+} from "../capture_writer.ts";
 import { type CaptureMetadataCommon, commonMetadata } from "../capture_metadata.ts";
 import { instrumentFolder, sessionNameProblem } from "../capture_names.ts";
 import type { RotatePolicy } from "../capture_rotation.ts";
@@ -100,7 +105,8 @@ export class BinanceCapture {
     this.#other = w.lines("other");
     w.setMetadata(() => {
       const m = this.meta;
-      m.sanitizedLines = this.#diffs.sanitizedLines + this.#trades.sanitizedLines + this.#other.sanitizedLines;
+      m.sanitizedLines = this.#diffs.sanitizedLines + this.#trades.sanitizedLines +
+        this.#other.sanitizedLines;
       m.binaryFrames = this.#diffs.binaryLines + this.#trades.binaryLines + this.#other.binaryLines;
       return m;
     });

@@ -24,7 +24,12 @@
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
-import { type CaptureLines, CaptureWriter, type CaptureWriterOptions, type FrameData } from "../capture_writer.ts";
+import {
+  type CaptureLines,
+  CaptureWriter,
+  type CaptureWriterOptions,
+  type FrameData,
+} from "../capture_writer.ts";
 import { type CaptureMetadataCommon, commonMetadata } from "../capture_metadata.ts";
 import { instrumentFolder, sessionNameProblem } from "../capture_names.ts";
 import type { RotatePolicy } from "../capture_rotation.ts";
