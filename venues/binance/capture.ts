@@ -95,6 +95,7 @@ export class BinanceCapture {
   readonly #diffs: CaptureLines;
   readonly #trades: CaptureLines;
   readonly #other: CaptureLines;
+  #snapshots = 0; // snapshot files started (named by this count, listed only once written)
 
   private constructor(w: CaptureWriter, meta: CaptureMetadata) {
     this.#w = w;
@@ -234,10 +235,18 @@ export class BinanceCapture {
 
   /** A REST snapshot body (verbatim). Returns the file name; the write is asynchronous. */
   snapshot(body: string, lastUpdateId: number, recvNs: number): string {
-    const k = this.meta.snapshots.length;
+    const k = this.#snapshots++;
     const file = k === 0 ? "snapshot.json" : `snapshot-${k}.json`;
-    this.meta.snapshots.push({ file, lastUpdateId, recvNs, diffLinesBefore: this.#diffs.lines });
-    void this.#w.writeFile(file, body);
+    const info = { file, lastUpdateId, recvNs, diffLinesBefore: this.#diffs.lines };
+    this.meta.snapshots.push(info);
+    // A snapshot that could not be written (the capture stopped) is not listed: replay refuses a
+    // session whose metadata names a missing snapshot.
+    void this.#w.writeFile(file, body).then((ok) => {
+      if (ok) return;
+      const i = this.meta.snapshots.indexOf(info);
+      if (i >= 0) this.meta.snapshots.splice(i, 1);
+      this.#w.markMetadataDirty();
+    });
     this.#w.markMetadataDirty();
     return file;
   }
