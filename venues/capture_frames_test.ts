@@ -127,6 +127,8 @@ Deno.test("a binary frame to a capturing HyperliquidHandler is captured with a w
   try {
     const got = lines(`${dir}/BTC/s/messages.jsonl`);
     assert.deepEqual(got, [binaryFrameLine(new Uint8Array([1, 2, 3])), binaryFrameLine(new Blob(["x"]))]);
+    const meta = JSON.parse(Deno.readTextFileSync(`${dir}/BTC/s/metadata.json`));
+    assert.deepEqual([meta.messages, meta.binaryFrames, meta.complete], [2, 2, true]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

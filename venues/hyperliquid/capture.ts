@@ -33,7 +33,10 @@ import {
 import { type CaptureMetadataCommon, commonMetadata } from "../capture_metadata.ts";
 import { instrumentFolder, sessionNameProblem } from "../capture_names.ts";
 import type { RotatePolicy } from "../capture_rotation.ts";
+import { BINARY_FRAME_KEY } from "../capture_frame.ts";
 import { HL_BOOK_DEPTH, HL_PRICE_SCALE, HL_SIZE_SCALE } from "./types.ts";
+
+const BINARY_PREFIX = `{"${BINARY_FRAME_KEY}":`;
 
 /** Options for {@linkcode HlCapture.open}. */
 export interface HlCaptureOptions {
@@ -97,6 +100,7 @@ export class HlCapture {
   readonly meta: HlCaptureMetadata;
   readonly #writer: CaptureWriter;
   readonly #lines: CaptureLines;
+  #binaryText = 0; // binary frames that arrived as their JSON line
 
   private constructor(dir: string, writer: CaptureWriter, meta: HlCaptureMetadata) {
     this.dir = dir;
@@ -106,7 +110,7 @@ export class HlCapture {
     writer.setMetadata(() => {
       this.meta.messages = this.#lines.lines;
       this.meta.sanitizedLines = this.#lines.sanitizedLines;
-      this.meta.binaryFrames = this.#lines.binaryLines;
+      this.meta.binaryFrames = this.#lines.binaryLines + this.#binaryText;
       return this.meta;
     });
   }
@@ -166,6 +170,11 @@ export class HlCapture {
   /** Record one raw frame verbatim (buffered; no I/O here). */
   append(frame: FrameData, recvWallNs: number): void {
     this.#lines.append(frame, recvWallNs);
+    // The socket hands a binary frame over already as its {"binaryFrame":…} line (venue frames
+    // start with {"channel"): count it. One character compare per frame.
+    if (typeof frame === "string" && frame.charCodeAt(2) === 98 && frame.startsWith(BINARY_PREFIX)) {
+      this.#binaryText++;
+    }
     this.#writer.markMetadataDirty();
   }
 
