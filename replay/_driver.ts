@@ -10,7 +10,7 @@ import { type Clock, systemClock } from "../engine/clock.ts";
 import type { L3Book } from "./l3.ts";
 import type { TradeWindow } from "./trade_window.ts";
 import { LineReader } from "./lines.ts";
-import { type CaptureFiles, recvPathFor, type Venue } from "./reader.ts";
+import { type CaptureFiles, recvPathFor, streamPaths, type Venue } from "./reader.ts";
 import { Side } from "./schema.ts";
 import { ReplayStats } from "./summary.ts";
 import { printable, warnMalformedTotal } from "./_warn.ts";
@@ -62,8 +62,8 @@ export function startReplay(files: CaptureFiles, opts: DriverOptions, venue: Ven
 
 /** Open the data file and, when the capture has one, its receive-time file. */
 export async function openDiffInputs(files: CaptureFiles): Promise<[LineReader, LineReader | undefined]> {
-  const dr = await LineReader.open(files.diffs, 1 << 20);
-  const rr = files.diffsRecv ? await LineReader.open(files.diffsRecv) : undefined;
+  const dr = await LineReader.open(streamPaths(files, files.diffs), 1 << 20);
+  const rr = files.diffsRecv ? await LineReader.open(streamPaths(files, files.diffsRecv)) : undefined;
   return [dr, rr];
 }
 

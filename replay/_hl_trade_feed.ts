@@ -30,7 +30,7 @@ export class HlTradeFeed {
   }
 
   /** Open the file. */
-  static async open(path: string): Promise<HlTradeFeed> {
+  static async open(path: string | readonly string[]): Promise<HlTradeFeed> {
     return new HlTradeFeed(await LineReader.open(path, 1 << 18));
   }
 

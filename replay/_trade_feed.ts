@@ -32,7 +32,7 @@ export class TradeFeed {
   }
 
   /** Open the trades file. */
-  static async open(path: string): Promise<TradeFeed> {
+  static async open(path: string | readonly string[]): Promise<TradeFeed> {
     return new TradeFeed(await LineReader.open(path, 1 << 18));
   }
 

@@ -34,7 +34,7 @@ import { L3Book } from "./l3.ts";
 import { Attribution } from "./classify.ts";
 import { TRADE_WINDOW_AFTER_MS, TradeWindow } from "./trade_window.ts";
 import { NsTime, parseNs } from "./lines.ts";
-import type { CaptureFiles } from "./reader.ts";
+import { type CaptureFiles, streamPaths } from "./reader.ts";
 import type { ReplayOptions } from "./replay.ts";
 import { FIXED_DECIMALS, Side } from "./schema.ts";
 import type { ReplayStats } from "./summary.ts";
@@ -84,7 +84,9 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
   let prevTime = -Infinity; // the previous book's time: trades since then may fill this book's decreases
 
   const [dr, rr] = await openDiffInputs(files);
-  let feed = (opts.useTrades ?? true) && files.trades ? await HlTradeFeed.open(files.trades) : undefined;
+  let feed = (opts.useTrades ?? true) && files.trades
+    ? await HlTradeFeed.open(streamPaths(files, files.trades))
+    : undefined;
   let recvOk = rr !== undefined;
   let recvLost = 0;
   let window: TradeWindow | undefined;

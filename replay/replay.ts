@@ -30,7 +30,7 @@ import type { DepthDiff } from "../venues/binance/types.ts";
 import type { Clock } from "../engine/clock.ts";
 import type { CancelModel } from "./l3.ts";
 import { type LineReader, NsTime, parseNs } from "./lines.ts";
-import type { CaptureFiles } from "./reader.ts";
+import { type CaptureFiles, streamPaths } from "./reader.ts";
 import type { EventSink } from "./schema.ts";
 import type { ReplayStats } from "./summary.ts";
 import { readSnapshot } from "./_snapshot.ts";
@@ -177,7 +177,7 @@ export async function replayBinance(
   try {
     [dr, rr] = await openDiffInputs(files);
     recvOk = rr !== undefined;
-    if (window) trades = await TradeFeed.open(files.trades!);
+    if (window) trades = await TradeFeed.open(streamPaths(files, files.trades!));
     for (;;) {
       // Binance's exact line shape parses (and finds its end) on the fast path; anything else is
       // read as a line and goes through the general scanner, which decides.

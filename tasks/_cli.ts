@@ -5,6 +5,8 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { systemClock } from "../engine/clock.ts";
+import { captureSessionProblem, sessionNameProblem } from "../venues/capture_names.ts";
+import { parseRotate, type RotatePolicy } from "../venues/capture_rotation.ts";
 
 /** Flags every live task takes. */
 export interface CommonFlags {
@@ -26,6 +28,10 @@ export interface CommonFlags {
   captureDir?: string;
   /** Capture session label (default: epoch ms). */
   captureSession?: string;
+  /** Rotate capture files into parts (`--rotate hourly|daily|<MB>`). */
+  captureRotate?: RotatePolicy;
+  /** Gzip capture parts as they close (`--gzip`). */
+  captureGzip?: boolean;
   /** Print every latency sample. */
   verbose: boolean;
   /** Serve /metrics, /healthz and the live page on 127.0.0.1:<port> (0 = any free port). */
@@ -43,6 +49,8 @@ export const COMMON_OPTIONS: ParseArgsOptionsConfig = {
   "updates-out": { type: "string" },
   "capture-dir": { type: "string" },
   "capture-session": { type: "string" },
+  rotate: { type: "string" },
+  gzip: { type: "boolean" },
   verbose: { type: "boolean" },
   "metrics-port": { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -58,7 +66,10 @@ export const COMMON_HELP = `Common flags:
   --book-out <file>       on exit, write the final book as JSON
   --updates-out <file|->  write every book change and trade as normalized JSON lines (- = stdout)
   --capture-dir <dir>     capture raw market data under <dir>/<symbol>/<session>/
-  --capture-session <s>   capture session label (default: epoch milliseconds)
+  --capture-session <s>   capture session label (default: epoch milliseconds); a plain folder name,
+                          and refused when that session folder exists and is not empty
+  --rotate hourly|daily|<MB>  rotate capture files into numbered parts (by UTC hour, day or size)
+  --gzip                  gzip each capture part as it closes
   --verbose               print every latency sample, not only summaries
   --metrics-port <n>      serve /metrics, /healthz and the live page / on 127.0.0.1:<n> (0 = any)
   -h, --help              this help`;
@@ -199,5 +210,33 @@ function commonFlags(v: Record<string, unknown>): CommonFlags {
       c[key] = s;
     }
   }
+  if (v.rotate !== undefined) c.captureRotate = parseRotate(String(v.rotate));
+  if (v.gzip === true) c.captureGzip = true;
   return c;
+}
+
+/**
+ * Check the capture flags for `instrument` (the venue's name, as the handler uses it) up front,
+ * before anything connects: a session name that is not a plain folder name, or a session folder
+ * that exists and is not empty, throws {@linkcode UsageError} (exit 2). Returns the capture part
+ * of a handler config.
+ */
+export function captureConfig(c: CommonFlags, instrument: string): {
+  captureDir?: string;
+  captureSession?: string;
+  captureRotate?: RotatePolicy;
+  captureGzip?: boolean;
+} {
+  const problem = c.captureSession === undefined
+    ? undefined
+    : c.captureDir === undefined
+    ? sessionNameProblem(c.captureSession)
+    : captureSessionProblem(c.captureDir, instrument, c.captureSession);
+  if (problem !== undefined) throw new UsageError(problem);
+  const out: ReturnType<typeof captureConfig> = {};
+  if (c.captureDir !== undefined) out.captureDir = c.captureDir;
+  if (c.captureSession !== undefined) out.captureSession = c.captureSession;
+  if (c.captureRotate !== undefined) out.captureRotate = c.captureRotate;
+  if (c.captureGzip !== undefined) out.captureGzip = c.captureGzip;
+  return out;
 }

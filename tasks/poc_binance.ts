@@ -4,7 +4,7 @@
  * @module
  */
 import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
-import { numberFlag, parseCli, UsageError } from "./_cli.ts";
+import { captureConfig, numberFlag, parseCli, UsageError } from "./_cli.ts";
 import { runLive } from "./_live.ts";
 
 const USAGE = `deno task poc:binance [flags]
@@ -61,9 +61,7 @@ const { common, config } = parseCli(Deno.args, {
     cfg[key] = String(s);
   }
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
-  if (c.captureDir !== undefined) cfg.captureDir = c.captureDir;
-  if (c.captureSession !== undefined) cfg.captureSession = c.captureSession;
-  return cfg;
+  return { ...cfg, ...captureConfig(c, symbol.toUpperCase()) };
 });
 
 const handler = new BinanceHandler(config);

@@ -10,7 +10,7 @@ import {
   type HyperliquidConfig,
   l2BookSubscription,
 } from "../venues/hyperliquid/config.ts";
-import { numberFlag, parseCli, UsageError } from "./_cli.ts";
+import { captureConfig, numberFlag, parseCli, UsageError } from "./_cli.ts";
 import { runLive } from "./_live.ts";
 
 const USAGE = `deno task poc:hyperliquid [flags]
@@ -62,9 +62,7 @@ const { common, config } = parseCli(Deno.args, {
     cfg.wsUrl = s;
   }
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
-  if (c.captureDir !== undefined) cfg.captureDir = c.captureDir;
-  if (c.captureSession !== undefined) cfg.captureSession = c.captureSession;
-  return cfg;
+  return { ...cfg, ...captureConfig(c, coin) };
 });
 
 const handler = new HyperliquidHandler(config);

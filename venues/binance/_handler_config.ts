@@ -7,6 +7,7 @@
 import type { BackoffOptions } from "../backoff.ts";
 import type { InstrumentTable } from "../../market/instrument.ts";
 import type { SubscriberErrorHandler } from "../../market/stream.ts";
+import type { RotatePolicy } from "../capture_rotation.ts";
 import type { SnapshotSchedulerOptions } from "./snapshot_scheduler.ts";
 
 /** Configuration of `BinanceHandler`. */
@@ -27,6 +28,10 @@ export interface BinanceHandlerConfig {
   captureDir?: string;
   /** Capture session label (default epoch ms). */
   captureSession?: string;
+  /** Rotate capture files into parts (`--rotate`). */
+  captureRotate?: RotatePolicy;
+  /** Gzip capture parts as they close (`--gzip`). */
+  captureGzip?: boolean;
   /** Reconnect backoff (default base 250 ms, max 30 s, full jitter). */
   backoff?: BackoffOptions;
   /** Snapshot pacing policy. */

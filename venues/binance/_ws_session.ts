@@ -60,6 +60,8 @@ export class WsSession {
     const closed = Promise.withResolvers<void>();
     this.#closed = closed.promise;
     const onMessage = (ev: MessageEvent): void => {
+      // A binary frame (ArrayBuffer) is queued as is: the parser reports it malformed, the capture
+      // records it in other.jsonl (BinanceCapture.parse).
       inbox.push(InKind.Message, ev.data as string, clock.monoNs(), clock.wallNs(), gen);
       wake();
     };

@@ -27,7 +27,7 @@ import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 import { defaultInstruments } from "../../market/instrument.ts";
 import { emitDepthDiff } from "./emit.ts";
 import { PRICE_SCALE, QTY_SCALE } from "./types.ts";
-import { BinanceCapture } from "./capture.ts";
+import { BinanceCapture, type BinanceCaptureOptions } from "./capture.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
 import { type BinanceHandlerConfig, defaultStreamUrl, streamsOf } from "./_handler_config.ts";
@@ -120,7 +120,7 @@ export class BinanceHandler implements EngineHandler {
     this.#wireLabel = logger.intern("wire_to_book");
     this.#lastStatsNs = ctx.clock.monoNs();
     if (this.#cfg.captureDir !== undefined) {
-      const opts = {
+      const opts: BinanceCaptureOptions = {
         dir: this.#cfg.captureDir,
         symbol: this.symbol,
         wsUrl: this.wsUrl,
@@ -128,9 +128,10 @@ export class BinanceHandler implements EngineHandler {
         clock: ctx.clock,
         onError: (m: string) => logger.error(source, `capture: ${m}`),
       };
-      this.capture = await BinanceCapture.open(
-        this.#cfg.captureSession !== undefined ? { ...opts, session: this.#cfg.captureSession } : opts,
-      );
+      if (this.#cfg.captureSession !== undefined) opts.session = this.#cfg.captureSession;
+      if (this.#cfg.captureRotate !== undefined) opts.rotate = this.#cfg.captureRotate;
+      if (this.#cfg.captureGzip !== undefined) opts.gzip = this.#cfg.captureGzip;
+      this.capture = await BinanceCapture.open(opts);
       logger.info(source, `capturing to ${this.capture.path}`);
     }
     this.#io = new WsSession({

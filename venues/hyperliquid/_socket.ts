@@ -8,6 +8,7 @@
  */
 import type { HandlerContext } from "../../engine/handler.ts";
 import { type Inbox, InKind } from "./_inbox.ts";
+import { binaryFrameLine } from "../capture_frame.ts";
 
 /** The handler's current socket plus the close handshakes still in flight. */
 export class SocketSlot {
@@ -35,6 +36,7 @@ export class SocketSlot {
     let ws: WebSocket;
     try {
       ws = new WebSocket(url);
+      ws.binaryType = "arraybuffer"; // a binary frame arrives readable
     } catch (e) {
       inbox.push(InKind.Close, `cannot connect: ${e instanceof Error ? e.message : e}`, 0, 0, 0);
       ctx.wake();
@@ -53,7 +55,9 @@ export class SocketSlot {
     };
     ws.onmessage = (e: MessageEvent) => {
       if (this.current !== ws) return;
-      inbox.push(InKind.Message, typeof e.data === "string" ? e.data : "", clock.monoNs(), clock.wallNs());
+      // A binary frame becomes its {"binaryFrame":…} JSON line: warned as unknown, captured.
+      const text = typeof e.data === "string" ? e.data : binaryFrameLine(e.data);
+      inbox.push(InKind.Message, text, clock.monoNs(), clock.wallNs());
       ctx.wake();
     };
     ws.onerror = (e: Event) => {

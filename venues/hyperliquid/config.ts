@@ -5,6 +5,7 @@
 import type { InstrumentTable } from "../../market/instrument.ts";
 import type { SubscriberErrorHandler } from "../../market/stream.ts";
 import type { BackoffOptions } from "../backoff.ts";
+import type { RotatePolicy } from "../capture_rotation.ts";
 import type { HeartbeatOptions } from "./heartbeat.ts";
 import { HL_BOOK_DEPTH, type L2BookSubscriptionWire } from "./types.ts";
 
@@ -31,6 +32,10 @@ export interface HyperliquidConfig {
   captureDir?: string;
   /** Capture session label. */
   captureSession?: string;
+  /** Rotate capture files into parts (`--rotate`). */
+  captureRotate?: RotatePolicy;
+  /** Gzip capture parts as they close (`--gzip`). */
+  captureGzip?: boolean;
   /** Heartbeat periods. */
   heartbeat?: HeartbeatOptions;
   /** Reconnect schedule (default: base 250 ms, cap 30 s, full jitter). */

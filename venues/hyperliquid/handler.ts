@@ -141,7 +141,8 @@ export class HyperliquidHandler implements EngineHandler {
     const dir = this.#cfg.captureDir;
     if (dir !== undefined) {
       const session = this.#cfg.captureSession;
-      this.capture = await openCapture(dir, session, this.coin, this.wsUrl, this.#texts.subText, ctx);
+      const files = { rotate: this.#cfg.captureRotate, gzip: this.#cfg.captureGzip };
+      this.capture = await openCapture(dir, session, this.coin, this.wsUrl, this.#texts.subText, ctx, files);
       lg.info(ctx.source, `capturing to ${this.capture.dir}`);
     }
     this.#tick = setInterval(() => ctx.wake(), wakePeriodMs(this.#hb));
@@ -310,7 +311,7 @@ export class HyperliquidHandler implements EngineHandler {
         if (this.stream.active) this.#emitTrades(wallNs);
         this.stats.tradeMessages++;
         this.#messages++;
-        if (this.capture) this.capture.meta.tradeMessages++;
+        if (this.capture) this.capture.meta.trades++;
         break;
       case HlMsg.SubscriptionResponse:
         if (f.subType === 1 && p.rangeEquals(f.coinStart, f.coinEnd, this.#coinBytes)) {
