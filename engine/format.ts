@@ -56,9 +56,10 @@ export function formatText(ev: LogEvent, sinceUs: number, wallNs?: number): stri
     case EventKind.Synchronized:
       return `${tag(ev)} synchronized id=${ev.a} buffered=${ev.b}${suffix}`;
     case EventKind.Resync:
-      return `${tag(ev)} resync reason=${
-        RESYNC_NAMES[ev.a] ?? ev.a
-      } expected=${ev.b} got=${ev.c} ${ev.text}${suffix}`;
+      // Update ids only when the reason has them (a gap, no bridge): "expected=0 got=0" said nothing.
+      return `${tag(ev)} resync reason=${RESYNC_NAMES[ev.a] ?? ev.a}${
+        ev.c > 0 ? ` expected=${ev.b} got=${ev.c}` : ev.b > 0 ? ` at update id ${ev.b}` : ""
+      } ${ev.text}${suffix}`;
     case EventKind.DiffStats:
       return `${
         tag(ev)

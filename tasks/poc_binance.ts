@@ -66,4 +66,12 @@ const { common, config } = parseCli(Deno.args, {
 
 const handler = new BinanceHandler(config);
 // Synchronized at least once: a diff was applied on top of a snapshot (BookSync counts only those).
-Deno.exit(await runLive(handler, common, { synchronized: () => handler.sync.applied > 0 }));
+Deno.exit(
+  await runLive(handler, common, {
+    synchronized: () => handler.sync.applied > 0,
+    inputLost: () => {
+      const stop = handler.capture?.writer.stopped;
+      return stop ? `the capture stopped writing: ${stop.reason}` : undefined;
+    },
+  }),
+);

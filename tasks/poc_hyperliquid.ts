@@ -67,4 +67,12 @@ const { common, config } = parseCli(Deno.args, {
 
 const handler = new HyperliquidHandler(config);
 // Synchronized at least once: an l2Book window was applied as the book.
-Deno.exit(await runLive(handler, common, { synchronized: () => handler.differ.totals.snapshots > 0 }));
+Deno.exit(
+  await runLive(handler, common, {
+    synchronized: () => handler.differ.totals.snapshots > 0,
+    inputLost: () => {
+      const stop = handler.capture?.writer.stopped;
+      return stop ? `the capture stopped writing: ${stop.reason}` : undefined;
+    },
+  }),
+);

@@ -105,3 +105,46 @@ Deno.test("disk full: the capture stops consistently, the handler and its book c
     await Deno.remove(mnt, { recursive: true });
   }
 });
+
+Deno.test("disk full under poc:binance: the run goes on to its end, then exits 1 saying input was lost", async () => {
+  const mnt = await Deno.makeTempDir({ prefix: "diskfull_task_" });
+  const m = await sh("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt]);
+  if (!m.ok) {
+    console.warn(`SKIP capture_disk_full_test: cannot mount a tmpfs at ${mnt} (${m.err || "not allowed"})`);
+    await Deno.remove(mnt);
+    return;
+  }
+  const sim = await BinanceSimulator.start({ intervalMs: 2, market: { seed: 8 } });
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-net=127.0.0.1",
+        "--allow-read",
+        `--allow-write=${mnt}`,
+        "--allow-env",
+        new URL("../tasks/poc_binance.ts", import.meta.url).pathname,
+        "--ws-url",
+        sim.wsUrl(),
+        "--rest-url",
+        sim.restUrl,
+        "--capture-dir",
+        mnt,
+        "--capture-session",
+        "s",
+        "--max-messages",
+        "3000", // far more than 64 KiB holds: the disk fills first
+      ],
+      stdout: "null",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 1, stderr);
+    assert.match(stderr, /lost input: the capture stopped writing: .*(No space|ENOSPC|os error 28)/i, stderr);
+  } finally {
+    await sim.close();
+    await sh("umount", [mnt]);
+    await Deno.remove(mnt, { recursive: true });
+  }
+});

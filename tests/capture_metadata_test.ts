@@ -7,7 +7,10 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { FakeClock } from "../engine/clock.ts";
 import { normalizeMetadata, resolveSession } from "../replay/reader.ts";
 import { BinanceCapture } from "../venues/binance/capture.ts";
+import { ParsedFrame } from "../venues/binance/parse.ts";
 import { HlCapture } from "../venues/hyperliquid/capture.ts";
+
+const pf = new ParsedFrame();
 
 const COMMON = [
   "format",
@@ -43,8 +46,10 @@ Deno.test("Binance and Hyperliquid metadata.json share the common keys, with the
         throw new Error(m);
       },
     });
-    b.diff('{"e":"depthUpdate","U":1,"u":2}', 1, 1, 2);
-    b.trade('{"e":"trade"}', 2);
+    b.parse('{"e":"depthUpdate","U":1,"u":2}', pf);
+    b.commitDiff(1, 1, 2);
+    b.parse('{"e":"trade"}', pf);
+    b.commitTrade(2);
     await b.close();
     const h = await HlCapture.open({
       captureDir: root,

@@ -160,12 +160,6 @@ export class BinanceCapture {
     return c;
   }
 
-  /** A depth frame (or a frame that failed to parse). `U`/`u` are 0 when unknown. No I/O. */
-  diff(raw: FrameData, recvNs: number, U: number, u: number): void {
-    this.#diffs.append(raw, recvNs);
-    this.#noteDiff(U, u);
-  }
-
   /**
    * Encode `raw` once into the capture (staged, NOT yet committed: nothing is written or counted)
    * and parse those bytes in place into `pf` (same results as `parseFrame(raw, pf)`). Then commit
@@ -215,20 +209,6 @@ export class BinanceCapture {
       if (m.firstUpdateId === 0) m.firstUpdateId = U;
       m.lastUpdateId = u;
     }
-    this.#w.markMetadataDirty();
-  }
-
-  /** A trade frame. No I/O. */
-  trade(raw: FrameData, recvNs: number): void {
-    this.#trades.append(raw, recvNs);
-    this.meta.trades++;
-    this.#w.markMetadataDirty();
-  }
-
-  /** Any other frame. No I/O. */
-  other(raw: FrameData, recvNs: number): void {
-    this.#other.append(raw, recvNs);
-    this.meta.other++;
     this.#w.markMetadataDirty();
   }
 
