@@ -4,6 +4,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { parsePublishFlags, PUBLISH_HELP, PUBLISH_OPTIONS, type PublishFlags } from "../publish/cli_flags.ts";
 
 /** Flags every live task takes. */
 export interface CommonFlags {
@@ -29,6 +30,8 @@ export interface CommonFlags {
   verbose: boolean;
   /** Serve /metrics, /healthz and the live page on 127.0.0.1:<port> (0 = any free port). */
   metricsPort?: number;
+  /** `--publish …` and `--shard` (see publish/cli_flags.ts). */
+  nats?: PublishFlags;
 }
 
 /** The option table of {@linkcode CommonFlags}, for `parseArgs`. */
@@ -45,6 +48,7 @@ export const COMMON_OPTIONS: ParseArgsOptionsConfig = {
   verbose: { type: "boolean" },
   "metrics-port": { type: "string" },
   help: { type: "boolean", short: "h" },
+  ...PUBLISH_OPTIONS,
 };
 
 /** Help text of the common flags. */
@@ -60,6 +64,7 @@ export const COMMON_HELP = `Common flags:
   --capture-session <s>   capture session label (default: epoch milliseconds)
   --verbose               print every latency sample, not only summaries
   --metrics-port <n>      serve /metrics, /healthz and the live page / on 127.0.0.1:<n> (0 = any)
+${PUBLISH_HELP}
   -h, --help              this help`;
 
 /** A command-line spec: name, usage text, and task-specific options. */
@@ -156,6 +161,8 @@ function commonFlags(v: Record<string, unknown>): CommonFlags {
   if (port !== undefined) c.metricsPort = port;
   const core = numberFlag("core", v.core, true);
   if (core !== undefined) c.core = core;
+  const nats = parsePublishFlags(v);
+  if (nats.publish !== undefined || nats.shard !== undefined) c.nats = nats;
   for (
     const [flag, key] of [["log-file", "logFile"], ["book-out", "bookOut"], ["updates-out", "updatesOut"], [
       "capture-dir",
