@@ -162,6 +162,7 @@ async function latency(js: boolean): Promise<{ p50: number; p99: number; p999: n
   }
   await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
   await p.close();
+  if (js) await (await jetstreamManager(nc)).streams.delete(name);
   await nc.close();
   lat.sort((a, b) => a - b);
   const q = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))]!;

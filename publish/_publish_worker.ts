@@ -10,7 +10,6 @@ import { connect, type NatsConnection } from "npm:@nats-io/transport-node@3.4.0"
 import { headers } from "npm:@nats-io/nats-core@3.4.0";
 import { jetstream, jetstreamManager } from "npm:@nats-io/jetstream@3.4.0";
 import { formatMessageJson } from "../market/json.ts";
-import type { Instrument } from "../market/instrument.ts";
 import { Off, RECORD_BYTES, RecordKind } from "../market/record.ts";
 import { RecordRingReader } from "../market/ring.ts";
 import { AsyncRingWaiter } from "./_ring_wait.ts";
