@@ -62,6 +62,16 @@ export class Outbox {
     this.#window = window;
   }
 
+  /**
+   * The connection dropped: stop sending, and once everything in flight settled (acked, or timed
+   * out), resend from the head in order — so nothing sent after the reconnect overtakes a
+   * publish whose ack was lost with the connection.
+   */
+  suspend(): void {
+    this.open = false;
+    this.#rewind = true;
+  }
+
   /** Entries held (unsent, in flight, or acknowledged but not yet at the head). */
   get size(): number {
     return this.#q.length - this.#head;

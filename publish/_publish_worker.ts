@@ -96,7 +96,7 @@ async function run(init: PublishWorkerInit): Promise<void> {
   (async () => {
     for await (const s of nc.status()) {
       if (s.type === "disconnect") {
-        outbox.open = false;
+        outbox.suspend();
         log("warning", `disconnected from NATS; holding ${outbox.size} unacknowledged messages`);
       } else if (s.type === "reconnect") {
         reconnects++;
