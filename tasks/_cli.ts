@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { systemClock } from "../engine/clock.ts";
 import { captureSessionProblem, sessionNameProblem } from "../venues/capture_names.ts";
 import { parseRotate, type RotatePolicy } from "../venues/capture_rotation.ts";
+import { parsePublishFlags, PUBLISH_HELP, PUBLISH_OPTIONS, type PublishFlags } from "../publish/cli_flags.ts";
 
 /** Flags every live task takes. */
 export interface CommonFlags {
@@ -36,6 +37,8 @@ export interface CommonFlags {
   verbose: boolean;
   /** Serve /metrics, /healthz and the live page on 127.0.0.1:<port> (0 = any free port). */
   metricsPort?: number;
+  /** `--publish …` and `--shard` (see publish/cli_flags.ts). */
+  nats?: PublishFlags;
 }
 
 /** The option table of {@linkcode CommonFlags}, for `parseArgs`. */
@@ -54,6 +57,7 @@ export const COMMON_OPTIONS: ParseArgsOptionsConfig = {
   verbose: { type: "boolean" },
   "metrics-port": { type: "string" },
   help: { type: "boolean", short: "h" },
+  ...PUBLISH_OPTIONS,
 };
 
 /** Help text of the common flags. */
@@ -72,6 +76,7 @@ export const COMMON_HELP = `Common flags:
   --gzip                  gzip each capture part as it closes
   --verbose               print every latency sample, not only summaries
   --metrics-port <n>      serve /metrics, /healthz and the live page / on 127.0.0.1:<n> (0 = any)
+${PUBLISH_HELP}
   -h, --help              this help`;
 
 /** A command-line spec: name, usage text, and task-specific options. */
@@ -195,6 +200,8 @@ function commonFlags(v: Record<string, unknown>): CommonFlags {
   if (port !== undefined) c.metricsPort = port;
   const core = numberFlag("core", v.core, true);
   if (core !== undefined) c.core = core;
+  const nats = parsePublishFlags(v);
+  if (nats.publish !== undefined || nats.shard !== undefined) c.nats = nats;
   for (
     const [flag, key] of [["log-file", "logFile"], ["book-out", "bookOut"], ["updates-out", "updatesOut"], [
       "capture-dir",

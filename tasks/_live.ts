@@ -15,6 +15,8 @@ import type { MarketStream } from "../market/stream.ts";
 import { startUpdatesWriter, type UpdatesWriter } from "../market/updates_writer.ts";
 import type { L2Book } from "../venues/book.ts";
 import { type OpsHandle, startOps } from "../ops/attach.ts";
+import { type Publisher, startPublisher } from "../publish/publisher.ts";
+import { selectShard } from "../publish/shard.ts";
 
 /** A handler a live task can run: an engine handler that can dump its book. */
 export interface LiveHandler extends EngineHandler {
@@ -97,6 +99,11 @@ export async function runLive(
   common: CommonFlags,
   checks: LiveChecks,
 ): Promise<number> {
+  const shard = common.nats?.shard;
+  if (shard !== undefined && selectShard([handler.stream.instrument.symbol], shard).length === 0) {
+    console.log(`shard ${shard.index}/${shard.count}: no symbol of this task belongs to it; nothing to do`);
+    return 0;
+  }
   const problems = outputProblems(commonOutputs(common));
   if (problems.length > 0) {
     for (const p of problems) console.error(p);
@@ -148,12 +155,21 @@ export async function runLive(
     }
   }
   let updates: UpdatesWriter | undefined;
+  let publisher: Publisher | undefined;
   try {
     if (common.updatesOut !== undefined) {
       updates = await startUpdatesWriter(common.updatesOut, [handler.stream]);
     }
+    if (common.nats?.publish !== undefined) {
+      const onLog = (l: string, t: string): void => {
+        if (l === "info") logger.info(0, `[publish] ${t}`);
+        else logger.warning(0, `[publish] ${t}`);
+      };
+      publisher = await startPublisher({ ...common.nats.publish, onLog }, [handler.stream]);
+    }
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));
+    await updates?.close().catch(() => 0);
     await ops?.close();
     await logger.shutdown();
     return 1;
@@ -213,6 +229,11 @@ export async function runLive(
       if (common.logFile !== undefined) console.error(line); // where the person running it looks
       code = 1;
     }
+    if (publisher !== undefined) {
+      const p = publisher;
+      publisher = undefined;
+      if (await closePublisher(p, logger) !== 0) code = 1;
+    }
     if (common.bookOut !== undefined) {
       try {
         await handler.writeBookOut(common.bookOut);
@@ -224,6 +245,7 @@ export async function runLive(
     }
   } finally {
     await updates?.close().catch(() => 0);
+    await publisher?.close().catch(() => undefined);
     await ops?.close();
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
     globalThis.removeEventListener("unhandledrejection", onRejection);
@@ -231,4 +253,25 @@ export async function runLive(
     await logger.shutdown();
   }
   return code;
+}
+
+/** Close `--publish`: one summary line; 1 when anything was not acknowledged. */
+async function closePublisher(
+  p: Publisher,
+  logger: { info(c: number, t: string): unknown; error(c: number, t: string): unknown },
+): Promise<number> {
+  try {
+    const d = await p.close();
+    const lost = d.unacked + d.dropped + d.ringLost + p.ring.lostMessages;
+    const line =
+      `[publish] run ${p.runId}: ${d.acked} acknowledged (${d.duplicates} duplicates), ${d.retries} retried, ` +
+      `${d.reconnects} reconnects, ${p.copies()} snapshot copies; lost: ${d.unacked} unacknowledged, ` +
+      `${d.dropped} dropped (buffer full), ${p.ring.lostMessages} to a full ring`;
+    if (lost > 0) logger.error(0, line);
+    else logger.info(0, line);
+    return lost > 0 ? 1 : 0;
+  } catch (e) {
+    logger.error(0, `[publish] ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
 }

@@ -1,0 +1,287 @@
+/**
+ * `NatsBookConsumer`: books rebuilt in another process from the NATS JetStream stream, with the
+ * same subscriber API and read-only {@linkcode BookView} as in-process.
+ *
+ * Per instrument: an ordered consumer on `md.<venue>.<market>.<SYMBOL>.>` starting at the last
+ * message on `….snapshot` (JetStream "last message by subject"; from the first message when
+ * there is none). `book` messages apply through a {@linkcode BookReplica} (seq checked); after a
+ * seq jump the book is invalid — subscribers are told why, with the missing seqs — until the next
+ * snapshot (a real one on `….book` or a copy on `….snapshot`). A new publisher run (another run
+ * id in `Nats-Msg-Id`) resets the book. A payload that is not ours is warned about and skipped.
+ * Allocates per message (decoding): not for an engine thread.
+ * @module
+ */
+import { connect, type NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
+import {
+  type ConsumerMessages,
+  DeliverPolicy,
+  jetstream,
+  type JetStreamClient,
+  jetstreamManager,
+  type JsMsg,
+} from "npm:@nats-io/jetstream@3.4.0";
+import { L2BookView } from "../market/book_view.ts";
+import type { Instrument, MarketName } from "../market/instrument.ts";
+import { RecordKind } from "../market/record.ts";
+import { BookReplica } from "../market/replica.ts";
+import type { Subscriber } from "../market/stream.ts";
+import { PayloadDecoder } from "./decode.ts";
+import { errText } from "./stream_setup.ts";
+import { type InstrumentSubjects, parseMsgId, subjectsOf } from "./subjects.ts";
+import { JSON_SCALE } from "./decode.ts";
+
+/** What to consume. */
+export interface ConsumerOptions {
+  /** NATS server URLs. */
+  servers: string[];
+  /** Stream name (default MD). */
+  stream?: string;
+  /** The instruments. */
+  instruments: { venue: string; market: MarketName; symbol: string }[];
+  /** Log lines (default: stderr). */
+  onLog?: (level: "info" | "warning", text: string) => void;
+  /** Connect timeout, ms (default 3,000). */
+  connectTimeoutMs?: number;
+}
+
+/** Why the book is not valid, told to invalidation listeners. */
+export type InvalidHandler = (book: ConsumedBook, reason: string) => void;
+
+/** One instrument's book as rebuilt from NATS. */
+export class ConsumedBook {
+  /** The instrument (index in this consumer; decimals of the last message). */
+  readonly instrument: Instrument;
+  /** Subjects. */
+  readonly subjects: InstrumentSubjects;
+  /** The replica (book, seq, counters). */
+  replica: BookReplica;
+  /** The read-only view subscribers get. */
+  view: L2BookView;
+  /** Messages taken from NATS. */
+  messages = 0;
+  /** Snapshot copies skipped (the book was already in step). */
+  copiesSkipped = 0;
+  /** Foreign payloads skipped. */
+  foreign = 0;
+  /** Book seqs known missing, as [first, last] ranges (at most 1,000 kept). */
+  readonly missing: [number, number][] = [];
+  /** Stream sequence the consumer started at (0 = the first message). */
+  startSeq = 0;
+  /** True once the book was valid at least once. */
+  synchronized = false;
+  /** Run id of the publisher seen last. */
+  runId = "";
+  /** Messages still in the stream after the last one taken (0 = caught up). */
+  pending = -1;
+  readonly decoder: PayloadDecoder;
+  subs: Subscriber[] = [];
+  invalid: InvalidHandler[] = [];
+
+  constructor(id: number, venue: string, market: MarketName, symbol: string) {
+    this.instrument = { id, venue, market, symbol, priceDecimals: JSON_SCALE, qtyDecimals: JSON_SCALE };
+    this.subjects = subjectsOf(venue, market, symbol);
+    this.replica = new BookReplica(id);
+    this.view = new L2BookView(this.replica.book, this.instrument);
+    this.decoder = new PayloadDecoder(id, symbol);
+  }
+
+  /** Call `fn` after every message applied. Returns the unsubscribe function. */
+  subscribe(fn: Subscriber): () => void {
+    this.subs = [...this.subs, fn];
+    return () => this.subs = this.subs.filter((s) => s !== fn);
+  }
+
+  /** Call `fn` whenever the book becomes invalid, with the reason. */
+  onInvalid(fn: InvalidHandler): void {
+    this.invalid.push(fn);
+  }
+}
+
+/** Books of several instruments, consumed from JetStream. */
+export class NatsBookConsumer {
+  /** The books, in the order of the options. */
+  readonly books: ConsumedBook[];
+  readonly #nc: NatsConnection;
+  readonly #js: JetStreamClient;
+  readonly #stream: string;
+  readonly #log: (level: "info" | "warning", text: string) => void;
+  readonly #iters: ConsumerMessages[] = [];
+  readonly #loops: Promise<void>[] = [];
+  #listeners: (() => void)[] = [];
+
+  private constructor(nc: NatsConnection, opts: ConsumerOptions) {
+    this.#nc = nc;
+    this.#js = jetstream(nc);
+    this.#stream = opts.stream ?? "MD";
+    this.#log = opts.onLog ?? ((l, t) => console.error(`[consume] ${l === "info" ? "" : "warning: "}${t}`));
+    this.books = opts.instruments.map((i, id) => new ConsumedBook(id, i.venue, i.market, i.symbol));
+  }
+
+  /** Connect and check the stream; rejects with one clear line. Call {@linkcode start} next. */
+  static async connect(opts: ConsumerOptions): Promise<NatsBookConsumer> {
+    let nc: NatsConnection;
+    try {
+      nc = await connect({
+        servers: opts.servers,
+        timeout: opts.connectTimeoutMs ?? 3000,
+        maxReconnectAttempts: -1,
+      });
+    } catch (e) {
+      throw new Error(`cannot connect to NATS ${opts.servers.join(",")}: ${errText(e)}`);
+    }
+    const c = new NatsBookConsumer(nc, opts);
+    try {
+      const jsm = await jetstreamManager(nc, { timeout: opts.connectTimeoutMs ?? 3000 });
+      await jsm.streams.info(c.#stream);
+    } catch (e) {
+      await nc.close().catch(() => {});
+      throw new Error(`JetStream stream ${c.#stream} on ${opts.servers.join(",")}: ${errText(e)}`);
+    }
+    return c;
+  }
+
+  /** Book by symbol. */
+  book(symbol: string): ConsumedBook | undefined {
+    return this.books.find((b) => b.instrument.symbol === symbol);
+  }
+
+  /** Start every instrument's ordered consumer at its last snapshot. */
+  async start(): Promise<void> {
+    const jsm = await jetstreamManager(this.#nc);
+    for (const b of this.books) {
+      try {
+        const last = await jsm.streams.getMessage(this.#stream, { last_by_subj: b.subjects.snapshot });
+        if (last) b.startSeq = last.seq;
+      } catch { /* no snapshot copy yet: from the first message */ }
+      const c = await this.#js.consumers.get(
+        this.#stream,
+        b.startSeq > 0
+          ? {
+            filter_subjects: `${b.subjects.prefix}.>`,
+            deliver_policy: DeliverPolicy.StartSequence,
+            opt_start_seq: b.startSeq,
+          }
+          : { filter_subjects: `${b.subjects.prefix}.>`, deliver_policy: DeliverPolicy.All },
+      );
+      this.#log(
+        "info",
+        `${b.subjects.prefix}: starting ${
+          b.startSeq > 0 ? `from the snapshot at stream seq ${b.startSeq}` : "from the first message"
+        }`,
+      );
+      b.pending = (await c.info(true)).num_pending;
+      const it = await c.consume();
+      this.#iters.push(it);
+      this.#loops.push((async () => {
+        for await (const m of it) this.#onMsg(b, m);
+      })());
+    }
+  }
+
+  /** Resolve when `pred()` holds after a message, or reject after `timeoutMs`. */
+  until(pred: () => boolean, timeoutMs: number): Promise<void> {
+    if (pred()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.#listeners = this.#listeners.filter((l) => l !== check);
+        reject(new Error(`timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const check = (): void => {
+        if (!pred()) return;
+        clearTimeout(t);
+        this.#listeners = this.#listeners.filter((l) => l !== check);
+        resolve();
+      };
+      this.#listeners.push(check);
+    });
+  }
+
+  /** Stop consuming and close the connection. */
+  async close(): Promise<void> {
+    for (const it of this.#iters) it.stop();
+    await Promise.allSettled(this.#loops);
+    await this.#nc.close().catch(() => {});
+  }
+
+  #invalid(b: ConsumedBook, reason: string): void {
+    this.#log("warning", `${b.subjects.prefix}: book invalid: ${reason}`);
+    for (const f of b.invalid) f(b, reason);
+  }
+
+  #onMsg(b: ConsumedBook, m: JsMsg): void {
+    b.messages++;
+    b.pending = m.info.pending;
+    const kindTok = m.subject.slice(b.subjects.prefix.length + 1);
+    const why = b.decoder.decode(m.data);
+    const id = parseMsgId(m.headers?.get("Nats-Msg-Id") ?? "");
+    if (why !== "" || id === undefined) {
+      b.foreign++;
+      this.#log(
+        "warning",
+        `${m.subject} stream seq ${m.info.streamSequence}: skipped, not ours: ${
+          why || "no Nats-Msg-Id of ours"
+        }`,
+      );
+      return this.#notify();
+    }
+    if (id.runId !== b.runId) {
+      if (b.runId !== "") {
+        this.#invalid(b, `publisher restarted (run ${b.runId} -> ${id.runId}): rebuilding from its snapshot`);
+        b.replica = new BookReplica(b.instrument.id);
+        b.view = new L2BookView(b.replica.book, b.instrument);
+      }
+      b.runId = id.runId;
+    }
+    const batch = b.decoder.batch;
+    const r = b.replica;
+    const kind = batch.messageKind;
+    const seq = batch.seq;
+    if (kindTok === "snapshot" && r.valid && seq <= r.bookSeq) {
+      b.copiesSkipped++;
+      return this.#notify();
+    }
+    const before = r.bookSeq;
+    const wasValid = r.valid;
+    const missed = r.missedBook;
+    r.apply(batch);
+    if (kind !== RecordKind.Trade && r.missedBook > missed && before > 0) {
+      if (b.missing.length < 1000) b.missing.push([before + 1, seq - 1]);
+      this.#invalid(
+        b,
+        `seq jump ${before} -> ${seq}: book seqs ${before + 1}..${seq - 1} missing; awaiting a snapshot`,
+      );
+    } else if (kind === RecordKind.Clear && wasValid) {
+      this.#invalid(b, `clear (${reasonOf(m.data, batch.view.getUint16(6, true))})`);
+    }
+    if (r.valid && !b.synchronized) {
+      b.synchronized = true;
+      this.#log("info", `${b.subjects.prefix}: synchronized at book seq ${r.bookSeq}`);
+    }
+    b.instrument.priceDecimals = batch.view.getUint8(4);
+    b.instrument.qtyDecimals = batch.view.getUint8(5);
+    b.view.valid = r.valid;
+    const subs = b.subs;
+    for (let i = 0; i < subs.length; i++) {
+      try {
+        subs[i]!(batch, b.view);
+      } catch (e) {
+        this.#log("warning", `subscriber threw and was removed: ${errText(e)}`);
+        b.subs = b.subs.filter((s) => s !== subs[i]);
+      }
+    }
+    this.#notify();
+  }
+
+  #notify(): void {
+    for (const l of this.#listeners) l();
+  }
+}
+
+function reasonOf(data: Uint8Array, code: number): string {
+  if (data[0] === 0x7b) {
+    try {
+      return String(JSON.parse(new TextDecoder().decode(data)).reason);
+    } catch { /* fall through */ }
+  }
+  return `reason code ${code}`;
+}

@@ -1,0 +1,167 @@
+/**
+ * `deno task consume`: books rebuilt from the NATS JetStream stream the live tasks publish with
+ * `--publish`, in another process: start from each instrument's last snapshot, apply `book`
+ * messages, check `seq`, rebuild from the next snapshot after a gap. Thin: flags, then
+ * {@linkcode NatsBookConsumer}.
+ * @module
+ */
+import { bookToJson } from "../venues/book_json.ts";
+import { formatMessageJson } from "../market/json.ts";
+import type { MarketName } from "../market/instrument.ts";
+import { parseServers } from "../publish/cli_flags.ts";
+import { NatsBookConsumer } from "../publish/consumer.ts";
+import { numberFlag, parseCli, UsageError } from "./_cli.ts";
+
+const USAGE = `deno task consume --nats <urls> --symbols <SYM,…> [flags]
+
+Rebuilds the books of the given symbols from the JetStream stream published by
+poc:binance / poc:hyperliquid --publish, checking seq; starts from the last snapshot copy.
+
+  --nats <urls>           NATS servers, nats://host:port[,…] (required)
+  --symbols <S,…>         symbols as the venue spells them (required)
+  --venue <v>             venue (default binance)
+  --market <m>            market: spot, usdm, perp (default spot)
+  --stream <name>         JetStream stream (default MD)
+  --duration <s>          stop after s seconds
+  --max-messages <n>      stop after n messages (all symbols)
+  --to-end                stop once every symbol has caught up with the stream's last message
+  --book-out <file>       on exit, the books as JSON (the live tasks' --book-out form)
+  --updates-out <file|->  every message applied, as normalized JSON lines (- = stdout)
+
+Exit: 0 every book synchronized; 1 a book never synchronized, NATS or the stream unreachable,
+or --to-end not reached within --duration; 2 bad flags.`;
+
+const { config } = parseCli(Deno.args, {
+  name: "consume",
+  usage: USAGE,
+  common: false,
+  options: {
+    nats: { type: "string" },
+    symbols: { type: "string" },
+    venue: { type: "string" },
+    market: { type: "string" },
+    stream: { type: "string" },
+    duration: { type: "string" },
+    "max-messages": { type: "string" },
+    "to-end": { type: "boolean" },
+    "book-out": { type: "string" },
+    "updates-out": { type: "string" },
+  },
+}, (v) => {
+  if (typeof v.nats !== "string") throw new UsageError("--nats nats://host:port is required");
+  if (typeof v.symbols !== "string" || v.symbols.trim() === "") throw new UsageError("--symbols is required");
+  const market = v.market ?? "spot";
+  if (market !== "spot" && market !== "usdm" && market !== "perp") {
+    throw new UsageError(`--market must be spot, usdm or perp, got "${market}"`);
+  }
+  return {
+    servers: parseServers(v.nats).map((s) => s), // same validation as --publish
+    symbols: v.symbols.split(",").map((s) => s.trim()).filter((s) => s !== ""),
+    venue: typeof v.venue === "string" ? v.venue : "binance",
+    market: market as MarketName,
+    stream: typeof v.stream === "string" ? v.stream : "MD",
+    duration: numberFlag("duration", v.duration, false),
+    maxMessages: numberFlag("max-messages", v["max-messages"], true),
+    toEnd: v["to-end"] === true,
+    bookOut: v["book-out"] as string | undefined,
+    updatesOut: v["updates-out"] as string | undefined,
+  };
+});
+
+Deno.exit(await main());
+
+async function main(): Promise<number> {
+  let consumer: NatsBookConsumer;
+  try {
+    consumer = await NatsBookConsumer.connect({
+      servers: config.servers,
+      stream: config.stream,
+      instruments: config.symbols.map((symbol) => ({ venue: config.venue, market: config.market, symbol })),
+    });
+  } catch (e) {
+    console.error(`consume: ${e instanceof Error ? e.message : e}`);
+    return 1;
+  }
+  let out: Deno.FsFile | undefined;
+  const enc = new TextEncoder();
+  if (config.updatesOut !== undefined && config.updatesOut !== "-") {
+    try {
+      out = Deno.openSync(config.updatesOut, { write: true, create: true, truncate: true });
+    } catch (e) {
+      console.error(
+        `consume: cannot open --updates-out ${config.updatesOut}: ${e instanceof Error ? e.message : e}`,
+      );
+      await consumer.close();
+      return 1;
+    }
+  }
+  let messages = 0;
+  for (const b of consumer.books) {
+    b.subscribe((batch) => {
+      messages++;
+      if (config.updatesOut === undefined) return;
+      const line = enc.encode(formatMessageJson(batch.view, batch.count, b.instrument) + "\n");
+      if (out) out.writeSync(line);
+      else Deno.stdout.writeSync(line);
+    });
+  }
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  let code = 0;
+  try {
+    await consumer.start();
+    const caughtUp = (): boolean => consumer.books.every((b) => b.pending === 0);
+    const done = (): boolean =>
+      stop.signal.aborted || (config.maxMessages !== undefined && messages >= config.maxMessages) ||
+      (config.toEnd && caughtUp());
+    stop.signal.addEventListener("abort", () => consumer.books.forEach(() => {}));
+    const ms = config.duration === undefined ? 2 ** 31 - 1 : config.duration * 1000;
+    const abortWait = new Promise<void>((r) => stop.signal.addEventListener("abort", () => r()));
+    await Promise.race([consumer.until(done, ms).catch(() => {}), abortWait]);
+    if (config.toEnd && !caughtUp()) {
+      console.error(`consume: --to-end not reached within --duration ${config.duration}`);
+      code = 1;
+    }
+  } catch (e) {
+    console.error(`consume: ${e instanceof Error ? e.message : e}`);
+    code = 1;
+  }
+  await consumer.close();
+  Deno.removeSignalListener("SIGINT", onSignal);
+  out?.close();
+  for (const b of consumer.books) {
+    const r = b.replica;
+    const line = `[consume] ${b.subjects.prefix}: ${b.messages} messages, book seq ${r.bookSeq}, ` +
+      `${r.missedBook} book seqs missed${
+        b.missing.length ? ` (${b.missing.map(([a, z]) => `${a}..${z}`).join(", ")})` : ""
+      }, ` +
+      `${b.foreign} foreign payloads skipped, ${
+        b.synchronized ? (r.valid ? "valid" : "INVALID at the end") : "NEVER synchronized"
+      }`;
+    console.error(line);
+    if (!b.synchronized) code = 1;
+  }
+  if (config.bookOut !== undefined) {
+    const books = consumer.books.map((b) =>
+      bookToJson(b.replica.book, {
+        venue: b.instrument.venue,
+        symbol: b.instrument.symbol,
+        priceScale: b.instrument.priceDecimals,
+        qtyScale: b.instrument.qtyDecimals,
+      })
+    );
+    try {
+      Deno.writeTextFileSync(
+        config.bookOut,
+        JSON.stringify(books.length === 1 ? books[0] : { books }) + "\n",
+      );
+    } catch (e) {
+      console.error(
+        `consume: cannot write --book-out ${config.bookOut}: ${e instanceof Error ? e.message : e}`,
+      );
+      code = 1;
+    }
+  }
+  return code;
+}

@@ -1,0 +1,128 @@
+/**
+ * Test support: a real `nats-server` with JetStream (file storage in a temp dir) on a free
+ * loopback port, that can be killed and restarted on the same port and store; and a reader of a
+ * stream's messages. `startNatsServer` resolves undefined when `nats-server` is not installed
+ * (tests then skip with a message; `.ci/run` installs Debian's package).
+ * @module
+ */
+import { connect } from "npm:@nats-io/transport-node@3.4.0";
+import { DeliverPolicy, jetstream } from "npm:@nats-io/jetstream@3.4.0";
+
+/** A running server. */
+export interface NatsServer {
+  /** `nats://127.0.0.1:<port>`. */
+  url: string;
+  /** Its port. */
+  port: number;
+  /** Kill it (SIGKILL: nothing is flushed beyond what the store already wrote). */
+  kill(): Promise<void>;
+  /** Start it again on the same port and store. */
+  restart(): Promise<void>;
+  /** Stop it and remove its store. */
+  close(): Promise<void>;
+}
+
+/** True when `nats-server` can be run. */
+export function natsServerInstalled(): boolean {
+  try {
+    return new Deno.Command("nats-server", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync()
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+/** A free loopback port (closed again before use). */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const p = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return p;
+}
+
+async function launch(port: number, dir: string): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command("nats-server", {
+    args: ["-js", "-sd", dir, "-a", "127.0.0.1", "-p", String(port)],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  // Ready when it says so (deadline 10 s); keep draining stderr afterwards.
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  const deadline = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  while (!seen.includes("Server is ready")) {
+    const r = await reader.read();
+    if (r.done) {
+      clearTimeout(deadline);
+      throw new Error(`nats-server did not start: ${seen.slice(-500)}`);
+    }
+    seen += r.value;
+  }
+  clearTimeout(deadline);
+  (async () => {
+    while (!(await reader.read()).done) { /* drain */ }
+  })().catch(() => {});
+  return child;
+}
+
+/** Start a server; undefined when nats-server is not installed. */
+export async function startNatsServer(): Promise<NatsServer | undefined> {
+  if (!natsServerInstalled()) return undefined;
+  const dir = await Deno.makeTempDir({ prefix: "hft-nats-" });
+  const port = freePort();
+  let child: Deno.ChildProcess | undefined = await launch(port, dir);
+  const kill = async (): Promise<void> => {
+    if (!child) return;
+    child.kill("SIGKILL");
+    await child.status;
+    child = undefined;
+  };
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    kill,
+    async restart() {
+      await kill();
+      child = await launch(port, dir);
+    },
+    async close() {
+      await kill();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** One stored message. */
+export interface StoredMsg {
+  /** Subject. */
+  subject: string;
+  /** `Nats-Msg-Id`. */
+  msgId: string;
+  /** Payload. */
+  data: Uint8Array;
+}
+
+/** Every message of `stream` under `filter`, in stream order (deadline 20 s). */
+export async function readStream(url: string, stream: string, filter: string): Promise<StoredMsg[]> {
+  const nc = await connect({ servers: url });
+  try {
+    const c = await jetstream(nc).consumers.get(stream, {
+      filter_subjects: filter,
+      deliver_policy: DeliverPolicy.All,
+    });
+    const out: StoredMsg[] = [];
+    let pending = (await c.info(true)).num_pending;
+    const deadline = Date.now() + 20_000;
+    while (pending > 0 && Date.now() < deadline) {
+      const it = await c.fetch({ max_messages: Math.min(pending, 1000), expires: 2000 });
+      for await (const m of it) {
+        out.push({ subject: m.subject, msgId: m.headers?.get("Nats-Msg-Id") ?? "", data: m.data });
+        pending = m.info.pending;
+      }
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
