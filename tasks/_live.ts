@@ -14,6 +14,8 @@ import type { CommonFlags } from "./_cli.ts";
 export interface LiveHandler extends EngineHandler {
   /** Write the final book as JSON (`--book-out`). */
   writeBookOut(path: string): Promise<void>;
+  /** Set when the handler stopped on an error retrying cannot fix (the run then exits 1). */
+  readonly fatal?: string | undefined;
 }
 
 function envCore(): string | undefined {
@@ -116,7 +118,7 @@ export async function runLive(handler: LiveHandler, common: CommonFlags): Promis
     const engineOptions: Parameters<typeof runEngine>[1] = { logger, signal: stop.signal };
     if (common.duration !== undefined) engineOptions.durationMs = common.duration * 1000;
     const report = await runEngine([handler], engineOptions);
-    if (report.reason === "error") code = 1;
+    if (report.reason === "error" || handler.fatal !== undefined) code = 1;
     logger.info(0, `engine stopped: ${report.reason}`);
     if (common.bookOut !== undefined) {
       try {

@@ -39,6 +39,12 @@ export interface BinanceHandlerConfig {
   snapshotTimeoutMs?: number;
   /** Redirects followed per connect (default 3). */
   maxRedirects?: number;
+  /**
+   * With the socket open, no depth frame for this long marks the book stale and reconnects
+   * (also when none came at all since connecting: e.g. a symbol that does not exist), ms
+   * (default 10 000).
+   */
+  staleAfterMs?: number;
 }
 
 /**

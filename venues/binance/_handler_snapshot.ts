@@ -1,7 +1,8 @@
 /**
- * Private: pure helpers of `BinanceHandler` for the REST snapshot and for stop — decoding one
- * snapshot reply into what the scheduler, the sync and the warning need, and routing frames
- * left in the inbox to the capture. Not on the per-diff hot path.
+ * Private: pure helpers of `BinanceHandler` for the REST snapshot and for the capture — decoding
+ * one snapshot reply into what the scheduler, the sync and the warning need (and whether it is
+ * fatal), and routing frames the sync must not see (an old socket's, leftovers at stop, binary
+ * frames) to the capture. Not on the per-diff hot path.
  * @module
  */
 import { FrameKind, type ParsedFrame, parseSnapshot } from "./parse.ts";
@@ -21,10 +22,22 @@ export interface SnapshotReply {
   used: number | undefined;
   /** Why it failed (for the warning); "" when `snap` is set. */
   why: string;
+  /**
+   * True when asking again cannot help: the request cannot be made (status -1: a missing
+   * permission, an invalid URL) or the venue refused it for good (a 4xx other than 408, 418 and
+   * 429, e.g. 400 `{"code":-1121,"msg":"Invalid symbol."}`).
+   */
+  fatal: boolean;
+}
+
+/** True for an HTTP status that asking again cannot fix (see {@linkcode SnapshotReply.fatal}). */
+export function isFatalStatus(status: number): boolean {
+  if (status === -1) return true;
+  return status >= 400 && status < 500 && status !== 408 && status !== 418 && status !== 429;
 }
 
 /**
- * Decode a snapshot reply: `status` (0 = network error), `body`, and the `Retry-After` /
+ * Decode a snapshot reply: `status` (0 = network error, -1 = cannot be made), `body`, and the `Retry-After` /
  * used-weight header values as queued (NaN when absent). Allocates the result (rare path).
  */
 export function readSnapshotReply(
@@ -37,10 +50,15 @@ export function readSnapshotReply(
   const used = Number.isNaN(usedWeight) ? undefined : usedWeight;
   const parsed = status === 200 ? parseSnapshot(body) : null;
   if (parsed !== null && !isParseError(parsed)) {
-    return { snap: parsed, schedStatus: status, retryAfter, used, why: "" };
+    return { snap: parsed, schedStatus: status, retryAfter, used, why: "", fatal: false };
   }
-  const why = parsed !== null ? `bad body (${parsed.error})` : `HTTP ${status} ${body}`;
-  return { snap: null, schedStatus: status === 200 ? 0 : status, retryAfter, used, why };
+  const why = parsed !== null
+    ? `bad body (${parsed.error})`
+    : status === -1
+    ? body
+    : `HTTP ${status} ${body.length > 300 ? body.slice(0, 300) + "…" : body}`;
+  const schedStatus = status === 200 || status === -1 ? 0 : status;
+  return { snap: null, schedStatus, retryAfter, used, why, fatal: isFatalStatus(status) };
 }
 
 /**
@@ -51,7 +69,8 @@ export function readSnapshotReply(
 export function captureEntry(inbox: Inbox, i: number, pf: ParsedFrame, capture: BinanceCapture): void {
   const kind = capture.parse(inbox.text(i), pf); // encoded once, into the capture
   const recvNs = inbox.wallNs(i);
-  if (kind === FrameKind.Depth) capture.commitDiff(recvNs, pf.diff.firstId, pf.diff.lastId);
+  if (pf.foreign) capture.commitOther(recvNs); // another symbol's frame (parse resets the flag)
+  else if (kind === FrameKind.Depth) capture.commitDiff(recvNs, pf.diff.firstId, pf.diff.lastId);
   else if (kind === FrameKind.Malformed) capture.commitDiff(recvNs, 0, 0);
   else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) capture.commitTrade(recvNs);
   else capture.commitOther(recvNs);
@@ -59,12 +78,37 @@ export function captureEntry(inbox: Inbox, i: number, pf: ParsedFrame, capture: 
 
 /**
  * Drain `inbox` into `capture`: frames received but never processed (e.g. after
- * `--max-messages`) still go to the capture (see {@linkcode captureEntry}). Control entries
- * are dropped.
+ * `--max-messages`) still go to the capture (see {@linkcode captureEntry}; binary frames, taken
+ * in order from `binary`, see {@linkcode captureBinary}). Control entries are dropped.
  */
-export function captureLeftovers(inbox: Inbox, pf: ParsedFrame, capture: BinanceCapture): void {
+export function captureLeftovers(
+  inbox: Inbox,
+  pf: ParsedFrame,
+  capture: BinanceCapture,
+  binary: Uint8Array[],
+): void {
   for (; inbox.length > 0; inbox.shift()) {
     const i = inbox.head;
-    if (inbox.kind(i) === InKind.Message) captureEntry(inbox, i, pf, capture);
+    const kind = inbox.kind(i);
+    if (kind === InKind.Message) captureEntry(inbox, i, pf, capture);
+    else if (kind === InKind.Binary) captureBinary(capture, binary.shift()!, inbox.wallNs(i));
   }
+}
+
+/** A capture that can store a frame as the bytes it came in (the capture writer's side). */
+interface BinaryCapture {
+  /** Record one binary frame, byte for byte, with its receive time (ns since the epoch). */
+  binary(frame: Uint8Array, recvNs: number): void;
+}
+
+/**
+ * Hand a binary frame to `capture` as it came (its bytes, never re-encoded or turned into text)
+ * through the capture's `binary(frame, recvNs)`. Returns false when the capture has no such
+ * method (the frame could not be captured; the caller says so).
+ */
+export function captureBinary(capture: BinanceCapture, frame: Uint8Array, recvNs: number): boolean {
+  const c = capture as unknown as Partial<BinaryCapture>;
+  if (typeof c.binary !== "function") return false;
+  c.binary(frame, recvNs);
+  return true;
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
+import { errorText, isUnretryable } from "../_fatal.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { openWebSocket } from "./redirect.ts";
 
@@ -37,6 +38,8 @@ export class WsSession {
   gen = 0;
   /** Connections opened. */
   opened = 0;
+  /** Bytes of the binary frames queued as `Binary` entries, oldest first (the handler shifts them). */
+  readonly binary: Uint8Array[] = [];
   readonly #o: WsSessionOptions;
   readonly #abort = new AbortController();
   readonly #fetches = new Set<Promise<void>>();
@@ -60,7 +63,13 @@ export class WsSession {
     const closed = Promise.withResolvers<void>();
     this.#closed = closed.promise;
     const onMessage = (ev: MessageEvent): void => {
-      inbox.push(InKind.Message, ev.data as string, clock.monoNs(), clock.wallNs(), gen);
+      const d: unknown = ev.data;
+      if (typeof d === "string") inbox.push(InKind.Message, d, clock.monoNs(), clock.wallNs(), gen);
+      else {
+        const bytes = d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(0);
+        this.binary.push(bytes);
+        inbox.push(InKind.Binary, "", clock.monoNs(), clock.wallNs(), gen, bytes.length);
+      }
       wake();
     };
     const onClose = (ev: CloseEvent): void => {
@@ -86,7 +95,8 @@ export class WsSession {
       },
       (e) => {
         closed.resolve();
-        inbox.push(InKind.ConnectFailed, e instanceof Error ? e.message : String(e), 0, 0, gen);
+        const fatal = isUnretryable(e) ? 1 : 0;
+        inbox.push(InKind.ConnectFailed, errorText(e), clock.monoNs(), clock.wallNs(), gen, fatal);
         wake();
       },
     ).finally(() => {
@@ -110,7 +120,7 @@ export class WsSession {
 
   /**
    * GET `url` and queue the answer as a `Snapshot` entry tagged `tag` (status 0 on a network
-   * error or after `snapshotTimeoutMs`).
+   * error or after `snapshotTimeoutMs`, -1 when the request can never be made: see `_fatal.ts`).
    */
   fetchSnapshot(url: string, tag: number): void {
     const p = this.#fetch(url, tag);
@@ -163,8 +173,8 @@ export class WsSession {
       if (ra !== null) retry = Number(ra);
       if (uw !== null) used = Number(uw);
     } catch (e) {
-      status = 0;
-      body = timeout.signal.aborted ? `timed out after ${ms} ms` : e instanceof Error ? e.message : String(e);
+      status = isUnretryable(e) ? -1 : 0;
+      body = timeout.signal.aborted ? `timed out after ${ms} ms` : errorText(e);
     } finally {
       clearTimeout(timer);
     }

@@ -18,6 +18,9 @@ import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
 import type { Logger } from "../../engine/logger.ts";
 import { ResyncReason } from "../../engine/events.ts";
 import { Backoff } from "../backoff.ts";
+import { Silence, SilenceWatch } from "../_silence.ts";
+import { binaryWarning, foreignWarning, silenceWarning } from "./_handler_warnings.ts";
+import { WarnLimit } from "../_warn_limit.ts";
 import { L2Book } from "../book.ts";
 import { writeBookJson } from "../book_json.ts";
 import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
@@ -28,7 +31,7 @@ import { BinanceCapture } from "./capture.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
 import { type BinanceHandlerConfig, defaultStreamUrl, streamsOf } from "./_handler_config.ts";
-import { captureEntry, captureLeftovers, readSnapshotReply } from "./_handler_snapshot.ts";
+import { captureBinary, captureEntry, captureLeftovers, readSnapshotReply } from "./_handler_snapshot.ts";
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
 
@@ -52,6 +55,17 @@ export class BinanceHandler implements EngineHandler {
   malformed = 0;
   /** The capture session, when capturing (after start). */
   capture: BinanceCapture | null = null;
+  /**
+   * Why the handler gave up, when it met an error retrying cannot fix (a missing permission, an
+   * invalid URL, a snapshot refused with a 4xx such as 400 "Invalid symbol"); undefined while
+   * running normally. Once set, {@linkcode BinanceHandler.isDone} is true: the run must end
+   * with a non-zero exit.
+   */
+  fatal: string | undefined;
+  /** Depth and trade frames of another symbol refused (not applied; captured as other lines). */
+  readonly foreign = new WarnLimit();
+  /** Binary frames received (ignored: Binance sends text; captured as they came). */
+  readonly binary = new WarnLimit();
   readonly #cfg: BinanceHandlerConfig;
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
@@ -66,10 +80,32 @@ export class BinanceHandler implements EngineHandler {
   #wireLabel = 0;
   #lastStatsNs = 0;
   #wasSynced = false;
+  #everSynced = false;
+  #stale = false;
+  readonly #silence: SilenceWatch;
 
   /** Connections opened so far. */
   get connections(): number {
     return this.#io?.opened ?? 0;
+  }
+
+  /** True once a connection was opened. */
+  get everConnected(): boolean {
+    return this.connections > 0;
+  }
+
+  /** True once the book was synchronized (snapshot bridged by a diff) at least once. */
+  get everSynced(): boolean {
+    return this.#everSynced;
+  }
+
+  /**
+   * True from a silent feed (no depth frame for `staleAfterMs` with the socket open) or a lost
+   * connection until the book is synchronized again: the book is not live. `writeBookOut`
+   * writes `"stale":true` then.
+   */
+  get stale(): boolean {
+    return this.#stale;
   }
 
   /** Inbox entries queued by I/O callbacks and not yet processed (frames and control entries). */
@@ -88,6 +124,8 @@ export class BinanceHandler implements EngineHandler {
     this.sync = new BookSync(this.book, { snapshotLimit: limit });
     this.#sched = new SnapshotScheduler({ ...cfg.scheduler, limit });
     this.#backoff = new Backoff(cfg.backoff ?? { baseMs: 250, maxMs: 30_000 });
+    this.#silence = new SilenceWatch(cfg.staleAfterMs ?? 10_000);
+    this.#pf.symbol = new TextEncoder().encode(this.symbol);
   }
 
   /** See {@linkcode EngineHandler.start}: opens the capture (if any) and the first connection. */
@@ -132,6 +170,7 @@ export class BinanceHandler implements EngineHandler {
 
   /** See {@linkcode EngineHandler.isDone}. */
   isDone(): boolean {
+    if (this.fatal !== undefined) return true;
     return this.#cfg.maxMessages !== undefined && this.messages >= this.#cfg.maxMessages;
   }
 
@@ -144,6 +183,7 @@ export class BinanceHandler implements EngineHandler {
     const inbox = this.#inbox;
     if (inbox.length === 0 || this.isDone()) {
       this.#maybeSnapshot();
+      this.#checkSilence(logger, this.#ctx.clock.monoNs());
       return undefined;
     }
     const clock = this.#ctx.clock;
@@ -158,12 +198,14 @@ export class BinanceHandler implements EngineHandler {
           this.#onFrame(logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i), start);
           start = NaN;
         } else if (this.capture) captureEntry(inbox, i, this.#pf, this.capture);
-      } else this.#onControl(logger, kind, i);
+      } else if (kind === InKind.Binary) this.#onBinary(logger, i);
+      else this.#onControl(logger, kind, i);
       inbox.shift();
       n++;
     }
     this.#maybeSnapshot();
     const now = clock.monoNs();
+    this.#checkSilence(logger, now);
     const stats = this.#cfg.statsIntervalMs ?? 1000;
     if (now - this.#lastStatsNs >= stats * 1e6) {
       this.#lastStatsNs = now;
@@ -183,6 +225,7 @@ export class BinanceHandler implements EngineHandler {
     this.#stopped = true;
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#snapTimer);
+    this.#silence.cancel();
     try {
       const confirmed = await this.#io?.stop();
       if (confirmed === false) {
@@ -190,21 +233,26 @@ export class BinanceHandler implements EngineHandler {
       }
     } finally {
       if (this.capture) {
-        captureLeftovers(this.#inbox, this.#pf, this.capture);
+        captureLeftovers(this.#inbox, this.#pf, this.capture, this.#io?.binary ?? []);
         this.capture.progress(this.book.updateId, this.sync.resyncs);
         await this.capture.close();
       }
     }
   }
 
-  /** Write the book as `--book-out` JSON (8-decimal strings, as Binance sends them). */
+  /**
+   * Write the book as `--book-out` JSON (8-decimal strings, as Binance sends them), with
+   * `"stale":true` (and a warning) when the book is {@linkcode BinanceHandler.stale}.
+   */
   writeBookOut(path: string): Promise<void> {
-    return writeBookJson(path, this.book, {
-      venue: "binance",
-      symbol: this.symbol,
-      priceScale: PRICE_SCALE,
-      qtyScale: QTY_SCALE,
-    });
+    if (this.#stale && this.#ctx !== undefined) {
+      this.#ctx.logger.warning(
+        this.#ctx.source,
+        'book-out: stale book (not synchronized since): "stale":true',
+      );
+    }
+    const fmt = { venue: "binance", symbol: this.symbol, priceScale: PRICE_SCALE, qtyScale: QTY_SCALE };
+    return writeBookJson(path, this.book, fmt, this.#stale);
   }
 
   // `start`: the time already read when this frame's work starts, or NaN to read it here.
@@ -216,17 +264,17 @@ export class BinanceHandler implements EngineHandler {
     // Capturing: the frame is encoded once, straight into the capture chunk, and parsed in place;
     // the line is committed only after the book is updated (off wire_to_book but the encode).
     const kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
+    if (pf.foreign) return this.#onForeign(logger, raw, recvMono, recvWall);
     if (kind === FrameKind.Depth) {
       this.messages++;
+      this.#silence.onData(recvMono);
       const r = this.sync.onDiff(pf.diff);
       const t1 = clock.monoNs();
       logger.latency(this.#applyLabel, t1 - t0, this.#ctx.source);
       if (r === DiffResult.Applied) logger.latency(this.#wireLabel, t1 - recvMono, this.#ctx.source);
       cap?.commitDiff(recvWall, pf.diff.firstId, pf.diff.lastId);
-      if (!this.#wasSynced && this.sync.isSynced) {
-        this.#wasSynced = true;
-        this.#backoff.reset();
-      } else if (r === DiffResult.Resync) this.#wasSynced = false;
+      if (!this.#wasSynced && this.sync.isSynced) this.#onSynced();
+      else if (r === DiffResult.Resync) this.#wasSynced = false;
     } else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) {
       this.messages++;
       cap?.commitTrade(recvWall);
@@ -256,6 +304,7 @@ export class BinanceHandler implements EngineHandler {
       return this.#reconnectNow(ResyncReason.Disconnect, "planned reconnect (24 h limit)");
     }
     if (kind === InKind.Open) {
+      if (gen === this.#io.gen) this.#silence.arm(inbox.monoNs(i));
       logger.connected(src, inbox.text(i));
       logger.subscribed(src, streamsOf(inbox.text(i)));
       return;
@@ -264,9 +313,14 @@ export class BinanceHandler implements EngineHandler {
     else logger.warning(src, "connect failed: " + inbox.text(i));
     if (gen !== this.#io.gen || this.#stopped) return; // an old connection, already replaced
     this.#io.closedByPeer();
+    this.#silence.disarm();
+    if (kind === InKind.ConnectFailed && inbox.num(i, 1) === 1) {
+      return this.#fail(logger, `cannot connect to ${this.wsUrl}: ${inbox.text(i)}`);
+    }
     if (this.sync.isSynced || this.sync.buffered > 0) {
       this.sync.reset(ResyncReason.Disconnect, "connection lost");
     }
+    if (this.#wasSynced) this.#stale = true;
     this.#wasSynced = false;
     const delay = this.#backoff.next();
     logger.reconnecting(src, this.#backoff.attempt, delay);
@@ -280,12 +334,15 @@ export class BinanceHandler implements EngineHandler {
     const now = this.#ctx.clock.monoNs();
     const body = inbox.text(i);
     const tag = inbox.num(i, 3);
-    const { snap, schedStatus, retryAfter, used, why } = readSnapshotReply(
+    const { snap, schedStatus, retryAfter, used, why, fatal } = readSnapshotReply(
       status,
       body,
       inbox.num(i, 1),
       inbox.num(i, 2),
     );
+    if (fatal) {
+      return this.#fail(logger, `snapshot request refused: ${why} (${this.restUrl}, ${this.symbol})`);
+    }
     this.#sched.onResponse(now, schedStatus, retryAfter, used); // the venue's word, even when late
     if (!this.sync.isCurrentRequest(tag)) {
       logger.info(this.#ctx.source, "late snapshot answer to a request made before a reset: ignored");
@@ -298,14 +355,11 @@ export class BinanceHandler implements EngineHandler {
     }
     this.capture?.snapshot(body, snap.lastUpdateId, inbox.wallNs(i));
     this.sync.onSnapshot(snap, tag);
-    if (this.sync.isSynced && !this.#wasSynced) {
-      this.#wasSynced = true;
-      this.#backoff.reset();
-    }
+    if (this.sync.isSynced && !this.#wasSynced) this.#onSynced();
   }
 
   #maybeSnapshot(): void {
-    if (!this.sync.needsSnapshot || this.#stopped) return;
+    if (!this.sync.needsSnapshot || this.#stopped || this.fatal !== undefined) return;
     const clock = this.#ctx.clock;
     const now = clock.monoNs();
     const at = this.#sched.nextAllowedNs(now);
@@ -324,8 +378,55 @@ export class BinanceHandler implements EngineHandler {
     this.#io.fetchSnapshot(url, tag);
   }
 
+  #onSynced(): void {
+    this.#wasSynced = true;
+    this.#everSynced = true;
+    this.#stale = false;
+    this.#backoff.reset();
+  }
+
+  // No depth frame for staleAfterMs with the socket open: stale book, reconnect, resync.
+  #checkSilence(logger: Logger, now: number): void {
+    if (this.#stopped || this.fatal !== undefined) return;
+    const silence = this.#silence;
+    const r = silence.poll(now);
+    if (r !== Silence.None) {
+      const s = silence.afterNs / 1e9;
+      logger.warning(this.#ctx.source, silenceWarning(r, s, this.symbol, this.wsUrl));
+      this.#stale = true;
+      this.#reconnectNow(ResyncReason.Disconnect, `feed silent for ${s} s`);
+    }
+    silence.schedule(now, this.#ctx.wake);
+  }
+
+  // Retrying cannot fix this: stop reconnecting, log one clear error, be done (non-zero exit).
+  #fail(logger: Logger, msg: string): void {
+    if (this.fatal !== undefined) return;
+    this.fatal = msg;
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#snapTimer);
+    this.#silence.cancel();
+    logger.error(this.#ctx.source, `${msg}; stopping (retrying cannot fix this)`);
+  }
+
+  // A frame of another symbol (e.g. --symbol ETHUSDT on a BTCUSDT stream): never applied.
+  #onForeign(logger: Logger, raw: string, recvMono: number, recvWall: number): void {
+    this.capture?.commitOther(recvWall); // nothing received is lost
+    const n = this.foreign.hit(recvMono);
+    if (n > 0) logger.warning(this.#ctx.source, foreignWarning(n, raw, this.symbol));
+  }
+
+  #onBinary(logger: Logger, i: number): void {
+    const inbox = this.#inbox;
+    const frame = this.#io.binary.shift()!;
+    const captured = this.capture === null || captureBinary(this.capture, frame, inbox.wallNs(i));
+    const n = this.binary.hit(inbox.monoNs(i));
+    if (n > 0 || !captured) logger.warning(this.#ctx.source, binaryWarning(n, frame.length, captured));
+  }
+
   #reconnectNow(reason: ResyncReason, detail: string): void {
     this.sync.reset(reason, detail);
+    this.#silence.disarm();
     this.#wasSynced = false;
     clearTimeout(this.#reconnectTimer);
     this.#io.close(detail);
