@@ -4,7 +4,7 @@
  * @module
  */
 import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
-import { numberFlag, parseCli, UsageError } from "./_cli.ts";
+import { numberFlag, parseCli, staleAfterFlag, UsageError } from "./_cli.ts";
 import { runLive } from "./_live.ts";
 
 const USAGE = `deno task poc:binance [flags]
@@ -44,11 +44,8 @@ const { common, config } = parseCli(Deno.args, {
   const limit = numberFlag("snapshot-limit", v["snapshot-limit"], true) ?? 1000;
   if (limit < 1 || limit > 5000) throw new UsageError(`--snapshot-limit must be 1..5000, got ${limit}`);
   const cfg: BinanceHandlerConfig = { symbol, trades: v.trades === true, snapshotLimit: limit };
-  const staleAfter = numberFlag("stale-after", v["stale-after"], false);
-  if (staleAfter !== undefined) {
-    if (staleAfter === 0) throw new UsageError("--stale-after must be more than 0 seconds");
-    cfg.staleAfterMs = staleAfter * 1000;
-  }
+  const staleAfterMs = staleAfterFlag(v["stale-after"]);
+  if (staleAfterMs !== undefined) cfg.staleAfterMs = staleAfterMs;
   for (
     const [flag, key, schemes] of [["ws-url", "wsUrl", ["ws:", "wss:"]], ["rest-url", "restUrl", [
       "http:",

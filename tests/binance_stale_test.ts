@@ -209,3 +209,21 @@ Deno.test('poc:binance --stale-after: a stream that stays silent ends with "stal
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("--stale-after takes a positive number of seconds; anything else exits 2 with the reason", async () => {
+  const root = new URL("..", import.meta.url).pathname;
+  for (
+    const [task, value] of [["poc:binance", "0"], ["poc:binance", "abc"], ["poc:hyperliquid", "0"]]
+  ) {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "-q", task!, "--stale-after", value!],
+      cwd: root,
+      stdout: "null",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    const err = new TextDecoder().decode(r.stderr);
+    assert.equal(r.code, 2, `${task} --stale-after ${value}: ${err}`);
+    assert.match(err, /--stale-after must be/);
+  }
+});

@@ -37,6 +37,12 @@ export interface HyperliquidConfig {
   name?: string;
   /** Bound on `stop()`'s wait for the close handshake, ms (default 3000). */
   closeTimeoutMs?: number;
+  /**
+   * With the socket open, no `l2Book` of the coin for this long marks the book stale and
+   * reconnects (pongs do not count: a feed can stop while the socket answers pings), ms
+   * (default 10 000).
+   */
+  staleAfterMs?: number;
 }
 
 /**

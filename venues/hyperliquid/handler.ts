@@ -26,6 +26,7 @@
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
 import type { Logger } from "../../engine/logger.ts";
 import { Backoff } from "../backoff.ts";
+import { Silence, SilenceWatch } from "../_silence.ts";
 import { L2Book } from "../book.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { writeHlBookOut } from "./_book_out.ts";
@@ -62,6 +63,11 @@ export class HyperliquidHandler implements EngineHandler {
   readonly differ: BookDiffer;
   /** The capture, once started (when `captureDir` is set). */
   capture: HlCapture | undefined;
+  /**
+   * Why the handler gave up, when it met an error retrying cannot fix (a missing permission, an
+   * invalid URL); undefined while running. Once set, `isDone()` is true (the run exits 1).
+   */
+  fatal: string | undefined;
   readonly #cfg: HyperliquidConfig;
   readonly #texts: SubscriptionTexts;
   readonly #coinBytes: Uint8Array;
@@ -80,6 +86,8 @@ export class HyperliquidHandler implements EngineHandler {
   #wireLabel = 0;
   #kindLabels: number[] = [];
   #stale = false;
+  #everSynced = false;
+  readonly #silence: SilenceWatch;
 
   /** Validates the config (RangeError on a bad coin, nSigFigs, mantissa or depth). */
   constructor(config: HyperliquidConfig = {}) {
@@ -92,6 +100,17 @@ export class HyperliquidHandler implements EngineHandler {
     this.#coinBytes = enc.encode(this.coin);
     this.#hb = new Heartbeat(config.heartbeat);
     this.#backoff = new Backoff(config.backoff);
+    this.#silence = new SilenceWatch(config.staleAfterMs ?? 10_000);
+  }
+
+  /** True once a connection was opened. */
+  get everConnected(): boolean {
+    return this.stats.connections > 0;
+  }
+
+  /** True once a book snapshot was applied. */
+  get everSynced(): boolean {
+    return this.#everSynced;
   }
 
   /** The heartbeat state (pings, pongs, timeouts). */
@@ -100,7 +119,7 @@ export class HyperliquidHandler implements EngineHandler {
   }
 
   /**
-   * True from a disconnect until the next connection's snapshot: {@linkcode book} still holds
+   * True from a disconnect (or a silent feed) until the next connection's snapshot: {@linkcode book} still holds
    * the last window received, which is no longer live. `writeBookOut` records it as
    * `"stale":true` and logs a warning. Not set by `stop()` (a clean stop keeps the book live).
    */
@@ -145,12 +164,24 @@ export class HyperliquidHandler implements EngineHandler {
         this.#onMessage(logger, ctx.source, inbox.text(i), inbox.wallNs(i), inbox.monoNs(i));
       } else if (kind === InKind.Open) this.#onOpen(logger, ctx.source, inbox.wallNs(i));
       else if (kind === InKind.Close) this.#onClose(logger, ctx.source, inbox.num(i, 0), inbox.text(i));
+      else if (kind === InKind.Fatal) this.#fail(logger, ctx.source, inbox.text(i));
       else logger.warning(ctx.source, inbox.text(i));
       inbox.shift();
       if (this.isDone()) break;
     }
     const ws = this.#sock.current;
     if (this.#state === STATE_OPEN && ws !== undefined) {
+      const now = clock.monoNs();
+      if (this.#silence.poll(now) !== Silence.None) {
+        const s = this.#silence.afterNs / 1e9;
+        logger.warning(
+          ctx.source,
+          `no l2Book for ${this.coin} for ${s} s with the socket open: book stale; reconnecting`,
+        );
+        this.#abandon(4000, "feed silent");
+        return clock.monoNs() - t0;
+      }
+      this.#silence.schedule(now, ctx.wake);
       const action = this.#hb.poll(clock.monoNs());
       if (action === HeartbeatAction.SendPing) {
         busy = true;
@@ -170,6 +201,7 @@ export class HyperliquidHandler implements EngineHandler {
 
   /** True once `maxMessages` market-data messages were processed. */
   isDone(): boolean {
+    if (this.fatal !== undefined) return true;
     const max = this.#cfg.maxMessages;
     return max !== undefined && this.#messages >= max;
   }
@@ -186,6 +218,7 @@ export class HyperliquidHandler implements EngineHandler {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#tick !== undefined) clearInterval(this.#tick);
     this.#timer = this.#tick = undefined;
+    this.#silence.cancel();
     this.#sock.drop(1000, "stop");
     const cap = this.capture;
     if (cap !== undefined) captureLeftovers(this.#inbox, this.#parser, this.#frame, this.#coinBytes, cap);
@@ -246,6 +279,7 @@ export class HyperliquidHandler implements EngineHandler {
     this.capture?.noteConnection(wallNs);
     const now = this.#ctx!.clock.monoNs();
     this.#hb.reset(now);
+    this.#silence.arm(now);
     if (
       !sendIfOpen(ws, this.#texts.subscribe) ||
       (this.#cfg.trades && !sendIfOpen(ws, this.#texts.subscribeTrades))
@@ -257,9 +291,18 @@ export class HyperliquidHandler implements EngineHandler {
     this.#hb.onSent(now);
   }
 
+  // Retrying cannot fix this: log one clear error and be done (the run exits non-zero).
+  #fail(logger: Logger, src: number, msg: string): void {
+    if (this.fatal !== undefined) return;
+    this.fatal = msg;
+    this.#silence.disarm();
+    logger.error(src, `${msg}; stopping (retrying cannot fix this)`);
+  }
+
   #onClose(logger: Logger, src: number, code: number, reason: string): void {
     if (this.#state === STATE_STOPPED || this.#state === STATE_WAITING) return;
     this.#sock.current = undefined;
+    this.#silence.disarm();
     this.#stale = true;
     logger.disconnected(src, code, reason);
     this.#state = STATE_WAITING;
@@ -328,11 +371,13 @@ export class HyperliquidHandler implements EngineHandler {
       return;
     }
     this.capture?.noteBook(f.time);
+    this.#silence.onData(recvMono);
     const snapshot = !this.differ.hasSnapshot;
     const n = this.differ.apply(f, book, this.#changes);
     logger.latency(this.#wireLabel, this.#ctx!.clock.monoNs() - recvMono, src);
     if (snapshot) {
       this.#stale = false;
+      this.#everSynced = true;
       logger.snapshotApplied(src, book.bids.size, book.asks.size, book.updateId);
       this.#backoff.reset();
     } else {
