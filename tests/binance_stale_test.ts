@@ -117,7 +117,7 @@ Deno.test("frames keep the book live: no stale flag while depth frames arrive wi
   }
 });
 
-Deno.test("a stream that sends nothing at all (a wrong symbol) is reported within staleAfterMs", async () => {
+Deno.test("a stream that sends nothing at all (a wrong symbol) is reported within staleAfterMs, then refused", async () => {
   const t = await manual({ symbol: "ETHUSDT", staleAfterMs: 10_000 }, "/ws/ethusdt@depth@100ms");
   try {
     await t.drive("connected", () => t.h.connections === 1 && t.sim.clients === 1);
@@ -130,7 +130,9 @@ Deno.test("a stream that sends nothing at all (a wrong symbol) is reported withi
     assert.equal(t.h.stale, true);
     assert.equal(t.h.everConnected, true);
     assert.equal(t.h.everSynced, false);
-    await t.drive("reconnected", () => t.h.connections === 2);
+    // The silence also asks REST about the symbol: the simulator (as Binance) answers 400.
+    await t.drive("the symbol check refused", () => t.h.isDone());
+    assert.match(t.h.fatal ?? "", /HTTP 400 \{"code":-1121,"msg":"Invalid symbol\."\}.*ETHUSDT/);
   } finally {
     await t.close();
   }
@@ -207,6 +209,42 @@ Deno.test('poc:binance --stale-after: a stream that stays silent ends with "stal
   } finally {
     await sim.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("poc:binance with a symbol that does not exist exits 1 with the venue's reason", async () => {
+  const sim = await BinanceSimulator.start({ intervalMs: 5 }); // BTCUSDT only
+  try {
+    const task = new URL("../tasks/poc_binance.ts", import.meta.url).pathname;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-net=127.0.0.1",
+        "--allow-read",
+        "--allow-env",
+        task,
+        "--symbol",
+        "BTCUSDX",
+        "--ws-url",
+        sim.wsUrl("/ws/btcusdx@depth@100ms"),
+        "--rest-url",
+        sim.restUrl,
+        "--stale-after",
+        "0.2",
+        "--duration",
+        "20",
+      ],
+      stdout: "null",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    const err = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 1, err);
+    assert.match(err, /no depth data for BTCUSDX within 0\.2 s of connecting/);
+    assert.match(err, /snapshot request refused: HTTP 400 .*Invalid symbol/);
+    assert.match(err, /engine stopped: done/, "ended by the error, not by --duration");
+  } finally {
+    await sim.close();
   }
 });
 

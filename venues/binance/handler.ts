@@ -35,6 +35,9 @@ import { captureBinary, captureEntry, captureLeftovers, readSnapshotReply } from
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
 
+/** Request tag of the symbol check after a silent stream (never a sync request's tag). */
+const PROBE_TAG = -1;
+
 /** The Binance spot diff-depth handler. */
 export class BinanceHandler implements EngineHandler {
   /** "binance:<SYMBOL>". */
@@ -344,6 +347,11 @@ export class BinanceHandler implements EngineHandler {
       return this.#fail(logger, `snapshot request refused: ${why} (${this.restUrl}, ${this.symbol})`);
     }
     this.#sched.onResponse(now, schedStatus, retryAfter, used); // the venue's word, even when late
+    if (tag === PROBE_TAG) {
+      const known = snap !== null ? `REST knows ${this.symbol}` : `REST check inconclusive: ${why}`;
+      logger.info(this.#ctx.source, `symbol check after a silent stream: ${known}`);
+      return;
+    }
     if (!this.sync.isCurrentRequest(tag)) {
       logger.info(this.#ctx.source, "late snapshot answer to a request made before a reset: ignored");
       return;
@@ -374,8 +382,11 @@ export class BinanceHandler implements EngineHandler {
     }
     const tag = this.sync.snapshotRequested();
     this.#sched.onRequest(now);
-    const url = `${this.restUrl}/api/v3/depth?symbol=${this.symbol}&limit=${this.sync.snapshotLimit}`;
-    this.#io.fetchSnapshot(url, tag);
+    this.#io.fetchSnapshot(this.#snapshotUrl(), tag);
+  }
+
+  #snapshotUrl(): string {
+    return `${this.restUrl}/api/v3/depth?symbol=${this.symbol}&limit=${this.sync.snapshotLimit}`;
   }
 
   #onSynced(): void {
@@ -395,8 +406,17 @@ export class BinanceHandler implements EngineHandler {
       logger.warning(this.#ctx.source, silenceWarning(r, s, this.symbol, this.wsUrl));
       this.#stale = true;
       this.#reconnectNow(ResyncReason.Disconnect, `feed silent for ${s} s`);
+      if (r === Silence.NeverData) this.#probeSymbol(now);
     }
     silence.schedule(now, this.#ctx.wake);
+  }
+
+  // Nothing came since connecting: ask REST for the symbol's snapshot (paced like the others);
+  // a 400 "Invalid symbol" then ends the run instead of reconnecting to an empty stream forever.
+  #probeSymbol(now: number): void {
+    if (this.#sched.nextAllowedNs(now) > now || this.sync.needsSnapshot) return;
+    this.#sched.onRequest(now);
+    this.#io.fetchSnapshot(this.#snapshotUrl(), PROBE_TAG);
   }
 
   // Retrying cannot fix this: stop reconnecting, log one clear error, be done (non-zero exit).
