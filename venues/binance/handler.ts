@@ -9,34 +9,34 @@
  * `latency("apply")` (parse + sync of one frame) and `latency("wire_to_book")` (receive → book
  * updated). Reconnects use capped jittered
  * exponential backoff; a connection is renewed before Binance's 24 h limit and at once on
- * `serverShutdown`. Server pings are answered by Deno itself. The config type and URL helpers
- * live in `_handler_config.ts`, snapshot-reply decoding and the stop-time capture drain in
- * `_handler_snapshot.ts`.
+ * `serverShutdown`. Server pings are answered by Deno itself. Feed faults: no depth frame for
+ * `staleAfterMs` with the socket open marks the book stale and reconnects; frames of another
+ * symbol are refused and binary frames ignored (both captured, rate-limited warnings); an error
+ * retrying cannot fix sets `fatal` and ends the run. Private pieces: config and URL helpers in
+ * `_handler_config.ts`, snapshot requests in `_handler_rest.ts`, reply decoding and capture
+ * routing in `_handler_snapshot.ts`, fault state and warnings in `_handler_guard.ts`.
  * @module
  */
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
 import type { Logger } from "../../engine/logger.ts";
 import { ResyncReason } from "../../engine/events.ts";
 import { Backoff } from "../backoff.ts";
-import { Silence, SilenceWatch } from "../_silence.ts";
-import { binaryWarning, foreignWarning, silenceWarning } from "./_handler_warnings.ts";
-import { WarnLimit } from "../_warn_limit.ts";
+import { Silence } from "../_silence.ts";
+import type { WarnLimit } from "../_warn_limit.ts";
+import { FeedGuard } from "./_handler_guard.ts";
 import { L2Book } from "../book.ts";
 import { writeBookJson } from "../book_json.ts";
 import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
-import { SnapshotScheduler } from "./snapshot_scheduler.ts";
+import { PROBE_TAG, SnapshotRequests } from "./_handler_rest.ts";
 import { BookSync, DiffResult } from "./sync.ts";
 import { PRICE_SCALE, QTY_SCALE } from "./types.ts";
 import { BinanceCapture } from "./capture.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
 import { type BinanceHandlerConfig, defaultStreamUrl, streamsOf } from "./_handler_config.ts";
-import { captureBinary, captureEntry, captureLeftovers, readSnapshotReply } from "./_handler_snapshot.ts";
+import { captureBinary, captureEntry, captureLeftovers } from "./_handler_snapshot.ts";
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
-
-/** Request tag of the symbol check after a silent stream (never a sync request's tag). */
-const PROBE_TAG = -1;
 
 /** The Binance spot diff-depth handler. */
 export class BinanceHandler implements EngineHandler {
@@ -58,34 +58,22 @@ export class BinanceHandler implements EngineHandler {
   malformed = 0;
   /** The capture session, when capturing (after start). */
   capture: BinanceCapture | null = null;
-  /**
-   * Why the handler gave up, when it met an error retrying cannot fix (a missing permission, an
-   * invalid URL, a snapshot refused with a 4xx such as 400 "Invalid symbol"); undefined while
-   * running normally. Once set, {@linkcode BinanceHandler.isDone} is true: the run must end
-   * with a non-zero exit.
-   */
-  fatal: string | undefined;
-  /** Depth and trade frames of another symbol refused (not applied; captured as other lines). */
-  readonly foreign = new WarnLimit();
-  /** Binary frames received (ignored: Binance sends text; captured as they came). */
-  readonly binary = new WarnLimit();
+
   readonly #cfg: BinanceHandlerConfig;
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
-  readonly #sched: SnapshotScheduler;
+  readonly #rest: SnapshotRequests;
   readonly #backoff: Backoff;
   #ctx!: HandlerContext;
   #io!: WsSession;
   #stopped = false;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #snapTimer: ReturnType<typeof setTimeout> | undefined;
   #applyLabel = 0;
   #wireLabel = 0;
   #lastStatsNs = 0;
   #wasSynced = false;
   #everSynced = false;
-  #stale = false;
-  readonly #silence: SilenceWatch;
+  readonly #guard: FeedGuard;
 
   /** Connections opened so far. */
   get connections(): number {
@@ -108,7 +96,27 @@ export class BinanceHandler implements EngineHandler {
    * writes `"stale":true` then.
    */
   get stale(): boolean {
-    return this.#stale;
+    return this.#guard.stale;
+  }
+
+  /**
+   * Why the handler gave up, when it met an error retrying cannot fix (a missing permission, an
+   * invalid URL, a snapshot refused with a 4xx such as 400 "Invalid symbol"); undefined while
+   * running normally. Once set, {@linkcode BinanceHandler.isDone} is true: the run must end
+   * with a non-zero exit.
+   */
+  get fatal(): string | undefined {
+    return this.#guard.fatal;
+  }
+
+  /** Depth and trade frames of another symbol refused (not applied; captured as other lines). */
+  get foreign(): WarnLimit {
+    return this.#guard.foreign;
+  }
+
+  /** Binary frames received (ignored: Binance sends text; handed to the capture as bytes). */
+  get binary(): WarnLimit {
+    return this.#guard.binary;
   }
 
   /** Inbox entries queued by I/O callbacks and not yet processed (frames and control entries). */
@@ -125,9 +133,10 @@ export class BinanceHandler implements EngineHandler {
     this.restUrl = (cfg.restUrl ?? "https://api.binance.com").replace(/\/+$/, "");
     const limit = cfg.snapshotLimit ?? 1000;
     this.sync = new BookSync(this.book, { snapshotLimit: limit });
-    this.#sched = new SnapshotScheduler({ ...cfg.scheduler, limit });
+    const url = `${this.restUrl}/api/v3/depth?symbol=${this.symbol}&limit=${limit}`;
+    this.#rest = new SnapshotRequests(url, { ...cfg.scheduler, limit });
     this.#backoff = new Backoff(cfg.backoff ?? { baseMs: 250, maxMs: 30_000 });
-    this.#silence = new SilenceWatch(cfg.staleAfterMs ?? 10_000);
+    this.#guard = new FeedGuard(cfg.staleAfterMs ?? 10_000, this.symbol, this.wsUrl);
     this.#pf.symbol = new TextEncoder().encode(this.symbol);
   }
 
@@ -227,8 +236,8 @@ export class BinanceHandler implements EngineHandler {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#reconnectTimer);
-    clearTimeout(this.#snapTimer);
-    this.#silence.cancel();
+    this.#rest.cancel();
+    this.#guard.silence.cancel();
     try {
       const confirmed = await this.#io?.stop();
       if (confirmed === false) {
@@ -248,14 +257,14 @@ export class BinanceHandler implements EngineHandler {
    * `"stale":true` (and a warning) when the book is {@linkcode BinanceHandler.stale}.
    */
   writeBookOut(path: string): Promise<void> {
-    if (this.#stale && this.#ctx !== undefined) {
+    if (this.#guard.stale && this.#ctx !== undefined) {
       this.#ctx.logger.warning(
         this.#ctx.source,
         'book-out: stale book (not synchronized since): "stale":true',
       );
     }
     const fmt = { venue: "binance", symbol: this.symbol, priceScale: PRICE_SCALE, qtyScale: QTY_SCALE };
-    return writeBookJson(path, this.book, fmt, this.#stale);
+    return writeBookJson(path, this.book, fmt, this.#guard.stale);
   }
 
   // `start`: the time already read when this frame's work starts, or NaN to read it here.
@@ -270,7 +279,7 @@ export class BinanceHandler implements EngineHandler {
     if (pf.foreign) return this.#onForeign(logger, raw, recvMono, recvWall);
     if (kind === FrameKind.Depth) {
       this.messages++;
-      this.#silence.onData(recvMono);
+      this.#guard.silence.onData(recvMono);
       const r = this.sync.onDiff(pf.diff);
       const t1 = clock.monoNs();
       logger.latency(this.#applyLabel, t1 - t0, this.#ctx.source);
@@ -307,7 +316,7 @@ export class BinanceHandler implements EngineHandler {
       return this.#reconnectNow(ResyncReason.Disconnect, "planned reconnect (24 h limit)");
     }
     if (kind === InKind.Open) {
-      if (gen === this.#io.gen) this.#silence.arm(inbox.monoNs(i));
+      if (gen === this.#io.gen) this.#guard.silence.arm(inbox.monoNs(i));
       logger.connected(src, inbox.text(i));
       logger.subscribed(src, streamsOf(inbox.text(i)));
       return;
@@ -316,14 +325,14 @@ export class BinanceHandler implements EngineHandler {
     else logger.warning(src, "connect failed: " + inbox.text(i));
     if (gen !== this.#io.gen || this.#stopped) return; // an old connection, already replaced
     this.#io.closedByPeer();
-    this.#silence.disarm();
+    this.#guard.silence.disarm();
     if (kind === InKind.ConnectFailed && inbox.num(i, 1) === 1) {
       return this.#fail(logger, `cannot connect to ${this.wsUrl}: ${inbox.text(i)}`);
     }
     if (this.sync.isSynced || this.sync.buffered > 0) {
       this.sync.reset(ResyncReason.Disconnect, "connection lost");
     }
-    if (this.#wasSynced) this.#stale = true;
+    if (this.#wasSynced) this.#guard.stale = true;
     this.#wasSynced = false;
     const delay = this.#backoff.next();
     logger.reconnecting(src, this.#backoff.attempt, delay);
@@ -333,20 +342,11 @@ export class BinanceHandler implements EngineHandler {
 
   #onSnapshot(logger: Logger, i: number): void {
     const inbox = this.#inbox;
-    const status = inbox.num(i, 0);
-    const now = this.#ctx.clock.monoNs();
-    const body = inbox.text(i);
     const tag = inbox.num(i, 3);
-    const { snap, schedStatus, retryAfter, used, why, fatal } = readSnapshotReply(
-      status,
-      body,
-      inbox.num(i, 1),
-      inbox.num(i, 2),
-    );
+    const { snap, why, fatal } = this.#rest.reply(inbox, i, this.#ctx.clock.monoNs());
     if (fatal) {
       return this.#fail(logger, `snapshot request refused: ${why} (${this.restUrl}, ${this.symbol})`);
     }
-    this.#sched.onResponse(now, schedStatus, retryAfter, used); // the venue's word, even when late
     if (tag === PROBE_TAG) {
       const known = snap !== null ? `REST knows ${this.symbol}` : `REST check inconclusive: ${why}`;
       logger.info(this.#ctx.source, `symbol check after a silent stream: ${known}`);
@@ -361,92 +361,57 @@ export class BinanceHandler implements EngineHandler {
       logger.warning(this.#ctx.source, `snapshot failed: ${why}`);
       return;
     }
-    this.capture?.snapshot(body, snap.lastUpdateId, inbox.wallNs(i));
+    this.capture?.snapshot(inbox.text(i), snap.lastUpdateId, inbox.wallNs(i));
     this.sync.onSnapshot(snap, tag);
     if (this.sync.isSynced && !this.#wasSynced) this.#onSynced();
   }
 
   #maybeSnapshot(): void {
     if (!this.sync.needsSnapshot || this.#stopped || this.fatal !== undefined) return;
-    const clock = this.#ctx.clock;
-    const now = clock.monoNs();
-    const at = this.#sched.nextAllowedNs(now);
-    if (at > now) {
-      if (this.#snapTimer === undefined) {
-        this.#snapTimer = setTimeout(() => {
-          this.#snapTimer = undefined;
-          this.#ctx.wake();
-        }, Math.ceil((at - now) / 1e6));
-      }
-      return;
-    }
-    const tag = this.sync.snapshotRequested();
-    this.#sched.onRequest(now);
-    this.#io.fetchSnapshot(this.#snapshotUrl(), tag);
-  }
-
-  #snapshotUrl(): string {
-    return `${this.restUrl}/api/v3/depth?symbol=${this.symbol}&limit=${this.sync.snapshotLimit}`;
+    this.#rest.maybeRequest(this.sync, this.#io, this.#ctx.clock.monoNs(), this.#ctx.wake);
   }
 
   #onSynced(): void {
     this.#wasSynced = true;
     this.#everSynced = true;
-    this.#stale = false;
+    this.#guard.stale = false;
     this.#backoff.reset();
   }
 
   // No depth frame for staleAfterMs with the socket open: stale book, reconnect, resync.
   #checkSilence(logger: Logger, now: number): void {
     if (this.#stopped || this.fatal !== undefined) return;
-    const silence = this.#silence;
-    const r = silence.poll(now);
+    const r = this.#guard.checkSilence(logger, this.#ctx.source, now);
     if (r !== Silence.None) {
-      const s = silence.afterNs / 1e9;
-      logger.warning(this.#ctx.source, silenceWarning(r, s, this.symbol, this.wsUrl));
-      this.#stale = true;
-      this.#reconnectNow(ResyncReason.Disconnect, `feed silent for ${s} s`);
-      if (r === Silence.NeverData) this.#probeSymbol(now);
+      this.#reconnectNow(ResyncReason.Disconnect, `feed silent for ${this.#guard.silence.afterNs / 1e9} s`);
+      if (r === Silence.NeverData) this.#rest.probe(this.sync, this.#io, now); // a typo: 400, fatal
     }
-    silence.schedule(now, this.#ctx.wake);
-  }
-
-  // Nothing came since connecting: ask REST for the symbol's snapshot (paced like the others);
-  // a 400 "Invalid symbol" then ends the run instead of reconnecting to an empty stream forever.
-  #probeSymbol(now: number): void {
-    if (this.#sched.nextAllowedNs(now) > now || this.sync.needsSnapshot) return;
-    this.#sched.onRequest(now);
-    this.#io.fetchSnapshot(this.#snapshotUrl(), PROBE_TAG);
+    this.#guard.silence.schedule(now, this.#ctx.wake);
   }
 
   // Retrying cannot fix this: stop reconnecting, log one clear error, be done (non-zero exit).
   #fail(logger: Logger, msg: string): void {
-    if (this.fatal !== undefined) return;
-    this.fatal = msg;
+    if (!this.#guard.fail(logger, this.#ctx.source, msg)) return;
     clearTimeout(this.#reconnectTimer);
-    clearTimeout(this.#snapTimer);
-    this.#silence.cancel();
-    logger.error(this.#ctx.source, `${msg}; stopping (retrying cannot fix this)`);
+    this.#rest.cancel();
   }
 
   // A frame of another symbol (e.g. --symbol ETHUSDT on a BTCUSDT stream): never applied.
   #onForeign(logger: Logger, raw: string, recvMono: number, recvWall: number): void {
     this.capture?.commitOther(recvWall); // nothing received is lost
-    const n = this.foreign.hit(recvMono);
-    if (n > 0) logger.warning(this.#ctx.source, foreignWarning(n, raw, this.symbol));
+    this.#guard.refuseForeign(logger, this.#ctx.source, raw, recvMono);
   }
 
   #onBinary(logger: Logger, i: number): void {
     const inbox = this.#inbox;
     const frame = this.#io.binary.shift()!;
     const captured = this.capture === null || captureBinary(this.capture, frame, inbox.wallNs(i));
-    const n = this.binary.hit(inbox.monoNs(i));
-    if (n > 0 || !captured) logger.warning(this.#ctx.source, binaryWarning(n, frame.length, captured));
+    this.#guard.binaryFrame(logger, this.#ctx.source, frame.length, captured, inbox.monoNs(i));
   }
 
   #reconnectNow(reason: ResyncReason, detail: string): void {
     this.sync.reset(reason, detail);
-    this.#silence.disarm();
+    this.#guard.silence.disarm();
     this.#wasSynced = false;
     clearTimeout(this.#reconnectTimer);
     this.#io.close(detail);
