@@ -74,3 +74,27 @@ Deno.test("HyperliquidHandler: a wsUrl host outside --allow-net is fatal, not re
     await d.stop();
   }
 });
+
+Deno.test("poc:hyperliquid exits 1 with the reason when --ws-url is outside --allow-net", async () => {
+  const task = new URL("../tasks/poc_hyperliquid.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-env",
+      task,
+      "--ws-url",
+      "ws://example.com:8081/ws",
+      "--duration",
+      "20",
+    ],
+    stdout: "null",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const err = new TextDecoder().decode(out.stderr);
+  equal(out.code, 1, err);
+  match(err, /NotCapable: Requires net access to "example\.com:8081"/);
+  match(err, /engine stopped: done/);
+});
