@@ -54,6 +54,7 @@ export {
   type TestLogger,
   testLogger,
   TEXT_CAPACITY,
+  type Timers,
 } from "./engine/mod.ts";
 export {
   createRingBuffer,
@@ -66,7 +67,26 @@ export { BookSide, L2Book } from "./venues/book.ts";
 export { type BookFormat, bookToJson, writeBookJson } from "./venues/book_json.ts";
 export { decimalsOf, formatFixed, parseFixed, parseFixedBytes, parseFixedRange } from "./venues/decimal.ts";
 export { Backoff, type BackoffOptions, type JitterMode, mulberry32 } from "./venues/backoff.ts";
-export { CaptureLines, CaptureWriter, type CaptureWriterOptions } from "./venues/capture_writer.ts";
+export {
+  CaptureLines,
+  type CapturePart,
+  type CaptureStop,
+  CaptureWriter,
+  type CaptureWriterOptions,
+  type FrameData,
+} from "./venues/capture_writer.ts";
+export { type LinesHost } from "./venues/capture_lines.ts";
+export { parseRotate, type RotatePolicy } from "./venues/capture_rotation.ts";
 export * as binance from "./venues/binance/mod.ts";
 export * as hyperliquid from "./venues/hyperliquid/mod.ts";
 export * as replay from "./replay/mod.ts";
+export * from "./market/mod.ts";
+export * as testing from "./testing/mod.ts";
+export * as ops from "./ops/mod.ts";
+export {
+  type InstrumentSnapshot,
+  MetricsLink,
+  type MetricsReply,
+  type MetricsSnapshot,
+  type SyncStateName,
+} from "./ops/mod.ts";

@@ -21,6 +21,10 @@ import { normalizeBookChanges, OrderBook as TardisBook } from "npm:tardis-dev@13
 import { L2Book } from "../venues/book.ts";
 import { DiffResult, FrameKind, ParsedFrame, parseFrame } from "../venues/binance/mod.ts";
 import { loadEthFixture, SYNC_AT, syncedBook } from "./_eth_fixture.ts";
+import { emitDepthDiff } from "../venues/binance/emit.ts";
+import { InstrumentTable } from "../market/instrument.ts";
+import { MarketStream } from "../market/stream.ts";
+import type { RecordBatch } from "../market/record.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -63,6 +67,36 @@ function runOurs(): Top {
     }
   }
   record("ours", performance.now() - t0);
+  return {
+    bid: book.bids.bestPrice() / 1e8,
+    bidQty: book.bids.bestQty() / 1e8,
+    ask: book.asks.bestPrice() / 1e8,
+    askQty: book.asks.bestQty() / 1e8,
+  };
+}
+
+// --- ours + normalized records (what a handler with a subscriber or a sink does) ----------
+let seen = 0;
+const noopSink = {
+  write(b: RecordBatch): void {
+    seen += b.count;
+  },
+};
+function runOursRecords(name: "oursSink" | "oursSub"): Top {
+  const book = new L2Book();
+  const sync = syncedBook(snapshotText, diffs, book);
+  const inst = new InstrumentTable().add("binance", "spot", "ETHUSDT", 8, 8);
+  const stream = new MarketStream(inst, book);
+  if (name === "oursSink") stream.addSink(noopSink);
+  else stream.subscribe(() => seen++);
+  const pf = new ParsedFrame();
+  const t0 = performance.now();
+  for (let i = SYNC_AT; i < diffs.length; i++) {
+    if (parseFrame(diffs[i]!, pf) === FrameKind.Depth && sync.onDiff(pf.diff) === DiffResult.Applied) {
+      emitDepthDiff(stream, pf.diff, 1_723_161_255, 211_402_113);
+    } else throw new Error(`${name}: not applied`);
+  }
+  record(name, performance.now() - t0);
   return {
     bid: book.bids.bestPrice() / 1e8,
     bidQty: book.bids.bestQty() / 1e8,
@@ -125,7 +159,14 @@ function runJson(): Top {
   return { bid: NaN, bidQty: NaN, ask: NaN, askQty: NaN };
 }
 
-const samples: Record<string, number[]> = { ours: [], ccxt: [], tardis: [], jsonParse: [] };
+const samples: Record<string, number[]> = {
+  ours: [],
+  oursSink: [],
+  oursSub: [],
+  ccxt: [],
+  tardis: [],
+  jsonParse: [],
+};
 let recording = false;
 function record(name: string, ms: number): void {
   if (recording) samples[name]!.push((ms * 1000) / TIMED);
@@ -142,11 +183,13 @@ const runners: Runner[] = [
   { name: "ccxt", run: runCcxt },
   { name: "tardis", run: runTardis },
   { name: "jsonParse", run: runJson },
+  { name: "oursSink", run: () => runOursRecords("oursSink") },
+  { name: "oursSub", run: () => runOursRecords("oursSub") },
 ];
 
 // Warm up (JIT) and check that all three books agree on the final top.
 for (let w = 0; w < 2; w++) {
-  const tops = runners.slice(0, 3).map((r) => r.run());
+  const tops = [...runners.slice(0, 3), ...runners.slice(4)].map((r) => r.run());
   for (const t of tops.slice(1)) {
     if (
       t.bid !== tops[0]!.bid || t.bidQty !== tops[0]!.bidQty || t.ask !== tops[0]!.ask ||
@@ -172,24 +215,51 @@ const rows: [string, number, string][] = [
   ["ccxt 4.5.84 (JSON.parse + handleOrderBookMessage)", med.ccxt!, (med.ccxt! / ours).toFixed(2)],
   ["tardis-dev 13.35.3 (JSON.parse + mapper + OrderBook)", med.tardis!, (med.tardis! / ours).toFixed(2)],
   ["JSON.parse only (floor for JSON clients)", med.jsonParse!, (med.jsonParse! / ours).toFixed(2)],
+  ["ours + normalized records to a no-op sink", med.oursSink!, (med.oursSink! / ours).toFixed(2)],
+  ["ours + records + a no-op in-process subscriber", med.oursSub!, (med.oursSub! / ours).toFixed(2)],
 ];
 console.log(`Binance ETHUSDT depth@100ms, ${TIMED} diffs/round, ${ROUNDS} rounds, medians`);
 console.log(`| implementation | µs/diff | × ours |`);
 console.log(`|---|---:|---:|`);
 for (const [n, v, x] of rows) console.log(`| ${n} | ${v.toFixed(3)} | ${x} |`);
-const ccxtRatio = med.ccxt! / ours;
-const tardisRatio = med.tardis! / ours;
+const withRecords = med.oursSub!;
+const ccxtRatio = med.ccxt! / withRecords;
+const tardisRatio = med.tardis! / withRecords;
+const overhead = withRecords / ours - 1;
+const subNs = (med.oursSub! - med.oursSink!) * 1000;
 console.log(
-  `targets: ccxt/ours ${ccxtRatio.toFixed(1)}× (≥10× ${ccxtRatio >= 10 ? "met" : "NOT met"}), ` +
-    `tardis/ours ${tardisRatio.toFixed(1)}× (≥5× ${tardisRatio >= 5 ? "met" : "NOT met"}), ` +
-    `JSON.parse/ours ${(med.jsonParse! / ours).toFixed(2)}×`,
+  `targets (ours = with records and a subscriber): ccxt/ours ${ccxtRatio.toFixed(1)}× ` +
+    `(≥10× ${ccxtRatio >= 10 ? "met" : "NOT met"}), tardis/ours ${tardisRatio.toFixed(1)}× ` +
+    `(≥5× ${tardisRatio >= 5 ? "met" : "NOT met"}), records over parse+apply ${
+      (overhead * 100).toFixed(1)
+    }% ` +
+    `(≤10% ${overhead <= 0.1 ? "met" : "NOT met"}), subscriber vs sink ${subNs.toFixed(0)} ns/message ` +
+    `(≤50 ns ${subNs <= 50 ? "met" : "NOT met"}), JSON.parse/ours ${(med.jsonParse! / ours).toFixed(2)}×`,
 );
 console.log(JSON.stringify({
   bench: "binance_compare",
   diffs: TIMED,
   rounds: ROUNDS,
-  usPerDiff: { ours, ccxt: med.ccxt, tardis: med.tardis, jsonParse: med.jsonParse },
-  ratios: { ccxtOverOurs: ccxtRatio, tardisOverOurs: tardisRatio, jsonParseOverOurs: med.jsonParse! / ours },
-  targetsMet: { ccxt10x: ccxtRatio >= 10, tardis5x: tardisRatio >= 5 },
-  sink: sink & 1,
+  usPerDiff: {
+    ours,
+    oursRecordsSink: med.oursSink,
+    oursRecordsSubscriber: med.oursSub,
+    ccxt: med.ccxt,
+    tardis: med.tardis,
+    jsonParse: med.jsonParse,
+  },
+  ratios: {
+    ccxtOverOurs: ccxtRatio,
+    tardisOverOurs: tardisRatio,
+    jsonParseOverOurs: med.jsonParse! / ours,
+    recordsOverhead: overhead,
+  },
+  subscriberNsPerMessage: subNs,
+  targetsMet: {
+    ccxt10x: ccxtRatio >= 10,
+    tardis5x: tardisRatio >= 5,
+    recordsWithin10pct: overhead <= 0.1,
+    subscriber50ns: subNs <= 50,
+  },
+  sink: (sink + seen) & 1,
 }));

@@ -118,7 +118,8 @@ async function runScript(s: Script): Promise<Outcome> {
     return { key: s.key, command: "", status: "skipped", note: `${s.file} does not exist (yet)` };
   }
   const perms = declaredPerms(source, s.file) ?? s.fallbackPerms;
-  const args = ["run", ...perms, s.file, ...(values.quick ? s.quickArgs : [])];
+  // bench/ has its own config and lock: the peer libraries never enter the product's lock.
+  const args = ["run", "--config", "bench/deno.json", ...perms, s.file, ...(values.quick ? s.quickArgs : [])];
   const command = `deno ${args.join(" ")}`;
   console.log(`\n=== ${s.key}: ${command}   (loadavg ${loadavg()})\n`);
   const t0 = performance.now();

@@ -13,6 +13,7 @@
 import { type Clock, systemClock } from "./clock.ts";
 import type { EngineHandler, HandlerContext } from "./handler.ts";
 import type { Logger } from "./logger.ts";
+import { setLongTimeout, type Timers } from "./timer.ts";
 
 /** Options for {@linkcode runEngine}. */
 export interface EngineOptions {
@@ -22,8 +23,10 @@ export interface EngineOptions {
   clock?: Clock;
   /** Period of `[metrics] flushed` and `[log-queue]` lines in ms (default 5000; 0 = never). */
   metricsIntervalMs?: number;
-  /** Stop after this many ms. */
+  /** Stop after this many ms by `clock` (any finite length: long delays chain timers). */
   durationMs?: number;
+  /** Timer functions behind `durationMs` (default: the global ones; tests pass fakes). */
+  timers?: Timers;
   /** Stop when aborted (SIGINT/SIGTERM wiring lives in the task). */
   signal?: AbortSignal;
 }
@@ -86,7 +89,10 @@ export async function runEngine(handlers: EngineHandler[], options: EngineOption
     }, interval)
     : undefined;
   const durationTimer = options.durationMs !== undefined
-    ? setTimeout(() => halt("duration"), options.durationMs)
+    ? setLongTimeout(() => halt("duration"), options.durationMs, {
+      clock,
+      ...(options.timers ? { timers: options.timers } : {}),
+    })
     : undefined;
   const report: EngineReport = { reason, busyPolls: 0, idleWaits: 0 };
   const started: boolean[] = handlers.map(() => false);
@@ -135,7 +141,7 @@ export async function runEngine(handlers: EngineHandler[], options: EngineOption
     logger.error(0, `handler failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   } finally {
     if (metricsTimer !== undefined) clearInterval(metricsTimer);
-    if (durationTimer !== undefined) clearTimeout(durationTimer);
+    durationTimer?.clear();
     options.signal?.removeEventListener("abort", onAbort);
     // Stop handlers first (closing captures must never wait on the logger), then log.
     const stopErrors: unknown[] = [];

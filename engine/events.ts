@@ -35,6 +35,8 @@ import type { Clock } from "./clock.ts";
  * - `Warning`/`Error`/`Info`: text.
  * - `Shutdown`: the producer's last record.
  * - `Intern`: a = id, text = the name (internal: teaches the Worker a name).
+ * - `IoStats`: a = bytes received, b = capture bytes written, c = REST weight spent (all
+ *   cumulative); metrics only, printed with `--verbose`.
  */
 export const EventKind = {
   EngineStarted: 1,
@@ -57,6 +59,7 @@ export const EventKind = {
   Info: 18,
   Shutdown: 19,
   Intern: 20,
+  IoStats: 21,
 } as const;
 
 /** A value of {@linkcode EventKind}. */
@@ -85,6 +88,7 @@ export const EVENT_NAMES: readonly string[] = [
   "info",
   "shutdown",
   "intern",
+  "io_stats",
 ];
 
 /** Why a book was resynchronised (field `a` of a `Resync` event). */

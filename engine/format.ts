@@ -1,8 +1,10 @@
 /**
  * Line formatting of decoded logger events (Worker side; builds strings).
  * Text follows hft-rs: `[binance:BTCUSDT] snapshot applied bids=1000 asks=1000 (+219us)`;
- * the suffix is microseconds since the logger started. JSONL is one object per event with
- * snake_case field names per kind.
+ * the suffix is microseconds since the logger started, and on the lines given a wall time (the
+ * first line, warnings, errors) also the ISO-8601 UTC time: `(+219us 2026-11-24T10:00:00.123456Z)`.
+ * JSONL is one object per event with snake_case field names per kind, plus `time` (ISO-8601 UTC)
+ * when a wall time is given.
  * @module
  */
 import { EVENT_NAMES, EventKind, type LogEvent, RESYNC_NAMES } from "./events.ts";
@@ -17,13 +19,25 @@ export function formatNs(ns: number): string {
   return `${(ns / 1e6).toFixed(1)}ms`;
 }
 
+/** ISO-8601 UTC with microseconds of a wall time in ns since the epoch: `2026-11-24T10:00:00.123456Z`. */
+export function isoUtc(wallNs: number): string {
+  const us = Math.floor(wallNs / 1000);
+  const ms = Math.floor(us / 1000);
+  const iso = new Date(ms).toISOString(); // …T10:00:00.123Z
+  return `${iso.slice(0, -1)}${String(us - ms * 1000).padStart(3, "0")}Z`;
+}
+
 function tag(ev: LogEvent): string {
   return ev.source === "" ? "[engine]" : `[${ev.source}]`;
 }
 
-/** One text line (without newline) for `ev`; `sinceUs` is the `(+…us)` suffix value. */
-export function formatText(ev: LogEvent, sinceUs: number): string {
-  const suffix = ` (+${Math.max(0, Math.round(sinceUs))}us)`;
+/**
+ * One text line (without newline) for `ev`; `sinceUs` is the `(+…us)` suffix value; `wallNs`,
+ * when given, adds the ISO-8601 UTC time to the suffix.
+ */
+export function formatText(ev: LogEvent, sinceUs: number, wallNs?: number): string {
+  const rel = `+${Math.max(0, Math.round(sinceUs))}us`;
+  const suffix = wallNs === undefined ? ` (${rel})` : ` (${rel} ${isoUtc(wallNs)})`;
   switch (ev.kind) {
     case EventKind.EngineStarted:
       return `[engine] ${ev.source} started${suffix}`;
@@ -42,9 +56,10 @@ export function formatText(ev: LogEvent, sinceUs: number): string {
     case EventKind.Synchronized:
       return `${tag(ev)} synchronized id=${ev.a} buffered=${ev.b}${suffix}`;
     case EventKind.Resync:
-      return `${tag(ev)} resync reason=${
-        RESYNC_NAMES[ev.a] ?? ev.a
-      } expected=${ev.b} got=${ev.c} ${ev.text}${suffix}`;
+      // Update ids only when the reason has them (a gap, no bridge): "expected=0 got=0" said nothing.
+      return `${tag(ev)} resync reason=${RESYNC_NAMES[ev.a] ?? ev.a}${
+        ev.c > 0 ? ` expected=${ev.b} got=${ev.c}` : ev.b > 0 ? ` at update id ${ev.b}` : ""
+      } ${ev.text}${suffix}`;
     case EventKind.DiffStats:
       return `${
         tag(ev)
@@ -61,6 +76,8 @@ export function formatText(ev: LogEvent, sinceUs: number): string {
       return `[log-queue] depth=${ev.a} capacity=${ev.b} dropped=${ev.c}${suffix}`;
     case EventKind.Counter:
       return `${tag(ev)} ${ev.label}=${ev.a}${suffix}`;
+    case EventKind.IoStats:
+      return `${tag(ev)} io received=${ev.a}B captured=${ev.b}B rest_weight=${ev.c}${suffix}`;
     case EventKind.Warning:
       return `${tag(ev)} warning: ${ev.text}${suffix}`;
     case EventKind.Error:
@@ -74,10 +91,11 @@ export function formatText(ev: LogEvent, sinceUs: number): string {
   }
 }
 
-/** One JSON line (without newline) for `ev`; `sinceUs` becomes `t_us`. */
-export function formatJson(ev: LogEvent, sinceUs: number): string {
+/** One JSON line (without newline) for `ev`; `sinceUs` becomes `t_us`, `wallNs` (if given) `time`. */
+export function formatJson(ev: LogEvent, sinceUs: number, wallNs?: number): string {
   const o: Record<string, unknown> = {
     t_us: Math.max(0, Math.round(sinceUs)),
+    ...(wallNs === undefined ? {} : { time: isoUtc(wallNs) }),
     kind: EVENT_NAMES[ev.kind] ?? `kind_${ev.kind}`,
   };
   if (ev.source !== "") o.source = ev.source;
@@ -142,6 +160,11 @@ export function formatJson(ev: LogEvent, sinceUs: number): string {
     case EventKind.Counter:
       o.label = ev.label;
       o.value = ev.a;
+      break;
+    case EventKind.IoStats:
+      o.received_bytes = ev.a;
+      o.capture_bytes = ev.b;
+      o.rest_weight = ev.c;
       break;
     case EventKind.Warning:
     case EventKind.Error:

@@ -183,6 +183,10 @@ export class Logger {
   ): boolean {
     return this.emit(EventKind.DiffStats, source, 0, received, applied, skipped, levels, lastId);
   }
+  /** Cumulative I/O counters of a handler: bytes received, capture bytes written, REST weight spent. */
+  ioStats(source: number, received: number, captured: number, restWeight: number): boolean {
+    return this.emit(EventKind.IoStats, source, 0, received, captured, restWeight);
+  }
   /** One latency sample in ns under an interned label; the Worker histograms it. */
   latency(label: number, ns: number, source = 0): boolean {
     return this.emit(EventKind.Latency, source, label, ns);

@@ -5,12 +5,13 @@
  * formats lines and writes them to a sink in batches.
  * @module
  */
-import * as hdr from "hdr-histogram-js";
+import * as hdr from "npm:hdr-histogram-js@3.0.1";
 import { RingConsumer } from "../spsc/mod.ts";
 import { decodeRecord } from "./codec.ts";
 import { EventKind, type LogEvent, newLogEvent } from "./events.ts";
 import { formatJson, formatText, type LogFormat } from "./format.ts";
 import type { LineSink } from "./sink.ts";
+import { type MetricsReply, MetricsResponder } from "../ops/channel.ts";
 
 /** The first message to the logger Worker. */
 export interface LoggerWorkerInit {
@@ -24,10 +25,18 @@ export interface LoggerWorkerInit {
   core?: number;
   /** Producer's monotonic ns at logger start: the `(+…us)` origin. */
   startNs: number;
+  /**
+   * Producer's wall ns (since the epoch) at the same instant as `startNs`. When set, the first
+   * text line and every warning and error line carry the ISO-8601 UTC time, and every JSONL line
+   * a `time` field.
+   */
+  startWallNs?: number;
   /** Print every `Latency` sample, not only summaries. */
   verbose?: boolean;
-  /** Idle wait before re-checking the ring, ms (default 50). */
+  /** Idle wait before re-checking the ring, ms (default 50; at most 20 with `metrics`). */
   idleWaitMs?: number;
+  /** Keep metrics and answer requests on this control block (`ops/channel.ts`). */
+  metrics?: { ctrl: SharedArrayBuffer; staleAfterMs?: number };
 }
 
 /** What the consumer counted, posted with `{type: "drained"}`. */
@@ -78,19 +87,41 @@ export class LoggerConsumer {
     firstSinkError: "",
   };
 
-  /** Attach to the ring in `init.sab` and write to `sink`. */
-  constructor(init: LoggerWorkerInit, sink: LineSink) {
+  readonly #metrics: MetricsResponder | undefined;
+
+  /** Attach to the ring in `init.sab` and write to `sink`; `post` carries metrics replies. */
+  constructor(init: LoggerWorkerInit, sink: LineSink, post?: (m: MetricsReply) => void) {
     this.#ring = new RingConsumer(init.sab);
     this.#sink = sink;
     this.#init = init;
+    const m = init.metrics;
+    if (m !== undefined && post !== undefined) {
+      this.#metrics = new MetricsResponder(
+        m.ctrl,
+        post,
+        m.staleAfterMs ? { staleAfterMs: m.staleAfterMs } : {},
+      );
+    }
+  }
+
+  /** Answer a pending metrics request now (the run loop does this after every drain). */
+  answerMetrics(): void {
+    const ring = this.#ring;
+    this.#metrics?.poll({
+      depth: ring.len(),
+      capacity: ring.capacity,
+      dropped: ring.dropped(),
+      records: this.#stats.records,
+    });
   }
 
   /** Consume until the producer closes the ring and it is empty; then flush. Blocks. */
   run(): ConsumerStats {
     const ring = this.#ring;
-    const idle = this.#init.idleWaitMs ?? 50;
+    const idle = this.#metrics ? Math.min(this.#init.idleWaitMs ?? 20, 20) : this.#init.idleWaitMs ?? 50;
     for (;;) {
       this.drainOnce();
+      this.answerMetrics();
       this.#flushSink();
       const r = ring.wait(idle);
       if (r === "closed") break;
@@ -118,6 +149,7 @@ export class LoggerConsumer {
 
   #handle(ev: LogEvent): void {
     this.#stats.records++;
+    this.#metrics?.registry.onEvent(ev);
     switch (ev.kind) {
       case EventKind.Intern:
         this.#names[ev.a] = ev.text;
@@ -134,6 +166,9 @@ export class LoggerConsumer {
       case EventKind.Shutdown:
         this.#stats.sawShutdown = true;
         this.#line(ev);
+        return;
+      case EventKind.IoStats:
+        if (this.#init.verbose) this.#line(ev);
         return;
       default:
         this.#line(ev);
@@ -179,8 +214,18 @@ export class LoggerConsumer {
   }
 
   #line(ev: LogEvent): void {
-    const since = (ev.t - this.#init.startNs) / 1000;
-    const line = this.#init.format === "jsonl" ? formatJson(ev, since) : formatText(ev, since);
+    const init = this.#init;
+    const since = (ev.t - init.startNs) / 1000;
+    let wall: number | undefined;
+    if (init.startWallNs !== undefined) {
+      const k = ev.kind;
+      if (
+        init.format === "jsonl" || this.#stats.lines === 0 || k === EventKind.Warning || k === EventKind.Error
+      ) {
+        wall = init.startWallNs + (ev.t - init.startNs);
+      }
+    }
+    const line = init.format === "jsonl" ? formatJson(ev, since, wall) : formatText(ev, since, wall);
     if (this.#stats.sinkErrors > 0) return; // the sink is broken: keep draining, stop writing
     try {
       this.#sink.push(line);

@@ -9,6 +9,7 @@ import { RECORD_SIZE } from "./events.ts";
 import type { LogFormat } from "./format.ts";
 import { Logger } from "./logger.ts";
 import type { ConsumerStats, LoggerWorkerInit } from "./logger_consumer.ts";
+import { createMetricsControl, MetricsLink, type MetricsReply } from "../ops/channel.ts";
 
 /** Options for {@linkcode startLogger}. */
 export interface StartLoggerOptions {
@@ -24,6 +25,8 @@ export interface StartLoggerOptions {
   core?: number;
   /** Print every latency sample, not only summaries. */
   verbose?: boolean;
+  /** Keep metrics in the Worker and return a {@linkcode MetricsLink} to ask for them. */
+  metrics?: boolean;
 }
 
 /** A started logger plus what the Worker reported at start-up. */
@@ -34,6 +37,8 @@ export interface StartedLogger {
   pinned: string;
   /** Resolves with the consumer's counts once it has drained (after `logger.shutdown()`). */
   stats: Promise<ConsumerStats>;
+  /** With `metrics`: asks the Worker for counters, states and the exposition. */
+  metrics?: MetricsLink;
 }
 
 /**
@@ -52,6 +57,7 @@ export async function startLogger(options: StartLoggerOptions = {}): Promise<Sta
   });
   let statsResolve!: (s: ConsumerStats) => void;
   let statsReject!: (e: Error) => void;
+  let link: MetricsLink | undefined;
   const stats = new Promise<ConsumerStats>((res, rej) => {
     statsResolve = res;
     statsReject = rej;
@@ -61,7 +67,10 @@ export async function startLogger(options: StartLoggerOptions = {}): Promise<Sta
     const m = e.data as { type: string; error?: string; pinned?: string } & ConsumerStats;
     if (m.type === "ready") readyResolve(m.pinned ?? "");
     else if (m.type === "failed") readyReject(new Error(`logger failed to start: ${m.error}`));
-    else if (m.type === "drained") statsResolve(m);
+    else if (m.type === "drained") {
+      link?.fail("the logger Worker has stopped");
+      statsResolve(m);
+    } else if (m.type === "metrics") link?.onReply(m as unknown as MetricsReply);
   };
   // Set once the Logger exists; a Worker error before that only rejects start-up.
   const created: { logger?: Logger } = {};
@@ -71,13 +80,23 @@ export async function startLogger(options: StartLoggerOptions = {}): Promise<Sta
     // The Worker is the only place log lines are written; say it once, where a person will see it.
     console.error(`hft-ts: ${err.message}; log records from now on are lost`);
     created.logger?.consumerFailed(err.message);
+    link?.fail(err.message);
     readyReject(err);
     statsReject(err);
   };
-  const init: LoggerWorkerInit = { sab, format: options.format ?? "text", startNs: clock.monoNs() };
+  const init: LoggerWorkerInit = {
+    sab,
+    format: options.format ?? "text",
+    startNs: clock.monoNs(),
+    startWallNs: clock.wallNs(),
+  };
   if (options.file !== undefined) init.file = options.file;
   if (options.core !== undefined) init.core = options.core;
   if (options.verbose) init.verbose = true;
+  if (options.metrics) {
+    init.metrics = { ctrl: createMetricsControl() };
+    link = new MetricsLink(init.metrics.ctrl, () => clock.monoNs());
+  }
   worker.postMessage(init);
   let pinned: string;
   try {
@@ -99,5 +118,5 @@ export async function startLogger(options: StartLoggerOptions = {}): Promise<Sta
     },
   });
   created.logger = logger;
-  return { logger, pinned, stats };
+  return link ? { logger, pinned, stats, metrics: link } : { logger, pinned, stats };
 }

@@ -126,3 +126,16 @@ Deno.test("waiting for room gives up after its deadline when nobody drains", asy
   while (logger.counter(src, src, 1)) { /* fill */ }
   equal(await logger.whenRoom(4, 20), false);
 });
+
+Deno.test("A resync without update ids (a disconnect) does not print expected=0 got=0", () => {
+  const { logger, drain } = testLogger();
+  const src = logger.intern("binance:BTCUSDT");
+  ok(logger.resync(src, ResyncReason.Disconnect, 77, 0, "connection lost"));
+  ok(logger.resync(src, ResyncReason.Disconnect, 0, 0, "connection lost"));
+  const [a, b] = drain().filter((e) => e.kind === EventKind.Resync);
+  equal(
+    formatText(a!, 5),
+    "[binance:BTCUSDT] resync reason=disconnect at update id 77 connection lost (+5us)",
+  );
+  equal(formatText(b!, 5), "[binance:BTCUSDT] resync reason=disconnect connection lost (+5us)");
+});

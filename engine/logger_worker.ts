@@ -19,7 +19,7 @@ self.onmessage = (e: MessageEvent<LoggerWorkerInit>) => {
   let consumer: LoggerConsumer;
   try {
     const sink = openSink(init.file);
-    consumer = new LoggerConsumer(init, sink);
+    consumer = new LoggerConsumer(init, sink, (m) => self.postMessage(m));
   } catch (err) {
     self.postMessage({ type: "failed", error: err instanceof Error ? err.message : String(err) });
     self.close();

@@ -22,7 +22,24 @@ export {
   TEXT_OFFSET,
 } from "./events.ts";
 export { decodeRecord, encodeHeader, encodeText, encodeUtf8Into, utf8Length } from "./codec.ts";
-export { formatJson, formatNs, formatText, type LogFormat } from "./format.ts";
+export { formatJson, formatNs, formatText, isoUtc, type LogFormat } from "./format.ts";
 export { BatchSink, type LineSink, openSink } from "./sink.ts";
 export { currentCpuList, pinCurrentThread, pinProcess, type PinResult, resolveCore } from "./pinning.ts";
-export { fixturePresent, testContext, type TestLogger, testLogger, waitUntil } from "./testing.ts";
+export {
+  type FakeTimer,
+  FakeTimers,
+  fixturePresent,
+  testContext,
+  type TestLogger,
+  testLogger,
+  waitUntil,
+} from "./testing.ts";
+export {
+  type LongTimer,
+  type LongTimerOptions,
+  MAX_TIMER_MS,
+  setLongInterval,
+  setLongTimeout,
+  systemTimers,
+  type Timers,
+} from "./timer.ts";

@@ -17,6 +17,8 @@ export interface PinResult {
   cpus?: string;
   /** Why it failed. */
   error?: string;
+  /** True when it failed because the CPU does not exist or may not be used here. */
+  invalidCpu?: boolean;
 }
 
 /** The core asked for by `--core` or else `HFT_CORE`; undefined when neither is set. */
@@ -38,7 +40,7 @@ async function taskset(args: string[]): Promise<{ ok: boolean; out: string }> {
 export async function pinProcess(core: number): Promise<PinResult> {
   try {
     const set = await taskset(["-a", "-p", "-c", String(core), String(Deno.pid)]);
-    if (!set.ok) return { ok: false, error: set.out };
+    if (!set.ok) return { ok: false, error: set.out, invalidCpu: /Invalid argument/i.test(set.out) };
     const cpus = await currentCpuList();
     return cpus === undefined ? { ok: true } : { ok: true, cpus };
   } catch (e) {

@@ -9,6 +9,7 @@ import type { HandlerContext } from "./handler.ts";
 import { decodeRecord } from "./codec.ts";
 import { EventKind, type LogEvent, newLogEvent, RECORD_SIZE } from "./events.ts";
 import { Logger } from "./logger.ts";
+import type { Timers } from "./timer.ts";
 
 /** A logger whose records a test reads back with `drain()`. */
 export interface TestLogger {
@@ -84,4 +85,44 @@ export function testContext(logger: Logger, source = "test", clock: Clock = syst
     wake: () => {},
     signal: new AbortController().signal,
   };
+}
+
+/** One timer set on {@linkcode FakeTimers}. */
+export interface FakeTimer {
+  /** The delay asked for, ms. */
+  ms: number;
+  /** Run the callback (removes the timer from `pending`). */
+  fire(): void;
+}
+
+/**
+ * A {@linkcode Timers} seam that never waits: timers are queued in `pending` and a test fires
+ * them by hand (after advancing a {@linkcode FakeClock}); `requested` keeps every delay asked for.
+ */
+export class FakeTimers implements Timers {
+  /** Timers set and neither fired nor cleared, oldest first. */
+  readonly pending: FakeTimer[] = [];
+  /** Every delay ever asked for, in order. */
+  readonly requested: number[] = [];
+
+  /** Queue `fn` with delay `ms`. */
+  set(fn: () => void, ms: number): unknown {
+    this.requested.push(ms);
+    const t: FakeTimer = {
+      ms,
+      fire: () => {
+        const i = this.pending.indexOf(t);
+        if (i >= 0) this.pending.splice(i, 1);
+        fn();
+      },
+    };
+    this.pending.push(t);
+    return t;
+  }
+
+  /** Drop a queued timer. */
+  clear(handle: unknown): void {
+    const i = this.pending.indexOf(handle as FakeTimer);
+    if (i >= 0) this.pending.splice(i, 1);
+  }
 }

@@ -8,11 +8,12 @@
 import type { L2Book } from "../venues/book.ts";
 import { type Clock, systemClock } from "../engine/clock.ts";
 import type { L3Book } from "./l3.ts";
-import type { TradeWindow } from "./classify.ts";
+import type { TradeWindow } from "./trade_window.ts";
 import { LineReader } from "./lines.ts";
-import type { CaptureFiles, Venue } from "./reader.ts";
+import { type CaptureFiles, recvPathFor, streamPaths, type Venue } from "./reader.ts";
 import { Side } from "./schema.ts";
 import { ReplayStats } from "./summary.ts";
+import { printable, warnMalformedTotal } from "./_warn.ts";
 
 /** The options both drivers read here (a subset of `ReplayOptions`). */
 export interface DriverOptions {
@@ -34,24 +35,35 @@ export interface DriverStart {
   warn: (msg: string) => void;
 }
 
-/** New counters for `venue`, the start time and the warning sink; warns the capture's notes. */
+/**
+ * New counters for `venue`, the start time and the warning sink (every warning made one printable
+ * line: `_warn.ts`); warns the capture's notes, and once when the data file has no receive-time
+ * file (every event's receive time is then 0).
+ */
 export function startReplay(files: CaptureFiles, opts: DriverOptions, venue: Venue): DriverStart {
   const stats = new ReplayStats();
   stats.venue = venue;
   const clock = opts.clock ?? systemClock;
   const t0 = clock.monoNs();
   const warn = (msg: string) => {
-    stats.warnings.push(msg);
-    opts.onWarning?.(msg);
+    const m = printable(msg);
+    stats.warnings.push(m);
+    opts.onWarning?.(m);
   };
   for (const n of files.notes) warn(n);
+  if (files.diffsRecv === undefined) {
+    warn(
+      `no receive-time file for ${files.diffs} (expected ${recvPathFor(files.diffs)}[.gz]): ` +
+        `every event's recv_time_ns is 0`,
+    );
+  }
   return { stats, clock, t0, warn };
 }
 
 /** Open the data file and, when the capture has one, its receive-time file. */
 export async function openDiffInputs(files: CaptureFiles): Promise<[LineReader, LineReader | undefined]> {
-  const dr = await LineReader.open(files.diffs, 1 << 20);
-  const rr = files.diffsRecv ? await LineReader.open(files.diffsRecv) : undefined;
+  const dr = await LineReader.open(streamPaths(files, files.diffs), 1 << 20);
+  const rr = files.diffsRecv ? await LineReader.open(streamPaths(files, files.diffsRecv)) : undefined;
   return [dr, rr];
 }
 
@@ -88,8 +100,9 @@ export async function warnInputEnd(
   what: string,
   warn: (msg: string) => void,
 ): Promise<void> {
+  // After a read error a cut last line and surplus receive times are its consequences, not news.
   if (dr.error) warn(`${files.diffs}: read error after line ${dr.lineNo}: ${dr.error}`);
-  if (dr.truncatedBytes > 0) {
+  else if (dr.truncatedBytes > 0) {
     warn(
       `${files.diffs}: last line truncated (${dr.truncatedBytes} bytes without a newline): ` +
         `replayed up to line ${dr.lineNo}, the last complete one`,
@@ -101,14 +114,18 @@ export async function warnInputEnd(
         `(missing or not an integer): their recv_time_ns is 0`,
     );
   }
-  if (rr && recvOk && (rr.next() || (await rr.nextLine()))) {
+  if (!dr.error && rr && recvOk && (rr.next() || (await rr.nextLine()))) {
     warn(`${files.diffsRecv}: more lines than ${files.diffs} (${dr.lineNo}); extra receive times ignored`);
   }
 }
 
-/** Close the trade window into the trade counters (when trades were used) and stop the clock. */
+/**
+ * Close the trade window into the trade counters (when trades were used), give the total of
+ * malformed lines when not all were quoted, and stop the clock.
+ */
 export function finishStats(s: DriverStart, window: TradeWindow | undefined): ReplayStats {
   const stats = s.stats;
+  warnMalformedTotal(stats, s.warn);
   if (window) {
     window.clear();
     stats.tradeQtyMatched = window.matchedQty;

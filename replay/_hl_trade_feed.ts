@@ -11,7 +11,7 @@
  */
 import { HlFrame, HlMsg } from "../venues/hyperliquid/frame.ts";
 import { HlParser } from "../venues/hyperliquid/parse.ts";
-import type { TradeWindow } from "./classify.ts";
+import type { TradeWindow } from "./trade_window.ts";
 import { LineReader } from "./lines.ts";
 import type { ReplayStats } from "./summary.ts";
 
@@ -30,7 +30,7 @@ export class HlTradeFeed {
   }
 
   /** Open the file. */
-  static async open(path: string): Promise<HlTradeFeed> {
+  static async open(path: string | readonly string[]): Promise<HlTradeFeed> {
     return new HlTradeFeed(await LineReader.open(path, 1 << 18));
   }
 
@@ -59,7 +59,7 @@ export class HlTradeFeed {
       if (t.time[i]! > untilMs) return true;
       this.#i++;
       stats.trades++;
-      if (window) window.push(t.px[i]!, t.sz[i]!, t.side[i] === -1);
+      if (window) window.push(t.px[i]!, t.sz[i]!, t.side[i] === -1, t.time[i]!);
       else stats.tradesBeforeBook++;
     }
   }

@@ -59,7 +59,10 @@ export class PipeReader {
       if (op === PipeOp.Diff) this.#runDiff(x);
       else if (op === PipeOp.Trade) {
         i = this.#rec();
-        stage.trades!.push(x, f[i]!, f[i + 1] === 1);
+        const qty = f[i]!;
+        const bid = f[i + 1] === 1;
+        i = this.#rec();
+        stage.trades!.push(x, qty, bid, f[i]!);
       } else if (op === PipeOp.Recv) {
         i = this.#rec();
         stage.setRecv(x, f[i]!);
@@ -89,6 +92,7 @@ export class PipeReader {
     d.lastId = f[i + 1]!;
     i = this.#rec();
     d.eventTimeMs = f[i]!;
+    d.firstId = f[i + 1]!;
     d.growBids(nb);
     d.growAsks(na);
     d.nBids = nb;

@@ -20,6 +20,7 @@
 import { DATA_OFFSET } from "../spsc/layout.ts";
 import type { OutFormat } from "./writers.ts";
 import type { CancelModel } from "./l3.ts";
+import type { TradeWindowOptions } from "./trade_window.ts";
 
 /** Bytes per ring record (two f64). */
 export const PIPE_RECORD_SIZE = 16;
@@ -38,15 +39,15 @@ export function recordsToWrap(i: number, capacity: number): number {
 export const PipeOp = {
   /** `(Recv, sec)`, `(subNs, 0)`: the receive time of the events from now on. */
   Recv: 1,
-  /** `(Diff, nBids)`, `(nAsks, lastId)`, `(eventTimeMs, 0)`, then nBids + nAsks levels. */
+  /** `(Diff, nBids)`, `(nAsks, lastId)`, `(eventTimeMs, firstId)`, then nBids + nAsks levels. */
   Diff: 2,
-  /** `(Best, bb0)`, `(ba0, bb1)`, `(ba1, 0)`: best prices around the next diff (no-trades heuristic). */
+  /** `(Best, bb0)`, `(ba0, bb1)`, `(ba1, 0)`: best prices around the next diff (fill attribution). */
   Best: 3,
   /** `(Resync, lastId)`, `(eventTimeMs, 0)`. */
   Resync: 4,
   /** `(Unchanged, 0)`: a depth frame that changed nothing. */
   Unchanged: 5,
-  /** `(Trade, price)`, `(qty, 1 if the bid was consumed else 0)`. */
+  /** `(Trade, price)`, `(qty, 1 if the bid was consumed else 0)`, `(timeMs, 0)`. */
   Trade: 6,
   /** `(Snapshot, updateId)`, `(recvSec, recvSubNs)`, `(nBids, nAsks)`, then the levels best first. */
   Snapshot: 7,
@@ -66,6 +67,8 @@ export interface PipeInit {
   cancelModel: CancelModel;
   /** Trades attribute fills (else the no-trades heuristic). */
   useTrades: boolean;
+  /** The trade matching window (default: `trade_window.ts`'s). */
+  tradeWindow?: TradeWindowOptions;
 }
 
 /** The Worker's answer once the ring is closed and drained, or its failure. */

@@ -19,7 +19,7 @@ import type { TradeTarget } from "./_trade_feed.ts";
 import { PIPE_RECORD_SIZE, PipeOp, type PipeReply, recordsToWrap } from "./_pipe_records.ts";
 
 /** How long a full ring is waited out before a Worker that never started is given up, ms. */
-export const START_TIMEOUT_MS = 10_000;
+export const START_TIMEOUT_MS = 30_000;
 
 /** Raised on the replay's thread when the L3 Worker failed (its own error follows in `finish`). */
 export class PipeWorkerFailed extends Error {
@@ -46,7 +46,6 @@ export class PipeStage implements L3Stage, TradeTarget {
   readonly #f: Float64Array;
   readonly #fail: Int32Array;
   readonly #reply: Promise<PipeReply>;
-  readonly #useTrades: boolean;
   #room = 0; // free slots known past the uncommitted ones
   #k = 0; // records written and not yet committed
   #sec = 0; // receive time as last given
@@ -73,14 +72,14 @@ export class PipeStage implements L3Stage, TradeTarget {
     this.#f = new Float64Array(ring);
     this.#fail = new Int32Array(fail);
     this.#reply = reply;
-    this.#useTrades = useTrades;
     this.trades = useTrades ? this : undefined;
   }
 
   /** A trade for the Worker's trade window. */
-  push(priceTicks: number, qtyLots: number, bidConsumed: boolean): void {
+  push(priceTicks: number, qtyLots: number, bidConsumed: boolean, timeMs: number): void {
     this.#put(PipeOp.Trade, priceTicks);
     this.#put(qtyLots, bidConsumed ? 1 : 0);
+    this.#put(timeMs, 0);
     this.#commit();
   }
 
@@ -91,14 +90,12 @@ export class PipeStage implements L3Stage, TradeTarget {
 
   applied(d: DepthDiff, bb0: number, ba0: number, bb1: number, ba1: number): void {
     this.#sendRecv();
-    if (!this.#useTrades) {
-      this.#put(PipeOp.Best, bb0);
-      this.#put(ba0, bb1);
-      this.#put(ba1, 0);
-    }
+    this.#put(PipeOp.Best, bb0);
+    this.#put(ba0, bb1);
+    this.#put(ba1, 0);
     this.#put(PipeOp.Diff, d.nBids);
     this.#put(d.nAsks, d.lastId);
-    this.#put(d.eventTimeMs, 0);
+    this.#put(d.eventTimeMs, d.firstId);
     this.#levels(d.bidPx, d.bidQty, d.nBids);
     this.#levels(d.askPx, d.askQty, d.nAsks);
     this.#commit();
@@ -197,6 +194,9 @@ export class PipeStage implements L3Stage, TradeTarget {
       const t0 = systemClock.monoNs();
       while ((free = p.room(1)) === 0) {
         if (Atomics.load(this.#fail, 0) !== 0) throw new PipeWorkerFailed("the replay L3 worker failed");
+        // Not started yet: sleep (1 ms, or until it signals) instead of spinning, so a Worker that
+        // is still starting on a busy machine gets the CPU this thread would burn.
+        if ((spins & 0xff) === 0xff && Atomics.load(this.#fail, 1) === 0) Atomics.wait(this.#fail, 1, 0, 1);
         if (
           (++spins & 0xffff) === 0 && Atomics.load(this.#fail, 1) === 0 &&
           systemClock.monoNs() - t0 > START_TIMEOUT_MS * 1e6

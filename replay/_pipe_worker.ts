@@ -17,13 +17,15 @@ self.onmessage = async (e: MessageEvent<PipeInit>) => {
   let file: Deno.FsFile | undefined;
   let reply: PipeReply;
   try {
-    Atomics.store(new Int32Array(init.fail), 1, 1);
+    const flags = new Int32Array(init.fail);
+    Atomics.store(flags, 1, 1);
+    Atomics.notify(flags, 1); // wakes a producer sleeping until the Worker starts
     let target: ByteTarget;
     if (init.out === undefined) target = new CountingTarget();
     else if (init.out === "-") target = Deno.stdout;
     else target = file = Deno.openSync(init.out, { write: true, create: true, truncate: true });
     const writer = createWriter(init.format, target);
-    const stage = new LocalStage(writer, init.cancelModel, init.useTrades, [0, 0, 0, 0, 0]);
+    const stage = new LocalStage(writer, init.cancelModel, init.useTrades, [0, 0, 0, 0, 0], init.tradeWindow);
     new PipeReader(init.ring, stage).run();
     writer.flush();
     const totals = await stage.finish();

@@ -16,7 +16,8 @@
 import type { L2Book } from "../venues/book.ts";
 import type { DepthDiff } from "../venues/binance/types.ts";
 import { type CancelModel, L3Book } from "./l3.ts";
-import { Attribution, TradeWindow } from "./classify.ts";
+import { Attribution } from "./classify.ts";
+import { TradeWindow, type TradeWindowOptions } from "./trade_window.ts";
 import { type EventSink, Side } from "./schema.ts";
 import type { TradeTarget } from "./_trade_feed.ts";
 import { clearL3, snapshotBook } from "./_driver.ts";
@@ -61,11 +62,20 @@ export class LocalStage implements L3Stage {
   readonly #attr = new Attribution();
   readonly #events: number[];
 
-  /** Emit into `sink`; count events into `events` (by kind, e.g. `ReplayStats.events`). */
-  constructor(sink: EventSink, cancelModel: CancelModel, useTrades: boolean, events: number[]) {
+  /**
+   * Emit into `sink`; count events into `events` (by kind, e.g. `ReplayStats.events`); match
+   * trades in the time window `tradeWindow`.
+   */
+  constructor(
+    sink: EventSink,
+    cancelModel: CancelModel,
+    useTrades: boolean,
+    events: number[],
+    tradeWindow?: TradeWindowOptions,
+  ) {
     this.#events = events;
     this.#l3 = new L3Book(sink, { cancelModel, counts: events });
-    this.trades = useTrades ? new TradeWindow() : undefined;
+    this.trades = useTrades ? new TradeWindow(1024, tradeWindow) : undefined;
     this.#attr.window = this.trades;
   }
 
@@ -81,13 +91,21 @@ export class LocalStage implements L3Stage {
     attr.ba0 = ba0;
     attr.bb1 = bb1;
     attr.ba1 = ba1;
+    attr.twoSided = d.nBids > 0 && d.nAsks > 0;
+    attr.singleEvent = d.firstId === d.lastId;
     const l3 = this.#l3;
     l3.ev.updateId = d.lastId;
     l3.ev.eventTimeMs = d.eventTimeMs;
+    this.trades?.setTime(d.eventTimeMs);
     // The diff's quantities in order are exactly what BookSync set (a repeated price ends at
     // its last quantity in both), so no second book lookup is needed.
     l3.changeLevels(Side.Bid, d.bidPx, d.bidQty, d.nBids, attr);
     l3.changeLevels(Side.Ask, d.askPx, d.askQty, d.nAsks, attr);
+    const w = this.trades;
+    if (w !== undefined && w.size > 0) {
+      for (let i = 0; i < d.nBids; i++) w.seen(Side.Bid, d.bidPx[i]!);
+      for (let i = 0; i < d.nAsks; i++) w.seen(Side.Ask, d.askPx[i]!);
+    }
     this.trades?.endUpdate();
   }
 

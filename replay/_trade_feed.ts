@@ -7,15 +7,18 @@ import { FrameKind, ParsedFrame, parseFrameInPlace } from "../venues/binance/par
 import { LineReader } from "./lines.ts";
 import { fastTradeLine } from "./_fast_frame.ts";
 import type { ReplayStats } from "./summary.ts";
+import { warnMalformed } from "./_warn.ts";
 
 /** Where the feed puts trades: a `TradeWindow`, or the pipe to the replay's L3 Worker. */
 export interface TradeTarget {
-  /** Add a trade: `bidConsumed` is the wire's `m` (buyer is maker → the bid side was hit). */
-  push(priceTicks: number, qtyLots: number, bidConsumed: boolean): void;
+  /**
+   * Add a trade at exchange trade time `timeMs`: `bidConsumed` is the wire's `m` (buyer is
+   * maker → the bid side was hit).
+   */
+  push(priceTicks: number, qtyLots: number, bidConsumed: boolean, timeMs: number): void;
 }
 
-/** Malformed lines quoted verbatim in warnings (per replay); later ones are only counted. */
-export const MAX_VERBATIM_WARNINGS = 5;
+export { MAX_VERBATIM_WARNINGS } from "./_warn.ts";
 
 /** The trade stream, read ahead by one trade so trades can be merged by time. */
 export class TradeFeed {
@@ -29,7 +32,7 @@ export class TradeFeed {
   }
 
   /** Open the trades file. */
-  static async open(path: string): Promise<TradeFeed> {
+  static async open(path: string | readonly string[]): Promise<TradeFeed> {
     return new TradeFeed(await LineReader.open(path, 1 << 18));
   }
 
@@ -49,8 +52,16 @@ export class TradeFeed {
         stats.tradeLines++;
         const k = nl >= 0 ? FrameKind.Trade : parseFrameInPlace(r.buf, r.start, r.end, this.#frame);
         if (k !== FrameKind.Trade && k !== FrameKind.AggTrade) {
-          if (k === FrameKind.Malformed && ++stats.malformed <= MAX_VERBATIM_WARNINGS) {
-            warn(`${r.path}:${r.lineNo}: malformed frame (${this.#frame.reason}): ${r.text().slice(0, 120)}`);
+          if (k === FrameKind.Malformed) {
+            warnMalformed(
+              stats,
+              warn,
+              `${r.path}:${r.lineNo}`,
+              `malformed frame (${this.#frame.reason})`,
+              r.buf,
+              r.start,
+              r.end,
+            );
           }
           continue;
         }
@@ -58,7 +69,7 @@ export class TradeFeed {
         this.#has = true;
       }
       if (t.tradeTimeMs > untilMs) return true;
-      window.push(t.priceTicks, t.qtyLots, t.buyerIsMaker);
+      window.push(t.priceTicks, t.qtyLots, t.buyerIsMaker, t.tradeTimeMs);
       this.#has = false;
     }
   }
@@ -70,6 +81,21 @@ export class TradeFeed {
     this.#done = true;
     if (r.error) warn(`${r.path}: read error after line ${r.lineNo}: ${r.error}`);
     if (r.truncatedBytes > 0) warn(`${r.path}: last line truncated (${r.truncatedBytes} bytes): ignored`);
+  }
+
+  /** The read or decompression error that ended the trade input early, else undefined. */
+  get error(): string | undefined {
+    return this.#r.error;
+  }
+
+  /** The trades file's path. */
+  get path(): string {
+    return this.#r.path;
+  }
+
+  /** Complete lines read so far. */
+  get lineNo(): number {
+    return this.#r.lineNo;
   }
 
   /** Release the file. */

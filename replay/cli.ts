@@ -1,7 +1,10 @@
 /**
- * The body of `deno task replay` (the task file only parses flags): resolve the input, open the
- * writer, replay (on one thread, or two for large Binance inputs: `pipeline.ts`), print warnings, the summary and (with `--truth`) the accuracy report on
- * stderr. Returns the exit code.
+ * The body of `deno task replay` (the task file only parses flags): resolve the input, check
+ * `--out` (never an input, never a directory, inside the permissions: else exit 2 before anything
+ * is opened for writing), open the writer, replay (on one thread, or two for large Binance
+ * inputs: `pipeline.ts`), print warnings, the summary and (with `--truth`) the accuracy report
+ * on stderr. Returns the exit code: {@linkcode EXIT_OK}, {@linkcode EXIT_FAILED},
+ * {@linkcode EXIT_USAGE}.
  * @module
  */
 import { systemClock } from "../engine/clock.ts";
@@ -11,8 +14,33 @@ import type { CancelModel } from "./l3.ts";
 import { replayCapture } from "./replay.ts";
 import { replayPiped } from "./pipeline.ts";
 import { formatSummary, NULL_SINK, type ReplayStats, TeeSink } from "./summary.ts";
-import { AccuracyCollector, formatAccuracy, loadTruth, scoreAccuracy, type TruthEvent } from "./accuracy.ts";
+import {
+  AccuracyCollector,
+  formatAccuracy,
+  loadTruth,
+  scoreAccuracy,
+  type TruthEvent,
+  truthMismatch,
+} from "./accuracy.ts";
 import type { ByteTarget } from "./out_buffer.ts";
+import type { TradeWindowOptions } from "./trade_window.ts";
+import { checkOutPath, replayInputs } from "./_out_check.ts";
+import { ProgressLine } from "./_progress.ts";
+import { printable } from "./_warn.ts";
+
+/** Exit code: the replay ran to the end and synchronized (warnings, if any, on stderr). */
+export const EXIT_OK = 0;
+/**
+ * Exit code: the replay failed — the book was never synchronized, a gap was never recovered
+ * from, input was lost or unreadable, the output could not be written — or `--strict` and a
+ * warning was issued.
+ */
+export const EXIT_FAILED = 1;
+/** Exit code: a usage error — a bad flag or a bad `--out` (an input, a directory, no permission). */
+export const EXIT_USAGE = 2;
+
+const OUT_HINT = " (deno task replay may write only under captures/ and out/)";
+const FORMAT_WORDS: Record<OutFormat, string> = { stdout: "text lines", jsonl: "JSONL", bincode: "bincode" };
 
 /** Validated flags of `deno task replay`. */
 export interface ReplayCliConfig {
@@ -36,6 +64,8 @@ export interface ReplayCliConfig {
   cancelModel: CancelModel;
   /** `--truth` file. */
   truth?: string;
+  /** `--trade-window-ms`: the trade matching window (default `trade_window.ts`'s). */
+  tradeWindow?: TradeWindowOptions;
   /** `--strict`. */
   strict: boolean;
   /** `--threads`: 2 pipelines L3 + the writer into a Worker (Binance); auto decides by input size. */
@@ -55,7 +85,7 @@ export async function usePipeline(files: CaptureFiles, cfg: ReplayCliConfig): Pr
 }
 
 function errMsg(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return printable(e instanceof Error ? e.message : String(e));
 }
 
 /** Run the replay CLI; returns the process exit code. */
@@ -67,9 +97,20 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
       : await explicitFiles(cfg.snapshot!, cfg.diffs!, cfg.trades, cfg.diffsRecv);
   } catch (e) {
     console.error(`replay: ${errMsg(e)}`);
-    return 1;
+    return EXIT_FAILED;
   }
   if (cfg.session !== undefined && cfg.trades !== undefined) files.trades = cfg.trades;
+  if (cfg.out !== undefined) {
+    const inputs = replayInputs(files, [
+      ["metadata", cfg.session !== undefined ? `${cfg.session}/metadata.json` : undefined],
+      ["--truth", cfg.truth],
+    ]);
+    const problem = await checkOutPath(cfg.out, inputs, OUT_HINT);
+    if (problem !== undefined) {
+      console.error(`replay: ${printable(problem)}`);
+      return EXIT_USAGE;
+    }
+  }
   let piped = false;
   try {
     piped = await usePipeline(files, cfg);
@@ -85,38 +126,29 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
       ? Deno.stdout
       : Deno.openSync(cfg.out, { write: true, create: true, truncate: true });
   } catch (e) {
-    const hint = e instanceof Deno.errors.NotCapable
-      ? " (deno task replay may write only under captures/ and out/)"
-      : "";
+    const hint = e instanceof Deno.errors.NotCapable ? OUT_HINT : "";
     console.error(`replay: cannot open --out ${cfg.out}: ${errMsg(e)}${hint}`);
-    return 1;
+    return EXIT_USAGE;
   }
   // Two threads: the Worker opens the output itself (checked above: it is writable). This handle
   // stays open until the end: closing it first would end a FIFO's reader before the Worker's open.
   const writer = piped ? undefined : createWriter(cfg.format, target);
   const truth = cfg.truth !== undefined ? await loadTruthOrNull(cfg.truth) : undefined;
-  if (truth === null) return 1;
+  if (truth === null) return EXIT_FAILED;
   const collector = truth ? new AccuracyCollector() : undefined;
-  const tty = Deno.stderr.isTerminal();
-  const enc = new TextEncoder();
-  let lastProgress = systemClock.monoNs();
+  // Progress only on a terminal, at most 4 times a second, so short replays print none; every
+  // other line on stderr erases it first.
+  const progress = new ProgressLine(Deno.stderr, systemClock, Deno.stderr.isTerminal());
   let stats: ReplayStats;
   let written = 0;
   let bytes = 0;
   const common = {
     cancelModel: cfg.cancelModel,
     useTrades: !cfg.noTrades,
+    tradeWindow: cfg.tradeWindow,
     clock: systemClock,
-    onWarning: (m: string) => console.error(`replay: warning: ${m}`),
-    // Progress only on a terminal, at most 4 times a second, so short replays print none.
-    onProgress: tty
-      ? (s: ReplayStats) => {
-        const now = systemClock.monoNs();
-        if (now - lastProgress < 250e6) return;
-        lastProgress = now;
-        Deno.stderr.writeSync(enc.encode(`\rreplay: ${s.diffLines} lines, ${s.totalEvents} events`));
-      }
-      : undefined,
+    onWarning: (m: string) => progress.line(`replay: warning: ${m}`),
+    onProgress: (s: ReplayStats) => progress.update(`replay: ${s.diffLines} lines, ${s.totalEvents} events`),
   };
   try {
     if (writer === undefined) {
@@ -135,23 +167,29 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
       bytes = writer.out.total;
     }
   } catch (e) {
+    progress.clear();
     // A closed pipe (e.g. `| head`) is the reader's choice, not an error.
-    if (e instanceof Deno.errors.BrokenPipe) return 0;
+    if (e instanceof Deno.errors.BrokenPipe) return EXIT_OK;
     console.error(`replay: ${errMsg(e)}`);
-    return 1;
+    return EXIT_FAILED;
   } finally {
     if (cfg.out !== undefined) target.close?.();
   }
-  if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+  progress.clear();
   console.error(formatSummary(stats));
   console.error(
-    `replay: wrote ${written} events, ${bytes} bytes (${cfg.format}) to ${cfg.out ?? "stdout"}${
-      piped ? " (2 threads: L3 and the writer in a Worker)" : ""
-    }`,
+    `replay: wrote ${written} events, ${bytes} bytes to ${cfg.out ?? "stdout"} as ${
+      FORMAT_WORDS[cfg.format]
+    }${piped ? " (2 threads: L3 and the writer in a Worker)" : ""}`,
   );
   if (truth && collector) {
     const withTrades = files.trades !== undefined && !cfg.noTrades;
     const main = scoreAccuracy(collector, truth);
+    const bad = truthMismatch(main);
+    if (bad !== undefined) {
+      console.error(`replay: --truth ${cfg.truth}: ${bad}`);
+      return 1;
+    }
     // The other mode, for comparison: without trades if the main run used them, else with them.
     const other = new AccuracyCollector();
     const canOther = withTrades || files.trades !== undefined;
@@ -160,6 +198,7 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
         sink: new TeeSink(NULL_SINK, other),
         cancelModel: cfg.cancelModel,
         useTrades: !withTrades,
+        tradeWindow: cfg.tradeWindow,
         onApplied: (U, u) => other.batch(U, u),
       });
     }
@@ -168,7 +207,11 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
       formatAccuracy(withTrades ? main : otherScore, withTrades ? otherScore : main),
     );
   }
-  return cfg.strict && stats.warnings.length > 0 ? 1 : 0;
+  if (stats.failure !== undefined) {
+    console.error(`replay: FAILED: ${stats.failure}`);
+    return EXIT_FAILED;
+  }
+  return cfg.strict && stats.warnings.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
 async function loadTruthOrNull(path: string): Promise<TruthEvent[] | null> {

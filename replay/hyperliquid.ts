@@ -17,7 +17,8 @@
  * - `update_id` and `event_time_ms` are the book's `time` (ms); the receive time is the line's
  *   in `messages.recv_ns`.
  * - Trades (`trades` frames of the same file, read by a second reader, {@linkcode HlTradeFeed}):
- *   before a book with time `T`, every trade with time `<= T` enters the {@linkcode TradeWindow};
+ *   before a book with time `T`, every trade with time `<= T + afterMs` enters the
+ *   {@linkcode TradeWindow}, and trades since the previous book's time are eligible;
  *   decreases match them by price and side (aggressor "B" consumes asks, "A" bids). Without any
  *   trade in the file, or with `useTrades: false`, the heuristic.
  * - Books of another coin are skipped (warned once); a truncated last line is not parsed (warned);
@@ -30,13 +31,14 @@ import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg } from "../venues/hyperliquid/frame
 import { HlParser } from "../venues/hyperliquid/parse.ts";
 import { HL_BOOK_DEPTH, HL_PRICE_SCALE, HL_SIZE_SCALE } from "../venues/hyperliquid/types.ts";
 import { L3Book } from "./l3.ts";
-import { Attribution, TradeWindow } from "./classify.ts";
+import { Attribution } from "./classify.ts";
+import { TRADE_WINDOW_AFTER_MS, TradeWindow } from "./trade_window.ts";
 import { NsTime, parseNs } from "./lines.ts";
-import type { CaptureFiles } from "./reader.ts";
+import { type CaptureFiles, streamPaths } from "./reader.ts";
 import type { ReplayOptions } from "./replay.ts";
 import { FIXED_DECIMALS, Side } from "./schema.ts";
 import type { ReplayStats } from "./summary.ts";
-import { MAX_VERBATIM_WARNINGS } from "./_trade_feed.ts";
+import { MAX_VERBATIM_WARNINGS, warnMalformed } from "./_warn.ts";
 import { HlTradeFeed } from "./_hl_trade_feed.ts";
 import {
   clearL3,
@@ -50,6 +52,13 @@ import {
 
 if (HL_PRICE_SCALE !== FIXED_DECIMALS || HL_SIZE_SCALE !== FIXED_DECIMALS) {
   throw new RangeError("replay/hyperliquid.ts assumes the parser's scales equal the output's 10^8");
+}
+
+// True when the first `n` changes touch both sides.
+function twoSided(c: ChangeList, n: number): boolean {
+  let bids = 0;
+  for (let i = 0; i < n; i++) bids += c.isBid[i]!;
+  return bids > 0 && bids < n;
 }
 
 /** Replay a Hyperliquid capture into `opts.sink`. Returns the counters (warnings included). */
@@ -70,11 +79,14 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
   const conns = files.connections ?? [];
   let nextConn = 0;
   let coin = files.coin !== undefined ? new TextEncoder().encode(files.coin) : undefined;
-  let otherCoinWarned = false;
+  let otherCoin: string | undefined; // the first other coin seen
   let crossed = 0;
+  let prevTime = -Infinity; // the previous book's time: trades since then may fill this book's decreases
 
   const [dr, rr] = await openDiffInputs(files);
-  let feed = (opts.useTrades ?? true) && files.trades ? await HlTradeFeed.open(files.trades) : undefined;
+  let feed = (opts.useTrades ?? true) && files.trades
+    ? await HlTradeFeed.open(streamPaths(files, files.trades))
+    : undefined;
   let recvOk = rr !== undefined;
   let recvLost = 0;
   let window: TradeWindow | undefined;
@@ -84,7 +96,7 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
       feed = undefined; // no trades captured: the heuristic
     }
     if (feed) feed.coin = coin;
-    window = feed ? new TradeWindow() : undefined;
+    window = feed ? new TradeWindow(1024, opts.tradeWindow) : undefined;
     attr.window = window;
     // Move the trades up to `untilMs` into `w` (undefined: drop them).
     const pullTrades = async (untilMs: number, w: TradeWindow | undefined): Promise<void> => {
@@ -114,11 +126,8 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
       const kind = parser.parseBytes(dr.buf.subarray(dr.start, dr.end), dr.end - dr.start, frame);
       if (kind !== HlMsg.L2Book) {
         if (kind === HlMsg.Malformed) {
-          if (++stats.malformed <= MAX_VERBATIM_WARNINGS) {
-            warn(
-              `${files.diffs}:${dr.lineNo}: ${HL_PARSE_ERROR_TEXT[frame.error]}: ${dr.text().slice(0, 120)}`,
-            );
-          }
+          const why = HL_PARSE_ERROR_TEXT[frame.error] ?? "malformed frame";
+          warnMalformed(stats, warn, `${files.diffs}:${dr.lineNo}`, why, dr.buf, dr.start, dr.end);
         } else if (kind === HlMsg.Trades) stats.tradeLines++;
         else {
           stats.unknown++;
@@ -135,9 +144,10 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
         if (feed) feed.coin = coin;
       } else if (!parser.rangeEquals(frame.coinStart, frame.coinEnd, coin)) {
         stats.skipped++;
-        if (!otherCoinWarned) {
-          otherCoinWarned = true;
-          warn(`${files.diffs}:${dr.lineNo}: l2Book of another coin skipped (replaying one coin)`);
+        if (otherCoin === undefined) {
+          otherCoin = new TextDecoder().decode(parser.bytes.subarray(frame.coinStart, frame.coinEnd));
+          const mine = new TextDecoder().decode(coin);
+          warn(`${files.diffs}:${dr.lineNo}: l2Book of ${otherCoin} skipped (replaying ${mine} only)`);
         }
         continue;
       }
@@ -156,14 +166,17 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
         differ.apply(frame, book, changes);
         stats.snapshotsApplied++;
         snapshotBook(l3, book);
+        prevTime = time;
       } else {
-        await pullTrades(time, window);
+        await pullTrades(time + (opts.tradeWindow?.afterMs ?? TRADE_WINDOW_AFTER_MS), window);
+        window?.setTime(time, Math.min(prevTime, time - window.beforeMs));
         attr.bb0 = book.bids.bestPrice();
         attr.ba0 = book.asks.bestPrice();
         const n = differ.apply(frame, book, changes);
         stats.applied++;
         attr.bb1 = book.bids.bestPrice();
         attr.ba1 = book.asks.bestPrice();
+        attr.twoSided = twoSided(changes, n);
         for (let i = 0; i < n; i++) {
           const side = changes.isBid[i] === 1 ? Side.Bid : Side.Ask;
           const k = changes.kind[i]!;
@@ -171,8 +184,10 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
           if (k === LevelChange.Exit) l3.dropLevel(side, px);
           else if (k === LevelChange.Enter) l3.snapshotLevel(side, px, changes.qty[i]!);
           else l3.change(side, px, changes.qty[i]!, attr);
+          if (window !== undefined && window.size > 0) window.seen(side, px);
         }
         window?.endUpdate();
+        prevTime = time;
       }
       if (book.isCrossed() && ++crossed <= MAX_VERBATIM_WARNINGS) {
         warn(
@@ -185,7 +200,17 @@ export async function replayHyperliquid(files: CaptureFiles, opts: ReplayOptions
     await pullTrades(Infinity, window);
     await warnInputEnd(files, dr, rr, recvOk, recvLost, stats.diffLines, "message", warn);
     if (crossed > MAX_VERBATIM_WARNINGS) warn(`${crossed} crossed books in total (applied as sent)`);
-    if (stats.snapshotsApplied === 0) warn(`no l2Book message in ${files.diffs}: nothing replayed`);
+    const lost = dr.error
+      ? `; input lost: ${files.diffs} could not be read past line ${dr.lineNo} (${dr.error})`
+      : "";
+    if (stats.snapshotsApplied === 0) {
+      const why = otherCoin !== undefined
+        ? `no l2Book of ${
+          files.coin ?? "the replayed coin"
+        } (metadata.json) in ${files.diffs}: its books are of ${otherCoin}`
+        : `no l2Book message in ${files.diffs}`;
+      stats.failure = `the book was never synchronized: ${why}${lost}`;
+    } else if (lost) stats.failure = lost.slice(2);
   } finally {
     await closeInputs(dr, rr, feed);
   }

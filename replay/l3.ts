@@ -7,8 +7,11 @@
  * - A decrease of `d` with `fill` of it attributed to trades (a {@linkcode FillAttribution}
  *   decides, see `classify.ts`) takes `fill` from the head of the queue (`Fill` events, oldest first), then
  *   cancels `d - fill` by the {@linkcode CancelModel}: `tail` (newest first, the default),
- *   `head` (oldest first) or `proportional` (every order shrinks in proportion, integer lots,
- *   the rounding remainder taken from the tail). A level that drops to 0 empties its queue.
+ *   `head` (oldest first) or `proportional` (every order shrinks in proportion, in whole lots of
+ *   the instrument, the rounding remainder taken from the tail). The lot is the GCD of every
+ *   level quantity and fill seen ({@linkcode L3Book.lot}), so an order is never cut to a fraction
+ *   of a contract and a small cancel does not become one tiny event per order. A level that drops
+ *   to 0 empties its queue.
  * - Snapshots seed one order per level (`Snapshot`); `clear()` drops everything (`Clear` per side);
  *   `dropLevel()` drops one level whose fate is unknown (a Hyperliquid window `Exit`): one `Clear`
  *   per order, carrying the order id and price, never a `Cancel`.
@@ -31,7 +34,9 @@ export interface FillAttribution {
   fillFor(side: Side, price: number, decrease: number): number;
   /**
    * Optional fast form of {@linkcode FillAttribution.fillFor}: the same answer for side `ev.side`,
-   * price `ev.price` and decrease `ev.qty` (passing the event avoids boxing the doubles).
+   * price `ev.price` and decrease `ev.qty` (passing the event avoids boxing the doubles);
+   * `ev.levelQtyAfter` holds the level's quantity after the whole decrease, `ev.updateId` and
+   * `ev.eventTimeMs` the update's.
    */
   fillForEvent?(ev: InferredEvent): number;
 }
@@ -72,6 +77,7 @@ export class L3Book {
   #scratch = new Float64Array(64);
   // Operands of the private helpers kept in fields, not arguments (a double argument may be boxed).
   #want = 0; // quantity still to add/take
+  #lot = 0; // GCD of the quantities seen (proportional model only; 0 = none yet)
   // change()'s level as a one-level diff side (for #changeLevels).
   #onePx = new Float64Array(1);
   #oneQty = new Float64Array(1);
@@ -97,6 +103,14 @@ export class L3Book {
     this.#head = new Int32Array(n);
     this.#tail = new Int32Array(n);
     this.#lqty = new Float64Array(n);
+  }
+
+  /**
+   * The instrument's lot as inferred so far: the GCD of every level quantity and fill seen, × 10^8
+   * (0 before the first; tracked for the `proportional` model only).
+   */
+  get lot(): number {
+    return this.#lot;
   }
 
   /** Number of levels on `side`. */
@@ -133,6 +147,7 @@ export class L3Book {
       table.find();
     }
     const l = this.#level(table);
+    if (this.cancelModel === "proportional") this.#lot = gcd(this.#lot, qty);
     this.#want = qty;
     this.#push(l, InferredKind.Snapshot);
   }
@@ -215,6 +230,7 @@ export class L3Book {
       ev.side = side;
       ev.price = price;
       if (l === NIL) l = this.#level(table);
+      if (this.cancelModel === "proportional" && newQty > 0) this.#lot = gcd(this.#lot, newQty);
       if (newQty > have) {
         // An increase: one new order of the difference at the tail (`Add`).
         this.#want = newQty - have;
@@ -224,8 +240,10 @@ export class L3Book {
       // A decrease: fills from the head, then the cancel model takes the rest.
       const d = have - newQty;
       ev.qty = d;
+      ev.levelQtyAfter = newQty; // what the attribution sees; each event then sets its own
       const f = attr.fillForEvent !== undefined ? attr.fillForEvent(ev) : attr.fillFor(side, price, d);
       this.#want = f < d ? f : d;
+      if (this.#want > 0 && this.cancelModel === "proportional") this.#lot = gcd(this.#lot, this.#want);
       while (this.#want > 0) this.#take(l, this.#head[l]!, InferredKind.Fill);
       const cancel = this.#lqty[l]! - newQty;
       if (cancel > 0) {
@@ -275,8 +293,10 @@ export class L3Book {
     if (q === take) this.#unlink(l, o);
   }
 
+  // Split `cancel` over the orders of level `l` in proportion to their sizes, in whole lots.
   #cancelProportional(l: number, cancel: number): void {
     const total = this.#lqty[l]!;
+    const lot = this.#lot > 0 ? this.#lot : 1;
     let n = 0;
     for (let o = this.#head[l]!; o !== NIL; o = this.#next[o]!) n++;
     if (this.#scratch.length < n) this.#scratch = new Float64Array(n * 2);
@@ -284,9 +304,11 @@ export class L3Book {
     let sum = 0;
     let i = 0;
     for (let o = this.#head[l]!; o !== NIL; o = this.#next[o]!, i++) {
-      const c = Math.floor((cancel * this.#oqty[o]!) / total);
-      cut[i] = c;
-      sum += c;
+      const q = this.#oqty[o]!;
+      const c = Math.floor(((cancel / lot) * q) / total) * lot;
+      const take = c < q ? c : q;
+      cut[i] = take;
+      sum += take;
     }
     // Rounding remainder from the tail (or, should floors overshoot, give back from the head).
     let r = cancel - sum;
@@ -405,4 +427,14 @@ export class L3Book {
     this.#tail = growI(this.#tail, n);
     this.#lqty = growF(this.#lqty, n);
   }
+}
+
+// Greatest common divisor of two non-negative integers held in doubles (exact below 2^53).
+function gcd(a: number, b: number): number {
+  while (b > 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
 }

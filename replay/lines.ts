@@ -12,6 +12,10 @@
  * - A read or decompression error (e.g. a truncated .gz) ends the input early; `error` then
  *   holds the message. Nothing throws for bad input.
  * - Lines longer than the buffer grow it (doubling).
+ * - Given several paths (the parts of a rotated capture, each plain or `.gz`), it reads them in
+ *   order as one stream; `lineNo` counts across parts. A part that does not end with `\n` (a
+ *   write that failed at the disk's end) has its partial last line dropped and counted in
+ *   `truncatedBytes`, so it never merges with the next part's first line.
  * @module
  */
 
@@ -29,28 +33,62 @@ export class LineReader {
   truncatedBytes = 0;
   /** Read/decompression error that ended the input early, else undefined. */
   error: string | undefined;
-  /** The file path (for messages). */
-  readonly path: string;
+  /** The file path (for messages): the part being read. */
+  path: string;
   #len = 0; // valid bytes in buf
   #pos = 0; // first unconsumed byte
   #eof = false;
   #file: Deno.FsFile;
   #gz: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #pending: Uint8Array | undefined;
+  readonly #paths: readonly string[];
+  #part = 0;
 
-  private constructor(path: string, file: Deno.FsFile, capacity: number) {
-    this.path = path;
+  private constructor(paths: readonly string[], file: Deno.FsFile, capacity: number) {
+    this.#paths = paths;
+    this.path = paths[0]!;
     this.#file = file;
     this.buf = new Uint8Array(capacity);
-    if (path.endsWith(".gz")) {
-      this.#gz = file.readable.pipeThrough(new DecompressionStream("gzip")).getReader();
-    }
+    this.#gz = this.#gzReader();
   }
 
-  /** Open `path` (throws `Deno.errors.NotFound` etc. when it cannot be opened). */
-  static async open(path: string, capacity = 1 << 16): Promise<LineReader> {
-    const file = await Deno.open(path, { read: true });
-    return new LineReader(path, file, capacity);
+  #gzReader(): ReadableStreamDefaultReader<Uint8Array> | undefined {
+    if (!this.path.endsWith(".gz")) return undefined;
+    return this.#file.readable.pipeThrough(new DecompressionStream("gzip")).getReader();
+  }
+
+  /**
+   * Open `path`, or the parts `path[0]`, `path[1]`, … read as one stream (throws
+   * `Deno.errors.NotFound` etc. when the first cannot be opened; a later part that cannot be
+   * opened ends the input with `error` set).
+   */
+  static async open(path: string | readonly string[], capacity = 1 << 16): Promise<LineReader> {
+    const paths = typeof path === "string" ? [path] : path;
+    if (paths.length === 0) throw new TypeError("LineReader.open: no path");
+    const file = await Deno.open(paths[0]!, { read: true });
+    return new LineReader(paths, file, capacity);
+  }
+
+  // The current part ended: drop its partial last line (if any) and open the next part.
+  // Returns false when there is no next part (or it cannot be opened: `error` says why).
+  async #nextPart(): Promise<boolean> {
+    if (this.#part + 1 >= this.#paths.length) return false;
+    const nl = this.#len > 0 ? this.buf.lastIndexOf(10, this.#len - 1) : -1;
+    const keep = nl >= this.#pos ? nl + 1 : this.#pos;
+    this.truncatedBytes += this.#len - keep;
+    this.#len = keep;
+    await this.close();
+    this.#part++;
+    this.path = this.#paths[this.#part]!;
+    this.#pending = undefined;
+    try {
+      this.#file = await Deno.open(this.path, { read: true });
+    } catch (e) {
+      this.error = `${this.path}: ${e instanceof Error ? e.message : String(e)}`;
+      return false;
+    }
+    this.#gz = this.#gzReader();
+    return true;
   }
 
   /** Move to the next complete buffered line. False when more input is needed (or at the end). */
@@ -132,9 +170,10 @@ export class LineReader {
       this.error = e instanceof Error ? e.message : String(e);
       n = null;
     }
+    if (n === null && this.error === undefined && (await this.#nextPart())) return true;
     if (n === null) {
       this.#eof = true;
-      this.truncatedBytes = this.#len - this.#pos;
+      this.truncatedBytes += this.#len - this.#pos;
       return false;
     }
     this.#len += n;

@@ -27,7 +27,8 @@ export { createWriter, type EventWriter, JsonlWriter, type OutFormat, TextWriter
 export { type ByteTarget, CountingTarget, MemoryTarget, OutBuffer } from "./out_buffer.ts";
 export { LineReader, NsTime, parseNs } from "./lines.ts";
 export { type CancelModel, type FillAttribution, L3Book, NO_FILLS } from "./l3.ts";
-export { Attribution, GRACE_UPDATES, heuristicFill, TradeWindow } from "./classify.ts";
+export { Attribution, heuristicFill } from "./classify.ts";
+export * from "./trade_window.ts";
 export {
   type CaptureFiles,
   type CaptureMetadata,

@@ -98,6 +98,7 @@ export class ReplayPipeline {
         out: opts.out,
         cancelModel: opts.cancelModel ?? "tail",
         useTrades,
+        tradeWindow: opts.tradeWindow,
       };
       this.#worker.postMessage(init);
       try {

@@ -18,10 +18,22 @@
  * (`messages.jsonl` vs `diffs.jsonl`). For Hyperliquid, `diffs` is the messages file and `trades`
  * is the same file (its `trades` lines), unless `--trades` overrides it.
  *
+ * Rotated sessions (`--rotate`): each stream is in parts `<stem>.<k>.jsonl[.gz]` +
+ * `<stem>.<k>.recv_ns[.gz]` (k = 0001, …), found by listing the directory (a part still being
+ * written or not yet compressed is plain, a closed one may be `.gz`) and checked against
+ * `metadata.json` `parts`; {@linkcode CaptureFiles.parts} maps a stream's first part to all of
+ * them, and {@linkcode streamPaths} gives what `LineReader.open` reads as one stream.
+ *
+ * Metadata keys: both venues now write the common keys of `venues/capture_metadata.ts`
+ * (`instrument`, `messages`, `trades`, `startedNs`, …); {@linkcode normalizeMetadata} maps the
+ * older names (`symbol`, `coin`, `messageCount`, `tradeMessages`, `startedAtNs`) onto them.
+ *
  * Errors: a missing directory or a missing required file throws `TypeError` with a message
  * naming the path (the CLI prints it and exits 1). Allocates freely (runs once).
  * @module
  */
+
+import { exists, isMissing, noteIncomplete, plainOrGz, streamFiles } from "./_capture_files.ts";
 
 /** One snapshot file and where it belongs in the diff stream. */
 export interface SnapshotRef {
@@ -76,6 +88,42 @@ export interface CaptureMetadata {
   resyncs?: number;
   /** True once the capture closed cleanly. */
   complete?: boolean;
+  /** The venue's instrument name (older captures: `symbol` / `coin`). */
+  instrument?: string;
+  /** Capture start, ns since the epoch (older Binance captures: `startedAtNs`). */
+  startedNs?: number;
+  /** Older Binance name of `startedNs`. */
+  startedAtNs?: number;
+  /** Trade frames captured (older Hyperliquid captures: `tradeMessages`). */
+  trades?: number;
+  /** Older Hyperliquid name of `messages`. */
+  messageCount?: number;
+  /** Older Hyperliquid name of `trades`. */
+  tradeMessages?: number;
+  /** Every stream's parts in order (rotated captures). */
+  parts?: Record<string, { file: string; recvNs?: string; lines?: number; closed?: boolean }[]>;
+  /** Why the capture stopped writing early (a write error), or null. */
+  stopped?: { reason: string; atNs?: number } | null;
+}
+
+/**
+ * Fill the common keys from their older names (in place; returns `m`): `instrument` from
+ * `symbol`/`coin`, `messages` from `messageCount`, `trades` from `tradeMessages`, `startedNs`
+ * from `startedAtNs`. Keys already present win.
+ */
+export function normalizeMetadata(m: CaptureMetadata): CaptureMetadata {
+  m.instrument ??= m.coin ?? m.symbol;
+  m.messages ??= m.messageCount;
+  m.trades ??= m.tradeMessages;
+  m.startedNs ??= m.startedAtNs;
+  if (m.venue === "hyperliquid") m.coin ??= m.instrument;
+  else if (m.venue === "binance") m.symbol ??= m.instrument;
+  return m;
+}
+
+/** The paths `LineReader.open` reads for a stream: all its parts, or the one file. */
+export function streamPaths(files: CaptureFiles, path: string): string | string[] {
+  return files.parts?.[path] ?? path;
 }
 
 /** The files of one replay. */
@@ -98,31 +146,8 @@ export interface CaptureFiles {
   metadata?: CaptureMetadata;
   /** Notes found while resolving (e.g. "capture not marked complete"). */
   notes: string[];
-}
-
-/**
- * True when `path` is a file; false when it is absent (NotFound, or a path component is not a
- * directory). Any other failure (permission, symlink loop, I/O) is not "missing": it is rethrown
- * as a `TypeError` naming the path, with the original error as `cause`.
- */
-async function exists(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch (e) {
-    if (isMissing(e)) return false;
-    throw new TypeError(`cannot stat ${path}: ${e instanceof Error ? e.message : e}`, { cause: e });
-  }
-}
-
-function isMissing(e: unknown): boolean {
-  return e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory;
-}
-
-/** `path` itself, or `path + ".gz"` when only that exists; undefined when neither does. */
-async function plainOrGz(path: string): Promise<string | undefined> {
-  if (await exists(path)) return path;
-  if (await exists(path + ".gz")) return path + ".gz";
-  return undefined;
+  /** Rotated streams: first part's path → every part's path, in order (see {@linkcode streamPaths}). */
+  parts?: Record<string, string[]>;
 }
 
 /** The receive-time file beside a data file: `x.jsonl[.gz]` → `x.recv_ns[.gz]`, when it exists. */
@@ -148,18 +173,19 @@ export async function resolveSession(dir: string): Promise<CaptureFiles> {
   const metaPath = `${d}/metadata.json`;
   if (await exists(metaPath)) {
     try {
-      metadata = JSON.parse(await Deno.readTextFile(metaPath)) as CaptureMetadata;
+      metadata = normalizeMetadata(JSON.parse(await Deno.readTextFile(metaPath)) as CaptureMetadata);
     } catch (e) {
       notes.push(`metadata.json unreadable (${e instanceof Error ? e.message : e}); using file names`);
     }
   }
-  const diffs = await plainOrGz(`${d}/diffs.jsonl`);
+  const parts: Record<string, string[]> = {};
+  const diffs = await streamFiles(d, "diffs", metadata, parts, notes);
   const hl = typeof metadata?.format === "string"
     ? metadata.format.startsWith(HL_CAPTURE_FORMAT)
     : metadata?.venue !== undefined
     ? metadata.venue === "hyperliquid"
     : !diffs && (await plainOrGz(`${d}/messages.jsonl`)) !== undefined;
-  if (hl) return await hyperliquidSession(d, dir, metadata, notes);
+  if (hl) return await hyperliquidSession(d, dir, metadata, notes, parts);
   if (!diffs) {
     throw new TypeError(`no diffs.jsonl (Binance) or messages.jsonl (Hyperliquid), or their .gz, in ${dir}`);
   }
@@ -187,12 +213,10 @@ export async function resolveSession(dir: string): Promise<CaptureFiles> {
     extra.sort((a, b) => a.k - b.k);
     for (const x of extra) snapshots.push({ path: x.path, diffLinesBefore: 0 });
   }
-  if (metadata && metadata.complete === false) {
-    notes.push("metadata.json says the capture is not complete (killed or still running)");
-  }
-  const files: CaptureFiles = { snapshots, diffs, metadata, notes };
-  files.diffsRecv = await plainOrGz(`${d}/diffs.recv_ns`);
-  files.trades = await plainOrGz(`${d}/trades.jsonl`);
+  noteIncomplete(metadata, notes);
+  const files: CaptureFiles = { snapshots, diffs: diffs.data, metadata, notes, parts };
+  files.diffsRecv = diffs.recv;
+  files.trades = (await streamFiles(d, "trades", metadata, parts, notes))?.data;
   return files;
 }
 
@@ -201,9 +225,14 @@ async function hyperliquidSession(
   dir: string,
   metadata: CaptureMetadata | undefined,
   notes: string[],
+  parts: Record<string, string[]>,
 ): Promise<CaptureFiles> {
   const name = metadata?.files?.messages ?? "messages.jsonl";
-  const messages = await plainOrGz(`${d}/${name}`);
+  const stem = name.replace(/\.jsonl$/, "");
+  const rotated = /^messages\.\d+$/.test(stem)
+    ? await streamFiles(d, "messages", metadata, parts, notes)
+    : undefined;
+  const messages = rotated?.data ?? await plainOrGz(`${d}/${name}`);
   if (!messages) throw new TypeError(`no ${name} (or ${name}.gz) in Hyperliquid session ${dir}`);
   const recvName = metadata?.files?.recvNs ?? recvPathFor(name);
   const connections: number[] = [];
@@ -212,19 +241,18 @@ async function hyperliquidSession(
     else notes.push(`metadata.json: connection entry without a valid line ignored: ${JSON.stringify(c)}`);
   }
   connections.sort((a, b) => a - b);
-  if (metadata && metadata.complete === false) {
-    notes.push("metadata.json says the capture is not complete (killed or still running)");
-  }
+  noteIncomplete(metadata, notes);
   return {
     venue: "hyperliquid",
     connections,
     coin: typeof metadata?.coin === "string" ? metadata.coin : undefined,
     snapshots: [],
     diffs: messages,
-    diffsRecv: await plainOrGz(`${d}/${recvName}`),
+    diffsRecv: rotated ? rotated.recv : await plainOrGz(`${d}/${recvName}`),
     trades: messages,
     metadata,
     notes,
+    parts,
   };
 }
 

@@ -14,7 +14,8 @@
  *   snapshot crosses the gap the replay WARNS (at the gap and at the end) and counts the lines
  *   it could not replay.
  * - Trades (optional) are merged by time: before a diff with event time `E`, every trade with
- *   `T <= E` enters the trade window (`classify.ts`); decreases then match them by price and side.
+ *   `T <= E + afterMs` enters the trade window (`trade_window.ts`); decreases then match them by
+ *   time, price and side.
  * - L3 inference runs behind an `L3Stage` (`_stage.ts`): on this thread for
  *   {@linkcode replayCapture}, or in a Worker fed through an SPSC ring (`_pipe_stage.ts`) for the
  *   two-thread replay; the driver below is the same for both.
@@ -29,12 +30,14 @@ import type { DepthDiff } from "../venues/binance/types.ts";
 import type { Clock } from "../engine/clock.ts";
 import type { CancelModel } from "./l3.ts";
 import { type LineReader, NsTime, parseNs } from "./lines.ts";
-import type { CaptureFiles } from "./reader.ts";
+import { type CaptureFiles, streamPaths } from "./reader.ts";
 import type { EventSink } from "./schema.ts";
 import type { ReplayStats } from "./summary.ts";
 import { readSnapshot } from "./_snapshot.ts";
-import { MAX_VERBATIM_WARNINGS, TradeFeed } from "./_trade_feed.ts";
+import { TradeFeed } from "./_trade_feed.ts";
+import { warnMalformed } from "./_warn.ts";
 import { replayHyperliquid } from "./hyperliquid.ts";
+import { binanceFailure } from "./_diagnose.ts";
 import { fastDepthLine } from "./_fast_frame.ts";
 import {
   closeInputs,
@@ -45,6 +48,7 @@ import {
   warnInputEnd,
 } from "./_driver.ts";
 import { type L3Stage, LocalStage } from "./_stage.ts";
+import { TRADE_WINDOW_AFTER_MS, type TradeWindowOptions } from "./trade_window.ts";
 
 /** Options of {@linkcode replayCapture}. */
 export interface ReplayOptions {
@@ -67,6 +71,8 @@ export interface ReplayOptions {
    * after every l2Book of the replayed coin (snapshot or diffed), with its `time` (ms) twice.
    */
   onApplied?: (firstId: number, lastId: number) => void;
+  /** The trade matching window, ms before and after each update's event time (`trade_window.ts`). */
+  tradeWindow?: TradeWindowOptions;
 }
 
 /** Replay `files` into `opts.sink`. Returns the counters (warnings included). */
@@ -74,7 +80,13 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
   if (files.venue === "hyperliquid") return replayHyperliquid(files, opts);
   const run = startReplay(files, opts, "binance");
   const useTrades = (opts.useTrades ?? true) && files.trades !== undefined;
-  const stage = new LocalStage(opts.sink, opts.cancelModel ?? "tail", useTrades, run.stats.events);
+  const stage = new LocalStage(
+    opts.sink,
+    opts.cancelModel ?? "tail",
+    useTrades,
+    run.stats.events,
+    opts.tradeWindow,
+  );
   return await replayBinance(files, opts, run, stage);
 }
 
@@ -98,6 +110,7 @@ export async function replayBinance(
   const diff: DepthDiff = frame.diff;
   const recv = new NsTime();
   const every = opts.progressEvery ?? 4096;
+  const afterMs = opts.tradeWindow?.afterMs ?? TRADE_WINDOW_AFTER_MS;
   // The receive time events carry (what `stage.setRecv` last got).
   let recvSec = 0;
   let recvSubNs = 0;
@@ -109,7 +122,10 @@ export async function replayBinance(
   let nextSnap = 0;
   let gapLine = 0;
   let gapId = 0;
-  let hadSync = false;
+  let hadSync = false; // a snapshot was applied
+  let firstId = 0; // U of the first depth frame
+  let lastId = 0; // u of the last one
+  let snapshotId = 0; // lastUpdateId of the last snapshot applied
   let recvOk = false;
   let recvLost = 0; // first diff line without a receive time
 
@@ -143,6 +159,7 @@ export async function replayBinance(
         continue;
       }
       stats.snapshotsApplied++;
+      snapshotId = snap.lastUpdateId;
       if (hadSync) stats.gapsCrossed++;
       hadSync = true;
       // Receive time: the REST response's (metadata.json) when known, else the current one.
@@ -160,7 +177,7 @@ export async function replayBinance(
   try {
     [dr, rr] = await openDiffInputs(files);
     recvOk = rr !== undefined;
-    if (window) trades = await TradeFeed.open(files.trades!);
+    if (window) trades = await TradeFeed.open(streamPaths(files, files.trades!));
     for (;;) {
       // Binance's exact line shape parses (and finds its end) on the fast path; anything else is
       // read as a line and goes through the general scanner, which decides.
@@ -184,18 +201,21 @@ export async function replayBinance(
       const kind = nl >= 0 ? FrameKind.Depth : parseFrameInPlace(dr.buf, dr.start, dr.end, frame);
       if (kind !== FrameKind.Depth) {
         if (kind === FrameKind.Malformed) {
-          if (++stats.malformed <= MAX_VERBATIM_WARNINGS) {
-            warn(
-              `${files.diffs}:${dr.lineNo}: malformed frame (${frame.reason}): ${dr.text().slice(0, 120)}`,
-            );
-          }
+          const why = `malformed frame (${frame.reason})`;
+          warnMalformed(stats, warn, `${files.diffs}:${dr.lineNo}`, why, dr.buf, dr.start, dr.end);
         } else stats.unknown++;
         continue;
       }
       stats.depthFrames++;
-      if (trades) { while (!trades.pull(diff.eventTimeMs, window!, stats, warn)) await trades.refill(warn); }
+      if (trades) {
+        while (!trades.pull(diff.eventTimeMs + afterMs, window!, stats, warn)) await trades.refill(warn);
+      }
       const bb0 = book.bids.bestPrice();
       const ba0 = book.asks.bestPrice();
+      const id0 = book.updateId;
+      const bridged0 = sync.isSynced;
+      if (stats.depthFrames === 1) firstId = diff.firstId;
+      lastId = diff.lastId;
       const res = sync.onDiff(diff);
       if (res === DiffResult.Applied) {
         stats.applied++;
@@ -206,8 +226,13 @@ export async function replayBinance(
         gapLine = dr.lineNo;
         gapId = diff.firstId;
         stage.resync(diff.lastId, diff.eventTimeMs);
+        const why = diff.firstId <= id0 + 1
+          ? "the book crossed (best bid >= best ask) after it"
+          : bridged0
+          ? `gap in update ids (the book was at ${id0})`
+          : `it does not bridge the snapshot (lastUpdateId ${id0})`;
         warn(
-          `${files.diffs}:${dr.lineNo}: book discarded at update id ${diff.firstId} (gap, no bridge or crossed); ` +
+          `${files.diffs}:${dr.lineNo}: book discarded at update id ${diff.firstId}: ${why}; ` +
             `waiting for a later snapshot`,
         );
       } else {
@@ -225,19 +250,28 @@ export async function replayBinance(
     if (trades) { while (!trades.pull(Infinity, window!, stats, warn)) await trades.refill(warn); }
     stats.snapshotsUnused += files.snapshots.length - nextSnap;
     await warnInputEnd(files, dr, rr, recvOk, recvLost, stats.diffLines, "diff", warn);
-    if (!hadSync) warn("the book was never synchronized: no usable snapshot bridged the diffs");
-    else if (!sync.isSynced && stats.resyncs > stats.gapsCrossed) {
+    // Ever synchronized: a diff was applied after a snapshot (from the buffer or live).
+    const everSynced = sync.applied > 0;
+    let gap: string | undefined;
+    if (everSynced && !sync.isSynced && stats.resyncs > stats.gapsCrossed) {
       stats.endedInGap = true;
-      warn(
-        `gap at update id ${gapId} (line ${gapLine}) was not crossed: no later snapshot; ` +
-          `${stats.linesUnreplayed} diff lines after it were not replayed`,
-      );
-    } else if (!sync.isSynced) {
+      gap = `gap at update id ${gapId} (line ${gapLine}) was not recovered from (no later snapshot): ` +
+        `${stats.linesUnreplayed} diff lines after it were not replayed`;
+    } else if (everSynced && !sync.isSynced) {
       warn(
         `the last snapshot (lastUpdateId ${book.updateId}) was never bridged by a diff: ` +
           `no diff reached past it, so the events after it are missing`,
       );
     }
+    const lostIn = dr.error ? dr : trades?.error ? trades : undefined;
+    stats.failure = await binanceFailure(files, stats, {
+      everSynced,
+      snapshotId,
+      firstId,
+      lastId,
+      gap,
+      lost: lostIn && `${lostIn.path} could not be read past line ${lostIn.lineNo} (${lostIn.error})`,
+    });
     finished = true;
   } finally {
     await closeInputs(dr, rr, trades);

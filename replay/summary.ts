@@ -52,7 +52,7 @@ export class ReplayStats {
   snapshotsUnused = 0;
   /** Times the book was discarded (gap, no bridge, crossed). */
   resyncs = 0;
-  /** Resyncs crossed by a later snapshot. */
+  /** Resyncs recovered from: a later snapshot rebuilt the book after the gap. */
   gapsCrossed = 0;
   /** True when the replay ended with a gap it could not cross. */
   endedInGap = false;
@@ -66,6 +66,11 @@ export class ReplayStats {
   elapsedNs = 0;
   /** Warnings issued (also passed to `onWarning`). */
   warnings: string[] = [];
+  /**
+   * Why the replay failed, one line (the book was never synchronized, a gap was never recovered
+   * from, or input was lost to a read error); undefined when it did not. The CLI exits 1 on it.
+   */
+  failure: string | undefined;
 
   /** Total events written. */
   get totalEvents(): number {
@@ -107,6 +112,11 @@ export class TeeSink implements EventSink {
 /** A sink that drops every event. */
 export const NULL_SINK: EventSink = { write: () => {} };
 
+/** `n` and `word`, the word in the plural unless `n` is 1 (`plural` given, or `word` + "s"). */
+export function count(n: number, word: string, plural = word + "s"): string {
+  return `${n} ${n === 1 ? word : plural}`;
+}
+
 function rate(n: number, ns: number): string {
   if (ns <= 0) return "-";
   const r = (n * 1e9) / ns;
@@ -120,7 +130,7 @@ function formatTail(s: ReplayStats, messages: number): string {
   return `replay: events ${s.totalEvents} (${kinds})\n` +
     `replay: ${ms.toFixed(1)} ms, ${rate(messages, s.elapsedNs)} msg/s, ` +
     `${rate(s.totalEvents, s.elapsedNs)} events/s, ${(s.diffBytes / 1e6 / (ms / 1e3 || 1)).toFixed(1)} MB/s` +
-    (s.warnings.length > 0 ? `, ${s.warnings.length} warning(s)` : "");
+    (s.warnings.length > 0 ? `, ${count(s.warnings.length, "warning")}` : "");
 }
 
 /** The closing summary, several lines, for stderr. Allocates. */
@@ -129,28 +139,34 @@ export function formatSummary(s: ReplayStats): string {
   return [
     `replay: ${s.diffLines} diff lines (${s.depthFrames} depth frames: ${s.applied} applied, ${s.skipped} skipped, ` +
     `${s.buffered} buffered), ${s.malformed} malformed, ${s.unknown} other`,
-    `replay: ${s.tradeLines} trade lines, ${s.trades} trades; matched ${
-      s.tradeQtyMatched / 1e8
-    } / unmatched ` +
-    `${s.tradeQtyUnmatched / 1e8} (qty)`,
+    tradeLine(s, ""),
     `replay: snapshots applied=${s.snapshotsApplied} unused=${s.snapshotsUnused}; gaps/resyncs=${s.resyncs} ` +
-    `crossed=${s.gapsCrossed}${
-      s.endedInGap ? ` ENDED IN GAP (${s.linesUnreplayed} lines not replayed)` : ""
+    `recovered=${s.gapsCrossed}${
+      s.endedInGap ? ` ENDED IN GAP (${count(s.linesUnreplayed, "line")} not replayed)` : ""
     }`,
     formatTail(s, s.diffLines + s.tradeLines),
   ].join("\n");
 }
 
+// Trades: lines, trades, and the traded quantity matched to decreases as fills or not.
+function tradeLine(s: ReplayStats, extra: string): string {
+  if (s.tradeLines === 0) return "replay: no trades read";
+  return `replay: ${count(s.tradeLines, "trade line")}, ${
+    count(s.trades, "trade")
+  }${extra}; traded quantity ` +
+    `matched to fills ${s.tradeQtyMatched / 1e8}, unmatched ${s.tradeQtyUnmatched / 1e8}`;
+}
+
 function formatHl(s: ReplayStats): string {
   const changes = HL_CHANGE_NAMES.slice(1).map((k, i) => `${k}=${s.levelChanges[i + 1]}`).join(" ");
   return [
-    `replay: hyperliquid: ${s.diffLines} message lines (${s.depthFrames} l2Book: ${s.snapshotsApplied} snapshots, ` +
+    `replay: hyperliquid: ${s.diffLines} message lines (${s.depthFrames} l2Book: ${
+      count(s.snapshotsApplied, "snapshot")
+    }, ` +
     `${s.applied} diffed, ${s.unchanged} unchanged; ${s.skipped} of another coin), ${s.malformed} malformed, ` +
     `${s.unknown} other`,
     `replay: level changes ${changes}`,
-    `replay: ${s.tradeLines} trade lines, ${s.trades} trades (${s.tradesBeforeBook} before a snapshot); matched ${
-      s.tradeQtyMatched / 1e8
-    } / unmatched ${s.tradeQtyUnmatched / 1e8} (qty)`,
+    tradeLine(s, ` (${s.tradesBeforeBook} before a snapshot)`),
     `replay: connections=${s.connections} (each starts with a fresh snapshot)`,
     formatTail(s, s.diffLines),
   ].join("\n");

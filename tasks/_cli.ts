@@ -4,6 +4,9 @@
  * @module
  */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { systemClock } from "../engine/clock.ts";
+import { captureSessionProblem, sessionNameProblem } from "../venues/capture_names.ts";
+import { parseRotate, type RotatePolicy } from "../venues/capture_rotation.ts";
 
 /** Flags every live task takes. */
 export interface CommonFlags {
@@ -19,12 +22,20 @@ export interface CommonFlags {
   logFile?: string;
   /** Write the final book as JSON here on exit. */
   bookOut?: string;
+  /** Write the normalized stream as JSON lines here ("-" = stdout). */
+  updatesOut?: string;
   /** Capture raw market data under this directory. */
   captureDir?: string;
   /** Capture session label (default: epoch ms). */
   captureSession?: string;
+  /** Rotate capture files into parts (`--rotate hourly|daily|<MB>`). */
+  captureRotate?: RotatePolicy;
+  /** Gzip capture parts as they close (`--gzip`). */
+  captureGzip?: boolean;
   /** Print every latency sample. */
   verbose: boolean;
+  /** Serve /metrics, /healthz and the live page on 127.0.0.1:<port> (0 = any free port). */
+  metricsPort?: number;
 }
 
 /** The option table of {@linkcode CommonFlags}, for `parseArgs`. */
@@ -35,9 +46,13 @@ export const COMMON_OPTIONS: ParseArgsOptionsConfig = {
   "log-format": { type: "string" },
   "log-file": { type: "string" },
   "book-out": { type: "string" },
+  "updates-out": { type: "string" },
   "capture-dir": { type: "string" },
   "capture-session": { type: "string" },
+  rotate: { type: "string" },
+  gzip: { type: "boolean" },
   verbose: { type: "boolean" },
+  "metrics-port": { type: "string" },
   help: { type: "boolean", short: "h" },
 };
 
@@ -49,9 +64,14 @@ export const COMMON_HELP = `Common flags:
   --log-format text|jsonl log line format (default text)
   --log-file <path>       append log lines to this file instead of stderr
   --book-out <file>       on exit, write the final book as JSON
+  --updates-out <file|->  write every book change and trade as normalized JSON lines (- = stdout)
   --capture-dir <dir>     capture raw market data under <dir>/<symbol>/<session>/
-  --capture-session <s>   capture session label (default: epoch milliseconds)
+  --capture-session <s>   capture session label (default: epoch milliseconds); a plain folder name,
+                          and refused when that session folder exists and is not empty
+  --rotate hourly|daily|<MB>  rotate capture files into numbered parts (by UTC hour, day or size)
+  --gzip                  gzip each capture part as it closes
   --verbose               print every latency sample, not only summaries
+  --metrics-port <n>      serve /metrics, /healthz and the live page / on 127.0.0.1:<n> (0 = any)
   -h, --help              this help`;
 
 /** A command-line spec: name, usage text, and task-specific options. */
@@ -87,6 +107,33 @@ export function numberFlag(name: string, v: unknown, int: boolean): number | und
     );
   }
   return n;
+}
+
+/** The last instant a JavaScript `Date` can hold, ms since the epoch (year 275760). */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * Parse a length of time given in units of `unitMs` (seconds: 1000; ms: 1) that must be more than 0
+ * (or 0 when `allowZero`) and end before the last instant a `Date` can hold, counted from `nowMs`.
+ * Returns it in ms.
+ */
+export function durationFlag(
+  name: string,
+  v: unknown,
+  unitMs: number,
+  nowMs: number,
+  allowZero = false,
+): number | undefined {
+  const n = numberFlag(name, v, false);
+  if (n === undefined) return undefined;
+  const ms = n * unitMs;
+  if (ms === 0 && !allowZero) throw new UsageError(`--${name} must be more than 0, got "${String(v)}"`);
+  if (!(nowMs + ms <= MAX_DATE_MS)) {
+    throw new UsageError(
+      `--${name} ${String(v)} would end after the last date a Date can hold (year 275760)`,
+    );
+  }
+  return ms;
 }
 
 function die(spec: CliSpec, msg: string): never {
@@ -137,14 +184,22 @@ function commonFlags(v: Record<string, unknown>): CommonFlags {
     throw new UsageError(`--log-format must be text or jsonl, got "${fmt}"`);
   }
   const c: CommonFlags = { logFormat: fmt, verbose: v.verbose === true };
-  const duration = numberFlag("duration", v.duration, false);
-  if (duration !== undefined) c.duration = duration;
+  const durationMs = durationFlag("duration", v.duration, 1000, systemClock.wallNs() / 1e6);
+  if (durationMs !== undefined) c.duration = durationMs / 1000;
   const max = numberFlag("max-messages", v["max-messages"], true);
   if (max !== undefined) c.maxMessages = max;
+  const port = numberFlag("metrics-port", v["metrics-port"], true);
+  if (port !== undefined && port > 65535) {
+    throw new UsageError(`--metrics-port must be 0..65535, got ${port}`);
+  }
+  if (port !== undefined) c.metricsPort = port;
   const core = numberFlag("core", v.core, true);
   if (core !== undefined) c.core = core;
   for (
-    const [flag, key] of [["log-file", "logFile"], ["book-out", "bookOut"], ["capture-dir", "captureDir"], [
+    const [flag, key] of [["log-file", "logFile"], ["book-out", "bookOut"], ["updates-out", "updatesOut"], [
+      "capture-dir",
+      "captureDir",
+    ], [
       "capture-session",
       "captureSession",
     ]] as const
@@ -155,7 +210,35 @@ function commonFlags(v: Record<string, unknown>): CommonFlags {
       c[key] = s;
     }
   }
+  if (v.rotate !== undefined) c.captureRotate = parseRotate(String(v.rotate));
+  if (v.gzip === true) c.captureGzip = true;
   return c;
+}
+
+/**
+ * Check the capture flags for `instrument` (the venue's name, as the handler uses it) up front,
+ * before anything connects: a session name that is not a plain folder name, or a session folder
+ * that exists and is not empty, throws {@linkcode UsageError} (exit 2). Returns the capture part
+ * of a handler config.
+ */
+export function captureConfig(c: CommonFlags, instrument: string): {
+  captureDir?: string;
+  captureSession?: string;
+  captureRotate?: RotatePolicy;
+  captureGzip?: boolean;
+} {
+  const problem = c.captureSession === undefined
+    ? undefined
+    : c.captureDir === undefined
+    ? sessionNameProblem(c.captureSession)
+    : captureSessionProblem(c.captureDir, instrument, c.captureSession);
+  if (problem !== undefined) throw new UsageError(problem);
+  const out: ReturnType<typeof captureConfig> = {};
+  if (c.captureDir !== undefined) out.captureDir = c.captureDir;
+  if (c.captureSession !== undefined) out.captureSession = c.captureSession;
+  if (c.captureRotate !== undefined) out.captureRotate = c.captureRotate;
+  if (c.captureGzip !== undefined) out.captureGzip = c.captureGzip;
+  return out;
 }
 
 /** `--stale-after <s>` (seconds, > 0) as milliseconds; undefined when absent. */

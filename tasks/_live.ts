@@ -1,7 +1,8 @@
 /**
  * The shared body of the live tasks (`poc:binance`, `poc:hyperliquid`): pin, start the logger,
  * run the engine until duration / done / SIGINT / SIGTERM / error, stop the handler, write
- * `--book-out`, drain the logger. Returns the process exit code.
+ * `--book-out`, drain the logger. Returns the process exit code (0 ok, 1 runtime failure or
+ * never synchronized, 2 usage problem found before start).
  * @module
  */
 import { runEngine } from "../engine/engine.ts";
@@ -9,13 +10,30 @@ import type { EngineHandler } from "../engine/handler.ts";
 import { startLogger } from "../engine/logger_host.ts";
 import { pinCurrentThread, pinProcess, resolveCore } from "../engine/pinning.ts";
 import type { CommonFlags } from "./_cli.ts";
+import { type OutputPath, outputProblems } from "./_outputs.ts";
+import type { MarketStream } from "../market/stream.ts";
+import { startUpdatesWriter, type UpdatesWriter } from "../market/updates_writer.ts";
+import type { L2Book } from "../venues/book.ts";
+import { type OpsHandle, startOps } from "../ops/attach.ts";
 
 /** A handler a live task can run: an engine handler that can dump its book. */
 export interface LiveHandler extends EngineHandler {
+  /** The local book (sampled for the live page with `--metrics-port`). */
+  readonly book: L2Book;
   /** Write the final book as JSON (`--book-out`). */
   writeBookOut(path: string): Promise<void>;
-  /** Set when the handler stopped on an error retrying cannot fix (the run then exits 1). */
-  readonly fatal?: string | undefined;
+  /** The normalized stream of the handler's instrument (`--updates-out`). */
+  readonly stream: MarketStream;
+}
+
+/** What the task asks the handler at the end of a run to choose the exit code. */
+export interface LiveChecks {
+  /** True when the book was synchronized at least once during the run. */
+  synchronized(): boolean;
+  /** Why input was lost (e.g. capture writes failed), or undefined when none was. */
+  inputLost?(): string | undefined;
+  /** Why the handler gave up (an error retrying cannot fix: permission, URL, 4xx), or undefined. */
+  fatal?(): string | undefined;
 }
 
 function envCore(): string | undefined {
@@ -26,53 +44,78 @@ function envCore(): string | undefined {
   }
 }
 
-/**
- * The paths the task will write that its permissions do not cover, each with a message.
- * Checked before anything starts so a bad path fails at once and clearly.
- */
-export function unwritablePaths(common: CommonFlags): string[] {
-  const out: string[] = [];
-  for (
-    const [flag, path] of [["--capture-dir", common.captureDir], ["--book-out", common.bookOut], [
-      "--log-file",
-      common.logFile,
-    ]]
-  ) {
-    if (path === undefined) continue;
-    if (Deno.permissions.querySync({ name: "write", path }).state !== "granted") {
-      out.push(`${flag} ${path}: this task may only write under captures/ and out/ (its --allow-write)`);
-    }
+/** The output paths of the common flags, for {@linkcode outputProblems}. */
+export function commonOutputs(common: CommonFlags): OutputPath[] {
+  const out: OutputPath[] = [];
+  if (common.captureDir !== undefined) {
+    out.push({ flag: "--capture-dir", path: common.captureDir, kind: "dir" });
+  }
+  if (common.bookOut !== undefined) out.push({ flag: "--book-out", path: common.bookOut, kind: "file" });
+  if (common.updatesOut !== undefined && common.updatesOut !== "-") {
+    out.push({ flag: "--updates-out", path: common.updatesOut, kind: "file" });
+  }
+  if (common.logFile !== undefined) {
+    out.push({ flag: "--log-file", path: common.logFile, kind: "file-in-existing-dir" });
   }
   return out;
 }
 
-/** Run `handler` as a live task with the common flags. Never throws; returns the exit code. */
-export async function runLive(handler: LiveHandler, common: CommonFlags): Promise<number> {
-  const denied = unwritablePaths(common);
-  if (denied.length > 0) {
-    for (const d of denied) console.error(d);
-    return 1;
+/**
+ * The pinning of `--core` / `HFT_CORE`: the core (undefined = unpinned) and what to log, or a
+ * usage problem (a bad HFT_CORE, or a CPU that does not exist here).
+ */
+async function pin(common: CommonFlags): Promise<{ core?: number; notes: string[] } | { problem: string }> {
+  let core: number | undefined;
+  try {
+    core = resolveCore(common.core, envCore());
+  } catch (e) {
+    return { problem: e instanceof Error ? e.message : String(e) };
   }
-  const core = resolveCore(common.core, envCore());
-  const ncpu = navigator.hardwareConcurrency || 1;
   const notes: string[] = [];
-  let loggerCore: number | undefined;
-  if (core === undefined) {
-    notes.push("warning: running unpinned (no --core / HFT_CORE)");
-  } else {
-    const r = await pinProcess(core);
-    if (r.ok) {
-      notes.push(`pinned with taskset to cpu ${core}; cpu list in force: ${r.cpus ?? "unknown"}`);
-    } else notes.push(`warning: running unpinned: ${r.error}`);
-    const t = pinCurrentThread(core);
-    notes.push(
-      t.ok ? `engine thread pinned to cpu ${core} (sched_setaffinity)` : `engine thread: ${t.error}`,
-    );
-    if (ncpu > 1) loggerCore = (core + 1) % ncpu;
+  if (core === undefined) return { notes: ["warning: running unpinned (no --core / HFT_CORE)"] };
+  const ncpu = navigator.hardwareConcurrency || 1;
+  const r = await pinProcess(core);
+  if (r.invalidCpu || (!r.ok && core >= ncpu)) {
+    const what = common.core !== undefined ? `--core ${core}` : `HFT_CORE=${core}`;
+    return { problem: `${what}: no such CPU here (this machine has ${ncpu}: 0..${ncpu - 1})` };
   }
+  if (r.ok) {
+    notes.push(`pinned with taskset to cpu ${core}; cpu list in force: ${r.cpus ?? "unknown"}`);
+  } else notes.push(`warning: running unpinned: ${r.error}`);
+  const t = pinCurrentThread(core);
+  notes.push(
+    t.ok ? `engine thread pinned to cpu ${core} (sched_setaffinity)` : `engine thread not pinned: ${t.error}`,
+  );
+  return { core, notes };
+}
+
+/**
+ * Run `handler` as a live task with the common flags. Never throws; returns the exit code: 2 for
+ * a usage problem found before start (an output path, `--core`), 1 when the run failed, never
+ * synchronized or lost input (per `checks`, asked once the engine stopped), else 0.
+ */
+export async function runLive(
+  handler: LiveHandler,
+  common: CommonFlags,
+  checks: LiveChecks,
+): Promise<number> {
+  const problems = outputProblems(commonOutputs(common));
+  if (problems.length > 0) {
+    for (const p of problems) console.error(p);
+    return 2;
+  }
+  const pinned = await pin(common);
+  if ("problem" in pinned) {
+    console.error(pinned.problem);
+    return 2;
+  }
+  const { core, notes } = pinned;
+  const ncpu = navigator.hardwareConcurrency || 1;
+  const loggerCore = core !== undefined && ncpu > 1 ? (core + 1) % ncpu : undefined;
   const loggerOptions: Parameters<typeof startLogger>[0] = {
     format: common.logFormat,
     verbose: common.verbose,
+    metrics: common.metricsPort !== undefined,
   };
   if (common.logFile !== undefined) loggerOptions.file = common.logFile;
   if (loggerCore !== undefined) loggerOptions.core = loggerCore;
@@ -89,6 +132,34 @@ export async function runLive(handler: LiveHandler, common: CommonFlags): Promis
     else logger.info(0, n);
   }
   if (started.pinned !== "") logger.info(0, started.pinned);
+  let ops: OpsHandle | undefined;
+  if (common.metricsPort !== undefined && started.metrics !== undefined) {
+    try {
+      const inst = handler.stream.instrument;
+      ops = await startOps(started.metrics, common.metricsPort, [{
+        name: handler.name,
+        book: handler.book,
+        priceScale: inst.priceDecimals,
+        qtyScale: inst.qtyDecimals,
+      }]);
+      logger.info(0, `metrics and live page on ${ops.url}`);
+    } catch (e) {
+      console.error(e instanceof Error ? e.message : String(e));
+      await logger.shutdown();
+      return 1;
+    }
+  }
+  let updates: UpdatesWriter | undefined;
+  try {
+    if (common.updatesOut !== undefined) {
+      updates = await startUpdatesWriter(common.updatesOut, [handler.stream]);
+    }
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    await ops?.close();
+    await logger.shutdown();
+    return 1;
+  }
 
   const stop = new AbortController();
   const onSignal = (): void => {
@@ -118,8 +189,34 @@ export async function runLive(handler: LiveHandler, common: CommonFlags): Promis
     const engineOptions: Parameters<typeof runEngine>[1] = { logger, signal: stop.signal };
     if (common.duration !== undefined) engineOptions.durationMs = common.duration * 1000;
     const report = await runEngine([handler], engineOptions);
-    if (report.reason === "error" || handler.fatal !== undefined) code = 1;
+    if (report.reason === "error") code = 1;
     logger.info(0, `engine stopped: ${report.reason}`);
+    const failures: string[] = [];
+    if (updates !== undefined) {
+      const u = updates;
+      updates = undefined;
+      try {
+        const lines = await u.close();
+        logger.info(0, `--updates-out ${common.updatesOut}: ${lines} lines`);
+        if (u.ring.lostMessages > 0) {
+          failures.push(`--updates-out lost ${u.ring.lostMessages} messages to a full ring (exit 1)`);
+        }
+      } catch (e) {
+        failures.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    const fatal = checks.fatal?.();
+    if (fatal !== undefined) failures.push(`${handler.name} gave up: ${fatal} (exit 1)`);
+    else if (report.reason !== "error" && !checks.synchronized()) {
+      failures.push(`${handler.name} never synchronized: no usable book in this run (exit 1)`);
+    }
+    const lost = checks.inputLost?.();
+    if (lost !== undefined) failures.push(`${handler.name} lost input: ${lost} (exit 1)`);
+    for (const line of failures) {
+      logger.error(0, line);
+      if (common.logFile !== undefined) console.error(line); // where the person running it looks
+      code = 1;
+    }
     if (common.bookOut !== undefined) {
       try {
         await handler.writeBookOut(common.bookOut);
@@ -130,6 +227,8 @@ export async function runLive(handler: LiveHandler, common: CommonFlags): Promis
       }
     }
   } finally {
+    await updates?.close().catch(() => 0);
+    await ops?.close();
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
     globalThis.removeEventListener("unhandledrejection", onRejection);
     globalThis.removeEventListener("error", onError);

@@ -11,7 +11,8 @@
  */
 import { systemClock } from "../engine/clock.ts";
 import { BinanceSimulator } from "../venues/binance/simulator.ts";
-import { numberFlag, parseCli } from "./_cli.ts";
+import { numberFlag, parseCli, UsageError } from "./_cli.ts";
+import { outputProblem } from "./_outputs.ts";
 
 const USAGE = `deno task demo [--seconds <s>] [--core <n>] [--seed <n>] [--out-dir <dir>]
 
@@ -21,7 +22,9 @@ taskset, capturing), then replay of the capture. Prints where the capture is.
   --seconds <s>   how long poc:binance records (default 6)
   --core <n>      CPU for the engine (default 0, or HFT_CORE)
   --seed <n>      seed of the synthetic market (default 42)
-  --out-dir <dir> root for captures/ and out/ (default: the current directory)
+  --out-dir <dir> root for captures/ and out/ (default: the current directory); the demo
+                  may write only under the project's captures/ and out/, so give a
+                  directory inside them (e.g. out/demo)
   -h, --help      this help`;
 
 const { config } = parseCli(Deno.args, {
@@ -34,12 +37,20 @@ const { config } = parseCli(Deno.args, {
     seed: { type: "string" },
     "out-dir": { type: "string" },
   },
-}, (v) => ({
-  seconds: numberFlag("seconds", v.seconds, false) ?? 6,
-  core: numberFlag("core", v.core, true) ?? Number(Deno.env.get("HFT_CORE") ?? 0),
-  seed: numberFlag("seed", v.seed, true) ?? 42,
-  outDir: typeof v["out-dir"] === "string" ? v["out-dir"] : ".",
-}));
+}, (v) => {
+  const outDir = typeof v["out-dir"] === "string" ? v["out-dir"] : ".";
+  // Checked here, before the simulator starts: a path the demo may not write is exit 2, one line.
+  for (const sub of ["captures", "out"]) {
+    const problem = outputProblem({ flag: "--out-dir", path: `${outDir}/${sub}`, kind: "dir" });
+    if (problem !== undefined) throw new UsageError(problem.replace(`${outDir}/${sub}`, outDir));
+  }
+  return {
+    seconds: numberFlag("seconds", v.seconds, false) ?? 6,
+    core: numberFlag("core", v.core, true) ?? Number(Deno.env.get("HFT_CORE") ?? 0),
+    seed: numberFlag("seed", v.seed, true) ?? 42,
+    outDir,
+  };
+});
 
 const session = `demo-${Math.round(systemClock.wallNs() / 1e6)}`;
 const captureRoot = `${config.outDir}/captures`;
@@ -66,7 +77,8 @@ const sim = await BinanceSimulator.start({
   market: { seed: config.seed, symbol: "BTCUSDT" },
   intervalMs: 100,
   truthFile,
-  faults: [{ kind: "skip_update", atBatch: Math.max(5, Math.round(config.seconds * 10 / 2)) }],
+  // The gap comes 3 batches after poc:binance fetched its snapshot, however long it took to start.
+  faults: [{ kind: "skip_update", afterSnapshot: 3 }],
 });
 console.log(`simulator: REST ${sim.restUrl}, WS ${sim.wsUrl()}`);
 

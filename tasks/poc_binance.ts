@@ -4,7 +4,7 @@
  * @module
  */
 import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
-import { numberFlag, parseCli, staleAfterFlag, UsageError } from "./_cli.ts";
+import { captureConfig, numberFlag, parseCli, staleAfterFlag, UsageError } from "./_cli.ts";
 import { runLive } from "./_live.ts";
 
 const USAGE = `deno task poc:binance [flags]
@@ -66,9 +66,18 @@ const { common, config } = parseCli(Deno.args, {
     cfg[key] = String(s);
   }
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
-  if (c.captureDir !== undefined) cfg.captureDir = c.captureDir;
-  if (c.captureSession !== undefined) cfg.captureSession = c.captureSession;
-  return cfg;
+  return { ...cfg, ...captureConfig(c, symbol.toUpperCase()) };
 });
 
-Deno.exit(await runLive(new BinanceHandler(config), common));
+const handler = new BinanceHandler(config);
+// Synchronized at least once: a diff was applied on top of a snapshot (BookSync counts only those).
+Deno.exit(
+  await runLive(handler, common, {
+    synchronized: () => handler.sync.applied > 0,
+    fatal: () => handler.fatal,
+    inputLost: () => {
+      const stop = handler.capture?.writer.stopped;
+      return stop ? `the capture stopped writing: ${stop.reason}` : undefined;
+    },
+  }),
+);

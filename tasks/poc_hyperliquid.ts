@@ -10,7 +10,7 @@ import {
   type HyperliquidConfig,
   l2BookSubscription,
 } from "../venues/hyperliquid/config.ts";
-import { numberFlag, parseCli, staleAfterFlag, UsageError } from "./_cli.ts";
+import { captureConfig, numberFlag, parseCli, staleAfterFlag, UsageError } from "./_cli.ts";
 import { runLive } from "./_live.ts";
 
 const USAGE = `deno task poc:hyperliquid [flags]
@@ -67,9 +67,18 @@ const { common, config } = parseCli(Deno.args, {
   const staleAfterMs = staleAfterFlag(v["stale-after"]);
   if (staleAfterMs !== undefined) cfg.staleAfterMs = staleAfterMs;
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
-  if (c.captureDir !== undefined) cfg.captureDir = c.captureDir;
-  if (c.captureSession !== undefined) cfg.captureSession = c.captureSession;
-  return cfg;
+  return { ...cfg, ...captureConfig(c, coin) };
 });
 
-Deno.exit(await runLive(new HyperliquidHandler(config), common));
+const handler = new HyperliquidHandler(config);
+// Synchronized at least once: an l2Book window was applied as the book.
+Deno.exit(
+  await runLive(handler, common, {
+    synchronized: () => handler.differ.totals.snapshots > 0,
+    fatal: () => handler.fatal,
+    inputLost: () => {
+      const stop = handler.capture?.writer.stopped;
+      return stop ? `the capture stopped writing: ${stop.reason}` : undefined;
+    },
+  }),
+);

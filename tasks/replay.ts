@@ -27,19 +27,27 @@ Input:
   --diffs-recv <file>        receive times of --diffs, one integer ns per line
   --trades <file>            trade frames, one per line (Binance @trade; Hyperliquid "trades" channel): fills
                              are matched to trades by time, price and side (default: the session's own trades)
-  --no-trades                ignore the session's trades (use the no-trades heuristic)
+  --no-trades                ignore the session's trades (use the no-trades model)
+  --trade-window-ms <b[,a]>  a trade may fill decreases of updates whose event time is up to b ms after and
+                             a ms before the trade time (default 200,0; Hyperliquid: since the previous book)
 Output:
-  --out <path>               output file ("-" = stdout; default stdout); the task may write under captures/ and out/
+  --out <path>               output file ("-" = stdout; default stdout); the task may write under captures/ and out/;
+                             checked before the run: never one of the replay's inputs (any spelling, symlink or
+                             hard link), never a directory, its directory must exist
   --out-format <f>           stdout (text lines) | jsonl | bincode (72-byte records; docs/inferred_event.md)
   --cancel-model <m>         tail (default) | head | proportional: where cancels are taken from in a level's queue
   --truth <file>             ground-truth order events (JSONL): report fill/cancel accuracy, with and without trades
   --threads <n>              1 | 2 | auto (default): 2 runs L3 inference and the writer in a Worker while this
-                             thread parses (Binance only). Starting the Worker costs ~60 ms, so it pays off on
-                             large inputs: auto picks 2 for Binance inputs of at least 32 MB without --truth
-  --strict                   exit 1 when any warning was issued (gap not crossed, truncated line, malformed line)
+                             thread parses (Binance only: a Hyperliquid replay says so and runs on one thread).
+                             Starting the Worker costs ~60 ms, so it pays off on large inputs: auto picks 2 for
+                             Binance inputs of at least 32 MB without --truth
+  --strict                   exit 1 when any warning was issued (truncated line, malformed line, missing receive times)
   -h, --help                 this help
 
-Exit codes: 0 done (warnings on stderr), 1 unreadable input or output (or a warning with --strict), 2 bad flags.
+Exit codes: 0 done (warnings on stderr); 1 replay failed: the book was never synchronized, a gap was never
+recovered from, input was lost or unreadable, output could not be written (one "replay: FAILED: ..." line says
+why), or a warning with --strict; 2 usage error: a bad flag or a bad --out (an input, a directory, no such
+directory, outside the write permission).
 A closing summary (messages, events by kind, gaps, elapsed time, throughput) goes to stderr; a progress line too,
 when stderr is a terminal.`;
 
@@ -54,6 +62,7 @@ const OPTIONS = {
   "out-format": { type: "string" },
   "cancel-model": { type: "string" },
   truth: { type: "string" },
+  "trade-window-ms": { type: "string" },
   strict: { type: "boolean" },
   threads: { type: "string" },
 } as const;
@@ -92,6 +101,13 @@ const { config } = parseCli(
     if (threads === "2" && v.truth !== undefined) {
       throw new UsageError("--truth scores events on this thread: use --threads 1 or auto with it");
     }
+    const tw = str(v["trade-window-ms"], "trade-window-ms");
+    const [before, after] = (tw ?? "").split(",").map((x) => (x === "" ? NaN : Number(x)));
+    if (
+      tw !== undefined && !(before! >= 0 && (after === undefined || after >= 0) && tw.split(",").length <= 2)
+    ) {
+      throw new UsageError(`--trade-window-ms must be BEFORE[,AFTER] in ms (>= 0), got "${tw}"`);
+    }
     const out = str(v.out, "out");
     if (format === "bincode" && (out === undefined || out === "-") && Deno.stdout.isTerminal()) {
       throw new UsageError("--out-format bincode writes binary: give --out <file>");
@@ -107,6 +123,7 @@ const { config } = parseCli(
       format,
       cancelModel: model,
       truth: str(v.truth, "truth"),
+      tradeWindow: tw === undefined ? undefined : { beforeMs: before, afterMs: after ?? 0 },
       strict: v.strict === true,
       threads: threads === "auto" ? "auto" : threads === "2" ? 2 : 1,
     };

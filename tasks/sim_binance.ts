@@ -10,7 +10,8 @@ import {
   type SimFault,
   type SimulatorOptions,
 } from "../venues/binance/simulator.ts";
-import { numberFlag, parseCli, UsageError } from "./_cli.ts";
+import { durationFlag, numberFlag, parseCli, UsageError } from "./_cli.ts";
+import { systemClock } from "../engine/clock.ts";
 
 const USAGE = `deno task sim:binance [flags]
 
@@ -22,11 +23,12 @@ by replaying a capture directory (snapshot.json + diffs.jsonl).
   --seed <n>              PRNG seed (default 1)
   --interval-ms <n>       ms between 100 ms batches (default 100)
   --max-batches <n>       stop producing after n batches (then exit)
-  --replay <dir>          replay a capture dir instead of the synthetic market
+  --replay <dir>          replay a capture dir (depth, and trades.jsonl when present) instead
+                          of the synthetic market
   --truth-file <path>     write ground-truth order events (JSONL) here
   --fault <kind@batch>    arm a fault before batch n (repeatable); kinds: ${SIM_FAULTS.join(", ")}
   --redirect              start with the WS redirect fault on (301 to /live/...)
-  --ping-interval-ms <n>  server ping interval (default 20000)
+  --ping-interval-ms <n>  server ping interval (default 20000; 0 = never)
   --weight-limit <n>      REQUEST_WEIGHT per minute (default 6000)
   --retry-after <s>       Retry-After of fault 429/418 answers (default 1)
   -h, --help              this help
@@ -54,6 +56,7 @@ const { config } = parseCli(Deno.args, {
   },
 }, (v) => {
   const port = numberFlag("port", v.port, true) ?? 0;
+  const now = systemClock.wallNs() / 1e6;
   if (port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
   const symbol = typeof v.symbol === "string" ? v.symbol.toUpperCase() : "BTCUSDT";
   if (!/^[A-Z0-9]{2,20}$/.test(symbol)) {
@@ -62,8 +65,8 @@ const { config } = parseCli(Deno.args, {
   const o: SimulatorOptions = {
     port,
     market: { seed: numberFlag("seed", v.seed, true) ?? 1, symbol },
-    intervalMs: numberFlag("interval-ms", v["interval-ms"], false) ?? 100,
-    pingIntervalMs: numberFlag("ping-interval-ms", v["ping-interval-ms"], false) ?? 20_000,
+    intervalMs: durationFlag("interval-ms", v["interval-ms"], 1, now) ?? 100,
+    pingIntervalMs: durationFlag("ping-interval-ms", v["ping-interval-ms"], 1, now, true) ?? 20_000,
     weightLimit: numberFlag("weight-limit", v["weight-limit"], true) ?? 6000,
     retryAfterSec: numberFlag("retry-after", v["retry-after"], true) ?? 1,
     faults: [],

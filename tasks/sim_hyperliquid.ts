@@ -4,7 +4,8 @@
  * @module
  */
 import { type HlSimOptions, HyperliquidSimulator } from "../venues/hyperliquid/simulator.ts";
-import { numberFlag, parseCli, UsageError } from "./_cli.ts";
+import { durationFlag, numberFlag, parseCli, UsageError } from "./_cli.ts";
+import { systemClock } from "../engine/clock.ts";
 
 const USAGE = `deno task sim:hyperliquid [flags]
 
@@ -35,12 +36,13 @@ const { config } = parseCli(Deno.args, {
   },
 }, (v): HlSimOptions => {
   const port = numberFlag("port", v.port, true) ?? 0;
+  const now = systemClock.wallNs() / 1e6;
   if (port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
   const o: HlSimOptions = {
     port,
     seed: numberFlag("seed", v.seed, true) ?? 1,
-    intervalMs: numberFlag("interval-ms", v["interval-ms"], false) ?? 500,
-    idleTimeoutMs: numberFlag("idle-timeout-ms", v["idle-timeout-ms"], false) ?? 60_000,
+    intervalMs: durationFlag("interval-ms", v["interval-ms"], 1, now) ?? 500,
+    idleTimeoutMs: durationFlag("idle-timeout-ms", v["idle-timeout-ms"], 1, now, true) ?? 60_000,
   };
   if (typeof v.coin === "string") {
     if (!/^[A-Za-z0-9@:/_-]{1,32}$/.test(v.coin)) {

@@ -18,6 +18,8 @@ export interface PocChildOptions {
   extraArgs?: string[];
   /** The child's stderr (default "null"). */
   stderr?: "null" | "piped";
+  /** The `--ws-url` (default: the simulator's depth stream). */
+  wsUrl?: string;
   /** Extra environment variables for the child. */
   env?: Record<string, string>;
 }
@@ -33,7 +35,7 @@ export function spawnPocBinance(sim: BinanceSimulator, opts: PocChildOptions): D
       "--allow-env",
       TASK,
       "--ws-url",
-      sim.wsUrl(),
+      opts.wsUrl ?? sim.wsUrl(),
       "--rest-url",
       sim.restUrl,
       "--capture-dir",

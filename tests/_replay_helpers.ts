@@ -73,6 +73,23 @@ export class RebuildingSink implements EventSink {
   }
 }
 
+const REPLAY_TASK = new URL("../tasks/replay.ts", import.meta.url).pathname;
+
+/** Run `tasks/replay.ts` as a process with read access and write access to `writeDir` only. */
+export async function replayTask(
+  args: string[],
+  writeDir: string,
+): Promise<{ code: number; out: string; err: string }> {
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", `--allow-write=${writeDir}`, REPLAY_TASK, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const r = await cmd.output();
+  const dec = new TextDecoder();
+  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
+}
+
 /** `text` gzipped. */
 export async function gzip(bytes: Uint8Array | string): Promise<Uint8Array> {
   const s = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));

@@ -65,7 +65,7 @@ Deno.test("a snapshot refused with HTTP 400 (Invalid symbol) is fatal; the reaso
       restUrl: `http://127.0.0.1:${rest.addr.port}`,
     });
     assert.equal(report.reason, "done");
-    assert.match(h.fatal ?? "", /HTTP 400 \{"code":-1121,"msg":"Invalid symbol\."\}.*BTCUSDT/);
+    assert.match(h.fatal ?? "", /HTTP 400: \{"code":-1121,"msg":"Invalid symbol\."\}.*BTCUSDT/);
     assert.equal(requests, 1, "not asked again");
   } finally {
     await rest.shutdown();

@@ -132,7 +132,7 @@ Deno.test("a stream that sends nothing at all (a wrong symbol) is reported withi
     assert.equal(t.h.everSynced, false);
     // The silence also asks REST about the symbol: the simulator (as Binance) answers 400.
     await t.drive("the symbol check refused", () => t.h.isDone());
-    assert.match(t.h.fatal ?? "", /HTTP 400 \{"code":-1121,"msg":"Invalid symbol\."\}.*ETHUSDT/);
+    assert.match(t.h.fatal ?? "", /HTTP 400: \{"code":-1121,"msg":"Invalid symbol\."\}.*ETHUSDT/);
   } finally {
     await t.close();
   }
@@ -241,7 +241,7 @@ Deno.test("poc:binance with a symbol that does not exist exits 1 with the venue'
     const err = new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 1, err);
     assert.match(err, /no depth data for BTCUSDX within 0\.2 s of connecting/);
-    assert.match(err, /snapshot request refused: HTTP 400 .*Invalid symbol/);
+    assert.match(err, /snapshot request refused: HTTP 400: .*Invalid symbol/);
     assert.match(err, /engine stopped: done/, "ended by the error, not by --duration");
   } finally {
     await sim.close();

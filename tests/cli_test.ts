@@ -1,19 +1,8 @@
 import { equal, match, ok } from "node:assert/strict";
+import { runTask } from "./_task.ts";
 
-const root = new URL("..", import.meta.url).pathname;
 const TASKS = ["poc:binance", "poc:hyperliquid", "replay", "demo", "sim:binance", "sim:hyperliquid"];
-
-async function task(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
-}
+const task = runTask;
 
 for (const name of TASKS) {
   Deno.test(`deno task ${name} --help prints usage and exits 0; an unknown flag exits 2`, async () => {
@@ -28,7 +17,7 @@ for (const name of TASKS) {
 
 Deno.test("a live task refuses an output path outside its write permission before starting", async () => {
   const r = await task(["poc:binance", "--capture-dir", "/tmp/outside-captures", "--duration", "1"]);
-  equal(r.code, 1);
+  equal(r.code, 2);
   match(r.err, /--capture-dir \/tmp\/outside-captures: this task may only write under captures\/ and out\//);
   ok(!r.err.includes("started"), "nothing started");
 });

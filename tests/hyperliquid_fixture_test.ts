@@ -70,7 +70,7 @@ Deno.test({
     const meta = JSON.parse(await Deno.readTextFile(`${sdir}/metadata.json`));
     equal(meta.complete, true);
     equal(meta.bookCount, 46);
-    equal(meta.messageCount, captured.length);
+    equal(meta.messages, captured.length);
     equal(meta.greetings, 1);
     deepEqual(meta.connections.map((c: { line: number }) => c.line), [0]);
     equal(meta.lastBookTime, JSON.parse(books[45]!).data.time);

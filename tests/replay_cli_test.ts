@@ -3,20 +3,7 @@
  * the fixture with a summary on stderr, and the `--truth` accuracy report on a synthetic capture.
  */
 import { equal, ok } from "node:assert/strict";
-import { ETH_DIR, haveFixture, writeSyntheticSession } from "./_replay_helpers.ts";
-
-const TASK = new URL("../tasks/replay.ts", import.meta.url).pathname;
-
-async function task(args: string[], writeDir: string): Promise<{ code: number; out: string; err: string }> {
-  const cmd = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", `--allow-write=${writeDir}`, TASK, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const r = await cmd.output();
-  const dec = new TextDecoder();
-  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
-}
+import { ETH_DIR, haveFixture, replayTask as task, writeSyntheticSession } from "./_replay_helpers.ts";
 
 Deno.test("replay task: --help exits 0, bad flags exit 2, bad paths exit 1", async () => {
   const dir = await Deno.makeTempDir();

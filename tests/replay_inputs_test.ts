@@ -117,9 +117,9 @@ Deno.test(
       ok(stats.endedInGap);
       ok(stats.linesUnreplayed > 0);
       ok(
-        warned.some((w) =>
-          w.includes("was not crossed") && w.includes(`${stats.linesUnreplayed} diff lines`)
-        ),
+        stats.failure?.includes("was not recovered from") &&
+          stats.failure.includes(`${stats.linesUnreplayed} diff lines`),
+        String(stats.failure),
       );
       equal(sink.kinds[InferredKind.Clear], 2, "one Clear per side at the gap");
       equal(sink.book.bids.size + sink.book.asks.size, 0);
@@ -206,9 +206,9 @@ Deno.test(withTemp("replay input resolution names the missing path", async (dir)
     (e: Error) => e instanceof TypeError && e.message.includes("--snapshot"),
   );
   await Deno.writeTextFile(`${dir}/snapshot.json`, "{not json");
-  const { stats, warned } = await run(dir);
+  const { stats } = await run(dir);
   equal(stats.diffLines, 0);
-  ok(warned.some((w) => w.includes("never synchronized")));
+  ok(stats.failure?.includes("never synchronized: no depth frame"), String(stats.failure));
 }));
 
 Deno.test(
@@ -250,7 +250,7 @@ Deno.test(withTemp("replay keeps diff lines whose receive time is missing and sa
   ok(warned[0]!.includes(`diff lines 91..${N}`), String(warned[0]));
 }));
 
-Deno.test(withTemp("replay warns when no diff ever bridges the snapshot", async (dir) => {
+Deno.test(withTemp("replay fails when no diff ever bridges the snapshot", async (dir) => {
   const { diffs, recv, snapshot } = fixtureLines();
   const future = snapshot.replace(/"lastUpdateId":\d+/, '"lastUpdateId":99999999999');
   await writeSession(dir, diffs.join("\n") + "\n", recv.join("\n") + "\n", future);
@@ -258,5 +258,7 @@ Deno.test(withTemp("replay warns when no diff ever bridges the snapshot", async 
   equal(stats.applied, 0);
   equal(stats.skipped, N - 1);
   equal(sink.kinds[InferredKind.Snapshot], 2000, "the snapshot itself is still reported");
-  ok(warned.some((w) => w.includes("never bridged")), warned.join("|"));
+  ok(stats.failure?.includes("never synchronized: no diff bridges the snapshot"), String(stats.failure));
+  ok(stats.failure?.includes("newer than every diff"), String(stats.failure));
+  deepEqual(warned, []);
 }));

@@ -78,7 +78,7 @@ Deno.test({
     const pipe = new ReplayPipeline();
     try {
       // One Worker for several replays: each starts from a clean L3 state.
-      equal(await sameBothWays(files, { format: "bincode" }, pipe), 290_595);
+      equal(await sameBothWays(files, { format: "bincode" }, pipe), 290_378);
       ok(await sameBothWays(files, { format: "jsonl", useTrades: false }, pipe) > 280_000);
       ok(await sameBothWays(files, { format: "bincode", cancelModel: "proportional" }, pipe) > 280_000);
     } finally {

@@ -19,6 +19,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     });
     const log: string[] = [];
     let signalled = false;
+    // Deadline on the whole read: a child that never logs its stats (or never exits) is killed,
+    // which ends the stream below and fails the test with its log instead of hanging.
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, 60_000);
     try {
       // Read the child's log as it comes; signal it once it has applied diffs for a while.
       const lines = child.stderr.pipeThrough(new TextDecoderStream());
@@ -39,10 +46,12 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       }
       if (buf !== "") log.push(buf);
     } finally {
-      if (!signalled) child.kill("SIGKILL");
+      clearTimeout(deadline);
+      if (!signalled && !timedOut) child.kill("SIGKILL");
       await sim.close();
     }
     const status = await child.status;
+    ok(!timedOut, `the child did not finish within 60 s:\n${log.join("\n")}`);
     equal(status.code, 0, log.join("\n"));
     ok(signalled, "the child reached the point where it was signalled");
     ok(log.some((l) => l.startsWith("[engine] engine stopped: signal")), "the engine stopped on the signal");

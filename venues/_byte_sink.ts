@@ -9,9 +9,12 @@
  *   asynchronous write. Sealed chunks are recycled through a small pool, so steady state does not
  *   allocate. Callers append whole lines only, so every chunk ends on a line boundary and a file
  *   cut by SIGKILL ends with at most one partial line (from a partial `write`).
- * - Nothing is ever dropped: when writes are slower than appends, the queue grows (new chunks
- *   are allocated). A failed write is reported through `onError` and the chunk stays queued for
- *   the next attempt.
+ * - Nothing is dropped while writes succeed: when writes are slower than appends, the queue grows
+ *   (new chunks are allocated). The FIRST failed write (e.g. ENOSPC) stops the sink: it is
+ *   reported once through `onError`, its queue is discarded, later seals discard their bytes
+ *   (appends keep working, in memory only), and {@linkcode ByteSink.close} cuts the file back to
+ *   its last complete line, so every line on disk is whole. {@linkcode ByteSink.stop} stops a
+ *   healthy sink the same way but lets its queue drain first.
  * @module
  */
 
@@ -28,8 +31,12 @@ export class ByteSink {
   pos = 0;
   /** Bytes handed to the file so far. */
   bytesWritten = 0;
-  /** Failed write attempts so far. */
+  /** Bytes sealed (queued or written) so far; plus `pos`, the file's size once flushed. */
+  sealedBytes = 0;
+  /** Failed write attempts so far (0 or 1: the first failure stops the sink). */
   failures = 0;
+  /** True once the sink stopped writing (a write failed, or {@linkcode ByteSink.stop}). */
+  stopped = false;
   readonly #file: Deno.FsFile;
   readonly #chunkBytes: number;
   readonly #pending: { buf: Uint8Array; len: number; off: number }[] = [];
@@ -37,6 +44,7 @@ export class ByteSink {
   readonly #onError: SinkErrorFn;
   #flushing: Promise<void> | null = null;
   #closed = false;
+  #lineEnd = 0; // bytes on disk up to and including the last complete line's "\n"
 
   /** Open (create or truncate) `path`. Synchronous: call at setup, not per message. */
   constructor(path: string, chunkBytes: number, onError: SinkErrorFn) {
@@ -62,6 +70,11 @@ export class ByteSink {
   /** Queue the active chunk for writing (if it holds anything) and start a flush. */
   seal(): void {
     if (this.pos === 0) return;
+    if (this.stopped) { // stopped: the bytes are discarded, the chunk reused
+      this.pos = 0;
+      return;
+    }
+    this.sealedBytes += this.pos;
     this.#pending.push({ buf: this.buf, len: this.pos, off: 0 });
     const next = this.#pool.pop();
     this.buf = next ?? new Uint8Array(this.#chunkBytes);
@@ -76,24 +89,39 @@ export class ByteSink {
     return n;
   }
 
-  /** Seal and wait until every queued chunk has been written (or has failed once). */
+  /** Seal and wait until every queued chunk has been written (or the sink stopped). */
   async flush(): Promise<void> {
     this.seal();
-    // A failed chunk stays queued; one more attempt is made per flush() call.
-    if (this.#flushing === null && this.#pending.length > 0) this.#kick();
     while (this.#flushing !== null) await this.#flushing;
   }
 
-  /** Wait until the chunks sealed so far are written (or have failed once); seals nothing. */
+  /** Wait until the chunks sealed so far are written (or the sink stopped); seals nothing. */
   async settled(): Promise<void> {
     while (this.#flushing !== null) await this.#flushing;
   }
 
-  /** Flush, then close the file. Idempotent. */
+  /**
+   * Take no more bytes: the active chunk and later seals are discarded; chunks already queued are
+   * still written (best effort), so the file keeps every line sealed before the stop.
+   */
+  stop(): void {
+    this.stopped = true;
+    this.pos = 0;
+  }
+
+  /**
+   * Flush, then close the file. Idempotent. A stopped sink is first cut back to its last complete
+   * line (a partial write leaves at most one partial line).
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.flush();
     this.#closed = true;
+    try {
+      if (this.failures > 0 && this.bytesWritten !== this.#lineEnd) await this.#file.truncate(this.#lineEnd);
+    } catch (e) {
+      this.#onError(`truncate ${this.path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
     try {
       this.#file.close();
     } catch (e) {
@@ -102,24 +130,28 @@ export class ByteSink {
   }
 
   #kick(): void {
-    if (this.#flushing !== null || this.#closed) return;
+    if (this.#flushing !== null || this.#closed || this.failures > 0) return;
     this.#flushing = this.#drain().finally(() => {
       this.#flushing = null;
     });
   }
 
   async #drain(): Promise<void> {
-    while (this.#pending.length > 0) {
+    while (this.#pending.length > 0 && this.failures === 0) {
       const head = this.#pending[0]!;
       try {
         while (head.off < head.len) {
-          const n = await this.#file.write(head.buf.subarray(head.off, head.len));
+          const from = head.off;
+          const n = await this.#file.write(head.buf.subarray(from, head.len));
           head.off += n;
           this.bytesWritten += n;
+          const nl = head.buf.lastIndexOf(10, head.off - 1);
+          if (nl >= from) this.#lineEnd = this.bytesWritten - (head.off - nl - 1);
         }
       } catch (e) {
-        // Keep the rest of the chunk queued; a later seal/flush retries from where it stopped.
         this.failures++;
+        this.stop();
+        this.#pending.length = 0; // this file cannot take more: its queue is dropped
         this.#onError(`write ${this.path}: ${e instanceof Error ? e.message : String(e)}`);
         return;
       }

@@ -29,6 +29,8 @@ export class Inbox {
   #num: Float64Array; // NUMS per entry
   #head = 0;
   #len = 0;
+  /** UTF-16 code units of all text queued so far (bytes, for the ASCII JSON venues send). */
+  textUnits = 0;
 
   /** Room for `capacity` entries (a power of two) before growing. */
   constructor(capacity = 1 << 14) {
@@ -57,6 +59,7 @@ export class Inbox {
     this.#num[i * NUMS + 1] = b;
     this.#num[i * NUMS + 2] = c;
     this.#num[i * NUMS + 3] = d;
+    this.textUnits += text.length;
     this.#len++;
   }
 

@@ -61,10 +61,18 @@ Deno.test("CaptureWriter writes verbatim files and metadata atomically", async (
   let n = 0;
   w.setMetadata(() => ({ messages: n }));
   await w.writeMetadata();
-  assert.deepEqual(JSON.parse(Deno.readTextFileSync(`${dir}/metadata.json`)), { messages: 0 });
+  assert.deepEqual(JSON.parse(Deno.readTextFileSync(`${dir}/metadata.json`)), {
+    messages: 0,
+    parts: {},
+    stopped: null,
+  });
   n = 7;
   await w.close();
-  assert.deepEqual(JSON.parse(Deno.readTextFileSync(`${dir}/metadata.json`)), { messages: 7 });
+  assert.deepEqual(JSON.parse(Deno.readTextFileSync(`${dir}/metadata.json`)), {
+    messages: 7,
+    parts: {},
+    stopped: null,
+  });
   const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
   assert.deepEqual(names, ["metadata.json", "snapshot.json"], "no temp files left behind");
   await Deno.remove(dir, { recursive: true });

@@ -5,6 +5,9 @@
  * @module
  */
 import type { BackoffOptions } from "../backoff.ts";
+import type { InstrumentTable } from "../../market/instrument.ts";
+import type { SubscriberErrorHandler } from "../../market/stream.ts";
+import type { RotatePolicy } from "../capture_rotation.ts";
 import type { SnapshotSchedulerOptions } from "./snapshot_scheduler.ts";
 
 /** Configuration of `BinanceHandler`. */
@@ -25,6 +28,10 @@ export interface BinanceHandlerConfig {
   captureDir?: string;
   /** Capture session label (default epoch ms). */
   captureSession?: string;
+  /** Rotate capture files into parts (`--rotate`). */
+  captureRotate?: RotatePolicy;
+  /** Gzip capture parts as they close (`--gzip`). */
+  captureGzip?: boolean;
   /** Reconnect backoff (default base 250 ms, max 30 s, full jitter). */
   backoff?: BackoffOptions;
   /** Snapshot pacing policy. */
@@ -39,6 +46,10 @@ export interface BinanceHandlerConfig {
   snapshotTimeoutMs?: number;
   /** Redirects followed per connect (default 3). */
   maxRedirects?: number;
+  /** The instrument table the handler registers its instrument in (default: the thread's). */
+  instruments?: InstrumentTable;
+  /** Called when a subscriber throws (it has been removed); default: a line on stderr. */
+  onSubscriberError?: SubscriberErrorHandler;
   /**
    * With the socket open, no depth frame for this long marks the book stale and reconnects
    * (also when none came at all since connecting: e.g. a symbol that does not exist), ms

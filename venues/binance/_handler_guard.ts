@@ -59,14 +59,13 @@ export class FeedGuard {
     );
   }
 
-  /** A binary frame of `bytes` received at `recvMono`: count it, warn (always when not `captured`). */
-  binaryFrame(logger: Logger, src: number, bytes: number, captured: boolean, recvMono: number): void {
+  /** A binary frame of `bytes` received at `recvMono`: count it, warn at most every 10 s. */
+  binaryFrame(logger: Logger, src: number, bytes: number, recvMono: number): void {
     const n = this.binary.hit(recvMono);
-    if (n === 0 && captured) return;
+    if (n === 0) return;
     logger.warning(
       src,
-      `binary frame ignored (${bytes} bytes; ${n} since the last warning; Binance sends text)` +
-        (captured ? "" : ": the capture cannot store binary frames, not captured"),
+      `${n} binary frame(s) ignored (the latest ${bytes} bytes; Binance sends text frames)`,
     );
   }
 

@@ -1,8 +1,7 @@
 /**
- * Private: pure helpers of `BinanceHandler` for the REST snapshot and for the capture — decoding
- * one snapshot reply into what the scheduler, the sync and the warning need (and whether it is
- * fatal), and routing frames the sync must not see (an old socket's, leftovers at stop, binary
- * frames) to the capture. Not on the per-diff hot path.
+ * Private: pure helpers of `BinanceHandler` for the REST snapshot and for stop — decoding one
+ * snapshot reply into what the scheduler, the sync and the warning need (and whether it is
+ * fatal), and routing frames left in the inbox to the capture. Not on the per-diff hot path.
  * @module
  */
 import { FrameKind, type ParsedFrame, parseSnapshot } from "./parse.ts";
@@ -52,11 +51,14 @@ export function readSnapshotReply(
   if (parsed !== null && !isParseError(parsed)) {
     return { snap: parsed, schedStatus: status, retryAfter, used, why: "", fatal: false };
   }
+  // Status 0 is no HTTP answer at all (timeout, refused, reset): say that, not "HTTP 0".
   const why = parsed !== null
     ? `bad body (${parsed.error})`
     : status === -1
     ? body
-    : `HTTP ${status} ${body.length > 300 ? body.slice(0, 300) + "…" : body}`;
+    : status === 0
+    ? `no answer from the REST endpoint: ${body}`
+    : `HTTP ${status}: ${body.length > 300 ? body.slice(0, 300) + "…" : body}`;
   const schedStatus = status === 200 || status === -1 ? 0 : status;
   return { snap: null, schedStatus, retryAfter, used, why, fatal: isFatalStatus(status) };
 }
@@ -69,46 +71,22 @@ export function readSnapshotReply(
 export function captureEntry(inbox: Inbox, i: number, pf: ParsedFrame, capture: BinanceCapture): void {
   const kind = capture.parse(inbox.text(i), pf); // encoded once, into the capture
   const recvNs = inbox.wallNs(i);
-  if (pf.foreign) capture.commitOther(recvNs); // another symbol's frame (parse resets the flag)
-  else if (kind === FrameKind.Depth) capture.commitDiff(recvNs, pf.diff.firstId, pf.diff.lastId);
+  // Another symbol's depth or trade frame goes to other.jsonl, as the handler routes it.
+  if (kind === FrameKind.Depth && !pf.foreign) capture.commitDiff(recvNs, pf.diff.firstId, pf.diff.lastId);
   else if (kind === FrameKind.Malformed) capture.commitDiff(recvNs, 0, 0);
-  else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) capture.commitTrade(recvNs);
-  else capture.commitOther(recvNs);
+  else if ((kind === FrameKind.Trade || kind === FrameKind.AggTrade) && !pf.foreign) {
+    capture.commitTrade(recvNs);
+  } else capture.commitOther(recvNs);
 }
 
 /**
  * Drain `inbox` into `capture`: frames received but never processed (e.g. after
- * `--max-messages`) still go to the capture (see {@linkcode captureEntry}; binary frames, taken
- * in order from `binary`, see {@linkcode captureBinary}). Control entries are dropped.
+ * `--max-messages`) still go to the capture (see {@linkcode captureEntry}). Control entries
+ * are dropped.
  */
-export function captureLeftovers(
-  inbox: Inbox,
-  pf: ParsedFrame,
-  capture: BinanceCapture,
-  binary: Uint8Array[],
-): void {
+export function captureLeftovers(inbox: Inbox, pf: ParsedFrame, capture: BinanceCapture): void {
   for (; inbox.length > 0; inbox.shift()) {
     const i = inbox.head;
-    const kind = inbox.kind(i);
-    if (kind === InKind.Message) captureEntry(inbox, i, pf, capture);
-    else if (kind === InKind.Binary) captureBinary(capture, binary.shift()!, inbox.wallNs(i));
+    if (inbox.kind(i) === InKind.Message) captureEntry(inbox, i, pf, capture);
   }
-}
-
-/** A capture that can store a frame as the bytes it came in (the capture writer's side). */
-interface BinaryCapture {
-  /** Record one binary frame, byte for byte, with its receive time (ns since the epoch). */
-  binary(frame: Uint8Array, recvNs: number): void;
-}
-
-/**
- * Hand a binary frame to `capture` as it came (its bytes, never re-encoded or turned into text)
- * through the capture's `binary(frame, recvNs)`. Returns false when the capture has no such
- * method (the frame could not be captured; the caller says so).
- */
-export function captureBinary(capture: BinanceCapture, frame: Uint8Array, recvNs: number): boolean {
-  const c = capture as unknown as Partial<BinaryCapture>;
-  if (typeof c.binary !== "function") return false;
-  c.binary(frame, recvNs);
-  return true;
 }

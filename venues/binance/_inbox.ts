@@ -24,9 +24,4 @@ export const InKind = {
   Snapshot: 5,
   /** The connection reached its planned lifetime (24 h rule): a = generation. */
   Renew: 6,
-  /**
-   * A binary WebSocket frame (Binance sends text only): a = generation, b = byte length; the
-   * bytes wait, in order, in the session's `binary` queue.
-   */
-  Binary: 7,
 } as const;

@@ -1,6 +1,9 @@
 /**
  * A simulator driver that replays a capture directory (`snapshot.json` + `diffs.jsonl`, raw or
  * combined form, e.g. the real fixture) instead of the synthetic market. One diff per batch.
+ * When the capture has `trades.jsonl`, each trade is served on the trade stream right after the
+ * diff it followed in the capture (by the `.recv_ns` sidecars when both are present and whole,
+ * else by event time `E`).
  * The truth book starts at the capture's snapshot and applies the diffs after it; the REST
  * snapshot it serves is the truth book, so a client that connects late still syncs.
  * Allocates freely (not a hot path).
@@ -33,6 +36,8 @@ export class ReplayDriver implements SimDriver {
   readonly #snapshot: string;
   readonly #snapshotId: number;
   readonly #lines: string[];
+  /** Trade payloads to send after the diff at the same line index. */
+  readonly #tradesAfter: string[][];
   #next = 0;
 
   /** Load a capture directory (reads it fully into memory). */
@@ -45,12 +50,23 @@ export class ReplayDriver implements SimDriver {
     this.#lines = Deno.readTextFileSync(`${dir}/diffs.jsonl`).split("\n").filter((l) => l.length > 0);
     const first = this.#lines.length > 0 ? payloadOf(this.#lines[0]!) : null;
     this.symbol = first ? String(JSON.parse(first).s) : "UNKNOWN";
+    this.#tradesAfter = loadTrades(dir, this.#lines);
+  }
+
+  /** Trades loaded from the capture (0 when it has none). */
+  get tradeCount(): number {
+    let n = 0;
+    for (const t of this.#tradesAfter) n += t.length;
+    return n;
   }
 
   /** See {@linkcode SimDriver.step}. Truncated or malformed lines are skipped. */
   step(): MarketBatch | null {
+    const trades: string[] = [];
     while (this.#next < this.#lines.length) {
-      const payload = payloadOf(this.#lines[this.#next++]!);
+      const at = this.#next++;
+      for (const t of this.#tradesAfter[at] ?? []) trades.push(t);
+      const payload = payloadOf(this.#lines[at]!);
       let d: { E: number; U: number; u: number; b: Lv; a: Lv };
       try {
         d = JSON.parse(payload);
@@ -64,7 +80,7 @@ export class ReplayDriver implements SimDriver {
         E: d.E,
         bids: toMap(d.b),
         asks: toMap(d.a),
-        trades: [],
+        trades,
         truth: [],
       };
       if (d.u > this.#snapshotId && d.u > this.book.updateId) {
@@ -89,6 +105,56 @@ export class ReplayDriver implements SimDriver {
     };
     return `{"lastUpdateId":${this.book.updateId},"bids":${side(true)},"asks":${side(false)}}`;
   }
+}
+
+function readLines(path: string): string[] | null {
+  try {
+    return Deno.readTextFileSync(path).split("\n").filter((l) => l.length > 0);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+/** Event time `E` of a line (raw or combined form); NaN when it has none. */
+function eventTime(line: string): number {
+  const m = /"E":(\d+)/.exec(line);
+  return m ? Number(m[1]) : NaN;
+}
+
+/**
+ * Load `<dir>/trades.jsonl` (if any) and place each trade after the last diff line received
+ * before it: by `trades.recv_ns` / `diffs.recv_ns` when both exist with one time per line, else
+ * by event time. Trades before the first diff go after it. Result: trade payloads per diff line.
+ */
+function loadTrades(dir: string, diffLines: string[]): string[][] {
+  const out: string[][] = diffLines.map(() => []);
+  const trades = readLines(`${dir}/trades.jsonl`);
+  if (trades === null || diffLines.length === 0) return out;
+  const tradeNs = readLines(`${dir}/trades.recv_ns`);
+  const diffNs = readLines(`${dir}/diffs.recv_ns`);
+  const byRecv = tradeNs !== null && diffNs !== null && tradeNs.length === trades.length &&
+    diffNs.length === diffLines.length;
+  const dKey: number[] = [];
+  let last = -Infinity;
+  for (let i = 0; i < diffLines.length; i++) {
+    const k = byRecv ? Number(diffNs![i]) : eventTime(diffLines[i]!);
+    last = Number.isFinite(k) ? k : last; // a cut or malformed line keeps the previous time
+    dKey.push(last);
+  }
+  let d = 0;
+  for (let i = 0; i < trades.length; i++) {
+    const payload = payloadOf(trades[i]!);
+    try {
+      JSON.parse(payload);
+    } catch {
+      continue; // a cut line at the end of a killed capture
+    }
+    const k = byRecv ? Number(tradeNs![i]) : eventTime(payload);
+    while (d + 1 < dKey.length && dKey[d + 1]! <= k) d++;
+    out[d]!.push(payload);
+  }
+  return out;
 }
 
 function fmt(v: number): string {

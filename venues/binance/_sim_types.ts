@@ -45,9 +45,12 @@ export interface SimulatorOptions {
   intervalMs?: number;
   /** Stop producing after this many batches (default: unlimited). */
   maxBatches?: number;
-  /** Faults to arm before sending batch number `atBatch` (1-based). */
-  faults?: { kind: SimFault; atBatch: number }[];
-  /** Server ping interval in ms (default 20000, as Binance). */
+  /**
+   * Faults to arm before sending batch number `atBatch` (1-based), or the `afterSnapshot`-th
+   * batch after the first REST snapshot was served (independent of how fast a client starts).
+   */
+  faults?: ({ kind: SimFault; atBatch: number } | { kind: SimFault; afterSnapshot: number })[];
+  /** Server ping interval in ms (default 20000, as Binance; 0 = never). */
   pingIntervalMs?: number;
   /** REQUEST_WEIGHT per minute (default 6000). */
   weightLimit?: number;

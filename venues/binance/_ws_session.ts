@@ -38,8 +38,6 @@ export class WsSession {
   gen = 0;
   /** Connections opened. */
   opened = 0;
-  /** Bytes of the binary frames queued as `Binary` entries, oldest first (the handler shifts them). */
-  readonly binary: Uint8Array[] = [];
   readonly #o: WsSessionOptions;
   readonly #abort = new AbortController();
   readonly #fetches = new Set<Promise<void>>();
@@ -63,13 +61,9 @@ export class WsSession {
     const closed = Promise.withResolvers<void>();
     this.#closed = closed.promise;
     const onMessage = (ev: MessageEvent): void => {
-      const d: unknown = ev.data;
-      if (typeof d === "string") inbox.push(InKind.Message, d, clock.monoNs(), clock.wallNs(), gen);
-      else {
-        const bytes = d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(0);
-        this.binary.push(bytes);
-        inbox.push(InKind.Binary, "", clock.monoNs(), clock.wallNs(), gen, bytes.length);
-      }
+      // A binary frame (ArrayBuffer) is queued as is: the parser reports it malformed, the capture
+      // records it in other.jsonl (BinanceCapture.parse).
+      inbox.push(InKind.Message, ev.data as string, clock.monoNs(), clock.wallNs(), gen);
       wake();
     };
     const onClose = (ev: CloseEvent): void => {

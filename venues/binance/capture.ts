@@ -18,8 +18,16 @@
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
-import { type CaptureLines, CaptureWriter } from "../capture_writer.ts";
-import { type FrameKind, type ParsedFrame, parseFrameInPlace } from "./parse.ts";
+import {
+  type CaptureLines,
+  CaptureWriter,
+  type CaptureWriterOptions,
+  type FrameData,
+} from "../capture_writer.ts";
+import { type CaptureMetadataCommon, commonMetadata } from "../capture_metadata.ts";
+import { instrumentFolder, sessionNameProblem } from "../capture_names.ts";
+import type { RotatePolicy } from "../capture_rotation.ts";
+import { FrameKind, type ParsedFrame, parseFrameInPlace } from "./parse.ts";
 
 /** One snapshot file of a session. */
 export interface CaptureSnapshotInfo {
@@ -33,38 +41,22 @@ export interface CaptureSnapshotInfo {
   diffLinesBefore: number;
 }
 
-/** Contents of `metadata.json`. */
-export interface CaptureMetadata {
-  /** Always "binance". */
-  venue: string;
-  /** Upper-case symbol. */
-  symbol: string;
-  /** Session label. */
-  session: string;
-  /** WebSocket URL requested. */
-  wsUrl: string;
+/** Contents of `metadata.json`: the common keys (`capture_metadata.ts`) plus Binance's own. */
+export interface CaptureMetadata extends CaptureMetadataCommon {
   /** REST base URL. */
   restUrl: string;
-  /** Capture start, ns since the epoch. */
-  startedAtNs: number;
   /** Snapshot files, in arrival order. */
   snapshots: CaptureSnapshotInfo[];
   /** `U` of the first depth frame captured (0 when none). */
   firstUpdateId: number;
   /** `u` of the last depth frame captured (0 when none). */
   lastUpdateId: number;
-  /** Depth frames captured (lines of diffs.jsonl). */
-  messages: number;
-  /** Trade frames captured. */
-  trades: number;
-  /** Other frames captured. */
+  /** Other frames captured (lines of other.jsonl). */
   other: number;
   /** Update id of the handler's book when last written. */
   lastAppliedUpdateId: number;
   /** Resyncs so far. */
   resyncs: number;
-  /** True once the capture was closed cleanly. */
-  complete: boolean;
 }
 
 /** Options of {@linkcode BinanceCapture.open}. */
@@ -85,6 +77,12 @@ export interface BinanceCaptureOptions {
   onError: (message: string) => void;
   /** Metadata rewrite interval, ms (default 1000). */
   metadataIntervalMs?: number;
+  /** Rotate the line files into parts (`--rotate`). */
+  rotate?: RotatePolicy;
+  /** Gzip each part as it closes (`--gzip`). */
+  gzip?: boolean;
+  /** Bytes per in-memory chunk (tests; default 1 MiB). */
+  chunkBytes?: number;
 }
 
 /** A recording session. Appends are cheap; files are written asynchronously. */
@@ -97,6 +95,7 @@ export class BinanceCapture {
   readonly #diffs: CaptureLines;
   readonly #trades: CaptureLines;
   readonly #other: CaptureLines;
+  #snapshots = 0; // snapshot files started (named by this count, listed only once written)
 
   private constructor(w: CaptureWriter, meta: CaptureMetadata) {
     this.#w = w;
@@ -105,42 +104,60 @@ export class BinanceCapture {
     this.#diffs = w.lines("diffs");
     this.#trades = w.lines("trades");
     this.#other = w.lines("other");
-    w.setMetadata(() => this.meta);
+    w.setMetadata(() => {
+      const m = this.meta;
+      m.sanitizedLines = this.#diffs.sanitizedLines + this.#trades.sanitizedLines +
+        this.#other.sanitizedLines;
+      m.binaryFrames = this.#diffs.binaryLines + this.#trades.binaryLines + this.#other.binaryLines;
+      return m;
+    });
   }
 
-  /** Create the session directory and its files, and write an initial `metadata.json`. */
+  /** Bytes of captured lines written to disk so far. */
+  get bytesWritten(): number {
+    return this.#w.bytesWritten;
+  }
+
+  /**
+   * Create the session directory and its files, and write an initial `metadata.json`. Throws
+   * `RangeError` for a session name that is not a plain folder name and
+   * `Deno.errors.AlreadyExists` when the session folder exists and is not empty.
+   */
   static async open(o: BinanceCaptureOptions): Promise<BinanceCapture> {
     const session = o.session ?? String(Math.floor(o.clock.wallNs() / 1e6));
-    const w = await CaptureWriter.create(`${o.dir}/${o.symbol}/${session}`, {
+    const bad = sessionNameProblem(session);
+    if (bad !== undefined) throw new RangeError(bad);
+    const folder = instrumentFolder(o.symbol);
+    const wopts: CaptureWriterOptions = {
       clock: o.clock,
       onError: o.onError,
       metadataIntervalMs: o.metadataIntervalMs ?? 1000,
-    });
-    const c = new BinanceCapture(w, {
-      venue: "binance",
-      symbol: o.symbol,
+    };
+    if (o.rotate !== undefined) wopts.rotate = o.rotate;
+    if (o.gzip !== undefined) wopts.gzip = o.gzip;
+    if (o.chunkBytes !== undefined) wopts.chunkBytes = o.chunkBytes;
+    const w = await CaptureWriter.create(`${o.dir}/${folder}/${session}`, wopts);
+    const common = commonMetadata(
+      "hft-ts/binance-capture/2",
+      "binance",
+      o.symbol,
+      folder,
       session,
-      wsUrl: o.wsUrl,
+      o.wsUrl,
+      o.clock.wallNs(),
+    );
+    const c = new BinanceCapture(w, {
+      ...common,
       restUrl: o.restUrl,
-      startedAtNs: o.clock.wallNs(),
       snapshots: [],
       firstUpdateId: 0,
       lastUpdateId: 0,
-      messages: 0,
-      trades: 0,
       other: 0,
       lastAppliedUpdateId: 0,
       resyncs: 0,
-      complete: false,
     });
     await w.writeMetadata();
     return c;
-  }
-
-  /** A depth frame (or a frame that failed to parse). `U`/`u` are 0 when unknown. No I/O. */
-  diff(raw: string, recvNs: number, U: number, u: number): void {
-    this.#diffs.append(raw, recvNs);
-    this.#noteDiff(U, u);
   }
 
   /**
@@ -149,15 +166,24 @@ export class BinanceCapture {
    * it with exactly one of {@linkcode BinanceCapture.commitDiff} (depth or malformed),
    * {@linkcode BinanceCapture.commitTrade} or {@linkcode BinanceCapture.commitOther}, before any
    * other call on this capture. No I/O; allocates only the `encodeInto` view and result.
+   *
+   * A frame that is not a string (a binary WebSocket frame) is staged as its `{"binaryFrame":…}`
+   * line and reported as `Malformed` (reason "binary frame …"); its `commitDiff` then writes it
+   * to `other.jsonl`, so it never reaches replay's depth stream.
    */
-  parse(raw: string, pf: ParsedFrame): FrameKind {
+  parse(raw: FrameData, pf: ParsedFrame): FrameKind {
     const d = this.#diffs;
     d.stage(raw);
+    if (d.stagedBinary) {
+      pf.reason = `binary frame ignored (${d.stagedEnd - d.stagedStart} bytes as a JSON line in other.jsonl)`;
+      return FrameKind.Malformed;
+    }
     return parseFrameInPlace(d.stagedBuf, d.stagedStart, d.stagedEnd, pf);
   }
 
   /** Commit the frame staged by {@linkcode BinanceCapture.parse} as a depth line (`U`/`u` 0 when unknown). */
   commitDiff(recvNs: number, U: number, u: number): void {
+    if (this.#diffs.stagedBinary) return this.commitOther(recvNs);
     this.#diffs.commit(recvNs);
     this.#noteDiff(U, u);
   }
@@ -186,20 +212,6 @@ export class BinanceCapture {
     this.#w.markMetadataDirty();
   }
 
-  /** A trade frame. No I/O. */
-  trade(raw: string, recvNs: number): void {
-    this.#trades.append(raw, recvNs);
-    this.meta.trades++;
-    this.#w.markMetadataDirty();
-  }
-
-  /** Any other frame. No I/O. */
-  other(raw: string, recvNs: number): void {
-    this.#other.append(raw, recvNs);
-    this.meta.other++;
-    this.#w.markMetadataDirty();
-  }
-
   /** The book's state after processing (cheap; written with the next metadata). */
   progress(lastAppliedUpdateId: number, resyncs: number): void {
     this.meta.lastAppliedUpdateId = lastAppliedUpdateId;
@@ -208,10 +220,18 @@ export class BinanceCapture {
 
   /** A REST snapshot body (verbatim). Returns the file name; the write is asynchronous. */
   snapshot(body: string, lastUpdateId: number, recvNs: number): string {
-    const k = this.meta.snapshots.length;
+    const k = this.#snapshots++;
     const file = k === 0 ? "snapshot.json" : `snapshot-${k}.json`;
-    this.meta.snapshots.push({ file, lastUpdateId, recvNs, diffLinesBefore: this.#diffs.lines });
-    void this.#w.writeFile(file, body);
+    const info = { file, lastUpdateId, recvNs, diffLinesBefore: this.#diffs.lines };
+    this.meta.snapshots.push(info);
+    // A snapshot that could not be written (the capture stopped) is not listed: replay refuses a
+    // session whose metadata names a missing snapshot.
+    void this.#w.writeFile(file, body).then((ok) => {
+      if (ok) return;
+      const i = this.meta.snapshots.indexOf(info);
+      if (i >= 0) this.meta.snapshots.splice(i, 1);
+      this.#w.markMetadataDirty();
+    });
     this.#w.markMetadataDirty();
     return file;
   }
@@ -221,7 +241,12 @@ export class BinanceCapture {
     return this.#w.flush();
   }
 
-  /** Flush, close and write the final metadata with `complete: true`. */
+  /** The writer (its `stopped` state, and tests). */
+  get writer(): CaptureWriter {
+    return this.#w;
+  }
+
+  /** Flush, close and write the final metadata with `complete: true` (false after a write error). */
   async close(): Promise<void> {
     this.meta.complete = true;
     await this.#w.close();

@@ -5,6 +5,8 @@ import { BinanceCapture } from "./capture.ts";
 import { BinanceHandler } from "./handler.ts";
 import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
 
+const pf = new ParsedFrame();
+
 Deno.test("BinanceCapture writes the session layout with numbered snapshots and diffLinesBefore", async () => {
   const root = await Deno.makeTempDir();
   const clock = new FakeClock(0, 1_723_161_254_036_052_000);
@@ -21,12 +23,17 @@ Deno.test("BinanceCapture writes the session layout with numbered snapshots and 
   assert.equal(c.path, `${root}/ETHUSDT/${session}`);
   const d = (U: number, u: number) =>
     `{"e":"depthUpdate","E":1,"s":"ETHUSDT","U":${U},"u":${u},"b":[],"a":[]}`;
-  c.diff(d(10, 12), 1, 10, 12);
+  c.parse(d(10, 12), pf);
+  c.commitDiff(1, 10, 12);
   assert.equal(c.snapshot('{"lastUpdateId":11,"bids":[],"asks":[]}', 11, 2), "snapshot.json");
-  c.diff(d(13, 15), 3, 13, 15);
-  c.diff("{broken", 4, 0, 0);
-  c.trade('{"e":"trade"}', 5);
-  c.other('{"result":null,"id":1}', 6);
+  c.parse(d(13, 15), pf);
+  c.commitDiff(3, 13, 15);
+  c.parse("{broken", pf);
+  c.commitDiff(4, 0, 0);
+  c.parse('{"e":"trade"}', pf);
+  c.commitTrade(5);
+  c.parse('{"result":null,"id":1}', pf);
+  c.commitOther(6);
   assert.equal(c.snapshot('{"lastUpdateId":20,"bids":[],"asks":[]}', 20, 7), "snapshot-1.json");
   c.progress(15, 1);
   await c.close();

@@ -28,13 +28,18 @@ import { L2Book } from "../book.ts";
 import { writeBookJson } from "../book_json.ts";
 import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
 import { PROBE_TAG, SnapshotRequests } from "./_handler_rest.ts";
-import { BookSync, DiffResult } from "./sync.ts";
+import { BookSync, DiffResult, SnapshotResult } from "./sync.ts";
+import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
+import { defaultInstruments } from "../../market/instrument.ts";
+import { emitDepthDiff } from "./emit.ts";
 import { PRICE_SCALE, QTY_SCALE } from "./types.ts";
-import { BinanceCapture } from "./capture.ts";
+import { BinanceCapture, type BinanceCaptureOptions } from "./capture.ts";
+import type { FrameData } from "../capture_writer.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
 import { type BinanceHandlerConfig, defaultStreamUrl, streamsOf } from "./_handler_config.ts";
-import { captureBinary, captureEntry, captureLeftovers } from "./_handler_snapshot.ts";
+import { captureEntry, captureLeftovers } from "./_handler_snapshot.ts";
+import { frameByteLength } from "../capture_frame.ts";
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
 
@@ -58,7 +63,11 @@ export class BinanceHandler implements EngineHandler {
   malformed = 0;
   /** The capture session, when capturing (after start). */
   capture: BinanceCapture | null = null;
-
+  /**
+   * The instrument's normalized stream: subscribe to be called after every applied message
+   * (`handler.stream.subscribe(fn)`), or attach sinks (rings, files).
+   */
+  readonly stream: MarketStream;
   readonly #cfg: BinanceHandlerConfig;
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
@@ -138,6 +147,14 @@ export class BinanceHandler implements EngineHandler {
     this.#backoff = new Backoff(cfg.backoff ?? { baseMs: 250, maxMs: 30_000 });
     this.#guard = new FeedGuard(cfg.staleAfterMs ?? 10_000, this.symbol, this.wsUrl);
     this.#pf.symbol = new TextEncoder().encode(this.symbol);
+    const inst = (cfg.instruments ?? defaultInstruments).add(
+      "binance",
+      "spot",
+      this.symbol,
+      PRICE_SCALE,
+      QTY_SCALE,
+    );
+    this.stream = new MarketStream(inst, this.book, cfg.onSubscriberError);
   }
 
   /** See {@linkcode EngineHandler.start}: opens the capture (if any) and the first connection. */
@@ -154,7 +171,7 @@ export class BinanceHandler implements EngineHandler {
     this.#wireLabel = logger.intern("wire_to_book");
     this.#lastStatsNs = ctx.clock.monoNs();
     if (this.#cfg.captureDir !== undefined) {
-      const opts = {
+      const opts: BinanceCaptureOptions = {
         dir: this.#cfg.captureDir,
         symbol: this.symbol,
         wsUrl: this.wsUrl,
@@ -162,9 +179,10 @@ export class BinanceHandler implements EngineHandler {
         clock: ctx.clock,
         onError: (m: string) => logger.error(source, `capture: ${m}`),
       };
-      this.capture = await BinanceCapture.open(
-        this.#cfg.captureSession !== undefined ? { ...opts, session: this.#cfg.captureSession } : opts,
-      );
+      if (this.#cfg.captureSession !== undefined) opts.session = this.#cfg.captureSession;
+      if (this.#cfg.captureRotate !== undefined) opts.rotate = this.#cfg.captureRotate;
+      if (this.#cfg.captureGzip !== undefined) opts.gzip = this.#cfg.captureGzip;
+      this.capture = await BinanceCapture.open(opts);
       logger.info(source, `capturing to ${this.capture.path}`);
     }
     this.#io = new WsSession({
@@ -210,8 +228,7 @@ export class BinanceHandler implements EngineHandler {
           this.#onFrame(logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i), start);
           start = NaN;
         } else if (this.capture) captureEntry(inbox, i, this.#pf, this.capture);
-      } else if (kind === InKind.Binary) this.#onBinary(logger, i);
-      else this.#onControl(logger, kind, i);
+      } else this.#onControl(logger, kind, i);
       inbox.shift();
       n++;
     }
@@ -224,8 +241,10 @@ export class BinanceHandler implements EngineHandler {
       const s = this.sync;
       const src = this.#ctx.source;
       logger.diffStats(src, s.received, s.applied, s.skipped, s.levelsChanged, this.book.updateId);
+      logger.ioStats(src, inbox.textUnits, this.capture?.bytesWritten ?? 0, this.#rest.sched.spentWeight);
       this.capture?.progress(this.book.updateId, s.resyncs);
     }
+    this.stream.flush();
     return now - t0;
   }
 
@@ -245,7 +264,7 @@ export class BinanceHandler implements EngineHandler {
       }
     } finally {
       if (this.capture) {
-        captureLeftovers(this.#inbox, this.#pf, this.capture, this.#io?.binary ?? []);
+        captureLeftovers(this.#inbox, this.#pf, this.capture);
         this.capture.progress(this.book.updateId, this.sync.resyncs);
         await this.capture.close();
       }
@@ -273,10 +292,12 @@ export class BinanceHandler implements EngineHandler {
     const t0 = start === start ? start : clock.monoNs();
     const pf = this.#pf;
     const cap = this.capture;
+    // A binary frame (its ArrayBuffer, queued as it came): never parsed, captured as is.
+    if (typeof raw !== "string") return this.#onBinary(logger, raw, recvMono, recvWall);
     // Capturing: the frame is encoded once, straight into the capture chunk, and parsed in place;
     // the line is committed only after the book is updated (off wire_to_book but the encode).
     const kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
-    if (pf.foreign) return this.#onForeign(logger, raw, recvMono, recvWall);
+    if (pf.foreign && kind !== FrameKind.Malformed) return this.#onForeign(logger, raw, recvMono, recvWall);
     if (kind === FrameKind.Depth) {
       this.messages++;
       this.#guard.silence.onData(recvMono);
@@ -284,11 +305,24 @@ export class BinanceHandler implements EngineHandler {
       const t1 = clock.monoNs();
       logger.latency(this.#applyLabel, t1 - t0, this.#ctx.source);
       if (r === DiffResult.Applied) logger.latency(this.#wireLabel, t1 - recvMono, this.#ctx.source);
+      if (this.stream.active) this.#emitDiff(r, recvWall);
       cap?.commitDiff(recvWall, pf.diff.firstId, pf.diff.lastId);
       if (!this.#wasSynced && this.sync.isSynced) this.#onSynced();
       else if (r === DiffResult.Resync) this.#wasSynced = false;
     } else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) {
       this.messages++;
+      if (this.stream.active) {
+        const t = pf.trade;
+        this.stream.trade(
+          t.priceTicks,
+          t.qtyLots,
+          !t.buyerIsMaker,
+          t.id,
+          t.eventTimeMs,
+          recvSecOf(recvWall),
+          recvSubNsOf(recvWall),
+        );
+      }
       cap?.commitTrade(recvWall);
     } else if (kind === FrameKind.Malformed) {
       this.malformed++;
@@ -331,6 +365,7 @@ export class BinanceHandler implements EngineHandler {
     }
     if (this.sync.isSynced || this.sync.buffered > 0) {
       this.sync.reset(ResyncReason.Disconnect, "connection lost");
+      this.#clearStream();
     }
     if (this.#wasSynced) this.#guard.stale = true;
     this.#wasSynced = false;
@@ -362,7 +397,11 @@ export class BinanceHandler implements EngineHandler {
       return;
     }
     this.capture?.snapshot(inbox.text(i), snap.lastUpdateId, inbox.wallNs(i));
-    this.sync.onSnapshot(snap, tag);
+    const res = this.sync.onSnapshot(snap, tag);
+    if (res === SnapshotResult.Applied) {
+      const w = inbox.wallNs(i);
+      this.stream.snapshot(this.book.updateId, 0, recvSecOf(w), recvSubNsOf(w));
+    }
     if (this.sync.isSynced && !this.#wasSynced) this.#onSynced();
   }
 
@@ -402,16 +441,40 @@ export class BinanceHandler implements EngineHandler {
     this.#guard.refuseForeign(logger, this.#ctx.source, raw, recvMono);
   }
 
-  #onBinary(logger: Logger, i: number): void {
-    const inbox = this.#inbox;
-    const frame = this.#io.binary.shift()!;
-    const captured = this.capture === null || captureBinary(this.capture, frame, inbox.wallNs(i));
-    this.#guard.binaryFrame(logger, this.#ctx.source, frame.length, captured, inbox.monoNs(i));
+  // The capture records the frame as it came (one JSON line in other.jsonl); the book never sees it.
+  #onBinary(logger: Logger, frame: unknown, recvMono: number, recvWall: number): void {
+    const cap = this.capture;
+    if (cap !== null) {
+      cap.parse(frame as FrameData, this.#pf);
+      cap.commitOther(recvWall);
+    }
+    this.#guard.binaryFrame(logger, this.#ctx.source, frameByteLength(frame), recvMono);
+  }
+
+  // After the book was applied: the diff's levels as an `update`, or `clear` on a resync.
+  #emitDiff(r: DiffResult, recvWall: number): void {
+    if (r === DiffResult.Applied) {
+      emitDepthDiff(this.stream, this.#pf.diff, recvSecOf(recvWall), recvSubNsOf(recvWall));
+    } else if (r === DiffResult.Resync) {
+      this.stream.clear(
+        this.sync.lastResyncReason,
+        this.#pf.diff.eventTimeMs,
+        recvSecOf(recvWall),
+        recvSubNsOf(recvWall),
+      );
+    }
+  }
+
+  // The book was discarded outside a diff (disconnect, reconnect): tell the stream.
+  #clearStream(): void {
+    const w = this.#ctx.clock.wallNs();
+    this.stream.clear(this.sync.lastResyncReason, 0, recvSecOf(w), recvSubNsOf(w));
   }
 
   #reconnectNow(reason: ResyncReason, detail: string): void {
     this.sync.reset(reason, detail);
     this.#guard.silence.disarm();
+    this.#clearStream();
     this.#wasSynced = false;
     clearTimeout(this.#reconnectTimer);
     this.#io.close(detail);

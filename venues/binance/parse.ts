@@ -193,6 +193,7 @@ function fillTrade(t: Trade, agg: boolean): void {
 
 function malformed(out: ParsedFrame, reason: string): FrameKind {
   out.reason = reason;
+  out.foreign = false;
   return FrameKind.Malformed;
 }
 

@@ -66,7 +66,7 @@ function openOnce(url: string, cb: SocketCallbacks): Promise<WebSocket> {
       return;
     }
     let opened = false;
-    ws.binaryType = "arraybuffer"; // a binary frame arrives as its bytes, in order (a Blob would need an await)
+    ws.binaryType = "arraybuffer"; // a binary frame arrives readable (captured, never fatal)
     ws.onmessage = cb.onMessage;
     ws.onopen = () => {
       opened = true;

@@ -22,6 +22,7 @@
  * @module
  */
 import { type Clock, systemClock } from "../../engine/clock.ts";
+import { type LongTimer, setLongInterval } from "../../engine/timer.ts";
 import type { L2Book } from "../book.ts";
 import { type MarketBatch, SyntheticMarket } from "./market.ts";
 import { controlMessage, sendTo, type SimClient, SlowDepth } from "./_sim_streams.ts";
@@ -58,8 +59,10 @@ export class BinanceSimulator {
   readonly #clients = new Set<SimClient>();
   readonly #rest: DepthRoute;
   readonly #timers: ReturnType<typeof setTimeout>[] = [];
+  readonly #intervals: LongTimer[] = [];
   readonly #conns = new Set<Promise<void>>();
   readonly #truthFile: Deno.FsFile | null;
+  #snapAt = -1; // batches sent when the first REST snapshot had been served
   #finish!: () => void;
   #skip = 0;
   #malformed = 0;
@@ -93,8 +96,10 @@ export class BinanceSimulator {
     this.finished = new Promise((r) => this.#finish = r);
     this.#accepting = this.#accept();
     const every = opts.intervalMs ?? 100;
-    if (every > 0) this.#timers.push(setInterval(() => this.step(), every));
-    this.#timers.push(setInterval(() => this.#pingAll(), opts.pingIntervalMs ?? 20_000));
+    // Long timers: an interval past 2^31-1 ms (24.8 days) would fire every ms with setInterval.
+    if (every > 0) this.#intervals.push(setLongInterval(() => this.step(), every));
+    const ping = opts.pingIntervalMs ?? 20_000;
+    if (ping > 0) this.#intervals.push(setLongInterval(() => this.#pingAll(), ping));
   }
 
   /** Listen on 127.0.0.1 and start producing. */
@@ -172,7 +177,11 @@ export class BinanceSimulator {
       if (this.#closed) return;
       const max = this.#maxBatches;
       if (max !== undefined && this.batches >= max) return this.#finish();
-      for (const f of this.#opts.faults ?? []) if (f.atBatch === this.batches + 1) this.fault(f.kind);
+      if (this.#snapAt < 0 && this.stats.snapshots > 0) this.#snapAt = this.batches;
+      for (const f of this.#opts.faults ?? []) {
+        const at = "atBatch" in f ? f.atBatch : this.#snapAt < 0 ? -1 : this.#snapAt + f.afterSnapshot;
+        if (at === this.batches + 1) this.fault(f.kind);
+      }
       const b = this.#driver.step();
       if (b === null) return this.#finish();
       this.batches++;
@@ -188,7 +197,8 @@ export class BinanceSimulator {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const t of this.#timers) clearInterval(t);
+    for (const t of this.#timers) clearTimeout(t);
+    for (const t of this.#intervals) t.clear();
     this.#listener.close();
     await this.#accepting;
     for (const c of this.#clients) c.sock.drop();

@@ -64,6 +64,8 @@ export class SnapshotScheduler {
   rateLimited = 0;
   /** Responses 418 seen. */
   banned = 0;
+  /** REST weight of every request recorded so far (cumulative). */
+  spentWeight = 0;
   readonly #minIntervalNs: number;
   readonly #retryBaseNs: number;
   readonly #retryMaxNs: number;
@@ -126,6 +128,7 @@ export class SnapshotScheduler {
     this.#sent[(this.#head + this.#count) % cap] = nowNs;
     this.#count++;
     this.#lastNs = nowNs;
+    this.spentWeight += this.weight;
   }
 
   /**

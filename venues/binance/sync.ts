@@ -94,6 +94,8 @@ export class BookSync {
   staleSnapshots = 0;
   /** Snapshots applied. */
   snapshots = 0;
+  /** The reason of the last resync (a `ResyncReason`; 0 before any). */
+  lastResyncReason = 0;
   /** Diffs after which the book was crossed. */
   crossed = 0;
   readonly #resyncOnCrossed: boolean;
@@ -309,6 +311,7 @@ export class BookSync {
   }
 
   #resync(reason: ResyncReason, expected: number, received: number, detail: string): void {
+    this.lastResyncReason = reason;
     this.resyncs++;
     this.book.clear();
     this.#synced = false;

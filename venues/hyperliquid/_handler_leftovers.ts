@@ -37,7 +37,7 @@ export function captureLeftovers(
         n++;
         if (msg === HlMsg.L2Book) {
           if (parser.rangeEquals(frame.coinStart, frame.coinEnd, coinBytes)) capture.noteBook(frame.time);
-        } else if (msg === HlMsg.Trades) meta.tradeMessages++;
+        } else if (msg === HlMsg.Trades) meta.trades++;
         else if (msg === HlMsg.Error) meta.errors++;
         else if (msg === HlMsg.Malformed) meta.malformed++;
       }

@@ -37,6 +37,7 @@ export function openCapture(
   wsUrl: string,
   subText: string,
   ctx: HandlerContext,
+  files: Pick<HlCaptureOptions, "rotate" | "gzip"> = {},
 ): Promise<HlCapture> {
   const lg = ctx.logger;
   const opts: HlCaptureOptions = {
@@ -48,6 +49,8 @@ export function openCapture(
     onError: (m) => lg.error(ctx.source, `capture: ${m}`),
   };
   if (session !== undefined) opts.session = session;
+  if (files.rotate !== undefined) opts.rotate = files.rotate;
+  if (files.gzip !== undefined) opts.gzip = files.gzip;
   return HlCapture.open(opts);
 }
 

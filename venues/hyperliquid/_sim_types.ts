@@ -3,6 +3,7 @@
  * `simulator.ts`).
  * @module
  */
+import type { LongTimerOptions } from "../../engine/timer.ts";
 
 /** A fault the simulator can inject. */
 export type HlSimFault = "disconnect" | "error" | "silence" | "cross";
@@ -28,4 +29,6 @@ export interface HlSimOptions {
   idleTimeoutMs?: number;
   /** First book time, ms since the epoch (synthetic mode; default 1 700 000 000 000). */
   startTimeMs?: number;
+  /** Clock and timers behind `intervalMs` and `idleTimeoutMs` (default: the real ones). */
+  timing?: LongTimerOptions;
 }

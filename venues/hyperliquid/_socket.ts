@@ -9,6 +9,7 @@
 import type { HandlerContext } from "../../engine/handler.ts";
 import { errorText, isUnretryable } from "../_fatal.ts";
 import { type Inbox, InKind } from "./_inbox.ts";
+import { binaryFrameLine } from "../capture_frame.ts";
 
 /** The handler's current socket plus the close handshakes still in flight. */
 export class SocketSlot {
@@ -37,6 +38,7 @@ export class SocketSlot {
     let ws: WebSocket;
     try {
       ws = new WebSocket(url);
+      ws.binaryType = "arraybuffer"; // a binary frame arrives readable
     } catch (e) {
       if (isUnretryable(e)) inbox.push(InKind.Fatal, `cannot connect to ${url}: ${errorText(e)}`, 0, 0);
       else inbox.push(InKind.Close, `cannot connect: ${errorText(e)}`, 0, 0, 0);
@@ -56,7 +58,9 @@ export class SocketSlot {
     };
     ws.onmessage = (e: MessageEvent) => {
       if (this.current !== ws) return;
-      inbox.push(InKind.Message, typeof e.data === "string" ? e.data : "", clock.monoNs(), clock.wallNs());
+      // A binary frame becomes its {"binaryFrame":…} JSON line: warned as unknown, captured.
+      const text = typeof e.data === "string" ? e.data : binaryFrameLine(e.data);
+      inbox.push(InKind.Message, text, clock.monoNs(), clock.wallNs());
       ctx.wake();
     };
     ws.onerror = (e: Event) => {

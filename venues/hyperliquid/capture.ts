@@ -1,7 +1,8 @@
 /**
  * Capture of a Hyperliquid session, readable by `deno task replay`.
  *
- * Layout: `<capture-dir>/<coin>/<session>/` holding
+ * Layout: `<capture-dir>/<coin folder>/<session>/` (the coin mapped to a safe folder name by
+ * `capture_names.ts`: `PURR/USDC` → `PURR-USDC`, `@107` → `_107`) holding
  * - `messages.jsonl`: every JSON frame received, byte for byte, one per line, in arrival order
  *   across reconnects: `l2Book` snapshots, `trades`, `subscriptionResponse`, `pong` and `error`
  *   frames (the same shape as `../shared/fixtures/hyperliquid-btc-20250126/messages.jsonl`; a
@@ -9,13 +10,13 @@
  *   and is not written (it is counted in metadata as `greetings`). Frames containing CR/LF have
  *   them replaced by spaces (`sanitizedLines`; JSON whitespace only).
  * - `messages.recv_ns`: one line per message line: receive time in ns since the Unix epoch.
- * - `metadata.json` (rewritten atomically, at most once a second and on close):
- *   `{ format: "hft-ts/hyperliquid-capture/1", venue: "hyperliquid", coin, session, wsUrl,
- *      subscription, priceScale, sizeScale, bookDepth, startedAt (ISO), startedNs,
- *      files: {messages, recvNs}, messageCount, bookCount, tradeMessages, firstBookTime,
- *      lastBookTime (ms, from the books), connections: [{line, wallNs}] (the 0-based message line
- *      at which each connection's frames start; replay applies that line's book as a fresh
- *      snapshot), errors, malformed, greetings, sanitizedLines, complete (true once closed) }`.
+ * - `metadata.json` (rewritten atomically, at most once a second and on close): the common keys
+ *   of `capture_metadata.ts` (`format: "hft-ts/hyperliquid-capture/2"`, `instrument` = the coin,
+ *   `messages` = lines of messages.jsonl, `trades` = trades messages, …) plus `subscription,
+ *   priceScale, sizeScale, bookDepth, files: {messages, recvNs}, bookCount, firstBookTime,
+ *   lastBookTime` (ms, from the books), `connections: [{line, wallNs}]` (the 0-based message line
+ *   at which each connection's frames start; replay applies that line's book as a fresh
+ *   snapshot), `errors, malformed, greetings`.
  *
  * Every l2Book line is a full top-20 snapshot, so replay needs no separate snapshot file: the
  * first book (and the first after each entry in `connections`) is the snapshot, the rest are
@@ -23,8 +24,19 @@
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
-import { type CaptureLines, CaptureWriter, type CaptureWriterOptions } from "../capture_writer.ts";
+import {
+  type CaptureLines,
+  CaptureWriter,
+  type CaptureWriterOptions,
+  type FrameData,
+} from "../capture_writer.ts";
+import { type CaptureMetadataCommon, commonMetadata } from "../capture_metadata.ts";
+import { instrumentFolder, sessionNameProblem } from "../capture_names.ts";
+import type { RotatePolicy } from "../capture_rotation.ts";
+import { BINARY_FRAME_KEY } from "../capture_frame.ts";
 import { HL_BOOK_DEPTH, HL_PRICE_SCALE, HL_SIZE_SCALE } from "./types.ts";
+
+const BINARY_PREFIX = `{"${BINARY_FRAME_KEY}":`;
 
 /** Options for {@linkcode HlCapture.open}. */
 export interface HlCaptureOptions {
@@ -44,20 +56,16 @@ export interface HlCaptureOptions {
   onError?: (message: string) => void;
   /** Flush interval, ms (default 200). */
   flushIntervalMs?: number;
+  /** Rotate messages.jsonl into parts (`--rotate`). */
+  rotate?: RotatePolicy;
+  /** Gzip each part as it closes (`--gzip`). */
+  gzip?: boolean;
+  /** Bytes per in-memory chunk (tests; default 1 MiB). */
+  chunkBytes?: number;
 }
 
-/** The session metadata object (see the module doc). */
-export interface HlCaptureMetadata {
-  /** Layout version. */
-  format: string;
-  /** Always "hyperliquid". */
-  venue: string;
-  /** Coin. */
-  coin: string;
-  /** Session label. */
-  session: string;
-  /** WebSocket URL. */
-  wsUrl: string;
+/** The session metadata object: the common keys plus Hyperliquid's own (see the module doc). */
+export interface HlCaptureMetadata extends CaptureMetadataCommon {
   /** The subscription sent. */
   subscription: unknown;
   /** Fixed-point scale of prices used live. */
@@ -66,18 +74,10 @@ export interface HlCaptureMetadata {
   sizeScale: number;
   /** Levels per side of a full window. */
   bookDepth: number;
-  /** Start time, ISO 8601. */
-  startedAt: string;
-  /** Start time, ns since the epoch. */
-  startedNs: number;
-  /** File names. */
+  /** File names (of the first part when rotating; see `parts`). */
   files: { messages: string; recvNs: string };
-  /** Lines in messages.jsonl. */
-  messageCount: number;
   /** l2Book lines. */
   bookCount: number;
-  /** trades lines. */
-  tradeMessages: number;
   /** `time` of the first book, ms (null before one). */
   firstBookTime: number | null;
   /** `time` of the last book, ms. */
@@ -90,10 +90,6 @@ export interface HlCaptureMetadata {
   malformed: number;
   /** Greeting (plain-text) frames skipped. */
   greetings: number;
-  /** Lines whose CR/LF were replaced. */
-  sanitizedLines: number;
-  /** True once the capture was closed cleanly. */
-  complete: boolean;
 }
 
 /** A capture session being recorded. */
@@ -104,6 +100,7 @@ export class HlCapture {
   readonly meta: HlCaptureMetadata;
   readonly #writer: CaptureWriter;
   readonly #lines: CaptureLines;
+  #binaryText = 0; // binary frames that arrived as their JSON line
 
   private constructor(dir: string, writer: CaptureWriter, meta: HlCaptureMetadata) {
     this.dir = dir;
@@ -111,52 +108,63 @@ export class HlCapture {
     this.meta = meta;
     this.#lines = writer.lines("messages");
     writer.setMetadata(() => {
-      this.meta.messageCount = this.#lines.lines;
+      this.meta.messages = this.#lines.lines;
       this.meta.sanitizedLines = this.#lines.sanitizedLines;
+      this.meta.binaryFrames = this.#lines.binaryLines + this.#binaryText;
       return this.meta;
     });
   }
 
-  /** Create the session directory and start recording. */
+  /**
+   * Create the session directory and start recording. Throws `RangeError` for a session name that
+   * is not a plain folder name and `Deno.errors.AlreadyExists` when the session folder exists and
+   * is not empty.
+   */
   static async open(o: HlCaptureOptions): Promise<HlCapture> {
     const session = o.session ?? String(Math.floor(o.clock.wallNs() / 1e6));
-    if (/[/\\]/.test(o.coin) || /[/\\]/.test(session) || session === "" || session.startsWith(".")) {
-      throw new RangeError(`coin and session must be plain names: ${o.coin} / ${session}`);
-    }
-    const dir = `${o.captureDir}/${o.coin}/${session}`;
+    const bad = sessionNameProblem(session);
+    if (bad !== undefined) throw new RangeError(bad);
+    const folder = instrumentFolder(o.coin);
+    const dir = `${o.captureDir}/${folder}/${session}`;
     const wopts: CaptureWriterOptions = { clock: o.clock };
     if (o.onError) wopts.onError = o.onError;
     if (o.flushIntervalMs !== undefined) wopts.flushIntervalMs = o.flushIntervalMs;
+    if (o.rotate !== undefined) wopts.rotate = o.rotate;
+    if (o.gzip !== undefined) wopts.gzip = o.gzip;
+    if (o.chunkBytes !== undefined) wopts.chunkBytes = o.chunkBytes;
     const writer = await CaptureWriter.create(dir, wopts);
-    const startedNs = o.clock.wallNs();
+    const stem = o.rotate === undefined ? "messages" : "messages.0001";
     const meta: HlCaptureMetadata = {
-      format: "hft-ts/hyperliquid-capture/1",
-      venue: "hyperliquid",
-      coin: o.coin,
-      session,
-      wsUrl: o.wsUrl,
+      ...commonMetadata(
+        "hft-ts/hyperliquid-capture/2",
+        "hyperliquid",
+        o.coin,
+        folder,
+        session,
+        o.wsUrl,
+        o.clock.wallNs(),
+      ),
       subscription: o.subscription,
       priceScale: HL_PRICE_SCALE,
       sizeScale: HL_SIZE_SCALE,
       bookDepth: HL_BOOK_DEPTH,
-      startedAt: new Date(startedNs / 1e6).toISOString(),
-      startedNs,
-      files: { messages: "messages.jsonl", recvNs: "messages.recv_ns" },
-      messageCount: 0,
+      files: { messages: `${stem}.jsonl`, recvNs: `${stem}.recv_ns` },
       bookCount: 0,
-      tradeMessages: 0,
       firstBookTime: null,
       lastBookTime: null,
       connections: [],
       errors: 0,
       malformed: 0,
       greetings: 0,
-      sanitizedLines: 0,
-      complete: false,
     };
     const cap = new HlCapture(dir, writer, meta);
     await writer.writeMetadata();
     return cap;
+  }
+
+  /** Bytes of captured lines written to disk so far. */
+  get bytesWritten(): number {
+    return this.#writer.bytesWritten;
   }
 
   /** Lines recorded so far. */
@@ -165,8 +173,13 @@ export class HlCapture {
   }
 
   /** Record one raw frame verbatim (buffered; no I/O here). */
-  append(frame: string, recvWallNs: number): void {
+  append(frame: FrameData, recvWallNs: number): void {
     this.#lines.append(frame, recvWallNs);
+    // The socket hands a binary frame over already as its {"binaryFrame":…} line (venue frames
+    // start with {"channel"): count it. One character compare per frame.
+    if (typeof frame === "string" && frame.charCodeAt(2) === 98 && frame.startsWith(BINARY_PREFIX)) {
+      this.#binaryText++;
+    }
     this.#writer.markMetadataDirty();
   }
 
@@ -188,7 +201,12 @@ export class HlCapture {
     return this.#writer.flush();
   }
 
-  /** Flush, close the files and write the final metadata (`complete: true`). */
+  /** The writer (its `stopped` state, and tests). */
+  get writer(): CaptureWriter {
+    return this.#writer;
+  }
+
+  /** Flush, close the files and write the final metadata (`complete: true`; false after a write error). */
   async close(): Promise<void> {
     this.meta.complete = true;
     await this.#writer.close();

@@ -2,7 +2,10 @@
  * Configuration of the Hyperliquid handler and validation of the `l2Book` subscription.
  * @module
  */
+import type { InstrumentTable } from "../../market/instrument.ts";
+import type { SubscriberErrorHandler } from "../../market/stream.ts";
 import type { BackoffOptions } from "../backoff.ts";
+import type { RotatePolicy } from "../capture_rotation.ts";
 import type { HeartbeatOptions } from "./heartbeat.ts";
 import { HL_BOOK_DEPTH, type L2BookSubscriptionWire } from "./types.ts";
 
@@ -29,6 +32,10 @@ export interface HyperliquidConfig {
   captureDir?: string;
   /** Capture session label. */
   captureSession?: string;
+  /** Rotate capture files into parts (`--rotate`). */
+  captureRotate?: RotatePolicy;
+  /** Gzip capture parts as they close (`--gzip`). */
+  captureGzip?: boolean;
   /** Heartbeat periods. */
   heartbeat?: HeartbeatOptions;
   /** Reconnect schedule (default: base 250 ms, cap 30 s, full jitter). */
@@ -37,6 +44,10 @@ export interface HyperliquidConfig {
   name?: string;
   /** Bound on `stop()`'s wait for the close handshake, ms (default 3000). */
   closeTimeoutMs?: number;
+  /** The instrument table the handler registers its coin in (default: the thread's). */
+  instruments?: InstrumentTable;
+  /** Called when a subscriber throws (it has been removed); default: a line on stderr. */
+  onSubscriberError?: SubscriberErrorHandler;
   /**
    * With the socket open, no `l2Book` of the coin for this long marks the book stale and
    * reconnects (pongs do not count: a feed can stop while the socket answers pings), ms

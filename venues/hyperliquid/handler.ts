@@ -40,7 +40,11 @@ import { BookDiffer, ChangeList, LEVEL_CHANGE_NAMES } from "./diff.ts";
 import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg } from "./frame.ts";
 import { Heartbeat, HeartbeatAction } from "./heartbeat.ts";
 import { HlParser } from "./parse.ts";
-import { HL_GREETING, HL_PING } from "./types.ts";
+import { HL_GREETING, HL_PING, HL_PRICE_SCALE, HL_SIZE_SCALE } from "./types.ts";
+import { defaultInstruments } from "../../market/instrument.ts";
+import { RecordKind } from "../../market/record.ts";
+import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
+import { ResyncReason } from "../../engine/events.ts";
 
 export type { HyperliquidStats } from "./_handler_stats.ts";
 
@@ -68,6 +72,11 @@ export class HyperliquidHandler implements EngineHandler {
    * invalid URL); undefined while running. Once set, `isDone()` is true (the run exits 1).
    */
   fatal: string | undefined;
+  /**
+   * The coin's normalized stream: subscribe to be called after every applied message
+   * (`handler.stream.subscribe(fn)`), or attach sinks (rings, files).
+   */
+  readonly stream: MarketStream;
   readonly #cfg: HyperliquidConfig;
   readonly #texts: SubscriptionTexts;
   readonly #coinBytes: Uint8Array;
@@ -84,6 +93,7 @@ export class HyperliquidHandler implements EngineHandler {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
   #wireLabel = 0;
+  #ioStatsNs = -Infinity;
   #kindLabels: number[] = [];
   #stale = false;
   #everSynced = false;
@@ -100,6 +110,15 @@ export class HyperliquidHandler implements EngineHandler {
     this.#coinBytes = enc.encode(this.coin);
     this.#hb = new Heartbeat(config.heartbeat);
     this.#backoff = new Backoff(config.backoff);
+    const market = this.coin.includes("/") || this.coin.startsWith("@") ? "spot" : "perp";
+    const inst = (config.instruments ?? defaultInstruments).add(
+      "hyperliquid",
+      market,
+      this.coin,
+      HL_PRICE_SCALE,
+      HL_SIZE_SCALE,
+    );
+    this.stream = new MarketStream(inst, this.book, config.onSubscriberError);
     this.#silence = new SilenceWatch(config.staleAfterMs ?? 10_000);
   }
 
@@ -141,7 +160,8 @@ export class HyperliquidHandler implements EngineHandler {
     const dir = this.#cfg.captureDir;
     if (dir !== undefined) {
       const session = this.#cfg.captureSession;
-      this.capture = await openCapture(dir, session, this.coin, this.wsUrl, this.#texts.subText, ctx);
+      const files = { rotate: this.#cfg.captureRotate, gzip: this.#cfg.captureGzip };
+      this.capture = await openCapture(dir, session, this.coin, this.wsUrl, this.#texts.subText, ctx, files);
       lg.info(ctx.source, `capturing to ${this.capture.dir}`);
     }
     this.#tick = setInterval(() => ctx.wake(), wakePeriodMs(this.#hb));
@@ -196,6 +216,11 @@ export class HyperliquidHandler implements EngineHandler {
         this.#abandon(4000, "pong timeout");
       }
     }
+    if (busy && t0 - this.#ioStatsNs >= 1e9) {
+      this.#ioStatsNs = t0;
+      logger.ioStats(ctx.source, inbox.textUnits, this.capture?.bytesWritten ?? 0, 0);
+    }
+    this.stream.flush();
     return busy ? clock.monoNs() - t0 : undefined;
   }
 
@@ -304,6 +329,8 @@ export class HyperliquidHandler implements EngineHandler {
     this.#sock.current = undefined;
     this.#silence.disarm();
     this.#stale = true;
+    const w = this.#ctx!.clock.wallNs();
+    this.stream.clear(ResyncReason.Disconnect, 0, recvSecOf(w), recvSubNsOf(w));
     logger.disconnected(src, code, reason);
     this.#state = STATE_WAITING;
     const delay = this.#backoff.next();
@@ -321,12 +348,13 @@ export class HyperliquidHandler implements EngineHandler {
     if (kind !== HlMsg.Text) this.capture?.append(data, wallNs);
     switch (kind) {
       case HlMsg.L2Book:
-        this.#onBook(logger, src, monoNs);
+        this.#onBook(logger, src, monoNs, wallNs);
         break;
       case HlMsg.Trades:
+        if (this.stream.active) this.#emitTrades(wallNs);
         this.stats.tradeMessages++;
         this.#messages++;
-        if (this.capture) this.capture.meta.tradeMessages++;
+        if (this.capture) this.capture.meta.trades++;
         break;
       case HlMsg.SubscriptionResponse:
         if (f.subType === 1 && p.rangeEquals(f.coinStart, f.coinEnd, this.#coinBytes)) {
@@ -360,7 +388,32 @@ export class HyperliquidHandler implements EngineHandler {
     }
   }
 
-  #onBook(logger: Logger, src: number, recvMono: number): void {
+  // One normalized trade message per trade of the venue message.
+  #emitTrades(wallNs: number): void {
+    const t = this.#frame.trades;
+    const sec = recvSecOf(wallNs);
+    const sub = recvSubNsOf(wallNs);
+    for (let i = 0; i < t.count; i++) {
+      const tid = t.tid[i]!;
+      this.stream.trade(t.px[i]!, t.sz[i]!, t.side[i]! > 0, tid === tid ? tid : 0, t.time[i]!, sec, sub);
+    }
+  }
+
+  // After the book applied a message: the whole window as a snapshot, else its level changes
+  // (a level that left the window is removed from the book, so it is a 0 here too).
+  #emitBook(snapshot: boolean, n: number, wallNs: number): void {
+    const s = this.stream;
+    const f = this.#frame;
+    const sec = recvSecOf(wallNs);
+    const sub = recvSubNsOf(wallNs);
+    if (snapshot) return s.snapshot(this.book.updateId, f.time, sec, sub);
+    const c = this.#changes;
+    s.beginBook(RecordKind.Update, this.book.updateId, f.time, sec, sub);
+    for (let i = 0; i < n; i++) s.level(c.isBid[i] === 1, c.px[i]!, c.qty[i]!);
+    s.end();
+  }
+
+  #onBook(logger: Logger, src: number, recvMono: number, wallNs: number): void {
     const f = this.#frame;
     const book = this.book;
     this.stats.books++;
@@ -374,11 +427,13 @@ export class HyperliquidHandler implements EngineHandler {
     this.#silence.onData(recvMono);
     const snapshot = !this.differ.hasSnapshot;
     const n = this.differ.apply(f, book, this.#changes);
+    if (this.stream.active) this.#emitBook(snapshot, n, wallNs);
     logger.latency(this.#wireLabel, this.#ctx!.clock.monoNs() - recvMono, src);
     if (snapshot) {
       this.#stale = false;
       this.#everSynced = true;
       logger.snapshotApplied(src, book.bids.size, book.asks.size, book.updateId);
+      logger.synchronized(src, book.updateId, 0); // a full window: in sync at once
       this.#backoff.reset();
     } else {
       const t = this.differ.totals;

@@ -74,7 +74,7 @@ Deno.test("HyperliquidHandler captures the backlog left when maxMessages is reac
     const recv = (await Deno.readTextFile(`${dir}/BTC/s/messages.recv_ns`)).split("\n").filter((l) => l);
     equal(recv.length, frames.length);
     const meta = JSON.parse(await Deno.readTextFile(`${dir}/BTC/s/metadata.json`));
-    equal(meta.messageCount, frames.length);
+    equal(meta.messages, frames.length);
     equal(meta.bookCount, 10);
     equal(meta.complete, true);
   } finally {
@@ -190,7 +190,7 @@ Deno.test("HyperliquidHandler.stop is bounded when the close handshake never end
       equal(h.capture!.meta.complete, true);
       const meta = JSON.parse(await Deno.readTextFile(`${dir}/BTC/s/metadata.json`));
       equal(meta.complete, true);
-      equal(meta.messageCount, 1);
+      equal(meta.messages, 1);
     } finally {
       restore();
     }

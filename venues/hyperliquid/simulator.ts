@@ -25,6 +25,12 @@ import { SynthBook } from "./_synth.ts";
 import { crossLine, validateSubscription } from "./_sim_protocol.ts";
 import type { HlSimEvent, HlSimFault, HlSimOptions } from "./_sim_types.ts";
 import { HL_GREETING } from "./types.ts";
+import {
+  type LongTimer,
+  type LongTimerOptions,
+  setLongInterval,
+  setLongTimeout,
+} from "../../engine/timer.ts";
 
 export type { HlSimEvent, HlSimFault, HlSimOptions } from "./_sim_types.ts";
 export { validateSubscription } from "./_sim_protocol.ts";
@@ -39,7 +45,7 @@ interface Conn {
   book: boolean;
   trades: boolean;
   silent: boolean;
-  idle: ReturnType<typeof setTimeout> | undefined;
+  idle: LongTimer | undefined;
 }
 
 /** The simulator server. Create with {@linkcode HyperliquidSimulator.start}. */
@@ -61,7 +67,8 @@ export class HyperliquidSimulator {
   #line = 0;
   #time: number;
   #crossNext = false;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: LongTimer | undefined;
+  readonly #timing: LongTimerOptions;
   #waiters: Waiter[] = [];
 
   private constructor(opts: HlSimOptions, server: (h: Deno.ServeHandler) => Deno.HttpServer) {
@@ -70,13 +77,14 @@ export class HyperliquidSimulator {
     this.#synth = opts.lines ? undefined : new SynthBook(this.coin, opts.seed ?? 1);
     this.#tradeEvery = opts.tradeEvery ?? 3;
     this.#idleMs = opts.idleTimeoutMs ?? 60_000;
+    this.#timing = opts.timing ?? {};
     this.#time = opts.startTimeMs ?? 1_700_000_000_000;
     if (this.#synth) this.lastBook = this.#synth.bookFrame(this.#time);
     else this.#advanceLines(false);
     this.#server = server((req) => this.#handle(req));
     this.port = (this.#server.addr as Deno.NetAddr).port;
     const every = opts.intervalMs ?? 0;
-    if (every > 0) this.#timer = setInterval(() => this.step(), every);
+    if (every > 0) this.#timer = setLongInterval(() => this.step(), every, this.#timing);
   }
 
   /** Bind 127.0.0.1:`port` and start serving. */
@@ -157,7 +165,7 @@ export class HyperliquidSimulator {
 
   /** Close every connection and the server. */
   async close(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer?.clear();
     this.#timer = undefined;
     for (const c of this.#conns) this.#drop(c, 1001, "simulator closing");
     await this.#server.shutdown();
@@ -186,7 +194,7 @@ export class HyperliquidSimulator {
   }
 
   #drop(c: Conn, code: number, reason: string): void {
-    if (c.idle !== undefined) clearTimeout(c.idle);
+    c.idle?.clear();
     c.idle = undefined;
     this.#conns.delete(c);
     try {
@@ -218,7 +226,7 @@ export class HyperliquidSimulator {
       this.#request(c, typeof e.data === "string" ? e.data : "");
     };
     socket.onclose = () => {
-      if (c.idle !== undefined) clearTimeout(c.idle);
+      c.idle?.clear();
       c.idle = undefined;
       this.#conns.delete(c);
       this.#emit("closed");
@@ -229,8 +237,8 @@ export class HyperliquidSimulator {
 
   #touch(c: Conn): void {
     if (this.#idleMs <= 0) return;
-    if (c.idle !== undefined) clearTimeout(c.idle);
-    c.idle = setTimeout(() => this.#drop(c, 1000, "idle"), this.#idleMs);
+    c.idle?.clear();
+    c.idle = setLongTimeout(() => this.#drop(c, 1000, "idle"), this.#idleMs, this.#timing);
   }
 
   #request(c: Conn, text: string): void {

@@ -1,0 +1,215 @@
+/**
+ * Normalized records across threads: {@linkcode RecordRingWriter} (a {@linkcode RecordSink} on
+ * the engine thread) and {@linkcode RecordRingReader} (in the consumer Worker), over the
+ * project's SPSC ring (`spsc/`) with 64-byte slots.
+ *
+ * Contract:
+ * - Capacity: a power of two of 64-byte records (default 65,536 = 4 MiB), which must exceed the
+ *   deepest book's level count (a snapshot copy travels whole). One producer thread
+ *   (the engine thread that owns the books), one consumer thread.
+ * - Full ring: the book never waits for a slow consumer. A message that does not fit whole is
+ *   dropped (never a part of one) and counted. When room returns, the writer first writes one
+ *   `gap` record (its `lost` = the messages dropped) and then, for each instrument whose book
+ *   messages were dropped, a `snapshot` copy of its current book carrying the `seq` of its last
+ *   book message (so a consumer rebuilds and the next update follows on with `seq + 1`).
+ *   A `clear` and trades are never lost silently: a lost trade shows only in `lost`.
+ * - Records are published (the shared head moves) every {@linkcode FLUSH_EVERY} records and at the
+ *   end of every handler poll (`MarketStream.flush`), always at a message boundary, so a reader
+ *   sees whole messages and one cross-core store covers many records.
+ * - No allocation per message on either side.
+ * @module
+ */
+import { createRingBuffer } from "../spsc/layout.ts";
+import { RingConsumer } from "../spsc/consumer.ts";
+import { RingProducer } from "../spsc/producer.ts";
+import type { BookView } from "./book_view.ts";
+import { Flag, newHeader, Off, RECORD_BYTES, RecordBatch, RecordKind } from "./record.ts";
+import type { MarketStream, RecordSink } from "./stream.ts";
+
+/** Records written between two publications of the ring's head (at message boundaries). */
+export const FLUSH_EVERY = 32;
+
+/** A ring buffer for normalized records (`capacity` records of 64 bytes). Allocates once. */
+export function createRecordRing(capacity = 1 << 16): SharedArrayBuffer {
+  return createRingBuffer({ capacity, recordSize: RECORD_BYTES });
+}
+
+/** Producer side: add it to streams with `stream.addSink(writer)`. */
+export class RecordRingWriter implements RecordSink {
+  /** Messages written. */
+  messages = 0;
+  /** Messages dropped because the ring was full. */
+  lostMessages = 0;
+  /** Gap markers written. */
+  gaps = 0;
+  /** Snapshot copies larger than the whole ring (size the ring for the deepest book). */
+  copiesTooBig = 0;
+  readonly #p: RingProducer;
+  readonly #u32: Uint32Array;
+  #pending = 0;
+  #pendingLost = 0;
+  readonly #dirty = new Set<MarketStream>();
+  readonly #streams: MarketStream[] = [];
+  readonly #h = newHeader();
+  readonly #scratch = new RecordBatch();
+
+  /** Write into `sab` (made by {@linkcode createRecordRing}). */
+  constructor(sab: SharedArrayBuffer) {
+    this.#p = new RingProducer(sab, { flushEvery: 1 << 30 });
+    this.#u32 = new Uint32Array(sab);
+  }
+
+  /** Attach to `stream` (so a gap can be followed by a snapshot copy of its book). */
+  attach(stream: MarketStream): void {
+    this.#streams.push(stream);
+    stream.addSink(this);
+  }
+
+  /** See {@linkcode RecordSink.write}. */
+  write(batch: RecordBatch, book: BookView): void {
+    if (this.#pendingLost > 0 && !this.#recover()) return this.#lose(batch, book);
+    if (this.#p.room(batch.count) < batch.count) {
+      this.#p.flush(); // what is pending must reach the reader, or it can never make room
+      if (this.#p.room(batch.count) < batch.count) return this.#lose(batch, book);
+    }
+    this.#copy(batch);
+    this.messages++;
+  }
+
+  /** Free record slots now (for a producer that prefers to wait, e.g. a benchmark or a replay). */
+  room(): number {
+    return this.#p.room(this.#p.capacity);
+  }
+
+  /** Close the ring: the reader sees the end after draining. */
+  close(): void {
+    this.flush();
+    this.#p.close();
+  }
+
+  #lose(batch: RecordBatch, book: BookView): void {
+    this.#pendingLost++;
+    this.lostMessages++;
+    const k = batch.messageKind;
+    if (k !== RecordKind.Trade) {
+      for (const s of this.#streams) if (s.view === book) this.#dirty.add(s);
+    }
+  }
+
+  // Write the gap marker and the snapshot copies, all or nothing: false while they do not fit
+  // (the caller then loses the message at hand too, and this gap marker counts it).
+  #recover(): boolean {
+    let need = 1;
+    for (const s of this.#dirty) {
+      const n = s.view.valid ? s.snapshotRecords() : 0; // invalid: a clear was sent, await its snapshot
+      if (n > this.#p.capacity) this.copiesTooBig++; // never fits: stays invalid until a real snapshot
+      else need += n;
+    }
+    if (this.#p.room(need) < need) return false;
+    const h = this.#h;
+    h.kind = RecordKind.Gap;
+    const g = this.#scratch;
+    g.begin(h);
+    g.add(0, 0, 0, this.#pendingLost);
+    g.finish(true);
+    this.#copy(g);
+    this.gaps++;
+    this.#pendingLost = 0;
+    for (const s of this.#dirty) {
+      if (s.view.valid && s.snapshotRecords() <= this.#p.capacity) {
+        s.copySnapshot(this.#scratch);
+        this.#copy(this.#scratch);
+      }
+    }
+    this.#dirty.clear();
+    this.flush();
+    return true;
+  }
+
+  // Copy the batch's records into the ring (room checked by the caller) and publish them.
+  #copy(batch: RecordBatch): void {
+    const p = this.#p;
+    const n = batch.count;
+    const src = batch.u32;
+    const dst = this.#u32;
+    for (let i = 0; i < n; i++) {
+      const d = p.offsetAhead(i) >>> 2;
+      const s = i << 4;
+      for (let k = 0; k < 16; k++) dst[d + k] = src[s + k]!;
+    }
+    p.commitMany(n);
+    this.#pending += n;
+    if (this.#pending >= FLUSH_EVERY) this.flush();
+  }
+
+  /**
+   * Publish what was written (one shared store; wakes a sleeping reader). Called every
+   * {@linkcode FLUSH_EVERY} records and by `MarketStream.flush()` at the end of each handler poll.
+   */
+  flush(): void {
+    this.#pending = 0;
+    this.#p.flush();
+  }
+}
+
+/** Consumer side, in the consumer Worker: whole messages copied into a reusable batch. */
+export class RecordRingReader {
+  /** The message read last (valid until the next `poll` callback). */
+  readonly batch: RecordBatch = new RecordBatch();
+  /** Messages read. */
+  messages = 0;
+  /** Gap markers seen. */
+  gaps = 0;
+  readonly #c: RingConsumer;
+  readonly #u32: Uint32Array;
+
+  /** Read from `sab` (the writer's ring). */
+  constructor(sab: SharedArrayBuffer) {
+    this.#c = new RingConsumer(sab);
+    this.#u32 = new Uint32Array(sab);
+  }
+
+  /**
+   * Call `fn` for each whole message available (at most `max`); returns how many were read.
+   * A `gap` message arrives as a one-record batch of kind `Gap`. No allocation.
+   */
+  poll(fn: (batch: RecordBatch) => void, max = Infinity): number {
+    const c = this.#c;
+    const u32 = this.#u32;
+    const bytes = c.bytes;
+    const b = this.batch;
+    let done = 0;
+    let avail = c.available();
+    let pos = 0; // records read since the last release
+    while (done < max && pos < avail) {
+      // One message: records up to the one flagged LAST (published whole, never split).
+      b.reset();
+      for (;;) {
+        const o = c.offsetAt(pos++);
+        b.copyRecordFrom(u32, o >>> 2);
+        if (bytes[o + Off.flags]! & Flag.LAST) break;
+      }
+      if (b.messageKind === RecordKind.Gap) this.gaps++;
+      this.messages++;
+      done++;
+      fn(b);
+      if (pos >= avail || pos >= 4096) { // free the slots (one shared store, not one per message)
+        c.release(pos);
+        pos = 0;
+        avail = c.available();
+      }
+    }
+    if (pos > 0) c.release(pos);
+    return done;
+  }
+
+  /** Block up to `timeoutMs` for records (Worker threads only). */
+  wait(timeoutMs: number): "ready" | "timeout" | "closed" | "spurious" {
+    return this.#c.wait(timeoutMs);
+  }
+
+  /** True once the writer closed the ring and it is drained. */
+  get done(): boolean {
+    return this.#c.isClosed() && this.#c.available() === 0;
+  }
+}

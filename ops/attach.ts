@@ -1,0 +1,37 @@
+/**
+ * Wire the operations server into a task: a {@linkcode BookSampler} over the task's books on
+ * its timer and the HTTP server on 127.0.0.1, closed together.
+ * @module
+ */
+import { systemClock } from "../engine/clock.ts";
+import { BookSampler, type BookSource } from "./book_sampler.ts";
+import type { MetricsLink } from "./channel.ts";
+import { startOpsServer } from "./server.ts";
+
+/** A running sampler + server. */
+export interface OpsHandle {
+  /** `http://127.0.0.1:<port>/`. */
+  url: string;
+  /** The port bound. */
+  port: number;
+  /** The sampler (its timer runs until `close`). */
+  sampler: BookSampler;
+  /** Stop sampling and close the server. */
+  close(): Promise<void>;
+}
+
+/** Start sampling `books` and serve on 127.0.0.1:`port`. Rejects with a one-line message. */
+export async function startOps(link: MetricsLink, port: number, books: BookSource[]): Promise<OpsHandle> {
+  const sampler = new BookSampler(books, { clock: systemClock });
+  const server = await startOpsServer({ port, link, sampler });
+  sampler.start();
+  return {
+    url: server.url,
+    port: server.port,
+    sampler,
+    async close() {
+      sampler.stop();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * The Binance side of the normalized stream: an applied depth diff as one `update` message of
+ * its instrument's {@linkcode MarketStream} (bids, then asks, in wire order). No allocation.
+ * @module
+ */
+import { RecordKind } from "../../market/record.ts";
+import type { MarketStream } from "../../market/stream.ts";
+import type { DepthDiff } from "./types.ts";
+
+/** Emit the applied diff `d` (absolute quantities; 0 deletes) on `s`. */
+export function emitDepthDiff(s: MarketStream, d: DepthDiff, recvSec: number, recvSubNs: number): void {
+  s.beginBook(RecordKind.Update, d.lastId, d.eventTimeMs, recvSec, recvSubNs);
+  for (let i = 0; i < d.nBids; i++) s.level(true, d.bidPx[i]!, d.bidQty[i]!);
+  for (let i = 0; i < d.nAsks; i++) s.level(false, d.askPx[i]!, d.askQty[i]!);
+  s.end();
+}
