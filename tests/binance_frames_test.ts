@@ -73,6 +73,7 @@ Deno.test("a binary frame is a warning and the session goes on (no capture)", as
     restUrl: sim.restUrl,
     backoff: { baseMs: 5, maxMs: 50 },
     scheduler: { minIntervalMs: 5 },
+    statsIntervalMs: 0, // I/O stats after every poll
   });
   const tl = testLogger();
   const events: LogEvent[] = [];
@@ -82,12 +83,16 @@ Deno.test("a binary frame is a warning and the session goes on (no capture)", as
     await waitUntil("synchronized", () => h.sync.isSynced);
     sim.fault("binary");
     await waitUntil("the binary frame handled", () => h.binary.total === 1);
+    events.push(...tl.drain());
     sim.stopAfter(10);
     await sim.finished;
     await waitUntil("caught up", () => h.sync.isSynced && h.book.updateId === sim.truth.updateId);
     events.push(...tl.drain());
     const w = events.filter((e) => e.kind === EventKind.Warning).map((e) => e.text);
     assert.ok(w.some((t) => /1 binary frame\(s\) ignored \(the latest 15 bytes/.test(t)), w.join("\n"));
+    const io = events.filter((e) => e.kind === EventKind.IoStats);
+    assert.ok(io.length > 0, "I/O stats logged");
+    assert.ok(io.every((e) => Number.isFinite(e.a)), "bytes received stay a number after a binary frame");
     assert.equal(h.connections, 1, "the session was not dropped");
     assert.equal(h.malformed, 0, "not mistaken for a malformed text frame");
   } finally {
