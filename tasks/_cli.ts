@@ -247,3 +247,10 @@ export function captureConfig(c: CommonFlags, instrument: string): {
   if (c.captureGzip !== undefined) out.captureGzip = c.captureGzip;
   return out;
 }
+
+/** `--stale-after <s>` (seconds, > 0) as milliseconds; undefined when absent. */
+export function staleAfterFlag(v: unknown): number | undefined {
+  const s = numberFlag("stale-after", v, false);
+  if (s === 0) throw new UsageError("--stale-after must be more than 0 seconds");
+  return s === undefined ? undefined : s * 1000;
+}

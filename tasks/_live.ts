@@ -34,6 +34,8 @@ export interface LiveChecks {
   synchronized(): boolean;
   /** Why input was lost (e.g. capture writes failed), or undefined when none was. */
   inputLost?(): string | undefined;
+  /** Why the handler gave up (an error retrying cannot fix: permission, URL, 4xx), or undefined. */
+  fatal?(): string | undefined;
 }
 
 function envCore(): string | undefined {
@@ -219,7 +221,9 @@ export async function runLive(
         failures.push(e instanceof Error ? e.message : String(e));
       }
     }
-    if (report.reason !== "error" && !checks.synchronized()) {
+    const fatal = checks.fatal?.();
+    if (fatal !== undefined) failures.push(`${handler.name} gave up: ${fatal} (exit 1)`);
+    else if (report.reason !== "error" && !checks.synchronized()) {
       failures.push(`${handler.name} never synchronized: no usable book in this run (exit 1)`);
     }
     const lost = checks.inputLost?.();

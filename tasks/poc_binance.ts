@@ -4,7 +4,7 @@
  * @module
  */
 import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
-import { captureConfig, numberFlag, parseCli, UsageError } from "./_cli.ts";
+import { captureConfig, numberFlag, parseCli, staleAfterFlag, UsageError } from "./_cli.ts";
 import { runLive } from "./_live.ts";
 
 const USAGE = `deno task poc:binance [flags]
@@ -18,6 +18,8 @@ resync on gaps, reconnect with backoff), logging through the SPSC logger.
   --rest-url <url>        REST base URL (default https://api.binance.com)
   --trades                also subscribe to <sym>@trade and capture trades
   --snapshot-limit <n>    REST depth snapshot limit, 1..5000 (default 1000)
+  --stale-after <s>       no depth frame for this long with the socket open: warn, mark the book
+                          stale, reconnect and resync (default 10; raise it for an illiquid symbol)
 
 Example against the local simulator (deno task sim:binance --port 9000):
   deno task poc:binance --ws-url ws://127.0.0.1:9000/ws/btcusdt@depth@100ms \\
@@ -32,6 +34,7 @@ const { common, config } = parseCli(Deno.args, {
     "rest-url": { type: "string" },
     trades: { type: "boolean" },
     "snapshot-limit": { type: "string" },
+    "stale-after": { type: "string" },
   },
 }, (v, c): BinanceHandlerConfig => {
   const symbol = typeof v.symbol === "string" ? v.symbol : "BTCUSDT";
@@ -41,6 +44,8 @@ const { common, config } = parseCli(Deno.args, {
   const limit = numberFlag("snapshot-limit", v["snapshot-limit"], true) ?? 1000;
   if (limit < 1 || limit > 5000) throw new UsageError(`--snapshot-limit must be 1..5000, got ${limit}`);
   const cfg: BinanceHandlerConfig = { symbol, trades: v.trades === true, snapshotLimit: limit };
+  const staleAfterMs = staleAfterFlag(v["stale-after"]);
+  if (staleAfterMs !== undefined) cfg.staleAfterMs = staleAfterMs;
   for (
     const [flag, key, schemes] of [["ws-url", "wsUrl", ["ws:", "wss:"]], ["rest-url", "restUrl", [
       "http:",
@@ -69,6 +74,7 @@ const handler = new BinanceHandler(config);
 Deno.exit(
   await runLive(handler, common, {
     synchronized: () => handler.sync.applied > 0,
+    fatal: () => handler.fatal,
     inputLost: () => {
       const stop = handler.capture?.writer.stopped;
       return stop ? `the capture stopped writing: ${stop.reason}` : undefined;

@@ -10,7 +10,7 @@ import {
   type HyperliquidConfig,
   l2BookSubscription,
 } from "../venues/hyperliquid/config.ts";
-import { captureConfig, numberFlag, parseCli, UsageError } from "./_cli.ts";
+import { captureConfig, numberFlag, parseCli, staleAfterFlag, UsageError } from "./_cli.ts";
 import { runLive } from "./_live.ts";
 
 const USAGE = `deno task poc:hyperliquid [flags]
@@ -25,6 +25,8 @@ capped jittered backoff, logging through the SPSC logger.
   --n-sig-figs <n>        aggregate to 2, 3, 4 or 5 significant figures (default: full precision)
   --mantissa <m>          1, 2 or 5; only with --n-sig-figs 5
   --trades                also subscribe to trades (captured)
+  --stale-after <s>       no l2Book for this long with the socket open: warn, mark the book stale
+                          and reconnect (default 10)
 
 Example against the local simulator (deno task sim:hyperliquid --port 9100):
   deno task poc:hyperliquid --ws-url ws://127.0.0.1:9100/ws --duration 10 --book-out out/hl_book.json`;
@@ -38,6 +40,7 @@ const { common, config } = parseCli(Deno.args, {
     "n-sig-figs": { type: "string" },
     mantissa: { type: "string" },
     trades: { type: "boolean" },
+    "stale-after": { type: "string" },
   },
 }, (v, c): HyperliquidConfig => {
   const coin = typeof v.coin === "string" ? v.coin : "BTC";
@@ -61,6 +64,8 @@ const { common, config } = parseCli(Deno.args, {
     }
     cfg.wsUrl = s;
   }
+  const staleAfterMs = staleAfterFlag(v["stale-after"]);
+  if (staleAfterMs !== undefined) cfg.staleAfterMs = staleAfterMs;
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
   return { ...cfg, ...captureConfig(c, coin) };
 });
@@ -70,6 +75,7 @@ const handler = new HyperliquidHandler(config);
 Deno.exit(
   await runLive(handler, common, {
     synchronized: () => handler.differ.totals.snapshots > 0,
+    fatal: () => handler.fatal,
     inputLost: () => {
       const stop = handler.capture?.writer.stopped;
       return stop ? `the capture stopped writing: ${stop.reason}` : undefined;

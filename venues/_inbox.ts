@@ -29,7 +29,7 @@ export class Inbox {
   #num: Float64Array; // NUMS per entry
   #head = 0;
   #len = 0;
-  /** UTF-16 code units of all text queued so far (bytes, for the ASCII JSON venues send). */
+  /** UTF-16 code units of all text queued so far (bytes, for the ASCII JSON venues send), plus the bytes of binary frames. */
   textUnits = 0;
 
   /** Room for `capacity` entries (a power of two) before growing. */
@@ -59,7 +59,8 @@ export class Inbox {
     this.#num[i * NUMS + 1] = b;
     this.#num[i * NUMS + 2] = c;
     this.#num[i * NUMS + 3] = d;
-    this.textUnits += text.length;
+    // A binary frame (its ArrayBuffer, queued as it came) counts its bytes, never NaN.
+    this.textUnits += typeof text === "string" ? text.length : byteLengthOf(text);
     this.#len++;
   }
 
@@ -121,4 +122,9 @@ export class Inbox {
     this.#num = num;
     this.#head = 0;
   }
+}
+
+function byteLengthOf(data: unknown): number {
+  const n = (data as { byteLength?: unknown } | null)?.byteLength;
+  return typeof n === "number" ? n : 0;
 }

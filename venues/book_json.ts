@@ -22,11 +22,17 @@ export interface BookFormat {
   qtyDecimals?: number;
 }
 
-/** The book as a plain JSON-ready object. Allocates (call on exit, not per message). */
-export function bookToJson(book: L2Book, fmt: BookFormat): {
+/**
+ * The book as a plain JSON-ready object. Allocates (call on exit, not per message). A `stale`
+ * book (no longer live: the feed went silent or the connection was lost, and it was not
+ * synchronized since) carries `"stale":true` right after `lastUpdateId`; a live book has no
+ * `stale` key.
+ */
+export function bookToJson(book: L2Book, fmt: BookFormat, stale = false): {
   venue: string;
   symbol: string;
   lastUpdateId: number;
+  stale?: true;
   bids: [string, string][];
   asks: [string, string][];
 } {
@@ -34,6 +40,7 @@ export function bookToJson(book: L2Book, fmt: BookFormat): {
     venue: fmt.venue,
     symbol: fmt.symbol,
     lastUpdateId: book.updateId,
+    ...(stale ? { stale: true as const } : {}),
     bids: sideLevels(book.bids, fmt),
     asks: sideLevels(book.asks, fmt),
   };
@@ -52,12 +59,17 @@ function sideLevels(side: BookSide, fmt: BookFormat): [string, string][] {
 
 /**
  * Write the book as JSON to `path` (temp file + rename, so readers never see half a file),
- * creating the parent directory when it is missing.
+ * creating the parent directory when it is missing; `stale` as in {@linkcode bookToJson}.
  */
-export async function writeBookJson(path: string, book: L2Book, fmt: BookFormat): Promise<void> {
+export async function writeBookJson(
+  path: string,
+  book: L2Book,
+  fmt: BookFormat,
+  stale = false,
+): Promise<void> {
   const slash = path.lastIndexOf("/");
   if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
   const tmp = `${path}.tmp`;
-  await Deno.writeTextFile(tmp, JSON.stringify(bookToJson(book, fmt)) + "\n");
+  await Deno.writeTextFile(tmp, JSON.stringify(bookToJson(book, fmt, stale)) + "\n");
   await Deno.rename(tmp, path);
 }

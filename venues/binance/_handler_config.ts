@@ -50,6 +50,12 @@ export interface BinanceHandlerConfig {
   instruments?: InstrumentTable;
   /** Called when a subscriber throws (it has been removed); default: a line on stderr. */
   onSubscriberError?: SubscriberErrorHandler;
+  /**
+   * With the socket open, no depth frame for this long marks the book stale and reconnects
+   * (also when none came at all since connecting: e.g. a symbol that does not exist), ms
+   * (default 10 000).
+   */
+  staleAfterMs?: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Private: pure helpers of `BinanceHandler` for the REST snapshot and for stop — decoding one
- * snapshot reply into what the scheduler, the sync and the warning need, and routing frames
- * left in the inbox to the capture. Not on the per-diff hot path.
+ * snapshot reply into what the scheduler, the sync and the warning need (and whether it is
+ * fatal), and routing frames left in the inbox to the capture. Not on the per-diff hot path.
  * @module
  */
 import { FrameKind, type ParsedFrame, parseSnapshot } from "./parse.ts";
@@ -21,10 +21,22 @@ export interface SnapshotReply {
   used: number | undefined;
   /** Why it failed (for the warning); "" when `snap` is set. */
   why: string;
+  /**
+   * True when asking again cannot help: the request cannot be made (status -1: a missing
+   * permission, an invalid URL) or the venue refused it for good (a 4xx other than 408, 418 and
+   * 429, e.g. 400 `{"code":-1121,"msg":"Invalid symbol."}`).
+   */
+  fatal: boolean;
+}
+
+/** True for an HTTP status that asking again cannot fix (see {@linkcode SnapshotReply.fatal}). */
+export function isFatalStatus(status: number): boolean {
+  if (status === -1) return true;
+  return status >= 400 && status < 500 && status !== 408 && status !== 418 && status !== 429;
 }
 
 /**
- * Decode a snapshot reply: `status` (0 = network error), `body`, and the `Retry-After` /
+ * Decode a snapshot reply: `status` (0 = network error, -1 = cannot be made), `body`, and the `Retry-After` /
  * used-weight header values as queued (NaN when absent). Allocates the result (rare path).
  */
 export function readSnapshotReply(
@@ -37,15 +49,18 @@ export function readSnapshotReply(
   const used = Number.isNaN(usedWeight) ? undefined : usedWeight;
   const parsed = status === 200 ? parseSnapshot(body) : null;
   if (parsed !== null && !isParseError(parsed)) {
-    return { snap: parsed, schedStatus: status, retryAfter, used, why: "" };
+    return { snap: parsed, schedStatus: status, retryAfter, used, why: "", fatal: false };
   }
   // Status 0 is no HTTP answer at all (timeout, refused, reset): say that, not "HTTP 0".
   const why = parsed !== null
     ? `bad body (${parsed.error})`
+    : status === -1
+    ? body
     : status === 0
     ? `no answer from the REST endpoint: ${body}`
-    : `HTTP ${status}: ${body}`;
-  return { snap: null, schedStatus: status === 200 ? 0 : status, retryAfter, used, why };
+    : `HTTP ${status}: ${body.length > 300 ? body.slice(0, 300) + "…" : body}`;
+  const schedStatus = status === 200 || status === -1 ? 0 : status;
+  return { snap: null, schedStatus, retryAfter, used, why, fatal: isFatalStatus(status) };
 }
 
 /**
@@ -56,10 +71,12 @@ export function readSnapshotReply(
 export function captureEntry(inbox: Inbox, i: number, pf: ParsedFrame, capture: BinanceCapture): void {
   const kind = capture.parse(inbox.text(i), pf); // encoded once, into the capture
   const recvNs = inbox.wallNs(i);
-  if (kind === FrameKind.Depth) capture.commitDiff(recvNs, pf.diff.firstId, pf.diff.lastId);
+  // Another symbol's depth or trade frame goes to other.jsonl, as the handler routes it.
+  if (kind === FrameKind.Depth && !pf.foreign) capture.commitDiff(recvNs, pf.diff.firstId, pf.diff.lastId);
   else if (kind === FrameKind.Malformed) capture.commitDiff(recvNs, 0, 0);
-  else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) capture.commitTrade(recvNs);
-  else capture.commitOther(recvNs);
+  else if ((kind === FrameKind.Trade || kind === FrameKind.AggTrade) && !pf.foreign) {
+    capture.commitTrade(recvNs);
+  } else capture.commitOther(recvNs);
 }
 
 /**

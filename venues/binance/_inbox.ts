@@ -14,10 +14,11 @@ export const InKind = {
   Open: 2,
   /** The socket closed: text = reason, a = generation, b = close code. */
   Close: 3,
-  /** A connect attempt failed: text = error, a = generation. */
+  /** A connect attempt failed: text = error, a = generation, b = 1 when retrying cannot help. */
   ConnectFailed: 4,
   /**
-   * A snapshot response: text = body, a = HTTP status (0 = network error or timeout), b =
+   * A snapshot response: text = body, a = HTTP status (0 = network error or timeout, -1 = a
+   * request that can never be made: a missing permission or an invalid URL; text = why), b =
    * Retry-After s (NaN), c = used weight (NaN), d = the request's tag (`BookSync.snapshotRequested`).
    */
   Snapshot: 5,

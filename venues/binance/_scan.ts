@@ -43,6 +43,7 @@ import {
   F_p,
   F_q,
   F_result,
+  F_s,
   F_stream,
   F_T,
   F_t,
@@ -193,6 +194,17 @@ export function scanObject(b: Uint8Array, p: number, nested: boolean): number {
           st.mask = st.dec === st.dec ? st.mask | bit : st.mask & ~bit;
           break;
         }
+        case 115: // s: the symbol (a string; its bytes are compared by the caller)
+          if (c === 34) {
+            st.sStart = p + 1;
+            p = skipString(b, p + 1);
+            st.sEnd = p - 1;
+            st.mask |= F_s;
+          } else {
+            p = skipValue(b, p, 1);
+            st.mask &= ~F_s;
+          }
+          break;
         case 109: // m
           if (c === 116 || c === 102) {
             p = lit(b, p, c === 116 ? LIT_TRUE : LIT_FALSE);

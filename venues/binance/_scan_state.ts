@@ -33,6 +33,8 @@ export const F_data = 1 << 19;
 export const F_lastUpdateId = 1 << 20;
 export const F_bids = 1 << 21;
 export const F_asks = 1 << 22;
+/** `s` (the symbol) as a string: its bytes are `[st.sStart, st.sEnd)`. */
+export const F_s = 1 << 23;
 /** Bits of payload keys (anything but the envelope's `stream`/`data`). */
 export const PAYLOAD_BITS = ~(F_stream | F_data);
 
@@ -75,6 +77,10 @@ export const st = {
   id: NaN,
   msgStart: 0,
   msgEnd: 0,
+  /** Start of the `s` string's bytes (inside the quotes). */
+  sStart: 0,
+  /** End (exclusive) of the `s` string's bytes. */
+  sEnd: 0,
   lastUpdateId: 0,
   /** Scanned integer (NaN when the number is not a plain non-negative safe integer). */
   num: 0,

@@ -15,6 +15,8 @@ export interface SimClient {
   combined: boolean;
   /** Subscribed stream names. */
   streams: Set<string>;
+  /** Set by the `silence` fault: no more stream data, the socket stays open (pings go on). */
+  silent?: boolean;
 }
 
 /** Send `payload` of `stream` to `c` in its form (raw or combined). */

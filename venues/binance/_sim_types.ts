@@ -15,7 +15,9 @@ export type SimFault =
   | "ban"
   | "malformed"
   | "server_shutdown"
-  | "redirect";
+  | "redirect"
+  | "silence"
+  | "binary";
 
 /** All fault names, for CLI validation. */
 export const SIM_FAULTS: readonly SimFault[] = [
@@ -27,6 +29,8 @@ export const SIM_FAULTS: readonly SimFault[] = [
   "malformed",
   "server_shutdown",
   "redirect",
+  "silence",
+  "binary",
 ];
 
 /** Options of {@linkcode BinanceSimulator.start}. */

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
+import { errorText, isUnretryable } from "../_fatal.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { openWebSocket } from "./redirect.ts";
 
@@ -88,7 +89,8 @@ export class WsSession {
       },
       (e) => {
         closed.resolve();
-        inbox.push(InKind.ConnectFailed, e instanceof Error ? e.message : String(e), 0, 0, gen);
+        const fatal = isUnretryable(e) ? 1 : 0;
+        inbox.push(InKind.ConnectFailed, errorText(e), clock.monoNs(), clock.wallNs(), gen, fatal);
         wake();
       },
     ).finally(() => {
@@ -112,7 +114,7 @@ export class WsSession {
 
   /**
    * GET `url` and queue the answer as a `Snapshot` entry tagged `tag` (status 0 on a network
-   * error or after `snapshotTimeoutMs`).
+   * error or after `snapshotTimeoutMs`, -1 when the request can never be made: see `_fatal.ts`).
    */
   fetchSnapshot(url: string, tag: number): void {
     const p = this.#fetch(url, tag);
@@ -165,8 +167,8 @@ export class WsSession {
       if (ra !== null) retry = Number(ra);
       if (uw !== null) used = Number(uw);
     } catch (e) {
-      status = 0;
-      body = timeout.signal.aborted ? `timed out after ${ms} ms` : e instanceof Error ? e.message : String(e);
+      status = isUnretryable(e) ? -1 : 0;
+      body = timeout.signal.aborted ? `timed out after ${ms} ms` : errorText(e);
     } finally {
       clearTimeout(timer);
     }

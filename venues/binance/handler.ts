@@ -9,29 +9,37 @@
  * `latency("apply")` (parse + sync of one frame) and `latency("wire_to_book")` (receive → book
  * updated). Reconnects use capped jittered
  * exponential backoff; a connection is renewed before Binance's 24 h limit and at once on
- * `serverShutdown`. Server pings are answered by Deno itself. The config type and URL helpers
- * live in `_handler_config.ts`, snapshot-reply decoding and the stop-time capture drain in
- * `_handler_snapshot.ts`.
+ * `serverShutdown`. Server pings are answered by Deno itself. Feed faults: no depth frame for
+ * `staleAfterMs` with the socket open marks the book stale and reconnects; frames of another
+ * symbol are refused and binary frames ignored (both captured, rate-limited warnings); an error
+ * retrying cannot fix sets `fatal` and ends the run. Private pieces: config and URL helpers in
+ * `_handler_config.ts`, snapshot requests in `_handler_rest.ts`, reply decoding and capture
+ * routing in `_handler_snapshot.ts`, fault state and warnings in `_handler_guard.ts`.
  * @module
  */
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
 import type { Logger } from "../../engine/logger.ts";
 import { ResyncReason } from "../../engine/events.ts";
 import { Backoff } from "../backoff.ts";
+import { Silence } from "../_silence.ts";
+import type { WarnLimit } from "../_warn_limit.ts";
+import { FeedGuard } from "./_handler_guard.ts";
 import { L2Book } from "../book.ts";
 import { writeBookJson } from "../book_json.ts";
 import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
-import { SnapshotScheduler } from "./snapshot_scheduler.ts";
+import { PROBE_TAG, SnapshotRequests } from "./_handler_rest.ts";
 import { BookSync, DiffResult, SnapshotResult } from "./sync.ts";
 import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 import { defaultInstruments } from "../../market/instrument.ts";
 import { emitDepthDiff } from "./emit.ts";
 import { PRICE_SCALE, QTY_SCALE } from "./types.ts";
 import { BinanceCapture, type BinanceCaptureOptions } from "./capture.ts";
+import type { FrameData } from "../capture_writer.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
 import { type BinanceHandlerConfig, defaultStreamUrl, streamsOf } from "./_handler_config.ts";
-import { captureEntry, captureLeftovers, readSnapshotReply } from "./_handler_snapshot.ts";
+import { captureEntry, captureLeftovers } from "./_handler_snapshot.ts";
+import { frameByteLength } from "../capture_frame.ts";
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
 
@@ -63,21 +71,61 @@ export class BinanceHandler implements EngineHandler {
   readonly #cfg: BinanceHandlerConfig;
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
-  readonly #sched: SnapshotScheduler;
+  readonly #rest: SnapshotRequests;
   readonly #backoff: Backoff;
   #ctx!: HandlerContext;
   #io!: WsSession;
   #stopped = false;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #snapTimer: ReturnType<typeof setTimeout> | undefined;
   #applyLabel = 0;
   #wireLabel = 0;
   #lastStatsNs = 0;
   #wasSynced = false;
+  #everSynced = false;
+  readonly #guard: FeedGuard;
 
   /** Connections opened so far. */
   get connections(): number {
     return this.#io?.opened ?? 0;
+  }
+
+  /** True once a connection was opened. */
+  get everConnected(): boolean {
+    return this.connections > 0;
+  }
+
+  /** True once the book was synchronized (snapshot bridged by a diff) at least once. */
+  get everSynced(): boolean {
+    return this.#everSynced;
+  }
+
+  /**
+   * True from a silent feed (no depth frame for `staleAfterMs` with the socket open) or a lost
+   * connection until the book is synchronized again: the book is not live. `writeBookOut`
+   * writes `"stale":true` then.
+   */
+  get stale(): boolean {
+    return this.#guard.stale;
+  }
+
+  /**
+   * Why the handler gave up, when it met an error retrying cannot fix (a missing permission, an
+   * invalid URL, a snapshot refused with a 4xx such as 400 "Invalid symbol"); undefined while
+   * running normally. Once set, {@linkcode BinanceHandler.isDone} is true: the run must end
+   * with a non-zero exit.
+   */
+  get fatal(): string | undefined {
+    return this.#guard.fatal;
+  }
+
+  /** Depth and trade frames of another symbol refused (not applied; captured as other lines). */
+  get foreign(): WarnLimit {
+    return this.#guard.foreign;
+  }
+
+  /** Binary frames received (ignored: Binance sends text; handed to the capture as bytes). */
+  get binary(): WarnLimit {
+    return this.#guard.binary;
   }
 
   /** Inbox entries queued by I/O callbacks and not yet processed (frames and control entries). */
@@ -94,8 +142,11 @@ export class BinanceHandler implements EngineHandler {
     this.restUrl = (cfg.restUrl ?? "https://api.binance.com").replace(/\/+$/, "");
     const limit = cfg.snapshotLimit ?? 1000;
     this.sync = new BookSync(this.book, { snapshotLimit: limit });
-    this.#sched = new SnapshotScheduler({ ...cfg.scheduler, limit });
+    const url = `${this.restUrl}/api/v3/depth?symbol=${this.symbol}&limit=${limit}`;
+    this.#rest = new SnapshotRequests(url, { ...cfg.scheduler, limit });
     this.#backoff = new Backoff(cfg.backoff ?? { baseMs: 250, maxMs: 30_000 });
+    this.#guard = new FeedGuard(cfg.staleAfterMs ?? 10_000, this.symbol, this.wsUrl);
+    this.#pf.symbol = new TextEncoder().encode(this.symbol);
     const inst = (cfg.instruments ?? defaultInstruments).add(
       "binance",
       "spot",
@@ -149,6 +200,7 @@ export class BinanceHandler implements EngineHandler {
 
   /** See {@linkcode EngineHandler.isDone}. */
   isDone(): boolean {
+    if (this.fatal !== undefined) return true;
     return this.#cfg.maxMessages !== undefined && this.messages >= this.#cfg.maxMessages;
   }
 
@@ -161,6 +213,7 @@ export class BinanceHandler implements EngineHandler {
     const inbox = this.#inbox;
     if (inbox.length === 0 || this.isDone()) {
       this.#maybeSnapshot();
+      this.#checkSilence(logger, this.#ctx.clock.monoNs());
       return undefined;
     }
     const clock = this.#ctx.clock;
@@ -181,13 +234,14 @@ export class BinanceHandler implements EngineHandler {
     }
     this.#maybeSnapshot();
     const now = clock.monoNs();
+    this.#checkSilence(logger, now);
     const stats = this.#cfg.statsIntervalMs ?? 1000;
     if (now - this.#lastStatsNs >= stats * 1e6) {
       this.#lastStatsNs = now;
       const s = this.sync;
       const src = this.#ctx.source;
       logger.diffStats(src, s.received, s.applied, s.skipped, s.levelsChanged, this.book.updateId);
-      logger.ioStats(src, inbox.textUnits, this.capture?.bytesWritten ?? 0, this.#sched.spentWeight);
+      logger.ioStats(src, inbox.textUnits, this.capture?.bytesWritten ?? 0, this.#rest.sched.spentWeight);
       this.capture?.progress(this.book.updateId, s.resyncs);
     }
     this.stream.flush();
@@ -201,7 +255,8 @@ export class BinanceHandler implements EngineHandler {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#reconnectTimer);
-    clearTimeout(this.#snapTimer);
+    this.#rest.cancel();
+    this.#guard.silence.cancel();
     try {
       const confirmed = await this.#io?.stop();
       if (confirmed === false) {
@@ -216,14 +271,19 @@ export class BinanceHandler implements EngineHandler {
     }
   }
 
-  /** Write the book as `--book-out` JSON (8-decimal strings, as Binance sends them). */
+  /**
+   * Write the book as `--book-out` JSON (8-decimal strings, as Binance sends them), with
+   * `"stale":true` (and a warning) when the book is {@linkcode BinanceHandler.stale}.
+   */
   writeBookOut(path: string): Promise<void> {
-    return writeBookJson(path, this.book, {
-      venue: "binance",
-      symbol: this.symbol,
-      priceScale: PRICE_SCALE,
-      qtyScale: QTY_SCALE,
-    });
+    if (this.#guard.stale && this.#ctx !== undefined) {
+      this.#ctx.logger.warning(
+        this.#ctx.source,
+        'book-out: stale book (not synchronized since): "stale":true',
+      );
+    }
+    const fmt = { venue: "binance", symbol: this.symbol, priceScale: PRICE_SCALE, qtyScale: QTY_SCALE };
+    return writeBookJson(path, this.book, fmt, this.#guard.stale);
   }
 
   // `start`: the time already read when this frame's work starts, or NaN to read it here.
@@ -232,21 +292,23 @@ export class BinanceHandler implements EngineHandler {
     const t0 = start === start ? start : clock.monoNs();
     const pf = this.#pf;
     const cap = this.capture;
+    // A binary frame (its ArrayBuffer, queued as it came): never parsed, captured as is.
+    if (typeof raw !== "string") return this.#onBinary(logger, raw, recvMono, recvWall);
     // Capturing: the frame is encoded once, straight into the capture chunk, and parsed in place;
     // the line is committed only after the book is updated (off wire_to_book but the encode).
     const kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
+    if (pf.foreign && kind !== FrameKind.Malformed) return this.#onForeign(logger, raw, recvMono, recvWall);
     if (kind === FrameKind.Depth) {
       this.messages++;
+      this.#guard.silence.onData(recvMono);
       const r = this.sync.onDiff(pf.diff);
       const t1 = clock.monoNs();
       logger.latency(this.#applyLabel, t1 - t0, this.#ctx.source);
       if (r === DiffResult.Applied) logger.latency(this.#wireLabel, t1 - recvMono, this.#ctx.source);
       if (this.stream.active) this.#emitDiff(r, recvWall);
       cap?.commitDiff(recvWall, pf.diff.firstId, pf.diff.lastId);
-      if (!this.#wasSynced && this.sync.isSynced) {
-        this.#wasSynced = true;
-        this.#backoff.reset();
-      } else if (r === DiffResult.Resync) this.#wasSynced = false;
+      if (!this.#wasSynced && this.sync.isSynced) this.#onSynced();
+      else if (r === DiffResult.Resync) this.#wasSynced = false;
     } else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) {
       this.messages++;
       if (this.stream.active) {
@@ -288,6 +350,7 @@ export class BinanceHandler implements EngineHandler {
       return this.#reconnectNow(ResyncReason.Disconnect, "planned reconnect (24 h limit)");
     }
     if (kind === InKind.Open) {
+      if (gen === this.#io.gen) this.#guard.silence.arm(inbox.monoNs(i));
       logger.connected(src, inbox.text(i));
       logger.subscribed(src, streamsOf(inbox.text(i)));
       return;
@@ -296,10 +359,15 @@ export class BinanceHandler implements EngineHandler {
     else logger.warning(src, "connect failed: " + inbox.text(i));
     if (gen !== this.#io.gen || this.#stopped) return; // an old connection, already replaced
     this.#io.closedByPeer();
+    this.#guard.silence.disarm();
+    if (kind === InKind.ConnectFailed && inbox.num(i, 1) === 1) {
+      return this.#fail(logger, `cannot connect to ${this.wsUrl}: ${inbox.text(i)}`);
+    }
     if (this.sync.isSynced || this.sync.buffered > 0) {
       this.sync.reset(ResyncReason.Disconnect, "connection lost");
       this.#clearStream();
     }
+    if (this.#wasSynced) this.#guard.stale = true;
     this.#wasSynced = false;
     const delay = this.#backoff.next();
     logger.reconnecting(src, this.#backoff.attempt, delay);
@@ -309,17 +377,16 @@ export class BinanceHandler implements EngineHandler {
 
   #onSnapshot(logger: Logger, i: number): void {
     const inbox = this.#inbox;
-    const status = inbox.num(i, 0);
-    const now = this.#ctx.clock.monoNs();
-    const body = inbox.text(i);
     const tag = inbox.num(i, 3);
-    const { snap, schedStatus, retryAfter, used, why } = readSnapshotReply(
-      status,
-      body,
-      inbox.num(i, 1),
-      inbox.num(i, 2),
-    );
-    this.#sched.onResponse(now, schedStatus, retryAfter, used); // the venue's word, even when late
+    const { snap, why, fatal } = this.#rest.reply(inbox, i, this.#ctx.clock.monoNs());
+    if (fatal) {
+      return this.#fail(logger, `snapshot request refused: ${why} (${this.restUrl}, ${this.symbol})`);
+    }
+    if (tag === PROBE_TAG) {
+      const known = snap !== null ? `REST knows ${this.symbol}` : `REST check inconclusive: ${why}`;
+      logger.info(this.#ctx.source, `symbol check after a silent stream: ${known}`);
+      return;
+    }
     if (!this.sync.isCurrentRequest(tag)) {
       logger.info(this.#ctx.source, "late snapshot answer to a request made before a reset: ignored");
       return;
@@ -329,36 +396,59 @@ export class BinanceHandler implements EngineHandler {
       logger.warning(this.#ctx.source, `snapshot failed: ${why}`);
       return;
     }
-    this.capture?.snapshot(body, snap.lastUpdateId, inbox.wallNs(i));
+    this.capture?.snapshot(inbox.text(i), snap.lastUpdateId, inbox.wallNs(i));
     const res = this.sync.onSnapshot(snap, tag);
     if (res === SnapshotResult.Applied) {
       const w = inbox.wallNs(i);
       this.stream.snapshot(this.book.updateId, 0, recvSecOf(w), recvSubNsOf(w));
     }
-    if (this.sync.isSynced && !this.#wasSynced) {
-      this.#wasSynced = true;
-      this.#backoff.reset();
-    }
+    if (this.sync.isSynced && !this.#wasSynced) this.#onSynced();
   }
 
   #maybeSnapshot(): void {
-    if (!this.sync.needsSnapshot || this.#stopped) return;
-    const clock = this.#ctx.clock;
-    const now = clock.monoNs();
-    const at = this.#sched.nextAllowedNs(now);
-    if (at > now) {
-      if (this.#snapTimer === undefined) {
-        this.#snapTimer = setTimeout(() => {
-          this.#snapTimer = undefined;
-          this.#ctx.wake();
-        }, Math.ceil((at - now) / 1e6));
-      }
-      return;
+    if (!this.sync.needsSnapshot || this.#stopped || this.fatal !== undefined) return;
+    this.#rest.maybeRequest(this.sync, this.#io, this.#ctx.clock.monoNs(), this.#ctx.wake);
+  }
+
+  #onSynced(): void {
+    this.#wasSynced = true;
+    this.#everSynced = true;
+    this.#guard.stale = false;
+    this.#backoff.reset();
+  }
+
+  // No depth frame for staleAfterMs with the socket open: stale book, reconnect, resync.
+  #checkSilence(logger: Logger, now: number): void {
+    if (this.#stopped || this.fatal !== undefined) return;
+    const r = this.#guard.checkSilence(logger, this.#ctx.source, now);
+    if (r !== Silence.None) {
+      this.#reconnectNow(ResyncReason.Disconnect, `feed silent for ${this.#guard.silence.afterNs / 1e9} s`);
+      if (r === Silence.NeverData) this.#rest.probe(this.sync, this.#io, now); // a typo: 400, fatal
     }
-    const tag = this.sync.snapshotRequested();
-    this.#sched.onRequest(now);
-    const url = `${this.restUrl}/api/v3/depth?symbol=${this.symbol}&limit=${this.sync.snapshotLimit}`;
-    this.#io.fetchSnapshot(url, tag);
+    this.#guard.silence.schedule(now, this.#ctx.wake);
+  }
+
+  // Retrying cannot fix this: stop reconnecting, log one clear error, be done (non-zero exit).
+  #fail(logger: Logger, msg: string): void {
+    if (!this.#guard.fail(logger, this.#ctx.source, msg)) return;
+    clearTimeout(this.#reconnectTimer);
+    this.#rest.cancel();
+  }
+
+  // A frame of another symbol (e.g. --symbol ETHUSDT on a BTCUSDT stream): never applied.
+  #onForeign(logger: Logger, raw: string, recvMono: number, recvWall: number): void {
+    this.capture?.commitOther(recvWall); // nothing received is lost
+    this.#guard.refuseForeign(logger, this.#ctx.source, raw, recvMono);
+  }
+
+  // The capture records the frame as it came (one JSON line in other.jsonl); the book never sees it.
+  #onBinary(logger: Logger, frame: unknown, recvMono: number, recvWall: number): void {
+    const cap = this.capture;
+    if (cap !== null) {
+      cap.parse(frame as FrameData, this.#pf);
+      cap.commitOther(recvWall);
+    }
+    this.#guard.binaryFrame(logger, this.#ctx.source, frameByteLength(frame), recvMono);
   }
 
   // After the book was applied: the diff's levels as an `update`, or `clear` on a resync.
@@ -383,6 +473,7 @@ export class BinanceHandler implements EngineHandler {
 
   #reconnectNow(reason: ResyncReason, detail: string): void {
     this.sync.reset(reason, detail);
+    this.#guard.silence.disarm();
     this.#clearStream();
     this.#wasSynced = false;
     clearTimeout(this.#reconnectTimer);

@@ -34,6 +34,7 @@ import {
   F_p,
   F_q,
   F_result,
+  F_s,
   F_T,
   F_t,
   F_U,
@@ -103,6 +104,17 @@ export class ParsedFrame {
   reason = "";
   /** True when the frame came in the combined `{"stream","data"}` envelope. */
   combined = false;
+  /**
+   * The expected symbol as upper-case ASCII bytes (set once by the caller), or null to accept
+   * any. With it, a depth or trade frame whose `s` differs sets {@linkcode ParsedFrame.foreign}.
+   */
+  symbol: Uint8Array | null = null;
+  /**
+   * True when the depth or trade frame just parsed names another symbol in `s` than
+   * {@linkcode ParsedFrame.symbol} (a frame without `s` is not foreign). The frame is still
+   * parsed; the caller must not apply it.
+   */
+  foreign = false;
 
   /** `levels`: initial room per side in `diff` (grows on demand). */
   constructor(levels = 256) {
@@ -181,6 +193,7 @@ function fillTrade(t: Trade, agg: boolean): void {
 
 function malformed(out: ParsedFrame, reason: string): FrameKind {
   out.reason = reason;
+  out.foreign = false;
   return FrameKind.Malformed;
 }
 
@@ -188,8 +201,20 @@ const DEPTH_REQUIRED = F_E | F_U | F_u | F_b | F_a;
 const TRADE_REQUIRED = F_E | F_t | F_p | F_q | F_T | F_m;
 const AGG_REQUIRED = F_E | F_aid | F_p | F_q | F_f | F_l | F_T | F_m;
 
+// True when the scanned `s` (present in mask `m`) is not `out.symbol`. No allocation.
+function isForeign(b: Uint8Array, m: number, out: ParsedFrame): boolean {
+  const want = out.symbol;
+  if (want === null || (m & F_s) === 0) return false;
+  const s = st.sStart;
+  const n = st.sEnd - s;
+  if (n !== want.length) return true;
+  for (let i = 0; i < n; i++) if (b[s + i] !== want[i]) return true;
+  return false;
+}
+
 function scanFrame(b: Uint8Array, start: number, end: number, out: ParsedFrame): FrameKind {
   out.reason = "";
+  out.foreign = false;
   reset(out.diff);
   let p = ws(b, start);
   if (b[p] !== 123) return malformed(out, p >= end ? "empty frame" : "not an object");
@@ -223,15 +248,18 @@ function scanFrame(b: Uint8Array, start: number, end: number, out: ParsedFrame):
       d.firstId = st.U;
       d.lastId = st.u;
       d.eventTimeMs = st.E;
+      out.foreign = isForeign(b, m, out);
       return FrameKind.Depth;
     }
     case E_TRADE:
       if ((m & TRADE_REQUIRED) !== TRADE_REQUIRED) return malformed(out, "missing or mistyped trade field");
       fillTrade(out.trade, false);
+      out.foreign = isForeign(b, m, out);
       return FrameKind.Trade;
     case E_AGG:
       if ((m & AGG_REQUIRED) !== AGG_REQUIRED) return malformed(out, "missing or mistyped aggTrade field");
       fillTrade(out.trade, true);
+      out.foreign = isForeign(b, m, out);
       return FrameKind.AggTrade;
     case E_SHUTDOWN:
       out.eventTimeMs = (m & F_E) !== 0 ? st.E : 0;

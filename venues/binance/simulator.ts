@@ -17,7 +17,8 @@
  * `rate_limit` (the next `rateLimitCount` REST answers are 429), `ban` (the next REST answer is
  * 418), `malformed` (a broken frame before the next diff), `server_shutdown` (a serverShutdown
  * event, then a close after `shutdownGraceMs`), `redirect` (toggles: upgrades on `/ws`, `/stream`
- * get 301 to `/live/…`). The REST route and its faults live in `_sim_depth.ts`.
+ * get 301 to `/live/…`), `silence` (the connections open now get no more data, but stay open
+ * and keep getting pings: a stuck stream), `binary` (a binary frame before the next diff). The REST route and its faults live in `_sim_depth.ts`.
  * @module
  */
 import { type Clock, systemClock } from "../../engine/clock.ts";
@@ -28,7 +29,7 @@ import { controlMessage, sendTo, type SimClient, SlowDepth } from "./_sim_stream
 import { readRequest, respond, writeHead } from "./_sim_http.ts";
 import { DepthRoute } from "./_sim_depth.ts";
 import { ReplayDriver, type SimDriver } from "./_sim_replay.ts";
-import { acceptKey, SimSocket } from "./_sim_ws.ts";
+import { acceptKey, encodeFrame, SimSocket } from "./_sim_ws.ts";
 import { SIM_FAULTS, type SimFault, type SimStats, type SimulatorOptions } from "./_sim_types.ts";
 
 export { SIM_FAULTS, type SimFault, type SimStats, type SimulatorOptions } from "./_sim_types.ts";
@@ -65,6 +66,7 @@ export class BinanceSimulator {
   #finish!: () => void;
   #skip = 0;
   #malformed = 0;
+  #binary = 0;
   #redirect = false;
   readonly #slow = new SlowDepth();
   #closed = false;
@@ -154,6 +156,12 @@ export class BinanceSimulator {
       case "redirect":
         this.#redirect = !this.#redirect;
         return;
+      case "silence":
+        for (const c of this.#clients) c.silent = true;
+        return;
+      case "binary":
+        this.#binary++;
+        return;
     }
   }
 
@@ -210,6 +218,11 @@ export class BinanceSimulator {
         c.sock.sendText('{"e":"depthUpdate","E":1,"s":"' + this.symbol + '","U":');
       }
     }
+    if (this.#binary > 0) {
+      this.#binary--;
+      const frame = encodeFrame(0x2, enc.encode('{"binary":true}'));
+      for (const c of this.#clients) c.sock.sendRaw(frame);
+    }
     let sendFast = b.depth !== null;
     if (sendFast && this.#skip > 0) {
       this.#skip--;
@@ -218,6 +231,7 @@ export class BinanceSimulator {
     this.#slow.add(b);
     const slow = this.batches % 10 === 0 ? this.#slow.take(this.symbol) : null;
     for (const c of this.#clients) {
+      if (c.silent) continue;
       if (sendFast && c.streams.has(fast)) this.#send(c, fast, b.depth!);
       if (slow !== null && c.streams.has(slowName)) this.#send(c, slowName, slow);
       if (c.streams.has(tradeName)) { for (const t of b.trades) this.#send(c, tradeName, t); }

@@ -17,4 +17,6 @@ export const InKind = {
   Close: 3,
   /** The socket reported an error: text = message. */
   Error: 4,
+  /** A socket cannot be made and retrying cannot help (a missing permission, a bad URL): text = why. */
+  Fatal: 5,
 } as const;

@@ -7,6 +7,7 @@
  * @module
  */
 import type { HandlerContext } from "../../engine/handler.ts";
+import { errorText, isUnretryable } from "../_fatal.ts";
 import { type Inbox, InKind } from "./_inbox.ts";
 import { binaryFrameLine } from "../capture_frame.ts";
 
@@ -29,7 +30,8 @@ export class SocketSlot {
 
   /**
    * Open a socket to `url` and make it current. When the constructor throws, a `Close` entry
-   * ("cannot connect: …", code 0) is queued instead and `current` is left as it was.
+   * ("cannot connect: …", code 0) is queued instead — a `Fatal` entry when retrying cannot help
+   * (see `_fatal.ts`) — and `current` is left as it was.
    */
   open(url: string, ctx: HandlerContext): void {
     const inbox = this.#inbox;
@@ -38,7 +40,8 @@ export class SocketSlot {
       ws = new WebSocket(url);
       ws.binaryType = "arraybuffer"; // a binary frame arrives readable
     } catch (e) {
-      inbox.push(InKind.Close, `cannot connect: ${e instanceof Error ? e.message : e}`, 0, 0, 0);
+      if (isUnretryable(e)) inbox.push(InKind.Fatal, `cannot connect to ${url}: ${errorText(e)}`, 0, 0);
+      else inbox.push(InKind.Close, `cannot connect: ${errorText(e)}`, 0, 0, 0);
       ctx.wake();
       return;
     }

@@ -48,6 +48,12 @@ export interface HyperliquidConfig {
   instruments?: InstrumentTable;
   /** Called when a subscriber throws (it has been removed); default: a line on stderr. */
   onSubscriberError?: SubscriberErrorHandler;
+  /**
+   * With the socket open, no `l2Book` of the coin for this long marks the book stale and
+   * reconnects (pongs do not count: a feed can stop while the socket answers pings), ms
+   * (default 10 000).
+   */
+  staleAfterMs?: number;
 }
 
 /**

@@ -26,6 +26,7 @@
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
 import type { Logger } from "../../engine/logger.ts";
 import { Backoff } from "../backoff.ts";
+import { Silence, SilenceWatch } from "../_silence.ts";
 import { L2Book } from "../book.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { writeHlBookOut } from "./_book_out.ts";
@@ -67,6 +68,11 @@ export class HyperliquidHandler implements EngineHandler {
   /** The capture, once started (when `captureDir` is set). */
   capture: HlCapture | undefined;
   /**
+   * Why the handler gave up, when it met an error retrying cannot fix (a missing permission, an
+   * invalid URL); undefined while running. Once set, `isDone()` is true (the run exits 1).
+   */
+  fatal: string | undefined;
+  /**
    * The coin's normalized stream: subscribe to be called after every applied message
    * (`handler.stream.subscribe(fn)`), or attach sinks (rings, files).
    */
@@ -90,6 +96,8 @@ export class HyperliquidHandler implements EngineHandler {
   #ioStatsNs = -Infinity;
   #kindLabels: number[] = [];
   #stale = false;
+  #everSynced = false;
+  readonly #silence: SilenceWatch;
 
   /** Validates the config (RangeError on a bad coin, nSigFigs, mantissa or depth). */
   constructor(config: HyperliquidConfig = {}) {
@@ -111,6 +119,17 @@ export class HyperliquidHandler implements EngineHandler {
       HL_SIZE_SCALE,
     );
     this.stream = new MarketStream(inst, this.book, config.onSubscriberError);
+    this.#silence = new SilenceWatch(config.staleAfterMs ?? 10_000);
+  }
+
+  /** True once a connection was opened. */
+  get everConnected(): boolean {
+    return this.stats.connections > 0;
+  }
+
+  /** True once a book snapshot was applied. */
+  get everSynced(): boolean {
+    return this.#everSynced;
   }
 
   /** The heartbeat state (pings, pongs, timeouts). */
@@ -119,7 +138,7 @@ export class HyperliquidHandler implements EngineHandler {
   }
 
   /**
-   * True from a disconnect until the next connection's snapshot: {@linkcode book} still holds
+   * True from a disconnect (or a silent feed) until the next connection's snapshot: {@linkcode book} still holds
    * the last window received, which is no longer live. `writeBookOut` records it as
    * `"stale":true` and logs a warning. Not set by `stop()` (a clean stop keeps the book live).
    */
@@ -165,12 +184,24 @@ export class HyperliquidHandler implements EngineHandler {
         this.#onMessage(logger, ctx.source, inbox.text(i), inbox.wallNs(i), inbox.monoNs(i));
       } else if (kind === InKind.Open) this.#onOpen(logger, ctx.source, inbox.wallNs(i));
       else if (kind === InKind.Close) this.#onClose(logger, ctx.source, inbox.num(i, 0), inbox.text(i));
+      else if (kind === InKind.Fatal) this.#fail(logger, ctx.source, inbox.text(i));
       else logger.warning(ctx.source, inbox.text(i));
       inbox.shift();
       if (this.isDone()) break;
     }
     const ws = this.#sock.current;
     if (this.#state === STATE_OPEN && ws !== undefined) {
+      const now = clock.monoNs();
+      if (this.#silence.poll(now) !== Silence.None) {
+        const s = this.#silence.afterNs / 1e9;
+        logger.warning(
+          ctx.source,
+          `no l2Book for ${this.coin} for ${s} s with the socket open: book stale; reconnecting`,
+        );
+        this.#abandon(4000, "feed silent");
+        return clock.monoNs() - t0;
+      }
+      this.#silence.schedule(now, ctx.wake);
       const action = this.#hb.poll(clock.monoNs());
       if (action === HeartbeatAction.SendPing) {
         busy = true;
@@ -195,6 +226,7 @@ export class HyperliquidHandler implements EngineHandler {
 
   /** True once `maxMessages` market-data messages were processed. */
   isDone(): boolean {
+    if (this.fatal !== undefined) return true;
     const max = this.#cfg.maxMessages;
     return max !== undefined && this.#messages >= max;
   }
@@ -211,6 +243,7 @@ export class HyperliquidHandler implements EngineHandler {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#tick !== undefined) clearInterval(this.#tick);
     this.#timer = this.#tick = undefined;
+    this.#silence.cancel();
     this.#sock.drop(1000, "stop");
     const cap = this.capture;
     if (cap !== undefined) captureLeftovers(this.#inbox, this.#parser, this.#frame, this.#coinBytes, cap);
@@ -271,6 +304,7 @@ export class HyperliquidHandler implements EngineHandler {
     this.capture?.noteConnection(wallNs);
     const now = this.#ctx!.clock.monoNs();
     this.#hb.reset(now);
+    this.#silence.arm(now);
     if (
       !sendIfOpen(ws, this.#texts.subscribe) ||
       (this.#cfg.trades && !sendIfOpen(ws, this.#texts.subscribeTrades))
@@ -282,9 +316,18 @@ export class HyperliquidHandler implements EngineHandler {
     this.#hb.onSent(now);
   }
 
+  // Retrying cannot fix this: log one clear error and be done (the run exits non-zero).
+  #fail(logger: Logger, src: number, msg: string): void {
+    if (this.fatal !== undefined) return;
+    this.fatal = msg;
+    this.#silence.disarm();
+    logger.error(src, `${msg}; stopping (retrying cannot fix this)`);
+  }
+
   #onClose(logger: Logger, src: number, code: number, reason: string): void {
     if (this.#state === STATE_STOPPED || this.#state === STATE_WAITING) return;
     this.#sock.current = undefined;
+    this.#silence.disarm();
     this.#stale = true;
     const w = this.#ctx!.clock.wallNs();
     this.stream.clear(ResyncReason.Disconnect, 0, recvSecOf(w), recvSubNsOf(w));
@@ -381,12 +424,14 @@ export class HyperliquidHandler implements EngineHandler {
       return;
     }
     this.capture?.noteBook(f.time);
+    this.#silence.onData(recvMono);
     const snapshot = !this.differ.hasSnapshot;
     const n = this.differ.apply(f, book, this.#changes);
     if (this.stream.active) this.#emitBook(snapshot, n, wallNs);
     logger.latency(this.#wireLabel, this.#ctx!.clock.monoNs() - recvMono, src);
     if (snapshot) {
       this.#stale = false;
+      this.#everSynced = true;
       logger.snapshotApplied(src, book.bids.size, book.asks.size, book.updateId);
       logger.synchronized(src, book.updateId, 0); // a full window: in sync at once
       this.#backoff.reset();

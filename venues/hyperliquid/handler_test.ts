@@ -152,7 +152,8 @@ Deno.test("HyperliquidHandler survives an open and a close queued together (no s
 
 Deno.test("HyperliquidHandler treats a ping it cannot send as a reconnect reason, not an error", async () => {
   const clock = new FakeClock();
-  await withFake({}, async (d, h) => {
+  // No book for 50 s is also a silent feed: keep the silence watch out of this heartbeat test.
+  await withFake({ staleAfterMs: 3_600_000 }, async (d, h) => {
     const s = sock(0);
     s.fireOpen();
     d.pump();
