@@ -18,9 +18,9 @@ function lv(l: Lv): string {
 }
 function book(b: CoinBook, src: BookSource, time: number, bids: Lv[], asks: Lv[]): number {
   const text = src === BookSource.Bbo
-    ? `{"channel":"bbo","data":{"coin":"${b.coin}","time":${time},"bbo":[${
-      bids[0] ? lv(bids[0]) : "null"
-    },${asks[0] ? lv(asks[0]) : "null"}]}}`
+    ? `{"channel":"bbo","data":{"coin":"${b.coin}","time":${time},"bbo":[${bids[0] ? lv(bids[0]) : "null"},${
+      asks[0] ? lv(asks[0]) : "null"
+    }]}}`
     : `{"channel":"l2Book","data":{"coin":"${b.coin}","time":${time},"levels":[[${bids.map(lv)}],[${
       asks.map(lv)
     }]]}}`;

@@ -277,31 +277,31 @@ export class HlParser {
   #level(out: HlFrame, side: SideLevels): boolean {
     if (this.#ws() !== LBRACE) return this.#err(out, HlParseError.BadLevels);
     this.#p++;
-      let px = NaN, sz = NaN, n = 0, pxDec = 0, szDec = 0;
-      if (this.#ws() !== RBRACE) {
-        for (;;) {
-          if (!this.#key()) return false;
-          if (this.#is(K_PX)) {
-            if (this.#ws() !== QUOTE || !this.#str()) return this.#err(out, HlParseError.BadLevels);
-            px = parseFixedBytes(this.#b, this.#s, this.#e, this.priceScale);
-            pxDec = this.#decimals();
-          } else if (this.#is(K_SZ)) {
-            if (this.#ws() !== QUOTE || !this.#str()) return this.#err(out, HlParseError.BadLevels);
-            sz = parseFixedBytes(this.#b, this.#s, this.#e, this.sizeScale);
-            szDec = this.#decimals();
-          } else if (this.#is(K_N)) {
-            n = this.#uint();
-            if (Number.isNaN(n)) return this.#err(out, HlParseError.BadNumber);
-          } else if (!this.#skip()) return false;
-          const c = this.#ws();
-          this.#p++;
-          if (c === COMMA) continue;
-          if (c === RBRACE) break;
-          return false;
-        }
-      } else this.#p++;
-      if (Number.isNaN(px) || Number.isNaN(sz)) return this.#err(out, HlParseError.BadNumber);
-      if (sz === 0) return this.#err(out, HlParseError.BadLevels);
+    let px = NaN, sz = NaN, n = 0, pxDec = 0, szDec = 0;
+    if (this.#ws() !== RBRACE) {
+      for (;;) {
+        if (!this.#key()) return false;
+        if (this.#is(K_PX)) {
+          if (this.#ws() !== QUOTE || !this.#str()) return this.#err(out, HlParseError.BadLevels);
+          px = parseFixedBytes(this.#b, this.#s, this.#e, this.priceScale);
+          pxDec = this.#decimals();
+        } else if (this.#is(K_SZ)) {
+          if (this.#ws() !== QUOTE || !this.#str()) return this.#err(out, HlParseError.BadLevels);
+          sz = parseFixedBytes(this.#b, this.#s, this.#e, this.sizeScale);
+          szDec = this.#decimals();
+        } else if (this.#is(K_N)) {
+          n = this.#uint();
+          if (Number.isNaN(n)) return this.#err(out, HlParseError.BadNumber);
+        } else if (!this.#skip()) return false;
+        const c = this.#ws();
+        this.#p++;
+        if (c === COMMA) continue;
+        if (c === RBRACE) break;
+        return false;
+      }
+    } else this.#p++;
+    if (Number.isNaN(px) || Number.isNaN(sz)) return this.#err(out, HlParseError.BadNumber);
+    if (sz === 0) return this.#err(out, HlParseError.BadLevels);
     side.push(px, sz, n, pxDec, szDec);
     return true;
   }
@@ -318,9 +318,13 @@ export class HlParser {
       } else if (this.#is(K_BBO)) {
         if (this.#ws() !== LBRACK) return this.#err(out, HlParseError.BadLevels);
         this.#p++;
-        if (!this.#bboSide(out, out.bids) || this.#ws() !== COMMA) return this.#err(out, HlParseError.BadLevels);
+        if (!this.#bboSide(out, out.bids) || this.#ws() !== COMMA) {
+          return this.#err(out, HlParseError.BadLevels);
+        }
         this.#p++;
-        if (!this.#bboSide(out, out.asks) || this.#ws() !== RBRACK) return this.#err(out, HlParseError.BadLevels);
+        if (!this.#bboSide(out, out.asks) || this.#ws() !== RBRACK) {
+          return this.#err(out, HlParseError.BadLevels);
+        }
         this.#p++;
         out.hasLevels = true;
       } else if (!this.#skip()) return false;
