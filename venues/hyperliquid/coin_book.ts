@@ -125,6 +125,18 @@ export class CoinBook {
     return n;
   }
 
+  /** One normalized trade message per trade of the frame (a `trades` message). */
+  emitTrades(frame: HlFrame, wallNs: number): void {
+    if (!this.stream.active) return;
+    const t = frame.trades;
+    const sec = recvSecOf(wallNs);
+    const sub = recvSubNsOf(wallNs);
+    for (let i = 0; i < t.count; i++) {
+      const tid = t.tid[i]!;
+      this.stream.trade(t.px[i]!, t.sz[i]!, t.side[i]! > 0, tid === tid ? tid : 0, t.time[i]!, sec, sub);
+    }
+  }
+
   /** Forget every window: the next book message is a snapshot (a new connection). No record. */
   forget(): void {
     for (const w of this.#win) w.has = false;
