@@ -13,10 +13,8 @@
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
 import type { Logger } from "../../engine/logger.ts";
 import { ResyncReason } from "../../engine/events.ts";
-import type { BackoffOptions } from "../backoff.ts";
 import type { L2Book } from "../book.ts";
-import type { InstrumentTable } from "../../market/instrument.ts";
-import type { MarketStream, SubscriberErrorHandler } from "../../market/stream.ts";
+import type { MarketStream } from "../../market/stream.ts";
 import { InKind } from "./_inbox.ts";
 import { Lane, LaneState } from "./_lane.ts";
 import { CoinIndex } from "./_coin_index.ts";
@@ -25,68 +23,15 @@ import { wakePeriodMs } from "./_handler_setup.ts";
 import { hlBookObject } from "./_book_out.ts";
 import { BookSource, CoinBook } from "./coin_book.ts";
 import { HL_DEFAULT_WS_URL } from "./config.ts";
+
+export type { HyperliquidMultiConfig, MultiStats } from "./multi_config.ts";
 import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg } from "./frame.ts";
-import { HeartbeatAction, type HeartbeatOptions } from "./heartbeat.ts";
+import { HeartbeatAction } from "./heartbeat.ts";
 import { HlParser } from "./parse.ts";
-import { HL_LIMITS, type HlChannel, planSubscriptions } from "./subscription_plan.ts";
+import { HL_LIMITS, planSubscriptions } from "./subscription_plan.ts";
+import type { HyperliquidMultiConfig, MultiStats } from "./multi_config.ts";
 import { SendPacer } from "./send_pacer.ts";
 import { HL_GREETING, HL_PING } from "./types.ts";
-
-/** Everything {@linkcode HyperliquidMultiHandler} needs. */
-export interface HyperliquidMultiConfig {
-  /** Coins, as the venue spells them (`BTC`, `PURR/USDC`, `@107`, `xyz:MSTR`). */
-  coins: string[];
-  /** Channels per coin (default `l2book`, `fast`, `bbo`). */
-  channels?: HlChannel[];
-  /** WebSocket URL (default {@linkcode HL_DEFAULT_WS_URL}). */
-  wsUrl?: string;
-  /** Subscriptions per connection (default 1000). */
-  perSocket?: number;
-  /** Messages sent per minute across connections (default 2000). */
-  messagesPerMinute?: number;
-  /** New connections per minute (default 30). */
-  connectsPerMinute?: number;
-  /** Stop after this many market-data messages (books, bbos, trades) over all coins. */
-  maxMessages?: number;
-  /** Heartbeat periods (per connection). */
-  heartbeat?: HeartbeatOptions;
-  /** Reconnect schedule (per connection). */
-  backoff?: BackoffOptions;
-  /** Handler name (default "hyperliquid:<first coin>+<n>"). */
-  name?: string;
-  /** Bound on `stop()`'s wait for the close handshakes, ms (default 3000). */
-  closeTimeoutMs?: number;
-  /** The instrument table the coins are registered in (default: the thread's). */
-  instruments?: InstrumentTable;
-  /** Called when a subscriber throws. */
-  onSubscriberError?: SubscriberErrorHandler;
-}
-
-/** Counters of a {@linkcode HyperliquidMultiHandler}. */
-export interface MultiStats {
-  /** Messages applied per book channel: slow l2Book, fast l2Book, bbo. */
-  books: number;
-  /** Fast l2Book messages. */
-  fastBooks: number;
-  /** bbo messages. */
-  bbos: number;
-  /** trades messages. */
-  tradeMessages: number;
-  /** Frames for a coin this handler does not serve (skipped). */
-  unknownCoin: number;
-  /** Malformed frames. */
-  malformed: number;
-  /** `error` frames. */
-  venueErrors: number;
-  /** Subscriptions acknowledged (all connections, all connects). */
-  subscribed: number;
-  /** Connections opened. */
-  connections: number;
-  /** Reconnects scheduled. */
-  reconnects: number;
-  /** Heartbeat timeouts. */
-  pongTimeouts: number;
-}
 
 const enc = new TextEncoder();
 
