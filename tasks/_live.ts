@@ -24,6 +24,8 @@ export interface LiveHandler extends EngineHandler {
   writeBookOut(path: string): Promise<void>;
   /** The normalized stream of the handler's instrument (`--updates-out`). */
   readonly stream: MarketStream;
+  /** Every instrument's stream when the handler serves several (`--updates-out` carries all). */
+  readonly streams?: MarketStream[];
 }
 
 /** What the task asks the handler at the end of a run to choose the exit code. */
@@ -150,7 +152,7 @@ export async function runLive(
   let updates: UpdatesWriter | undefined;
   try {
     if (common.updatesOut !== undefined) {
-      updates = await startUpdatesWriter(common.updatesOut, [handler.stream]);
+      updates = await startUpdatesWriter(common.updatesOut, handler.streams ?? [handler.stream]);
     }
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));

@@ -5,6 +5,9 @@
  * @module
  */
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
+import { HyperliquidMultiHandler } from "../venues/hyperliquid/multi_handler.ts";
+import type { HyperliquidMultiConfig } from "../venues/hyperliquid/multi_config.ts";
+import { parseChannels, planSubscriptions } from "../venues/hyperliquid/subscription_plan.ts";
 import {
   HL_DEFAULT_WS_URL,
   type HyperliquidConfig,
@@ -25,6 +28,11 @@ capped jittered backoff, logging through the SPSC logger.
   --n-sig-figs <n>        aggregate to 2, 3, 4 or 5 significant figures (default: full precision)
   --mantissa <m>          1, 2 or 5; only with --n-sig-figs 5
   --trades                also subscribe to trades (captured)
+  --coins <A,B,…>         many coins in one process (BTC, PURR/USDC, @107, xyz:MSTR, …)
+  --channels <list>       l2book,fast,bbo,trades (default with --coins: l2book,fast,bbo)
+                          --coins or --channels runs the multi-coin handler: fast l2Book on
+                          its own connection, the book per coin composed from the channels
+                          (README "Hyperliquid"); no capture, no --n-sig-figs there
 
 Example against the local simulator (deno task sim:hyperliquid --port 9100):
   deno task poc:hyperliquid --ws-url ws://127.0.0.1:9100/ws --duration 10 --book-out out/hl_book.json`;
@@ -38,8 +46,11 @@ const { common, config } = parseCli(Deno.args, {
     "n-sig-figs": { type: "string" },
     mantissa: { type: "string" },
     trades: { type: "boolean" },
+    coins: { type: "string" },
+    channels: { type: "string" },
   },
-}, (v, c): HyperliquidConfig => {
+}, (v, c): HyperliquidConfig & { multi?: HyperliquidMultiConfig } => {
+  if (v.coins !== undefined || v.channels !== undefined) return { multi: multiConfig(v, c) };
   const coin = typeof v.coin === "string" ? v.coin : "BTC";
   if (!/^[A-Za-z0-9@:/_-]{1,32}$/.test(coin)) throw new UsageError(`--coin is not a coin name: "${coin}"`);
   const cfg: HyperliquidConfig = { coin, trades: v.trades === true };
@@ -64,6 +75,62 @@ const { common, config } = parseCli(Deno.args, {
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
   return { ...cfg, ...captureConfig(c, coin) };
 });
+
+function wsUrlOf(v: Record<string, unknown>): string | undefined {
+  if (v["ws-url"] === undefined) return undefined;
+  const s = String(v["ws-url"]);
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    throw new UsageError(`--ws-url is not a URL: "${s}"`);
+  }
+  if (u.protocol !== "ws:" && u.protocol !== "wss:") {
+    throw new UsageError(`--ws-url must use ws: or wss:, got "${u.protocol}"`);
+  }
+  return s;
+}
+
+// --coins / --channels: the multi-coin handler (usage errors exit 2).
+function multiConfig(v: Record<string, unknown>, c: { maxMessages?: number; captureDir?: string }) {
+  if (c.captureDir !== undefined) {
+    throw new UsageError("--capture-dir is not supported with --coins/--channels yet");
+  }
+  if (v["n-sig-figs"] !== undefined || v.mantissa !== undefined) {
+    throw new UsageError("--n-sig-figs/--mantissa are not supported with --coins/--channels");
+  }
+  const coins = String(v.coins ?? v.coin ?? "BTC").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const coin of coins) {
+    if (!/^[A-Za-z0-9@:/_-]{1,32}$/.test(coin)) throw new UsageError(`--coins: not a coin name: "${coin}"`);
+  }
+  const cfg: HyperliquidMultiConfig = { coins };
+  try {
+    cfg.channels = parseChannels(String(v.channels ?? "l2book,fast,bbo"));
+    if (v.trades === true && !cfg.channels.includes("trades")) cfg.channels.push("trades");
+    planSubscriptions(coins, cfg.channels);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const url = wsUrlOf(v);
+  if (url !== undefined) cfg.wsUrl = url;
+  if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
+  return cfg;
+}
+
+if (config.multi !== undefined) {
+  const multi = new HyperliquidMultiHandler(config.multi);
+  Deno.exit(
+    await runLive(multi, common, {
+      synchronized: () => multi.neverSynchronized().length < multi.coins.length,
+      inputLost: () => {
+        const never = multi.neverSynchronized();
+        return never.length > 0 && never.length < multi.coins.length
+          ? `no book for ${never.join(", ")}`
+          : undefined;
+      },
+    }),
+  );
+}
 
 const handler = new HyperliquidHandler(config);
 // Synchronized at least once: an l2Book window was applied as the book.
