@@ -26,6 +26,8 @@ export interface LiveHandler extends EngineHandler {
   writeBookOut(path: string): Promise<void>;
   /** The normalized stream of the handler's instrument (`--updates-out`). */
   readonly stream: MarketStream;
+  /** Every instrument's stream when the handler serves several (`--updates-out` carries all). */
+  readonly streams?: MarketStream[];
 }
 
 /** What the task asks the handler at the end of a run to choose the exit code. */
@@ -160,7 +162,7 @@ export async function runLive(
   let publisher: Publisher | undefined;
   try {
     if (common.updatesOut !== undefined) {
-      updates = await startUpdatesWriter(common.updatesOut, [handler.stream]);
+      updates = await startUpdatesWriter(common.updatesOut, handler.streams ?? [handler.stream]);
     }
     if (common.nats?.publish !== undefined) {
       const onLog = (l: string, t: string): void => {

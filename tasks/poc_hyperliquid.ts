@@ -5,6 +5,9 @@
  * @module
  */
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
+import { HyperliquidMultiHandler } from "../venues/hyperliquid/multi_handler.ts";
+import type { HyperliquidMultiConfig } from "../venues/hyperliquid/multi_config.ts";
+import { parseChannels, planSubscriptions } from "../venues/hyperliquid/subscription_plan.ts";
 import {
   HL_DEFAULT_WS_URL,
   type HyperliquidConfig,
@@ -27,6 +30,11 @@ capped jittered backoff, logging through the SPSC logger.
   --trades                also subscribe to trades (captured)
   --stale-after <s>       no l2Book for this long with the socket open: warn, mark the book stale
                           and reconnect (default 10)
+  --coins <A,B,…>         many coins in one process (BTC, PURR/USDC, @107, xyz:MSTR, …)
+  --channels <list>       l2book,fast,bbo,trades (default with --coins: l2book,fast,bbo)
+                          --coins or --channels runs the multi-coin handler: fast l2Book on
+                          its own connection, the book per coin composed from the channels
+                          (README "Hyperliquid"); no capture, no --n-sig-figs there
 
 Example against the local simulator (deno task sim:hyperliquid --port 9100):
   deno task poc:hyperliquid --ws-url ws://127.0.0.1:9100/ws --duration 10 --book-out out/hl_book.json`;
@@ -41,8 +49,11 @@ const { common, config } = parseCli(Deno.args, {
     mantissa: { type: "string" },
     trades: { type: "boolean" },
     "stale-after": { type: "string" },
+    coins: { type: "string" },
+    channels: { type: "string" },
   },
-}, (v, c): HyperliquidConfig => {
+}, (v, c): HyperliquidConfig & { multi?: HyperliquidMultiConfig } => {
+  if (v.coins !== undefined || v.channels !== undefined) return { multi: multiConfig(v, c) };
   const coin = typeof v.coin === "string" ? v.coin : "BTC";
   if (!/^[A-Za-z0-9@:/_-]{1,32}$/.test(coin)) throw new UsageError(`--coin is not a coin name: "${coin}"`);
   const cfg: HyperliquidConfig = { coin, trades: v.trades === true };
@@ -51,24 +62,69 @@ const { common, config } = parseCli(Deno.args, {
   l2BookSubscription(coin, sig, man); // RangeError -> exit 2
   if (sig !== undefined) cfg.nSigFigs = sig;
   if (man !== undefined) cfg.mantissa = man;
-  if (v["ws-url"] !== undefined) {
-    const s = String(v["ws-url"]);
-    let u: URL;
-    try {
-      u = new URL(s);
-    } catch {
-      throw new UsageError(`--ws-url is not a URL: "${s}"`);
-    }
-    if (u.protocol !== "ws:" && u.protocol !== "wss:") {
-      throw new UsageError(`--ws-url must use ws: or wss:, got "${u.protocol}"`);
-    }
-    cfg.wsUrl = s;
-  }
+  const url = wsUrlOf(v);
+  if (url !== undefined) cfg.wsUrl = url;
   const staleAfterMs = staleAfterFlag(v["stale-after"]);
   if (staleAfterMs !== undefined) cfg.staleAfterMs = staleAfterMs;
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
   return { ...cfg, ...captureConfig(c, coin) };
 });
+
+function wsUrlOf(v: Record<string, unknown>): string | undefined {
+  if (v["ws-url"] === undefined) return undefined;
+  const s = String(v["ws-url"]);
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    throw new UsageError(`--ws-url is not a URL: "${s}"`);
+  }
+  if (u.protocol !== "ws:" && u.protocol !== "wss:") {
+    throw new UsageError(`--ws-url must use ws: or wss:, got "${u.protocol}"`);
+  }
+  return s;
+}
+
+// --coins / --channels: the multi-coin handler (usage errors exit 2).
+function multiConfig(v: Record<string, unknown>, c: { maxMessages?: number; captureDir?: string }) {
+  if (c.captureDir !== undefined) {
+    throw new UsageError("--capture-dir is not supported with --coins/--channels yet");
+  }
+  if (v["n-sig-figs"] !== undefined || v.mantissa !== undefined) {
+    throw new UsageError("--n-sig-figs/--mantissa are not supported with --coins/--channels");
+  }
+  const coins = String(v.coins ?? v.coin ?? "BTC").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const coin of coins) {
+    if (!/^[A-Za-z0-9@:/_-]{1,32}$/.test(coin)) throw new UsageError(`--coins: not a coin name: "${coin}"`);
+  }
+  const cfg: HyperliquidMultiConfig = { coins };
+  try {
+    cfg.channels = parseChannels(String(v.channels ?? "l2book,fast,bbo"));
+    if (v.trades === true && !cfg.channels.includes("trades")) cfg.channels.push("trades");
+    planSubscriptions(coins, cfg.channels);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const url = wsUrlOf(v);
+  if (url !== undefined) cfg.wsUrl = url;
+  if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
+  return cfg;
+}
+
+if (config.multi !== undefined) {
+  const multi = new HyperliquidMultiHandler(config.multi);
+  Deno.exit(
+    await runLive(multi, common, {
+      synchronized: () => multi.neverSynchronized().length < multi.coins.length,
+      inputLost: () => {
+        const never = multi.neverSynchronized();
+        return never.length > 0 && never.length < multi.coins.length
+          ? `no book for ${never.join(", ")}`
+          : undefined;
+      },
+    }),
+  );
+}
 
 const handler = new HyperliquidHandler(config);
 // Synchronized at least once: an l2Book window was applied as the book.

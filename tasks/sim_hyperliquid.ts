@@ -15,6 +15,8 @@ capture or fixture, cycled), trades, pong for ping, error frames for bad request
 
   --port <n>              TCP port (default 0 = ephemeral; the URL is printed)
   --coin <COIN>           coin served (default BTC)
+  --coins <A,B,…>         several coins (synthetic books; l2Book, fast l2Book, bbo, trades)
+  --slow-every <n>        the slow 20-level l2Book every n steps (default 1; fast, bbo every step)
   --seed <n>              seed of the synthetic book (default 1)
   --interval-ms <n>       publish a book every n ms (default 500)
   --lines <file>          replay this messages.jsonl instead of the synthetic book
@@ -29,6 +31,8 @@ const { config } = parseCli(Deno.args, {
   options: {
     port: { type: "string" },
     coin: { type: "string" },
+    coins: { type: "string" },
+    "slow-every": { type: "string" },
     seed: { type: "string" },
     "interval-ms": { type: "string" },
     lines: { type: "string" },
@@ -50,6 +54,17 @@ const { config } = parseCli(Deno.args, {
     }
     o.coin = v.coin;
   }
+  if (typeof v.coins === "string") {
+    o.coins = v.coins.split(",").filter((c) => c !== "");
+    for (const c of o.coins) {
+      if (!/^[A-Za-z0-9@:/_-]{1,32}$/.test(c)) throw new UsageError(`--coins: not a coin name: "${c}"`);
+    }
+  }
+  const slow = numberFlag("slow-every", v["slow-every"], true);
+  if (slow !== undefined) {
+    if (slow < 1) throw new UsageError(`--slow-every must be >= 1, got ${slow}`);
+    o.slowEvery = slow;
+  }
   if (typeof v.lines === "string") {
     let text: string;
     try {
@@ -70,7 +85,7 @@ const { config } = parseCli(Deno.args, {
 });
 
 const sim = await HyperliquidSimulator.start(config);
-console.log(`sim:hyperliquid listening on ${sim.url} (coin ${sim.coin})`);
+console.log(`sim:hyperliquid listening on ${sim.url} (coins ${sim.coins.join(",")})`);
 const done = new Promise<void>((resolve) => {
   for (const s of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(s, () => resolve());
 });

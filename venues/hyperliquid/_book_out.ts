@@ -22,6 +22,20 @@ export function sideStrings(s: L2Book["bids"], lv: SideLevels): [string, string]
   return out;
 }
 
+/** The `--book-out` object of one coin (see {@linkcode writeHlBookOut}). */
+export function hlBookObject(
+  book: L2Book,
+  differ: BookDiffer,
+  coin: string,
+  stale: boolean,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { venue: "hyperliquid", symbol: coin, lastUpdateId: book.updateId };
+  if (stale) body.stale = true;
+  body.bids = sideStrings(book.bids, differ.prevBids);
+  body.asks = sideStrings(book.asks, differ.prevAsks);
+  return body;
+}
+
 /**
  * Write `book` for `coin` to `path` as one JSON line (via `<path>.tmp` and a rename). When
  * `stale` (the connection was lost after this window) the object carries `"stale":true` after
@@ -34,10 +48,7 @@ export async function writeHlBookOut(
   coin: string,
   stale = false,
 ): Promise<void> {
-  const body: Record<string, unknown> = { venue: "hyperliquid", symbol: coin, lastUpdateId: book.updateId };
-  if (stale) body.stale = true;
-  body.bids = sideStrings(book.bids, differ.prevBids);
-  body.asks = sideStrings(book.asks, differ.prevAsks);
+  const body = hlBookObject(book, differ, coin, stale);
   const tmp = `${path}.tmp`;
   await Deno.writeTextFile(tmp, JSON.stringify(body) + "\n");
   await Deno.rename(tmp, path);

@@ -5,17 +5,32 @@
  * @module
  */
 
-/** "" when `sub` is a valid l2Book/trades subscription for `coin`, else the problem. */
-export function validateSubscription(sub: Record<string, unknown>, coin: string): string {
-  if (sub.type !== "l2Book" && sub.type !== "trades") return `unknown type ${String(sub.type)}`;
-  if (sub.coin !== coin) return `unknown coin ${String(sub.coin)}`;
-  if (sub.type === "trades") return "";
+/**
+ * "" when `sub` is a valid l2Book (optionally `fast`), bbo or trades subscription for one of
+ * `coins`, else the problem.
+ */
+export function validateSubscription(
+  sub: Record<string, unknown>,
+  coins: string | readonly string[],
+): string {
+  const t = sub.type;
+  if (t !== "l2Book" && t !== "trades" && t !== "bbo") return `unknown type ${String(t)}`;
+  if (typeof sub.coin !== "string" || !(typeof coins === "string" ? [coins] : coins).includes(sub.coin)) {
+    return `unknown coin ${String(sub.coin)}`;
+  }
+  if (t !== "l2Book") return "";
+  if (sub.fast !== undefined && typeof sub.fast !== "boolean") return `bad fast ${String(sub.fast)}`;
   const sig = sub.nSigFigs ?? null, man = sub.mantissa ?? null;
   if (sig !== null && sig !== 2 && sig !== 3 && sig !== 4 && sig !== 5) return `bad nSigFigs ${String(sig)}`;
   if (man !== null && (sig !== 5 || (man !== 1 && man !== 2 && man !== 5))) {
     return `mantissa ${String(man)} needs nSigFigs 5 and a value of 1, 2 or 5`;
   }
   return "";
+}
+
+/** The key of a subscription: one per coin and channel (`l2Book` and fast `l2Book` differ). */
+export function subscriptionKey(sub: Record<string, unknown>): string {
+  return `${String(sub.type)}${sub.fast === true ? ".fast" : ""}|${String(sub.coin)}`;
 }
 
 /**

@@ -17,6 +17,14 @@ export interface HlSimOptions {
   port?: number;
   /** Coin served (default "BTC"; in replay mode the lines' coin). */
   coin?: string;
+  /** Coins served (synthetic mode; overrides `coin`), each with its own seeded book. */
+  coins?: string[];
+  /** Publish the slow 20-level l2Book every `slowEvery` steps (default 1); fast and bbo every step. */
+  slowEvery?: number;
+  /** Subscriptions allowed across all connections (default 1000); beyond: an error frame. */
+  maxSubscriptions?: number;
+  /** Connections allowed at once (default 10); beyond: an error frame and a close. */
+  maxConnections?: number;
   /** Seed of the synthetic book (default 1). */
   seed?: number;
   /** Publish a book every `intervalMs` (default 0 = only on `step()`). */

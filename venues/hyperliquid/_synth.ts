@@ -54,14 +54,24 @@ export class SynthBook {
     }
   }
 
-  /** The current top-20 window as an `l2Book` frame; `crossed` adds a bid above the best ask. */
-  bookFrame(timeMs: number, crossed = false): string {
+  /**
+   * The current top-`depth` window (default 20; 5 for a fast window) as an `l2Book` frame;
+   * `crossed` adds a bid above the best ask.
+   */
+  bookFrame(timeMs: number, crossed = false, depth = HL_BOOK_DEPTH): string {
     const bids = top(this.#bids, true);
-    const asks = top(this.#asks, false);
+    const asks = top(this.#asks, false).slice(0, depth);
     if (crossed && asks.length > 0) bids.unshift([asks[0]![0] + 1, 100_000]);
     return `{"channel":"l2Book","data":{"coin":"${this.coin}","time":${timeMs},"levels":[[${
-      levels(bids.slice(0, HL_BOOK_DEPTH))
+      levels(bids.slice(0, depth))
     }],[${levels(asks)}]]}}`;
+  }
+
+  /** The best bid and ask as a `bbo` frame (`null` for an empty side). */
+  bboFrame(timeMs: number): string {
+    const b = top(this.#bids, true)[0], a = top(this.#asks, false)[0];
+    const one = (l: [number, number] | undefined) => (l ? levels([l]) : "null");
+    return `{"channel":"bbo","data":{"coin":"${this.coin}","time":${timeMs},"bbo":[${one(b)},${one(a)}]}}`;
   }
 
   /** A `trades` frame with one trade at the touch. */

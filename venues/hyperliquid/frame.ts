@@ -24,6 +24,11 @@ export const HlMsg = {
   Error: 6,
   /** Valid JSON on another channel (e.g. `post`); ignored. */
   Unknown: 7,
+  /**
+   * A `bbo` message `{coin,time,bbo:[bid|null, ask|null]}`: the best bid in `bids` and the best
+   * ask in `asks`, 0 or 1 level each (0 = `null`, no level on that side).
+   */
+  Bbo: 8,
 } as const;
 /** A value of {@linkcode HlMsg}. */
 export type HlMsg = typeof HlMsg[keyof typeof HlMsg];
@@ -38,6 +43,7 @@ export const HL_MSG_NAMES: readonly string[] = [
   "pong",
   "error",
   "unknown",
+  "bbo",
 ];
 
 /** Why a frame is {@linkcode HlMsg.Malformed}. */
@@ -52,7 +58,7 @@ export const HlParseError = {
   BadLevels: 3,
   /** Bids not strictly descending or asks not strictly ascending. */
   Unsorted: 4,
-  /** A book without `coin`, `time` or `levels`. */
+  /** A book without `coin`, `time` or `levels` (a bbo without `coin`, `time` or `bbo`). */
   MissingField: 5,
   /** A trade without a valid `px`, `sz` or `side`. */
   BadTrade: 6,
@@ -232,8 +238,10 @@ export class HlFrame {
   textEnd = 0;
   /** subscriptionResponse: 1 = subscribe, 2 = unsubscribe, 0 = other. */
   subMethod = 0;
-  /** subscriptionResponse: 1 = l2Book, 2 = trades, 0 = other. */
+  /** subscriptionResponse: 1 = l2Book, 2 = trades, 3 = bbo, 0 = other. */
   subType = 0;
+  /** subscriptionResponse: `"fast":true` in the subscription. */
+  subFast = false;
   /** subscriptionResponse: `nSigFigs` (NaN when absent or null). */
   subSigFigs = NaN;
   /** subscriptionResponse: `mantissa` (NaN when absent or null). */
@@ -253,6 +261,7 @@ export class HlFrame {
     this.textStart = this.textEnd = 0;
     this.subMethod = 0;
     this.subType = 0;
+    this.subFast = false;
     this.subSigFigs = NaN;
     this.subMantissa = NaN;
   }

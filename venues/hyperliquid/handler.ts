@@ -36,14 +36,13 @@ import { sendIfOpen, SocketSlot } from "./_socket.ts";
 import { openCapture, type SubscriptionTexts, subscriptionTexts, wakePeriodMs } from "./_handler_setup.ts";
 import type { HlCapture } from "./capture.ts";
 import { checkDepth, HL_DEFAULT_WS_URL, type HyperliquidConfig } from "./config.ts";
-import { BookDiffer, ChangeList, LEVEL_CHANGE_NAMES } from "./diff.ts";
+import { type BookDiffer, LEVEL_CHANGE_NAMES } from "./diff.ts";
+import { BookSource, CoinBook } from "./coin_book.ts";
 import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg } from "./frame.ts";
 import { Heartbeat, HeartbeatAction } from "./heartbeat.ts";
 import { HlParser } from "./parse.ts";
-import { HL_GREETING, HL_PING, HL_PRICE_SCALE, HL_SIZE_SCALE } from "./types.ts";
-import { defaultInstruments } from "../../market/instrument.ts";
-import { RecordKind } from "../../market/record.ts";
-import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
+import { HL_GREETING, HL_PING } from "./types.ts";
+import { type MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 import { ResyncReason } from "../../engine/events.ts";
 
 export type { HyperliquidStats } from "./_handler_stats.ts";
@@ -59,8 +58,8 @@ export class HyperliquidHandler implements EngineHandler {
   readonly wsUrl: string;
   /** Coin. */
   readonly coin: string;
-  /** The book: the latest window, exactly (see diff.ts). */
-  readonly book: L2Book = new L2Book(64);
+  /** The book: the latest window, exactly (see diff.ts); the coin's {@linkcode CoinBook}'s. */
+  readonly book: L2Book;
   /** Counters. */
   readonly stats: HyperliquidStats = newHyperliquidStats();
   /** The differ (totals by change kind, previous window). */
@@ -82,7 +81,7 @@ export class HyperliquidHandler implements EngineHandler {
   readonly #coinBytes: Uint8Array;
   readonly #parser = new HlParser();
   readonly #frame = new HlFrame();
-  readonly #changes = new ChangeList();
+  readonly #coinBook: CoinBook;
   readonly #inbox = new Inbox();
   readonly #sock = new SocketSlot(this.#inbox);
   readonly #hb: Heartbeat;
@@ -105,20 +104,18 @@ export class HyperliquidHandler implements EngineHandler {
     this.wsUrl = config.wsUrl ?? HL_DEFAULT_WS_URL;
     this.coin = config.coin ?? "BTC";
     this.#texts = subscriptionTexts(this.coin, config.nSigFigs, config.mantissa);
-    this.differ = new BookDiffer(checkDepth(config.depth));
     this.name = config.name ?? `hyperliquid:${this.coin}`;
     this.#coinBytes = enc.encode(this.coin);
     this.#hb = new Heartbeat(config.heartbeat);
     this.#backoff = new Backoff(config.backoff);
-    const market = this.coin.includes("/") || this.coin.startsWith("@") ? "spot" : "perp";
-    const inst = (config.instruments ?? defaultInstruments).add(
-      "hyperliquid",
-      market,
-      this.coin,
-      HL_PRICE_SCALE,
-      HL_SIZE_SCALE,
-    );
-    this.stream = new MarketStream(inst, this.book, config.onSubscriberError);
+    const cb = this.#coinBook = new CoinBook(this.coin, {
+      depth: checkDepth(config.depth),
+      ...(config.instruments ? { instruments: config.instruments } : {}),
+      ...(config.onSubscriberError ? { onSubscriberError: config.onSubscriberError } : {}),
+    });
+    this.book = cb.book;
+    this.differ = cb.differ;
+    this.stream = cb.stream;
     this.#silence = new SilenceWatch(config.staleAfterMs ?? 10_000);
   }
 
@@ -300,7 +297,7 @@ export class HyperliquidHandler implements EngineHandler {
     this.#state = STATE_OPEN;
     this.stats.connections++;
     logger.connected(src, this.wsUrl);
-    this.differ.reset();
+    this.#coinBook.forget();
     this.capture?.noteConnection(wallNs);
     const now = this.#ctx!.clock.monoNs();
     this.#hb.reset(now);
@@ -399,20 +396,6 @@ export class HyperliquidHandler implements EngineHandler {
     }
   }
 
-  // After the book applied a message: the whole window as a snapshot, else its level changes
-  // (a level that left the window is removed from the book, so it is a 0 here too).
-  #emitBook(snapshot: boolean, n: number, wallNs: number): void {
-    const s = this.stream;
-    const f = this.#frame;
-    const sec = recvSecOf(wallNs);
-    const sub = recvSubNsOf(wallNs);
-    if (snapshot) return s.snapshot(this.book.updateId, f.time, sec, sub);
-    const c = this.#changes;
-    s.beginBook(RecordKind.Update, this.book.updateId, f.time, sec, sub);
-    for (let i = 0; i < n; i++) s.level(c.isBid[i] === 1, c.px[i]!, c.qty[i]!);
-    s.end();
-  }
-
   #onBook(logger: Logger, src: number, recvMono: number, wallNs: number): void {
     const f = this.#frame;
     const book = this.book;
@@ -425,9 +408,8 @@ export class HyperliquidHandler implements EngineHandler {
     }
     this.capture?.noteBook(f.time);
     this.#silence.onData(recvMono);
-    const snapshot = !this.differ.hasSnapshot;
-    const n = this.differ.apply(f, book, this.#changes);
-    if (this.stream.active) this.#emitBook(snapshot, n, wallNs);
+    const n = this.#coinBook.apply(BookSource.Slow, f, wallNs);
+    const snapshot = this.#coinBook.snapshot;
     logger.latency(this.#wireLabel, this.#ctx!.clock.monoNs() - recvMono, src);
     if (snapshot) {
       this.#stale = false;

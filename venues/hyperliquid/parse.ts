@@ -7,7 +7,7 @@
  * (the shared fixture has sorted keys, the wire has `coin,time,levels` / `px,sz,n`): an envelope
  * whose `data` precedes `channel` is parsed after `channel` is known. Unknown keys are skipped.
  *
- * Accepted forms: `{"channel":C,"data":D}` for C in l2Book, trades, subscriptionResponse, error;
+ * Accepted forms: `{"channel":C,"data":D}` for C in l2Book, bbo, trades, subscriptionResponse, error;
  * `{"channel":"pong"}`; a bare `WsBook` object (`{"coin","time","levels"}`); a bare `WsTrade[]`
  * array; any other non-JSON text is {@linkcode HlMsg.Text} (the greeting).
  *
@@ -32,6 +32,7 @@ const K_SIGFIGS = lit("nSigFigs"), K_MANTISSA = lit("mantissa");
 const V_L2BOOK = lit("l2Book"), V_TRADES = lit("trades"), V_SUBRESP = lit("subscriptionResponse");
 const V_PONG = lit("pong"), V_ERROR = lit("error"), V_SUBSCRIBE = lit("subscribe");
 const V_UNSUBSCRIBE = lit("unsubscribe");
+const K_BBO = lit("bbo"), K_FAST = lit("fast"), V_TRUE = lit("t"), V_NULL = lit("n");
 
 /** Options for {@linkcode HlParser}. */
 export interface HlParserOptions {
@@ -154,6 +155,7 @@ export class HlParser {
       if (!this.#data(channel, out)) return HlMsg.Malformed;
       this.#p = end;
     } else if (channel === HlMsg.L2Book && !this.#bookDone(out)) return HlMsg.Malformed;
+    else if (channel === HlMsg.Bbo && !out.hasLevels) return this.#fail(out);
     return channel as HlMsg;
   }
 
@@ -163,6 +165,7 @@ export class HlParser {
     if (this.#is(V_SUBRESP)) return HlMsg.SubscriptionResponse;
     if (this.#is(V_PONG)) return HlMsg.Pong;
     if (this.#is(V_ERROR)) return HlMsg.Error;
+    if (this.#is(K_BBO)) return HlMsg.Bbo;
     return HlMsg.Unknown;
   }
 
@@ -174,6 +177,8 @@ export class HlParser {
         return c === LBRACE && this.#book(out) && this.#bookDone(out);
       case HlMsg.Trades:
         return c === LBRACK && this.#trades(out);
+      case HlMsg.Bbo:
+        return c === LBRACE && this.#bbo(out);
       case HlMsg.SubscriptionResponse:
         return c === LBRACE ? this.#subResp(out) : this.#skip();
       case HlMsg.Error: {
@@ -256,42 +261,85 @@ export class HlParser {
     }
     let last = isBid ? Infinity : -Infinity;
     for (;;) {
-      if (this.#ws() !== LBRACE) return this.#err(out, HlParseError.BadLevels);
-      this.#p++;
-      let px = NaN, sz = NaN, n = 0, pxDec = 0, szDec = 0;
-      if (this.#ws() !== RBRACE) {
-        for (;;) {
-          if (!this.#key()) return false;
-          if (this.#is(K_PX)) {
-            if (this.#ws() !== QUOTE || !this.#str()) return this.#err(out, HlParseError.BadLevels);
-            px = parseFixedBytes(this.#b, this.#s, this.#e, this.priceScale);
-            pxDec = this.#decimals();
-          } else if (this.#is(K_SZ)) {
-            if (this.#ws() !== QUOTE || !this.#str()) return this.#err(out, HlParseError.BadLevels);
-            sz = parseFixedBytes(this.#b, this.#s, this.#e, this.sizeScale);
-            szDec = this.#decimals();
-          } else if (this.#is(K_N)) {
-            n = this.#uint();
-            if (Number.isNaN(n)) return this.#err(out, HlParseError.BadNumber);
-          } else if (!this.#skip()) return false;
-          const c = this.#ws();
-          this.#p++;
-          if (c === COMMA) continue;
-          if (c === RBRACE) break;
-          return false;
-        }
-      } else this.#p++;
-      if (Number.isNaN(px) || Number.isNaN(sz)) return this.#err(out, HlParseError.BadNumber);
-      if (sz === 0) return this.#err(out, HlParseError.BadLevels);
+      if (!this.#level(out, side)) return false;
+      const px = side.px[side.count - 1]!;
       if (isBid ? px >= last : px <= last) return this.#err(out, HlParseError.Unsorted);
       last = px;
-      side.push(px, sz, n, pxDec, szDec);
       const c = this.#ws();
       this.#p++;
       if (c === COMMA) continue;
       if (c === RBRACK) return true;
       return this.#err(out, HlParseError.BadLevels);
     }
+  }
+
+  // One `{px,sz,n}` level object at #p, appended to `side` (size > 0).
+  #level(out: HlFrame, side: SideLevels): boolean {
+    if (this.#ws() !== LBRACE) return this.#err(out, HlParseError.BadLevels);
+    this.#p++;
+    let px = NaN, sz = NaN, n = 0, pxDec = 0, szDec = 0;
+    if (this.#ws() !== RBRACE) {
+      for (;;) {
+        if (!this.#key()) return false;
+        if (this.#is(K_PX)) {
+          if (this.#ws() !== QUOTE || !this.#str()) return this.#err(out, HlParseError.BadLevels);
+          px = parseFixedBytes(this.#b, this.#s, this.#e, this.priceScale);
+          pxDec = this.#decimals();
+        } else if (this.#is(K_SZ)) {
+          if (this.#ws() !== QUOTE || !this.#str()) return this.#err(out, HlParseError.BadLevels);
+          sz = parseFixedBytes(this.#b, this.#s, this.#e, this.sizeScale);
+          szDec = this.#decimals();
+        } else if (this.#is(K_N)) {
+          n = this.#uint();
+          if (Number.isNaN(n)) return this.#err(out, HlParseError.BadNumber);
+        } else if (!this.#skip()) return false;
+        const c = this.#ws();
+        this.#p++;
+        if (c === COMMA) continue;
+        if (c === RBRACE) break;
+        return false;
+      }
+    } else this.#p++;
+    if (Number.isNaN(px) || Number.isNaN(sz)) return this.#err(out, HlParseError.BadNumber);
+    if (sz === 0) return this.#err(out, HlParseError.BadLevels);
+    side.push(px, sz, n, pxDec, szDec);
+    return true;
+  }
+
+  // ---- bbo -------------------------------------------------------------------------------
+
+  // `{coin,time,bbo:[level|null, level|null]}`; hasLevels once `bbo` was read.
+  #bbo(out: HlFrame): boolean {
+    this.#p++; // '{'
+    for (;;) {
+      if (!this.#key()) return false;
+      if (this.#is(K_COIN) || this.#is(K_TIME)) {
+        if (!this.#bookField(out)) return false;
+      } else if (this.#is(K_BBO)) {
+        if (this.#ws() !== LBRACK) return this.#err(out, HlParseError.BadLevels);
+        this.#p++;
+        if (!this.#bboSide(out, out.bids) || this.#ws() !== COMMA) {
+          return this.#err(out, HlParseError.BadLevels);
+        }
+        this.#p++;
+        if (!this.#bboSide(out, out.asks) || this.#ws() !== RBRACK) {
+          return this.#err(out, HlParseError.BadLevels);
+        }
+        this.#p++;
+        out.hasLevels = true;
+      } else if (!this.#skip()) return false;
+      const c = this.#ws();
+      this.#p++;
+      if (c === COMMA) continue;
+      if (c !== RBRACE) return false;
+      return this.#bookDone(out);
+    }
+  }
+
+  #bboSide(out: HlFrame, side: SideLevels): boolean {
+    if (this.#ws() === LBRACE) return this.#level(out, side);
+    const at = this.#p;
+    return this.#skip() && this.#p - at === 4 && this.#b[at] === V_NULL[0];
   }
 
   // ---- trades ----------------------------------------------------------------------------
@@ -375,7 +423,11 @@ export class HlParser {
       if (!this.#key()) return false;
       if (this.#is(K_TYPE) && this.#ws() === QUOTE) {
         if (!this.#str()) return false;
-        out.subType = this.#is(V_L2BOOK) ? 1 : this.#is(V_TRADES) ? 2 : 0;
+        out.subType = this.#is(V_L2BOOK) ? 1 : this.#is(V_TRADES) ? 2 : this.#is(K_BBO) ? 3 : 0;
+      } else if (this.#is(K_FAST)) {
+        const at = this.#p;
+        if (!this.#skip()) return false;
+        out.subFast = this.#p - at === 4 && this.#b[at] === V_TRUE[0];
       } else if (this.#is(K_COIN) && this.#ws() === QUOTE) {
         if (!this.#str()) return false;
         out.coinStart = this.#s;

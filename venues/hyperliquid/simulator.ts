@@ -22,7 +22,8 @@
  * @module
  */
 import { SynthBook } from "./_synth.ts";
-import { crossLine, validateSubscription } from "./_sim_protocol.ts";
+import { crossLine, subscriptionKey, validateSubscription } from "./_sim_protocol.ts";
+import { HL_FAST_DEPTH } from "./coin_book.ts";
 import type { HlSimEvent, HlSimFault, HlSimOptions } from "./_sim_types.ts";
 import { HL_GREETING } from "./types.ts";
 import {
@@ -42,8 +43,7 @@ interface Waiter {
 
 interface Conn {
   ws: WebSocket;
-  book: boolean;
-  trades: boolean;
+  subs: Set<string>;
   silent: boolean;
   idle: LongTimer | undefined;
 }
@@ -52,15 +52,22 @@ interface Conn {
 export class HyperliquidSimulator {
   /** The port bound. */
   readonly port: number;
-  /** Coin served. */
+  /** Coin served (the first of {@linkcode coins}). */
   readonly coin: string;
+  /** Coins served. */
+  readonly coins: readonly string[];
   /** The last `l2Book` frame published (undefined before the first step). */
   lastBook: string | undefined;
   /** Counters for tests. */
-  readonly stats = { connections: 0, subscribes: 0, pings: 0, pongs: 0, books: 0, errors: 0 };
+  readonly stats = { connections: 0, subscribes: 0, pings: 0, pongs: 0, books: 0, errors: 0, refused: 0 };
   readonly #server: Deno.HttpServer;
   readonly #conns = new Set<Conn>();
   readonly #synth: SynthBook | undefined;
+  readonly #synths = new Map<string, SynthBook>();
+  readonly #frames = new Map<string, string>(); // subscription key -> the latest frame
+  readonly #slowEvery: number;
+  readonly #maxSubs: number;
+  readonly #maxConns: number;
   readonly #lines: string[];
   readonly #tradeEvery: number;
   readonly #idleMs: number;
@@ -72,15 +79,25 @@ export class HyperliquidSimulator {
   #waiters: Waiter[] = [];
 
   private constructor(opts: HlSimOptions, server: (h: Deno.ServeHandler) => Deno.HttpServer) {
-    this.coin = opts.coin ?? "BTC";
+    this.coins = opts.lines ? [opts.coin ?? "BTC"] : opts.coins ?? [opts.coin ?? "BTC"];
+    this.coin = this.coins[0]!;
     this.#lines = (opts.lines ?? []).filter((l) => l.includes('"l2Book"') || l.includes('"trades"'));
-    this.#synth = opts.lines ? undefined : new SynthBook(this.coin, opts.seed ?? 1);
+    if (!opts.lines) {
+      this.coins.forEach((c, i) => this.#synths.set(c, new SynthBook(c, (opts.seed ?? 1) + i)));
+    }
+    this.#synth = this.#synths.get(this.coin);
+    this.#slowEvery = opts.slowEvery ?? 1;
+    this.#maxSubs = opts.maxSubscriptions ?? 1000;
+    this.#maxConns = opts.maxConnections ?? 10;
     this.#tradeEvery = opts.tradeEvery ?? 3;
     this.#idleMs = opts.idleTimeoutMs ?? 60_000;
     this.#timing = opts.timing ?? {};
     this.#time = opts.startTimeMs ?? 1_700_000_000_000;
-    if (this.#synth) this.lastBook = this.#synth.bookFrame(this.#time);
-    else this.#advanceLines(false);
+    if (this.#synth) this.#render(false);
+    else {
+      this.#advanceLines(false);
+      this.#frames.set(`l2Book|${this.coin}`, this.lastBook!);
+    }
     this.#server = server((req) => this.#handle(req));
     this.port = (this.#server.addr as Deno.NetAddr).port;
     const every = opts.intervalMs ?? 0;
@@ -117,26 +134,57 @@ export class HyperliquidSimulator {
     return new Promise((resolve) => this.#waiters.push({ ev, resolve }));
   }
 
-  /** Publish the next book (and trades) to every subscribed connection. Returns the book frame. */
+  /**
+   * Publish the next step to every subscribed connection: per coin the trades, the slow l2Book
+   * (every `slowEvery` steps), the fast l2Book (top 5 of the same truth) and the bbo when the
+   * best levels changed. Returns the first coin's slow book frame (sent or not).
+   */
   step(): string {
     let frame: string;
     if (this.#synth) {
-      this.#synth.step();
       this.#time += 500;
       const n = ++this.stats.books;
-      if (this.#tradeEvery > 0 && n % this.#tradeEvery === 0) {
-        this.#broadcast(this.#synth.tradesFrame(this.#time - 1), false);
+      for (const [coin, synth] of this.#synths) {
+        synth.step();
+        if (this.#tradeEvery > 0 && n % this.#tradeEvery === 0) {
+          this.#broadcast(`trades|${coin}`, synth.tradesFrame(this.#time - 1));
+        }
       }
-      frame = this.#synth.bookFrame(this.#time, this.#crossNext);
+      this.#render(true, n % this.#slowEvery === 0);
+      frame = this.lastBook!;
     } else {
       this.stats.books++;
       frame = this.#advanceLines(true);
       if (this.#crossNext) frame = crossLine(frame);
+      this.lastBook = frame;
+      this.#frames.set(`l2Book|${this.coin}`, frame);
+      this.#broadcast(`l2Book|${this.coin}`, frame);
     }
     this.#crossNext = false;
-    this.lastBook = frame;
-    this.#broadcast(frame, true);
     return frame;
+  }
+
+  // Render every coin's frames at the current time; `send` broadcasts them (slow ones if `slow`).
+  #render(send: boolean, slow = true): void {
+    for (const [coin, synth] of this.#synths) {
+      const crossed = this.#crossNext && coin === this.coin;
+      const book = synth.bookFrame(this.#time, crossed);
+      if (coin === this.coin) this.lastBook = book;
+      const bbo = synth.bboFrame(this.#time);
+      const oldBbo = this.#frames.get(`bbo|${coin}`);
+      const same = oldBbo !== undefined &&
+        oldBbo.slice(oldBbo.indexOf('"bbo":[')) === bbo.slice(bbo.indexOf('"bbo":['));
+      const fresh: [string, string, boolean][] = [
+        [`l2Book|${coin}`, book, slow],
+        [`l2Book.fast|${coin}`, synth.bookFrame(this.#time, crossed, HL_FAST_DEPTH), true],
+        [`bbo|${coin}`, bbo, !same],
+      ];
+      for (const [key, f, due] of fresh) {
+        if (!due) continue;
+        this.#frames.set(key, f);
+        if (send) this.#broadcast(key, f);
+      }
+    }
   }
 
   /** Inject a fault (see the module doc). */
@@ -180,13 +228,13 @@ export class HyperliquidSimulator {
         if (!send) this.lastBook = line;
         return line;
       }
-      if (send) this.#broadcast(line, false);
+      if (send) this.#broadcast(`trades|${this.coin}`, line);
     }
     throw new RangeError("no l2Book line");
   }
 
-  #broadcast(frame: string, book: boolean): void {
-    for (const c of this.#conns) if (book ? c.book : c.trades) this.#send(c, frame);
+  #broadcast(key: string, frame: string): void {
+    for (const c of this.#conns) if (c.subs.has(key)) this.#send(c, frame);
   }
 
   #send(c: Conn, frame: string): void {
@@ -213,8 +261,14 @@ export class HyperliquidSimulator {
       return new Response("websocket only\n", { status: 426 });
     }
     const { socket, response } = Deno.upgradeWebSocket(req);
-    const c: Conn = { ws: socket, book: false, trades: false, silent: false, idle: undefined };
+    const c: Conn = { ws: socket, subs: new Set(), silent: false, idle: undefined };
     socket.onopen = () => {
+      if (this.#conns.size >= this.#maxConns) {
+        this.stats.refused++;
+        socket.send(JSON.stringify({ channel: "error", data: `Too many connections (${this.#maxConns})` }));
+        socket.close(1008, "too many connections");
+        return;
+      }
       this.#conns.add(c);
       this.stats.connections++;
       socket.send(HL_GREETING);
@@ -267,21 +321,34 @@ export class HyperliquidSimulator {
       this.#send(c, JSON.stringify({ channel: "error", data: `Unsupported request: ${text}` }));
       return;
     }
-    const bad = validateSubscription(sub, this.coin);
+    const bad = validateSubscription(sub, this.coins);
     if (bad !== "") {
       this.#send(c, JSON.stringify({ channel: "error", data: `Invalid subscription: ${bad}` }));
       return;
     }
-    const isBook = sub.type === "l2Book";
-    if (isBook ? c.book : c.trades) {
+    const key = subscriptionKey(sub);
+    if (c.subs.has(key)) {
       this.#send(c, JSON.stringify({ channel: "error", data: `Already subscribed: ${JSON.stringify(sub)}` }));
       return;
     }
-    if (isBook) c.book = true;
-    else c.trades = true;
+    let total = 0;
+    for (const o of this.#conns) total += o.subs.size;
+    if (total >= this.#maxSubs) {
+      this.stats.refused++;
+      this.#send(
+        c,
+        JSON.stringify({
+          channel: "error",
+          data: `Cannot track more than ${this.#maxSubs} total subscriptions`,
+        }),
+      );
+      return;
+    }
+    c.subs.add(key);
     this.stats.subscribes++;
     this.#send(c, JSON.stringify({ channel: "subscriptionResponse", data: req }));
-    if (isBook && this.lastBook !== undefined) this.#send(c, this.lastBook);
+    const now = this.#frames.get(key);
+    if (now !== undefined && sub.type !== "trades") this.#send(c, now);
     this.#emit("subscribed");
   }
 }
