@@ -11,6 +11,9 @@ import type { MarketName } from "../market/instrument.ts";
 import { parseServers } from "../publish/cli_flags.ts";
 import { NatsBookConsumer } from "../publish/consumer.ts";
 import { numberFlag, parseCli, UsageError } from "./_cli.ts";
+import { startLogger } from "../engine/logger_host.ts";
+import { type OpsHandle, startOps } from "../ops/attach.ts";
+import { feedFromNats } from "../ops/nats_feed.ts";
 
 const USAGE = `deno task consume --nats <urls> --symbols <SYM,…> [flags]
 
@@ -27,6 +30,10 @@ poc:binance / poc:hyperliquid --publish, checking seq; starts from the last snap
   --to-end                stop once every symbol has caught up with the stream's last message
   --book-out <file>       on exit, the books as JSON (the live tasks' --book-out form)
   --updates-out <file|->  every message applied, as normalized JSON lines (- = stdout)
+  --metrics-port <n>      serve /metrics, /healthz and the live page of these books on
+                          127.0.0.1:<n> (0 = any free port; the URL is logged)
+  --dashboard             the fleet dashboard (deno task dashboard): --metrics-port 9464
+                          unless given, runs until Ctrl-C unless --duration
 
 Exit: 0 every book synchronized; 1 a book never synchronized, NATS or the stream unreachable,
 or --to-end not reached within --duration; 2 bad flags.`;
@@ -46,6 +53,8 @@ const { config } = parseCli(Deno.args, {
     "to-end": { type: "boolean" },
     "book-out": { type: "string" },
     "updates-out": { type: "string" },
+    "metrics-port": { type: "string" },
+    dashboard: { type: "boolean" },
   },
 }, (v) => {
   if (typeof v.nats !== "string") throw new UsageError("--nats nats://host:port is required");
@@ -65,6 +74,8 @@ const { config } = parseCli(Deno.args, {
     toEnd: v["to-end"] === true,
     bookOut: v["book-out"] as string | undefined,
     updatesOut: v["updates-out"] as string | undefined,
+    metricsPort: numberFlag("metrics-port", v["metrics-port"], true) ??
+      (v.dashboard === true ? 9464 : undefined),
   };
 });
 
@@ -91,6 +102,27 @@ async function main(): Promise<number> {
       console.error(
         `consume: cannot open --updates-out ${config.updatesOut}: ${e instanceof Error ? e.message : e}`,
       );
+      await consumer.close();
+      return 1;
+    }
+  }
+  let ops: OpsHandle | undefined;
+  let stopOps = async (): Promise<void> => {};
+  if (config.metricsPort !== undefined) {
+    try {
+      const started = await startLogger({ metrics: true });
+      const feed = feedFromNats(consumer.books, started.logger);
+      ops = await startOps(started.metrics!, config.metricsPort, feed.sources);
+      const tick = setInterval(() => feed.tick(), 1000);
+      started.logger.info(0, `metrics and live page on ${ops.url}`);
+      stopOps = async () => {
+        clearInterval(tick);
+        feed.tick();
+        await ops?.close();
+        await started.logger.shutdown();
+      };
+    } catch (e) {
+      console.error(`consume: ${e instanceof Error ? e.message : e}`);
       await consumer.close();
       return 1;
     }
@@ -128,6 +160,7 @@ async function main(): Promise<number> {
     code = 1;
   }
   await consumer.close();
+  await stopOps();
   Deno.removeSignalListener("SIGINT", onSignal);
   out?.close();
   for (const b of consumer.books) {
