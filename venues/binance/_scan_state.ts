@@ -33,6 +33,8 @@ export const F_data = 1 << 19;
 export const F_lastUpdateId = 1 << 20;
 export const F_bids = 1 << 21;
 export const F_asks = 1 << 22;
+/** `pu` (USD-M futures depth: the previous event's `u`). */
+export const F_pu = 1 << 23;
 /** Bits of payload keys (anything but the envelope's `stream`/`data`). */
 export const PAYLOAD_BITS = ~(F_stream | F_data);
 
@@ -76,6 +78,8 @@ export const st = {
   msgStart: 0,
   msgEnd: 0,
   lastUpdateId: 0,
+  /** `pu` of a USD-M futures depth event. */
+  pu: 0,
   /** Scanned integer (NaN when the number is not a plain non-negative safe integer). */
   num: 0,
   /** Scanned decimal (NaN when invalid). */

@@ -62,7 +62,7 @@ export {
   parseFrameBytes,
   parseSnapshot,
 } from "./parse.ts";
-export { BookSync, type BookSyncOptions, DiffResult, SnapshotResult } from "./sync.ts";
+export { BookSync, type BookSyncOptions, DiffResult, SnapshotResult, type SyncRules } from "./sync.ts";
 export { depthWeight, SnapshotScheduler, type SnapshotSchedulerOptions } from "./snapshot_scheduler.ts";
 export { BinanceHandler, type BinanceHandlerConfig } from "./handler.ts";
 export {
