@@ -31,6 +31,7 @@ import { BinanceCapture, type BinanceCaptureOptions } from "./capture.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
 import { type BinanceHandlerConfig, defaultStreamUrl, streamsOf } from "./_handler_config.ts";
+import { type BinanceMarket, defaultRestUrl, depthPath, marketScheduler } from "./markets.ts";
 import { captureEntry, captureLeftovers, readSnapshotReply } from "./_handler_snapshot.ts";
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
@@ -41,6 +42,8 @@ export class BinanceHandler implements EngineHandler {
   readonly name: string;
   /** Upper-case symbol. */
   readonly symbol: string;
+  /** Market: "spot" or "usdm" (USD-M futures; `config.market`). */
+  readonly market: BinanceMarket;
   /** Stream URL. */
   readonly wsUrl: string;
   /** REST base URL. */
@@ -90,15 +93,17 @@ export class BinanceHandler implements EngineHandler {
     this.#cfg = cfg;
     this.symbol = (cfg.symbol ?? "BTCUSDT").toUpperCase();
     this.name = `binance:${this.symbol}`;
-    this.wsUrl = cfg.wsUrl ?? defaultStreamUrl(this.symbol.toLowerCase(), cfg.trades === true);
-    this.restUrl = (cfg.restUrl ?? "https://api.binance.com").replace(/\/+$/, "");
+    const market = this.market = cfg.market ?? "spot";
+    this.wsUrl = cfg.wsUrl ??
+      defaultStreamUrl(this.symbol.toLowerCase(), cfg.trades === true, market, cfg.depthStream);
+    this.restUrl = (cfg.restUrl ?? defaultRestUrl(market)).replace(/\/+$/, "");
     const limit = cfg.snapshotLimit ?? 1000;
-    this.sync = new BookSync(this.book, { snapshotLimit: limit });
-    this.#sched = new SnapshotScheduler({ ...cfg.scheduler, limit });
+    this.sync = new BookSync(this.book, { snapshotLimit: limit, rules: market });
+    this.#sched = new SnapshotScheduler({ ...marketScheduler(market, limit), ...cfg.scheduler, limit });
     this.#backoff = new Backoff(cfg.backoff ?? { baseMs: 250, maxMs: 30_000 });
     const inst = (cfg.instruments ?? defaultInstruments).add(
       "binance",
-      "spot",
+      market,
       this.symbol,
       PRICE_SCALE,
       QTY_SCALE,
@@ -113,6 +118,7 @@ export class BinanceHandler implements EngineHandler {
     // BookSync logs snapshotApplied / synchronized / resync itself.
     this.sync = new BookSync(this.book, {
       snapshotLimit: this.sync.snapshotLimit,
+      rules: this.market,
       logger,
       source,
     });
@@ -125,6 +131,7 @@ export class BinanceHandler implements EngineHandler {
         symbol: this.symbol,
         wsUrl: this.wsUrl,
         restUrl: this.restUrl,
+        market: this.market,
         clock: ctx.clock,
         onError: (m: string) => logger.error(source, `capture: ${m}`),
       };
@@ -357,7 +364,9 @@ export class BinanceHandler implements EngineHandler {
     }
     const tag = this.sync.snapshotRequested();
     this.#sched.onRequest(now);
-    const url = `${this.restUrl}/api/v3/depth?symbol=${this.symbol}&limit=${this.sync.snapshotLimit}`;
+    const url = `${this.restUrl}${
+      depthPath(this.market)
+    }?symbol=${this.symbol}&limit=${this.sync.snapshotLimit}`;
     this.#io.fetchSnapshot(url, tag);
   }
 

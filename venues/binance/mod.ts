@@ -78,3 +78,11 @@ export {
   type CaptureMetadata,
   type CaptureSnapshotInfo,
 } from "./capture.ts";
+export {
+  BINANCE_MARKETS,
+  type BinanceMarket,
+  DEPTH_SPEEDS,
+  type DepthSpeed,
+  depthStreamName,
+  usdmDepthWeight,
+} from "./markets.ts";
