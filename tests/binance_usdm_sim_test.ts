@@ -10,6 +10,11 @@ import { fixturePresent, waitUntil } from "../engine/testing.ts";
 import { formatMessageJson } from "../market/json.ts";
 import { count, faultTest, resyncReasons, settleAndCompare, start } from "./_binance_sim_rig.ts";
 import { TickerCheck } from "./_book_ticker.ts";
+import { spawnPocBinance } from "./_poc_child.ts";
+import { RebuildingSink } from "./_replay_helpers.ts";
+import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { replayCapture } from "../replay/replay.ts";
+import { resolveSession } from "../replay/reader.ts";
 
 const FUTURES = { market: { seed: 42, futures: true } };
 const USDM_DIR = new URL("../../shared/fixtures/binance-usdm-ethusdt-20240808/", import.meta.url);
@@ -90,4 +95,32 @@ Deno.test({
       await r.finish();
     }
   },
+});
+
+Deno.test("poc:binance --market usdm captures the futures simulator (metadata market usdm); replay reads it", async () => {
+  const sim = await BinanceSimulator.start({ intervalMs: 5, ...FUTURES });
+  const dir = await Deno.makeTempDir();
+  try {
+    const child = spawnPocBinance(sim, {
+      dir,
+      session: "u",
+      stderr: "piped",
+      extraArgs: ["--market", "usdm", "--trades", "--max-messages", "200"],
+      wsUrl: sim.wsUrl("/public/stream?streams=btcusdt@depth@100ms/btcusdt@trade"),
+    });
+    const [st, err] = await Promise.all([child.status, new Response(child.stderr).text()]);
+    assert.equal(st.code, 0, err);
+    const session = `${dir}/BTCUSDT/u`;
+    const meta = JSON.parse(Deno.readTextFileSync(`${session}/metadata.json`));
+    assert.equal(meta.market, "usdm");
+    assert.match(meta.restUrl, /^http:\/\/127\.0\.0\.1:/);
+    // Replay picks the futures rules from metadata.json.
+    const stats = await replayCapture(await resolveSession(session), { sink: new RebuildingSink() });
+    assert.equal(stats.failure, undefined);
+    assert.ok(stats.applied > 0);
+    assert.equal(stats.resyncs, 0);
+  } finally {
+    await sim.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
