@@ -133,6 +133,9 @@ Deno.test("A resync without update ids (a disconnect) does not print expected=0 
   ok(logger.resync(src, ResyncReason.Disconnect, 77, 0, "connection lost"));
   ok(logger.resync(src, ResyncReason.Disconnect, 0, 0, "connection lost"));
   const [a, b] = drain().filter((e) => e.kind === EventKind.Resync);
-  equal(formatText(a!, 5), "[binance:BTCUSDT] resync reason=disconnect at update id 77 connection lost (+5us)");
+  equal(
+    formatText(a!, 5),
+    "[binance:BTCUSDT] resync reason=disconnect at update id 77 connection lost (+5us)",
+  );
   equal(formatText(b!, 5), "[binance:BTCUSDT] resync reason=disconnect connection lost (+5us)");
 });
