@@ -76,9 +76,10 @@ Deno.test({
     try {
       await waitUntil("connected", () => r.sim.clients === 1);
       // The first frame makes the handler ask for the snapshot; the simulator serves the
-      // recording's own snapshot while no frame past it was sent.
+      // recording's own snapshot while no frame past it was sent. Wait until the handler applied
+      // it: frames buffered before would be applied with it, as one snapshot message.
       r.sim.step(1);
-      await waitUntil("snapshot served", () => r.sim.stats.snapshots >= 1);
+      await waitUntil("snapshot applied", () => r.h.sync.snapshots >= 1);
       for (;;) {
         const before = r.sim.batches;
         r.sim.step(200);
