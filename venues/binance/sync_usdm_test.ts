@@ -131,3 +131,14 @@ Deno.test("parseFrame: a futures @trade frame (X, no M) parses as a trade", () =
   assert.equal(out.trade.qtyLots, 100000000);
   assert.equal(out.trade.buyerIsMaker, true);
 });
+
+Deno.test("parseFrame: a futures @aggTrade frame (no M) parses as an aggTrade", () => {
+  const out = new ParsedFrame();
+  const t = `{"e":"aggTrade","E":123456789,"s":"BTCUSDT","a":5933014,"p":"0.001","q":"100","f":100,"l":105,` +
+    `"T":123456785,"m":true}`;
+  assert.equal(parseFrame(t, out), FrameKind.AggTrade, out.reason);
+  assert.equal(out.trade.id, 5933014);
+  assert.equal(out.trade.firstTradeId, 100);
+  assert.equal(out.trade.lastTradeId, 105);
+  assert.equal(out.trade.qtyLots, 100e8);
+});
