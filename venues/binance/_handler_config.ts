@@ -12,6 +12,8 @@ import type { SnapshotSchedulerOptions } from "./snapshot_scheduler.ts";
 
 /** Configuration of `BinanceHandler`. */
 export interface BinanceHandlerConfig {
+  /** Fetch `exchangeInfo` at start for the tick/lot decimals (default true; false: the wire decides). */
+  exchangeInfo?: boolean;
   /** Symbol, any case (default "BTCUSDT"). */
   symbol?: string;
   /** Full stream URL (default `wss://stream.binance.com:9443/ws/<s>@depth@100ms`, or the combined form with `trades`). */

@@ -60,13 +60,16 @@ export class SlowDepth {
     for (const [p, q] of b.asks) s.asks.set(p, q);
   }
 
-  /** The merged payload since the last take (null when nothing changed), and reset. */
-  take(symbol: string): string | null {
+  /**
+   * The merged payload since the last take (null when nothing changed), and reset. Levels are
+   * integers at `priceScale`/`qtyScale` (the driver's).
+   */
+  take(symbol: string, priceScale: number, qtyScale: number): string | null {
     const s = this.#cur;
     if (s === null) return null;
     this.#cur = null;
     return `{"e":"depthUpdate","E":${s.E},"s":"${symbol}","U":${s.U},"u":${s.u},"b":${
-      levelsJson(s.bids, true)
-    },"a":${levelsJson(s.asks, false)}}`;
+      levelsJson(s.bids, true, priceScale, qtyScale)
+    },"a":${levelsJson(s.asks, false, priceScale, qtyScale)}}`;
   }
 }

@@ -26,7 +26,8 @@ import { BookSync, DiffResult, SnapshotResult } from "./sync.ts";
 import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 import { defaultInstruments } from "../../market/instrument.ts";
 import { emitDepthDiff } from "./emit.ts";
-import { PRICE_SCALE, QTY_SCALE } from "./types.ts";
+import { type Decimals, exchangeInfoDecimals, exchangeInfoUrl, snapshotDecimals } from "./precision.ts";
+import { InstrumentScale, ScaleChange } from "./_handler_precision.ts";
 import { BinanceCapture, type BinanceCaptureOptions } from "./capture.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
@@ -34,6 +35,9 @@ import { type BinanceHandlerConfig, defaultStreamUrl, streamsOf } from "./_handl
 import { captureEntry, captureLeftovers, readSnapshotReply } from "./_handler_snapshot.ts";
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
+
+/** Inbox tag of the `exchangeInfo` answer (snapshot requests have tags >= 1). */
+const EXCHANGE_INFO_TAG = -1;
 
 /** The Binance spot diff-depth handler. */
 export class BinanceHandler implements EngineHandler {
@@ -63,6 +67,8 @@ export class BinanceHandler implements EngineHandler {
   readonly #cfg: BinanceHandlerConfig;
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
+  readonly #scale: InstrumentScale;
+  readonly #change = [0];
   readonly #sched: SnapshotScheduler;
   readonly #backoff: Backoff;
   #ctx!: HandlerContext;
@@ -100,10 +106,11 @@ export class BinanceHandler implements EngineHandler {
       "binance",
       "spot",
       this.symbol,
-      PRICE_SCALE,
-      QTY_SCALE,
+      0, // the scale grows to what exchangeInfo and the wire need (precision.ts)
+      0,
     );
     this.stream = new MarketStream(inst, this.book, cfg.onSubscriberError);
+    this.#scale = new InstrumentScale(inst, this.#pf);
   }
 
   /** See {@linkcode EngineHandler.start}: opens the capture (if any) and the first connection. */
@@ -132,6 +139,7 @@ export class BinanceHandler implements EngineHandler {
       if (this.#cfg.captureRotate !== undefined) opts.rotate = this.#cfg.captureRotate;
       if (this.#cfg.captureGzip !== undefined) opts.gzip = this.#cfg.captureGzip;
       this.capture = await BinanceCapture.open(opts);
+      this.capture.decimals(this.stream.instrument.priceDecimals, this.stream.instrument.qtyDecimals);
       logger.info(source, `capturing to ${this.capture.path}`);
     }
     this.#io = new WsSession({
@@ -145,6 +153,10 @@ export class BinanceHandler implements EngineHandler {
       closeTimeoutMs: this.#cfg.closeTimeoutMs ?? 2000,
     });
     this.#io.open();
+    // The instrument's tick and lot (weight 2, once); without an answer the wire decides.
+    if (this.#cfg.exchangeInfo !== false) {
+      this.#io.fetchSnapshot(exchangeInfoUrl(this.restUrl, this.symbol), EXCHANGE_INFO_TAG);
+    }
   }
 
   /** See {@linkcode EngineHandler.isDone}. */
@@ -216,13 +228,16 @@ export class BinanceHandler implements EngineHandler {
     }
   }
 
-  /** Write the book as `--book-out` JSON (8-decimal strings, as Binance sends them). */
+  /** Write the book as `--book-out` JSON (8-decimal strings, as Binance sends them; exact). */
   writeBookOut(path: string): Promise<void> {
+    const inst = this.stream.instrument;
     return writeBookJson(path, this.book, {
       venue: "binance",
       symbol: this.symbol,
-      priceScale: PRICE_SCALE,
-      qtyScale: QTY_SCALE,
+      priceScale: inst.priceDecimals,
+      qtyScale: inst.qtyDecimals,
+      priceDecimals: Math.max(8, inst.priceDecimals),
+      qtyDecimals: Math.max(8, inst.qtyDecimals),
     });
   }
 
@@ -234,7 +249,10 @@ export class BinanceHandler implements EngineHandler {
     const cap = this.capture;
     // Capturing: the frame is encoded once, straight into the capture chunk, and parsed in place;
     // the line is committed only after the book is updated (off wire_to_book but the encode).
-    const kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
+    let kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
+    if (kind === FrameKind.Malformed && (pf.tooFine || pf.tooLarge)) {
+      kind = this.#fitScale(raw, kind, recvWall);
+    }
     if (kind === FrameKind.Depth) {
       this.messages++;
       const r = this.sync.onDiff(pf.diff);
@@ -313,11 +331,19 @@ export class BinanceHandler implements EngineHandler {
     const now = this.#ctx.clock.monoNs();
     const body = inbox.text(i);
     const tag = inbox.num(i, 3);
+    if (tag === EXCHANGE_INFO_TAG) return this.#onExchangeInfo(logger, status, body, inbox.wallNs(i));
+    // The snapshot's finest values refine the scale before it (and the buffered diffs) are read.
+    if (status === 200 && this.sync.isCurrentRequest(tag)) {
+      this.#raiseScale(snapshotDecimals(body), inbox.wallNs(i));
+    }
+    const inst = this.stream.instrument;
     const { snap, schedStatus, retryAfter, used, why } = readSnapshotReply(
       status,
       body,
       inbox.num(i, 1),
       inbox.num(i, 2),
+      inst.priceDecimals,
+      inst.qtyDecimals,
     );
     this.#sched.onResponse(now, schedStatus, retryAfter, used); // the venue's word, even when late
     if (!this.sync.isCurrentRequest(tag)) {
@@ -359,6 +385,59 @@ export class BinanceHandler implements EngineHandler {
     this.#sched.onRequest(now);
     const url = `${this.restUrl}/api/v3/depth?symbol=${this.symbol}&limit=${this.sync.snapshotLimit}`;
     this.#io.fetchSnapshot(url, tag);
+  }
+
+  // The instrument's metadata: its tick and lot decimals raise the scale (a failure: the wire decides).
+  #onExchangeInfo(logger: Logger, status: number, body: string, wall: number): void {
+    const d = status === 200 ? exchangeInfoDecimals(body, this.symbol) : null;
+    if (d === null) {
+      logger.info(this.#ctx.source, `exchangeInfo unavailable (status ${status}): precision from the wire`);
+      return;
+    }
+    this.capture?.instrumentInfo(d);
+    this.#raiseScale(d, wall);
+  }
+
+  // Raise the scale to `d`; a synced book is re-sent whole at the new scale, a lost one cleared.
+  #raiseScale(d: Decimals | null, wall: number): void {
+    const c = this.#scale.raise(this.sync, d);
+    this.#afterScaleChange(c, wall);
+  }
+
+  #afterScaleChange(c: number, wall: number): void {
+    if (c === ScaleChange.None) return;
+    const inst = this.stream.instrument;
+    this.capture?.decimals(inst.priceDecimals, inst.qtyDecimals);
+    if (c === ScaleChange.Resynced) {
+      this.#ctx.logger.error(this.#ctx.source, "a value cannot be held exactly (beyond 2^53): resync");
+      this.#wasSynced = false;
+      this.stream.clear(ResyncReason.Precision, 0, recvSecOf(wall), recvSubNsOf(wall));
+    } else if (this.sync.isSynced && this.stream.active) {
+      this.stream.snapshot(this.book.updateId, 0, recvSecOf(wall), recvSubNsOf(wall));
+    }
+  }
+
+  // A frame with a value finer than the scale: rescale and parse it again; a value beyond 2^53 at
+  // the finest scale it needs is an error and a resync (never a rounded book).
+  #fitScale(raw: string, kind: FrameKind, recvWall: number): FrameKind {
+    const pf = this.#pf;
+    const cap = this.capture;
+    if (pf.tooFine) {
+      kind = this.#scale.fit(
+        kind,
+        this.sync,
+        () => cap === null ? parseFrame(raw, pf) : cap.reparse(pf),
+        this.#change,
+      );
+      this.#afterScaleChange(this.#change[0]!, recvWall);
+    }
+    if (kind === FrameKind.Malformed && pf.tooLarge) {
+      this.#ctx.logger.error(this.#ctx.source, `${pf.reason}: resync`);
+      this.sync.reset(ResyncReason.Precision, pf.reason);
+      this.#wasSynced = false;
+      this.stream.clear(ResyncReason.Precision, 0, recvSecOf(recvWall), recvSubNsOf(recvWall));
+    }
+    return kind;
   }
 
   // After the book was applied: the diff's levels as an `update`, or `clear` on a resync.
