@@ -26,7 +26,7 @@ Deno.test("the text writer prints each event at the scale it states (0 decimals:
   w.flush();
   const lines = new TextDecoder().decode(t.bytes()).split("\n");
   equal(lines[0], "0 u=7 E=0 t=0.000000000 bid snapshot #1 0.00000123 x 123456789012 -> 123456789012");
-  equal(lines[1], "1 u=7 E=0 t=0.000000000 bid snapshot #1 2500.12 x 0.12345 -> 123456789012.00000");
+  equal(lines[1], "1 u=7 E=0 t=0.000000000 bid snapshot #1 2500.12 x 0.12345 -> 1234567.89012");
 });
 
 Deno.test("every JSONL event states its scale", () => {
