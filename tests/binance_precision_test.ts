@@ -15,6 +15,10 @@ import { exchangeInfoJson } from "../venues/binance/_sim_rest.ts";
 import { checkEveryMessage, exactDecimal } from "../testing/stream_check.ts";
 import { RecordKind } from "../market/record.ts";
 import type { L2Book } from "../venues/book.ts";
+import { resolveSession } from "../replay/reader.ts";
+import { replayCapture } from "../replay/replay.ts";
+import { TeeSink } from "../replay/summary.ts";
+import { RebuildingSink } from "./_replay_helpers.ts";
 
 type Lv = [string, string][];
 
@@ -113,6 +117,7 @@ function fakeVenue(symbol: string, tick: string, lot: string, onOpen: (v: Venue)
 
 async function withPepe(
   fn: (v: Venue, h: BinanceHandler, events: () => LogEvent[], dir: string) => Promise<void>,
+  after?: (v: Venue, h: BinanceHandler, dir: string) => Promise<void>,
 ): Promise<void> {
   const dir = await Deno.makeTempDir();
   const v = fakeVenue("PEPEUSDT", "0.00000001", "1", (v) => {
@@ -149,8 +154,12 @@ async function withPepe(
     const report = await engine;
     clearInterval(pump);
     await v.close();
-    await Deno.remove(dir, { recursive: true });
-    assert.notEqual(report.reason, "error", String(report.error));
+    try {
+      assert.notEqual(report.reason, "error", String(report.error));
+      await after?.(v, h, dir);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   }
 }
 
@@ -202,6 +211,18 @@ Deno.test("PEPE-sized values are exact through the handler, its records, JSON, -
       return m.priceDecimals === 8 && m.qtyDecimals === 2 && m.exchangeInfo?.qtyDecimals === 0 &&
         m.exchangeInfo?.priceDecimals === 8;
     });
+  }, async (v, h) => {
+    // Replay of the capture: at the recorded scale, every event exact and stating it.
+    const files = await resolveSession(h.capture!.path);
+    const rebuilt = new RebuildingSink();
+    const scales = new Set<string>();
+    const stats = await replayCapture(files, {
+      sink: new TeeSink(rebuilt, { write: (ev) => scales.add(`${ev.priceDecimals}/${ev.qtyDecimals}`) }),
+    });
+    assert.equal(stats.failure, undefined);
+    assert.deepEqual([stats.priceDecimals, stats.qtyDecimals, [...scales]], [8, 2, ["8/2"]]);
+    assert.deepEqual(bookLevels(rebuilt.book, true, 8, 2), v.ref.levels(true));
+    assert.deepEqual(bookLevels(rebuilt.book, false, 8, 2), v.ref.levels(false));
   });
 });
 
