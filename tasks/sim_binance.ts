@@ -12,6 +12,7 @@ import {
 } from "../venues/binance/simulator.ts";
 import { durationFlag, numberFlag, parseCli, UsageError } from "./_cli.ts";
 import { systemClock } from "../engine/clock.ts";
+import { type MarketOptions, PEPE_MARKET } from "../venues/binance/market.ts";
 
 const USAGE = `deno task sim:binance [flags]
 
@@ -20,6 +21,11 @@ by replaying a capture directory (snapshot.json + diffs.jsonl).
 
   --port <n>              TCP port (default 0 = ephemeral; the bound address is printed)
   --symbol <SYM>          symbol of the synthetic market (default BTCUSDT)
+  --mid <dec>             starting mid price (default 60000.00)
+  --tick <dec>            price tick (default 0.01); prices are exact at its decimals
+  --lot <dec>             quantity lot (default 0.00001)
+  --market pepe           a PEPE-like market: PEPEUSDT, mid 0.00001234, tick 0.00000001, lot 1,
+                          orders up to 2x10^11 (quantities past 10^8; flags above override)
   --seed <n>              PRNG seed (default 1)
   --interval-ms <n>       ms between 100 ms batches (default 100)
   --max-batches <n>       stop producing after n batches (then exit)
@@ -43,6 +49,10 @@ const { config } = parseCli(Deno.args, {
   options: {
     port: { type: "string" },
     symbol: { type: "string" },
+    mid: { type: "string" },
+    tick: { type: "string" },
+    lot: { type: "string" },
+    market: { type: "string" },
     seed: { type: "string" },
     "interval-ms": { type: "string" },
     "max-batches": { type: "string" },
@@ -58,13 +68,25 @@ const { config } = parseCli(Deno.args, {
   const port = numberFlag("port", v.port, true) ?? 0;
   const now = systemClock.wallNs() / 1e6;
   if (port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
-  const symbol = typeof v.symbol === "string" ? v.symbol.toUpperCase() : "BTCUSDT";
+  if (v.market !== undefined && v.market !== "pepe") {
+    throw new UsageError(`--market: the one preset is "pepe", got "${v.market}"`);
+  }
+  const preset: MarketOptions = v.market === "pepe" ? { ...PEPE_MARKET } : {};
+  for (const k of ["mid", "tick", "lot"] as const) {
+    const s = v[k];
+    if (s === undefined) continue;
+    if (typeof s !== "string" || !/^\d+(\.\d+)?$/.test(s) || !/[1-9]/.test(s)) {
+      throw new UsageError(`--${k} must be a positive decimal like 0.00000001, got "${s}"`);
+    }
+    preset[k] = s;
+  }
+  const symbol = typeof v.symbol === "string" ? v.symbol.toUpperCase() : preset.symbol ?? "BTCUSDT";
   if (!/^[A-Z0-9]{2,20}$/.test(symbol)) {
     throw new UsageError(`--symbol must be alphanumeric, got "${symbol}"`);
   }
   const o: SimulatorOptions = {
     port,
-    market: { seed: numberFlag("seed", v.seed, true) ?? 1, symbol },
+    market: { ...preset, seed: numberFlag("seed", v.seed, true) ?? 1, symbol },
     intervalMs: durationFlag("interval-ms", v["interval-ms"], 1, now) ?? 100,
     pingIntervalMs: durationFlag("ping-interval-ms", v["ping-interval-ms"], 1, now, true) ?? 20_000,
     weightLimit: numberFlag("weight-limit", v["weight-limit"], true) ?? 6000,

@@ -34,6 +34,8 @@ export interface MarketOptions {
   tick?: string;
   /** Quantity lot as a decimal string (default "0.00001"). */
   lot?: string;
+  /** An order's size is 1..orderLots lots (default 200). */
+  orderLots?: number;
   /** Event time of the first batch in ms since the epoch (default 1_700_000_000_000). */
   startMs?: number;
   /** Update id before the first event (default 1_000_000). */
@@ -47,6 +49,18 @@ export interface MarketOptions {
   /** Price levels per side seeded at start (default 40). */
   initialLevels?: number;
 }
+
+/**
+ * A PEPE-like market: price 0.00001234 on a 0.00000001 tick, lot 1, orders of up to 2×10^11 —
+ * quantities far past 90,071,993, which a global 10^8 scale could not hold.
+ */
+export const PEPE_MARKET: MarketOptions = {
+  symbol: "PEPEUSDT",
+  mid: "0.00001234",
+  tick: "0.00000001",
+  lot: "1",
+  orderLots: 200_000_000_000,
+};
 
 /** One batch of market output. */
 export interface MarketBatch {
@@ -94,6 +108,7 @@ export class SyntheticMarket {
   readonly #rng: () => number;
   readonly #tick: number;
   readonly #lot: number;
+  readonly #orderLots: number;
   readonly #batchMs: number;
   readonly #events: number;
   readonly #target: number;
@@ -115,8 +130,12 @@ export class SyntheticMarket {
     this.qtyScale = significantDecimals(this.lot);
     this.#tick = parseFixed(this.tick, this.priceScale);
     this.#lot = parseFixed(this.lot, this.qtyScale);
+    this.#orderLots = opts.orderLots ?? 200;
     const mid = parseFixed(opts.mid ?? "60000.00", this.priceScale);
     if (!(this.#tick > 0 && this.#lot > 0 && mid > 0)) throw new RangeError("bad mid/tick/lot");
+    if (!(Number.isSafeInteger(this.#orderLots) && this.#orderLots >= 1)) {
+      throw new RangeError("bad orderLots");
+    }
     this.#mid = Math.round(mid / this.#tick) * this.#tick;
     this.timeMs = opts.startMs ?? 1_700_000_000_000;
     this.#batchMs = opts.batchMs ?? 100;
@@ -169,7 +188,7 @@ export class SyntheticMarket {
   }
 
   #randQty(): number {
-    return (1 + Math.floor(this.#rng() * 200)) * this.#lot;
+    return (1 + Math.floor(this.#rng() * this.#orderLots)) * this.#lot;
   }
 
   #randomAdd(batch: MarketBatch): void {
