@@ -20,6 +20,7 @@
  * @module
  */
 import {
+  DEC_BAD,
   E_AGG,
   E_DEPTH,
   E_OTHER,
@@ -53,7 +54,6 @@ import {
   st,
   ws,
 } from "./_scan_state.ts";
-import { DEC_BAD } from "./_scan_state.ts";
 import {
   intValue,
   keyIs,
