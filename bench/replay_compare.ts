@@ -27,6 +27,7 @@ import { replayPiped, ReplayPipeline } from "../replay/pipeline.ts";
 import { type CaptureFiles, resolveSession } from "../replay/reader.ts";
 import { BincodeWriter } from "../replay/bincode.ts";
 import { CountingTarget } from "../replay/out_buffer.ts";
+import { BINCODE_RECORD_SIZE } from "../replay/schema.ts";
 import { LineReader } from "../replay/lines.ts";
 import { SyntheticMarket } from "../venues/binance/market.ts";
 import { FrameKind, ParsedFrame, parseFrameInPlace } from "../venues/binance/parse.ts";
@@ -69,7 +70,7 @@ async function replayRound(files: CaptureFiles): Promise<{ ns: number; lines: nu
   const s = await replayCapture(files, { sink: w, clock: systemClock });
   w.flush();
   const ns = systemClock.monoNs() - t0;
-  if (target.bytes !== s.totalEvents * 72) throw new Error("bincode byte count mismatch");
+  if (target.bytes !== s.totalEvents * BINCODE_RECORD_SIZE) throw new Error("bincode byte count mismatch");
   return { ns, lines: s.diffLines + s.tradeLines, events: s.totalEvents };
 }
 
@@ -82,7 +83,7 @@ async function pipedRound(
   const t0 = systemClock.monoNs();
   const r = pipe ? await pipe.replay(files, opts) : await replayPiped(files, opts);
   const ns = systemClock.monoNs() - t0;
-  if (r.bytes !== r.stats.totalEvents * 72) throw new Error("bincode byte count mismatch");
+  if (r.bytes !== r.stats.totalEvents * BINCODE_RECORD_SIZE) throw new Error("bincode byte count mismatch");
   return { ns, lines: r.stats.diffLines + r.stats.tradeLines };
 }
 

@@ -105,6 +105,8 @@ export const ResyncReason = {
   Crossed: 5,
   /** No diff bridged the snapshot's update id. */
   NoBridge: 6,
+  /** A value cannot be held exactly at the instrument's scale (beyond 2^53 units). */
+  Precision: 7,
 } as const;
 
 /** A value of {@linkcode ResyncReason}. */
@@ -119,6 +121,7 @@ export const RESYNC_NAMES: readonly string[] = [
   "server_shutdown",
   "crossed",
   "no_bridge",
+  "precision",
 ];
 
 /** Bytes per logger record. */

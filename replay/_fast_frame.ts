@@ -12,7 +12,8 @@
  * Contract: {@linkcode fastDepthLine} / {@linkcode fastTradeLine} either return the index of the
  * line's `\n` with `out` filled exactly as `parseFrameInPlace` fills it for that line (kind
  * `Depth` / `Trade`), or -1 on ANY deviation (other key order, whitespace, escapes, other digit
- * counts, numbers out of range, a short buffer, …), after which the caller runs the general
+ * counts, numbers out of range or not exact at `out`'s scale, a short buffer, …), after which the
+ * caller runs the general
  * scanner on the line, which decides. Acceptance is a strict subset of what the general scanner
  * accepts with the same result (tested in `fast_frame_test.ts`). `b[limit]` is overwritten with a
  * NUL sentinel during the call and restored; nothing at or after `limit` is accepted as content.
@@ -47,6 +48,28 @@ const L_M2 = bytes(',"M":');
 // Scratch outputs of the helpers (never re-entered). Object fields keep a stable double
 // representation (updated in place); a module-level `let` holding a double may box per store.
 const sc = { num: 0, dec: 0 };
+// The scale of this line (the ParsedFrame's decimals): at 8 / 8 the divisors are 1 and the
+// 8-digit value is used as is; at d < 8 it is divided by 10^(8-d) when exact, else -1 (the
+// general scanner decides: it rescales or reports); at d > 8 the divisor is NaN (always -1).
+const scale = { pdiv: 1, qdiv: 1, pmul: 1e8, qmul: 1e8, pd: 8, qd: 8 };
+
+function setScale(out: ParsedFrame): void {
+  const pd = out.priceDecimals;
+  const qd = out.qtyDecimals;
+  if (pd === scale.pd && qd === scale.qd) return;
+  scale.pd = pd;
+  scale.qd = qd;
+  scale.pdiv = pd <= 8 ? POW10[8 - pd]! : NaN;
+  scale.qdiv = qd <= 8 ? POW10[8 - qd]! : NaN;
+  scale.pmul = 10 ** pd;
+  scale.qmul = 10 ** qd;
+}
+
+/** An 8-digit fixed value `ip`.`f` at the scale with divisor `div` / multiplier `mul`, or -1. */
+function atScale(ip: number, f: number, div: number, mul: number): number {
+  if (div === 1) return ip * 1e8 + f;
+  return f % div === 0 ? ip * mul + f / div : -1;
+}
 
 let dvBytes: Uint8Array = new Uint8Array(0);
 let dv: DataView = new DataView(dvBytes.buffer);
@@ -120,6 +143,20 @@ function decimal(b: Uint8Array, p: number, limit: number): number {
   return p + 9;
 }
 
+/** {@linkcode decimal} at the line's price (`isPrice`) or quantity scale; -1 when it does not fit. */
+function scaledDecimal(b: Uint8Array, p: number, limit: number, isPrice: boolean): number {
+  p = decimal(b, p, limit);
+  if (p < 0) return -1;
+  const v = sc.dec;
+  const ip = Math.floor(v / 1e8);
+  const x = isPrice
+    ? atScale(ip, v - ip * 1e8, scale.pdiv, scale.pmul)
+    : atScale(ip, v - ip * 1e8, scale.qdiv, scale.qmul);
+  if (x < 0 || x > MAX) return -1;
+  sc.dec = x;
+  return p;
+}
+
 /**
  * `[["px","qty"],…]` (at `[`) into the bid or ask arrays of `d`; returns the index after `]` or -1.
  * The hot loop: both decimals are {@linkcode decimal} written out inline (same acceptance), so a
@@ -129,6 +166,10 @@ function levels(b: Uint8Array, p: number, limit: number, d: DepthDiff, isBid: bo
   let px = isBid ? d.bidPx : d.askPx;
   let qty = isBid ? d.bidQty : d.askQty;
   const v = dv;
+  const pdiv = scale.pdiv;
+  const qdiv = scale.qdiv;
+  const pmul = scale.pmul;
+  const qmul = scale.qmul;
   let n = 0;
   if (b[p] !== 91) return -1;
   p++;
@@ -155,8 +196,8 @@ function levels(b: Uint8Array, p: number, limit: number, d: DepthDiff, isBid: bo
     if (c !== 46 || p + 10 > limit) return -1;
     let f = frac8(v, p + 1);
     if (f < 0 || b[p + 9] !== 34) return -1;
-    const price = ip * 1e8 + f;
-    if (price > MAX) return -1;
+    const price = pdiv === 1 ? ip * 1e8 + f : atScale(ip, f, pdiv, pmul);
+    if (price > MAX || price < 0) return -1;
     p += 9;
     if (b[p + 1] !== 44 || b[p + 2] !== 34) return -1;
     // Quantity: decimal(b, p + 3, limit), inline.
@@ -175,8 +216,8 @@ function levels(b: Uint8Array, p: number, limit: number, d: DepthDiff, isBid: bo
     if (c !== 46 || p + 10 > limit) return -1;
     f = frac8(v, p + 1);
     if (f < 0 || b[p + 9] !== 34) return -1;
-    const q = ip * 1e8 + f;
-    if (q > MAX) return -1;
+    const q = qdiv === 1 ? ip * 1e8 + f : atScale(ip, f, qdiv, qmul);
+    if (q > MAX || q < 0) return -1;
     p += 9;
     if (b[p + 1] !== 93) return -1;
     if (n === px.length) {
@@ -226,6 +267,7 @@ function withSentinel(b: Uint8Array, p: number, limit: number, out: ParsedFrame,
   const saved = b[limit]!;
   b[limit] = 0;
   view(b);
+  setScale(out);
   const r = isDepth ? depth(b, p, limit, out) : trade(b, p, limit, out);
   b[limit] = saved;
   return r;
@@ -285,10 +327,10 @@ function trade(b: Uint8Array, p: number, limit: number, out: ParsedFrame): numbe
   p = int(b, p + L_T1.length);
   if (p < 0 || !lit(b, p, L_P)) return -1;
   const id = sc.num;
-  p = decimal(b, p + L_P.length, limit);
+  p = scaledDecimal(b, p + L_P.length, limit, true);
   if (p < 0 || !lit(b, p, L_Q)) return -1;
   const price = sc.dec;
-  p = decimal(b, p + L_Q.length, limit);
+  p = scaledDecimal(b, p + L_Q.length, limit, false);
   if (p < 0 || !lit(b, p, L_T2)) return -1;
   const q = sc.dec;
   p = int(b, p + L_T2.length);

@@ -69,6 +69,8 @@ export interface PipeInit {
   useTrades: boolean;
   /** The trade matching window (default: `trade_window.ts`'s). */
   tradeWindow?: TradeWindowOptions;
+  /** The scale the events state (the capture's). */
+  scale?: { priceDecimals: number; qtyDecimals: number };
 }
 
 /** The Worker's answer once the ring is closed and drained, or its failure. */

@@ -25,7 +25,14 @@ self.onmessage = async (e: MessageEvent<PipeInit>) => {
     else if (init.out === "-") target = Deno.stdout;
     else target = file = Deno.openSync(init.out, { write: true, create: true, truncate: true });
     const writer = createWriter(init.format, target);
-    const stage = new LocalStage(writer, init.cancelModel, init.useTrades, [0, 0, 0, 0, 0], init.tradeWindow);
+    const stage = new LocalStage(
+      writer,
+      init.cancelModel,
+      init.useTrades,
+      [0, 0, 0, 0, 0],
+      init.tradeWindow,
+      init.scale,
+    );
     new PipeReader(init.ring, stage).run();
     writer.flush();
     const totals = await stage.finish();

@@ -1,6 +1,6 @@
 /**
  * Read and parse a snapshot file (the REST depth body verbatim, optionally `.gz`) with the live
- * parser. Allocates (once per snapshot).
+ * parser, at the capture's scale. Allocates (once per snapshot).
  * @module
  */
 import { parseSnapshot } from "../venues/binance/parse.ts";
@@ -8,7 +8,11 @@ import { isParseError } from "../venues/binance/types.ts";
 import type { DepthSnapshot } from "../venues/binance/types.ts";
 
 /** The parsed snapshot, or a message saying why it cannot be used. Never throws. */
-export async function readSnapshot(path: string): Promise<DepthSnapshot | string> {
+export async function readSnapshot(
+  path: string,
+  priceDecimals = 8,
+  qtyDecimals = 8,
+): Promise<DepthSnapshot | string> {
   let text: string;
   try {
     if (path.endsWith(".gz")) {
@@ -18,6 +22,6 @@ export async function readSnapshot(path: string): Promise<DepthSnapshot | string
   } catch (e) {
     return `cannot read: ${e instanceof Error ? e.message : String(e)}`;
   }
-  const snap = parseSnapshot(text);
+  const snap = parseSnapshot(text, priceDecimals, qtyDecimals);
   return isParseError(snap) ? `not a depth snapshot (${snap.error})` : snap;
 }

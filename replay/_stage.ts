@@ -64,7 +64,7 @@ export class LocalStage implements L3Stage {
 
   /**
    * Emit into `sink`; count events into `events` (by kind, e.g. `ReplayStats.events`); match
-   * trades in the time window `tradeWindow`.
+   * trades in the time window `tradeWindow`; events state `scale` (default 8 / 8).
    */
   constructor(
     sink: EventSink,
@@ -72,9 +72,15 @@ export class LocalStage implements L3Stage {
     useTrades: boolean,
     events: number[],
     tradeWindow?: TradeWindowOptions,
+    scale?: { priceDecimals: number; qtyDecimals: number },
   ) {
     this.#events = events;
     this.#l3 = new L3Book(sink, { cancelModel, counts: events });
+    // Every event states the instrument's scale its integers are at.
+    if (scale) {
+      this.#l3.ev.priceDecimals = scale.priceDecimals;
+      this.#l3.ev.qtyDecimals = scale.qtyDecimals;
+    }
     this.trades = useTrades ? new TradeWindow(1024, tradeWindow) : undefined;
     this.#attr.window = this.trades;
   }

@@ -31,9 +31,17 @@ export class TradeFeed {
     this.#r = r;
   }
 
-  /** Open the trades file. */
-  static async open(path: string | readonly string[]): Promise<TradeFeed> {
-    return new TradeFeed(await LineReader.open(path, 1 << 18));
+  /** Open the trades file; trades are read at `scale` (the capture's; default 8 / 8). */
+  static async open(
+    path: string | readonly string[],
+    scale?: { priceDecimals: number; qtyDecimals: number },
+  ): Promise<TradeFeed> {
+    const f = new TradeFeed(await LineReader.open(path, 1 << 18));
+    if (scale) {
+      f.#frame.priceDecimals = scale.priceDecimals;
+      f.#frame.qtyDecimals = scale.qtyDecimals;
+    }
+    return f;
   }
 
   /**

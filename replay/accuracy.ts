@@ -70,7 +70,10 @@ export class AccuracyCollector implements EventSink {
   /** Take an event. */
   write(ev: InferredEvent): void {
     if (ev.kind !== InferredKind.Fill && ev.kind !== InferredKind.Cancel) return;
-    addSplit(this.decreases, `${ev.updateId}|${ev.side}|${ev.price}`, ev.kind === InferredKind.Fill, ev.qty);
+    // The truth is read at 10^-8: bring the event's integers (at the capture's scale) there.
+    const price = ev.price * 10 ** (FIXED_DECIMALS - ev.priceDecimals);
+    const qty = ev.qty * 10 ** (FIXED_DECIMALS - ev.qtyDecimals);
+    addSplit(this.decreases, `${ev.updateId}|${ev.side}|${price}`, ev.kind === InferredKind.Fill, qty);
   }
 }
 

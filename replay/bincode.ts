@@ -1,6 +1,6 @@
 /**
  * bincode 1.x encoding of {@linkcode InferredEvent} (default options: little-endian, fixed-width
- * integers, `u32` enum tags), 72 bytes per event; see `schema.ts` for the Rust struct.
+ * integers, `u32` enum tags), 80 bytes per event; see `schema.ts` for the Rust struct.
  *
  * u64 fields are written as two little-endian u32 halves computed from an integer-valued f64
  * (no BigInt per event). The receive time, which exceeds 2^53, is combined exactly from whole
@@ -46,7 +46,7 @@ export function getU64(view: DataView, off: number): number {
   return view.getUint32(off + 4, true) * TWO32 + view.getUint32(off, true);
 }
 
-/** Encode `ev` into `view` at `off` (72 bytes). No allocation. */
+/** Encode `ev` into `view` at `off` (80 bytes). No allocation. */
 export function encodeEvent(view: DataView, off: number, ev: InferredEvent): void {
   setU64(view, off, ev.seq);
   setU64(view, off + 8, ev.updateId);
@@ -58,6 +58,8 @@ export function encodeEvent(view: DataView, off: number, ev: InferredEvent): voi
   setU64(view, off + 48, ev.price);
   setU64(view, off + 56, ev.qty);
   setU64(view, off + 64, ev.levelQtyAfter);
+  view.setUint32(off + 72, ev.priceDecimals, true);
+  view.setUint32(off + 76, ev.qtyDecimals, true);
 }
 
 /**
@@ -88,6 +90,8 @@ export function decodeEvent(view: DataView, off: number, out: InferredEvent): In
   out.price = getU64(view, off + 48);
   out.qty = getU64(view, off + 56);
   out.levelQtyAfter = getU64(view, off + 64);
+  out.priceDecimals = view.getUint32(off + 72, true);
+  out.qtyDecimals = view.getUint32(off + 76, true);
   return out;
 }
 
@@ -110,7 +114,7 @@ const INV32 = 2.3283064365386963e-10; // 2^-32: v * INV32 is exact for integers 
 /**
  * An {@linkcode EventSink} writing bincode records through a buffer to `target`. No allocation
  * per event. On little-endian hosts it stores u32 halves through a `Uint32Array` (records are
- * 72 bytes, so always 4-byte aligned) and caches the halves of the per-update context (update
+ * 80 bytes, so always 4-byte aligned) and caches the halves of the per-update context (update
  * id, event time, receive time), which repeat across the events of one diff; elsewhere it uses
  * {@linkcode encodeEvent}. Both produce the same bytes.
  */
@@ -187,6 +191,8 @@ export class BincodeWriter extends BufferedWriter {
     v = ev.levelQtyAfter;
     a[w + 16] = v >>> 0;
     a[w + 17] = (v * INV32) >>> 0;
+    a[w + 18] = ev.priceDecimals;
+    a[w + 19] = ev.qtyDecimals;
     out.pos += BINCODE_RECORD_SIZE;
     this.count++;
   }

@@ -19,9 +19,11 @@ function hex(b: Uint8Array): string {
 //   price_ticks 268380000000      =  0x0000_003E_7CB1_CF00 -> 00 cf b1 7c 3e 00 00 00
 //   qty_lots 200000               =  0x0000_0000_0003_0D40 -> 40 0d 03 00 00 00 00 00
 //   level_qty_after 302720000     =  0x0000_0000_120B_2400 -> 00 24 0b 12 00 00 00 00
+//   price_decimals 8 = u32        -> 08 00 00 00
+//   qty_decimals 5 = u32          -> 05 00 00 00
 const GOLDEN = "0100000000000000" + "68fed03a08000000" + "8c1d6a3491010000" + "841b89e507e6e917" +
   "01000000" + "02000000" + "0700000000000000" + "00cfb17c3e000000" + "400d030000000000" +
-  "00240b1200000000";
+  "00240b1200000000" + "08000000" + "05000000";
 
 function sample(): InferredEvent {
   return eventOf({
@@ -36,6 +38,8 @@ function sample(): InferredEvent {
     price: 268380000000,
     qty: 200000,
     levelQtyAfter: 302720000,
+    priceDecimals: 8,
+    qtyDecimals: 5,
   });
 }
 
@@ -89,7 +93,7 @@ Deno.test("setU64 matches BigInt for safe integers", () => {
   }
 });
 
-Deno.test("BincodeWriter concatenates 72-byte records across buffer flushes", () => {
+Deno.test("BincodeWriter concatenates 80-byte records across buffer flushes", () => {
   const target = new MemoryTarget();
   const w = new BincodeWriter(target, 100); // smaller than two records: forces flushes
   const ev = sample();
@@ -108,8 +112,8 @@ Deno.test("BincodeWriter concatenates 72-byte records across buffer flushes", ()
 
 Deno.test("BincodeWriter's fast path writes the same bytes as encodeEvent, context cache included", () => {
   const target = new MemoryTarget();
-  const w = new BincodeWriter(target, 72 * 3);
-  const ref = new Uint8Array(72 * 40);
+  const w = new BincodeWriter(target, BINCODE_RECORD_SIZE * 3);
+  const ref = new Uint8Array(BINCODE_RECORD_SIZE * 40);
   const view = new DataView(ref.buffer);
   const ev = sample();
   for (let i = 0; i < 40; i++) {
@@ -123,7 +127,7 @@ Deno.test("BincodeWriter's fast path writes the same bytes as encodeEvent, conte
     ev.kind = (i % 5) as InferredKind;
     ev.side = (i % 2) as Side;
     w.write(ev);
-    encodeEvent(view, i * 72, ev);
+    encodeEvent(view, i * BINCODE_RECORD_SIZE, ev);
   }
   w.flush();
   equal(hex(target.bytes()), hex(ref));

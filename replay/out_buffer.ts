@@ -108,6 +108,7 @@ export class OutBuffer {
 
   /** Append a fixed-point value with `scale` fractional digits, e.g. 268380000000, 8 → "2683.80000000". */
   fixed(v: number, scale: number, pow: number): void {
+    if (scale === 0) return this.uint(v);
     const int = Math.floor(v / pow);
     this.uint(int);
     this.buf[this.pos++] = 46;

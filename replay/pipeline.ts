@@ -18,7 +18,7 @@
  * @module
  */
 import { createRingBuffer } from "../spsc/layout.ts";
-import type { CaptureFiles } from "./reader.ts";
+import { type CaptureFiles, captureScale } from "./reader.ts";
 import { replayBinance, type ReplayOptions } from "./replay.ts";
 import type { OutFormat } from "./writers.ts";
 import type { ReplayStats } from "./summary.ts";
@@ -99,6 +99,7 @@ export class ReplayPipeline {
         cancelModel: opts.cancelModel ?? "tail",
         useTrades,
         tradeWindow: opts.tradeWindow,
+        scale: captureScale(files),
       };
       this.#worker.postMessage(init);
       try {

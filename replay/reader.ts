@@ -88,6 +88,10 @@ export interface CaptureMetadata {
   lastAppliedUpdateId?: number;
   /** Resyncs during the capture. */
   resyncs?: number;
+  /** Binance: prices were integers × 10^priceDecimals (the finest scale the live handler used). */
+  priceDecimals?: number;
+  /** Binance: quantities were integers × 10^qtyDecimals. */
+  qtyDecimals?: number;
   /** True once the capture closed cleanly. */
   complete?: boolean;
   /** The venue's instrument name (older captures: `symbol` / `coin`). */
@@ -113,6 +117,20 @@ export interface CaptureMetadata {
  * `symbol`/`coin`, `messages` from `messageCount`, `trades` from `tradeMessages`, `startedNs`
  * from `startedAtNs`. Keys already present win.
  */
+/**
+ * The scale a Binance capture is replayed at: the `priceDecimals`/`qtyDecimals` its metadata
+ * records (the finest the live handler used, so every value it held is exact), else 8 / 8 (the
+ * one scale of captures written before scales were recorded).
+ */
+export function captureScale(files: CaptureFiles): { priceDecimals: number; qtyDecimals: number } {
+  const m = files.metadata;
+  const ok = (d: unknown): d is number => Number.isInteger(d) && (d as number) >= 0 && (d as number) <= 18;
+  if (m && ok(m.priceDecimals) && ok(m.qtyDecimals)) {
+    return { priceDecimals: m.priceDecimals, qtyDecimals: m.qtyDecimals };
+  }
+  return { priceDecimals: 8, qtyDecimals: 8 };
+}
+
 export function normalizeMetadata(m: CaptureMetadata): CaptureMetadata {
   m.instrument ??= m.coin ?? m.symbol;
   m.messages ??= m.messageCount;

@@ -30,7 +30,7 @@ import type { DepthDiff } from "../venues/binance/types.ts";
 import type { Clock } from "../engine/clock.ts";
 import type { CancelModel } from "./l3.ts";
 import { type LineReader, NsTime, parseNs } from "./lines.ts";
-import { type CaptureFiles, streamPaths } from "./reader.ts";
+import { type CaptureFiles, captureScale, streamPaths } from "./reader.ts";
 import type { EventSink } from "./schema.ts";
 import type { ReplayStats } from "./summary.ts";
 import { readSnapshot } from "./_snapshot.ts";
@@ -88,6 +88,7 @@ export async function replayCapture(files: CaptureFiles, opts: ReplayOptions): P
     useTrades,
     run.stats.events,
     opts.tradeWindow,
+    captureScale(files),
   );
   return await replayBinance(files, opts, run, stage);
 }
@@ -109,6 +110,10 @@ export async function replayBinance(
   const sync = new BookSync(book, { rules: await captureMarket(files) });
   const window = stage.trades;
   const frame = new ParsedFrame(1024);
+  // The capture's scale (metadata.json), for the frames, the snapshots and the trades alike.
+  const scale = captureScale(files);
+  frame.priceDecimals = stats.priceDecimals = scale.priceDecimals;
+  frame.qtyDecimals = stats.qtyDecimals = scale.qtyDecimals;
   const diff: DepthDiff = frame.diff;
   const recv = new NsTime();
   const every = opts.progressEvery ?? 4096;
@@ -137,7 +142,7 @@ export async function replayBinance(
       const ref = files.snapshots[nextSnap]!;
       if (!final && ref.diffLinesBefore > stats.diffLines) return;
       nextSnap++;
-      const snap = await readSnapshot(ref.path);
+      const snap = await readSnapshot(ref.path, scale.priceDecimals, scale.qtyDecimals);
       if (typeof snap === "string") {
         stats.snapshotsUnused++;
         warn(`snapshot ${ref.path} unusable: ${snap}`);
@@ -179,7 +184,7 @@ export async function replayBinance(
   try {
     [dr, rr] = await openDiffInputs(files);
     recvOk = rr !== undefined;
-    if (window) trades = await TradeFeed.open(streamPaths(files, files.trades!));
+    if (window) trades = await TradeFeed.open(streamPaths(files, files.trades!), scale);
     for (;;) {
       // Binance's exact line shape parses (and finds its end) on the fast path; anything else is
       // read as a line and goes through the general scanner, which decides.

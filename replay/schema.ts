@@ -3,12 +3,16 @@
  * This file is the single definition; the writers (stdout, JSONL, bincode) and
  * `docs/inferred_event.md` follow it.
  *
- * Fixed-point scale: every price and quantity is an integer equal to the venue's decimal times
- * {@linkcode FIXED_SCALE} = 10^8 (8 decimal digits, Binance's precision): `"2683.80000000"` is
- * `268380000000` ticks and `"0.00200000"` is `200000` lots.
+ * Fixed-point scale: every price is an integer equal to the venue's decimal times
+ * 10^`price_decimals`, every quantity the decimal times 10^`qty_decimals`, and each event states
+ * both (the instrument's scale, DESIGN.md "Instruments and precision"). Binance replay takes them
+ * from the capture's `metadata.json` (`priceDecimals`/`qtyDecimals`, the finest scale the live
+ * handler used); a capture without them (written before scales were recorded, e.g. the ETHUSDT
+ * fixture) is read at {@linkcode FIXED_DECIMALS} = 8, as before: `"2683.80000000"` is
+ * `268380000000` ticks and `"0.00200000"` is `200000` lots. Hyperliquid replay is at 8 / 8.
  *
  * Binary form (bincode 1.x with default options: little-endian, fixed-width integers, `u32` enum
- * variant tags, `u64` lengths): each event is exactly {@linkcode BINCODE_RECORD_SIZE} = 72 bytes
+ * variant tags, `u64` lengths): each event is exactly {@linkcode BINCODE_RECORD_SIZE} = 80 bytes
  * and a bincode output file is the plain concatenation of events, no header. This Rust struct
  * deserializes each record byte for byte (`bincode::deserialize_from(&mut reader)` in a loop
  * until EOF):
@@ -31,9 +35,11 @@
  *     pub side: Side,           // offset 32
  *     pub kind: EventKind,      // offset 36
  *     pub order_id: u64,        // offset 40: inferred order id (0 for Clear)
- *     pub price_ticks: u64,     // offset 48: price × 10^8
- *     pub qty_lots: u64,        // offset 56: quantity of this event × 10^8
- *     pub level_qty_after: u64, // offset 64: the level's quantity after the event × 10^8
+ *     pub price_ticks: u64,     // offset 48: price × 10^price_decimals
+ *     pub qty_lots: u64,        // offset 56: quantity of this event × 10^qty_decimals
+ *     pub level_qty_after: u64, // offset 64: the level's quantity after the event × 10^qty_decimals
+ *     pub price_decimals: u32,  // offset 72: the scale of price_ticks (e.g. 8, or 2 for a 0.01 tick)
+ *     pub qty_decimals: u32,    // offset 76: the scale of qty_lots and level_qty_after
  * }
  * ```
  *
@@ -44,12 +50,12 @@
  * @module
  */
 
-/** Every price and quantity is the decimal value times this (10^8). */
+/** The default scale (10^8): captures that do not record theirs, and Hyperliquid. */
 export const FIXED_SCALE = 100_000_000;
 /** Decimal digits of {@linkcode FIXED_SCALE}. */
 export const FIXED_DECIMALS = 8;
 /** Size of one event in the bincode output, bytes. */
-export const BINCODE_RECORD_SIZE = 72;
+export const BINCODE_RECORD_SIZE = 80;
 
 /** Book side. Values are the bincode `u32` variant tags of the Rust `Side` enum. */
 export const Side = { Bid: 0, Ask: 1 } as const;
@@ -99,12 +105,16 @@ export class InferredEvent {
   kind: InferredKind = InferredKind.Add;
   /** Inferred order id (1, 2, …; 0 for a side `Clear`). */
   orderId = 0;
-  /** Price × 10^8. */
+  /** Price × 10^{@linkcode priceDecimals}. */
   price = 0;
-  /** Quantity of this event × 10^8 (added, cancelled, filled, cleared or seeded). */
+  /** Quantity of this event × 10^{@linkcode qtyDecimals} (added, cancelled, filled, cleared or seeded). */
   qty = 0;
-  /** The level's quantity after this event × 10^8. */
+  /** The level's quantity after this event × 10^{@linkcode qtyDecimals}. */
   levelQtyAfter = 0;
+  /** The scale of `price` (the instrument's price decimals). */
+  priceDecimals = FIXED_DECIMALS;
+  /** The scale of `qty` and `levelQtyAfter`. */
+  qtyDecimals = FIXED_DECIMALS;
 
   /** Receive time as one f64 ns value (rounded to 256 ns at today's epoch; use the parts for exactness). */
   get recvNs(): number {

@@ -46,6 +46,10 @@ export class ReplayStats {
   tradeQtyMatched = 0;
   /** Trade quantity never matched, lots. */
   tradeQtyUnmatched = 0;
+  /** Prices of the events are integers × 10^priceDecimals (the capture's scale). */
+  priceDecimals = 8;
+  /** Quantities of the events are integers × 10^qtyDecimals. */
+  qtyDecimals = 8;
   /** Snapshots applied. */
   snapshotsApplied = 0;
   /** Snapshot files not used (stale, unreadable, or never needed). */
@@ -141,7 +145,7 @@ export function formatSummary(s: ReplayStats): string {
     `${s.buffered} buffered), ${s.malformed} malformed, ${s.unknown} other`,
     tradeLine(s, ""),
     `replay: snapshots applied=${s.snapshotsApplied} unused=${s.snapshotsUnused}; gaps/resyncs=${s.resyncs} ` +
-    `recovered=${s.gapsCrossed}${
+    `recovered=${s.gapsCrossed}; scale 10^-${s.priceDecimals} / 10^-${s.qtyDecimals}${
       s.endedInGap ? ` ENDED IN GAP (${count(s.linesUnreplayed, "line")} not replayed)` : ""
     }`,
     formatTail(s, s.diffLines + s.tradeLines),
@@ -154,7 +158,9 @@ function tradeLine(s: ReplayStats, extra: string): string {
   return `replay: ${count(s.tradeLines, "trade line")}, ${
     count(s.trades, "trade")
   }${extra}; traded quantity ` +
-    `matched to fills ${s.tradeQtyMatched / 1e8}, unmatched ${s.tradeQtyUnmatched / 1e8}`;
+    `matched to fills ${s.tradeQtyMatched / 10 ** s.qtyDecimals}, unmatched ${
+      s.tradeQtyUnmatched / 10 ** s.qtyDecimals
+    }`;
 }
 
 function formatHl(s: ReplayStats): string {

@@ -4,7 +4,7 @@
  * preallocated {@linkcode OutBuffer}: no strings are built per event.
  *
  * JSONL line (keys as in the Rust struct, receive time exact):
- * `{"seq":0,"update_id":35346513512,"event_time_ms":0,"recv_time_ns":1723161254036052868,"side":"bid","kind":"snapshot","order_id":1,"price_ticks":268380000000,"qty_lots":302920000,"level_qty_after":302920000}`
+ * `{"seq":0,"update_id":35346513512,"event_time_ms":0,"recv_time_ns":1723161254036052868,"side":"bid","kind":"snapshot","order_id":1,"price_ticks":268380000000,"qty_lots":302920000,"level_qty_after":302920000,"price_decimals":8,"qty_decimals":8}`
  *
  * Text line: `0 u=35346513512 E=0 t=1723161254.036052868 bid snapshot #1 2683.80000000 x 3.02920000 -> 3.02920000`
  * @module
@@ -12,14 +12,8 @@
 import type { ByteTarget, OutBuffer } from "./out_buffer.ts";
 import { BincodeWriter } from "./bincode.ts";
 import { BufferedWriter } from "./_buffered_writer.ts";
-import {
-  type EventSink,
-  FIXED_DECIMALS,
-  FIXED_SCALE,
-  type InferredEvent,
-  KIND_NAMES,
-  SIDE_NAMES,
-} from "./schema.ts";
+import { POW10 } from "../venues/decimal.ts";
+import { type EventSink, type InferredEvent, KIND_NAMES, SIDE_NAMES } from "./schema.ts";
 
 const enc = new TextEncoder();
 const b = (s: string): Uint8Array => enc.encode(s);
@@ -34,6 +28,8 @@ const J_OID = b('","order_id":');
 const J_PX = b(',"price_ticks":');
 const J_QTY = b(',"qty_lots":');
 const J_LVL = b(',"level_qty_after":');
+const J_PD = b(',"price_decimals":');
+const J_QD = b(',"qty_decimals":');
 const J_END = b("}\n");
 const SIDES: readonly Uint8Array[] = SIDE_NAMES.map(b);
 const KINDS: readonly Uint8Array[] = KIND_NAMES.map(b);
@@ -73,6 +69,10 @@ export class JsonlWriter extends BufferedWriter {
     o.uint(ev.qty);
     o.bytes(J_LVL);
     o.uint(ev.levelQtyAfter);
+    o.bytes(J_PD);
+    o.uint(ev.priceDecimals);
+    o.bytes(J_QD);
+    o.uint(ev.qtyDecimals);
     o.bytes(J_END);
     this.count++;
   }
@@ -107,11 +107,13 @@ export class TextWriter extends BufferedWriter {
     o.bytes(T_ID);
     o.uint(ev.orderId);
     o.byte(32);
-    o.fixed(ev.price, FIXED_DECIMALS, FIXED_SCALE);
+    const pd = ev.priceDecimals;
+    const qd = ev.qtyDecimals;
+    o.fixed(ev.price, pd, POW10[pd]!);
     o.bytes(T_X);
-    o.fixed(ev.qty, FIXED_DECIMALS, FIXED_SCALE);
+    o.fixed(ev.qty, qd, POW10[qd]!);
     o.bytes(T_TO);
-    o.fixed(ev.levelQtyAfter, FIXED_DECIMALS, FIXED_SCALE);
+    o.fixed(ev.levelQtyAfter, qd, POW10[qd]!);
     o.byte(10);
     this.count++;
   }

@@ -1,7 +1,7 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { MemoryTarget } from "./out_buffer.ts";
 import { createWriter, JsonlWriter, TextWriter } from "./writers.ts";
-import { type InferredEvent, InferredKind, Side } from "./schema.ts";
+import { BINCODE_RECORD_SIZE, type InferredEvent, InferredKind, Side } from "./schema.ts";
 import { eventOf } from "./_test_event.ts";
 
 function sample(): InferredEvent {
@@ -30,7 +30,7 @@ Deno.test("JsonlWriter writes one exact JSON object per line", () => {
     text,
     '{"seq":3,"update_id":35346513512,"event_time_ms":1723161255308,"recv_time_ns":1723161254036052868,' +
       '"side":"bid","kind":"cancel","order_id":12,"price_ticks":268380000000,"qty_lots":200000,' +
-      '"level_qty_after":0}\n',
+      '"level_qty_after":0,"price_decimals":8,"qty_decimals":8}\n',
   );
   const o = JSON.parse(text);
   deepEqual(Object.keys(o), [
@@ -44,6 +44,8 @@ Deno.test("JsonlWriter writes one exact JSON object per line", () => {
     "price_ticks",
     "qty_lots",
     "level_qty_after",
+    "price_decimals",
+    "qty_decimals",
   ]);
 });
 
@@ -77,7 +79,7 @@ Deno.test("createWriter returns the writer for each format and flushes many even
     }
     w.flush();
     equal(w.count, 100);
-    if (fmt === "bincode") equal(t.bytes().length, 7200);
+    if (fmt === "bincode") equal(t.bytes().length, 100 * BINCODE_RECORD_SIZE);
     else {
       const lines = t.text().split("\n");
       equal(lines.length, 101);

@@ -34,7 +34,7 @@ Output:
   --out <path>               output file ("-" = stdout; default stdout); the task may write under captures/ and out/;
                              checked before the run: never one of the replay's inputs (any spelling, symlink or
                              hard link), never a directory, its directory must exist
-  --out-format <f>           stdout (text lines) | jsonl | bincode (72-byte records; docs/inferred_event.md)
+  --out-format <f>           stdout (text lines) | jsonl | bincode (80-byte records; docs/inferred_event.md)
   --cancel-model <m>         tail (default) | head | proportional: where cancels are taken from in a level's queue
   --truth <file>             ground-truth order events (JSONL): report fill/cancel accuracy, with and without trades
   --threads <n>              1 | 2 | auto (default): 2 runs L3 inference and the writer in a Worker while this

@@ -12,6 +12,7 @@ import {
 } from "../venues/binance/simulator.ts";
 import { durationFlag, numberFlag, parseCli, UsageError } from "./_cli.ts";
 import { systemClock } from "../engine/clock.ts";
+import { type MarketOptions, PEPE_MARKET } from "../venues/binance/market.ts";
 
 const USAGE = `deno task sim:binance [flags]
 
@@ -22,7 +23,12 @@ by replaying a capture directory (snapshot.json + diffs.jsonl).
   --symbol <SYM>          symbol of the synthetic market (default BTCUSDT)
   --market <m>            spot (default) | usdm: USD-M futures (GET /fapi/v1/depth with E/T, WS under
                           /public/ws and /public/stream, frames with T and pu, U != previous u + 1);
-                          a --replay capture is served as USD-M when its frames carry pu
+                          a --replay capture is served as USD-M when its frames carry pu;
+                          pepe: a PEPE-like spot market: PEPEUSDT, mid 0.00001234, tick 0.00000001,
+                          lot 1, orders up to 2x10^11 (quantities past 10^8; flags above override)
+  --mid <dec>             starting mid price (default 60000.00)
+  --tick <dec>            price tick (default 0.01); prices are exact at its decimals
+  --lot <dec>             quantity lot (default 0.00001)
   --seed <n>              PRNG seed (default 1)
   --interval-ms <n>       ms between 100 ms batches (default 100)
   --max-batches <n>       stop producing after n batches (then exit)
@@ -47,6 +53,9 @@ const { config } = parseCli(Deno.args, {
   options: {
     port: { type: "string" },
     symbol: { type: "string" },
+    mid: { type: "string" },
+    tick: { type: "string" },
+    lot: { type: "string" },
     market: { type: "string" },
     seed: { type: "string" },
     "interval-ms": { type: "string" },
@@ -63,16 +72,25 @@ const { config } = parseCli(Deno.args, {
   const port = numberFlag("port", v.port, true) ?? 0;
   const now = systemClock.wallNs() / 1e6;
   if (port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
-  const symbol = typeof v.symbol === "string" ? v.symbol.toUpperCase() : "BTCUSDT";
+  if (v.market !== undefined && v.market !== "spot" && v.market !== "usdm" && v.market !== "pepe") {
+    throw new UsageError(`--market must be spot, usdm or pepe, got "${String(v.market)}"`);
+  }
+  const preset: MarketOptions = v.market === "pepe" ? { ...PEPE_MARKET } : {};
+  for (const k of ["mid", "tick", "lot"] as const) {
+    const s = v[k];
+    if (s === undefined) continue;
+    if (typeof s !== "string" || !/^\d+(\.\d+)?$/.test(s) || !/[1-9]/.test(s)) {
+      throw new UsageError(`--${k} must be a positive decimal like 0.00000001, got "${s}"`);
+    }
+    preset[k] = s;
+  }
+  const symbol = typeof v.symbol === "string" ? v.symbol.toUpperCase() : preset.symbol ?? "BTCUSDT";
   if (!/^[A-Z0-9]{2,20}$/.test(symbol)) {
     throw new UsageError(`--symbol must be alphanumeric, got "${symbol}"`);
   }
-  if (v.market !== undefined && v.market !== "spot" && v.market !== "usdm") {
-    throw new UsageError(`--market must be spot or usdm, got "${String(v.market)}"`);
-  }
   const o: SimulatorOptions = {
     port,
-    market: { seed: numberFlag("seed", v.seed, true) ?? 1, symbol, futures: v.market === "usdm" },
+    market: { ...preset, seed: numberFlag("seed", v.seed, true) ?? 1, symbol, futures: v.market === "usdm" },
     intervalMs: durationFlag("interval-ms", v["interval-ms"], 1, now) ?? 100,
     pingIntervalMs: durationFlag("ping-interval-ms", v["ping-interval-ms"], 1, now, true) ?? 20_000,
     weightLimit: numberFlag("weight-limit", v["weight-limit"], true) ?? (v.market === "usdm" ? 2400 : 6000),

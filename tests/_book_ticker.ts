@@ -43,20 +43,27 @@ export class TickerCheck {
   }
 
   /**
-   * Compare `book` (at update id `u`, default its `updateId`) with the latest ticker with
-   * `u <=` it. Ids must not decrease between calls. Asserts a ticker precedes `u` and the book
+   * Compare `book` (at update id `u`, default its `updateId`; its integers at `scale`, default
+   * 8/8) with the latest ticker with `u <=` it. Ids must not decrease between calls. Asserts a ticker precedes `u` and the book
    * is not crossed; a different top is counted in {@linkcode TickerCheck.mismatches}.
    */
-  check(book: L2Book, u: number = book.updateId): void {
+  check(
+    book: L2Book,
+    u: number = book.updateId,
+    scale: { priceDecimals: number; qtyDecimals: number } = { priceDecimals: 8, qtyDecimals: 8 },
+  ): void {
     const tk = this.#tickers;
     while (this.#ti + 1 < tk.length && tk[this.#ti + 1]!.u <= u) this.#ti++;
     const t = tk[this.#ti]!;
     assert.ok(t.u <= u, `a bookTicker precedes update id ${u}`);
     assert.equal(book.isCrossed(), false, `book crossed at u=${u}`);
     this.compared++;
+    // The book's integers are at its instrument's scale (≤ 8 decimals): bring them to 10^8, exactly.
+    const pm = 10 ** (8 - scale.priceDecimals);
+    const qm = 10 ** (8 - scale.qtyDecimals);
     if (
-      book.bids.bestPrice() !== t.bid || book.bids.bestQty() !== t.bidQty ||
-      book.asks.bestPrice() !== t.ask || book.asks.bestQty() !== t.askQty
+      book.bids.bestPrice() * pm !== t.bid || book.bids.bestQty() * qm !== t.bidQty ||
+      book.asks.bestPrice() * pm !== t.ask || book.asks.bestQty() * qm !== t.askQty
     ) {
       this.mismatches++;
       this.lastMismatch = `u=${u} ticker u=${t.u}: book ${book.bids.bestPrice()}x${book.bids.bestQty()} / ` +

@@ -55,7 +55,8 @@ Deno.test("a --rest-url host outside --allow-net is fatal, not retried", async (
 Deno.test("a snapshot refused with HTTP 400 (Invalid symbol) is fatal; the reason is kept", async () => {
   const sim = await BinanceSimulator.start({ intervalMs: 5 });
   let requests = 0;
-  const rest = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+  const rest = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    if (!new URL(req.url).pathname.endsWith("/depth")) return new Response("{}", { status: 404 }); // exchangeInfo
     requests++;
     return new Response('{"code":-1121,"msg":"Invalid symbol."}', { status: 400 });
   });
@@ -66,7 +67,7 @@ Deno.test("a snapshot refused with HTTP 400 (Invalid symbol) is fatal; the reaso
     });
     assert.equal(report.reason, "done");
     assert.match(h.fatal ?? "", /HTTP 400: \{"code":-1121,"msg":"Invalid symbol\."\}.*BTCUSDT/);
-    assert.equal(requests, 1, "not asked again");
+    assert.equal(requests, 1, "the depth snapshot is not asked again");
   } finally {
     await rest.shutdown();
     await sim.close();

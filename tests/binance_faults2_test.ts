@@ -104,8 +104,8 @@ Deno.test("BinanceHandler retries a REST snapshot that never answers and synchro
   let requests = 0;
   const rest = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const u = new URL(req.url);
-    if (requests++ === 0) {
-      // Never answer the first request; give up only when the client goes away.
+    if (u.pathname === "/api/v3/depth" && requests++ === 0) {
+      // Never answer the first snapshot request; give up only when the client goes away.
       await new Promise<void>((r) => req.signal.addEventListener("abort", () => r(), { once: true }));
       return new Response("gone", { status: 499 });
     }

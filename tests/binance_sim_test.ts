@@ -153,13 +153,20 @@ Deno.test("A captured simulator run replays through parse + sync to the same boo
   const trades = Deno.readTextFileSync(`${session}/trades.jsonl`).split("\n").filter((l) => l !== "");
   assert.ok(trades.length > 0 && trades.length === meta.trades, "trades captured");
   assert.ok(trades.every((t) => t.startsWith('{"stream":"btcusdt@trade","data":{"e":"trade"')));
+  // The capture records the instrument's scale; read at it, the capture rebuilds the same integers.
+  const inst = r.h.stream.instrument;
+  assert.deepEqual([meta.priceDecimals, meta.qtyDecimals], [inst.priceDecimals, inst.qtyDecimals]);
+  assert.deepEqual(meta.exchangeInfo, { priceDecimals: 2, qtyDecimals: 5 }, "the simulator's tick and lot");
   const book = new Book();
   const sync = new BookSync(book);
   const pf = new ParsedFrame();
+  pf.priceDecimals = meta.priceDecimals;
+  pf.qtyDecimals = meta.qtyDecimals;
   let next = 0;
   const feedSnapshots = (i: number) => {
     while (next < meta.snapshots.length && meta.snapshots[next].diffLinesBefore <= i) {
-      const snap = parseSnapshot(Deno.readTextFileSync(`${session}/${meta.snapshots[next].file}`));
+      const body = Deno.readTextFileSync(`${session}/${meta.snapshots[next].file}`);
+      const snap = parseSnapshot(body, meta.priceDecimals, meta.qtyDecimals);
       assert.ok(!isParseError(snap));
       if (!sync.isSynced) {
         sync.snapshotRequested();

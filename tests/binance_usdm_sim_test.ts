@@ -70,7 +70,7 @@ Deno.test({
       const id = r.h.book.updateId;
       if (r.h.sync.isSynced && id !== checkedId) {
         checkedId = id;
-        tk.check(r.h.book);
+        tk.check(r.h.book, id, r.h.stream.instrument);
       }
     });
     try {

@@ -4,6 +4,7 @@
  */
 import { equal, ok } from "node:assert/strict";
 import { ETH_DIR, haveFixture, replayTask as task, writeSyntheticSession } from "./_replay_helpers.ts";
+import { BINCODE_RECORD_SIZE } from "../replay/schema.ts";
 
 Deno.test("replay task: --help exits 0, bad flags exit 2, bad paths exit 1", async () => {
   const dir = await Deno.makeTempDir();
@@ -76,8 +77,8 @@ Deno.test("replay task: --truth reports fill/cancel accuracy with and without tr
     ok(withT && without, r.err);
     ok(Number(withT[1]) > Number(without[1]), r.err);
     const size = (await Deno.stat(`${dir}/e.bin`)).size;
-    equal(size % 72, 0);
-    equal(size / 72, Number(/wrote (\d+) events/.exec(r.err)![1]));
+    equal(size % BINCODE_RECORD_SIZE, 0);
+    equal(size / BINCODE_RECORD_SIZE, Number(/wrote (\d+) events/.exec(r.err)![1]));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

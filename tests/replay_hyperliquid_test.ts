@@ -10,7 +10,13 @@ import { parseFixed } from "../venues/decimal.ts";
 import { replayCapture, type ReplayOptions } from "../replay/replay.ts";
 import { resolveSession } from "../replay/reader.ts";
 import type { ReplayStats } from "../replay/summary.ts";
-import { type EventSink, type InferredEvent, InferredKind, Side } from "../replay/schema.ts";
+import {
+  BINCODE_RECORD_SIZE,
+  type EventSink,
+  type InferredEvent,
+  InferredKind,
+  Side,
+} from "../replay/schema.ts";
 import type { CancelModel } from "../replay/l3.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
 import { HyperliquidSimulator } from "../venues/hyperliquid/simulator.ts";
@@ -329,7 +335,7 @@ Deno.test({
           const rows = Deno.readTextFileSync(out).split("\n").filter((l) => l);
           equal(rows.length, n);
           ok(rows[0]!.includes('"update_id":1737918843542') && rows[0]!.includes('"kind":"snapshot"'));
-        } else equal(Deno.statSync(out).size, n * 72);
+        } else equal(Deno.statSync(out).size, n * BINCODE_RECORD_SIZE);
         ok(err.includes(extra.length ? "9 trade lines, 0 trades" : "9 trade lines, 64 trades"), err);
         counts.push(n);
       }

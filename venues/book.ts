@@ -57,6 +57,36 @@ export class L2Book {
     this.updateId = 0;
   }
 
+  /**
+   * Rescale every level exactly: prices × 10^`kp`, quantities × 10^`kq` (k >= 0; the
+   * instrument's decimals grew). Returns false and changes nothing when a value would pass 2^53
+   * (the book cannot be held at that scale: the caller resyncs). Allocates (rare: once per
+   * rescale); the sides detect their tick again.
+   */
+  rescale(kp: number, kq: number): boolean {
+    if (kp === 0 && kq === 0) return true;
+    const mp = 10 ** kp;
+    const mq = 10 ** kq;
+    const lv: number[][] = [[], []];
+    for (let s = 0; s < 2; s++) {
+      const side = this.side(s === 0);
+      const out = lv[s]!;
+      for (let i = 0; i < side.size; i++) {
+        const p = side.priceAt(i) * mp;
+        const q = side.qtyAt(i) * mq;
+        if (p > Number.MAX_SAFE_INTEGER || q > Number.MAX_SAFE_INTEGER) return false;
+        out.push(p, q);
+      }
+    }
+    for (let s = 0; s < 2; s++) {
+      const side = this.side(s === 0);
+      const out = lv[s]!;
+      side.clear();
+      for (let i = 0; i < out.length; i += 2) side.set(out[i]!, out[i + 1]!);
+    }
+    return true;
+  }
+
   /** True when both sides are non-empty and best bid >= best ask. */
   isCrossed(): boolean {
     return this.bids.size > 0 && this.asks.size > 0 && this.bids.bestPrice() >= this.asks.bestPrice();

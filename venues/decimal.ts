@@ -85,8 +85,9 @@ export function parseFixedBytes(b: Uint8Array, start: number, end: number, scale
 
 /**
  * Format a fixed-point integer `v` with scale `scale` as a decimal string with exactly
- * `decimals` fractional digits (`decimals` <= `scale`; digits beyond it must be zero).
- * Allocates (off the hot path).
+ * `decimals` fractional digits (below `scale`, the digits dropped must be zero; above it, zeros
+ * are appended: an instrument held at 2 decimals still prints Binance's 8). Allocates (off the
+ * hot path).
  */
 export function formatFixed(v: number, scale: number, decimals = scale): string {
   if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`not a fixed-point value: ${v}`);
@@ -94,8 +95,18 @@ export function formatFixed(v: number, scale: number, decimals = scale): string 
   const int = Math.floor(v / p);
   const frac = v - int * p;
   if (decimals === 0) return String(int);
-  const fracStr = String(frac).padStart(scale, "0").slice(0, decimals);
+  const digits = scale === 0 ? "" : String(frac).padStart(scale, "0");
+  const fracStr = decimals <= scale ? digits.slice(0, decimals) : digits.padEnd(decimals, "0");
   return `${int}.${fracStr}`;
+}
+
+/** Significant fractional digits of the decimal string `s` (trailing zeros trimmed: "0.0100" → 2). */
+export function significantDecimals(s: string): number {
+  const dot = s.indexOf(".");
+  if (dot < 0) return 0;
+  let end = s.length;
+  while (end > dot + 1 && s.charCodeAt(end - 1) === 48) end--;
+  return end - dot - 1;
 }
 
 /** Number of fractional digits written in the decimal string `s` (0 when there is no '.'). */

@@ -13,6 +13,8 @@ import { type BinanceMarket, type DepthSpeed, depthStreamName, usdmStreamUrl } f
 
 /** Configuration of `BinanceHandler`. */
 export interface BinanceHandlerConfig {
+  /** Fetch `exchangeInfo` at start for the tick/lot decimals (default true; false: the wire decides). */
+  exchangeInfo?: boolean;
   /** Symbol, any case (default "BTCUSDT"). */
   symbol?: string;
   /** Market: "spot" (default) or "usdm" (USD-M futures: fstream/fapi hosts, `pu` sync rules). */

@@ -59,11 +59,19 @@ export class SnapshotRequests {
   }
 
   /**
-   * Decode the `Snapshot` entry at inbox slot `i` (see `_inbox.ts`) and, unless it is fatal,
+   * Decode the `Snapshot` entry at inbox slot `i` (see `_inbox.ts`) at the instrument's scale
+   * (default 8) and, unless it is fatal,
    * tell the scheduler (the venue's word counts even for a late answer).
    */
-  reply(inbox: Inbox, i: number, now: number): SnapshotReply {
-    const r = readSnapshotReply(inbox.num(i, 0), inbox.text(i), inbox.num(i, 1), inbox.num(i, 2));
+  reply(inbox: Inbox, i: number, now: number, priceDecimals?: number, qtyDecimals?: number): SnapshotReply {
+    const r = readSnapshotReply(
+      inbox.num(i, 0),
+      inbox.text(i),
+      inbox.num(i, 1),
+      inbox.num(i, 2),
+      priceDecimals,
+      qtyDecimals,
+    );
     if (!r.fatal) this.sched.onResponse(now, r.schedStatus, r.retryAfter, r.used);
     return r;
   }

@@ -36,18 +36,21 @@ export function isFatalStatus(status: number): boolean {
 }
 
 /**
- * Decode a snapshot reply: `status` (0 = network error, -1 = cannot be made), `body`, and the `Retry-After` /
- * used-weight header values as queued (NaN when absent). Allocates the result (rare path).
+ * Decode a snapshot reply: `status` (0 = network error, -1 = cannot be made), `body`, and the
+ * `Retry-After` / used-weight header values as queued (NaN when absent), at the instrument's scale
+ * (default 8). Allocates the result (rare path).
  */
 export function readSnapshotReply(
   status: number,
   body: string,
   retry: number,
   usedWeight: number,
+  priceDecimals?: number,
+  qtyDecimals?: number,
 ): SnapshotReply {
   const retryAfter = Number.isNaN(retry) ? undefined : retry;
   const used = Number.isNaN(usedWeight) ? undefined : usedWeight;
-  const parsed = status === 200 ? parseSnapshot(body) : null;
+  const parsed = status === 200 ? parseSnapshot(body, priceDecimals, qtyDecimals) : null;
   if (parsed !== null && !isParseError(parsed)) {
     return { snap: parsed, schedStatus: status, retryAfter, used, why: "", fatal: false };
   }

@@ -20,6 +20,7 @@
  * @module
  */
 import {
+  DEC_BAD,
   E_AGG,
   E_DEPTH,
   E_OTHER,
@@ -51,6 +52,7 @@ import {
   F_U,
   F_u,
   fail,
+  failDecimal,
   st,
   ws,
 } from "./_scan_state.ts";
@@ -184,9 +186,15 @@ export function scanObject(b: Uint8Array, p: number, nested: boolean): number {
           break;
         case 112: // p
         case 113: { // q
-          const bit = b[ks] === 112 ? F_p : F_q;
-          if (c === 34) p = scanDecimal(b, p + 1);
-          else {
+          const isP = b[ks] === 112;
+          const bit = isP ? F_p : F_q;
+          if (c === 34) {
+            p = scanDecimal(b, p + 1, isP ? st.pd : st.qd);
+            // A valid decimal that does not fit the scale fails with its own reason.
+            if (p >= 0 && st.dec !== st.dec && st.decWhy !== DEC_BAD) {
+              return failDecimal(isP, "bad decimal");
+            }
+          } else {
             st.dec = NaN;
             p = skipValue(b, p, 1);
           }

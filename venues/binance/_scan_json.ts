@@ -1,12 +1,24 @@
 /**
  * Private: the generic JSON value scanners of the Binance byte scanner — strings (validated,
  * escapes checked), numbers (plain non-negative safe integers into `st.num`), decimal strings
- * (× 10^8 into `st.dec`), literals, skipping any value with full validation, and the small
+ * (× 10^scale into `st.dec`), literals, skipping any value with full validation, and the small
  * key/word comparers used by `scanObject`. Same input contract as `_scan.ts` (NUL sentinel at
  * the end, no bounds checks).
  * @module
  */
-import { fail, MAX, MAX_DEPTH, POW10, SCALE, st, ws } from "./_scan_state.ts";
+import {
+  DEC_BAD,
+  DEC_BIG,
+  DEC_FINE,
+  DPOW10,
+  fail,
+  MAX,
+  MAX_DECIMALS,
+  MAX_DEPTH,
+  POW10,
+  st,
+  ws,
+} from "./_scan_state.ts";
 
 /**
  * Scan a JSON string body starting after the opening quote; returns the index after the
@@ -84,14 +96,17 @@ export function scanNumber(b: Uint8Array, p: number): number {
 }
 
 /**
- * Parse a decimal string body (after the opening quote) to ×10^8; sets st.dec (NaN when
- * invalid) and returns the index after the closing quote, or -1 when the string itself is bad.
+ * Parse a decimal string body (after the opening quote) to × 10^`scale`; sets st.dec (NaN when
+ * it cannot be held, with the reason in st.decWhy: not a plain decimal, significant digits beyond
+ * `scale` — st.fine then holds the decimals it needs — or beyond 2^53 at `scale`) and returns
+ * the index after the closing quote, or -1 when the string itself is bad.
  */
-export function scanDecimal(b: Uint8Array, p: number): number {
+export function scanDecimal(b: Uint8Array, p: number, scale: number): number {
   let v = 0;
   let frac = -1;
   let digits = 0;
   let ok = true;
+  let fine = 0; // fractional position of the last non-zero digit beyond the scale
   for (;;) {
     const c = b[p]!;
     const d = c - 48;
@@ -99,8 +114,9 @@ export function scanDecimal(b: Uint8Array, p: number): number {
       p++;
       digits++;
       if (frac >= 0) {
-        if (frac >= SCALE) {
-          if (d !== 0) ok = false;
+        if (frac >= scale) {
+          frac++;
+          if (d !== 0) fine = frac;
           continue;
         }
         frac++;
@@ -116,13 +132,21 @@ export function scanDecimal(b: Uint8Array, p: number): number {
     } else {
       // Not a plain decimal: validate the rest as a JSON string, report invalid.
       st.dec = NaN;
+      st.decWhy = DEC_BAD;
       return skipString(b, p);
     }
   }
-  if (!ok || digits === 0) st.dec = NaN;
-  else {
-    v *= POW10[SCALE - (frac < 0 ? 0 : frac)]!;
+  if (!ok || digits === 0) {
+    st.dec = NaN;
+    st.decWhy = DEC_BAD;
+  } else if (fine > 0) {
+    st.dec = NaN;
+    st.decWhy = fine <= MAX_DECIMALS ? DEC_FINE : DEC_BAD;
+    st.fine = fine;
+  } else {
+    v *= DPOW10[scale - (frac < 0 ? 0 : frac > scale ? scale : frac)]!;
     st.dec = v <= MAX ? v : NaN;
+    st.decWhy = DEC_BIG;
   }
   return p;
 }

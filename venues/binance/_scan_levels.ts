@@ -1,12 +1,12 @@
 /**
  * Private: the hot loop of the Binance byte scanner — `[["px","qty"],…]` level arrays into the
- * bid/ask arrays of `st.tgt` (a `DepthDiff`). Decimals with exactly 8 fractional digits
- * are read as two little-endian 32-bit words (SWAR); anything unusual falls back to
+ * bid/ask arrays of `st.tgt` (a `DepthDiff`), at the scale of the scan (`st.pd`/`st.qd`).
+ * Decimals with exactly 8 fractional digits are read as two little-endian 32-bit words (SWAR); anything unusual falls back to
  * `scanDecimal`, which decides. Allocates only when a level array grows, and one `DataView` when
  * the input buffer changes. Same input contract as `_scan.ts`.
  * @module
  */
-import { fail, IPOW10, MAX, st, ws } from "./_scan_state.ts";
+import { fail, failDecimal, IPOW10, MAX, st, ws } from "./_scan_state.ts";
 import { scanDecimal } from "./_scan_json.ts";
 
 let dvBytes: Uint8Array = new Uint8Array(0);
@@ -45,6 +45,12 @@ export function scanLevels(b: Uint8Array, p: number, isBid: boolean): number {
   }
   const dv = dvView;
   const blen = b.length;
+  // The scale of this scan: at 8 decimals (pdiv = qdiv = 1) the fast path is exactly the 8-digit
+  // one; at d < 8 its value is divided by 10^(8-d) when exact, else scanDecimal decides.
+  const pdiv = st.pdiv;
+  const qdiv = st.qdiv;
+  const pmul = st.pmul;
+  const qmul = st.qmul;
   const tgt = st.tgt;
   let px = isBid ? tgt.bidPx : tgt.askPx;
   let qty = isBid ? tgt.bidQty : tgt.askQty;
@@ -97,13 +103,14 @@ export function scanLevels(b: Uint8Array, p: number, isBid: boolean): number {
         }
       }
       let v = ip * 1e8 + fp;
+      if (pdiv !== 1) v = fp % pdiv === 0 ? ip * pmul + fp / pdiv : NaN;
       let price = v;
       if (c === 34 && nd > 0 && v <= MAX) p++;
       else {
-        p = scanDecimal(b, s);
+        p = scanDecimal(b, s, st.pd);
         if (p < 0) return p;
         price = st.dec;
-        if (price !== price) return fail("bad price");
+        if (price !== price) return failDecimal(true, "bad price");
       }
       c = b[p]!;
       if (c !== 44) {
@@ -147,13 +154,14 @@ export function scanLevels(b: Uint8Array, p: number, isBid: boolean): number {
         }
       }
       v = ip * 1e8 + fp;
+      if (qdiv !== 1) v = fp % qdiv === 0 ? ip * qmul + fp / qdiv : NaN;
       let q = v;
       if (c === 34 && nd > 0 && v <= MAX) p++;
       else {
-        p = scanDecimal(b, s);
+        p = scanDecimal(b, s, st.qd);
         if (p < 0) return p;
         q = st.dec;
-        if (q !== q) return fail("bad quantity");
+        if (q !== q) return failDecimal(false, "bad quantity");
       }
       c = b[p]!;
       if (c !== 93) {

@@ -52,8 +52,32 @@ export const E_OTHER = 9;
 export const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 /** Powers of ten 10^0..10^9 (int32). */
 export const IPOW10 = new Int32Array(POW10);
-/** Fractional decimal digits of a Binance price/quantity (values are integers × 10^SCALE). */
+/**
+ * Fractional decimal digits of a Binance price/quantity by default (values are integers ×
+ * 10^SCALE) and the digits of the inline SWAR fast path; each parse may ask for fewer or more
+ * (`ParsedFrame.priceDecimals`/`qtyDecimals`, see {@linkcode setScale}).
+ */
 export const SCALE = 8;
+/** Finest scale a value may need (10^18 is still an exact f64). */
+export const MAX_DECIMALS = 18;
+/** Powers of ten 10^0..10^18 (f64, exact). */
+export const DPOW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, i) => Number(10n ** BigInt(i)));
+
+/** Why `scanDecimal` set `st.dec` to NaN: not a plain decimal. */
+export const DEC_BAD = 0;
+/** Why `scanDecimal` set `st.dec` to NaN: significant digits beyond the scale (`st.fine` says how many). */
+export const DEC_FINE = 1;
+/** Why `scanDecimal` set `st.dec` to NaN: the value at the scale is beyond 2^53. */
+export const DEC_BIG = 2;
+
+/** Constant failure reasons of values that are valid decimals but do not fit the scale in force. */
+export const REASON_PRICE_FINE = "price finer than the instrument's precision";
+/** See {@linkcode REASON_PRICE_FINE}. */
+export const REASON_QTY_FINE = "quantity finer than the instrument's precision";
+/** A price beyond 2^53 units at the instrument's scale. */
+export const REASON_PRICE_BIG = "price beyond 2^53 at the instrument's precision";
+/** A quantity beyond 2^53 units at the instrument's scale. */
+export const REASON_QTY_BIG = "quantity beyond 2^53 at the instrument's precision";
 /** Largest exactly representable integer (2^53 - 1). */
 export const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -92,7 +116,53 @@ export const st = {
   dec: 0,
   /** Where levels go. */
   tgt: new DepthDiff(1),
+  /** Price decimals of this scan (default {@linkcode SCALE}). */
+  pd: SCALE,
+  /** Quantity decimals of this scan. */
+  qd: SCALE,
+  /** 10^pd. */
+  pmul: 1e8,
+  /** 10^qd. */
+  qmul: 1e8,
+  /** 10^(8 - pd) when pd <= 8 (the fast path divides its 8-digit value by it), else NaN. */
+  pdiv: 1,
+  /** 10^(8 - qd) when qd <= 8, else NaN. */
+  qdiv: 1,
+  /** Why the last `scanDecimal` gave NaN (`DEC_BAD`, `DEC_FINE`, `DEC_BIG`). */
+  decWhy: DEC_BAD,
+  /** Decimals the last too-fine value needs (its significant fractional digits). */
+  fine: 0,
+  /** Price decimals the first too-fine price of the scan needs (0 when none). */
+  finePd: 0,
+  /** Quantity decimals the first too-fine quantity of the scan needs (0 when none). */
+  fineQd: 0,
 };
+
+/**
+ * Set the scale of the next scans: prices × 10^pd, quantities × 10^qd (0..MAX_DECIMALS, integers).
+ * Cheap (a few stores); `parseFrame` calls it on every frame.
+ */
+export function setScale(pd: number, qd: number): void {
+  if (pd === st.pd && qd === st.qd) return;
+  st.pd = pd;
+  st.qd = qd;
+  st.pmul = DPOW10[pd]!;
+  st.qmul = DPOW10[qd]!;
+  st.pdiv = pd <= SCALE ? POW10[SCALE - pd]! : NaN;
+  st.qdiv = qd <= SCALE ? POW10[SCALE - qd]! : NaN;
+}
+
+/** Fail on a value `scanDecimal` rejected: the precise reason when it was too fine or too big. */
+export function failDecimal(isPrice: boolean, generic: string): number {
+  if (st.decWhy === DEC_FINE) {
+    if (isPrice) {
+      if (st.finePd === 0) st.finePd = st.fine;
+    } else if (st.fineQd === 0) st.fineQd = st.fine;
+    return fail(isPrice ? REASON_PRICE_FINE : REASON_QTY_FINE);
+  }
+  if (st.decWhy === DEC_BIG) return fail(isPrice ? REASON_PRICE_BIG : REASON_QTY_BIG);
+  return fail(generic);
+}
 
 /** Record the first error reason of the scan in `st.err`; returns -1 (the failure position). */
 export function fail(reason: string): number {
@@ -114,6 +184,8 @@ export function reset(tgt: DepthDiff): void {
   st.dataMask = 0;
   st.eType = E_NONE;
   st.id = NaN;
+  st.finePd = 0;
+  st.fineQd = 0;
   st.tgt = tgt;
   tgt.nBids = 0;
   tgt.nAsks = 0;

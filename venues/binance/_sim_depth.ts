@@ -8,8 +8,9 @@
 import type { Clock } from "../../engine/clock.ts";
 import { respond } from "./_sim_http.ts";
 import type { SimDriver } from "./_sim_replay.ts";
-import { depthLimit, depthWeight, usdmDepthLimit, WeightWindow } from "./_sim_rest.ts";
+import { depthLimit, depthWeight, exchangeInfoJson, usdmDepthLimit, WeightWindow } from "./_sim_rest.ts";
 import { usdmDepthWeight } from "./markets.ts";
+import { EXCHANGE_INFO_WEIGHT } from "./precision.ts";
 import type { SimStats } from "./_sim_types.ts";
 
 /** The REST depth endpoint of one simulator. */
@@ -25,6 +26,7 @@ export class DepthRoute {
   readonly #weights: WeightWindow;
   readonly #retry: string;
   readonly #initialSnapshot: string;
+  readonly #weightLimit: number;
 
   /**
    * A route over `driver` counting into `stats`; `weightLimit` per minute of `clock`'s wall
@@ -34,8 +36,30 @@ export class DepthRoute {
     this.#driver = driver;
     this.#stats = stats;
     this.#weights = new WeightWindow(clock, weightLimit);
+    this.#weightLimit = weightLimit;
     this.#retry = String(retryAfterSec);
     this.#initialSnapshot = driver.snapshotJson(5000);
+  }
+
+  /**
+   * Answer `GET /api/v3/exchangeInfo?symbol=X` (weight 2, the same weight window; the armed
+   * faults are for the depth route only): the symbol's tick and lot, and the weight limit.
+   */
+  serveExchangeInfo(conn: Deno.Conn, url: URL): Promise<void> {
+    const symbol = url.searchParams.get("symbol");
+    const d = this.#driver;
+    if (symbol !== null && symbol !== d.symbol) {
+      return respond(conn, 400, `{"code":-1121,"msg":"Invalid symbol."}`);
+    }
+    const used = this.#weights.charge(EXCHANGE_INFO_WEIGHT);
+    if (used < 0) {
+      this.#stats.rateLimited++;
+      return respond(conn, 429, `{"code":-1003,"msg":"Too much request weight used."}`, {
+        "Retry-After": String(this.#weights.retryAfterSec()),
+      });
+    }
+    const body = exchangeInfoJson(d.symbol, d.tick, d.lot, this.#weightLimit);
+    return respond(conn, 200, body, { "X-MBX-USED-WEIGHT-1M": String(used) });
   }
 
   /** Answer one request for `url` on `conn`. */

@@ -10,8 +10,8 @@
  * @module
  */
 import { L2Book } from "../book.ts";
-import { parseFixed } from "../decimal.ts";
-import { MARKET_SCALE, type MarketBatch } from "./market.ts";
+import { parseFixed, significantDecimals } from "../decimal.ts";
+import { type MarketBatch, sideJson } from "./market.ts";
 
 /** What drives the simulator: the synthetic market or a capture replay. */
 export interface SimDriver {
@@ -25,6 +25,14 @@ export interface SimDriver {
   step(): MarketBatch | null;
   /** REST depth body of the current book. */
   snapshotJson(limit: number): string;
+  /** The book's prices are integers × 10^priceScale. */
+  readonly priceScale: number;
+  /** The book's quantities are integers × 10^qtyScale. */
+  readonly qtyScale: number;
+  /** The tick `exchangeInfo` lists (a decimal string). */
+  readonly tick: string;
+  /** The lot `exchangeInfo` lists. */
+  readonly lot: string;
 }
 
 type Lv = [string, string][];
@@ -37,6 +45,14 @@ export class ReplayDriver implements SimDriver {
   readonly book = new L2Book();
   /** See {@linkcode SimDriver.futures}: the first diff carries `pu` (a USD-M capture). */
   readonly futures: boolean;
+  /** The finest price decimals anywhere in the capture (its book is held at this scale). */
+  readonly priceScale: number;
+  /** The finest quantity decimals anywhere in the capture. */
+  readonly qtyScale: number;
+  /** 10^-priceScale as a decimal string. */
+  readonly tick: string;
+  /** 10^-qtyScale as a decimal string. */
+  readonly lot: string;
   readonly #snapshot: string;
   readonly #snapshotId: number;
   readonly #lines: string[];
@@ -49,10 +65,27 @@ export class ReplayDriver implements SimDriver {
   constructor(dir: string) {
     this.#snapshot = Deno.readTextFileSync(`${dir}/snapshot.json`);
     const snap = JSON.parse(this.#snapshot) as { lastUpdateId: number; bids: Lv; asks: Lv };
-    apply(this.book, snap.bids, snap.asks);
+    this.#lines = Deno.readTextFileSync(`${dir}/diffs.jsonl`).split("\n").filter((l) => l.length > 0);
+    // One scale for the whole capture: the finest value in it (so the truth book stays exact).
+    const fine = [0, 0];
+    finest(fine, snap.bids);
+    finest(fine, snap.asks);
+    for (const l of this.#lines) {
+      try {
+        const d = JSON.parse(payloadOf(l)) as { b?: Lv; a?: Lv };
+        finest(fine, d.b ?? []);
+        finest(fine, d.a ?? []);
+      } catch {
+        // a cut line: step() skips it too
+      }
+    }
+    this.priceScale = fine[0]!;
+    this.qtyScale = fine[1]!;
+    this.tick = unit(this.priceScale);
+    this.lot = unit(this.qtyScale);
+    this.#apply(snap.bids, snap.asks);
     this.#snapshotId = snap.lastUpdateId;
     this.book.updateId = snap.lastUpdateId;
-    this.#lines = Deno.readTextFileSync(`${dir}/diffs.jsonl`).split("\n").filter((l) => l.length > 0);
     const first = this.#lines.length > 0 ? payloadOf(this.#lines[0]!) : null;
     const d0 = first ? JSON.parse(first) : null;
     this.symbol = d0 ? String(d0.s) : "UNKNOWN";
@@ -86,14 +119,14 @@ export class ReplayDriver implements SimDriver {
         u: d.u,
         pu: d.pu,
         E: d.E,
-        bids: toMap(d.b),
-        asks: toMap(d.a),
+        bids: this.#toMap(d.b),
+        asks: this.#toMap(d.a),
         trades,
         truth: [],
       };
       this.#lastE = d.E;
       if (d.u > this.#snapshotId && d.u > this.book.updateId) {
-        apply(this.book, d.b, d.a);
+        this.#apply(d.b, d.a);
         this.book.updateId = d.u;
       }
       return batch;
@@ -104,17 +137,34 @@ export class ReplayDriver implements SimDriver {
   /** See {@linkcode SimDriver.snapshotJson}: the capture's own body until the diffs pass it. */
   snapshotJson(limit: number): string {
     if (this.book.updateId === this.#snapshotId) return this.#snapshot;
-    const side = (bid: boolean) => {
-      const s = this.book.side(bid);
-      const out: string[] = [];
-      for (let i = 0; i < s.size && i < limit; i++) {
-        out.push(`["${fmt(s.priceAt(i))}","${fmt(s.qtyAt(i))}"]`);
-      }
-      return `[${out.join(",")}]`;
-    };
+    const side = (bid: boolean) => sideJson(this.book, bid, limit, this.priceScale, this.qtyScale);
     const et = this.futures ? `,"E":${this.#lastE},"T":${this.#lastE}` : "";
     return `{"lastUpdateId":${this.book.updateId}${et},"bids":${side(true)},"asks":${side(false)}}`;
   }
+
+  #toMap(levels: Lv): Map<number, number> {
+    const m = new Map<number, number>();
+    for (const [p, q] of levels) m.set(parseFixed(p, this.priceScale), parseFixed(q, this.qtyScale));
+    return m;
+  }
+
+  #apply(bids: Lv, asks: Lv): void {
+    const ps = this.priceScale;
+    const qs = this.qtyScale;
+    for (const [p, q] of bids) this.book.bids.set(parseFixed(p, ps), parseFixed(q, qs));
+    for (const [p, q] of asks) this.book.asks.set(parseFixed(p, ps), parseFixed(q, qs));
+  }
+}
+
+function finest(fine: number[], levels: Lv): void {
+  for (const [p, q] of levels) {
+    fine[0] = Math.max(fine[0]!, significantDecimals(String(p)));
+    fine[1] = Math.max(fine[1]!, significantDecimals(String(q)));
+  }
+}
+
+function unit(decimals: number): string {
+  return decimals === 0 ? "1" : `0.${"1".padStart(decimals, "0")}`;
 }
 
 function readLines(path: string): string[] | null {
@@ -167,25 +217,9 @@ function loadTrades(dir: string, diffLines: string[]): string[][] {
   return out;
 }
 
-function fmt(v: number): string {
-  const int = Math.floor(v / 1e8);
-  return `${int}.${String(v - int * 1e8).padStart(8, "0")}`;
-}
-
 /** The raw payload of a line in either the raw or the combined (`{"stream","data"}`) form. */
 export function payloadOf(line: string): string {
   if (!line.startsWith('{"stream"')) return line;
   const at = line.indexOf('"data":');
   return at < 0 ? line : line.slice(at + 7, line.lastIndexOf("}"));
-}
-
-function toMap(levels: Lv): Map<number, number> {
-  const m = new Map<number, number>();
-  for (const [p, q] of levels) m.set(parseFixed(p, MARKET_SCALE), parseFixed(q, MARKET_SCALE));
-  return m;
-}
-
-function apply(book: L2Book, bids: Lv, asks: Lv): void {
-  for (const [p, q] of bids) book.bids.set(parseFixed(p, MARKET_SCALE), parseFixed(q, MARKET_SCALE));
-  for (const [p, q] of asks) book.asks.set(parseFixed(p, MARKET_SCALE), parseFixed(q, MARKET_SCALE));
 }

@@ -13,6 +13,37 @@ export function depthWeight(limit: number): number {
   return 250;
 }
 
+/**
+ * The `GET /api/v3/exchangeInfo?symbol=…` body for one symbol: `rateLimits` (REQUEST_WEIGHT per
+ * minute) and the `PRICE_FILTER` / `LOT_SIZE` filters, sizes written with 8 decimals as Binance
+ * does. Allocates.
+ */
+export function exchangeInfoJson(symbol: string, tick: string, lot: string, weightLimit: number): string {
+  const eight = (s: string) => {
+    const [i, f = ""] = s.split(".");
+    return `${i}.${f.padEnd(8, "0")}`;
+  };
+  return JSON.stringify({
+    timezone: "UTC",
+    serverTime: 0,
+    rateLimits: [{ rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: weightLimit }],
+    exchangeFilters: [],
+    symbols: [{
+      symbol,
+      status: "TRADING",
+      filters: [
+        {
+          filterType: "PRICE_FILTER",
+          minPrice: eight(tick),
+          maxPrice: "1000000.00000000",
+          tickSize: eight(tick),
+        },
+        { filterType: "LOT_SIZE", minQty: eight(lot), maxQty: "900000000000.00000000", stepSize: eight(lot) },
+      ],
+    }],
+  });
+}
+
 /** Clamp a requested depth limit as Binance does (default 100, max 5000). */
 export function depthLimit(raw: string | null): number {
   const n = raw === null ? 100 : Number(raw);

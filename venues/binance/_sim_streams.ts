@@ -69,11 +69,14 @@ export class SlowDepth {
     for (const [p, q] of b.asks) s.asks.set(p, q);
   }
 
-  /** The merged payload since the last take (null when nothing changed), and reset. */
-  take(symbol: string): string | null {
+  /**
+   * The merged payload since the last take (null when nothing changed), and reset. Levels are
+   * integers at `priceScale`/`qtyScale` (the driver's).
+   */
+  take(symbol: string, priceScale: number, qtyScale: number): string | null {
     const s = this.#cur;
     if (s === null) return null;
     this.#cur = null;
-    return depthPayload(symbol, s.E, s.U, s.u, s.pu, s.bids, s.asks);
+    return depthPayload(symbol, s.E, s.U, s.u, s.pu, s.bids, s.asks, priceScale, qtyScale);
   }
 }

@@ -59,6 +59,12 @@ export interface CaptureMetadata extends CaptureMetadataCommon {
   lastAppliedUpdateId: number;
   /** Resyncs so far. */
   resyncs: number;
+  /** Prices are integers × 10^priceDecimals: the finest scale the handler used (absent: unknown). */
+  priceDecimals?: number;
+  /** Quantities are integers × 10^qtyDecimals (finest used). */
+  qtyDecimals?: number;
+  /** The decimals of `exchangeInfo`'s tickSize / stepSize, when it was fetched. */
+  exchangeInfo?: { priceDecimals: number; qtyDecimals: number };
 }
 
 /** Options of {@linkcode BinanceCapture.open}. */
@@ -214,6 +220,26 @@ export class BinanceCapture {
       if (m.firstUpdateId === 0) m.firstUpdateId = U;
       m.lastUpdateId = u;
     }
+    this.#w.markMetadataDirty();
+  }
+
+  /** Parse the frame staged by {@linkcode BinanceCapture.parse} again (after the scale grew). */
+  reparse(pf: ParsedFrame): FrameKind {
+    const d = this.#diffs;
+    if (d.stagedBinary) return FrameKind.Malformed;
+    return parseFrameInPlace(d.stagedBuf, d.stagedStart, d.stagedEnd, pf);
+  }
+
+  /** The instrument's scale grew: record it (replay reads it back). */
+  decimals(priceDecimals: number, qtyDecimals: number): void {
+    this.meta.priceDecimals = priceDecimals;
+    this.meta.qtyDecimals = qtyDecimals;
+    this.#w.markMetadataDirty();
+  }
+
+  /** The instrument's metadata decimals (`exchangeInfo` tickSize / stepSize). */
+  instrumentInfo(d: { priceDecimals: number; qtyDecimals: number }): void {
+    this.meta.exchangeInfo = { priceDecimals: d.priceDecimals, qtyDecimals: d.qtyDecimals };
     this.#w.markMetadataDirty();
   }
 

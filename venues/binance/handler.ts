@@ -32,7 +32,8 @@ import { BookSync, DiffResult, SnapshotResult } from "./sync.ts";
 import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 import { defaultInstruments } from "../../market/instrument.ts";
 import { emitDepthDiff } from "./emit.ts";
-import { PRICE_SCALE, QTY_SCALE } from "./types.ts";
+import { type Decimals, exchangeInfoDecimals, exchangeInfoUrl, snapshotDecimals } from "./precision.ts";
+import { InstrumentScale, ScaleChange } from "./_handler_precision.ts";
 import { BinanceCapture, type BinanceCaptureOptions } from "./capture.ts";
 import type { FrameData } from "../capture_writer.ts";
 import { Inbox, InKind } from "./_inbox.ts";
@@ -43,6 +44,9 @@ import { captureEntry, captureLeftovers } from "./_handler_snapshot.ts";
 import { frameByteLength } from "../capture_frame.ts";
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
+
+/** Inbox tag of the `exchangeInfo` answer (snapshot requests have tags >= 1). */
+const EXCHANGE_INFO_TAG = -2; // PROBE_TAG is -1
 
 /** The Binance spot diff-depth handler. */
 export class BinanceHandler implements EngineHandler {
@@ -75,6 +79,8 @@ export class BinanceHandler implements EngineHandler {
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
   readonly #rest: SnapshotRequests;
+  readonly #scale: InstrumentScale;
+  readonly #change = [0];
   readonly #backoff: Backoff;
   #ctx!: HandlerContext;
   #io!: WsSession;
@@ -156,10 +162,11 @@ export class BinanceHandler implements EngineHandler {
       "binance",
       market,
       this.symbol,
-      PRICE_SCALE,
-      QTY_SCALE,
+      0, // the scale grows to what exchangeInfo and the wire need (precision.ts)
+      0,
     );
     this.stream = new MarketStream(inst, this.book, cfg.onSubscriberError);
+    this.#scale = new InstrumentScale(inst, this.#pf);
   }
 
   /** See {@linkcode EngineHandler.start}: opens the capture (if any) and the first connection. */
@@ -190,6 +197,7 @@ export class BinanceHandler implements EngineHandler {
       if (this.#cfg.captureRotate !== undefined) opts.rotate = this.#cfg.captureRotate;
       if (this.#cfg.captureGzip !== undefined) opts.gzip = this.#cfg.captureGzip;
       this.capture = await BinanceCapture.open(opts);
+      this.capture.decimals(this.stream.instrument.priceDecimals, this.stream.instrument.qtyDecimals);
       logger.info(source, `capturing to ${this.capture.path}`);
     }
     this.#io = new WsSession({
@@ -203,6 +211,10 @@ export class BinanceHandler implements EngineHandler {
       closeTimeoutMs: this.#cfg.closeTimeoutMs ?? 2000,
     });
     this.#io.open();
+    // The instrument's tick and lot (weight 2, once); without an answer the wire decides.
+    if (this.#cfg.exchangeInfo !== false) {
+      this.#io.fetchSnapshot(exchangeInfoUrl(this.restUrl, this.symbol), EXCHANGE_INFO_TAG);
+    }
   }
 
   /** See {@linkcode EngineHandler.isDone}. */
@@ -279,8 +291,9 @@ export class BinanceHandler implements EngineHandler {
   }
 
   /**
-   * Write the book as `--book-out` JSON (8-decimal strings, as Binance sends them), with
-   * `"stale":true` (and a warning) when the book is {@linkcode BinanceHandler.stale}.
+   * Write the book as `--book-out` JSON (8-decimal strings, as Binance sends them; exact at the
+   * instrument's scale), with `"stale":true` (and a warning) when the book is
+   * {@linkcode BinanceHandler.stale}.
    */
   writeBookOut(path: string): Promise<void> {
     if (this.#guard.stale && this.#ctx !== undefined) {
@@ -289,7 +302,15 @@ export class BinanceHandler implements EngineHandler {
         'book-out: stale book (not synchronized since): "stale":true',
       );
     }
-    const fmt = { venue: "binance", symbol: this.symbol, priceScale: PRICE_SCALE, qtyScale: QTY_SCALE };
+    const inst = this.stream.instrument;
+    const fmt = {
+      venue: "binance",
+      symbol: this.symbol,
+      priceScale: inst.priceDecimals,
+      qtyScale: inst.qtyDecimals,
+      priceDecimals: Math.max(8, inst.priceDecimals),
+      qtyDecimals: Math.max(8, inst.qtyDecimals),
+    };
     return writeBookJson(path, this.book, fmt, this.#guard.stale);
   }
 
@@ -303,7 +324,10 @@ export class BinanceHandler implements EngineHandler {
     if (typeof raw !== "string") return this.#onBinary(logger, raw, recvMono, recvWall);
     // Capturing: the frame is encoded once, straight into the capture chunk, and parsed in place;
     // the line is committed only after the book is updated (off wire_to_book but the encode).
-    const kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
+    let kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
+    if (kind === FrameKind.Malformed && (pf.tooFine || pf.tooLarge)) {
+      kind = this.#fitScale(raw, kind, recvWall);
+    }
     if (pf.foreign && kind !== FrameKind.Malformed) return this.#onForeign(logger, raw, recvMono, recvWall);
     if (kind === FrameKind.Depth) {
       this.messages++;
@@ -385,7 +409,21 @@ export class BinanceHandler implements EngineHandler {
   #onSnapshot(logger: Logger, i: number): void {
     const inbox = this.#inbox;
     const tag = inbox.num(i, 3);
-    const { snap, why, fatal } = this.#rest.reply(inbox, i, this.#ctx.clock.monoNs());
+    if (tag === EXCHANGE_INFO_TAG) {
+      return this.#onExchangeInfo(logger, inbox.num(i, 0), inbox.text(i), inbox.wallNs(i));
+    }
+    // The snapshot's finest values refine the scale before it (and the buffered diffs) are read.
+    if (inbox.num(i, 0) === 200 && this.sync.isCurrentRequest(tag)) {
+      this.#raiseScale(snapshotDecimals(inbox.text(i)), inbox.wallNs(i));
+    }
+    const inst = this.stream.instrument;
+    const { snap, why, fatal } = this.#rest.reply(
+      inbox,
+      i,
+      this.#ctx.clock.monoNs(),
+      inst.priceDecimals,
+      inst.qtyDecimals,
+    );
     if (fatal) {
       return this.#fail(logger, `snapshot request refused: ${why} (${this.restUrl}, ${this.symbol})`);
     }
@@ -456,6 +494,59 @@ export class BinanceHandler implements EngineHandler {
       cap.commitOther(recvWall);
     }
     this.#guard.binaryFrame(logger, this.#ctx.source, frameByteLength(frame), recvMono);
+  }
+
+  // The instrument's metadata: its tick and lot decimals raise the scale (a failure: the wire decides).
+  #onExchangeInfo(logger: Logger, status: number, body: string, wall: number): void {
+    const d = status === 200 ? exchangeInfoDecimals(body, this.symbol) : null;
+    if (d === null) {
+      logger.info(this.#ctx.source, `exchangeInfo unavailable (status ${status}): precision from the wire`);
+      return;
+    }
+    this.capture?.instrumentInfo(d);
+    this.#raiseScale(d, wall);
+  }
+
+  // Raise the scale to `d`; a synced book is re-sent whole at the new scale, a lost one cleared.
+  #raiseScale(d: Decimals | null, wall: number): void {
+    const c = this.#scale.raise(this.sync, d);
+    this.#afterScaleChange(c, wall);
+  }
+
+  #afterScaleChange(c: number, wall: number): void {
+    if (c === ScaleChange.None) return;
+    const inst = this.stream.instrument;
+    this.capture?.decimals(inst.priceDecimals, inst.qtyDecimals);
+    if (c === ScaleChange.Resynced) {
+      this.#ctx.logger.error(this.#ctx.source, "a value cannot be held exactly (beyond 2^53): resync");
+      this.#wasSynced = false;
+      this.stream.clear(ResyncReason.Precision, 0, recvSecOf(wall), recvSubNsOf(wall));
+    } else if (this.sync.isSynced && this.stream.active) {
+      this.stream.snapshot(this.book.updateId, 0, recvSecOf(wall), recvSubNsOf(wall));
+    }
+  }
+
+  // A frame with a value finer than the scale: rescale and parse it again; a value beyond 2^53 at
+  // the finest scale it needs is an error and a resync (never a rounded book).
+  #fitScale(raw: string, kind: FrameKind, recvWall: number): FrameKind {
+    const pf = this.#pf;
+    const cap = this.capture;
+    if (pf.tooFine) {
+      kind = this.#scale.fit(
+        kind,
+        this.sync,
+        () => cap === null ? parseFrame(raw, pf) : cap.reparse(pf),
+        this.#change,
+      );
+      this.#afterScaleChange(this.#change[0]!, recvWall);
+    }
+    if (kind === FrameKind.Malformed && pf.tooLarge) {
+      this.#ctx.logger.error(this.#ctx.source, `${pf.reason}: resync`);
+      this.sync.reset(ResyncReason.Precision, pf.reason);
+      this.#wasSynced = false;
+      this.stream.clear(ResyncReason.Precision, 0, recvSecOf(recvWall), recvSubNsOf(recvWall));
+    }
+    return kind;
   }
 
   // After the book was applied: the diff's levels as an `update`, or `clear` on a resync.

@@ -4,6 +4,7 @@ import { EventKind, type LogEvent } from "../../engine/events.ts";
 import { fixturePresent, testLogger, waitUntil } from "../../engine/testing.ts";
 import { BinanceHandler, type BinanceHandlerConfig } from "./handler.ts";
 import { BinanceSimulator, type SimulatorOptions } from "./simulator.ts";
+import { sameBook } from "../../testing/stream_check.ts";
 
 const FIXTURE = new URL("../../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url);
 const fixtureExists = fixturePresent(new URL("diffs.jsonl", FIXTURE), "handler_test");
@@ -48,15 +49,7 @@ Deno.test("BinanceHandler renews its connection before the 24 h limit (scaled do
       "a planned reconnect, resynchronized and caught up",
       () => h.connections >= 2 && h.sync.isSynced && h.book.updateId === sim.truth.updateId,
     );
-    for (const isBid of [true, false]) {
-      const got = h.book.side(isBid);
-      const want = sim.truth.side(isBid);
-      assert.equal(got.size, want.size);
-      for (let i = 0; i < want.size; i++) {
-        assert.equal(got.priceAt(i), want.priceAt(i));
-        assert.equal(got.qtyAt(i), want.qtyAt(i));
-      }
-    }
+    sameBook(h.book, sim.truth, "after renewal", h.stream.instrument, sim.scale);
     assert.ok(events().some((e) => e.kind === EventKind.Info && e.text.includes("24 h")));
   });
 });
@@ -118,13 +111,7 @@ Deno.test({
         await sim.finished;
         await waitUntil("caught up", () => h.book.updateId === sim.truth.updateId, 60_000);
         assert.equal(h.sync.resyncs, 0);
-        for (const [a, b] of [[h.book.bids, sim.truth.bids], [h.book.asks, sim.truth.asks]] as const) {
-          assert.equal(a.size, b.size);
-          for (let i = 0; i < a.size; i++) {
-            assert.equal(a.priceAt(i), b.priceAt(i));
-            assert.equal(a.qtyAt(i), b.qtyAt(i));
-          }
-        }
+        sameBook(h.book, sim.truth, "ETHUSDT fixture", h.stream.instrument, sim.scale);
         assert.ok(!h.book.isCrossed());
       },
     );

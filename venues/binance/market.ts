@@ -6,15 +6,20 @@
  * gets its own update id; {@linkcode SyntheticMarket.step} advances one batch (default 100 ms) and
  * returns the Binance-shaped depth diff (`U` = first, `u` = last update id of the batch, absolute
  * level quantities as 8-decimal strings), the `@trade` payloads, and ground-truth order events
- * (one JSON line each). The aggregated truth book is a {@linkcode L2Book} on 8-decimal integers.
+ * (one JSON line each). The aggregated truth book is a {@linkcode L2Book} on integers scaled by
+ * the tick's and the lot's decimals (`priceScale`, `qtyScale`).
  * Deterministic for a seed. Allocates freely (not a hot path).
  * @module
  */
 import { L2Book } from "../book.ts";
-import { formatFixed, parseFixed } from "../decimal.ts";
+import { formatFixed, parseFixed, significantDecimals } from "../decimal.ts";
 import { mulberry32 } from "../backoff.ts";
 
-/** Fixed-point scale of prices and quantities (Binance: 8 decimals). */
+/**
+ * Fractional digits Binance writes on the wire (always 8). The market's integers are scaled by
+ * its own tick and lot decimals ({@linkcode SyntheticMarket.priceScale}/`qtyScale`), so a
+ * PEPE-like market (tick "0.00000001", lot "1", quantities past 10^8) stays exact.
+ */
 export const MARKET_SCALE = 8;
 
 /** Options of {@linkcode SyntheticMarket}. */
@@ -29,6 +34,8 @@ export interface MarketOptions {
   tick?: string;
   /** Quantity lot as a decimal string (default "0.00001"). */
   lot?: string;
+  /** An order's size is 1..orderLots lots (default 200). */
+  orderLots?: number;
   /** Event time of the first batch in ms since the epoch (default 1_700_000_000_000). */
   startMs?: number;
   /** Update id before the first event (default 1_000_000). */
@@ -51,6 +58,18 @@ export interface MarketOptions {
 
 /** USD-M: update ids skipped before each event's first id (ids of other symbols, on Binance). */
 export const FUTURES_ID_JUMP = 7;
+
+/**
+ * A PEPE-like market: price 0.00001234 on a 0.00000001 tick, lot 1, orders of up to 2×10^11 —
+ * quantities far past 90,071,993, which a global 10^8 scale could not hold.
+ */
+export const PEPE_MARKET: MarketOptions = {
+  symbol: "PEPEUSDT",
+  mid: "0.00001234",
+  tick: "0.00000001",
+  lot: "1",
+  orderLots: 200_000_000_000,
+};
 
 /** One batch of market output. */
 export interface MarketBatch {
@@ -92,9 +111,18 @@ export class SyntheticMarket {
   /** True when shaped like USD-M futures (`MarketOptions.futures`). */
   readonly futures: boolean;
   #lastU: number; // u of the last depth event (futures pu)
+  /** Prices are integers × 10^priceScale (the tick's decimals, trailing zeros trimmed). */
+  readonly priceScale: number;
+  /** Quantities are integers × 10^qtyScale (the lot's decimals). */
+  readonly qtyScale: number;
+  /** The tick as a decimal string. */
+  readonly tick: string;
+  /** The lot as a decimal string. */
+  readonly lot: string;
   readonly #rng: () => number;
   readonly #tick: number;
   readonly #lot: number;
+  readonly #orderLots: number;
   readonly #batchMs: number;
   readonly #events: number;
   readonly #target: number;
@@ -110,10 +138,18 @@ export class SyntheticMarket {
   constructor(opts: MarketOptions = {}) {
     this.symbol = opts.symbol ?? "BTCUSDT";
     this.#rng = mulberry32(opts.seed ?? 1);
-    this.#tick = parseFixed(opts.tick ?? "0.01", MARKET_SCALE);
-    this.#lot = parseFixed(opts.lot ?? "0.00001", MARKET_SCALE);
-    const mid = parseFixed(opts.mid ?? "60000.00", MARKET_SCALE);
+    this.tick = opts.tick ?? "0.01";
+    this.lot = opts.lot ?? "0.00001";
+    this.priceScale = significantDecimals(this.tick);
+    this.qtyScale = significantDecimals(this.lot);
+    this.#tick = parseFixed(this.tick, this.priceScale);
+    this.#lot = parseFixed(this.lot, this.qtyScale);
+    this.#orderLots = opts.orderLots ?? 200;
+    const mid = parseFixed(opts.mid ?? "60000.00", this.priceScale);
     if (!(this.#tick > 0 && this.#lot > 0 && mid > 0)) throw new RangeError("bad mid/tick/lot");
+    if (!(Number.isSafeInteger(this.#orderLots) && this.#orderLots >= 1)) {
+      throw new RangeError("bad orderLots");
+    }
     this.#mid = Math.round(mid / this.#tick) * this.#tick;
     this.timeMs = opts.startMs ?? 1_700_000_000_000;
     this.#batchMs = opts.batchMs ?? 100;
@@ -160,9 +196,11 @@ export class SyntheticMarket {
   /** The REST `/api/v3/depth` body for the current book, best `limit` levels per side. */
   snapshotJson(limit: number): string {
     const et = this.futures ? `,"E":${this.timeMs},"T":${this.timeMs}` : "";
-    return `{"lastUpdateId":${this.book.updateId}${et},"bids":${sideJson(this.book, true, limit)},"asks":${
-      sideJson(this.book, false, limit)
-    }}`;
+    const ps = this.priceScale;
+    const qs = this.qtyScale;
+    return `{"lastUpdateId":${this.book.updateId}${et},"bids":${
+      sideJson(this.book, true, limit, ps, qs)
+    },"asks":${sideJson(this.book, false, limit, ps, qs)}}`;
   }
 
   #event(batch: MarketBatch): void {
@@ -175,7 +213,7 @@ export class SyntheticMarket {
   }
 
   #randQty(): number {
-    return (1 + Math.floor(this.#rng() * 200)) * this.#lot;
+    return (1 + Math.floor(this.#rng() * this.#orderLots)) * this.#lot;
   }
 
   #randomAdd(batch: MarketBatch): void {
@@ -204,7 +242,7 @@ export class SyntheticMarket {
     const o = this.#orders.get(id)!;
     this.#remove(o);
     this.#changed(o.bid, o.price, batch);
-    batch.truth.push(truthLine(this.book.updateId, batch.E, "cancel", o.bid, o.price, o.qty, o.id));
+    batch.truth.push(this.#truthLine(batch.E, "cancel", o.bid, o.price, o.qty, o.id));
   }
 
   #randomTrade(batch: MarketBatch): void {
@@ -219,11 +257,11 @@ export class SyntheticMarket {
       const fill = Math.min(want, o.qty);
       want -= fill;
       this.book.updateId++;
-      batch.truth.push(truthLine(this.book.updateId, batch.E, "fill", o.bid, price, fill, o.id));
+      batch.truth.push(this.#truthLine(batch.E, "fill", o.bid, price, fill, o.id));
       batch.trades.push(
         `{"e":"trade","E":${batch.E},"s":"${this.symbol}","t":${this.#nextTradeId++},"p":"${
-          formatFixed(price, MARKET_SCALE)
-        }","q":"${formatFixed(fill, MARKET_SCALE)}","T":${batch.E},"m":${!takerBuys},"M":true}`,
+          wire(price, this.priceScale)
+        }","q":"${wire(fill, this.qtyScale)}","T":${batch.E},"m":${!takerBuys},"M":true}`,
       );
       if (fill === o.qty) this.#remove(o, true);
       else {
@@ -248,7 +286,7 @@ export class SyntheticMarket {
     side.set(price, side.get(price) + qty);
     this.book.updateId++;
     this.#changed(bid, price, batch);
-    batch.truth.push(truthLine(this.book.updateId, batch.E, "add", bid, price, qty, o.id));
+    batch.truth.push(this.#truthLine(batch.E, "add", bid, price, qty, o.id));
   }
 
   // Remove an order from every index. `fromHead` is a fill (FIFO); otherwise a cancel
@@ -277,8 +315,19 @@ export class SyntheticMarket {
   }
 
   #depthJson(b: MarketBatch): string {
-    return depthPayload(this.symbol, b.E, b.U, b.u, b.pu, b.bids, b.asks);
+    return depthPayload(this.symbol, b.E, b.U, b.u, b.pu, b.bids, b.asks, this.priceScale, this.qtyScale);
   }
+
+  #truthLine(E: number, kind: string, bid: boolean, price: number, qty: number, id: number): string {
+    return `{"u":${this.book.updateId},"E":${E},"kind":"${kind}","side":"${bid ? "bid" : "ask"}","price":"${
+      wire(price, this.priceScale)
+    }","qty":"${wire(qty, this.qtyScale)}","orderId":${id}}`;
+  }
+}
+
+/** A fixed-point value at `scale` as Binance writes it: 8 fractional digits (more when finer). */
+export function wire(v: number, scale: number): string {
+  return formatFixed(v, scale, Math.max(MARKET_SCALE, scale));
 }
 
 function newBatch(E: number): MarketBatch {
@@ -286,8 +335,8 @@ function newBatch(E: number): MarketBatch {
 }
 
 /**
- * A depthUpdate payload (raw stream form); with `pu` (USD-M futures) it also carries `T` (= `E`
- * here) and `pu`, in Binance's futures key order. Allocates.
+ * A depthUpdate payload (raw stream form) at `priceScale`/`qtyScale`; with `pu` (USD-M futures) it
+ * also carries `T` (= `E` here) and `pu`, in Binance's futures key order. Allocates.
  */
 export function depthPayload(
   symbol: string,
@@ -297,36 +346,43 @@ export function depthPayload(
   pu: number | undefined,
   bids: Map<number, number>,
   asks: Map<number, number>,
+  priceScale: number,
+  qtyScale: number,
 ): string {
   const t = pu === undefined ? "" : `,"T":${E}`;
   const p = pu === undefined ? "" : `,"pu":${pu}`;
   return `{"e":"depthUpdate","E":${E}${t},"s":"${symbol}","U":${U},"u":${u}${p},"b":${
-    levelsJson(bids, true)
-  },"a":${levelsJson(asks, false)}}`;
+    levelsJson(bids, true, priceScale, qtyScale)
+  },"a":${levelsJson(asks, false, priceScale, qtyScale)}}`;
 }
 
-/** Render changed levels as Binance `[["price","qty"],…]`, best first. Allocates. */
-export function levelsJson(levels: Map<number, number>, bid: boolean): string {
+/**
+ * Render changed levels (integers at `priceScale`/`qtyScale`) as Binance `[["price","qty"],…]`,
+ * best first. Allocates.
+ */
+export function levelsJson(
+  levels: Map<number, number>,
+  bid: boolean,
+  priceScale: number,
+  qtyScale: number,
+): string {
   const keys = [...levels.keys()].sort((x, y) => bid ? y - x : x - y);
-  const parts = keys.map((p) =>
-    `["${formatFixed(p, MARKET_SCALE)}","${formatFixed(levels.get(p)!, MARKET_SCALE)}"]`
-  );
+  const parts = keys.map((p) => `["${wire(p, priceScale)}","${wire(levels.get(p)!, qtyScale)}"]`);
   return `[${parts.join(",")}]`;
 }
 
-function sideJson(book: L2Book, bid: boolean, limit: number): string {
+/** The best `limit` levels of one side of `book` as Binance `[["price","qty"],…]`. Allocates. */
+export function sideJson(
+  book: L2Book,
+  bid: boolean,
+  limit: number,
+  priceScale: number,
+  qtyScale: number,
+): string {
   const side = book.side(bid);
   const parts: string[] = [];
   for (let i = 0; i < side.size && i < limit; i++) {
-    parts.push(
-      `["${formatFixed(side.priceAt(i), MARKET_SCALE)}","${formatFixed(side.qtyAt(i), MARKET_SCALE)}"]`,
-    );
+    parts.push(`["${wire(side.priceAt(i), priceScale)}","${wire(side.qtyAt(i), qtyScale)}"]`);
   }
   return `[${parts.join(",")}]`;
-}
-
-function truthLine(u: number, E: number, kind: string, bid: boolean, price: number, qty: number, id: number) {
-  return `{"u":${u},"E":${E},"kind":"${kind}","side":"${bid ? "bid" : "ask"}","price":"${
-    formatFixed(price, MARKET_SCALE)
-  }","qty":"${formatFixed(qty, MARKET_SCALE)}","orderId":${id}}`;
 }

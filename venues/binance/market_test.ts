@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { L2Book } from "../book.ts";
 import { parseFixed } from "../decimal.ts";
 import { MARKET_SCALE, SyntheticMarket } from "./market.ts";
+import { sameBook as sameBookAt, SCALE_8 } from "../../testing/stream_check.ts";
 
 type Lv = [string, string][];
 
@@ -10,15 +11,9 @@ function applyLevels(book: L2Book, bids: Lv, asks: Lv): void {
   for (const [p, q] of asks) book.asks.set(parseFixed(p, MARKET_SCALE), parseFixed(q, MARKET_SCALE));
 }
 
-function sameBook(a: L2Book, b: L2Book): void {
-  assert.equal(a.updateId, b.updateId);
-  for (const [x, y] of [[a.bids, b.bids], [a.asks, b.asks]] as const) {
-    assert.equal(x.size, y.size);
-    for (let i = 0; i < x.size; i++) {
-      assert.equal(x.priceAt(i), y.priceAt(i));
-      assert.equal(x.qtyAt(i), y.qtyAt(i));
-    }
-  }
+// The wire's 8-decimal strings parsed at 8 against the market's own scale (its tick and lot).
+function sameBook(a: L2Book, m: SyntheticMarket): void {
+  sameBookAt(a, m.book, "synthetic", SCALE_8, { priceDecimals: m.priceScale, qtyDecimals: m.qtyScale });
 }
 
 Deno.test("SyntheticMarket is deterministic for a seed and differs across seeds", () => {
@@ -57,7 +52,7 @@ Deno.test("SyntheticMarket diffs applied to a snapshot rebuild its book; ids are
     assert.ok(!book.isCrossed(), "the synthetic book never crosses");
     trades += b.trades.length;
   }
-  sameBook(book, m.book);
+  sameBook(book, m);
   assert.ok(trades > 0, "some trades happened");
 });
 
@@ -87,7 +82,7 @@ Deno.test("SyntheticMarket ground-truth order events rebuild the aggregated book
       tradeQty += parseFixed(tr.q, MARKET_SCALE);
     }
   }
-  sameBook(book, m.book);
+  sameBook(book, m);
   let fillQty = 0;
   for (const q of fills.values()) fillQty += q;
   assert.equal(fillQty, tradeQty, "every fill is one trade");

@@ -4,7 +4,12 @@
  * {@linkcode parseFrame} classifies and parses one text frame, raw (`/ws/…`) or combined
  * (`{"stream":…,"data":…}`), with a byte-level scanner: the frame is `TextEncoder.encodeInto` a
  * preallocated buffer and scanned once; key order does not matter; prices and quantities become
- * integers × 10^8 exactly. Per frame it allocates nothing beyond the `{read, written}` object
+ * integers × 10^`priceDecimals` / 10^`qtyDecimals` exactly (the instrument's scale, set on the
+ * `ParsedFrame`; 8 by default). A value with significant digits beyond that scale is not
+ * rounded: the frame is `Malformed` with a distinct reason and `out.tooFine` set (with the
+ * decimals it needs in `out.finePriceDecimals`/`out.fineQtyDecimals`), so the caller can
+ * rescale the instrument and parse it again; a value beyond 2^53 units at the scale is
+ * `Malformed` with `out.tooLarge`. Per frame it allocates nothing beyond the `{read, written}` object
  * that `encodeInto` returns (and the message string of an error reply). A malformed frame
  * returns {@linkcode FrameKind.Malformed} with a constant reason in `out.reason`; nothing is
  * thrown, and the out-object is only meaningful for the kind returned.
@@ -41,7 +46,11 @@ import {
   F_U,
   F_u,
   PAYLOAD_BITS,
+  REASON_PRICE_BIG,
+  REASON_QTY_BIG,
   reset,
+  SCALE,
+  setScale,
   st,
   ws,
 } from "./_scan_state.ts";
@@ -116,6 +125,18 @@ export class ParsedFrame {
    * parsed; the caller must not apply it.
    */
   foreign = false;
+  /** Prices are parsed as integers × 10^priceDecimals (the instrument's; 0..18, default 8). */
+  priceDecimals: number = SCALE;
+  /** Quantities are parsed as integers × 10^qtyDecimals (0..18, default 8). */
+  qtyDecimals: number = SCALE;
+  /** `Malformed` because a value has significant digits beyond the scale (rescale and re-parse). */
+  tooFine = false;
+  /** With `tooFine`: decimals the first too-fine price needs (0 when prices fit). */
+  finePriceDecimals = 0;
+  /** With `tooFine`: decimals the first too-fine quantity needs (0 when quantities fit). */
+  fineQtyDecimals = 0;
+  /** `Malformed` because a value is beyond 2^53 units at the scale (cannot be held: resync). */
+  tooLarge = false;
 
   /** `levels`: initial room per side in `diff` (grows on demand). */
   constructor(levels = 256) {
@@ -195,6 +216,10 @@ function fillTrade(t: Trade, agg: boolean): void {
 function malformed(out: ParsedFrame, reason: string): FrameKind {
   out.reason = reason;
   out.foreign = false;
+  out.finePriceDecimals = st.finePd;
+  out.fineQtyDecimals = st.fineQd;
+  out.tooFine = st.finePd + st.fineQd > 0;
+  out.tooLarge = reason === REASON_PRICE_BIG || reason === REASON_QTY_BIG;
   return FrameKind.Malformed;
 }
 
@@ -216,7 +241,10 @@ function isForeign(b: Uint8Array, m: number, out: ParsedFrame): boolean {
 function scanFrame(b: Uint8Array, start: number, end: number, out: ParsedFrame): FrameKind {
   out.reason = "";
   out.foreign = false;
+  out.tooFine = false;
+  out.tooLarge = false;
   reset(out.diff);
+  setScale(out.priceDecimals, out.qtyDecimals);
   let p = ws(b, start);
   if (b[p] !== 123) return malformed(out, p >= end ? "empty frame" : "not an object");
   p = scanObject(b, p, false);
@@ -291,15 +319,22 @@ function decodeMsg(b: Uint8Array, start: number, end: number): string {
 }
 
 /**
- * Parse a REST `GET /api/v3/depth` body. Allocates (once per snapshot). Returns a
- * {@linkcode ParseError} instead of throwing on bad input.
+ * Parse a REST `GET /api/v3/depth` body, prices × 10^`priceDecimals`, quantities ×
+ * 10^`qtyDecimals` (default 8; pick them with `finestDecimals` of `decimals.ts`). Allocates (once
+ * per snapshot). Returns a {@linkcode ParseError} instead of throwing on bad input (a value finer
+ * than the scale or beyond 2^53 at it has its own reason).
  */
-export function parseSnapshot(text: string): DepthSnapshot | ParseError {
+export function parseSnapshot(
+  text: string,
+  priceDecimals: number = SCALE,
+  qtyDecimals: number = SCALE,
+): DepthSnapshot | ParseError {
   const buf = new Uint8Array(text.length * 3 + 1);
   const end = encoder.encodeInto(text, buf).written;
   buf[end] = 0;
   const tmp = new DepthDiff(1024);
   reset(tmp);
+  setScale(priceDecimals, qtyDecimals);
   let p = ws(buf, 0);
   if (buf[p] !== 123) return { error: p >= end ? "empty body" : "not an object" };
   p = scanObject(buf, p, true);

@@ -121,6 +121,11 @@ export class BinanceSimulator {
   get depthPath(): string {
     return this.#driver.futures ? "/fapi/v1/depth" : "/api/v3/depth";
   }
+  /** The truth book's scale: prices × 10^priceDecimals (the tick's decimals), quantities × 10^qtyDecimals. */
+  get scale(): { priceDecimals: number; qtyDecimals: number } {
+    return { priceDecimals: this.#driver.priceScale, qtyDecimals: this.#driver.qtyScale };
+  }
+
   /** Upper-case symbol served. */
   get symbol(): string {
     return this.#driver.symbol;
@@ -243,7 +248,9 @@ export class BinanceSimulator {
       sendFast = false;
     }
     this.#slow.add(b);
-    const slow = this.batches % 10 === 0 ? this.#slow.take(this.symbol) : null;
+    const slow = this.batches % 10 === 0
+      ? this.#slow.take(this.symbol, this.#driver.priceScale, this.#driver.qtyScale)
+      : null;
     for (const c of this.#clients) {
       if (c.silent) continue;
       if (sendFast && c.streams.has(fast)) this.#send(c, fast, b.depth!);
@@ -295,6 +302,9 @@ export class BinanceSimulator {
     const path = req.url.pathname;
     const isUpgrade = (req.headers.get("upgrade") ?? "").toLowerCase() === "websocket";
     if (path === this.depthPath) return this.#rest.serve(conn, req.url);
+    if (path === "/api/v3/exchangeInfo" || path === "/fapi/v1/exchangeInfo") {
+      return this.#rest.serveExchangeInfo(conn, req.url);
+    }
     if (path === "/sim/fault") {
       const kind = req.url.searchParams.get("kind") as SimFault;
       if (!SIM_FAULTS.includes(kind)) return respond(conn, 400, `{"error":"unknown fault"}`);

@@ -287,6 +287,18 @@ export class BookSync {
     return DiffResult.Resync;
   }
 
+  /**
+   * The instrument's decimals grew: rescale the book and the buffered diffs exactly (prices ×
+   * 10^`kp`, quantities × 10^`kq`). Returns false when a value would pass 2^53 at the new scale:
+   * nothing can hold it, so the caller resyncs (see {@linkcode BookSync.reset}).
+   */
+  rescale(kp: number, kq: number): boolean {
+    if (!this.book.rescale(kp, kq)) return false;
+    const pool = this.#pool;
+    for (let i = this.#bs; i < this.#be; i++) if (!pool[i]!.rescale(kp, kq)) return false;
+    return true;
+  }
+
   // Apply a diff known to be newer than the book and not past a gap. False when it resynced.
   #applyLive(d: DepthDiff): boolean {
     const book = this.book;

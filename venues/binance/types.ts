@@ -10,7 +10,10 @@
  * @module
  */
 
-/** Decimal places of a fixed-point price: `priceTicks = price × 10^PRICE_SCALE`. */
+/**
+ * Decimal places of a fixed-point price by default: `priceTicks = price × 10^PRICE_SCALE`. The
+ * live handler and replay scale each instrument by its own decimals instead (`Instrument`).
+ */
 export const PRICE_SCALE = 8;
 /** Decimal places of a fixed-point quantity: `qtyLots = qty × 10^QTY_SCALE`. */
 export const QTY_SCALE = 8;
@@ -212,6 +215,15 @@ export class DepthDiff {
     }
   }
 
+  /**
+   * Rescale the valid levels exactly: prices × 10^`kp`, quantities × 10^`kq` (k >= 0). Returns
+   * false when a value would pass 2^53 (the levels are then partly rescaled: drop the diff).
+   */
+  rescale(kp: number, kq: number): boolean {
+    return scaleLevels(this.bidPx, this.bidQty, this.nBids, kp, kq) &&
+      scaleLevels(this.askPx, this.askQty, this.nAsks, kp, kq);
+  }
+
   /** Copy every field of `src` into this object (used to buffer diffs before a snapshot). */
   copyFrom(src: DepthDiff): void {
     this.firstId = src.firstId;
@@ -227,6 +239,19 @@ export class DepthDiff {
     this.askPx.set(src.askPx.subarray(0, src.nAsks));
     this.askQty.set(src.askQty.subarray(0, src.nAsks));
   }
+}
+
+function scaleLevels(px: Float64Array, qty: Float64Array, n: number, kp: number, kq: number): boolean {
+  const mp = 10 ** kp;
+  const mq = 10 ** kq;
+  for (let i = 0; i < n; i++) {
+    const p = px[i]! * mp;
+    const q = qty[i]! * mq;
+    if (p > Number.MAX_SAFE_INTEGER || q > Number.MAX_SAFE_INTEGER) return false;
+    px[i] = p;
+    qty[i] = q;
+  }
+  return true;
 }
 
 function grow(a: Float64Array, cap: number): Float64Array {

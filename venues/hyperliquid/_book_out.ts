@@ -10,13 +10,21 @@ import type { SideLevels } from "./frame.ts";
 import { formatHl } from "./format.ts";
 import { HL_PRICE_SCALE, HL_SIZE_SCALE } from "./types.ts";
 
-/** The `[price, size]` string pairs of one book side, best first, in `lv`'s decimals. */
-export function sideStrings(s: L2Book["bids"], lv: SideLevels): [string, string][] {
+/**
+ * The `[price, size]` string pairs of one book side, best first, in `lv`'s decimals; the book's
+ * integers are at `priceScale` / `sizeScale` (the instrument's; default 8 / 8).
+ */
+export function sideStrings(
+  s: L2Book["bids"],
+  lv: SideLevels,
+  priceScale: number = HL_PRICE_SCALE,
+  sizeScale: number = HL_SIZE_SCALE,
+): [string, string][] {
   const out: [string, string][] = [];
   for (let i = 0; i < s.size; i++) {
     out.push([
-      formatHl(s.priceAt(i), HL_PRICE_SCALE, lv.pxDecMin, lv.pxDecMax),
-      formatHl(s.qtyAt(i), HL_SIZE_SCALE, lv.szDecMin, lv.szDecMax),
+      formatHl(s.priceAt(i), priceScale, lv.pxDecMin, lv.pxDecMax),
+      formatHl(s.qtyAt(i), sizeScale, lv.szDecMin, lv.szDecMax),
     ]);
   }
   return out;
@@ -28,11 +36,15 @@ export function hlBookObject(
   differ: BookDiffer,
   coin: string,
   stale: boolean,
+  scale: { priceDecimals: number; qtyDecimals: number } = {
+    priceDecimals: HL_PRICE_SCALE,
+    qtyDecimals: HL_SIZE_SCALE,
+  },
 ): Record<string, unknown> {
   const body: Record<string, unknown> = { venue: "hyperliquid", symbol: coin, lastUpdateId: book.updateId };
   if (stale) body.stale = true;
-  body.bids = sideStrings(book.bids, differ.prevBids);
-  body.asks = sideStrings(book.asks, differ.prevAsks);
+  body.bids = sideStrings(book.bids, differ.prevBids, scale.priceDecimals, scale.qtyDecimals);
+  body.asks = sideStrings(book.asks, differ.prevAsks, scale.priceDecimals, scale.qtyDecimals);
   return body;
 }
 
@@ -47,8 +59,12 @@ export async function writeHlBookOut(
   differ: BookDiffer,
   coin: string,
   stale = false,
+  scale: { priceDecimals: number; qtyDecimals: number } = {
+    priceDecimals: HL_PRICE_SCALE,
+    qtyDecimals: HL_SIZE_SCALE,
+  },
 ): Promise<void> {
-  const body = hlBookObject(book, differ, coin, stale);
+  const body = hlBookObject(book, differ, coin, stale, scale);
   const tmp = `${path}.tmp`;
   await Deno.writeTextFile(tmp, JSON.stringify(body) + "\n");
   await Deno.rename(tmp, path);

@@ -22,7 +22,7 @@ export function formatTrimmed(v: number, scale: number, minDecimals = 1): string
   let frac = String(v - int * p).padStart(scale, "0");
   let end = frac.length;
   while (end > minDecimals && frac.charCodeAt(end - 1) === 48) end--;
-  frac = frac.slice(0, end);
+  frac = frac.slice(0, end).padEnd(minDecimals, "0");
   return frac.length === 0 ? String(int) : `${int}.${frac}`;
 }
 
@@ -32,6 +32,6 @@ export function formatTrimmed(v: number, scale: number, minDecimals = 1): string
  */
 export function formatHl(v: number, scale: number, decMin: number, decMax: number): string {
   if (decMin === 255) return formatTrimmed(v, scale, 1);
-  if (decMin === decMax) return formatFixed(v, scale, Math.min(decMin, scale));
-  return formatTrimmed(v, scale, Math.min(decMin, scale));
+  if (decMin === decMax) return formatFixed(v, scale, decMin);
+  return formatTrimmed(v, scale, decMin);
 }

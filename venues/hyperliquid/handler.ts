@@ -38,7 +38,8 @@ import type { HlCapture } from "./capture.ts";
 import { checkDepth, HL_DEFAULT_WS_URL, type HyperliquidConfig } from "./config.ts";
 import { type BookDiffer, LEVEL_CHANGE_NAMES } from "./diff.ts";
 import { BookSource, CoinBook } from "./coin_book.ts";
-import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg } from "./frame.ts";
+import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg, HlParseError } from "./frame.ts";
+import { hlFrameDecimals } from "./_precision.ts";
 import { Heartbeat, HeartbeatAction } from "./heartbeat.ts";
 import { HlParser } from "./parse.ts";
 import { HL_GREETING, HL_PING } from "./types.ts";
@@ -265,7 +266,7 @@ export class HyperliquidHandler implements EngineHandler {
     if (this.#stale && ctx !== undefined) {
       ctx.logger.warning(ctx.source, 'book-out: stale book (disconnected, no snapshot since): "stale":true');
     }
-    return writeHlBookOut(path, this.book, this.differ, this.coin, this.#stale);
+    return writeHlBookOut(path, this.book, this.differ, this.coin, this.#stale, this.stream.instrument);
   }
 
   // ---- connection ------------------------------------------------------------------------
@@ -341,7 +342,10 @@ export class HyperliquidHandler implements EngineHandler {
   #onMessage(logger: Logger, src: number, data: string, wallNs: number, monoNs: number): void {
     const p = this.#parser;
     const f = this.#frame;
-    const kind = p.parse(data, f);
+    let kind = p.parse(data, f);
+    if (kind === HlMsg.Malformed && f.error === HlParseError.BadNumber) {
+      kind = this.#fitScale(logger, src, data);
+    }
     if (kind !== HlMsg.Text) this.capture?.append(data, wallNs);
     switch (kind) {
       case HlMsg.L2Book:
@@ -383,6 +387,48 @@ export class HyperliquidHandler implements EngineHandler {
       default:
         logger.warning(src, "unknown message ignored");
     }
+  }
+
+  // A value the scale cannot hold: parse again at the scale the frame's own decimals need (finer
+  // when a value is too fine; the wire's decimals when one is too large at the scale in force).
+  // Every l2Book is a whole window, so a rescale is exact: the book restarts from this frame as a
+  // snapshot (sent whole on the stream). A value beyond 2^53 even then: an error, frame dropped.
+  #fitScale(logger: Logger, src: number, data: string): HlMsg {
+    const p = this.#parser;
+    const inst = this.stream.instrument;
+    const wire = hlFrameDecimals(data);
+    if (wire === null) return HlMsg.Malformed;
+    const finer = {
+      priceDecimals: Math.max(inst.priceDecimals, wire.priceDecimals),
+      qtyDecimals: Math.max(inst.qtyDecimals, wire.qtyDecimals),
+    };
+    for (const d of [finer, wire]) {
+      if (d.priceDecimals === inst.priceDecimals && d.qtyDecimals === inst.qtyDecimals) continue;
+      p.priceScale = d.priceDecimals;
+      p.sizeScale = d.qtyDecimals;
+      const k = p.parse(data, this.#frame);
+      if (k !== HlMsg.Malformed) {
+        inst.priceDecimals = d.priceDecimals;
+        inst.qtyDecimals = d.qtyDecimals;
+        if (this.capture) {
+          this.capture.meta.priceScale = d.priceDecimals;
+          this.capture.meta.sizeScale = d.qtyDecimals;
+        }
+        this.differ.reset(); // the next window is a snapshot at the new scale
+        this.book.clear();
+        logger.info(src, `rescaled to 10^-${d.priceDecimals} / 10^-${d.qtyDecimals}`);
+        return k;
+      }
+    }
+    p.priceScale = inst.priceDecimals;
+    p.sizeScale = inst.qtyDecimals;
+    p.parse(data, this.#frame); // restore the frame's error for the caller
+    logger.error(src, "a value cannot be held exactly at any scale (beyond 2^53): book dropped, resync");
+    this.differ.reset(); // the next window that fits is a snapshot
+    this.book.clear();
+    const w = this.#ctx!.clock.wallNs();
+    this.stream.clear(ResyncReason.Precision, 0, recvSecOf(w), recvSubNsOf(w));
+    return HlMsg.Malformed;
   }
 
   // One normalized trade message per trade of the venue message.

@@ -46,10 +46,10 @@ export interface HlParserOptions {
 
 /** Stateless between frames apart from its reusable buffer. One per thread. */
 export class HlParser {
-  /** Decimal places of fixed-point prices. */
-  readonly priceScale: number;
-  /** Decimal places of fixed-point sizes. */
-  readonly sizeScale: number;
+  /** Decimal places of fixed-point prices (the instrument's; the handler changes it on a rescale). */
+  priceScale: number;
+  /** Decimal places of fixed-point sizes (the instrument's). */
+  sizeScale: number;
   #own: Uint8Array;
   #b: Uint8Array;
   #p = 0;
