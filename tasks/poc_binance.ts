@@ -6,6 +6,13 @@
 import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
 import { captureConfig, numberFlag, parseCli, staleAfterFlag, UsageError } from "./_cli.ts";
 import { runLive } from "./_live.ts";
+import { type BinanceMultiConfig, BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
+import {
+  BINANCE_MULTI_HELP,
+  BINANCE_MULTI_OPTIONS,
+  binanceMultiConfig,
+  wantsMulti,
+} from "./_binance_multi_cli.ts";
 
 const USAGE = `deno task poc:binance [flags]
 
@@ -20,6 +27,7 @@ resync on gaps, reconnect with backoff), logging through the SPSC logger.
   --snapshot-limit <n>    REST depth snapshot limit, 1..5000 (default 1000)
   --stale-after <s>       no depth frame for this long with the socket open: warn, mark the book
                           stale, reconnect and resync (default 10; raise it for an illiquid symbol)
+${BINANCE_MULTI_HELP}
 
 Example against the local simulator (deno task sim:binance --port 9000):
   deno task poc:binance --ws-url ws://127.0.0.1:9000/ws/btcusdt@depth@100ms \\
@@ -35,8 +43,9 @@ const { common, config } = parseCli(Deno.args, {
     trades: { type: "boolean" },
     "snapshot-limit": { type: "string" },
     "stale-after": { type: "string" },
+    ...BINANCE_MULTI_OPTIONS,
   },
-}, (v, c): BinanceHandlerConfig => {
+}, (v, c): BinanceHandlerConfig & { multi?: BinanceMultiConfig } => {
   const symbol = typeof v.symbol === "string" ? v.symbol : "BTCUSDT";
   if (!/^[A-Za-z0-9]{2,20}$/.test(symbol)) {
     throw new UsageError(`--symbol must be alphanumeric, got "${symbol}"`);
@@ -65,9 +74,32 @@ const { common, config } = parseCli(Deno.args, {
     }
     cfg[key] = String(s);
   }
+  if (wantsMulti(v)) {
+    const urls = {
+      ...(cfg.wsUrl ? { wsUrl: cfg.wsUrl } : {}),
+      ...(cfg.restUrl ? { restUrl: cfg.restUrl } : {}),
+    };
+    return { multi: binanceMultiConfig(v, c, urls, limit) };
+  }
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
   return { ...cfg, ...captureConfig(c, symbol.toUpperCase()) };
 });
+
+if (config.multi !== undefined) {
+  const multi = new BinanceMultiHandler(config.multi);
+  Deno.exit(
+    await runLive(multi, common, {
+      synchronized: () => multi.stats.everSynced > 0,
+      fatal: () => multi.fatal,
+      inputLost: () => {
+        const never = multi.neverSynchronized();
+        return never.length > 0 && never.length < multi.books.length
+          ? `no book for ${never.join(", ")}`
+          : undefined;
+      },
+    }),
+  );
+}
 
 const handler = new BinanceHandler(config);
 // Synchronized at least once: a diff was applied on top of a snapshot (BookSync counts only those).

@@ -12,6 +12,7 @@ import {
 } from "../venues/binance/simulator.ts";
 import { durationFlag, numberFlag, parseCli, UsageError } from "./_cli.ts";
 import { systemClock } from "../engine/clock.ts";
+import { startMultiSim } from "./_sim_binance_multi.ts";
 
 const USAGE = `deno task sim:binance [flags]
 
@@ -20,6 +21,10 @@ by replaying a capture directory (snapshot.json + diffs.jsonl).
 
   --port <n>              TCP port (default 0 = ephemeral; the bound address is printed)
   --symbol <SYM>          symbol of the synthetic market (default BTCUSDT)
+  --symbols <A,B,…>       many symbols (seed+k each): combined streams and /ws + SUBSCRIBE, one
+                          weight window, at most 1024 streams and 5 messages/s per connection
+                          (a client breaking them is disconnected); per-symbol faults with
+                          POST /sim/fault?kind=skip_update|malformed&symbol=X
   --seed <n>              PRNG seed (default 1)
   --interval-ms <n>       ms between 100 ms batches (default 100)
   --max-batches <n>       stop producing after n batches (then exit)
@@ -43,6 +48,7 @@ const { config } = parseCli(Deno.args, {
   options: {
     port: { type: "string" },
     symbol: { type: "string" },
+    symbols: { type: "string" },
     seed: { type: "string" },
     "interval-ms": { type: "string" },
     "max-batches": { type: "string" },
@@ -84,8 +90,19 @@ const { config } = parseCli(Deno.args, {
     }
     o.faults!.push({ kind: kind as SimFault, atBatch });
   }
-  return { sim: o, redirect: v.redirect === true };
+  const symbols = typeof v.symbols === "string"
+    ? v.symbols.split(",").map((x) => x.trim().toUpperCase())
+    : [];
+  for (const x of symbols) {
+    if (!/^[A-Z0-9]{2,20}$/.test(x)) throw new UsageError(`--symbols: not a symbol: "${x}"`);
+  }
+  if (symbols.length > 0 && (o.replayDir || o.truthFile || o.faults!.length > 0 || v.redirect === true)) {
+    throw new UsageError("--symbols does not take --replay, --truth-file, --fault or --redirect");
+  }
+  return { sim: o, redirect: v.redirect === true, symbols };
 });
+
+if (config.symbols.length > 0) Deno.exit(await startMultiSim(config.symbols, config.sim));
 
 let sim: BinanceSimulator;
 try {

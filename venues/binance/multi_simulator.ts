@@ -208,6 +208,7 @@ export class BinanceMultiSimulator {
     if (req === null) return conn.close();
     const path = req.url.pathname;
     if (path === "/api/v3/depth" || path === "/api/v3/exchangeInfo") return this.#rest.serve(conn, req.url);
+    if (path === "/sim/fault") return this.#faultRoute(conn, req.url);
     if (path !== "/ws" && path !== "/stream") return respond(conn, 404, `{"code":-1,"msg":"not found"}`);
     const key = req.headers.get("sec-websocket-key");
     if (key === undefined) return respond(conn, 400, `{"code":-1,"msg":"upgrade required"}`);
@@ -230,6 +231,21 @@ export class BinanceMultiSimulator {
     this.stats.connections++;
     this.#checkStreams(c);
     await c.sock.done;
+  }
+
+  // POST /sim/fault?kind=skip_update|malformed|drop|rate_limit[&symbol=X]
+  #faultRoute(conn: Deno.Conn, url: URL): Promise<void> {
+    const kind = url.searchParams.get("kind") ?? "";
+    const symbol = (url.searchParams.get("symbol") ?? "").toUpperCase();
+    if (!["skip_update", "malformed", "drop", "rate_limit"].includes(kind)) {
+      return respond(conn, 400, `{"error":"unknown fault"}`);
+    }
+    try {
+      this.fault(kind as "drop", symbol);
+    } catch (e) {
+      return respond(conn, 400, JSON.stringify({ error: e instanceof Error ? e.message : String(e) }));
+    }
+    return respond(conn, 200, `{"ok":true}`);
   }
 
   #send(c: Client, stream: string, payload: string): void {
