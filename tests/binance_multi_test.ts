@@ -60,6 +60,7 @@ for (const mode of ["url", "message"] as const) {
       const clears = checks.map((c) => c.clears);
       const resyncs = h.books.map((b) => b.sync.resyncs);
       sim.fault("skip_update", "SOLUSDT");
+      sim.fault("malformed", "ETHUSDT"); // a bad frame: warned, touches no book
       await stepUntil(
         sim,
         h,
@@ -80,6 +81,7 @@ for (const mode of ["url", "message"] as const) {
         }
       }
       await stepUntil(sim, h, d, () => allEqualTruth(h, sim), "settle");
+      assert.equal(h.stats.malformed, 1);
       for (const b of h.books) sameBook(b.book, sim.truth(b.symbol), b.symbol);
       await h.writeBookOut("/tmp/bn_multi_book.json");
     } finally {

@@ -12,7 +12,8 @@
 import type { Clock } from "../../engine/clock.ts";
 import { Inbox } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
-import { SnapshotScheduler } from "./snapshot_scheduler.ts";
+import type { SnapshotScheduler } from "./snapshot_scheduler.ts";
+import { snapshotBudget } from "./snapshot_budget.ts";
 import { SnapshotOrder, type SnapshotPolicy } from "./snapshot_order.ts";
 import type { SymbolBook } from "./symbol_book.ts";
 
@@ -29,7 +30,7 @@ export interface MultiSnapshotsOptions {
   symbols: readonly string[];
   /** Depth limit. */
   limit: number;
-  /** Share of the venue's budget used (default 0.95: room for exchangeInfo and a request that lands in the next minute). */
+  /** Share of the venue's budget used (default `DEFAULT_BUDGET_FRACTION`). */
   budgetFraction?: number;
   /** Order policy (default "priority"). */
   policy?: SnapshotPolicy;
@@ -84,15 +85,7 @@ export class MultiSnapshots {
 
   /** Set the budget from `weightPerMinute` (the venue's `REQUEST_WEIGHT` per minute). */
   setBudget(weightPerMinute: number): SnapshotScheduler {
-    const fraction = this.#o.budgetFraction ?? 0.95;
-    const probe = new SnapshotScheduler({ limit: this.#o.limit, weightPerMinute, budgetFraction: fraction });
-    const minIntervalMs = (60_000 * probe.weight) / probe.budget;
-    this.sched = new SnapshotScheduler({
-      limit: this.#o.limit,
-      weightPerMinute,
-      budgetFraction: fraction,
-      minIntervalMs,
-    });
+    this.sched = snapshotBudget(this.#o.limit, weightPerMinute, this.#o.budgetFraction);
     return this.sched;
   }
 
