@@ -10,6 +10,8 @@
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
+import type { Logger } from "../../engine/logger.ts";
+import { readSnapshotReply } from "./_handler_snapshot.ts";
 import { Inbox } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
 import type { SnapshotScheduler } from "./snapshot_scheduler.ts";
@@ -50,6 +52,8 @@ export class MultiSnapshots {
   readonly order: SnapshotOrder;
   /** The pacing, once the budget is known (null until `exchangeInfo` answered). */
   sched: SnapshotScheduler | null = null;
+  /** Why snapshots cannot go on (a 4xx such as "Invalid symbol"), or undefined. */
+  fatal: string | undefined;
   /** Snapshot requests sent, per symbol. */
   readonly requested: Uint32Array;
   readonly #o: MultiSnapshotsOptions;
@@ -83,10 +87,59 @@ export class MultiSnapshots {
     this.#io.fetchSnapshot(`${base}/api/v3/exchangeInfo?symbol=${this.#o.symbols[0]}`, INFO_TAG);
   }
 
-  /** Set the budget from `weightPerMinute` (the venue's `REQUEST_WEIGHT` per minute). */
-  setBudget(weightPerMinute: number): SnapshotScheduler {
-    this.sched = snapshotBudget(this.#o.limit, weightPerMinute, this.#o.budgetFraction);
-    return this.sched;
+  /** Set the budget from `weightPerMinute` (the venue's `REQUEST_WEIGHT` per minute, `from` where) and log it. */
+  setBudget(logger: Logger, src: number, weightPerMinute: number, from: string): SnapshotScheduler {
+    const s = this.sched = snapshotBudget(this.#o.limit, weightPerMinute, this.#o.budgetFraction);
+    logger.info(
+      src,
+      `REST weight budget ${s.budget}/min of ${weightPerMinute} (${from}); snapshot limit ${s.limit} weighs ${s.weight}`,
+    );
+    return s;
+  }
+
+  /**
+   * Handle the answer at inbox slot `slot` at `now`: `exchangeInfo` sets the budget (the default
+   * with a warning when it does not say); a snapshot goes to its symbol's book (`srcs` for its
+   * warnings), failed ones are asked again. Returns the symbol index (-1 for `exchangeInfo`).
+   * Sets {@linkcode MultiSnapshots.fatal} on an answer retrying cannot fix (a 4xx).
+   */
+  onReply(
+    logger: Logger,
+    slot: number,
+    books: readonly SymbolBook[],
+    srcs: readonly number[],
+    src: number,
+    now: number,
+  ): number {
+    const inbox = this.inbox;
+    const tag = inbox.num(slot, 3);
+    if (tag === INFO_TAG) {
+      const status = inbox.num(slot, 0);
+      const got = status === 200
+        ? weightLimitOf(inbox.text(slot))
+        : `HTTP ${status}: ${inbox.text(slot).slice(0, 200)}`;
+      if (typeof got === "number") this.setBudget(logger, src, got, "exchangeInfo");
+      else {
+        logger.warning(src, `exchangeInfo: ${got}; using ${DEFAULT_WEIGHT_PER_MINUTE} per minute`);
+        this.setBudget(logger, src, DEFAULT_WEIGHT_PER_MINUTE, "default");
+      }
+      return -1;
+    }
+    const [i, t] = this.split(tag);
+    const b = books[i]!;
+    const r = readSnapshotReply(inbox.num(slot, 0), inbox.text(slot), inbox.num(slot, 1), inbox.num(slot, 2));
+    if (r.fatal) {
+      this.fatal ??= `snapshot request refused for ${b.symbol}: ${r.why}`;
+      return i;
+    }
+    this.sched?.onResponse(now, r.schedStatus, r.retryAfter, r.used);
+    if (!b.sync.isCurrentRequest(t)) return i; // an answer to a request made before a reset
+    if (r.snap === null) {
+      b.sync.snapshotFailed(t);
+      logger.warning(srcs[i]!, `snapshot failed: ${r.why}`);
+    } else b.onSnapshot(r.snap, t, inbox.wallNs(slot));
+    if (b.sync.needsSnapshot) this.order.want(i);
+    return i;
   }
 
   /** Decode a request tag into `[symbol index, BookSync tag]`. */

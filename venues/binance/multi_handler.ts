@@ -22,11 +22,12 @@ import { WarnLimit } from "../_warn_limit.ts";
 import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
 import { DiffResult } from "./sync.ts";
 import { InKind } from "./_inbox.ts";
-import { readSnapshotReply } from "./_handler_snapshot.ts";
-import { SymbolBook } from "./symbol_book.ts";
-import { BINANCE_WS_LIMITS, planStreams } from "./stream_plan.ts";
+import type { SymbolBook } from "./symbol_book.ts";
+import { BINANCE_WS_LIMITS } from "./stream_plan.ts";
+import { buildMulti } from "./_multi_setup.ts";
 import { MultiConn } from "./_multi_conn.ts";
-import { DEFAULT_WEIGHT_PER_MINUTE, INFO_TAG, MultiSnapshots, weightLimitOf } from "./_multi_rest.ts";
+import { MultiWatch } from "./_multi_watch.ts";
+import { MultiSnapshots } from "./_multi_rest.ts";
 import type { BinanceMultiConfig, BinanceMultiStats } from "./_multi_config.ts";
 
 export type { BinanceMultiConfig, BinanceMultiStats } from "./_multi_config.ts";
@@ -59,63 +60,29 @@ export class BinanceMultiHandler implements EngineHandler {
   readonly #cfg: BinanceMultiConfig;
   readonly #pf = new ParsedFrame();
   readonly #unknown = new WarnLimit();
-  readonly #received: Float64Array;
+  readonly #watch: MultiWatch;
   #ctx: HandlerContext | undefined;
   #src: number[] = [];
   #tick: ReturnType<typeof setInterval> | undefined;
   #startNs = 0;
   #lastStatsNs = 0;
-  #loggedSynced = 0;
   #stopped = false;
   #fatal: string | undefined;
 
   /** Plans the connections; RangeError on bad symbols or a plan beyond the venue's limits. */
   constructor(cfg: BinanceMultiConfig) {
     this.#cfg = cfg;
-    const symbols = cfg.symbols.map((s) => s.toUpperCase());
-    const limit = cfg.snapshotLimit ?? 1000;
-    const plan = planStreams(symbols, {
-      wsUrl: cfg.wsUrl ?? "wss://stream.binance.com:9443",
-      mode: cfg.subscribe ?? "url",
-      ...(cfg.perConnection !== undefined ? { perConnection: cfg.perConnection } : {}),
-      ...(cfg.perMessage !== undefined ? { perMessage: cfg.perMessage } : {}),
-      trades: cfg.trades === true,
-    });
-    const opts = {
-      snapshotLimit: limit,
-      ...(cfg.instruments ? { instruments: cfg.instruments } : {}),
-      ...(cfg.onSubscriberError ? { onSubscriberError: cfg.onSubscriberError } : {}),
-    };
-    this.books = symbols.map((s) => new SymbolBook(s, opts));
-    this.#received = new Float64Array(symbols.length);
-    this.#pf.symbols = new CoinIndex(symbols.map((s) => enc.encode(s)));
     const wake = (): void => this.#ctx?.wake();
     const clock = { monoNs: () => this.#ctx!.clock.monoNs(), wallNs: () => this.#ctx!.clock.wallNs() };
-    const perSecond = cfg.controlPerSecond ?? BINANCE_WS_LIMITS.messagesPerSecond - 1;
-    this.conns = plan.map((p) =>
-      new MultiConn(p, {
-        clock,
-        wake,
-        backoff: cfg.backoff ?? { baseMs: 250, maxMs: 30_000 },
-        perSecond,
-        maxHops: cfg.maxRedirects ?? 3,
-        maxConnectionMs: cfg.maxConnectionMs ?? 23.5 * 3600_000,
-        closeTimeoutMs: cfg.closeTimeoutMs ?? 2000,
-      })
-    );
-    this.rest = new MultiSnapshots({
-      restUrl: cfg.restUrl ?? "https://api.binance.com",
-      symbols,
-      limit,
-      ...(cfg.budgetFraction !== undefined ? { budgetFraction: cfg.budgetFraction } : {}),
-      policy: cfg.snapshotPolicy ?? "priority",
-      clock,
-      wake,
-      timeoutMs: cfg.snapshotTimeoutMs ?? 10_000,
-    });
+    const parts = buildMulti(cfg, clock, wake);
+    this.books = parts.books;
+    this.conns = parts.conns;
+    this.rest = parts.rest;
+    this.#watch = new MultiWatch(this.books.length, (cfg.staleAfterMs ?? 10_000) * 1e6);
+    this.#pf.symbols = new CoinIndex(this.books.map((b) => enc.encode(b.symbol)));
     this.connects = new SendPacer(cfg.connectsPer5Min ?? BINANCE_WS_LIMITS.connectsPer5Min, 300e9);
-    const n = symbols.length;
-    this.name = `binance:${symbols[0]}${n > 1 ? `+${n - 1}` : ""}`;
+    const n = this.books.length;
+    this.name = `binance:${this.books[0]!.symbol}${n > 1 ? `+${n - 1}` : ""}`;
   }
 
   /** The first symbol's book (the live page samples one book). */
@@ -148,7 +115,7 @@ export class BinanceMultiHandler implements EngineHandler {
     const every = Math.min(1000, this.#cfg.staleAfterMs ?? 10_000, this.#cfg.statsIntervalMs ?? 1000);
     this.#tick = setInterval(() => ctx.wake(), Math.max(10, every));
     if (this.#cfg.weightPerMinute !== undefined) {
-      this.#budget(ctx.logger, this.#cfg.weightPerMinute, "configured");
+      this.rest.setBudget(ctx.logger, ctx.source, this.#cfg.weightPerMinute, "configured");
     } else this.rest.fetchInfo();
     for (const c of this.conns) this.#connect(c);
     return Promise.resolve();
@@ -296,70 +263,25 @@ export class BinanceMultiHandler implements EngineHandler {
   }
 
   #onReply(logger: Logger, slot: number): void {
-    const inbox = this.rest.inbox;
     const ctx = this.#ctx!;
-    const tag = inbox.num(slot, 3);
-    if (tag === INFO_TAG) {
-      const status = inbox.num(slot, 0);
-      const got = status === 200
-        ? weightLimitOf(inbox.text(slot))
-        : `HTTP ${status}: ${inbox.text(slot).slice(0, 200)}`;
-      if (typeof got === "number") return this.#budget(logger, got, "exchangeInfo");
-      logger.warning(ctx.source, `exchangeInfo: ${got}; using ${DEFAULT_WEIGHT_PER_MINUTE} per minute`);
-      return this.#budget(logger, DEFAULT_WEIGHT_PER_MINUTE, "default");
+    const i = this.rest.onReply(logger, slot, this.books, this.#src, ctx.source, ctx.clock.monoNs());
+    if (this.rest.fatal !== undefined) return this.#fail(logger, this.rest.fatal);
+    if (i >= 0 && this.books[i]!.everSynced && !this.rest.order.everSynced(i)) {
+      this.#onFirstSync(i, ctx.clock.monoNs());
     }
-    const [i, t] = this.rest.split(tag);
-    const b = this.books[i]!;
-    const r = readSnapshotReply(inbox.num(slot, 0), inbox.text(slot), inbox.num(slot, 1), inbox.num(slot, 2));
-    if (r.fatal) return this.#fail(logger, `snapshot request refused for ${b.symbol}: ${r.why}`);
-    this.rest.sched?.onResponse(ctx.clock.monoNs(), r.schedStatus, r.retryAfter, r.used);
-    if (!b.sync.isCurrentRequest(t)) return; // an answer to a request made before a reset
-    if (r.snap === null) {
-      b.sync.snapshotFailed(t);
-      logger.warning(this.#src[i]!, `snapshot failed: ${r.why}`);
-    } else b.onSnapshot(r.snap, t, inbox.wallNs(slot));
-    if (b.sync.needsSnapshot) this.rest.order.want(i);
-    if (b.everSynced && !this.rest.order.everSynced(i)) this.#onFirstSync(i, ctx.clock.monoNs());
   }
 
-  #budget(logger: Logger, perMinute: number, from: string): void {
-    const s = this.rest.setBudget(perMinute);
-    logger.info(
-      this.#ctx!.source,
-      `REST weight budget ${s.budget}/min of ${perMinute} (${from}); snapshot limit ${s.limit} weighs ${s.weight}`,
-    );
-  }
-
-  // Stats, warm-up progress, silence of connections and of symbols.
+  // Stats, warm-up progress, silence of symbols (MultiWatch) and of connections.
   #periodic(logger: Logger, now: number): void {
     this.#lastStatsNs = now;
     const src = this.#ctx!.source;
+    this.#watch.run(logger, now, this.books, this.#src, src, this.stats.everSynced, now - this.#startNs);
     const staleNs = (this.#cfg.staleAfterMs ?? 10_000) * 1e6;
-    for (let i = 0; i < this.books.length; i++) {
-      const b = this.books[i]!;
-      const s = b.sync;
-      if (s.received !== this.#received[i]) {
-        this.#received[i] = s.received;
-        logger.diffStats(this.#src[i]!, s.received, s.applied, s.skipped, s.levelsChanged, b.book.updateId);
-      }
-      if (s.isSynced && !b.stale && now - b.lastDataNs > staleNs) {
-        b.stale = true;
-        logger.warning(this.#src[i]!, `no depth data for ${staleNs / 1e9} s: book stale (kept)`);
-      }
-    }
     for (const c of this.conns) {
       if (c.open && now - c.lastFrameNs > staleNs) {
         logger.warning(src, `no frame for ${staleNs / 1e9} s on ${c.plan.url.slice(0, 80)}: reconnecting`);
         this.#reconnectNow(c, ResyncReason.Disconnect, "connection silent");
       }
-    }
-    const n = this.stats.everSynced;
-    if (n !== this.#loggedSynced) {
-      this.#loggedSynced = n;
-      const secs = ((now - this.#startNs) / 1e9).toFixed(1);
-      const total = this.books.length;
-      if (n === total) logger.info(src, `warm-up: all ${total} symbols synchronized after ${secs} s`);
-      else logger.info(src, `warm-up: ${n}/${total} symbols synchronized after ${secs} s`);
     }
   }
 
