@@ -149,3 +149,38 @@ Deno.test("sim:binance --symbols disconnects a client sending over 5 messages pe
     }
   }
 });
+
+Deno.test("BinanceMultiHandler: a silent symbol is marked stale and kept; the others stay live and untouched", async () => {
+  const sim = await BinanceMultiSimulator.start({ symbols: SYMBOLS, intervalMs: 0, weightLimit: 60_000 });
+  const h = new BinanceMultiHandler({
+    symbols: SYMBOLS,
+    wsUrl: sim.wsBase,
+    restUrl: sim.restUrl,
+    staleAfterMs: 300,
+    statsIntervalMs: 50,
+    instruments: new InstrumentTable(),
+  });
+  const checks = h.books.map((b) => checkEveryMessage(b));
+  const d = new Drive(h);
+  let stepper: ReturnType<typeof setInterval> | undefined;
+  try {
+    await d.start();
+    await d.until(() => sim.streams === SYMBOLS.length, "subscribed");
+    await stepUntil(sim, h, d, () => allEqualTruth(h, sim), "warm-up");
+    const snaps = SYMBOLS.map((s) => sim.stats.rest.snapshots.get(s) ?? 0);
+    sim.fault("silence", "XRPUSDT");
+    stepper = setInterval(() => sim.step(), 20); // the others keep their connection busy
+    await d.until(() => h.books[3]!.stale, "XRPUSDT stale");
+    clearInterval(stepper);
+    assert.ok(h.books[3]!.book.bids.size > 0, "its book is kept");
+    assert.ok(h.books.every((b, i) => i === 3 || !b.stale), "the others are live");
+    assert.ok(h.books.every((b) => b.sync.resyncs === 0), "no book cleared");
+    assert.ok(checks.every((c) => c.clears === 0), "no clear on any stream");
+    assert.deepEqual(SYMBOLS.map((s) => sim.stats.rest.snapshots.get(s) ?? 0), snaps, "no snapshot asked");
+    assert.ok(d.warnings().some((w) => /no depth data for 0.3 s: book stale \(kept\)/.test(w)));
+  } finally {
+    clearInterval(stepper);
+    await d.stop();
+    await sim.close();
+  }
+});

@@ -10,7 +10,7 @@
  *   enforced: a connection asking more than `streamsPerConnection` streams, or sending more than
  *   `messagesPerSecond` text messages in one second, is disconnected (close 1008), as Binance does.
  * - Faults per symbol: {@linkcode BinanceMultiSimulator.fault} `skip_update` (the next diff of that
- *   symbol is not sent: a gap), `malformed`, and `drop` (every connection), `rate_limit` (next 429).
+ *   symbol is not sent: a gap), `malformed`, `silence` (no more frames of that symbol until toggled), and `drop` (every connection), `rate_limit` (next 429).
  * - `truth(symbol)`: the true book. `stats`: what a test asserts (connections, limit disconnects,
  *   REST counters).
  * Not a hot path; allocates freely.
@@ -80,6 +80,7 @@ export class BinanceMultiSimulator {
   readonly #rest: MultiRestRoute;
   readonly #skip = new Map<string, number>();
   readonly #malformed = new Map<string, number>();
+  readonly #silent = new Set<string>();
   readonly #interval: ReturnType<typeof setInterval> | undefined;
   readonly #accepting: Promise<void>;
   #closed = false;
@@ -141,9 +142,15 @@ export class BinanceMultiSimulator {
     return m.book;
   }
 
-  /** Arm a fault: `skip_update` / `malformed` for `symbol`; `drop`, `rate_limit` for all. */
-  fault(kind: "skip_update" | "malformed" | "drop" | "rate_limit", symbol = ""): void {
-    if (kind === "drop") { for (const c of this.#clients) c.sock.drop(); }
+  /**
+   * Arm a fault: `skip_update` / `malformed` for `symbol`; `silence` toggles `symbol`'s frames off
+   * and on (its market goes on); `drop`, `rate_limit` for all.
+   */
+  fault(kind: "skip_update" | "malformed" | "silence" | "drop" | "rate_limit", symbol = ""): void {
+    if (kind === "silence") {
+      if (!this.#markets.has(symbol)) throw new RangeError(`unknown symbol ${symbol}`);
+      if (!this.#silent.delete(symbol)) this.#silent.add(symbol);
+    } else if (kind === "drop") { for (const c of this.#clients) c.sock.drop(); }
     else if (kind === "rate_limit") this.#rest.rateLimit++;
     else {
       if (!this.#markets.has(symbol)) throw new RangeError(`unknown symbol ${symbol}`);
@@ -163,7 +170,7 @@ export class BinanceMultiSimulator {
         const trade = `${lower}@trade`;
         const bad = this.#malformed.get(sym) ?? 0;
         if (bad > 0) this.#malformed.set(sym, bad - 1);
-        let send = b.depth !== null;
+        let send = b.depth !== null && !this.#silent.has(sym);
         const skip = this.#skip.get(sym) ?? 0;
         if (send && skip > 0) {
           this.#skip.set(sym, skip - 1);
@@ -233,11 +240,11 @@ export class BinanceMultiSimulator {
     await c.sock.done;
   }
 
-  // POST /sim/fault?kind=skip_update|malformed|drop|rate_limit[&symbol=X]
+  // POST /sim/fault?kind=skip_update|malformed|silence|drop|rate_limit[&symbol=X]
   #faultRoute(conn: Deno.Conn, url: URL): Promise<void> {
     const kind = url.searchParams.get("kind") ?? "";
     const symbol = (url.searchParams.get("symbol") ?? "").toUpperCase();
-    if (!["skip_update", "malformed", "drop", "rate_limit"].includes(kind)) {
+    if (!["skip_update", "malformed", "silence", "drop", "rate_limit"].includes(kind)) {
       return respond(conn, 400, `{"error":"unknown fault"}`);
     }
     try {
