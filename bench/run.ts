@@ -10,7 +10,7 @@
  * `ratios: [{name, value, target, met}]` are shown as such, every other numeric or boolean
  * leaf is shown by its key path.
  *
- * Flags: `--only ring|binance|replay` (repeatable), `--quick` (fewer rounds), `--help`.
+ * Flags: `--only ring|binance|stream|replay` (repeatable), `--quick` (fewer rounds), `--help`.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -43,6 +43,12 @@ const SCRIPTS: Script[] = [
     quickArgs: ["--iterations", "3"],
   },
   {
+    key: "stream",
+    file: "bench/stream_ring_compare.ts",
+    fallbackPerms: ["--allow-read"],
+    quickArgs: ["--quick"],
+  },
+  {
     key: "replay",
     file: "bench/replay_compare.ts",
     fallbackPerms: ["--allow-read", "--allow-write"],
@@ -50,7 +56,7 @@ const SCRIPTS: Script[] = [
   },
 ];
 
-const USAGE = `deno task bench [--only ring|binance|replay]... [--quick]
+const USAGE = `deno task bench [--only ring|binance|stream|replay]... [--quick]
 
 Runs each comparison script in bench/ as its own process with least permissions and prints a
 summary of medians and ratios. Scripts that do not exist yet are skipped with a note.`;

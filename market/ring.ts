@@ -110,7 +110,8 @@ export class RecordRingWriter implements RecordSink {
     h.kind = RecordKind.Gap;
     const g = this.#scratch;
     g.begin(h);
-    g.add(0, 0, 0, this.#pendingLost);
+    g.add(0, 0, 0);
+    g.setLost(this.#pendingLost);
     g.finish(true);
     this.#copy(g);
     this.gaps++;

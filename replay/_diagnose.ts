@@ -54,13 +54,15 @@ export async function binanceFailure(
 }
 
 /** What the first depth frame of the diffs says: its symbol, and whether it is a futures frame. */
-interface FirstFrame {
+export interface FirstFrame {
+  /** Its `s`. */
   symbol?: string;
+  /** It carries `pu` (Binance USD-M futures). */
   futures: boolean;
 }
 
-// The first depth frame among the first lines of the diffs (allocates; runs once, on failure).
-async function firstDepthFrame(path: string): Promise<FirstFrame | undefined> {
+/** The first depth frame among the first 64 lines of the diffs (allocates; runs once). */
+export async function firstDepthFrame(path: string): Promise<FirstFrame | undefined> {
   let r: LineReader | undefined;
   try {
     r = await LineReader.open(path);
@@ -107,10 +109,8 @@ export async function inputHints(files: CaptureFiles): Promise<string[]> {
       `the snapshot is of ${snapSym} (metadata.json) but the diffs are of ${first.symbol} (their "s" field)`,
     );
   }
-  if (first?.futures) {
-    hints.push(
-      `the diffs carry "pu": a Binance USD-M futures capture, which replay reads with spot rules only`,
-    );
+  if (first?.futures && files.metadata?.market === "spot") {
+    hints.push(`the diffs carry "pu" (Binance USD-M futures) but metadata.json says market "spot"`);
   }
   return hints;
 }

@@ -263,6 +263,7 @@ function depth(b: Uint8Array, p: number, limit: number, out: ParsedFrame): numbe
   if (p < 0 || b[p] !== 125 || b[p + 1] !== 125 || b[p + 2] !== 10 || p + 2 >= limit) return -1;
   d.firstId = U;
   d.lastId = sc.num;
+  d.prevId = -1; // spot: no pu
   d.eventTimeMs = E;
   out.reason = "";
   out.combined = true;

@@ -72,6 +72,8 @@ export interface CaptureMetadata {
   files?: { messages?: string; recvNs?: string };
   /** Symbol, e.g. "BTCUSDT". */
   symbol?: string;
+  /** Binance market: "spot" or "usdm" (older captures: absent; replay then looks for `pu`). */
+  market?: string;
   /** Session label. */
   session?: string;
   /** Snapshot files in the order they were received. */

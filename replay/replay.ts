@@ -38,6 +38,8 @@ import { TradeFeed } from "./_trade_feed.ts";
 import { warnMalformed } from "./_warn.ts";
 import { replayHyperliquid } from "./hyperliquid.ts";
 import { binanceFailure } from "./_diagnose.ts";
+import { captureMarket } from "./_market.ts";
+import { ResyncReason } from "../engine/events.ts";
 import { fastDepthLine } from "./_fast_frame.ts";
 import {
   closeInputs,
@@ -104,7 +106,7 @@ export async function replayBinance(
 ): Promise<ReplayStats> {
   const { stats, warn } = run;
   const book = new L2Book(4096);
-  const sync = new BookSync(book);
+  const sync = new BookSync(book, { rules: await captureMarket(files) });
   const window = stage.trades;
   const frame = new ParsedFrame(1024);
   const diff: DepthDiff = frame.diff;
@@ -226,7 +228,7 @@ export async function replayBinance(
         gapLine = dr.lineNo;
         gapId = diff.firstId;
         stage.resync(diff.lastId, diff.eventTimeMs);
-        const why = diff.firstId <= id0 + 1
+        const why = sync.lastResyncReason === ResyncReason.Crossed
           ? "the book crossed (best bid >= best ask) after it"
           : bridged0
           ? `gap in update ids (the book was at ${id0})`

@@ -60,6 +60,12 @@ export function binanceMultiConfig(
   snapshotLimit: number,
 ): BinanceMultiConfig {
   if (c.captureDir !== undefined) throw new UsageError("--capture-dir is not supported with --symbols yet");
+  if ((v.market ?? "spot") !== "spot") throw new UsageError("--symbols serves --market spot only (yet)");
+  if (v["depth-stream"] !== undefined && v["depth-stream"] !== "100ms") {
+    throw new UsageError(
+      "--symbols uses the <s>@depth@100ms streams: --depth-stream is not supported with it",
+    );
+  }
   const cfg: BinanceMultiConfig = {
     symbols: symbolsOf(v),
     snapshotLimit,

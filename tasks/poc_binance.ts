@@ -1,10 +1,18 @@
 /**
- * `deno task poc:binance`: live Binance spot diff-depth for one symbol. Thin: parse flags, build
+ * `deno task poc:binance`: live Binance spot or USD-M futures diff-depth for one symbol. Thin: parse flags, build
  * a {@linkcode BinanceHandler}, hand it to `runLive` (pinning, logger, engine, SIGINT, --book-out).
  * @module
  */
 import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
 import { captureConfig, numberFlag, parseCli, staleAfterFlag, UsageError } from "./_cli.ts";
+import {
+  BINANCE_MARKETS,
+  type BinanceMarket,
+  DEPTH_SPEEDS,
+  type DepthSpeed,
+  MAX_DEPTH_LIMIT,
+  MIN_DEPTH_LIMIT,
+} from "../venues/binance/markets.ts";
 import { runLive } from "./_live.ts";
 import { type BinanceMultiConfig, BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
 import {
@@ -16,15 +24,20 @@ import {
 
 const USAGE = `deno task poc:binance [flags]
 
-Keeps a local order book of one Binance spot symbol from the diff-depth stream (snapshot + diffs,
-resync on gaps, reconnect with backoff), logging through the SPSC logger.
+Keeps a local order book of one Binance spot or USD-M futures symbol from the diff-depth stream
+(snapshot + diffs, resync on gaps, reconnect with backoff), logging through the SPSC logger.
 
   --symbol <SYM>          symbol (default BTCUSDT)
+  --market <m>            spot (default) | usdm (USD-M futures: fstream/fapi hosts, pu continuity)
+  --depth-stream <speed>  depth stream of the default URL: spot 100ms (default) | 1000ms;
+                          usdm 100ms (default) | 0ms | 250ms (@depth) | 500ms
   --ws-url <url>          full stream URL (default wss://stream.binance.com:9443/ws/<sym>@depth@100ms,
-                          or /stream?streams=<sym>@depth@100ms/<sym>@trade with --trades)
-  --rest-url <url>        REST base URL (default https://api.binance.com)
+                          or /stream?streams=<sym>@depth@100ms/<sym>@trade with --trades; usdm:
+                          wss://fstream.binance.com/public/ws/<sym>@depth@100ms, /public/stream?streams=…)
+  --rest-url <url>        REST base URL (default https://api.binance.com; usdm https://fapi.binance.com,
+                          path /fapi/v1/depth)
   --trades                also subscribe to <sym>@trade and capture trades
-  --snapshot-limit <n>    REST depth snapshot limit, 1..5000 (default 1000)
+  --snapshot-limit <n>    REST depth snapshot limit, spot 1..5000, usdm 5..1000 (default 1000)
   --stale-after <s>       no depth frame for this long with the socket open: warn, mark the book
                           stale, reconnect and resync (default 10; raise it for an illiquid symbol)
 ${BINANCE_MULTI_HELP}
@@ -38,6 +51,8 @@ const { common, config } = parseCli(Deno.args, {
   usage: USAGE,
   options: {
     symbol: { type: "string" },
+    market: { type: "string" },
+    "depth-stream": { type: "string" },
     "ws-url": { type: "string" },
     "rest-url": { type: "string" },
     trades: { type: "boolean" },
@@ -50,9 +65,31 @@ const { common, config } = parseCli(Deno.args, {
   if (!/^[A-Za-z0-9]{2,20}$/.test(symbol)) {
     throw new UsageError(`--symbol must be alphanumeric, got "${symbol}"`);
   }
+  const market = (v.market ?? "spot") as BinanceMarket;
+  if (!BINANCE_MARKETS.includes(market)) {
+    throw new UsageError(`--market must be ${BINANCE_MARKETS.join(" or ")}, got "${String(v.market)}"`);
+  }
+  const speeds = DEPTH_SPEEDS[market];
+  const speed = (v["depth-stream"] ?? speeds[0]) as DepthSpeed;
+  if (!speeds.includes(speed)) {
+    throw new UsageError(
+      `--depth-stream must be ${speeds.join(", ")} with --market ${market}, got "${
+        String(v["depth-stream"])
+      }"`,
+    );
+  }
   const limit = numberFlag("snapshot-limit", v["snapshot-limit"], true) ?? 1000;
-  if (limit < 1 || limit > 5000) throw new UsageError(`--snapshot-limit must be 1..5000, got ${limit}`);
-  const cfg: BinanceHandlerConfig = { symbol, trades: v.trades === true, snapshotLimit: limit };
+  const [lo, hi] = [MIN_DEPTH_LIMIT[market], MAX_DEPTH_LIMIT[market]];
+  if (limit < lo || limit > hi) {
+    throw new UsageError(`--snapshot-limit must be ${lo}..${hi} with --market ${market}, got ${limit}`);
+  }
+  const cfg: BinanceHandlerConfig = {
+    symbol,
+    market,
+    depthStream: speed,
+    trades: v.trades === true,
+    snapshotLimit: limit,
+  };
   const staleAfterMs = staleAfterFlag(v["stale-after"]);
   if (staleAfterMs !== undefined) cfg.staleAfterMs = staleAfterMs;
   for (

@@ -25,6 +25,9 @@ by replaying a capture directory (snapshot.json + diffs.jsonl).
                           weight window, at most 1024 streams and 5 messages/s per connection
                           (a client breaking them is disconnected); per-symbol faults with
                           POST /sim/fault?kind=skip_update|malformed&symbol=X
+  --market <m>            spot (default) | usdm: USD-M futures (GET /fapi/v1/depth with E/T, WS under
+                          /public/ws and /public/stream, frames with T and pu, U != previous u + 1);
+                          a --replay capture is served as USD-M when its frames carry pu
   --seed <n>              PRNG seed (default 1)
   --interval-ms <n>       ms between 100 ms batches (default 100)
   --max-batches <n>       stop producing after n batches (then exit)
@@ -34,11 +37,12 @@ by replaying a capture directory (snapshot.json + diffs.jsonl).
   --fault <kind@batch>    arm a fault before batch n (repeatable); kinds: ${SIM_FAULTS.join(", ")}
   --redirect              start with the WS redirect fault on (301 to /live/...)
   --ping-interval-ms <n>  server ping interval (default 20000; 0 = never)
-  --weight-limit <n>      REQUEST_WEIGHT per minute (default 6000)
+  --weight-limit <n>      REQUEST_WEIGHT per minute (default 6000; usdm 2400)
   --retry-after <s>       Retry-After of fault 429/418 answers (default 1)
   -h, --help              this help
 
-Endpoints: GET /api/v3/depth?symbol=&limit=, WS /ws/<stream>, /stream?streams=a/b, /ws + SUBSCRIBE.
+Endpoints: GET /api/v3/depth?symbol=&limit=, WS /ws/<stream>, /stream?streams=a/b, /ws + SUBSCRIBE
+(usdm: /fapi/v1/depth, /public/ws/<stream>, /public/stream?streams=a/b).
 Control:   curl -X POST 'http://127.0.0.1:<port>/sim/fault?kind=drop'; GET /sim/truth.`;
 
 const { config } = parseCli(Deno.args, {
@@ -49,6 +53,7 @@ const { config } = parseCli(Deno.args, {
     port: { type: "string" },
     symbol: { type: "string" },
     symbols: { type: "string" },
+    market: { type: "string" },
     seed: { type: "string" },
     "interval-ms": { type: "string" },
     "max-batches": { type: "string" },
@@ -68,12 +73,15 @@ const { config } = parseCli(Deno.args, {
   if (!/^[A-Z0-9]{2,20}$/.test(symbol)) {
     throw new UsageError(`--symbol must be alphanumeric, got "${symbol}"`);
   }
+  if (v.market !== undefined && v.market !== "spot" && v.market !== "usdm") {
+    throw new UsageError(`--market must be spot or usdm, got "${String(v.market)}"`);
+  }
   const o: SimulatorOptions = {
     port,
-    market: { seed: numberFlag("seed", v.seed, true) ?? 1, symbol },
+    market: { seed: numberFlag("seed", v.seed, true) ?? 1, symbol, futures: v.market === "usdm" },
     intervalMs: durationFlag("interval-ms", v["interval-ms"], 1, now) ?? 100,
     pingIntervalMs: durationFlag("ping-interval-ms", v["ping-interval-ms"], 1, now, true) ?? 20_000,
-    weightLimit: numberFlag("weight-limit", v["weight-limit"], true) ?? 6000,
+    weightLimit: numberFlag("weight-limit", v["weight-limit"], true) ?? (v.market === "usdm" ? 2400 : 6000),
     retryAfterSec: numberFlag("retry-after", v["retry-after"], true) ?? 1,
     faults: [],
   };
@@ -96,8 +104,13 @@ const { config } = parseCli(Deno.args, {
   for (const x of symbols) {
     if (!/^[A-Z0-9]{2,20}$/.test(x)) throw new UsageError(`--symbols: not a symbol: "${x}"`);
   }
-  if (symbols.length > 0 && (o.replayDir || o.truthFile || o.faults!.length > 0 || v.redirect === true)) {
-    throw new UsageError("--symbols does not take --replay, --truth-file, --fault or --redirect");
+  if (
+    symbols.length > 0 &&
+    (o.replayDir || o.truthFile || o.faults!.length > 0 || v.redirect === true || v.market === "usdm")
+  ) {
+    throw new UsageError(
+      "--symbols does not take --replay, --truth-file, --fault, --redirect or --market usdm",
+    );
   }
   return { sim: o, redirect: v.redirect === true, symbols };
 });
@@ -116,11 +129,12 @@ const s = sim.symbol.toLowerCase();
 console.log(
   `sim:binance listening on 127.0.0.1:${sim.port} (${
     config.sim.replayDir ? "replay " + config.sim.replayDir : "synthetic " + sim.symbol
-  })`,
+  }, ${sim.futures ? "USD-M futures" : "spot"})`,
 );
-console.log(`  REST     ${sim.restUrl}/api/v3/depth?symbol=${sim.symbol}&limit=1000`);
+console.log(`  REST     ${sim.restUrl}${sim.depthPath}?symbol=${sim.symbol}&limit=1000`);
 console.log(`  WS       ${sim.wsUrl()}`);
-console.log(`  combined ${sim.wsUrl(`/stream?streams=${s}@depth@100ms/${s}@trade`)}`);
+const pre = sim.futures ? "/public" : "";
+console.log(`  combined ${sim.wsUrl(`${pre}/stream?streams=${s}@depth@100ms/${s}@trade`)}`);
 console.log(`  faults   curl -X POST '${sim.restUrl}/sim/fault?kind=<${SIM_FAULTS.join("|")}>'`);
 
 const stop = new AbortController();

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { L2Book } from "../venues/book.ts";
-import { parseFixed } from "../venues/decimal.ts";
+import { TickerCheck } from "./_book_ticker.ts";
 import {
   BookSync,
   DiffResult,
@@ -30,54 +30,18 @@ function lines(name: string): string[] {
   return Deno.readTextFileSync(new URL(name, DIR)).split("\n").filter((l) => l !== "");
 }
 
-interface Top {
-  u: number;
-  bid: number;
-  bidQty: number;
-  ask: number;
-  askQty: number;
-}
-
 Deno.test({
   name: "Binance ETHUSDT fixture: the rebuilt top equals Binance's bookTicker after every applied diff",
   ignore: !present,
   fn() {
-    const tickers: Top[] = lines("bookticker.jsonl").map((l) => {
-      const d = JSON.parse(l).data;
-      return {
-        u: d.u,
-        bid: parseFixed(d.b, 8),
-        bidQty: parseFixed(d.B, 8),
-        ask: parseFixed(d.a, 8),
-        askQty: parseFixed(d.A, 8),
-      };
-    });
+    const tk = new TickerCheck(new URL("bookticker.jsonl", DIR));
     const snapshot = parseSnapshot(Deno.readTextFileSync(new URL("snapshot.json", DIR)));
     assert.ok(!isParseError(snapshot), "snapshot parses");
 
     const book = new L2Book();
     const sync = new BookSync(book);
     const out = new ParsedFrame();
-    let ti = 0;
-    let compared = 0;
-    let mismatches = 0;
-    let lastMismatch = "";
-    const check = () => {
-      const u = book.updateId;
-      while (ti + 1 < tickers.length && tickers[ti + 1]!.u <= u) ti++;
-      const t = tickers[ti]!;
-      assert.ok(t.u <= u, "a bookTicker precedes the diff");
-      assert.equal(book.isCrossed(), false, `book crossed at u=${u}`);
-      compared++;
-      if (
-        book.bids.bestPrice() !== t.bid || book.bids.bestQty() !== t.bidQty ||
-        book.asks.bestPrice() !== t.ask || book.asks.bestQty() !== t.askQty
-      ) {
-        mismatches++;
-        lastMismatch = `u=${u} ticker u=${t.u}: book ${book.bids.bestPrice()}x${book.bids.bestQty()} / ` +
-          `${book.asks.bestPrice()}x${book.asks.bestQty()}, ticker ${t.bid}x${t.bidQty} / ${t.ask}x${t.askQty}`;
-      }
-    };
+    const check = () => tk.check(book);
 
     const diffs = lines("diffs.jsonl");
     for (let i = 0; i < diffs.length; i++) {
@@ -93,8 +57,8 @@ Deno.test({
       }
     }
     assert.equal(sync.applied, 6468);
-    assert.equal(compared, 6468);
-    assert.equal(mismatches, 0, `${mismatches} mismatches; last: ${lastMismatch}`);
+    assert.equal(tk.compared, 6468);
+    assert.equal(tk.mismatches, 0, `${tk.mismatches} mismatches; last: ${tk.lastMismatch}`);
     assert.equal(sync.skipped, 2);
     assert.equal(sync.resyncs, 0);
     assert.equal(sync.crossed, 0);

@@ -62,6 +62,7 @@ Deno.test("poc:binance --symbols: bad input exits 2 with one line", async () => 
     [["--symbols", "BTCUSDT", "--streams-per-connection", "2000"], /1\.\.1024/],
     [["--symbols", "A1,B2", "--ws-url", "ws://127.0.0.1:1/ws/a1@depth"], /full stream URL serves one symbol/],
     [["--symbols", "BTCUSDT", "--capture-dir", "captures"], /not supported with --symbols/],
+    [["--symbols", "BTCUSDT", "--market", "usdm"], /--market spot only/],
   ];
   for (const [flags, re] of cases) {
     const r = await runTask(["poc:binance", ...flags]);

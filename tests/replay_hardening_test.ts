@@ -194,12 +194,23 @@ Deno.test(
 );
 
 Deno.test(
-  withTemp("replay of the USD-M futures capture with spot rules exits 1 and says why", async (dir) => {
-    const r = await replayTask(["--session", USDM_DIR, "--out", `${dir}/e.jsonl`], dir);
-    equal(r.code, 1, r.err);
-    const f = failedLine(r.err);
-    ok(f.includes("never synchronized") && f.includes("USD-M"), f);
-  }, !exists(USDM_DIR)),
+  withTemp(
+    "replay of USD-M futures frames whose metadata.json says spot exits 1 and says why",
+    async (dir) => {
+      // The futures rules are chosen from metadata.json's market; a wrong "spot" there is named.
+      const s = `${dir}/s`;
+      Deno.mkdirSync(s);
+      Deno.copyFileSync(`${USDM_DIR}/snapshot.json`, `${s}/snapshot.json`);
+      const diffs = Deno.readTextFileSync(`${USDM_DIR}/diffs.jsonl`).split("\n").slice(0, 40);
+      Deno.writeTextFileSync(`${s}/diffs.jsonl`, diffs.join("\n") + "\n");
+      Deno.writeTextFileSync(`${s}/metadata.json`, `{"venue":"binance","market":"spot","symbol":"ETHUSDT"}`);
+      const r = await replayTask(["--session", s, "--out", `${dir}/e.jsonl`], dir);
+      equal(r.code, 1, r.err);
+      const f = failedLine(r.err);
+      ok(f.includes("never synchronized") && f.includes("USD-M") && f.includes('market "spot"'), f);
+    },
+    !exists(USDM_DIR),
+  ),
 );
 
 Deno.test(

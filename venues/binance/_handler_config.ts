@@ -9,14 +9,19 @@ import type { InstrumentTable } from "../../market/instrument.ts";
 import type { SubscriberErrorHandler } from "../../market/stream.ts";
 import type { RotatePolicy } from "../capture_rotation.ts";
 import type { SnapshotSchedulerOptions } from "./snapshot_scheduler.ts";
+import { type BinanceMarket, type DepthSpeed, depthStreamName, usdmStreamUrl } from "./markets.ts";
 
 /** Configuration of `BinanceHandler`. */
 export interface BinanceHandlerConfig {
   /** Symbol, any case (default "BTCUSDT"). */
   symbol?: string;
+  /** Market: "spot" (default) or "usdm" (USD-M futures: fstream/fapi hosts, `pu` sync rules). */
+  market?: BinanceMarket;
+  /** Depth stream speed of the default URL (spot 100ms|1000ms, USD-M 0ms|100ms|250ms|500ms; default 100ms). */
+  depthStream?: DepthSpeed;
   /** Full stream URL (default `wss://stream.binance.com:9443/ws/<s>@depth@100ms`, or the combined form with `trades`). */
   wsUrl?: string;
-  /** REST base URL (default `https://api.binance.com`). */
+  /** REST base URL (default `https://api.binance.com`; USD-M `https://fapi.binance.com`). */
   restUrl?: string;
   /** Also subscribe to `<s>@trade` (combined stream) and capture trades. */
   trades?: boolean;
@@ -59,14 +64,22 @@ export interface BinanceHandlerConfig {
 }
 
 /**
- * The default stream URL for a lower-case symbol: the raw `<s>@depth@100ms` stream, or the
- * combined stream with `<s>@trade` when `trades` is set.
+ * The default stream URL for a lower-case symbol: the raw `<s>@depth@100ms` stream (or the
+ * `speed` asked), or the combined stream with `<s>@trade` when `trades` is set. USD-M: the
+ * `/public` paths of fstream.binance.com (`markets.ts`).
  */
-export function defaultStreamUrl(lowerSymbol: string, trades: boolean): string {
+export function defaultStreamUrl(
+  lowerSymbol: string,
+  trades: boolean,
+  market: BinanceMarket = "spot",
+  speed?: DepthSpeed,
+): string {
+  if (market === "usdm") return usdmStreamUrl(lowerSymbol, trades, speed);
   const s = lowerSymbol;
+  const depth = depthStreamName(s, "spot", speed);
   return trades
-    ? `wss://stream.binance.com:9443/stream?streams=${s}@depth@100ms/${s}@trade`
-    : `wss://stream.binance.com:9443/ws/${s}@depth@100ms`;
+    ? `wss://stream.binance.com:9443/stream?streams=${depth}/${s}@trade`
+    : `wss://stream.binance.com:9443/ws/${depth}`;
 }
 
 /**

@@ -41,6 +41,7 @@ import {
   F_m,
   F_msg,
   F_p,
+  F_pu,
   F_q,
   F_result,
   F_s,
@@ -218,6 +219,10 @@ export function scanObject(b: Uint8Array, p: number, nested: boolean): number {
         default:
           p = skipValue(b, p, 1);
       }
+    } else if (klen === 2 && b[ks] === 112 && b[ks + 1] === 117) { // pu (USD-M futures)
+      p = intValue(b, p, c);
+      st.pu = st.num; // NaN when mistyped: the key's presence is kept so that parse rejects it
+      st.mask |= F_pu;
     } else if (keyIs(b, ks, klen, K_DATA) && !nested && c === 123) {
       const saved = st.mask;
       st.mask = 0;

@@ -35,6 +35,8 @@ export const F_bids = 1 << 21;
 export const F_asks = 1 << 22;
 /** `s` (the symbol) as a string: its bytes are `[st.sStart, st.sEnd)`. */
 export const F_s = 1 << 23;
+/** `pu` (USD-M futures depth: the previous event's `u`). */
+export const F_pu = 1 << 24;
 /** Bits of payload keys (anything but the envelope's `stream`/`data`). */
 export const PAYLOAD_BITS = ~(F_stream | F_data);
 
@@ -82,6 +84,8 @@ export const st = {
   /** End (exclusive) of the `s` string's bytes. */
   sEnd: 0,
   lastUpdateId: 0,
+  /** `pu` of a USD-M futures depth event. */
+  pu: 0,
   /** Scanned integer (NaN when the number is not a plain non-negative safe integer). */
   num: 0,
   /** Scanned decimal (NaN when invalid). */

@@ -1,5 +1,5 @@
 /**
- * Private: the `GET /api/v3/depth` route of the Binance simulator with its armed REST faults —
+ * Private: the `GET /api/v3/depth` route (USD-M: `/fapi/v1/depth`, its limits and weights) of the Binance simulator with its armed REST faults —
  * `ban` (418), `rate_limit` (429), `stale_snapshot` (the snapshot taken at start) — and the
  * 1-minute request-weight window (429 + `Retry-After` when over the limit). Allocates freely:
  * not a hot path.
@@ -8,7 +8,8 @@
 import type { Clock } from "../../engine/clock.ts";
 import { respond } from "./_sim_http.ts";
 import type { SimDriver } from "./_sim_replay.ts";
-import { depthLimit, depthWeight, WeightWindow } from "./_sim_rest.ts";
+import { depthLimit, depthWeight, usdmDepthLimit, WeightWindow } from "./_sim_rest.ts";
+import { usdmDepthWeight } from "./markets.ts";
 import type { SimStats } from "./_sim_types.ts";
 
 /** The REST depth endpoint of one simulator. */
@@ -54,9 +55,11 @@ export class DepthRoute {
     }
     const symbol = url.searchParams.get("symbol");
     if (symbol !== this.#driver.symbol) return respond(conn, 400, `{"code":-1121,"msg":"Invalid symbol."}`);
-    const limit = depthLimit(url.searchParams.get("limit"));
+    const futures = this.#driver.futures;
+    const raw = url.searchParams.get("limit");
+    const limit = futures ? usdmDepthLimit(raw) : depthLimit(raw);
     const weights = this.#weights;
-    const used = weights.charge(depthWeight(limit));
+    const used = weights.charge(futures ? usdmDepthWeight(limit) : depthWeight(limit));
     if (used < 0) {
       this.#stats.rateLimited++;
       return respond(conn, 429, `{"code":-1003,"msg":"Too much request weight used."}`, {

@@ -19,6 +19,8 @@ export interface SimDriver {
   readonly symbol: string;
   /** The current true book; `updateId` is the last update id sent. */
   readonly book: L2Book;
+  /** True for USD-M futures (frames carry `pu`; REST on `/fapi/v1/depth`, WS under `/public`). */
+  readonly futures: boolean;
   /** The next batch, or null when the source is exhausted. */
   step(): MarketBatch | null;
   /** REST depth body of the current book. */
@@ -33,12 +35,15 @@ export class ReplayDriver implements SimDriver {
   readonly symbol: string;
   /** See {@linkcode SimDriver.book}. */
   readonly book = new L2Book();
+  /** See {@linkcode SimDriver.futures}: the first diff carries `pu` (a USD-M capture). */
+  readonly futures: boolean;
   readonly #snapshot: string;
   readonly #snapshotId: number;
   readonly #lines: string[];
   /** Trade payloads to send after the diff at the same line index. */
   readonly #tradesAfter: string[][];
   #next = 0;
+  #lastE = 0;
 
   /** Load a capture directory (reads it fully into memory). */
   constructor(dir: string) {
@@ -49,7 +54,9 @@ export class ReplayDriver implements SimDriver {
     this.book.updateId = snap.lastUpdateId;
     this.#lines = Deno.readTextFileSync(`${dir}/diffs.jsonl`).split("\n").filter((l) => l.length > 0);
     const first = this.#lines.length > 0 ? payloadOf(this.#lines[0]!) : null;
-    this.symbol = first ? String(JSON.parse(first).s) : "UNKNOWN";
+    const d0 = first ? JSON.parse(first) : null;
+    this.symbol = d0 ? String(d0.s) : "UNKNOWN";
+    this.futures = d0 !== null && "pu" in d0;
     this.#tradesAfter = loadTrades(dir, this.#lines);
   }
 
@@ -67,7 +74,7 @@ export class ReplayDriver implements SimDriver {
       const at = this.#next++;
       for (const t of this.#tradesAfter[at] ?? []) trades.push(t);
       const payload = payloadOf(this.#lines[at]!);
-      let d: { E: number; U: number; u: number; b: Lv; a: Lv };
+      let d: { E: number; U: number; u: number; pu?: number; b: Lv; a: Lv };
       try {
         d = JSON.parse(payload);
       } catch {
@@ -77,12 +84,14 @@ export class ReplayDriver implements SimDriver {
         depth: payload,
         U: d.U,
         u: d.u,
+        pu: d.pu,
         E: d.E,
         bids: toMap(d.b),
         asks: toMap(d.a),
         trades,
         truth: [],
       };
+      this.#lastE = d.E;
       if (d.u > this.#snapshotId && d.u > this.book.updateId) {
         apply(this.book, d.b, d.a);
         this.book.updateId = d.u;
@@ -103,7 +112,8 @@ export class ReplayDriver implements SimDriver {
       }
       return `[${out.join(",")}]`;
     };
-    return `{"lastUpdateId":${this.book.updateId},"bids":${side(true)},"asks":${side(false)}}`;
+    const et = this.futures ? `,"E":${this.#lastE},"T":${this.#lastE}` : "";
+    return `{"lastUpdateId":${this.book.updateId}${et},"bids":${side(true)},"asks":${side(false)}}`;
   }
 }
 

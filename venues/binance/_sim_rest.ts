@@ -20,6 +20,13 @@ export function depthLimit(raw: string | null): number {
   return Math.min(n, 5000);
 }
 
+/** Clamp a requested USD-M `/fapi/v1/depth` limit (default 500, max 1000, min 5). */
+export function usdmDepthLimit(raw: string | null): number {
+  const n = raw === null ? 500 : Number(raw);
+  if (!Number.isInteger(n) || n <= 0) return 500;
+  return Math.max(5, Math.min(n, 1000));
+}
+
 /** A fixed 1-minute weight window keyed on the clock's wall time. */
 export class WeightWindow {
   readonly #clock: Clock;

@@ -4,7 +4,7 @@
  * 1000 ms `<symbol>@depth` stream merged from the 100 ms batches. Not a hot path.
  * @module
  */
-import { levelsJson, type MarketBatch } from "./market.ts";
+import { depthPayload, type MarketBatch } from "./market.ts";
 import type { SimSocket } from "./_sim_ws.ts";
 
 /** One WebSocket client of the simulator. */
@@ -49,13 +49,20 @@ export function controlMessage(c: SimClient, text: string): void {
 
 /** Merges 100 ms batches into one `@depth` (1000 ms) diff: first `U`, last `u`, last quantities. */
 export class SlowDepth {
-  #cur: { U: number; u: number; E: number; bids: Map<number, number>; asks: Map<number, number> } | null =
-    null;
+  #cur: {
+    U: number;
+    u: number;
+    pu: number | undefined;
+    E: number;
+    bids: Map<number, number>;
+    asks: Map<number, number>;
+  } | null = null;
 
   /** Add a batch (ignored when it changed nothing). */
   add(b: MarketBatch): void {
     if (b.depth === null) return;
-    const s = this.#cur ??= { U: b.U, u: b.u, E: b.E, bids: new Map(), asks: new Map() };
+    // Futures: the merged event's pu is its first batch's (the previous merged event's u).
+    const s = this.#cur ??= { U: b.U, u: b.u, pu: b.pu, E: b.E, bids: new Map(), asks: new Map() };
     s.u = b.u;
     s.E = b.E;
     for (const [p, q] of b.bids) s.bids.set(p, q);
@@ -67,8 +74,6 @@ export class SlowDepth {
     const s = this.#cur;
     if (s === null) return null;
     this.#cur = null;
-    return `{"e":"depthUpdate","E":${s.E},"s":"${symbol}","U":${s.U},"u":${s.u},"b":${
-      levelsJson(s.bids, true)
-    },"a":${levelsJson(s.asks, false)}}`;
+    return depthPayload(symbol, s.E, s.U, s.u, s.pu, s.bids, s.asks);
   }
 }

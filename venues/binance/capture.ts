@@ -43,6 +43,8 @@ export interface CaptureSnapshotInfo {
 
 /** Contents of `metadata.json`: the common keys (`capture_metadata.ts`) plus Binance's own. */
 export interface CaptureMetadata extends CaptureMetadataCommon {
+  /** Market: "spot" or "usdm" (USD-M futures). */
+  market: string;
   /** REST base URL. */
   restUrl: string;
   /** Snapshot files, in arrival order. */
@@ -71,6 +73,8 @@ export interface BinanceCaptureOptions {
   wsUrl: string;
   /** REST base URL (for metadata). */
   restUrl: string;
+  /** Market (for metadata; default "spot"): replay picks the sync rules from it. */
+  market?: string;
   /** Clock (receive times and rate limits). */
   clock: Clock;
   /** Write failures go here (the handler logs them as error events). */
@@ -148,6 +152,7 @@ export class BinanceCapture {
     );
     const c = new BinanceCapture(w, {
       ...common,
+      market: o.market ?? "spot",
       restUrl: o.restUrl,
       snapshots: [],
       firstUpdateId: 0,

@@ -38,6 +38,7 @@ import type { FrameData } from "../capture_writer.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
 import { type BinanceHandlerConfig, defaultStreamUrl, streamsOf } from "./_handler_config.ts";
+import { type BinanceMarket, defaultRestUrl, depthPath, marketScheduler } from "./markets.ts";
 import { captureEntry, captureLeftovers } from "./_handler_snapshot.ts";
 import { frameByteLength } from "../capture_frame.ts";
 
@@ -49,6 +50,8 @@ export class BinanceHandler implements EngineHandler {
   readonly name: string;
   /** Upper-case symbol. */
   readonly symbol: string;
+  /** Market: "spot" or "usdm" (USD-M futures; `config.market`). */
+  readonly market: BinanceMarket;
   /** Stream URL. */
   readonly wsUrl: string;
   /** REST base URL. */
@@ -138,18 +141,20 @@ export class BinanceHandler implements EngineHandler {
     this.#cfg = cfg;
     this.symbol = (cfg.symbol ?? "BTCUSDT").toUpperCase();
     this.name = `binance:${this.symbol}`;
-    this.wsUrl = cfg.wsUrl ?? defaultStreamUrl(this.symbol.toLowerCase(), cfg.trades === true);
-    this.restUrl = (cfg.restUrl ?? "https://api.binance.com").replace(/\/+$/, "");
+    const market = this.market = cfg.market ?? "spot";
+    this.wsUrl = cfg.wsUrl ??
+      defaultStreamUrl(this.symbol.toLowerCase(), cfg.trades === true, market, cfg.depthStream);
+    this.restUrl = (cfg.restUrl ?? defaultRestUrl(market)).replace(/\/+$/, "");
     const limit = cfg.snapshotLimit ?? 1000;
-    this.sync = new BookSync(this.book, { snapshotLimit: limit });
-    const url = `${this.restUrl}/api/v3/depth?symbol=${this.symbol}&limit=${limit}`;
-    this.#rest = new SnapshotRequests(url, { ...cfg.scheduler, limit });
+    this.sync = new BookSync(this.book, { snapshotLimit: limit, rules: market });
+    const url = `${this.restUrl}${depthPath(market)}?symbol=${this.symbol}&limit=${limit}`;
+    this.#rest = new SnapshotRequests(url, { ...marketScheduler(market, limit), ...cfg.scheduler, limit });
     this.#backoff = new Backoff(cfg.backoff ?? { baseMs: 250, maxMs: 30_000 });
     this.#guard = new FeedGuard(cfg.staleAfterMs ?? 10_000, this.symbol, this.wsUrl);
     this.#pf.symbol = new TextEncoder().encode(this.symbol);
     const inst = (cfg.instruments ?? defaultInstruments).add(
       "binance",
-      "spot",
+      market,
       this.symbol,
       PRICE_SCALE,
       QTY_SCALE,
@@ -164,6 +169,7 @@ export class BinanceHandler implements EngineHandler {
     // BookSync logs snapshotApplied / synchronized / resync itself.
     this.sync = new BookSync(this.book, {
       snapshotLimit: this.sync.snapshotLimit,
+      rules: this.market,
       logger,
       source,
     });
@@ -176,6 +182,7 @@ export class BinanceHandler implements EngineHandler {
         symbol: this.symbol,
         wsUrl: this.wsUrl,
         restUrl: this.restUrl,
+        market: this.market,
         clock: ctx.clock,
         onError: (m: string) => logger.error(source, `capture: ${m}`),
       };

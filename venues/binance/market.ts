@@ -41,7 +41,16 @@ export interface MarketOptions {
   targetOrders?: number;
   /** Price levels per side seeded at start (default 40). */
   initialLevels?: number;
+  /**
+   * Shape the output like Binance USD-M futures: depth events carry `T` and `pu` (the previous
+   * event's `u`), update ids jump by {@linkcode FUTURES_ID_JUMP} between events (so `U` is not the
+   * previous `u` + 1), and snapshots carry `E` and `T` (default false: spot).
+   */
+  futures?: boolean;
 }
+
+/** USD-M: update ids skipped before each event's first id (ids of other symbols, on Binance). */
+export const FUTURES_ID_JUMP = 7;
 
 /** One batch of market output. */
 export interface MarketBatch {
@@ -51,6 +60,8 @@ export interface MarketBatch {
   U: number;
   /** Last update id in the batch. */
   u: number;
+  /** USD-M futures: `u` of the previous depth event (`pu`); absent on spot. */
+  pu?: number;
   /** Event time, ms. */
   E: number;
   /** Changed levels: price (fixed) -> new quantity (fixed, 0 = removed), per side. */
@@ -78,6 +89,9 @@ export class SyntheticMarket {
   readonly book = new L2Book(256);
   /** Event time of the last batch, ms. */
   timeMs: number;
+  /** True when shaped like USD-M futures (`MarketOptions.futures`). */
+  readonly futures: boolean;
+  #lastU: number; // u of the last depth event (futures pu)
   readonly #rng: () => number;
   readonly #tick: number;
   readonly #lot: number;
@@ -106,6 +120,8 @@ export class SyntheticMarket {
     this.#events = opts.eventsPerBatch ?? 8;
     this.#target = opts.targetOrders ?? 400;
     this.book.updateId = opts.startUpdateId ?? 1_000_000;
+    this.futures = opts.futures === true;
+    this.#lastU = this.book.updateId;
     const levels = opts.initialLevels ?? 40;
     const scratch = newBatch(0);
     for (let i = 1; i <= levels; i++) {
@@ -125,17 +141,26 @@ export class SyntheticMarket {
   step(): MarketBatch {
     this.timeMs += this.#batchMs;
     const batch = newBatch(this.timeMs);
+    const before = this.book.updateId;
+    if (this.futures) this.book.updateId += FUTURES_ID_JUMP;
     batch.U = this.book.updateId + 1;
     const n = Math.floor(this.#rng() * (2 * this.#events + 1));
     for (let i = 0; i < n; i++) this.#event(batch);
     batch.u = this.book.updateId;
-    if (batch.u >= batch.U) batch.depth = this.#depthJson(batch);
+    if (batch.u >= batch.U) {
+      if (this.futures) {
+        batch.pu = this.#lastU;
+        this.#lastU = batch.u;
+      }
+      batch.depth = this.#depthJson(batch);
+    } else this.book.updateId = before; // no event: no id is used (a snapshot id is always some u)
     return batch;
   }
 
   /** The REST `/api/v3/depth` body for the current book, best `limit` levels per side. */
   snapshotJson(limit: number): string {
-    return `{"lastUpdateId":${this.book.updateId},"bids":${sideJson(this.book, true, limit)},"asks":${
+    const et = this.futures ? `,"E":${this.timeMs},"T":${this.timeMs}` : "";
+    return `{"lastUpdateId":${this.book.updateId}${et},"bids":${sideJson(this.book, true, limit)},"asks":${
       sideJson(this.book, false, limit)
     }}`;
   }
@@ -252,14 +277,32 @@ export class SyntheticMarket {
   }
 
   #depthJson(b: MarketBatch): string {
-    return `{"e":"depthUpdate","E":${b.E},"s":"${this.symbol}","U":${b.U},"u":${b.u},"b":${
-      levelsJson(b.bids, true)
-    },"a":${levelsJson(b.asks, false)}}`;
+    return depthPayload(this.symbol, b.E, b.U, b.u, b.pu, b.bids, b.asks);
   }
 }
 
 function newBatch(E: number): MarketBatch {
   return { depth: null, U: 0, u: 0, E, bids: new Map(), asks: new Map(), trades: [], truth: [] };
+}
+
+/**
+ * A depthUpdate payload (raw stream form); with `pu` (USD-M futures) it also carries `T` (= `E`
+ * here) and `pu`, in Binance's futures key order. Allocates.
+ */
+export function depthPayload(
+  symbol: string,
+  E: number,
+  U: number,
+  u: number,
+  pu: number | undefined,
+  bids: Map<number, number>,
+  asks: Map<number, number>,
+): string {
+  const t = pu === undefined ? "" : `,"T":${E}`;
+  const p = pu === undefined ? "" : `,"pu":${pu}`;
+  return `{"e":"depthUpdate","E":${E}${t},"s":"${symbol}","U":${U},"u":${u}${p},"b":${
+    levelsJson(bids, true)
+  },"a":${levelsJson(asks, false)}}`;
 }
 
 /** Render changed levels as Binance `[["price","qty"],…]`, best first. Allocates. */

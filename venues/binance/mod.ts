@@ -62,7 +62,7 @@ export {
   parseFrameBytes,
   parseSnapshot,
 } from "./parse.ts";
-export { BookSync, type BookSyncOptions, DiffResult, SnapshotResult } from "./sync.ts";
+export { BookSync, type BookSyncOptions, DiffResult, SnapshotResult, type SyncRules } from "./sync.ts";
 export { depthWeight, SnapshotScheduler, type SnapshotSchedulerOptions } from "./snapshot_scheduler.ts";
 export { BinanceHandler, type BinanceHandlerConfig } from "./handler.ts";
 export {
@@ -78,3 +78,11 @@ export {
   type CaptureMetadata,
   type CaptureSnapshotInfo,
 } from "./capture.ts";
+export {
+  BINANCE_MARKETS,
+  type BinanceMarket,
+  DEPTH_SPEEDS,
+  type DepthSpeed,
+  depthStreamName,
+  usdmDepthWeight,
+} from "./markets.ts";

@@ -32,6 +32,7 @@ import {
   F_m,
   F_msg,
   F_p,
+  F_pu,
   F_q,
   F_result,
   F_s,
@@ -253,9 +254,11 @@ function scanFrame(b: Uint8Array, start: number, end: number, out: ParsedFrame):
     case E_DEPTH: {
       if ((m & DEPTH_REQUIRED) !== DEPTH_REQUIRED) return malformed(out, missingDepth(m));
       if (st.U > st.u) return malformed(out, "U greater than u");
+      if ((m & F_pu) !== 0 && st.pu !== st.pu) return malformed(out, "mistyped pu");
       const d = out.diff;
       d.firstId = st.U;
       d.lastId = st.u;
+      d.prevId = (m & F_pu) !== 0 ? st.pu : -1;
       d.eventTimeMs = st.E;
       out.foreign = isForeign(b, m, out);
       return FrameKind.Depth;

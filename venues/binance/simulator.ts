@@ -9,6 +9,11 @@
  *   `{"stream","data"}`), `/ws` + `SUBSCRIBE`/`UNSUBSCRIBE`/`LIST_SUBSCRIPTIONS`. Streams:
  *   `<s>@depth@100ms` (every batch), `<s>@depth` (merged over 1000 ms), `<s>@trade`. Pings every
  *   `pingIntervalMs`. `/live/…` serves the same streams (the redirect target).
+ * - USD-M futures (`market.futures`, or a `replayDir` whose frames carry `pu`): REST
+ *   `GET /fapi/v1/depth` (limits 5–1000, weights 2/5/10/20, 2400/minute, `E`/`T` in the body)
+ *   instead of `/api/v3/depth`; WebSocket paths under `/public` (`/public/ws/…`,
+ *   `/public/stream?streams=…`); frames carry `T` and `pu`; `<s>@depth@0ms` is served like
+ *   `@depth@100ms`.
  * - Control: `POST /sim/fault?kind=<fault>`, `GET /sim/truth` (the true book as JSON).
  *
  * Faults ({@linkcode SimFault}), armed with {@linkcode BinanceSimulator.fault} or the `faults`
@@ -87,7 +92,7 @@ export class BinanceSimulator {
       this.#driver,
       this.stats,
       clock,
-      opts.weightLimit ?? 6000,
+      opts.weightLimit ?? (this.#driver.futures ? 2400 : 6000),
       opts.retryAfterSec ?? 1,
     );
     this.#truthFile = opts.truthFile
@@ -108,6 +113,14 @@ export class BinanceSimulator {
     return Promise.resolve(new BinanceSimulator(listener, opts));
   }
 
+  /** True when serving USD-M futures (see the module doc). */
+  get futures(): boolean {
+    return this.#driver.futures;
+  }
+  /** The REST depth path served: `/api/v3/depth`, or `/fapi/v1/depth` for USD-M. */
+  get depthPath(): string {
+    return this.#driver.futures ? "/fapi/v1/depth" : "/api/v3/depth";
+  }
   /** Upper-case symbol served. */
   get symbol(): string {
     return this.#driver.symbol;
@@ -117,7 +130,7 @@ export class BinanceSimulator {
     return `http://127.0.0.1:${this.port}`;
   }
   /** A WebSocket URL for `path`, e.g. `/ws/btcusdt@depth@100ms`. */
-  wsUrl(path = `/ws/${this.symbol.toLowerCase()}@depth@100ms`): string {
+  wsUrl(path = `${this.futures ? "/public" : ""}/ws/${this.symbol.toLowerCase()}@depth@100ms`): string {
     return `ws://127.0.0.1:${this.port}${path}`;
   }
   /** The true book: what has been sent so far (`updateId` = last update id produced). */
@@ -210,6 +223,7 @@ export class BinanceSimulator {
   #broadcast(b: MarketBatch): void {
     const sym = this.symbol.toLowerCase();
     const fast = `${sym}@depth@100ms`;
+    const fast0 = `${sym}@depth@0ms`; // USD-M real time: served the same frames
     const slowName = `${sym}@depth`;
     const tradeName = `${sym}@trade`;
     if (this.#malformed > 0) {
@@ -233,6 +247,7 @@ export class BinanceSimulator {
     for (const c of this.#clients) {
       if (c.silent) continue;
       if (sendFast && c.streams.has(fast)) this.#send(c, fast, b.depth!);
+      else if (sendFast && c.streams.has(fast0)) this.#send(c, fast0, b.depth!);
       if (slow !== null && c.streams.has(slowName)) this.#send(c, slowName, slow);
       if (c.streams.has(tradeName)) { for (const t of b.trades) this.#send(c, tradeName, t); }
     }
@@ -279,7 +294,7 @@ export class BinanceSimulator {
     }
     const path = req.url.pathname;
     const isUpgrade = (req.headers.get("upgrade") ?? "").toLowerCase() === "websocket";
-    if (path === "/api/v3/depth") return this.#rest.serve(conn, req.url);
+    if (path === this.depthPath) return this.#rest.serve(conn, req.url);
     if (path === "/sim/fault") {
       const kind = req.url.searchParams.get("kind") as SimFault;
       if (!SIM_FAULTS.includes(kind)) return respond(conn, 400, `{"error":"unknown fault"}`);
@@ -288,7 +303,11 @@ export class BinanceSimulator {
     }
     if (path === "/sim/truth") return respond(conn, 200, this.#driver.snapshotJson(5000));
     const live = path.startsWith("/live/");
-    const streamPath = live ? path.slice(5) : path;
+    let streamPath = live ? path.slice(5) : path;
+    if (this.futures) {
+      if (!streamPath.startsWith("/public/")) return respond(conn, 404, `{"code":-1,"msg":"not found"}`);
+      streamPath = streamPath.slice(7);
+    }
     if (!(streamPath === "/ws" || streamPath.startsWith("/ws/") || streamPath === "/stream")) {
       return respond(conn, 404, `{"code":-1,"msg":"not found"}`);
     }

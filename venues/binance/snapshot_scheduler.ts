@@ -29,6 +29,8 @@ export function depthWeight(limit: number): number {
 export interface SnapshotSchedulerOptions {
   /** Snapshot depth limit (default 1000, weight 50). */
   limit?: number;
+  /** Weight of one request (default the spot table for `limit`; USD-M: `usdmDepthWeight`). */
+  weight?: number;
   /** `REQUEST_WEIGHT` budget per minute per IP (default 6000). */
   weightPerMinute?: number;
   /** Share of the budget this scheduler may use (default 0.5; other clients share the IP). */
@@ -80,7 +82,7 @@ export class SnapshotScheduler {
   /** A scheduler with the given policy. */
   constructor(options: SnapshotSchedulerOptions = {}) {
     this.limit = options.limit ?? 1000;
-    this.weight = depthWeight(this.limit);
+    this.weight = options.weight ?? depthWeight(this.limit);
     const perMinute = options.weightPerMinute ?? 6000;
     this.weightPerMinute = perMinute;
     const fraction = options.budgetFraction ?? 0.5;

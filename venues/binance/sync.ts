@@ -20,6 +20,11 @@
  * 4. After every applied diff the book must not be crossed: a crossed Binance book is wrong,
  *    so it resyncs (`Crossed`) unless `resyncOnCrossed` is false (then only `crossed` counts).
  *
+ * USD-M futures (`rules: "usdm"`, `_sync_usdm.ts`): ids are not contiguous, `pu` (the previous
+ * event's `u`) carries continuity. Buffered events must chain by `pu`; at a snapshot only events
+ * with `u < lastUpdateId` are dropped and the first applied one must have `U <= lastUpdateId <= u`;
+ * live, `pu` must equal the book's id (else `Gap`). Spot takes none of these branches.
+ *
  * Logging: when given a `Logger`, BookSync itself emits snapshotApplied, synchronized,
  * resync(reason, expected, received, detail) and warning (buffer overflow); the handler must
  * not log these again. Without a logger it only returns codes and keeps counters.
@@ -29,6 +34,9 @@ import type { L2Book } from "../book.ts";
 import type { Logger } from "../../engine/logger.ts";
 import { ResyncReason } from "../../engine/events.ts";
 import { DepthDiff, type DepthSnapshot } from "./types.ts";
+import { type SyncRules, usdmHole, UsdmLive, usdmLive } from "./_sync_usdm.ts";
+
+export type { SyncRules } from "./_sync_usdm.ts";
 
 /** Result of {@linkcode BookSync.onDiff}. */
 export const DiffResult = {
@@ -70,6 +78,8 @@ export interface BookSyncOptions {
   logger?: Logger;
   /** Interned source id for logger calls (default 0). */
   source?: number;
+  /** Sync rules: Binance spot (default) or USD-M futures (`pu` continuity). */
+  rules?: SyncRules;
 }
 
 /** Keeps an {@linkcode L2Book} in sync with a Binance diff-depth stream. Single-threaded. */
@@ -99,6 +109,7 @@ export class BookSync {
   /** Diffs after which the book was crossed. */
   crossed = 0;
   readonly #resyncOnCrossed: boolean;
+  readonly #usdm: boolean;
   readonly #logger: Logger | undefined;
   readonly #source: number;
   readonly #pool: DepthDiff[] = [];
@@ -119,7 +130,12 @@ export class BookSync {
     this.#resyncOnCrossed = options.resyncOnCrossed ?? true;
     this.#logger = options.logger;
     this.#source = options.source ?? 0;
+    this.#usdm = options.rules === "usdm";
+    this.rules = this.#usdm ? "usdm" : "spot";
   }
+
+  /** The sync rules followed. */
+  readonly rules: SyncRules;
 
   /** True when the book holds a snapshot that a diff has bridged (the book is usable). */
   get isSynced(): boolean {
@@ -170,6 +186,7 @@ export class BookSync {
     if (!this.#synced) return this.#buffer(diff);
     const book = this.book;
     const id = book.updateId;
+    if (this.#usdm) return this.#onUsdmDiff(diff, id);
     if (diff.lastId <= id) {
       this.skipped++;
       return DiffResult.Skipped;
@@ -204,7 +221,9 @@ export class BookSync {
       );
       return SnapshotResult.Stale;
     }
-    while (this.#bs < this.#be && pool[this.#bs]!.lastId <= lastId) {
+    // Spot drops `u <= lastUpdateId`; futures keep the event with `u == lastUpdateId` (it bridges).
+    const keep = this.#usdm ? lastId : lastId + 1;
+    while (this.#bs < this.#be && pool[this.#bs]!.lastId < keep) {
       this.#bs++;
       this.skipped++;
     }
@@ -220,7 +239,10 @@ export class BookSync {
     this.#logger?.snapshotApplied(this.#source, book.bids.size, book.asks.size, lastId);
     while (this.#bs < this.#be) {
       const d = pool[this.#bs]!;
-      if (d.firstId > book.updateId + 1) {
+      const noBridge = this.#usdm
+        ? this.#appliedFromBuffer === 0 && d.firstId > book.updateId // later ones chain by pu
+        : d.firstId > book.updateId + 1;
+      if (noBridge) {
         // Buffered diffs are contiguous, so only the first can fail. Start over (buffer dropped).
         this.#resync(
           ResyncReason.NoBridge,
@@ -249,6 +271,20 @@ export class BookSync {
     this.#resync(reason, this.book.updateId, 0, detail);
     this.#bs = this.#be = 0;
     this.#inFlight = false;
+  }
+
+  // The futures rules for a live diff (the book holds a snapshot; `id` is its update id).
+  #onUsdmDiff(diff: DepthDiff, id: number): DiffResult {
+    const c = usdmLive(diff, id, this.#bridged);
+    if (c === UsdmLive.Apply) return this.#applyLive(diff) ? DiffResult.Applied : DiffResult.Resync;
+    if (c === UsdmLive.Skip) {
+      this.skipped++;
+      return DiffResult.Skipped;
+    }
+    if (c === UsdmLive.Gap) this.#resync(ResyncReason.Gap, id, diff.prevId, "pu is not the previous u");
+    else this.#resync(ResyncReason.NoBridge, id, diff.firstId, "first diff does not bridge snapshot");
+    this.#buffer(diff);
+    return DiffResult.Resync;
   }
 
   // Apply a diff known to be newer than the book and not past a gap. False when it resynced.
@@ -283,7 +319,9 @@ export class BookSync {
 
   #buffer(diff: DepthDiff): DiffResult {
     const pool = this.#pool;
-    if (this.#be > this.#bs && diff.firstId > pool[this.#be - 1]!.lastId + 1) {
+    const hole = this.#be > this.#bs &&
+      (this.#usdm ? usdmHole(diff, pool[this.#be - 1]!) : diff.firstId > pool[this.#be - 1]!.lastId + 1);
+    if (hole) {
       // A hole inside the buffer: what came before can never bridge to this diff.
       this.#logger?.warning(this.#source, "gap while buffering: buffer restarted");
       this.#bs = this.#be = 0;

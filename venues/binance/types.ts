@@ -154,6 +154,8 @@ export class DepthDiff {
   firstId = 0;
   /** Final update id in the event (`u`). */
   lastId = 0;
+  /** USD-M futures: the previous event's final update id (`pu`); -1 when absent (spot). */
+  prevId = -1;
   /** Event time, ms since the Unix epoch (`E`). */
   eventTimeMs = 0;
   /** Number of valid bid levels. */
@@ -214,6 +216,7 @@ export class DepthDiff {
   copyFrom(src: DepthDiff): void {
     this.firstId = src.firstId;
     this.lastId = src.lastId;
+    this.prevId = src.prevId;
     this.eventTimeMs = src.eventTimeMs;
     this.growBids(src.nBids);
     this.growAsks(src.nAsks);
