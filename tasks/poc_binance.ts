@@ -131,7 +131,9 @@ if (config.multi !== undefined) {
       inputLost: () => {
         const never = multi.neverSynchronized();
         return never.length > 0 && never.length < multi.books.length
-          ? `no book for ${never.join(", ")}`
+          ? `no book for ${never.slice(0, 10).join(", ")}${
+            never.length > 10 ? ` and ${never.length - 10} more` : ""
+          }`
           : undefined;
       },
     }),

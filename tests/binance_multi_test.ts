@@ -184,3 +184,30 @@ Deno.test("BinanceMultiHandler: a silent symbol is marked stale and kept; the ot
     await sim.close();
   }
 });
+
+Deno.test("BinanceMultiHandler honours a 429's Retry-After for every symbol: no 418, all synchronized after it", async () => {
+  const sim = await BinanceMultiSimulator.start({ symbols: SYMBOLS, intervalMs: 0, weightLimit: 60_000 });
+  sim.fault("rate_limit"); // the first depth request is answered 429, Retry-After 1 s
+  const h = new BinanceMultiHandler({
+    symbols: SYMBOLS,
+    wsUrl: sim.wsBase,
+    restUrl: sim.restUrl,
+    weightPerMinute: 60_000, // exchangeInfo not asked: the 429 hits a snapshot request
+    instruments: new InstrumentTable(),
+  });
+  const d = new Drive(h);
+  let stepper: ReturnType<typeof setInterval> | undefined;
+  try {
+    await d.start();
+    await d.until(() => sim.streams === SYMBOLS.length, "subscribed");
+    stepper = setInterval(() => sim.step(), 20);
+    await d.until(() => h.stats.everSynced === SYMBOLS.length, "all synchronized after the 429");
+  } finally {
+    clearInterval(stepper);
+    await d.stop();
+    await sim.close();
+  }
+  assert.equal(sim.stats.rest.rateLimited, 1);
+  assert.equal(sim.stats.rest.banned, 0, "nothing asked before Retry-After passed");
+  assert.equal(h.rest.sched?.rateLimited, 1);
+});

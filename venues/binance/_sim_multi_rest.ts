@@ -2,7 +2,7 @@
  * Private: the REST side of the many-symbol Binance simulator — `GET /api/v3/depth` of any of
  * its symbols and `GET /api/v3/exchangeInfo` (weight 20), charged to ONE request-weight window
  * per minute for all symbols (as the venue's per-IP limit). Over the limit: 429 + `Retry-After`
- * (seconds to the next minute); a request before that time has passed after a 429: 418 (an IP
+ * (seconds to the next minute; `faultRetryAfterSec` for an armed `rate_limit` fault); a request before that time has passed after a 429: 418 (an IP
  * ban, as the venue escalates), `Retry-After` twice as long. Counts what a test asserts: 200s
  * per symbol, 429s, 418s, the most weight used in one minute. Allocates: not a hot path.
  * @module
@@ -43,10 +43,17 @@ export class MultiRestRoute {
   readonly #weights: WeightWindow;
   readonly #clock: Clock;
   readonly #limit: number;
+  readonly #faultRetry: number;
   #retryUntilNs = -Infinity;
 
   /** Routes over `markets` (by upper-case symbol) with `weightLimit` per minute of `clock`'s wall time. */
-  constructor(markets: Map<string, SyntheticMarket>, clock: Clock, weightLimit: number) {
+  constructor(
+    markets: Map<string, SyntheticMarket>,
+    clock: Clock,
+    weightLimit: number,
+    faultRetryAfterSec = 1,
+  ) {
+    this.#faultRetry = faultRetryAfterSec;
     this.#markets = markets;
     this.#clock = clock;
     this.#limit = weightLimit;
@@ -68,11 +75,12 @@ export class MultiRestRoute {
     const market = info ? undefined : this.#markets.get(url.searchParams.get("symbol") ?? "");
     if (!info && market === undefined) return respond(conn, 400, `{"code":-1121,"msg":"Invalid symbol."}`);
     const limit = depthLimit(url.searchParams.get("limit"));
-    const used = this.rateLimit > 0 ? -1 : this.#weights.charge(info ? 20 : depthWeight(limit));
+    const armed = this.rateLimit > 0;
+    const used = armed ? -1 : this.#weights.charge(info ? 20 : depthWeight(limit));
     if (used < 0) {
-      if (this.rateLimit > 0) this.rateLimit--;
+      if (armed) this.rateLimit--;
       this.stats.rateLimited++;
-      const s = this.#weights.retryAfterSec();
+      const s = armed ? this.#faultRetry : this.#weights.retryAfterSec();
       this.#retryUntilNs = now + s * 1e9;
       return respond(conn, 429, `{"code":-1003,"msg":"Too much request weight used."}`, {
         "Retry-After": String(s),

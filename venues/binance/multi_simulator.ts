@@ -36,6 +36,8 @@ export interface MultiSimulatorOptions {
   intervalMs?: number;
   /** REQUEST_WEIGHT per minute (default 6000). */
   weightLimit?: number;
+  /** `Retry-After` of an armed `rate_limit` 429, s (default 1). */
+  retryAfterSec?: number;
   /** Streams allowed per connection (default 1024). */
   streamsPerConnection?: number;
   /** Text messages allowed per second per connection (default 5). */
@@ -94,7 +96,12 @@ export class BinanceMultiSimulator {
       const mid = (100 + 37 * k).toFixed(2);
       this.#markets.set(symbol, new SyntheticMarket({ symbol, seed: (o.seed ?? 1) + k, mid }));
     });
-    this.#rest = new MultiRestRoute(this.#markets, o.clock ?? systemClock, o.weightLimit ?? 6000);
+    this.#rest = new MultiRestRoute(
+      this.#markets,
+      o.clock ?? systemClock,
+      o.weightLimit ?? 6000,
+      o.retryAfterSec ?? 1,
+    );
     this.stats = {
       connections: 0,
       limitDisconnects: 0,
