@@ -14,6 +14,13 @@ import {
   MIN_DEPTH_LIMIT,
 } from "../venues/binance/markets.ts";
 import { runLive } from "./_live.ts";
+import { type BinanceMultiConfig, BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
+import {
+  BINANCE_MULTI_HELP,
+  BINANCE_MULTI_OPTIONS,
+  binanceMultiConfig,
+  wantsMulti,
+} from "./_binance_multi_cli.ts";
 
 const USAGE = `deno task poc:binance [flags]
 
@@ -33,6 +40,7 @@ Keeps a local order book of one Binance spot or USD-M futures symbol from the di
   --snapshot-limit <n>    REST depth snapshot limit, spot 1..5000, usdm 5..1000 (default 1000)
   --stale-after <s>       no depth frame for this long with the socket open: warn, mark the book
                           stale, reconnect and resync (default 10; raise it for an illiquid symbol)
+${BINANCE_MULTI_HELP}
 
 Example against the local simulator (deno task sim:binance --port 9000):
   deno task poc:binance --ws-url ws://127.0.0.1:9000/ws/btcusdt@depth@100ms \\
@@ -50,8 +58,9 @@ const { common, config } = parseCli(Deno.args, {
     trades: { type: "boolean" },
     "snapshot-limit": { type: "string" },
     "stale-after": { type: "string" },
+    ...BINANCE_MULTI_OPTIONS,
   },
-}, (v, c): BinanceHandlerConfig => {
+}, (v, c): BinanceHandlerConfig & { multi?: BinanceMultiConfig } => {
   const symbol = typeof v.symbol === "string" ? v.symbol : "BTCUSDT";
   if (!/^[A-Za-z0-9]{2,20}$/.test(symbol)) {
     throw new UsageError(`--symbol must be alphanumeric, got "${symbol}"`);
@@ -102,9 +111,34 @@ const { common, config } = parseCli(Deno.args, {
     }
     cfg[key] = String(s);
   }
+  if (wantsMulti(v)) {
+    const urls = {
+      ...(cfg.wsUrl ? { wsUrl: cfg.wsUrl } : {}),
+      ...(cfg.restUrl ? { restUrl: cfg.restUrl } : {}),
+    };
+    return { multi: binanceMultiConfig(v, c, urls, limit) };
+  }
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
   return { ...cfg, ...captureConfig(c, symbol.toUpperCase()) };
 });
+
+if (config.multi !== undefined) {
+  const multi = new BinanceMultiHandler(config.multi);
+  Deno.exit(
+    await runLive(multi, common, {
+      synchronized: () => multi.stats.everSynced > 0,
+      fatal: () => multi.fatal,
+      inputLost: () => {
+        const never = multi.neverSynchronized();
+        return never.length > 0 && never.length < multi.books.length
+          ? `no book for ${never.slice(0, 10).join(", ")}${
+            never.length > 10 ? ` and ${never.length - 10} more` : ""
+          }`
+          : undefined;
+      },
+    }),
+  );
+}
 
 const handler = new BinanceHandler(config);
 // Synchronized at least once: a diff was applied on top of a snapshot (BookSync counts only those).

@@ -13,6 +13,7 @@ import {
 import { durationFlag, numberFlag, parseCli, UsageError } from "./_cli.ts";
 import { systemClock } from "../engine/clock.ts";
 import { type MarketOptions, PEPE_MARKET } from "../venues/binance/market.ts";
+import { startMultiSim } from "./_sim_binance_multi.ts";
 
 const USAGE = `deno task sim:binance [flags]
 
@@ -21,6 +22,10 @@ by replaying a capture directory (snapshot.json + diffs.jsonl).
 
   --port <n>              TCP port (default 0 = ephemeral; the bound address is printed)
   --symbol <SYM>          symbol of the synthetic market (default BTCUSDT)
+  --symbols <A,B,…>       many symbols (seed+k each): combined streams and /ws + SUBSCRIBE, one
+                          weight window, at most 1024 streams and 5 messages/s per connection
+                          (a client breaking them is disconnected); per-symbol faults with
+                          POST /sim/fault?kind=skip_update|malformed&symbol=X
   --market <m>            spot (default) | usdm: USD-M futures (GET /fapi/v1/depth with E/T, WS under
                           /public/ws and /public/stream, frames with T and pu, U != previous u + 1);
                           a --replay capture is served as USD-M when its frames carry pu;
@@ -56,6 +61,7 @@ const { config } = parseCli(Deno.args, {
     mid: { type: "string" },
     tick: { type: "string" },
     lot: { type: "string" },
+    symbols: { type: "string" },
     market: { type: "string" },
     seed: { type: "string" },
     "interval-ms": { type: "string" },
@@ -110,8 +116,24 @@ const { config } = parseCli(Deno.args, {
     }
     o.faults!.push({ kind: kind as SimFault, atBatch });
   }
-  return { sim: o, redirect: v.redirect === true };
+  const symbols = typeof v.symbols === "string"
+    ? v.symbols.split(",").map((x) => x.trim().toUpperCase())
+    : [];
+  for (const x of symbols) {
+    if (!/^[A-Z0-9]{2,20}$/.test(x)) throw new UsageError(`--symbols: not a symbol: "${x}"`);
+  }
+  if (
+    symbols.length > 0 &&
+    (o.replayDir || o.truthFile || o.faults!.length > 0 || v.redirect === true || v.market === "usdm")
+  ) {
+    throw new UsageError(
+      "--symbols does not take --replay, --truth-file, --fault, --redirect or --market usdm",
+    );
+  }
+  return { sim: o, redirect: v.redirect === true, symbols };
 });
+
+if (config.symbols.length > 0) Deno.exit(await startMultiSim(config.symbols, config.sim));
 
 let sim: BinanceSimulator;
 try {

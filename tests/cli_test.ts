@@ -29,7 +29,7 @@ Deno.test("bad flag values exit 2 with the reason", async () => {
     [["poc:binance", "--market", "coinm"], /--market must be spot or usdm/],
     [["poc:binance", "--market", "usdm", "--depth-stream", "1000ms"], /--depth-stream must be 100ms, 0ms/],
     [["poc:binance", "--market", "usdm", "--snapshot-limit", "5000"], /--snapshot-limit must be 5\.\.1000/],
-    [["sim:binance", "--market", "coinm"], /--market must be spot or usdm/],
+    [["sim:binance", "--market", "coinm"], /--market must be spot, usdm or pepe/],
     [["poc:hyperliquid", "--n-sig-figs", "7"], /n-sig-figs/],
     [["replay", "--session", "captures", "--out-format", "csv"], /out-format/],
   ];

@@ -106,6 +106,13 @@ export class WsSession {
     this.#ws = null;
   }
 
+  /** Send `text` on the open socket (e.g. a `SUBSCRIBE`); false when none is open. */
+  send(text: string): boolean {
+    if (this.#ws === null || this.#ws.readyState !== WebSocket.OPEN) return false;
+    this.#ws.send(text);
+    return true;
+  }
+
   /** Forget the current socket after its close event (it is already closed). */
   closedByPeer(): void {
     clearTimeout(this.#renew);

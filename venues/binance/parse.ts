@@ -137,6 +137,13 @@ export class ParsedFrame {
   fineQtyDecimals = 0;
   /** `Malformed` because a value is beyond 2^53 units at the scale (cannot be held: resync). */
   tooLarge = false;
+  /**
+   * Many symbols (set once by the caller, e.g. a `SymbolIndex`), or null: with it, every depth
+   * or trade frame's `s` is looked up without allocating, into {@linkcode ParsedFrame.symbolIndex}.
+   */
+  symbols: { find(bytes: Uint8Array, start: number, end: number): number } | null = null;
+  /** The index of the frame's `s` in {@linkcode ParsedFrame.symbols}; -1 when unknown or absent. */
+  symbolIndex = -1;
 
   /** `levels`: initial room per side in `diff` (grows on demand). */
   constructor(levels = 256) {
@@ -229,6 +236,8 @@ const AGG_REQUIRED = F_E | F_aid | F_p | F_q | F_f | F_l | F_T | F_m;
 
 // True when the scanned `s` (present in mask `m`) is not `out.symbol`. No allocation.
 function isForeign(b: Uint8Array, m: number, out: ParsedFrame): boolean {
+  const many = out.symbols;
+  if (many !== null) out.symbolIndex = (m & F_s) === 0 ? -1 : many.find(b, st.sStart, st.sEnd);
   const want = out.symbol;
   if (want === null || (m & F_s) === 0) return false;
   const s = st.sStart;

@@ -1,0 +1,96 @@
+/**
+ * Private: the many-symbol flags of `poc:binance` — `--symbols A,B,C`, `--symbols-file <path>`
+ * (one symbol per line or comma separated; blank lines and `#` comments ignored), `--subscribe
+ * url|message`, `--streams-per-connection <n>` — into a `BinanceMultiConfig`. Usage errors are
+ * `UsageError`s (exit 2, one line, no stack trace).
+ * @module
+ */
+import type { BinanceMultiConfig } from "../venues/binance/multi_handler.ts";
+import { planStreams } from "../venues/binance/stream_plan.ts";
+import { numberFlag, staleAfterFlag, UsageError } from "./_cli.ts";
+
+/** The `parseArgs` options of the many-symbol flags. */
+export const BINANCE_MULTI_OPTIONS = {
+  symbols: { type: "string" },
+  "symbols-file": { type: "string" },
+  subscribe: { type: "string" },
+  "streams-per-connection": { type: "string" },
+} as const;
+
+/** The help lines of the many-symbol flags. */
+export const BINANCE_MULTI_HELP =
+  `  --symbols <A,B,…>       many symbols in one process (each synchronized on its own; the first
+                          are synchronized first); --ws-url is then the WebSocket base
+                          (e.g. ws://127.0.0.1:9000), the handler adds the streams
+  --symbols-file <path>   the symbols, one per line or comma separated (# comments)
+  --subscribe <how>       url: /stream?streams=… (default); message: /ws + SUBSCRIBE messages
+  --streams-per-connection <n>  at most n streams per connection (default and max 1024)`;
+
+/** True when the flags ask for the many-symbol handler. */
+export function wantsMulti(v: Record<string, unknown>): boolean {
+  return v.symbols !== undefined || v["symbols-file"] !== undefined;
+}
+
+/** The symbols of `--symbols` and `--symbols-file`, upper case, in order. */
+export function symbolsOf(v: Record<string, unknown>): string[] {
+  let text = typeof v.symbols === "string" ? v.symbols : "";
+  const file = v["symbols-file"];
+  if (typeof file === "string") {
+    try {
+      text += "\n" + Deno.readTextFileSync(file);
+    } catch (e) {
+      throw new UsageError(`--symbols-file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const out = text.split("\n").map((l) => l.replace(/#.*/, "")).join(",").split(/[,\s]+/).filter((s) => s);
+  if (out.length === 0) throw new UsageError("--symbols / --symbols-file: no symbols given");
+  for (const s of out) {
+    if (!/^[A-Za-z0-9]{2,20}$/.test(s)) throw new UsageError(`--symbols: not a symbol: "${s}"`);
+  }
+  return out.map((s) => s.toUpperCase());
+}
+
+/**
+ * The `BinanceMultiConfig` of the flags `v` (URLs already checked) and the common flags `c`.
+ */
+export function binanceMultiConfig(
+  v: Record<string, unknown>,
+  c: { maxMessages?: number; captureDir?: string },
+  urls: { wsUrl?: string; restUrl?: string },
+  snapshotLimit: number,
+): BinanceMultiConfig {
+  if (c.captureDir !== undefined) throw new UsageError("--capture-dir is not supported with --symbols yet");
+  if ((v.market ?? "spot") !== "spot") throw new UsageError("--symbols serves --market spot only (yet)");
+  if (v["depth-stream"] !== undefined && v["depth-stream"] !== "100ms") {
+    throw new UsageError(
+      "--symbols uses the <s>@depth@100ms streams: --depth-stream is not supported with it",
+    );
+  }
+  const cfg: BinanceMultiConfig = {
+    symbols: symbolsOf(v),
+    snapshotLimit,
+    trades: v.trades === true,
+    ...urls,
+  };
+  const mode = v.subscribe ?? "url";
+  if (mode !== "url" && mode !== "message") {
+    throw new UsageError(`--subscribe must be url or message, got "${String(mode)}"`);
+  }
+  cfg.subscribe = mode;
+  const per = numberFlag("streams-per-connection", v["streams-per-connection"], true);
+  if (per !== undefined) cfg.perConnection = per;
+  const staleAfterMs = staleAfterFlag(v["stale-after"]);
+  if (staleAfterMs !== undefined) cfg.staleAfterMs = staleAfterMs;
+  if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
+  try {
+    planStreams(cfg.symbols, {
+      wsUrl: cfg.wsUrl ?? "wss://stream.binance.com:9443",
+      mode,
+      trades: cfg.trades === true,
+      ...(per !== undefined ? { perConnection: per } : {}),
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  return cfg;
+}

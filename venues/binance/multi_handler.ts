@@ -1,0 +1,320 @@
+/**
+ * `BinanceMultiHandler`: many Binance spot symbols in one {@linkcode EngineHandler}. Each symbol
+ * has its own {@linkcode SymbolBook} (book, `BookSync`, stream, stale state): it buffers,
+ * snapshots and resyncs alone — a gap, a bad value or a silent feed in one symbol never clears
+ * another's book nor asks another snapshot. Streams are spread over connections within the
+ * venue's limits (`stream_plan.ts`: ≤ 1024 streams per connection; SUBSCRIBE messages paced per
+ * connection; connection attempts paced at 300 per 5 minutes). A frame is routed to its symbol by
+ * its `s`, looked up in the parser's bytes without allocating. Snapshots of all symbols share one
+ * REST weight budget from `exchangeInfo` (`_multi_rest.ts`), resyncs of synchronized symbols
+ * first, then the others in symbol order. A dropped connection clears only its own symbols. The
+ * warm-up is logged (symbols synchronized, and when all are). No capture (see README).
+ * @module
+ */
+import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
+import type { Logger } from "../../engine/logger.ts";
+import { ResyncReason } from "../../engine/events.ts";
+import type { L2Book } from "../book.ts";
+import type { MarketStream } from "../../market/stream.ts";
+import { SendPacer } from "../hyperliquid/send_pacer.ts";
+import { CoinIndex } from "../hyperliquid/_coin_index.ts";
+import { WarnLimit } from "../_warn_limit.ts";
+import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
+import { DiffResult } from "./sync.ts";
+import { InKind } from "./_inbox.ts";
+import type { SymbolBook } from "./symbol_book.ts";
+import { BINANCE_WS_LIMITS } from "./stream_plan.ts";
+import { buildMulti } from "./_multi_setup.ts";
+import { MultiConn } from "./_multi_conn.ts";
+import { MultiWatch } from "./_multi_watch.ts";
+import { MultiSnapshots } from "./_multi_rest.ts";
+import type { BinanceMultiConfig, BinanceMultiStats } from "./_multi_config.ts";
+
+export type { BinanceMultiConfig, BinanceMultiStats } from "./_multi_config.ts";
+
+const enc = new TextEncoder();
+
+/** Live Binance spot handler of many symbols. */
+export class BinanceMultiHandler implements EngineHandler {
+  /** "binance:<FIRST>+<n-1>". */
+  readonly name: string;
+  /** One keeper per symbol, in `symbols` order. */
+  readonly books: SymbolBook[];
+  /** The connections. */
+  readonly conns: MultiConn[];
+  /** Snapshot requests under one weight budget. */
+  readonly rest: MultiSnapshots;
+  /** Connection attempts (300 per 5 minutes). */
+  readonly connects: SendPacer;
+  /** Counters. */
+  readonly stats: BinanceMultiStats = {
+    messages: 0,
+    malformed: 0,
+    unknownSymbol: 0,
+    binary: 0,
+    errorReplies: 0,
+    connections: 0,
+    everSynced: 0,
+    warmupNs: NaN,
+  };
+  readonly #cfg: BinanceMultiConfig;
+  readonly #pf = new ParsedFrame();
+  readonly #unknown = new WarnLimit();
+  readonly #watch: MultiWatch;
+  #ctx: HandlerContext | undefined;
+  #src: number[] = [];
+  #tick: ReturnType<typeof setInterval> | undefined;
+  #startNs = 0;
+  #lastStatsNs = 0;
+  #stopped = false;
+  #fatal: string | undefined;
+
+  /** Plans the connections; RangeError on bad symbols or a plan beyond the venue's limits. */
+  constructor(cfg: BinanceMultiConfig) {
+    this.#cfg = cfg;
+    const wake = (): void => this.#ctx?.wake();
+    const clock = { monoNs: () => this.#ctx!.clock.monoNs(), wallNs: () => this.#ctx!.clock.wallNs() };
+    const parts = buildMulti(cfg, clock, wake);
+    this.books = parts.books;
+    this.conns = parts.conns;
+    this.rest = parts.rest;
+    this.#watch = new MultiWatch(this.books.length, (cfg.staleAfterMs ?? 10_000) * 1e6);
+    this.#pf.symbols = new CoinIndex(this.books.map((b) => enc.encode(b.symbol)));
+    this.connects = new SendPacer(cfg.connectsPer5Min ?? BINANCE_WS_LIMITS.connectsPer5Min, 300e9);
+    const n = this.books.length;
+    this.name = `binance:${this.books[0]!.symbol}${n > 1 ? `+${n - 1}` : ""}`;
+  }
+
+  /** The first symbol's book (the live page samples one book). */
+  get book(): L2Book {
+    return this.books[0]!.book;
+  }
+  /** The first symbol's stream. */
+  get stream(): MarketStream {
+    return this.books[0]!.stream;
+  }
+  /** Every symbol's stream, in `symbols` order (`--updates-out`). */
+  get streams(): MarketStream[] {
+    return this.books.map((b) => b.stream);
+  }
+  /** Why the run must end (an error retrying cannot fix), or undefined. */
+  get fatal(): string | undefined {
+    return this.#fatal;
+  }
+  /** Symbols never synchronized in this run. */
+  neverSynchronized(): string[] {
+    return this.books.filter((b) => !b.everSynced).map((b) => b.symbol);
+  }
+
+  /** Ask `exchangeInfo` for the weight budget (unless configured) and open every connection (paced). */
+  start(ctx: HandlerContext): Promise<void> {
+    this.#ctx = ctx;
+    this.#src = this.books.map((b) => ctx.logger.intern(`binance:${b.symbol}`));
+    this.books.forEach((b, i) => b.attach(ctx.logger, this.#src[i]!));
+    this.#startNs = this.#lastStatsNs = ctx.clock.monoNs();
+    const every = Math.min(1000, this.#cfg.staleAfterMs ?? 10_000, this.#cfg.statsIntervalMs ?? 1000);
+    this.#tick = setInterval(() => ctx.wake(), Math.max(10, every));
+    if (this.#cfg.weightPerMinute !== undefined) {
+      this.rest.setBudget(ctx.logger, ctx.source, this.#cfg.weightPerMinute, "configured");
+    } else this.rest.fetchInfo();
+    for (const c of this.conns) this.#connect(c);
+    return Promise.resolve();
+  }
+
+  /** See {@linkcode EngineHandler.isDone}. */
+  isDone(): boolean {
+    if (this.#fatal !== undefined) return true;
+    const max = this.#cfg.maxMessages;
+    return max !== undefined && this.stats.messages >= max;
+  }
+
+  /** Drain every connection and the REST answers, send due SUBSCRIBEs and snapshot requests. */
+  pollOnce(logger: Logger): number | undefined {
+    const ctx = this.#ctx;
+    if (ctx === undefined || this.#stopped) return undefined;
+    const t0 = ctx.clock.monoNs();
+    let busy = false;
+    for (let k = 0; k < this.conns.length; k++) {
+      const c = this.conns[k]!;
+      const inbox = c.inbox;
+      while (inbox.length > 0 && !this.isDone()) {
+        busy = true;
+        const i = inbox.head;
+        const kind = inbox.kind(i);
+        if (kind === InKind.Message) {
+          if (inbox.num(i, 0) === c.io.gen) {
+            this.#onFrame(c, logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i));
+          }
+        } else this.#onControl(c, logger, kind, i);
+        inbox.shift();
+      }
+      const wait = c.sendDue(t0);
+      if (wait > 0 && c.timer === undefined) {
+        c.timer = setTimeout(() => (c.timer = undefined, ctx.wake()), wait / 1e6);
+      }
+    }
+    const rin = this.rest.inbox;
+    for (; rin.length > 0; rin.shift()) {
+      busy = true;
+      this.#onReply(logger, rin.head);
+    }
+    if (!this.#stopped && this.#fatal === undefined) this.rest.pump(this.books, ctx.clock.monoNs());
+    const now = ctx.clock.monoNs();
+    if (now - this.#lastStatsNs >= (this.#cfg.statsIntervalMs ?? 1000) * 1e6) this.#periodic(logger, now);
+    for (let k = 0; k < this.books.length; k++) this.books[k]!.stream.flush();
+    return busy ? now - t0 : undefined;
+  }
+
+  /** Close every connection and abort REST requests (bounded waits). Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearInterval(this.#tick);
+    for (const c of this.conns) clearTimeout(c.timer);
+    await Promise.all([...this.conns.map((c) => c.io.stop()), this.rest.stop()]);
+  }
+
+  /**
+   * `--book-out`: one symbol → the object of `BinanceHandler`; several → `{"books":[…]}` in
+   * `symbols` order. Stale books carry `"stale":true` (and a warning).
+   */
+  async writeBookOut(path: string): Promise<void> {
+    const objs = this.books.map((b, i) => {
+      if (b.stale && this.#ctx) this.#ctx.logger.warning(this.#src[i]!, 'book-out: stale book: "stale":true');
+      return b.bookJson();
+    });
+    const body = objs.length === 1 ? objs[0] : { books: objs };
+    await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(body) + "\n");
+    await Deno.rename(`${path}.tmp`, path);
+  }
+
+  #onFrame(c: MultiConn, logger: Logger, raw: string, mono: number, wall: number): void {
+    c.lastFrameNs = mono;
+    if (typeof raw !== "string") {
+      this.stats.binary++;
+      return;
+    }
+    const pf = this.#pf;
+    const kind = parseFrame(raw, pf);
+    if (kind === FrameKind.Depth || kind === FrameKind.Trade || kind === FrameKind.AggTrade) {
+      const i = pf.symbolIndex;
+      if (i < 0) return this.#onUnknown(logger, mono);
+      this.stats.messages++;
+      const b = this.books[i]!;
+      if (kind !== FrameKind.Depth) return b.onTrade(pf.trade, wall);
+      const r = b.onDiff(pf.diff, mono, wall);
+      if ((r === DiffResult.Buffered || r === DiffResult.Resync) && b.sync.needsSnapshot) {
+        this.rest.order.want(i);
+      }
+      if (r === DiffResult.Applied && c.backoff.attempt !== 0) c.backoff.reset();
+      if (b.everSynced && !this.rest.order.everSynced(i)) this.#onFirstSync(i, mono);
+    } else if (kind === FrameKind.Malformed) {
+      this.stats.malformed++;
+      logger.warning(this.#ctx!.source, "malformed frame ignored: " + pf.reason);
+    } else if (kind === FrameKind.ErrorReply) {
+      this.stats.errorReplies++;
+      logger.warning(this.#ctx!.source, "error reply: " + pf.errorMsg);
+    } else if (kind === FrameKind.ServerShutdown) {
+      logger.warning(this.#ctx!.source, "serverShutdown received: reconnecting now");
+      this.#reconnectNow(c, ResyncReason.ServerShutdown, "server shutdown");
+    }
+  }
+
+  #onUnknown(logger: Logger, mono: number): void {
+    this.stats.unknownSymbol++;
+    const n = this.#unknown.hit(mono);
+    if (n > 0) logger.warning(this.#ctx!.source, `${n} frame(s) of a symbol not asked for: ignored`);
+  }
+
+  #onFirstSync(i: number, mono: number): void {
+    this.rest.order.synced(i);
+    if (++this.stats.everSynced === this.books.length) this.stats.warmupNs = mono - this.#startNs;
+  }
+
+  #onControl(c: MultiConn, logger: Logger, kind: number, i: number): void {
+    const inbox = c.inbox;
+    const src = this.#ctx!.source;
+    const gen = inbox.num(i, 0);
+    if (gen !== c.io.gen || this.#stopped) return; // an old connection, already replaced
+    if (kind === InKind.Open) {
+      c.open = true;
+      c.subscribed = 0;
+      c.lastFrameNs = inbox.monoNs(i);
+      this.stats.connections++;
+      logger.connected(src, inbox.text(i));
+      logger.subscribed(src, c.plan.streams.join(","));
+      return;
+    }
+    if (kind === InKind.Renew) {
+      return this.#reconnectNow(c, ResyncReason.Disconnect, "planned reconnect (24 h)");
+    }
+    if (kind === InKind.Close) logger.disconnected(src, inbox.num(i, 1), inbox.text(i));
+    else logger.warning(src, "connect failed: " + inbox.text(i));
+    c.open = false;
+    c.io.closedByPeer();
+    if (kind === InKind.ConnectFailed && inbox.num(i, 1) === 1) {
+      return this.#fail(logger, `cannot connect to ${c.plan.url}: ${inbox.text(i)}`);
+    }
+    this.#resetSymbols(c, ResyncReason.Disconnect, "connection lost");
+    const delay = c.backoff.next();
+    logger.reconnecting(src, c.backoff.attempt, delay);
+    clearTimeout(c.timer);
+    c.timer = setTimeout(() => this.#connect(c), delay);
+  }
+
+  #onReply(logger: Logger, slot: number): void {
+    const ctx = this.#ctx!;
+    const i = this.rest.onReply(logger, slot, this.books, this.#src, ctx.source, ctx.clock.monoNs());
+    if (this.rest.fatal !== undefined) return this.#fail(logger, this.rest.fatal);
+    if (i >= 0 && this.books[i]!.everSynced && !this.rest.order.everSynced(i)) {
+      this.#onFirstSync(i, ctx.clock.monoNs());
+    }
+  }
+
+  // Stats, warm-up progress, silence of symbols (MultiWatch) and of connections.
+  #periodic(logger: Logger, now: number): void {
+    this.#lastStatsNs = now;
+    const src = this.#ctx!.source;
+    this.#watch.run(logger, now, this.books, this.#src, src, this.stats.everSynced, now - this.#startNs);
+    const staleNs = (this.#cfg.staleAfterMs ?? 10_000) * 1e6;
+    for (const c of this.conns) {
+      if (c.open && now - c.lastFrameNs > staleNs) {
+        logger.warning(src, `no frame for ${staleNs / 1e9} s on ${c.plan.url.slice(0, 80)}: reconnecting`);
+        this.#reconnectNow(c, ResyncReason.Disconnect, "connection silent");
+      }
+    }
+  }
+
+  #resetSymbols(c: MultiConn, reason: ResyncReason, detail: string): void {
+    const wall = this.#ctx!.clock.wallNs();
+    for (const i of c.plan.symbols) this.books[i]!.reset(reason, detail, wall);
+  }
+
+  #reconnectNow(c: MultiConn, reason: ResyncReason, detail: string): void {
+    this.#resetSymbols(c, reason, detail);
+    c.open = false;
+    c.io.close(detail);
+    clearTimeout(c.timer);
+    this.#connect(c);
+  }
+
+  // Open `c` now, or when the 300-per-5-minutes budget allows.
+  #connect(c: MultiConn): void {
+    c.timer = undefined;
+    if (this.#stopped || this.#fatal !== undefined) return;
+    const now = this.#ctx!.clock.monoNs();
+    const wait = this.connects.waitNs(now);
+    if (wait > 0) {
+      c.timer = setTimeout(() => this.#connect(c), Math.ceil(wait / 1e6));
+      return;
+    }
+    this.connects.note(now);
+    c.io.open();
+  }
+
+  #fail(logger: Logger, msg: string): void {
+    if (this.#fatal !== undefined) return;
+    this.#fatal = msg;
+    logger.error(this.#ctx!.source, `${msg}; stopping (retrying cannot fix this)`);
+  }
+}

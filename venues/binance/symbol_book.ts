@@ -1,0 +1,149 @@
+/**
+ * `SymbolBook`: everything one Binance spot symbol owns inside a many-symbol handler — its
+ * {@linkcode L2Book}, its {@linkcode BookSync} (buffering, snapshot bridging, resync), its
+ * {@linkcode MarketStream} and its counters and stale state. Each symbol buffers, snapshots and
+ * resyncs alone: nothing here touches another symbol. The caller (I/O, REST pacing) feeds parsed
+ * diffs, trades and snapshots; this applies them and emits the normalized messages (`update`,
+ * `snapshot`, `clear`, `trade`). No allocation per message.
+ * @module
+ */
+import type { Logger } from "../../engine/logger.ts";
+import type { ResyncReason } from "../../engine/events.ts";
+import { L2Book } from "../book.ts";
+import { bookToJson } from "../book_json.ts";
+import { MarketStream, recvSecOf, recvSubNsOf, type SubscriberErrorHandler } from "../../market/stream.ts";
+import { defaultInstruments, type InstrumentTable } from "../../market/instrument.ts";
+import { BookSync, DiffResult, SnapshotResult } from "./sync.ts";
+import { emitDepthDiff } from "./emit.ts";
+import { type DepthDiff, type DepthSnapshot, PRICE_SCALE, QTY_SCALE, type Trade } from "./types.ts";
+
+/** Options of {@linkcode SymbolBook}. */
+export interface SymbolBookOptions {
+  /** REST snapshot depth (default 1000). */
+  snapshotLimit?: number;
+  /** The instrument table (default: the thread's). */
+  instruments?: InstrumentTable;
+  /** Called when a subscriber throws. */
+  onSubscriberError?: SubscriberErrorHandler;
+}
+
+/** One symbol's book, sync state and stream. Single-threaded. */
+export class SymbolBook {
+  /** Upper-case symbol. */
+  readonly symbol: string;
+  /** The local book. */
+  readonly book = new L2Book();
+  /** The normalized stream of this symbol. */
+  readonly stream: MarketStream;
+  /** The sync state machine (replaced by one with the logger at {@linkcode SymbolBook.attach}). */
+  sync: BookSync;
+  /** Depth and trade messages processed. */
+  messages = 0;
+  /** Monotonic time of the last depth frame, ns (-Infinity before any). */
+  lastDataNs = -Infinity;
+  /** True when the book is not live: its feed went silent or its connection dropped, not synchronized since. */
+  stale = false;
+  /** True after the first synchronization. */
+  everSynced = false;
+  #wasSynced = false;
+
+  /** The keeper of `symbol`. */
+  constructor(symbol: string, o: SymbolBookOptions = {}) {
+    this.symbol = symbol.toUpperCase();
+    this.sync = new BookSync(this.book, { snapshotLimit: o.snapshotLimit ?? 1000 });
+    const inst = (o.instruments ?? defaultInstruments).add(
+      "binance",
+      "spot",
+      this.symbol,
+      PRICE_SCALE,
+      QTY_SCALE,
+    );
+    this.stream = new MarketStream(inst, this.book, o.onSubscriberError);
+  }
+
+  /** Use `logger` with `source` for this symbol's milestones (BookSync logs them). */
+  attach(logger: Logger, source: number): void {
+    this.sync = new BookSync(this.book, { snapshotLimit: this.sync.snapshotLimit, logger, source });
+  }
+
+  /** True when the book is synchronized now. */
+  get synced(): boolean {
+    return this.sync.isSynced;
+  }
+
+  /**
+   * Apply diff `d` received at `recvMono`/`recvWall` (ns); emits `update` or `clear`. Returns the
+   * sync's result. Sets {@linkcode SymbolBook.everSynced}; the caller reads `sync.needsSnapshot`.
+   */
+  onDiff(d: DepthDiff, recvMono: number, recvWall: number): DiffResult {
+    this.messages++;
+    this.lastDataNs = recvMono;
+    const r = this.sync.onDiff(d);
+    if (this.stream.active) {
+      if (r === DiffResult.Applied) emitDepthDiff(this.stream, d, recvSecOf(recvWall), recvSubNsOf(recvWall));
+      else if (r === DiffResult.Resync) {
+        this.stream.clear(
+          this.sync.lastResyncReason,
+          d.eventTimeMs,
+          recvSecOf(recvWall),
+          recvSubNsOf(recvWall),
+        );
+      }
+    }
+    if (r === DiffResult.Applied) this.stale = false; // live again after a silence
+    this.#noteSync();
+    return r;
+  }
+
+  /** Apply the snapshot answering request `tag`, received at `recvWall`; emits `snapshot`. */
+  onSnapshot(snap: DepthSnapshot, tag: number, recvWall: number): SnapshotResult {
+    const r = this.sync.onSnapshot(snap, tag);
+    if (r === SnapshotResult.Applied) {
+      this.stream.snapshot(this.book.updateId, 0, recvSecOf(recvWall), recvSubNsOf(recvWall));
+    }
+    this.#noteSync();
+    return r;
+  }
+
+  /** A trade of this symbol received at `recvWall`. */
+  onTrade(t: Trade, recvWall: number): void {
+    this.messages++;
+    if (!this.stream.active) return;
+    this.stream.trade(
+      t.priceTicks,
+      t.qtyLots,
+      !t.buyerIsMaker,
+      t.id,
+      t.eventTimeMs,
+      recvSecOf(recvWall),
+      recvSubNsOf(recvWall),
+    );
+  }
+
+  /**
+   * The symbol's connection dropped (or was renewed) at `wallNs`: discard its book and buffer and
+   * emit `clear`; a synchronized book becomes stale. Nothing happens when there was nothing.
+   */
+  reset(reason: ResyncReason, detail: string, wallNs: number): void {
+    if (this.#wasSynced) this.stale = true;
+    this.#wasSynced = false;
+    if (!this.sync.isSynced && this.sync.buffered === 0) return;
+    this.sync.reset(reason, detail);
+    this.stream.clear(reason, 0, recvSecOf(wallNs), recvSubNsOf(wallNs));
+  }
+
+  /** The `--book-out` object of this symbol (as `BinanceHandler.writeBookOut`). Allocates. */
+  bookJson(): ReturnType<typeof bookToJson> {
+    const fmt = { venue: "binance", symbol: this.symbol, priceScale: PRICE_SCALE, qtyScale: QTY_SCALE };
+    return bookToJson(this.book, fmt, this.stale);
+  }
+
+  #noteSync(): void {
+    const s = this.sync.isSynced;
+    if (s && !this.#wasSynced) {
+      this.everSynced = true;
+      this.stale = false;
+    }
+    this.#wasSynced = s;
+  }
+}
