@@ -17,6 +17,7 @@ import {
   DeliverPolicy,
   jetstream,
   type JetStreamClient,
+  type JetStreamManager,
   jetstreamManager,
   type JsMsg,
 } from "npm:@nats-io/jetstream@3.4.0";
@@ -71,8 +72,18 @@ export class ConsumedBook {
   synchronized = false;
   /** Run id of the publisher seen last. */
   runId = "";
-  /** Messages still in the stream after the last one taken (0 = caught up). */
-  pending = -1;
+  /** Stream sequence of the last message taken (0 = none yet). */
+  lastSeq = 0;
+  /**
+   * The stream's last sequence on this instrument's subjects as last asked (0 = none; -1 = not
+   * known yet). The server's `num_pending` is not used: it can stay above 0 after the last
+   * message (nats-server 2.9 counts a message deleted meanwhile, and miscounts filtered pending).
+   */
+  endSeq = -1;
+  /** True once the last message taken was the stream's last on this instrument's subjects. */
+  caughtUp = false;
+  /** A look-up of the stream's last sequence is in flight. */
+  checking = false;
   readonly decoder: PayloadDecoder;
   subs: Subscriber[] = [];
   invalid: InvalidHandler[] = [];
@@ -106,6 +117,7 @@ export class NatsBookConsumer {
   readonly #stream: string;
   readonly #log: (level: "info" | "warning", text: string) => void;
   readonly #iters: ConsumerMessages[] = [];
+  #jsm: JetStreamManager | undefined;
   readonly #loops: Promise<void>[] = [];
   #listeners: (() => void)[] = [];
 
@@ -147,7 +159,7 @@ export class NatsBookConsumer {
 
   /** Start every instrument's ordered consumer at its last snapshot. */
   async start(): Promise<void> {
-    const jsm = await jetstreamManager(this.#nc);
+    const jsm = this.#jsm = await jetstreamManager(this.#nc);
     for (const b of this.books) {
       try {
         const last = await jsm.streams.getMessage(this.#stream, { last_by_subj: b.subjects.snapshot });
@@ -169,11 +181,17 @@ export class NatsBookConsumer {
           b.startSeq > 0 ? `from the snapshot at stream seq ${b.startSeq}` : "from the first message"
         }`,
       );
-      b.pending = (await c.info(true)).num_pending;
-      const it = await c.consume();
+      b.endSeq = await this.#lastSeqOf(b);
+      if (b.endSeq === 0) b.caughtUp = true; // nothing stored for this instrument
+      // The server sends an idle heartbeat after 1 s without a message: "caught up" is asked again
+      // then too (the end message may have been deleted, so no message would ask).
+      const it = await c.consume({ max_messages: 100, expires: 30_000, idle_heartbeat: 1000 });
       this.#iters.push(it);
       this.#loops.push((async () => {
         for await (const m of it) this.#onMsg(b, m);
+      })());
+      this.#loops.push((async () => {
+        for await (const s of it.status()) if (s.type === "heartbeat" && !b.caughtUp) this.#checkEnd(b);
       })());
     }
   }
@@ -196,6 +214,31 @@ export class NatsBookConsumer {
     });
   }
 
+  /** The stream's last sequence on `b`'s subjects now (0 = none stored). */
+  async #lastSeqOf(b: ConsumedBook): Promise<number> {
+    const m = await this.#jsm!.streams.getMessage(this.#stream, { last_by_subj: `${b.subjects.prefix}.>` });
+    return m ? m.seq : 0;
+  }
+
+  /**
+   * `b` took a message at or past the last known end: ask the stream for its end again; caught
+   * up when nothing newer was stored meanwhile (else wait for the messages up to the new end).
+   */
+  #checkEnd(b: ConsumedBook): void {
+    if (b.checking) return;
+    b.checking = true;
+    this.#lastSeqOf(b).then((end) => {
+      b.checking = false;
+      b.endSeq = end;
+      if (b.lastSeq >= end) b.caughtUp = true;
+      this.#notify();
+    }, (e) => {
+      b.checking = false;
+      b.endSeq = -1; // asked again on the next message
+      this.#log("warning", `${b.subjects.prefix}: cannot read the stream's last sequence: ${errText(e)}`);
+    });
+  }
+
   /** Stop consuming and close the connection. */
   async close(): Promise<void> {
     for (const it of this.#iters) it.stop();
@@ -210,7 +253,8 @@ export class NatsBookConsumer {
 
   #onMsg(b: ConsumedBook, m: JsMsg): void {
     b.messages++;
-    b.pending = m.info.pending;
+    b.lastSeq = m.info.streamSequence;
+    if (!b.caughtUp && b.lastSeq >= b.endSeq) this.#checkEnd(b);
     const kindTok = m.subject.slice(b.subjects.prefix.length + 1);
     const why = b.decoder.decode(m.data);
     const id = parseMsgId(m.headers?.get("Nats-Msg-Id") ?? "");

@@ -143,7 +143,7 @@ async function main(): Promise<number> {
   let code = 0;
   try {
     await consumer.start();
-    const caughtUp = (): boolean => consumer.books.every((b) => b.pending === 0);
+    const caughtUp = (): boolean => consumer.books.every((b) => b.caughtUp);
     const done = (): boolean =>
       stop.signal.aborted || (config.maxMessages !== undefined && messages >= config.maxMessages) ||
       (config.toEnd && caughtUp());

@@ -6,7 +6,7 @@
  * @module
  */
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
-import { DeliverPolicy, jetstream } from "npm:@nats-io/jetstream@3.4.0";
+import { DeliverPolicy, jetstream, jetstreamManager } from "npm:@nats-io/jetstream@3.4.0";
 
 /** A running server. */
 export interface NatsServer {
@@ -111,14 +111,21 @@ export async function readStream(url: string, stream: string, filter: string): P
       filter_subjects: filter,
       deliver_policy: DeliverPolicy.All,
     });
+    // Up to the stream's last sequence under `filter` (the server's pending count can be off).
+    const end =
+      (await (await jetstreamManager(nc)).streams.getMessage(stream, { last_by_subj: filter }))?.seq ?? 0;
     const out: StoredMsg[] = [];
-    let pending = (await c.info(true)).num_pending;
+    let last = 0;
     const deadline = Date.now() + 20_000;
-    while (pending > 0 && Date.now() < deadline) {
-      const it = await c.fetch({ max_messages: Math.min(pending, 1000), expires: 2000 });
+    while (last < end) {
+      if (Date.now() >= deadline) {
+        throw new Error(`readStream ${stream} ${filter}: stream seq ${last} of ${end} after 20 s`);
+      }
+      const it = await c.fetch({ max_messages: 1000, expires: 2000 });
       for await (const m of it) {
         out.push({ subject: m.subject, msgId: m.headers?.get("Nats-Msg-Id") ?? "", data: m.data });
-        pending = m.info.pending;
+        last = m.info.streamSequence;
+        if (last >= end) break;
       }
     }
     return out;
