@@ -14,7 +14,7 @@ import { EventKind } from "../engine/events.ts";
 import { testLogger } from "../engine/testing.ts";
 import { CaptureWriter } from "../venues/capture_writer.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { ParsedFrame, parseFrame, parseFrameInPlace } from "../venues/binance/parse.ts";
 import { ETH_DIR } from "./_eth_fixture.ts";
 

@@ -13,7 +13,7 @@ import { startLogger } from "../engine/logger_host.ts";
 import { startOps } from "../ops/attach.ts";
 import { L2Book } from "../venues/book.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 
 const rounds = Number(Deno.args[0] ?? 3);
 const seconds = Number(Deno.args[1] ?? 4);

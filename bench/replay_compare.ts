@@ -29,7 +29,7 @@ import { BincodeWriter } from "../replay/bincode.ts";
 import { CountingTarget } from "../replay/out_buffer.ts";
 import { BINCODE_RECORD_SIZE } from "../replay/schema.ts";
 import { LineReader } from "../replay/lines.ts";
-import { SyntheticMarket } from "../venues/binance/market.ts";
+import { SyntheticMarket } from "../sim/binance/market.ts";
 import { FrameKind, ParsedFrame, parseFrameInPlace } from "../venues/binance/parse.ts";
 import { BookSync } from "../venues/binance/sync.ts";
 import { L2Book } from "../venues/book.ts";

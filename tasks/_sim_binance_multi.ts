@@ -3,8 +3,8 @@
  * print where it listens. Returns the exit code.
  * @module
  */
-import { BinanceMultiSimulator } from "../venues/binance/multi_simulator.ts";
-import type { SimulatorOptions } from "../venues/binance/simulator.ts";
+import { BinanceMultiSimulator } from "../sim/binance/multi_simulator.ts";
+import type { SimulatorOptions } from "../sim/binance/simulator.ts";
 
 /** Run `BinanceMultiSimulator` for `symbols` with the port, seed, interval and weight limit of `o`. */
 export async function startMultiSim(symbols: string[], o: SimulatorOptions): Promise<number> {

@@ -10,7 +10,7 @@
  * @module
  */
 import { systemClock } from "../engine/clock.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { numberFlag, parseCli, UsageError } from "./_cli.ts";
 import { outputProblem } from "./_outputs.ts";
 

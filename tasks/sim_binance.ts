@@ -9,10 +9,10 @@ import {
   SIM_FAULTS,
   type SimFault,
   type SimulatorOptions,
-} from "../venues/binance/simulator.ts";
+} from "../sim/binance/simulator.ts";
 import { durationFlag, numberFlag, parseCli, UsageError } from "./_cli.ts";
 import { systemClock } from "../engine/clock.ts";
-import { type MarketOptions, PEPE_MARKET } from "../venues/binance/market.ts";
+import { type MarketOptions, PEPE_MARKET } from "../sim/binance/market.ts";
 import { startMultiSim } from "./_sim_binance_multi.ts";
 
 const USAGE = `deno task sim:binance [flags]

@@ -3,7 +3,7 @@
  * Runs until SIGINT/SIGTERM.
  * @module
  */
-import { type HlSimOptions, HyperliquidSimulator } from "../venues/hyperliquid/simulator.ts";
+import { type HlSimOptions, HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
 import { durationFlag, numberFlag, parseCli, UsageError } from "./_cli.ts";
 import { systemClock } from "../engine/clock.ts";
 

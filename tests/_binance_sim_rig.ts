@@ -10,7 +10,7 @@ import { EventKind, type LogEvent, RESYNC_NAMES } from "../engine/events.ts";
 import { testLogger, waitUntil } from "../engine/testing.ts";
 import type { L2Book } from "../venues/book.ts";
 import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
-import { BinanceSimulator, type SimFault, type SimulatorOptions } from "../venues/binance/simulator.ts";
+import { BinanceSimulator, type SimFault, type SimulatorOptions } from "../sim/binance/simulator.ts";
 
 /** Assert `got` equals `want`: update id, and every level of both sides. */
 export function assertSameBook(got: L2Book, want: L2Book): void {

@@ -9,7 +9,7 @@ import { type StartedLogger, startLogger } from "../engine/logger_host.ts";
 import { waitUntil } from "../engine/testing.ts";
 import { type OpsHandle, startOps } from "../ops/attach.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { formatFixed } from "../venues/decimal.ts";
 import type { L2Book } from "../venues/book.ts";
 

@@ -4,7 +4,7 @@
  * SIGKILL end-to-end tests share).
  * @module
  */
-import type { BinanceSimulator } from "../venues/binance/simulator.ts";
+import type { BinanceSimulator } from "../sim/binance/simulator.ts";
 
 const TASK = new URL("../tasks/poc_binance.ts", import.meta.url).pathname;
 

@@ -5,7 +5,7 @@
  */
 import { equal, ok } from "node:assert/strict";
 import { L2Book } from "../venues/book.ts";
-import { SyntheticMarket } from "../venues/binance/market.ts";
+import { SyntheticMarket } from "../sim/binance/market.ts";
 import { type EventSink, type InferredEvent, InferredKind, Side } from "../replay/schema.ts";
 
 /** The recorded ETHUSDT fixture (read in place, never copied). */

@@ -10,7 +10,7 @@ import { runEngine } from "../engine/engine.ts";
 import { EventKind } from "../engine/events.ts";
 import { testLogger } from "../engine/testing.ts";
 import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 
 const OUTSIDE = "example.com:8081"; // not in the tests' --allow-net=127.0.0.1
 

@@ -9,8 +9,8 @@ import { runEngine } from "../engine/engine.ts";
 import { EventKind, type LogEvent } from "../engine/events.ts";
 import { testContext, testLogger, waitUntil } from "../engine/testing.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
-import { acceptKey } from "../venues/binance/_sim_ws.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
+import { acceptKey } from "../sim/binance/_sim_ws.ts";
 
 /** Reject after `ms` (unref'd timer, cleared when `p` settles). */
 async function within<T>(what: string, p: Promise<T>, ms: number): Promise<T> {

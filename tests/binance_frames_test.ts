@@ -10,7 +10,7 @@ import { runEngine } from "../engine/engine.ts";
 import { EventKind, type LogEvent } from "../engine/events.ts";
 import { testContext, testLogger, waitUntil } from "../engine/testing.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 
 Deno.test("frames of another symbol are refused (one warning per interval) and captured, never applied", async () => {
   const sim = await BinanceSimulator.start({ intervalMs: 0, market: { seed: 5 } });

@@ -4,7 +4,7 @@
  * many-symbol flags exit 2 with one line and no stack trace.
  */
 import assert from "node:assert/strict";
-import { BinanceMultiSimulator } from "../venues/binance/multi_simulator.ts";
+import { BinanceMultiSimulator } from "../sim/binance/multi_simulator.ts";
 import { runTask } from "./_task.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT"];

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { InstrumentTable } from "../market/instrument.ts";
 import { BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
-import { BinanceMultiSimulator } from "../venues/binance/multi_simulator.ts";
+import { BinanceMultiSimulator } from "../sim/binance/multi_simulator.ts";
 import { checkEveryMessage, Drive, sameBook } from "../testing/mod.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "BNBUSDT"];

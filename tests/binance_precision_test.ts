@@ -11,7 +11,7 @@ import { runEngine } from "../engine/engine.ts";
 import { EventKind, type LogEvent, RESYNC_NAMES } from "../engine/events.ts";
 import { testLogger, waitUntil } from "../engine/testing.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
-import { exchangeInfoJson } from "../venues/binance/_sim_rest.ts";
+import { exchangeInfoJson } from "../sim/binance/_sim_rest.ts";
 import { checkEveryMessage, exactDecimal } from "../testing/stream_check.ts";
 import { RecordKind } from "../market/record.ts";
 import type { L2Book } from "../venues/book.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { EventKind } from "../engine/events.ts";
 import { waitUntil } from "../engine/testing.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { BookSync } from "../venues/binance/sync.ts";
 import { ParsedFrame, parseFrame, parseSnapshot } from "../venues/binance/parse.ts";
 import { FrameKind } from "../venues/binance/parse.ts";

@@ -12,7 +12,7 @@ import { runEngine } from "../engine/engine.ts";
 import { EventKind, type LogEvent } from "../engine/events.ts";
 import { testContext, testLogger, waitUntil } from "../engine/testing.ts";
 import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 
 const SEC = 1e9;
 

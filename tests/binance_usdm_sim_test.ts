@@ -12,7 +12,7 @@ import { count, faultTest, resyncReasons, settleAndCompare, start } from "./_bin
 import { TickerCheck } from "./_book_ticker.ts";
 import { spawnPocBinance } from "./_poc_child.ts";
 import { RebuildingSink } from "./_replay_helpers.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { replayCapture } from "../replay/replay.ts";
 import { resolveSession } from "../replay/reader.ts";
 

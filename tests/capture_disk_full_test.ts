@@ -10,7 +10,7 @@ import { runEngine } from "../engine/engine.ts";
 import { EventKind, type LogEvent } from "../engine/events.ts";
 import { testLogger, waitUntil } from "../engine/testing.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { resolveSession } from "../replay/reader.ts";
 import { replayCapture } from "../replay/replay.ts";
 import { RebuildingSink } from "./_replay_helpers.ts";

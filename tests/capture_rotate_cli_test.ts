@@ -6,7 +6,7 @@
 import { equal, match, ok } from "node:assert/strict";
 import { resolveSession } from "../replay/reader.ts";
 import { replayCapture } from "../replay/replay.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { spawnPocBinance } from "./_poc_child.ts";
 import { RebuildingSink } from "./_replay_helpers.ts";
 

@@ -5,7 +5,7 @@
  * the page's event stream carries the book's ladder, equal to the publisher's --book-out top.
  */
 import assert from "node:assert/strict";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { spawnPocBinance } from "./_poc_child.ts";
 import { PROMTOOL, promtoolCheck } from "./_promtool.ts";

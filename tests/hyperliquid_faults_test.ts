@@ -9,7 +9,7 @@ import { FakeClock } from "../engine/clock.ts";
 import { EventKind } from "../engine/events.ts";
 import { Drive } from "../venues/hyperliquid/_drive.ts";
 import { FakeWebSocket, installFakeWebSocket } from "../venues/hyperliquid/_fake_ws.ts";
-import { SynthBook } from "../venues/hyperliquid/_synth.ts";
+import { SynthBook } from "../sim/hyperliquid/_synth.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
 
 Deno.test("HyperliquidHandler: a silent feed marks the book stale and reconnects after staleAfterMs", async () => {

@@ -9,7 +9,7 @@ import { BookDiffer, ChangeList } from "../venues/hyperliquid/diff.ts";
 import { HlFrame, HlMsg } from "../venues/hyperliquid/frame.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
 import { HlParser } from "../venues/hyperliquid/parse.ts";
-import { HyperliquidSimulator } from "../venues/hyperliquid/simulator.ts";
+import { HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
 import { Drive } from "../venues/hyperliquid/_drive.ts";
 import { fixtureExists, fixtureLines } from "../venues/hyperliquid/_fixture.ts";
 import { EventKind } from "../engine/events.ts";

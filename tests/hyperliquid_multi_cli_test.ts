@@ -4,7 +4,7 @@
  * with one line.
  */
 import assert from "node:assert/strict";
-import { HyperliquidSimulator } from "../venues/hyperliquid/simulator.ts";
+import { HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
 import { runTask } from "./_task.ts";
 
 Deno.test("poc:hyperliquid --coins serves every coin: book-out with all books, updates-out with all coins", async () => {

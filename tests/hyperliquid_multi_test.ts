@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { EventKind } from "../engine/events.ts";
 import { InstrumentTable } from "../market/instrument.ts";
 import { HyperliquidMultiHandler } from "../venues/hyperliquid/multi_handler.ts";
-import { HyperliquidSimulator } from "../venues/hyperliquid/simulator.ts";
+import { HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
 import { planSubscriptions } from "../venues/hyperliquid/subscription_plan.ts";
 import { Drive } from "../venues/hyperliquid/_drive.ts";
 import { checkEveryMessage } from "../testing/stream_check.ts";

@@ -9,7 +9,7 @@ import type { L2Book } from "../venues/book.ts";
 import { parseFixed } from "../venues/decimal.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
 import type { HyperliquidConfig } from "../venues/hyperliquid/config.ts";
-import { type HlSimOptions, HyperliquidSimulator } from "../venues/hyperliquid/simulator.ts";
+import { type HlSimOptions, HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
 import { Drive } from "../venues/hyperliquid/_drive.ts";
 
 function levelsOf(frame: string): number[][][] {

@@ -7,7 +7,7 @@ import { equal, match, ok } from "node:assert/strict";
 import { FakeClock } from "../engine/clock.ts";
 import { FakeTimers } from "../engine/testing.ts";
 import { MAX_TIMER_MS } from "../engine/timer.ts";
-import { HyperliquidSimulator } from "../venues/hyperliquid/simulator.ts";
+import { HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
 import { runTask } from "./_task.ts";
 
 const DAY_MS = 86_400_000;

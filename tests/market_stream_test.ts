@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { runEngine } from "../engine/engine.ts";
 import { testLogger, waitUntil } from "../engine/testing.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
-import { BinanceSimulator, type SimulatorOptions } from "../venues/binance/simulator.ts";
+import { BinanceSimulator, type SimulatorOptions } from "../sim/binance/simulator.ts";
 import { InstrumentTable } from "../market/instrument.ts";
 import { BookReplica } from "../market/replica.ts";
 import { checkEveryMessage, sameBook } from "../testing/stream_check.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
 import { jetstreamManager } from "npm:@nats-io/jetstream@3.4.0";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { shardOf } from "../publish/shard.ts";
 import { freePort, startNatsServer } from "./_nats_server.ts";
 

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
 import { jetstream } from "npm:@nats-io/jetstream@3.4.0";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { parseMsgId } from "../publish/subjects.ts";
 import { readStream, startNatsServer } from "./_nats_server.ts";
 import { spawnPocBinance } from "./_poc_child.ts";

@@ -5,7 +5,7 @@
  * Skips with a message when the `prometheus` package is not installed.
  */
 import assert from "node:assert/strict";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { installed, PROMTOOL, promtoolCheck } from "./_promtool.ts";
 import { pollHttp } from "./_ops_rig.ts";
 

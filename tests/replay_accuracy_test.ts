@@ -1,5 +1,5 @@
 /**
- * Fill/cancel accuracy against the synthetic market's ground truth (venues/binance/market.ts),
+ * Fill/cancel accuracy against the synthetic market's ground truth (sim/binance/market.ts),
  * with and without trades, through the real replay path (files on disk, parse, sync, book, L3),
  * beside the two naive baselines. The simulator is seeded, so the figures are pinned exactly
  * (README, replay accuracy; quantities × 10^8).

@@ -9,7 +9,7 @@ import { runEngine } from "../engine/engine.ts";
 import { testLogger, waitUntil } from "../engine/testing.ts";
 import type { L2Book } from "../venues/book.ts";
 import { BinanceHandler } from "../venues/binance/handler.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { replayCapture } from "../replay/replay.ts";
 import { resolveSession } from "../replay/reader.ts";
 import { AccuracyCollector, loadTruth, scoreAccuracy } from "../replay/accuracy.ts";

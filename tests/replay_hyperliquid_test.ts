@@ -19,7 +19,7 @@ import {
 } from "../replay/schema.ts";
 import type { CancelModel } from "../replay/l3.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
-import { HyperliquidSimulator } from "../venues/hyperliquid/simulator.ts";
+import { HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
 import { Drive } from "../venues/hyperliquid/_drive.ts";
 import { FIXTURE_DIR, fixtureExists, fixtureLines, fixtureRecvText } from "../venues/hyperliquid/_fixture.ts";
 import { EventKind } from "../engine/events.ts";

@@ -3,7 +3,7 @@
  * complete with every frame received, `--book-out` is written, and the logger drains to the end.
  */
 import { equal, ok } from "node:assert/strict";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { spawnPocBinance } from "./_poc_child.ts";
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -4,7 +4,7 @@
  * with no import map and prints the microprice and imbalance of both symbols on their updates.
  */
 import assert from "node:assert/strict";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
 
 const ROOT = new URL("..", import.meta.url);
 

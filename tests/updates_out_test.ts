@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { L2Book } from "../venues/book.ts";
 import { parseFixed } from "../venues/decimal.ts";
-import { BinanceSimulator } from "../venues/binance/simulator.ts";
-import { HyperliquidSimulator } from "../venues/hyperliquid/simulator.ts";
+import { BinanceSimulator } from "../sim/binance/simulator.ts";
+import { HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
 import type { JsonMessage } from "../market/json.ts";
 import { applyJson } from "../testing/stream_check.ts";
 import { spawnPocBinance } from "./_poc_child.ts";

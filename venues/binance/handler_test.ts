@@ -3,7 +3,7 @@ import { runEngine } from "../../engine/engine.ts";
 import { EventKind, type LogEvent } from "../../engine/events.ts";
 import { fixturePresent, testLogger, waitUntil } from "../../engine/testing.ts";
 import { BinanceHandler, type BinanceHandlerConfig } from "./handler.ts";
-import { BinanceSimulator, type SimulatorOptions } from "./simulator.ts";
+import { BinanceSimulator, type SimulatorOptions } from "../../sim/binance/simulator.ts";
 import { sameBook } from "../../testing/stream_check.ts";
 
 const FIXTURE = new URL("../../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url);

@@ -71,7 +71,7 @@ export {
   type SimFault,
   type SimStats,
   type SimulatorOptions,
-} from "./simulator.ts";
+} from "../../sim/binance/simulator.ts";
 export {
   BinanceCapture,
   type BinanceCaptureOptions,

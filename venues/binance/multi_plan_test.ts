@@ -4,7 +4,7 @@ import { SnapshotOrder } from "./snapshot_order.ts";
 import { snapshotBudget } from "./snapshot_budget.ts";
 import { SendPacer } from "../hyperliquid/send_pacer.ts";
 import { weightLimitOf } from "./_multi_rest.ts";
-import { exchangeInfoJson } from "./_sim_exchange_info.ts";
+import { exchangeInfoJson } from "../../sim/binance/_sim_exchange_info.ts";
 
 const syms = (n: number) => Array.from({ length: n }, (_, i) => `S${i}USDT`);
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FrameKind, ParsedFrame, parseFrame, parseSnapshot } from "./parse.ts";
 import { isParseError } from "./types.ts";
 import { exchangeInfoDecimals, snapshotDecimals } from "./precision.ts";
-import { exchangeInfoJson } from "./_sim_rest.ts";
+import { exchangeInfoJson } from "../../sim/binance/_sim_rest.ts";
 import { mulberry32 } from "../backoff.ts";
 
 /** The exact integer of the decimal string `s` at `d` decimals (BigInt), or null when finer. */

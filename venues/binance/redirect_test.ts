@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { openWebSocket, probeRedirect, toHttpUrl, toWsUrl } from "./redirect.ts";
-import { BinanceSimulator } from "./simulator.ts";
+import { BinanceSimulator } from "../../sim/binance/simulator.ts";
 
 Deno.test("redirect URL scheme mapping", () => {
   assert.equal(toHttpUrl("wss://a:9443/ws/x"), "https://a:9443/ws/x");

@@ -9,7 +9,7 @@ import { FakeClock } from "../../engine/clock.ts";
 import { EventKind } from "../../engine/events.ts";
 import { Drive } from "./_drive.ts";
 import { FakeWebSocket, installFakeWebSocket } from "./_fake_ws.ts";
-import { SynthBook } from "./_synth.ts";
+import { SynthBook } from "../../sim/hyperliquid/_synth.ts";
 import type { HyperliquidConfig } from "./config.ts";
 import { HyperliquidHandler } from "./handler.ts";
 

@@ -38,4 +38,4 @@ export {
   type HlSimOptions,
   HyperliquidSimulator,
   validateSubscription,
-} from "./simulator.ts";
+} from "../../sim/hyperliquid/simulator.ts";

@@ -28,7 +28,7 @@
  */
 import { type Clock, systemClock } from "../../engine/clock.ts";
 import { type LongTimer, setLongInterval } from "../../engine/timer.ts";
-import type { L2Book } from "../book.ts";
+import type { L2Book } from "../../venues/book.ts";
 import { type MarketBatch, SyntheticMarket } from "./market.ts";
 import { controlMessage, sendTo, type SimClient, SlowDepth } from "./_sim_streams.ts";
 import { readRequest, respond, writeHead } from "./_sim_http.ts";

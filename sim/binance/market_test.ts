@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { L2Book } from "../book.ts";
-import { parseFixed } from "../decimal.ts";
+import { L2Book } from "../../venues/book.ts";
+import { parseFixed } from "../../venues/decimal.ts";
 import { MARKET_SCALE, SyntheticMarket } from "./market.ts";
 import { sameBook as sameBookAt, SCALE_8 } from "../../testing/stream_check.ts";
 

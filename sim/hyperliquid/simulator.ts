@@ -23,9 +23,9 @@
  */
 import { SynthBook } from "./_synth.ts";
 import { crossLine, subscriptionKey, validateSubscription } from "./_sim_protocol.ts";
-import { HL_FAST_DEPTH } from "./coin_book.ts";
+import { HL_FAST_DEPTH } from "../../venues/hyperliquid/coin_book.ts";
 import type { HlSimEvent, HlSimFault, HlSimOptions } from "./_sim_types.ts";
-import { HL_GREETING } from "./types.ts";
+import { HL_GREETING } from "../../venues/hyperliquid/types.ts";
 import {
   type LongTimer,
   type LongTimerOptions,

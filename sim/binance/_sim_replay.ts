@@ -9,8 +9,8 @@
  * Allocates freely (not a hot path).
  * @module
  */
-import { L2Book } from "../book.ts";
-import { parseFixed, significantDecimals } from "../decimal.ts";
+import { L2Book } from "../../venues/book.ts";
+import { parseFixed, significantDecimals } from "../../venues/decimal.ts";
 import { type MarketBatch, sideJson } from "./market.ts";
 
 /** What drives the simulator: the synthetic market or a capture replay. */

@@ -17,7 +17,7 @@
  * @module
  */
 import { type Clock, systemClock } from "../../engine/clock.ts";
-import type { L2Book } from "../book.ts";
+import type { L2Book } from "../../venues/book.ts";
 import { SyntheticMarket } from "./market.ts";
 import { controlMessage, sendTo, type SimClient } from "./_sim_streams.ts";
 import { readRequest, respond, writeHead } from "./_sim_http.ts";

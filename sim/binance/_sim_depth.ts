@@ -9,8 +9,8 @@ import type { Clock } from "../../engine/clock.ts";
 import { respond } from "./_sim_http.ts";
 import type { SimDriver } from "./_sim_replay.ts";
 import { depthLimit, depthWeight, exchangeInfoJson, usdmDepthLimit, WeightWindow } from "./_sim_rest.ts";
-import { usdmDepthWeight } from "./markets.ts";
-import { EXCHANGE_INFO_WEIGHT } from "./precision.ts";
+import { usdmDepthWeight } from "../../venues/binance/markets.ts";
+import { EXCHANGE_INFO_WEIGHT } from "../../venues/binance/precision.ts";
 import type { SimStats } from "./_sim_types.ts";
 
 /** The REST depth endpoint of one simulator. */

@@ -11,9 +11,9 @@
  * Deterministic for a seed. Allocates freely (not a hot path).
  * @module
  */
-import { L2Book } from "../book.ts";
-import { formatFixed, parseFixed, significantDecimals } from "../decimal.ts";
-import { mulberry32 } from "../backoff.ts";
+import { L2Book } from "../../venues/book.ts";
+import { formatFixed, parseFixed, significantDecimals } from "../../venues/decimal.ts";
+import { mulberry32 } from "../../venues/backoff.ts";
 
 /**
  * Fractional digits Binance writes on the wire (always 8). The market's integers are scaled by

@@ -4,8 +4,8 @@ import { FakeClock } from "../../engine/clock.ts";
 import { FUTURES_ID_JUMP, SyntheticMarket } from "./market.ts";
 import { BinanceSimulator } from "./simulator.ts";
 import { payloadOf, ReplayDriver } from "./_sim_replay.ts";
-import { FrameKind, ParsedFrame, parseFrame, parseSnapshot } from "./parse.ts";
-import { isParseError } from "./types.ts";
+import { FrameKind, ParsedFrame, parseFrame, parseSnapshot } from "../../venues/binance/parse.ts";
+import { isParseError } from "../../venues/binance/types.ts";
 
 Deno.test("futures synthetic market: frames carry T and pu == previous u; U jumps past previous u + 1", () => {
   const m = new SyntheticMarket({ seed: 3, futures: true });

@@ -5,8 +5,8 @@
  * leave and re-enter the window while still resting deeper. Allocates (simulator only).
  * @module
  */
-import { mulberry32 } from "../backoff.ts";
-import { HL_BOOK_DEPTH } from "./types.ts";
+import { mulberry32 } from "../../venues/backoff.ts";
+import { HL_BOOK_DEPTH } from "../../venues/hyperliquid/types.ts";
 
 const DEEP = 60;
 
