@@ -26,7 +26,12 @@ export class SseHub {
   #ticks = 0;
 
   /** A hub over the sampler's books and the Worker's metrics; ticks every `tickMs`. */
+  // The instruments the task samples: other sources in the registry (a many-instrument
+  // handler's own name, which only carries connection events) are not instruments.
+  readonly #names: Set<string>;
+
   constructor(sampler: BookSampler, link: MetricsLink, tickMs = 250) {
+    this.#names = new Set(sampler.sources.map((s) => s.name));
     this.#sampler = sampler;
     this.#link = link;
     this.#tickMs = tickMs;
@@ -103,7 +108,7 @@ export class SseHub {
     const selName = sel >= 0 ? sampler.sources[sel]!.name : "";
     return {
       queue: snap.queue,
-      instruments: snap.instruments.map((i) => {
+      instruments: snap.instruments.filter((i) => this.#names.has(i.name)).map((i) => {
         const k = sampler.indexOf(i.name);
         const best = k >= 0 ? sampler.best(k) : { bid: "", ask: "" };
         return {

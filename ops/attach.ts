@@ -4,7 +4,9 @@
  * @module
  */
 import { systemClock } from "../engine/clock.ts";
-import { BookSampler, type BookSource } from "./book_sampler.ts";
+import { BookSampler, type BookSource, type SampledSide } from "./book_sampler.ts";
+import type { MarketStream } from "../market/stream.ts";
+import type { BookView } from "../market/book_view.ts";
 import type { MetricsLink } from "./channel.ts";
 import { startOpsServer } from "./server.ts";
 
@@ -33,5 +35,43 @@ export async function startOps(link: MetricsLink, port: number, books: BookSourc
       sampler.stop();
       await server.close();
     },
+  };
+}
+
+/**
+ * Book sources for the live page from normalized streams, one per instrument (named
+ * `venue:symbol`, as the handlers' logger sources), read through each stream's read-only view;
+ * the scales follow the instrument's precision as it changes. Allocates once.
+ */
+export function streamSources(streams: readonly MarketStream[]): BookSource[] {
+  return streams.map((s) => {
+    const v = s.view;
+    const inst = s.instrument;
+    return {
+      name: `${inst.venue}:${inst.symbol}`,
+      book: {
+        get updateId() {
+          return v.updateId;
+        },
+        bids: sideOf(v, true),
+        asks: sideOf(v, false),
+      },
+      get priceScale() {
+        return inst.priceDecimals;
+      },
+      get qtyScale() {
+        return inst.qtyDecimals;
+      },
+    };
+  });
+}
+
+function sideOf(v: BookView, isBid: boolean): SampledSide {
+  return {
+    get size() {
+      return v.depth(isBid);
+    },
+    priceAt: (i: number) => v.priceAt(isBid, i),
+    qtyAt: (i: number) => v.qtyAt(isBid, i),
   };
 }

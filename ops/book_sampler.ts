@@ -7,15 +7,34 @@
  * @module
  */
 import type { Clock } from "../engine/clock.ts";
-import type { L2Book } from "../venues/book.ts";
 import { formatFixed } from "../venues/decimal.ts";
+
+/** What the sampler reads of a book: an `L2Book`, or a read-only view adapted to this shape. */
+export interface SampledBook {
+  /** Venue update id. */
+  readonly updateId: number;
+  /** Bids, best first. */
+  readonly bids: SampledSide;
+  /** Asks, best first. */
+  readonly asks: SampledSide;
+}
+
+/** One side as the sampler reads it. */
+export interface SampledSide {
+  /** Levels. */
+  readonly size: number;
+  /** Price of level `i` (0 = best). */
+  priceAt(i: number): number;
+  /** Quantity of level `i`. */
+  qtyAt(i: number): number;
+}
 
 /** A book to sample, with its fixed-point scales (decimal exponents, e.g. 8). */
 export interface BookSource {
   /** Handler name, e.g. "binance:BTCUSDT" (the same as its logger source). */
   name: string;
   /** The handler's book (read between polls, on the engine thread). */
-  book: L2Book;
+  book: SampledBook;
   /** Decimal exponent of prices. */
   priceScale: number;
   /** Decimal exponent of quantities. */

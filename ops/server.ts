@@ -76,6 +76,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     }
   }
   const { link, sampler } = options;
+  // Health and the page cover the instruments sampled (not a many-instrument handler's own name).
+  const names = new Set(sampler.sources.map((s) => s.name));
   const hub = new SseHub(sampler, link);
   const text = (status: number, body: string, type = "text/plain; charset=utf-8"): Response =>
     new Response(body, { status, headers: { "content-type": type, "cache-control": "no-store" } });
@@ -89,7 +91,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
         case "/metrics":
           return text(200, (await link.request(WANT_TEXT)).text ?? "", PROM_CONTENT_TYPE);
         case "/healthz": {
-          const h = health((await link.request()).instruments);
+          const h = health((await link.request()).instruments.filter((i) => names.has(i.name)));
           return text(h.status, h.body);
         }
         case "/events":

@@ -13,15 +13,12 @@ import type { CommonFlags } from "./_cli.ts";
 import { type OutputPath, outputProblems } from "./_outputs.ts";
 import type { MarketStream } from "../market/stream.ts";
 import { startUpdatesWriter, type UpdatesWriter } from "../market/updates_writer.ts";
-import type { L2Book } from "../venues/book.ts";
-import { type OpsHandle, startOps } from "../ops/attach.ts";
+import { type OpsHandle, startOps, streamSources } from "../ops/attach.ts";
 import { type Publisher, startPublisher } from "../publish/publisher.ts";
 import { selectShard } from "../publish/shard.ts";
 
 /** A handler a live task can run: an engine handler that can dump its book. */
 export interface LiveHandler extends EngineHandler {
-  /** The local book (sampled for the live page with `--metrics-port`). */
-  readonly book: L2Book;
   /** Write the final book as JSON (`--book-out`). */
   writeBookOut(path: string): Promise<void>;
   /** The normalized stream of the handler's instrument (`--updates-out`). */
@@ -144,13 +141,11 @@ export async function runLive(
   let ops: OpsHandle | undefined;
   if (common.metricsPort !== undefined && started.metrics !== undefined) {
     try {
-      const inst = handler.stream.instrument;
-      ops = await startOps(started.metrics, common.metricsPort, [{
-        name: handler.name,
-        book: handler.book,
-        priceScale: inst.priceDecimals,
-        qtyScale: inst.qtyDecimals,
-      }]);
+      ops = await startOps(
+        started.metrics,
+        common.metricsPort,
+        streamSources(handler.streams ?? [handler.stream]),
+      );
       logger.info(0, `metrics and live page on ${ops.url}`);
     } catch (e) {
       console.error(e instanceof Error ? e.message : String(e));
