@@ -10,6 +10,7 @@ import { fixturePresent, waitUntil } from "../engine/testing.ts";
 import { formatMessageJson } from "../market/json.ts";
 import { count, faultTest, resyncReasons, settleAndCompare, start } from "./_binance_sim_rig.ts";
 import { TickerCheck } from "./_book_ticker.ts";
+import { checkEveryMessage } from "../testing/stream_check.ts";
 import { spawnPocBinance } from "./_poc_child.ts";
 import { RebuildingSink } from "./_replay_helpers.ts";
 import { BinanceSimulator } from "../sim/binance/simulator.ts";
@@ -65,6 +66,8 @@ Deno.test({
       wsUrl: sim.wsUrl("/public/stream?streams=ethusdt@depth@0ms/ethusdt@trade"),
     }));
     const tk = new TickerCheck(new URL("bookticker.jsonl", USDM_DIR));
+    // And after every message, the records and their JSON form alone rebuild the handler's book.
+    const stream = checkEveryMessage(r.h);
     let checkedId = 0; // trade messages call subscribers too: check each applied depth frame once
     r.h.stream.subscribe(() => {
       const id = r.h.book.updateId;
@@ -91,6 +94,10 @@ Deno.test({
       assert.equal(r.h.sync.applied, 6581);
       assert.equal(r.h.sync.resyncs, 0);
       assert.equal(r.h.malformed, 0);
+      assert.deepEqual(stream.failures.slice(0, 3), []);
+      assert.equal(stream.snapshots, 1);
+      assert.equal(stream.updates, r.h.sync.applied, "every applied frame is one update message");
+      assert.equal(stream.clears, 0);
       assert.ok(r.h.stream.tradeSeq > 0, "futures trades reach the stream");
     } finally {
       await r.finish();
