@@ -102,3 +102,68 @@ export async function pollHttp(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Read `stream` line by line until `re` matches (deadline), then keep draining it. */
+export async function awaitLine(
+  stream: ReadableStream<Uint8Array>,
+  re: RegExp,
+  timeoutMs: number,
+): Promise<RegExpMatchArray> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = "";
+  const timer = setTimeout(() => reader.cancel(), timeoutMs);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`no line matching ${re} within ${timeoutMs} ms:\n${buf}`);
+      buf += value;
+      const m = buf.match(re);
+      if (m) {
+        (async () => {
+          while (!(await reader.read().catch(() => ({ done: true }))).done) { /* drain */ }
+        })();
+        return m;
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Open the page's event stream `url` and read it until `re` matches its text (at most `reads`
+ * chunks); the match, or undefined. Closes the stream either way.
+ */
+export async function readEvents(url: string, re: RegExp, reads = 20): Promise<RegExpMatchArray | undefined> {
+  const ac = new AbortController();
+  const r = await fetch(url, { signal: ac.signal });
+  const rd = r.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  try {
+    for (let i = 0; i < reads; i++) {
+      const { value, done } = await rd.read();
+      if (done) break;
+      text += value;
+      const m = text.match(re);
+      if (m) return m;
+    }
+  } finally {
+    ac.abort();
+  }
+  return undefined;
+}
+
+/** Poll `f` until it returns a value, at most `timeoutMs` (errors count as "not yet"). */
+export async function eventually<T>(
+  what: string,
+  f: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

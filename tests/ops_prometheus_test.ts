@@ -7,40 +7,13 @@
 import assert from "node:assert/strict";
 import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { installed, PROMTOOL, promtoolCheck } from "./_promtool.ts";
-import { pollHttp } from "./_ops_rig.ts";
+import { awaitLine, pollHttp } from "./_ops_rig.ts";
 
 const PROMETHEUS = installed("/usr/bin/prometheus") ? "/usr/bin/prometheus" : null;
 if (PROMETHEUS === null || PROMTOOL === null) {
   console.warn("SKIP: Prometheus end-to-end: the prometheus package is not installed");
 }
 const TASK = new URL("../tasks/poc_binance.ts", import.meta.url).pathname;
-
-/** Read `stream` line by line until `re` matches (deadline), then keep draining it. */
-async function awaitLine(
-  stream: ReadableStream<Uint8Array>,
-  re: RegExp,
-  timeoutMs: number,
-): Promise<RegExpMatchArray> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = "";
-  const timer = setTimeout(() => reader.cancel(), timeoutMs);
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`no line matching ${re} within ${timeoutMs} ms:\n${buf}`);
-      buf += value;
-      const m = buf.match(re);
-      if (m) {
-        (async () => {
-          while (!(await reader.read().catch(() => ({ done: true }))).done) { /* drain */ }
-        })();
-        return m;
-      }
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
