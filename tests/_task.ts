@@ -31,3 +31,27 @@ export async function runTask(args: string[], env: Record<string, string> = {}):
 
 /** The project root (absolute, with a trailing slash). */
 export const PROJECT_ROOT = root;
+
+/**
+ * Run a live task's script directly (`deno run` with the permissions the tests give a live task:
+ * net 127.0.0.1, read, env) with `args`, NO_COLOR, stdout discarded; its exit code and stderr.
+ */
+export async function runLiveTask(
+  script: "poc_binance" | "poc_hyperliquid",
+  args: string[],
+): Promise<TaskResult> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-env",
+      `${root}tasks/${script}.ts`,
+      ...args,
+    ],
+    stdout: "null",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  return { code: r.code, out: "", err: new TextDecoder().decode(r.stderr) };
+}

@@ -11,6 +11,7 @@ import { EventKind } from "../engine/events.ts";
 import { testLogger } from "../engine/testing.ts";
 import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
 import { BinanceSimulator } from "../sim/binance/simulator.ts";
+import { runLiveTask } from "./_task.ts";
 
 const OUTSIDE = "example.com:8081"; // not in the tests' --allow-net=127.0.0.1
 
@@ -75,26 +76,15 @@ Deno.test("a snapshot refused with HTTP 400 (Invalid symbol) is fatal; the reaso
 });
 
 Deno.test("poc:binance exits 1 with the reason when --ws-url is outside --allow-net", async () => {
-  const task = new URL("../tasks/poc_binance.ts", import.meta.url).pathname;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-env",
-      task,
-      "--ws-url",
-      `ws://${OUTSIDE}/ws/btcusdt@depth@100ms`,
-      "--rest-url",
-      "http://127.0.0.1:9",
-      "--duration",
-      "20",
-    ],
-    stdout: "null",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const err = new TextDecoder().decode(out.stderr);
+  const out = await runLiveTask("poc_binance", [
+    "--ws-url",
+    `ws://${OUTSIDE}/ws/btcusdt@depth@100ms`,
+    "--rest-url",
+    "http://127.0.0.1:9",
+    "--duration",
+    "20",
+  ]);
+  const err = out.err;
   assert.equal(out.code, 1, err);
   assert.match(err, /NotCapable: Requires net access to "example\.com:8081"/);
   assert.match(err, /engine stopped: done/);

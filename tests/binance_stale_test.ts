@@ -13,6 +13,7 @@ import { EventKind, type LogEvent } from "../engine/events.ts";
 import { testContext, testLogger, waitUntil } from "../engine/testing.ts";
 import { BinanceHandler, type BinanceHandlerConfig } from "../venues/binance/handler.ts";
 import { BinanceSimulator } from "../sim/binance/simulator.ts";
+import { runLiveTask } from "./_task.ts";
 
 const SEC = 1e9;
 
@@ -215,30 +216,19 @@ Deno.test('poc:binance --stale-after: a stream that stays silent ends with "stal
 Deno.test("poc:binance with a symbol that does not exist exits 1 with the venue's reason", async () => {
   const sim = await BinanceSimulator.start({ intervalMs: 5 }); // BTCUSDT only
   try {
-    const task = new URL("../tasks/poc_binance.ts", import.meta.url).pathname;
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-net=127.0.0.1",
-        "--allow-read",
-        "--allow-env",
-        task,
-        "--symbol",
-        "BTCUSDX",
-        "--ws-url",
-        sim.wsUrl("/ws/btcusdx@depth@100ms"),
-        "--rest-url",
-        sim.restUrl,
-        "--stale-after",
-        "0.2",
-        "--duration",
-        "20",
-      ],
-      stdout: "null",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).output();
-    const err = new TextDecoder().decode(out.stderr);
+    const out = await runLiveTask("poc_binance", [
+      "--symbol",
+      "BTCUSDX",
+      "--ws-url",
+      sim.wsUrl("/ws/btcusdx@depth@100ms"),
+      "--rest-url",
+      sim.restUrl,
+      "--stale-after",
+      "0.2",
+      "--duration",
+      "20",
+    ]);
+    const err = out.err;
     assert.equal(out.code, 1, err);
     assert.match(err, /no depth data for BTCUSDX within 0\.2 s of connecting/);
     assert.match(err, /snapshot request refused: HTTP 400: .*Invalid symbol/);

@@ -11,6 +11,7 @@ import { Drive } from "../venues/hyperliquid/_drive.ts";
 import { FakeWebSocket, installFakeWebSocket } from "../venues/hyperliquid/_fake_ws.ts";
 import { SynthBook } from "../sim/hyperliquid/_synth.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
+import { runLiveTask } from "./_task.ts";
 
 Deno.test("HyperliquidHandler: a silent feed marks the book stale and reconnects after staleAfterMs", async () => {
   const clock = new FakeClock();
@@ -76,24 +77,13 @@ Deno.test("HyperliquidHandler: a wsUrl host outside --allow-net is fatal, not re
 });
 
 Deno.test("poc:hyperliquid exits 1 with the reason when --ws-url is outside --allow-net", async () => {
-  const task = new URL("../tasks/poc_hyperliquid.ts", import.meta.url).pathname;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-env",
-      task,
-      "--ws-url",
-      "ws://example.com:8081/ws",
-      "--duration",
-      "20",
-    ],
-    stdout: "null",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const err = new TextDecoder().decode(out.stderr);
+  const out = await runLiveTask("poc_hyperliquid", [
+    "--ws-url",
+    "ws://example.com:8081/ws",
+    "--duration",
+    "20",
+  ]);
+  const err = out.err;
   equal(out.code, 1, err);
   match(err, /NotCapable: Requires net access to "example\.com:8081"/);
   match(err, /engine stopped: done/);

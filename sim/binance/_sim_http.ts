@@ -113,3 +113,25 @@ export async function writeHead(
   let off = 0;
   while (off < h.length) off += await conn.write(h.subarray(off));
 }
+
+/**
+ * Accept connections on `listener` until it closes, serving each with `serve`; the promises of
+ * the connections being served are kept in `conns` (so a close can wait for them).
+ */
+export async function acceptLoop(
+  listener: Deno.Listener,
+  serve: (conn: Deno.Conn) => Promise<void>,
+  conns: Set<Promise<void>>,
+): Promise<void> {
+  for (;;) {
+    let conn: Deno.Conn;
+    try {
+      conn = await listener.accept();
+    } catch {
+      return;
+    }
+    const p = serve(conn).catch(() => {});
+    conns.add(p);
+    p.finally(() => conns.delete(p));
+  }
+}

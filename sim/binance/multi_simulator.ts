@@ -20,7 +20,7 @@ import { type Clock, systemClock } from "../../engine/clock.ts";
 import type { L2Book } from "../../venues/book.ts";
 import { SyntheticMarket } from "./market.ts";
 import { controlMessage, sendTo, type SimClient } from "./_sim_streams.ts";
-import { readRequest, respond, writeHead } from "./_sim_http.ts";
+import { acceptLoop, readRequest, respond, writeHead } from "./_sim_http.ts";
 import { acceptKey, SimSocket } from "./_sim_ws.ts";
 import { MultiRestRoute, type MultiRestStats } from "./_sim_multi_rest.ts";
 
@@ -109,7 +109,7 @@ export class BinanceMultiSimulator {
       depthFrames: 0,
       rest: this.#rest.stats,
     };
-    this.#accepting = this.#accept();
+    this.#accepting = acceptLoop(this.#listener, (c) => this.#serve(c), this.#conns);
     const every = o.intervalMs ?? 100;
     if (every > 0) this.#interval = setInterval(() => this.step(), every);
   }
@@ -208,20 +208,6 @@ export class BinanceMultiSimulator {
     await this.#accepting;
     for (const c of this.#clients) c.sock.drop();
     await Promise.all([...this.#conns]);
-  }
-
-  async #accept(): Promise<void> {
-    for (;;) {
-      let conn: Deno.Conn;
-      try {
-        conn = await this.#listener.accept();
-      } catch {
-        return;
-      }
-      const p = this.#serve(conn).catch(() => {});
-      this.#conns.add(p);
-      p.finally(() => this.#conns.delete(p));
-    }
   }
 
   async #serve(conn: Deno.Conn): Promise<void> {

@@ -31,7 +31,7 @@ import { type LongTimer, setLongInterval } from "../../engine/timer.ts";
 import type { L2Book } from "../../venues/book.ts";
 import { type MarketBatch, SyntheticMarket } from "./market.ts";
 import { controlMessage, sendTo, type SimClient, SlowDepth } from "./_sim_streams.ts";
-import { readRequest, respond, writeHead } from "./_sim_http.ts";
+import { acceptLoop, readRequest, respond, writeHead } from "./_sim_http.ts";
 import { DepthRoute } from "./_sim_depth.ts";
 import { ReplayDriver, type SimDriver } from "./_sim_replay.ts";
 import { acceptKey, encodeFrame, SimSocket } from "./_sim_ws.ts";
@@ -99,7 +99,7 @@ export class BinanceSimulator {
       ? Deno.openSync(opts.truthFile, { write: true, create: true, truncate: true })
       : null;
     this.finished = new Promise((r) => this.#finish = r);
-    this.#accepting = this.#accept();
+    this.#accepting = acceptLoop(this.#listener, (c) => this.#serve(c), this.#conns);
     const every = opts.intervalMs ?? 100;
     // Long timers: an interval past 2^31-1 ms (24.8 days) would fire every ms with setInterval.
     if (every > 0) this.#intervals.push(setLongInterval(() => this.step(), every));
@@ -277,20 +277,6 @@ export class BinanceSimulator {
 
   #pingAll(): void {
     for (const c of this.#clients) c.sock.ping();
-  }
-
-  async #accept(): Promise<void> {
-    for (;;) {
-      let conn: Deno.Conn;
-      try {
-        conn = await this.#listener.accept();
-      } catch {
-        return;
-      }
-      const p = this.#serve(conn).catch(() => {});
-      this.#conns.add(p);
-      p.finally(() => this.#conns.delete(p));
-    }
   }
 
   async #serve(conn: Deno.Conn): Promise<void> {
