@@ -30,6 +30,24 @@ export class PayloadSlab {
     }
   }
 
+  /** Room for `n` bytes: the slab to write into from {@linkcode at}; then {@linkcode commit}. */
+  room(n: number): Uint8Array {
+    this.#room(n);
+    return this.#buf;
+  }
+
+  /** Where the next region starts in the slab {@linkcode room} returned. */
+  get at(): number {
+    return this.#pos;
+  }
+
+  /** Take what was written from {@linkcode at} up to `end`. */
+  commit(end: number): Uint8Array {
+    const p = this.#pos;
+    this.#pos = end;
+    return this.#buf.subarray(p, end);
+  }
+
   /** A copy of `src[0, n)`. */
   copy(src: Uint8Array, n: number): Uint8Array {
     this.#room(n);

@@ -10,7 +10,7 @@
  * (the last one published + 1), `Nats-Msg-Id` `…b.<seq>` — then a snapshot copy follows on
  * `….snapshot` (the ring writer writes one after its gap; after a buffer drop the engine thread
  * is asked for one), so consumers see why their book is invalid and rebuild. Counted and logged.
- * Allocation per message: the payload and header views and, for json, the formatted string.
+ * Allocation per message: the payload and header views (JSON is written as bytes into the slab).
  * @module
  */
 import { ResyncReason } from "../engine/events.ts";
@@ -18,6 +18,7 @@ import type { Instrument } from "../market/instrument.ts";
 import { formatMessageJson } from "../market/json.ts";
 import { newHeader, Off, RECORD_BYTES, RecordBatch, RecordKind } from "../market/record.ts";
 import { msgIdHead, type PayloadSlab } from "./_payload_slab.ts";
+import { jsonBound, jsonHead, writeMessageJson } from "./_json_bytes.ts";
 import type { PublishFormat } from "./_publish_types.ts";
 import { type InstrumentSubjects, msgIdOf, subjectsOf } from "./subjects.ts";
 
@@ -38,6 +39,7 @@ export interface RecordOutStats {
 
 interface PerInstrument {
   inst: Instrument;
+  json: Uint8Array; // the constant start of its JSON payloads
   subj: InstrumentSubjects;
   /** Header starts for kinds b, t, s (undefined on core NATS). */
   heads: [Uint8Array, Uint8Array, Uint8Array] | undefined;
@@ -73,22 +75,29 @@ export class RecordOut {
       if (inst === undefined) continue;
       const subj = subjectsOf(inst.venue, inst.market, inst.symbol);
       const head = (k: "b" | "t" | "s") => msgIdHead(msgIdOf(subj.prefix, runId, k, 0).slice(0, -1));
-      this.#per[inst.id] = { inst, subj, heads: jetstream ? [head("b"), head("t"), head("s")] : undefined };
+      this.#per[inst.id] = {
+        inst,
+        json: jsonHead(inst),
+        subj,
+        heads: jetstream ? [head("b"), head("t"), head("s")] : undefined,
+      };
     }
     this.#lastSeen = new Float64Array(instruments.length);
     this.#lastSent = new Float64Array(instruments.length);
     this.#clearDue = new Uint8Array(instruments.length);
   }
 
-  #payload(b: RecordBatch, inst: Instrument): Uint8Array {
-    return this.format === "binary"
-      ? this.slab.copy(b.bytes, b.count * RECORD_BYTES)
-      : this.slab.text(formatMessageJson(b.view, b.count, inst));
+  #payload(b: RecordBatch, p: PerInstrument): Uint8Array {
+    if (this.format === "binary") return this.slab.copy(b.bytes, b.count * RECORD_BYTES);
+    const slab = this.slab;
+    const buf = slab.room(jsonBound(p.json, b.count));
+    const end = writeMessageJson(b.view, b.count, p.json, buf, slab.at);
+    return end >= 0 ? slab.commit(end) : slab.text(formatMessageJson(b.view, b.count, p.inst));
   }
 
   #send(p: PerInstrument, subject: string, k: 0 | 1 | 2, seq: number, b: RecordBatch): boolean {
     const header = p.heads === undefined ? undefined : this.slab.msgIdHeader(p.heads[k], seq);
-    return this.sink(subject, this.#payload(b, p.inst), header);
+    return this.sink(subject, this.#payload(b, p), header);
   }
 
   /** Publish one message read from the ring (`b`: the reader's batch). */
