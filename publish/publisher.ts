@@ -149,16 +149,26 @@ export async function startPublisher(opts: PublishOptions, streams: MarketStream
   // Snapshot copies, taken on this (the engine) thread between polls.
   let copies = 0;
   const scratch = new RecordBatch();
-  const copy = (s: MarketStream): void => {
-    if (!s.view.valid) return; // a clear was published: the next real snapshot follows
+  const copy = (s: MarketStream): number => {
+    if (!s.view.valid) return 0; // a clear was published: the next real snapshot follows
     s.copySnapshot(scratch);
     ring.write(scratch, s.view);
     copies++;
+    return 1;
   };
   const every = opts.snapshotEverySec ?? 10;
-  const periodic = every > 0 ? setInterval(() => streams.forEach(copy), every * 1000) : undefined;
+  // Copies are published at once (flushed), not left for the next handler poll: the feed may be
+  // quiet.
+  const periodic = every > 0
+    ? setInterval(() => {
+      streams.forEach(copy);
+      ring.flush();
+    }, every * 1000)
+    : undefined;
   const asked = setInterval(() => {
-    for (const s of streams) if (Atomics.exchange(ctrl, s.instrument.id, 0) === 1) copy(s);
+    let n = 0;
+    for (const s of streams) if (Atomics.exchange(ctrl, s.instrument.id, 0) === 1) n += copy(s);
+    if (n > 0) ring.flush();
   }, 100);
   if (periodic !== undefined) Deno.unrefTimer(periodic);
   Deno.unrefTimer(asked);

@@ -3,7 +3,8 @@
  * overrun while the Worker is stalled (a tiny ring, `paused`) is published as a `clear` (reason
  * `gap`) on `….book` at the first book seq consumers did not get, then a snapshot copy on
  * `….snapshot`; a replica fed the stored stream sees exactly that, is invalid in between, and
- * ends equal to the engine's book; the counters agree with the ring writer's.
+ * ends equal to the engine's book; the counters agree with the ring writer's. A NATS outage
+ * beyond the publisher's bounded buffer is answered the same way once the server is back.
  */
 import assert from "node:assert/strict";
 import { waitUntil } from "../engine/testing.ts";
@@ -141,4 +142,91 @@ for (const format of ["binary", "json"] as const) {
       await srv.close();
     }
   });
+}
+
+Deno.test("publisher: messages dropped while NATS is down beyond the bounded buffer are followed by clear (gap) and a snapshot copy", async () => {
+  const srv = await startNatsServer();
+  if (!srv) return void console.log(SKIP);
+  try {
+    const e = engine();
+    const logs: string[] = [];
+    const p = await startPublisher({
+      servers: [srv.url],
+      format: "binary",
+      stream: { name: "OUTAGE" },
+      snapshotEverySec: 0,
+      maxPending: 4,
+      onLog: (_, t) => logs.push(t),
+    }, [e.stream]);
+    e.snapshot();
+    for (let i = 1; i <= 2; i++) e.update(i); // seqs 1..3, stored before the outage
+    e.stream.flush();
+    await waitFor(
+      async () => (await readStream(srv.url, "OUTAGE", "md.>")).length === 3,
+      "3 messages stored",
+    );
+    await srv.kill();
+    for (let i = 3; i <= 22; i++) { // seqs 4..23: 4 held for the resend, the rest dropped
+      e.update(i);
+      e.stream.flush();
+    }
+    await waitUntil("the publisher drains the ring", () => p.ring.room() === 1 << 16, 20_000);
+    await srv.restart();
+    await waitUntil(
+      "the clear after the outage",
+      () => logs.some((l) => /published clear \(gap\)/.test(l)),
+      20_000,
+    ).catch((err) => {
+      throw new Error(`${err.message}; log: ${logs.join(" / ")}`);
+    });
+    await waitFor(
+      async () => (await readStream(srv.url, "OUTAGE", "md.*.*.*.snapshot")).length > 0,
+      "the snapshot copy stored",
+    );
+    for (let i = 23; i <= 25; i++) e.update(i); // seqs 24..26 (within the 4 the buffer holds)
+    e.stream.flush();
+    const done = await p.close();
+    assert.equal(done.clears, 1, logs.join("\n"));
+    assert.equal(done.unacked, 0);
+    assert.ok(done.dropped >= 16, `dropped ${done.dropped}`);
+    assert.ok(logs.some((l) => /publish buffer full/.test(l)));
+
+    const stored = await readStream(srv.url, "OUTAGE", "md.binance.spot.BTCUSDT.>");
+    const ids = stored.map((m) => `${m.subject.split(".").pop()} ${m.msgId.split(".").slice(4).join(".")}`);
+    const clearAt = ids.findIndex((_, i) => {
+      const dec = new PayloadDecoder(0, "BTCUSDT");
+      return dec.decode(stored[i]!.data) === "" && dec.batch.messageKind === RecordKind.Clear;
+    });
+    assert.ok(clearAt >= 3, ids.join(" | "));
+    const kept = clearAt; // b.1..b.kept, each once, in order
+    assert.deepEqual(ids.slice(0, kept), Array.from({ length: kept }, (_, k) => `book b.${k + 1}`));
+    assert.equal(ids[clearAt], `book b.${kept + 1}`, "the clear: the first seq consumers did not get");
+    assert.equal(ids[clearAt + 1], "snapshot s.23", "then a copy of the book after seq 23");
+    assert.deepEqual(
+      ids.slice(clearAt + 2).filter((x) => x !== "snapshot s.23"),
+      [24, 25, 26].map((s) => `book b.${s}`),
+    );
+    assert.ok(done.droppedBook >= 23 - kept, `dropped book messages ${done.droppedBook}, kept ${kept}`);
+
+    const dec = new PayloadDecoder(0, "BTCUSDT");
+    const r = new BookReplica(0);
+    for (const m of stored) {
+      assert.equal(dec.decode(m.data), "");
+      r.apply(dec.batch);
+    }
+    assert.ok(r.valid);
+    assert.equal(r.bookSeq, 26);
+    assert.deepEqual(sides(r.book), sides(e.book), "the replica's book equals the engine's");
+  } finally {
+    await srv.close();
+  }
+});
+
+/** Poll an async condition (50 ms apart, deadline 20 s). */
+async function waitFor(cond: () => Promise<boolean>, what: string): Promise<void> {
+  const end = Date.now() + 20_000;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
