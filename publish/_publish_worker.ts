@@ -1,14 +1,15 @@
 /**
  * Private: the Worker behind {@linkcode startPublisher}. Drains the messages available on the
- * record ring (up to 1,024 per turn of the event loop, so acks keep flowing), turns each into a publish ({@linkcode RecordOut}: subject, payload and
- * `Nats-Msg-Id` bytes from a slab, the publisher's own `clear` after a loss), and gives the event
- * loop a turn after each drain (the client writes the socket in a microtask, once per drain or
- * every 32 KiB). JetStream: publishes carry a reply subject on one inbox subscription of this
- * connection; acks come back there by entry id ({@linkcode Outbox}: bounded, windowed, resent in
- * order after a failure or a reconnect) — no promise or timer per message. Core NATS
- * (benchmarks): plain publishes, no header. Idle: polls the ring on the next turns of the event
- * loop for `idleSpinUs`, then sleeps in `Atomics.waitAsync` (`_ring_wait.ts`). Posts `{ready}` or `{error}` once connected and the stream is checked,
- * `{log}` lines while running, `{done}` with the counters at the end.
+ * record ring, up to 1,024 per turn of the event loop (so acks keep flowing), turns each into a
+ * publish ({@linkcode RecordOut}: subject, payload and `Nats-Msg-Id` bytes from a slab, the
+ * publisher's own `clear` after a loss), then gives the event loop a turn (`setImmediate`; the
+ * client writes the socket in a microtask, once per drain or every 32 KiB). JetStream:
+ * publishes carry a reply subject on one inbox subscription of this connection; acks come back
+ * there by entry id ({@linkcode Outbox}: bounded, windowed, resent in order after a failure or a
+ * reconnect) — no promise or timer per message. Core NATS (benchmarks): plain publishes, no
+ * header. Idle: polls the ring on the next turns of the event loop for `idleSpinUs`, then sleeps
+ * in `Atomics.waitAsync` (`_ring_wait.ts`). Posts `{ready}` or `{error}` once connected and the
+ * stream is checked, `{log}` lines while running, `{done}` with the counters at the end.
  * @module
  */
 import {

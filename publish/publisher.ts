@@ -48,9 +48,9 @@ export interface PublishOptions {
   drainTimeoutMs?: number;
   /**
    * Idle, the Worker polls the ring on every turn of its event loop this long (µs) before it
-   * sleeps in `Atomics.waitAsync` (default 2,000): a message within that time is picked up in a
-   * few µs instead of a wake-up; the cost is CPU while the feed is active (see the README's NATS
-   * bench). 0 = sleep at once.
+   * sleeps in `Atomics.waitAsync` (default 0: sleep at once). A message within that time is
+   * picked up in a few µs instead of a wake-up, at the cost of a core while the feed is active;
+   * on a shared, loaded machine it bought little p50 and cost p99 (the README's NATS bench).
    */
   idleSpinUs?: number;
   /**
@@ -114,7 +114,7 @@ export async function startPublisher(opts: PublishOptions, streams: MarketStream
     connectTimeoutMs: opts.connectTimeoutMs ?? 3000,
     ackTimeoutMs: opts.ackTimeoutMs ?? 2000,
     drainTimeoutMs: opts.drainTimeoutMs ?? 10_000,
-    idleSpinUs: opts.idleSpinUs ?? 2000,
+    idleSpinUs: opts.idleSpinUs ?? 0,
     paused,
   };
   const worker = new Worker(new URL("./_publish_worker.ts", import.meta.url), { type: "module" });
