@@ -24,7 +24,7 @@ const server = await startBenchNatsServer();
 
 type Variant = "no publish" | "publish json" | "publish binary";
 
-async function run(v: Variant, round: number): Promise<{ p50: number; p99: number; msgs: number }> {
+async function run(v: Variant): Promise<{ p50: number; p99: number; msgs: number }> {
   const sim = await BinanceSimulator.start({ intervalMs });
   const log = await Deno.makeTempFile();
   const started = await startLogger({ file: log, metrics: false });
@@ -32,7 +32,7 @@ async function run(v: Variant, round: number): Promise<{ p50: number; p99: numbe
   const p = v === "no publish" ? undefined : await startPublisher({
     servers: [server.url],
     format: v === "publish json" ? "json" : "binary",
-    stream: { name: `W${round}${v.length}` },
+    stream: { name: "W2B", maxBytes: 1 << 30 },
     onLog: () => {},
   }, [h.stream]);
   await runEngine([h], { logger: started.logger, durationMs: seconds * 1000, clock: systemClock });
@@ -51,7 +51,7 @@ const variants: Variant[] = ["no publish", "publish json", "publish binary"];
 const res = new Map<Variant, { p50: number[]; p99: number[]; msgs: number[] }>();
 for (let r = 0; r < rounds; r++) {
   for (const v of variants) {
-    const x = await run(v, r);
+    const x = await run(v);
     const e = res.get(v) ?? { p50: [], p99: [], msgs: [] };
     res.set(v, e);
     e.p50.push(x.p50);
