@@ -161,6 +161,38 @@ async function latency(
   return { p50: q(0.5), p99: q(0.99), p999: q(0.999), n: lat.length, cpu };
 }
 
+/**
+ * The floor under the publisher's latency: the main thread publishes a timestamp on its own
+ * connection (no ring, no Worker) and a second connection of this process receives it — the
+ * client, the loopback and the server, paced like `latency`.
+ */
+async function rawLatency(): Promise<{ p50: number; p99: number; p999: number }> {
+  const pub = await connect({ servers: url });
+  const sub = await connect({ servers: url });
+  const lat: number[] = [];
+  const M = 3000;
+  const it = sub.subscribe("raw.lat", { max: M });
+  const done = (async () => {
+    for await (const m of it) {
+      lat.push((nowNs() - new DataView(m.data.buffer, m.data.byteOffset).getFloat64(0, true)) / 1000);
+    }
+  })();
+  await sub.flush();
+  const b = new Uint8Array(256);
+  const v = new DataView(b.buffer);
+  for (let i = 0; i < M; i++) {
+    v.setFloat64(0, nowNs(), true);
+    pub.publish("raw.lat", b);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
+  await pub.close();
+  await sub.close();
+  lat.sort((a, b) => a - b);
+  const q = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))]!;
+  return { p50: q(0.5), p99: q(0.99), p999: q(0.999) };
+}
+
 const rows: Record<string, number[]> = {};
 const add = (k: string, v: number) => (rows[k] ??= []).push(v);
 for (let r = 0; r < rounds; r++) {
@@ -174,6 +206,10 @@ for (let r = 0; r < rounds; r++) {
   }
   add("raw client publish, TCP transport-node msg/s", await rawClient("tcp"));
   add("raw client publish, WebSocket nats-core msg/s", await rawClient("ws"));
+  const raw = await rawLatency();
+  add("latency raw client publish -> subscriber (floor) p50 us", raw.p50);
+  add("latency raw client publish -> subscriber (floor) p99 us", raw.p99);
+  add("latency raw client publish -> subscriber (floor) p99.9 us", raw.p999);
   for (const [js, spin] of [[false, 0], [false, 2000], [true, 0]] as const) {
     const l = await latency(js, spin);
     const k = `${js ? "JetStream ordered consumer" : "core subscriber"}, spin ${spin} us`;
