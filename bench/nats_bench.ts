@@ -23,6 +23,7 @@ import { MarketStream } from "../market/stream.ts";
 import { L2Book } from "../venues/book.ts";
 import { startPublisher } from "../publish/publisher.ts";
 import { startBenchNatsServer } from "./_nats_bench_server.ts";
+import { rawJetStreamAcks } from "./_nats_raw_js.ts";
 
 const rounds = Number(Deno.args[0] ?? 3);
 const N = Number(Deno.args[1] ?? 200_000);
@@ -206,6 +207,7 @@ for (let r = 0; r < rounds; r++) {
   }
   add("raw client publish, TCP transport-node msg/s", await rawClient("tcp"));
   add("raw client publish, WebSocket nats-core msg/s", await rawClient("ws"));
+  add("raw client JetStream, async acks, 4,096 in flight msg/s", await rawJetStreamAcks(url, N));
   const raw = await rawLatency();
   add("latency raw client publish -> subscriber (floor) p50 us", raw.p50);
   add("latency raw client publish -> subscriber (floor) p99 us", raw.p99);

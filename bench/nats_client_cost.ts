@@ -23,6 +23,7 @@ import { formatMessageJson } from "../market/json.ts";
 import { RecordBatch, RecordKind } from "../market/record.ts";
 import { newHeader } from "../market/record.ts";
 import { startBenchNatsServer } from "./_nats_bench_server.ts";
+import { rawJetStreamAcks } from "./_nats_raw_js.ts";
 
 const rounds = Number(Deno.args[0] ?? 3);
 const N = Number(Deno.args[1] ?? 100_000);
@@ -123,41 +124,12 @@ function jsPublish(window: number): Promise<number> {
   });
 }
 
-/** Publish with a reply subject and count acks on one wildcard subscription, `window` in flight. */
-function asyncAcks(window: number): Promise<number> {
-  return withStream(async (nc) => {
-    const box = createInbox();
-    let acked = 0;
-    let sent = 0;
-    let resolve!: () => void;
-    const all = new Promise<void>((r) => resolve = r);
-    const pump = (): void => {
-      while (sent < N && sent - acked < window) {
-        hdr.set("Nats-Msg-Id", `binance.spot.BTCUSDT.0123456789ab.b.${sent}`);
-        nc.publish(SUBJ, payload, { headers: hdr, reply: `${box}.${sent}` });
-        sent++;
-      }
-    };
-    nc.subscribe(`${box}.*`, {
-      callback: () => {
-        if (++acked === N) resolve();
-        else if (sent - acked <= window >> 1) pump();
-      },
-    });
-    await nc.flush();
-    const t0 = performance.now();
-    pump();
-    await all;
-    return N / ((performance.now() - t0) / 1000);
-  });
-}
-
 const rows: Record<string, number[]> = {};
 const add = (k: string, v: number) => (rows[k] ??= []).push(v);
 for (let r = 0; r < rounds; r++) {
   for (const name of Object.keys(variants)) add(`core: ${name}`, await core(name));
   add("JetStream: js.publish, 1,024 in flight", await jsPublish(1024));
-  add("JetStream: async acks on one inbox, 4,096 in flight", await asyncAcks(4096));
+  add("JetStream: async acks on one inbox, 4,096 in flight", await rawJetStreamAcks(server.url, N));
 }
 console.log(
   `nats client cost: ${rounds} rounds x ${N} messages of 320 B, interleaved; loadavg ${
