@@ -9,6 +9,7 @@ import { Inbox } from "./_inbox.ts";
 import { SocketSlot } from "./_socket.ts";
 import { Heartbeat, type HeartbeatOptions } from "./heartbeat.ts";
 import type { PlannedSocket } from "./subscription_plan.ts";
+import { BookSource } from "./coin_book.ts";
 
 /** Connection states. */
 export const LaneState = { Idle: 0, Connecting: 1, Open: 2, Waiting: 3, Stopped: 4 } as const;
@@ -21,6 +22,15 @@ export class Lane {
   readonly fast: boolean;
   /** `{"method":"subscribe",…}` texts, in send order. */
   readonly requests: string[];
+  /** The `{"method":"unsubscribe",…}` text of each request. */
+  readonly unsubscribes: string[];
+  /**
+   * The book channel each request feeds and the stale watch follows (`BookSource.Slow` or
+   * `Fast`), or -1 (bbo: only sent on a change; trades).
+   */
+  readonly watch: number[];
+  /** Requests to send again (unsubscribe, then subscribe) on this connection: a stale coin. */
+  redo: number[] = [];
   /** The coin index of each request. */
   readonly coinIndex: number[];
   /** The distinct coin indexes of this connection. */
@@ -47,6 +57,12 @@ export class Lane {
     this.index = index;
     this.fast = plan.fast;
     this.requests = plan.subscriptions.map((s) => JSON.stringify({ method: "subscribe", subscription: s }));
+    this.unsubscribes = plan.subscriptions.map((s) =>
+      JSON.stringify({ method: "unsubscribe", subscription: s })
+    );
+    this.watch = plan.subscriptions.map((s) =>
+      s.type !== "l2Book" ? -1 : s.fast === true ? BookSource.Fast : BookSource.Slow
+    );
     this.coinIndex = plan.coinIndex;
     this.coins = [...new Set(plan.coinIndex)];
     this.hb = new Heartbeat(hb);

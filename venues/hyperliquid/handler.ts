@@ -39,7 +39,8 @@ import { checkDepth, HL_DEFAULT_WS_URL, type HyperliquidConfig } from "./config.
 import { type BookDiffer, LEVEL_CHANGE_NAMES } from "./diff.ts";
 import { BookSource, CoinBook } from "./coin_book.ts";
 import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg, HlParseError } from "./frame.ts";
-import { hlFrameDecimals } from "./_precision.ts";
+import { parseAtFittingScale } from "./_precision.ts";
+import type { Decimals } from "../binance/precision.ts";
 import { Heartbeat, HeartbeatAction } from "./heartbeat.ts";
 import { HlParser } from "./parse.ts";
 import { HL_GREETING, HL_PING } from "./types.ts";
@@ -98,6 +99,7 @@ export class HyperliquidHandler implements EngineHandler {
   #stale = false;
   #everSynced = false;
   readonly #silence: SilenceWatch;
+  readonly #fit: Decimals = { priceDecimals: 0, qtyDecimals: 0 };
 
   /** Validates the config (RangeError on a bad coin, nSigFigs, mantissa or depth). */
   constructor(config: HyperliquidConfig = {}) {
@@ -113,7 +115,10 @@ export class HyperliquidHandler implements EngineHandler {
       depth: checkDepth(config.depth),
       ...(config.instruments ? { instruments: config.instruments } : {}),
       ...(config.onSubscriberError ? { onSubscriberError: config.onSubscriberError } : {}),
+      ...(config.decimals ? { decimals: config.decimals } : {}),
     });
+    this.#parser.priceScale = cb.decimals.priceDecimals;
+    this.#parser.sizeScale = cb.decimals.qtyDecimals;
     this.book = cb.book;
     this.differ = cb.differ;
     this.stream = cb.stream;
@@ -144,6 +149,16 @@ export class HyperliquidHandler implements EngineHandler {
     return this.#stale;
   }
 
+  /**
+   * Start the coin at its base scale `d` from the venue's metadata (`loadHlDecimals`); before
+   * `start` only. The wire's decimals refine it when finer.
+   */
+  useDecimals(d: Decimals): void {
+    this.#coinBook.setBase(d);
+    this.#parser.priceScale = d.priceDecimals;
+    this.#parser.sizeScale = d.qtyDecimals;
+  }
+
   /** The subscription request sent on every connection. */
   get subscriptionRequest(): string {
     return this.#texts.subscribe;
@@ -160,6 +175,7 @@ export class HyperliquidHandler implements EngineHandler {
       const session = this.#cfg.captureSession;
       const files = { rotate: this.#cfg.captureRotate, gzip: this.#cfg.captureGzip };
       this.capture = await openCapture(dir, session, this.coin, this.wsUrl, this.#texts.subText, ctx, files);
+      this.capture.noteScale(this.#coinBook.decimals, this.#coinBook.venue);
       lg.info(ctx.source, `capturing to ${this.capture.dir}`);
     }
     this.#tick = setInterval(() => ctx.wake(), wakePeriodMs(this.#hb));
@@ -344,7 +360,7 @@ export class HyperliquidHandler implements EngineHandler {
     const f = this.#frame;
     let kind = p.parse(data, f);
     if (kind === HlMsg.Malformed && f.error === HlParseError.BadNumber) {
-      kind = this.#fitScale(logger, src, data);
+      kind = this.#fitScale(logger, src, data, wallNs);
     }
     if (kind !== HlMsg.Text) this.capture?.append(data, wallNs);
     switch (kind) {
@@ -352,7 +368,7 @@ export class HyperliquidHandler implements EngineHandler {
         this.#onBook(logger, src, monoNs, wallNs);
         break;
       case HlMsg.Trades:
-        if (this.stream.active) this.#emitTrades(wallNs);
+        this.#coinBook.emitTrades(f, wallNs);
         this.stats.tradeMessages++;
         this.#messages++;
         if (this.capture) this.capture.meta.trades++;
@@ -389,57 +405,23 @@ export class HyperliquidHandler implements EngineHandler {
     }
   }
 
-  // A value the scale cannot hold: parse again at the scale the frame's own decimals need (finer
-  // when a value is too fine; the wire's decimals when one is too large at the scale in force).
-  // Every l2Book is a whole window, so a rescale is exact: the book restarts from this frame as a
-  // snapshot (sent whole on the stream). A value beyond 2^53 even then: an error, frame dropped.
-  #fitScale(logger: Logger, src: number, data: string): HlMsg {
-    const p = this.#parser;
-    const inst = this.stream.instrument;
-    const wire = hlFrameDecimals(data);
-    if (wire === null) return HlMsg.Malformed;
-    const finer = {
-      priceDecimals: Math.max(inst.priceDecimals, wire.priceDecimals),
-      qtyDecimals: Math.max(inst.qtyDecimals, wire.qtyDecimals),
-    };
-    for (const d of [finer, wire]) {
-      if (d.priceDecimals === inst.priceDecimals && d.qtyDecimals === inst.qtyDecimals) continue;
-      p.priceScale = d.priceDecimals;
-      p.sizeScale = d.qtyDecimals;
-      const k = p.parse(data, this.#frame);
-      if (k !== HlMsg.Malformed) {
-        inst.priceDecimals = d.priceDecimals;
-        inst.qtyDecimals = d.qtyDecimals;
-        if (this.capture) {
-          this.capture.meta.priceScale = d.priceDecimals;
-          this.capture.meta.sizeScale = d.qtyDecimals;
-        }
-        this.differ.reset(); // the next window is a snapshot at the new scale
-        this.book.clear();
-        logger.info(src, `rescaled to 10^-${d.priceDecimals} / 10^-${d.qtyDecimals}`);
-        return k;
-      }
+  // A value the scale in force cannot hold: parse again at a scale that does (`_precision.ts`).
+  // Every l2Book is a whole window, so the book restarts from this frame as a snapshot at the new
+  // scale. A value beyond 2^53 at any scale: an error event and a `clear` (reason precision).
+  #fitScale(logger: Logger, src: number, data: string, wallNs: number): HlMsg {
+    const cb = this.#coinBook;
+    const k = parseAtFittingScale(this.#parser, this.#frame, data, cb.decimals, cb.base, this.#fit);
+    if (k !== HlMsg.Malformed) {
+      cb.rescale(this.#fit);
+      this.capture?.noteScale(this.#fit);
+      logger.info(src, `rescaled to 10^-${this.#fit.priceDecimals} / 10^-${this.#fit.qtyDecimals}`);
+      return k;
     }
-    p.priceScale = inst.priceDecimals;
-    p.sizeScale = inst.qtyDecimals;
-    p.parse(data, this.#frame); // restore the frame's error for the caller
     logger.error(src, "a value cannot be held exactly at any scale (beyond 2^53): book dropped, resync");
-    this.differ.reset(); // the next window that fits is a snapshot
+    cb.forget(); // the next window that fits is a snapshot
     this.book.clear();
-    const w = this.#ctx!.clock.wallNs();
-    this.stream.clear(ResyncReason.Precision, 0, recvSecOf(w), recvSubNsOf(w));
+    this.stream.clear(ResyncReason.Precision, 0, recvSecOf(wallNs), recvSubNsOf(wallNs));
     return HlMsg.Malformed;
-  }
-
-  // One normalized trade message per trade of the venue message.
-  #emitTrades(wallNs: number): void {
-    const t = this.#frame.trades;
-    const sec = recvSecOf(wallNs);
-    const sub = recvSubNsOf(wallNs);
-    for (let i = 0; i < t.count; i++) {
-      const tid = t.tid[i]!;
-      this.stream.trade(t.px[i]!, t.sz[i]!, t.side[i]! > 0, tid === tid ? tid : 0, t.time[i]!, sec, sub);
-    }
   }
 
   #onBook(logger: Logger, src: number, recvMono: number, wallNs: number): void {
