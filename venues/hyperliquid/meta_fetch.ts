@@ -104,7 +104,8 @@ async function postInfo(
         retry = res.status === 429 || res.status >= 500;
       }
     } catch (e) {
-      problem = errorText(e);
+      const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : "";
+      problem = errorText(e) + cause;
       retry = !isUnretryable(e);
     }
     if (!retry || a === attempts) break;

@@ -136,10 +136,16 @@ export class HyperliquidMultiHandler implements EngineHandler {
     return this.#ctl?.fatal;
   }
 
-  /** True when coin `i`'s book is not live: cleared since its last snapshot, or a connection of it is down. */
+  /**
+   * True when coin `i`'s book is not live: cleared since its last snapshot (a disconnect, a
+   * silent channel, a value it cannot hold), or a connection of it is not open yet. A clean
+   * `stop()` keeps the books live.
+   */
   isStale(i: number): boolean {
     if (this.coins[i]!.stale) return true;
-    return this.lanes.some((l) => l.coins.includes(i) && l.state !== LaneState.Open);
+    return this.lanes.some((l) =>
+      l.coins.includes(i) && l.state !== LaneState.Open && l.state !== LaneState.Stopped
+    );
   }
 
   /** Coins that never had a book in this run. */
