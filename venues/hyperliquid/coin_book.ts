@@ -195,12 +195,16 @@ export class CoinBook {
   }
 
   /**
-   * Forget every window, mark the book stale and emit a `clear` with `reason` (a disconnect).
-   * The book keeps its last levels (written as `"stale":true` by `--book-out`).
+   * Forget every window, mark the book stale and emit a `clear` with `reason` (a disconnect, a
+   * silent channel, a value it cannot hold). The book keeps its last levels (written as
+   * `"stale":true` by `--book-out`). A book already cleared since its last snapshot gets no
+   * second `clear`.
    */
   clear(reason: number, wallNs: number): void {
+    const again = this.stale;
     this.forget();
     this.stale = true;
+    if (again) return;
     this.stream.clear(reason, 0, recvSecOf(wallNs), recvSubNsOf(wallNs));
   }
 
