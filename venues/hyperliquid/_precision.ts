@@ -4,13 +4,17 @@
  * digits of its `px` and `sz` strings (trailing zeros trimmed), and a parse again at the first
  * scale that holds the frame — the finer of the scale in force and the wire's (a value finer
  * than the scale), else the finer of the coin's base (its metadata) and the wire's (a value too
- * large at a scale that grew finer than it needs).
+ * large at a scale that grew finer than it needs); {@linkcode fitCoinScale} then moves the coin
+ * there, or clears it (reason precision) when no scale holds the frame.
  * @module
  */
+import type { Logger } from "../../engine/logger.ts";
+import { ResyncReason } from "../../engine/events.ts";
 import { significantDecimals } from "../decimal.ts";
 import { type Decimals, finer } from "../binance/precision.ts";
 import { type HlFrame, HlMsg } from "./frame.ts";
 import type { HlParser } from "./parse.ts";
+import type { CoinBook } from "./coin_book.ts";
 
 const VALUE = /"(px|sz)"\s*:\s*"(\d+(?:\.\d+)?)"/g;
 
@@ -58,5 +62,34 @@ export function parseAtFittingScale(
   p.priceScale = cur.priceDecimals;
   p.sizeScale = cur.qtyDecimals;
   p.parse(data, f);
+  return HlMsg.Malformed;
+}
+
+/**
+ * A frame of `cb`'s coin did not parse at its scale (a bad number): parse it again at a scale
+ * that holds it and move the coin there ({@linkcode CoinBook.rescale}: in place when finer; the
+ * next message is a snapshot), logging the change; `out` gets the new scale. When none holds it:
+ * an error event and a `clear` of that coin (reason precision); returns
+ * {@linkcode HlMsg.Malformed}.
+ */
+export function fitCoinScale(
+  cb: CoinBook,
+  p: HlParser,
+  f: HlFrame,
+  data: string,
+  out: Decimals,
+  logger: Logger,
+  src: number,
+  wallNs: number,
+): HlMsg {
+  const k = parseAtFittingScale(p, f, data, cb.decimals, cb.base, out);
+  if (k !== HlMsg.Malformed) {
+    const kept = cb.rescale(out);
+    const note = kept ? "" : " (windows dropped: the next message is the book)";
+    logger.info(src, `rescaled to 10^-${out.priceDecimals} / 10^-${out.qtyDecimals}${note}`);
+    return k;
+  }
+  logger.error(src, "a value cannot be held exactly at any scale (beyond 2^53): book cleared, resync");
+  cb.clear(ResyncReason.Precision, wallNs);
   return HlMsg.Malformed;
 }

@@ -26,26 +26,21 @@ import type { Decimals } from "../binance/precision.ts";
 import type { MarketStream } from "../../market/stream.ts";
 import { InKind } from "./_inbox.ts";
 import { Lane, LaneState } from "./_lane.ts";
-import { CoinIndex } from "./_coin_index.ts";
 import { wakePeriodMs } from "./_handler_setup.ts";
 import { hlBookObject } from "./_book_out.ts";
-import { parseAtFittingScale } from "./_precision.ts";
 import { MultiCapture } from "./_multi_capture.ts";
 import { StaleScan } from "./_multi_stale.ts";
+import { CoinRouter } from "./_multi_router.ts";
 import { MultiControl } from "./_multi_control.ts";
 import { newMultiStats } from "./_handler_stats.ts";
-import { BookSource, CoinBook } from "./coin_book.ts";
+import { CoinBook } from "./coin_book.ts";
 import { HL_DEFAULT_WS_URL, type HyperliquidMultiConfig, l2BookSubscription } from "./config.ts";
-import { HlFrame, HlMsg, HlParseError } from "./frame.ts";
-import { HlParser } from "./parse.ts";
 import { HL_LIMITS, planSubscriptions } from "./subscription_plan.ts";
 import type { MultiStats } from "./_handler_stats.ts";
 import { SendPacer } from "./send_pacer.ts";
 
 export type { HyperliquidMultiConfig } from "./config.ts";
 export type { MultiStats } from "./_handler_stats.ts";
-
-const enc = new TextEncoder();
 
 /** Live Hyperliquid handler for many coins and channels. */
 export class HyperliquidMultiHandler implements EngineHandler {
@@ -66,17 +61,13 @@ export class HyperliquidMultiHandler implements EngineHandler {
   /** The capture sessions, once started (when `captureDir` is set). */
   capture: MultiCapture | undefined;
   readonly #cfg: HyperliquidMultiConfig;
-  readonly #index: CoinIndex;
-  readonly #parser = new HlParser();
-  readonly #frame = new HlFrame();
+  readonly #router: CoinRouter;
   readonly #stale: StaleScan;
   readonly #staleFound: number[] = [];
-  readonly #fit: Decimals = { priceDecimals: 0, qtyDecimals: 0 };
   #ctl: MultiControl | undefined;
   #ctx: HandlerContext | undefined;
   #coinSrc: number[] = [];
   #tick: ReturnType<typeof setInterval> | undefined;
-  #messages = 0;
   #stopped = false;
 
   /**
@@ -96,7 +87,7 @@ export class HyperliquidMultiHandler implements EngineHandler {
     };
     this.coins = config.coins.map((c) => new CoinBook(c, opts));
     if (config.decimals) this.useDecimals(config.decimals);
-    this.#index = new CoinIndex(config.coins.map((c) => enc.encode(c)));
+    this.#router = new CoinRouter(this);
     this.lanes = plan.map((p, i) => new Lane(i, p, config.heartbeat, config.backoff));
     this.pacer = new SendPacer(config.messagesPerMinute ?? HL_LIMITS.messagesPerMinute);
     this.connects = new SendPacer(config.connectsPerMinute ?? HL_LIMITS.connectsPerMinute);
@@ -157,6 +148,7 @@ export class HyperliquidMultiHandler implements EngineHandler {
   async start(ctx: HandlerContext): Promise<void> {
     this.#ctx = ctx;
     this.#coinSrc = this.coins.map((c) => ctx.logger.intern(`hyperliquid:${c.coin}`));
+    this.#router.sources = this.#coinSrc;
     if (this.#cfg.captureDir !== undefined) {
       this.capture = await MultiCapture.open(this.#cfg, this.wsUrl, this.coins, this.lanes, ctx);
       ctx.logger.info(ctx.source, `capturing ${this.coins.length} coins under ${this.#cfg.captureDir}`);
@@ -181,7 +173,7 @@ export class HyperliquidMultiHandler implements EngineHandler {
         const i = inbox.head;
         const kind = inbox.kind(i);
         if (kind === InKind.Message) {
-          this.#onMessage(l, logger, inbox.text(i), inbox.wallNs(i), inbox.monoNs(i));
+          this.#router.onMessage(l, logger, inbox.text(i), inbox.wallNs(i), inbox.monoNs(i));
         } else ctl.onEvent(l, logger, kind, inbox.text(i), inbox.num(i, 0), inbox.wallNs(i));
         inbox.shift();
       }
@@ -199,7 +191,7 @@ export class HyperliquidMultiHandler implements EngineHandler {
   isDone(): boolean {
     if (this.#ctl?.fatal !== undefined) return true;
     const max = this.#cfg.maxMessages;
-    return max !== undefined && this.#messages >= max;
+    return max !== undefined && this.#router.messages >= max;
   }
 
   /**
@@ -220,7 +212,8 @@ export class HyperliquidMultiHandler implements EngineHandler {
       await Promise.all(this.lanes.map((l) => (l.sock.pending > 0 ? l.sock.settle(limit) : undefined)));
     } finally {
       if (this.capture !== undefined) {
-        for (const l of this.lanes) this.#ctl?.captureLeftovers(l, this.#parser, this.#frame, this.#index);
+        const r = this.#router;
+        for (const l of this.lanes) this.#ctl?.captureLeftovers(l, r.parser, r.frame, r.index);
         await this.capture.close();
       }
     }
@@ -244,101 +237,12 @@ export class HyperliquidMultiHandler implements EngineHandler {
     await Deno.rename(`${path}.tmp`, path);
   }
 
-  /** The logger source of coin `i` (for `_multi_control.ts`). */
-  coinSource(i: number): number {
-    return this.#coinSrc[i]!;
+  /** The connections' control (`_multi_control.ts`), once started. */
+  get control(): MultiControl {
+    return this.#ctl!;
   }
 
   // ---- messages ---------------------------------------------------------------------------
-
-  // Set the parser to coin `i`'s scale.
-  #scaleOf(i: number): void {
-    const d = this.coins[i]!.decimals;
-    this.#parser.priceScale = d.priceDecimals;
-    this.#parser.sizeScale = d.qtyDecimals;
-  }
-
-  #onMessage(l: Lane, logger: Logger, data: string, wallNs: number, monoNs: number): void {
-    const p = this.#parser, f = this.#frame;
-    let i = this.#index.findInText(data);
-    if (i >= 0) this.#scaleOf(i);
-    let kind = p.parse(data, f);
-    if (kind === HlMsg.L2Book || kind === HlMsg.Bbo || (kind === HlMsg.Trades && f.trades.count > 0)) {
-      const j = this.#index.find(p.bytes, f.coinStart, f.coinEnd);
-      if (j >= 0 && j !== i) {
-        i = j;
-        this.#scaleOf(i);
-        kind = p.parse(data, f);
-      } else if (j < 0) i = -1;
-    }
-    if (kind === HlMsg.Malformed && f.error === HlParseError.BadNumber && i >= 0) {
-      kind = this.#fitScale(i, logger, data, wallNs);
-    }
-    const cap = this.capture;
-    if (kind === HlMsg.L2Book || kind === HlMsg.Bbo) {
-      this.#messages++;
-      if (i < 0) return this.#ctl!.unknownCoin(l, logger, data, wallNs);
-      const source = kind === HlMsg.Bbo ? BookSource.Bbo : l.fast ? BookSource.Fast : BookSource.Slow;
-      if (source === BookSource.Bbo) this.stats.bbos++;
-      else if (source === BookSource.Fast) this.stats.fastBooks++;
-      else this.stats.books++;
-      if (cap !== undefined) {
-        if (source === BookSource.Bbo) cap.bbo(i, data, wallNs);
-        else cap.book(i, l.fast, data, wallNs, f.time);
-      }
-      const cb = this.coins[i]!;
-      if (monoNs > cb.lastNs[source]!) cb.lastNs[source] = monoNs;
-      const n = cb.apply(source, f, wallNs);
-      l.backoff.reset();
-      const csrc = this.#coinSrc[i]!;
-      if (cb.snapshot) {
-        logger.snapshotApplied(csrc, cb.book.bids.size, cb.book.asks.size, cb.book.updateId);
-        logger.synchronized(csrc, cb.book.updateId, 0);
-      } else {logger.diffStats(
-          csrc,
-          cb.differ.totals.diffs + 1,
-          cb.differ.totals.diffs,
-          0,
-          n,
-          cb.book.updateId,
-        );}
-      if (cb.book.isCrossed()) logger.warning(csrc, "crossed book (best bid >= best ask): applied as sent");
-      return;
-    }
-    if (kind === HlMsg.Trades) {
-      this.#messages++;
-      this.stats.tradeMessages++;
-      if (f.trades.count === 0) return cap?.other(l, data, wallNs, "other");
-      if (i < 0) return this.#ctl!.unknownCoin(l, logger, data, wallNs);
-      cap?.trades(i, data, wallNs);
-      this.coins[i]!.emitTrades(f, wallNs);
-      return;
-    }
-    this.#ctl!.onControl(l, logger, kind, data, wallNs, p, f, i);
-  }
-
-  // A value coin `i`'s scale cannot hold: parse again at a scale that does (`_precision.ts`) and
-  // move the coin there (in place when finer); beyond 2^53 at any scale: error, clear that coin.
-  #fitScale(i: number, logger: Logger, data: string, wallNs: number): HlMsg {
-    const cb = this.coins[i]!;
-    const k = parseAtFittingScale(this.#parser, this.#frame, data, cb.decimals, cb.base, this.#fit);
-    const src = this.#coinSrc[i]!;
-    if (k !== HlMsg.Malformed) {
-      const kept = cb.rescale(this.#fit);
-      this.stats.rescales++;
-      this.capture?.noteScale(i, this.#fit);
-      logger.info(
-        src,
-        `rescaled to 10^-${this.#fit.priceDecimals} / 10^-${this.#fit.qtyDecimals}${
-          kept ? "" : " (windows dropped)"
-        }`,
-      );
-      return k;
-    }
-    logger.error(src, "a value cannot be held exactly at any scale (beyond 2^53): book cleared, resync");
-    cb.clear(ResyncReason.Precision, wallNs);
-    return HlMsg.Malformed;
-  }
 
   // Coin `i` was silent for the limit: clear it and resubscribe it on its connections.
   #onStale(i: number, logger: Logger): void {
