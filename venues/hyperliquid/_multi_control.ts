@@ -79,8 +79,7 @@ export class MultiControl {
       if (!sendIfOpen(ws, l.requests[l.sentSubs]!)) return this.#abandon(l, logger, "subscribe send failed");
       h.pacer.note(now);
       l.hb.onSent(now);
-      const src = l.watch[l.sentSubs]!;
-      if (src >= 0) h.coins[l.coinIndex[l.sentSubs]!]!.lastNs[src] = now;
+      l.silence[l.sentSubs]?.arm(now);
       l.sentSubs++;
     }
     while (l.redo.length > 0 && h.pacer.canSend(now)) {
@@ -91,6 +90,7 @@ export class MultiControl {
       if (!sendIfOpen(ws, l.requests[r]!)) return this.#abandon(l, logger, "subscribe send failed");
       h.pacer.note(now);
       l.hb.onSent(now);
+      l.silence[r]?.arm(now);
       l.redo.shift();
     }
     const action = l.hb.poll(now);

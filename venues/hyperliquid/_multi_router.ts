@@ -82,7 +82,10 @@ export class CoinRouter {
         else cap.book(i, l.fast, data, wallNs, f.time);
       }
       const cb = this.#h.coins[i]!;
-      if (monoNs > cb.lastNs[source]!) cb.lastNs[source] = monoNs;
+      if (source !== BookSource.Bbo) {
+        const r = l.watchOf[i]!;
+        if (r >= 0) l.silence[r]!.onData(monoNs);
+      }
       const n = cb.apply(source, f, wallNs);
       l.backoff.reset();
       const csrc = this.#coinSrc[i]!;

@@ -106,8 +106,6 @@ export class CoinBook {
   base: Decimals = { priceDecimals: 0, qtyDecimals: 0 };
   /** The base scale the venue's metadata gave ({@linkcode CoinBook.setBase}), if any. */
   venue: Decimals | undefined;
-  /** Monotonic ns of the last message per {@linkcode BookSource} (set by the handler; stale watch). */
-  readonly lastNs: Float64Array = new Float64Array(3);
   readonly #win = [new Window(), new Window(), new Window()] as const;
   readonly #mid = new HlFrame();
   readonly #comp = new HlFrame();

@@ -86,13 +86,14 @@ export class HyperliquidMultiHandler implements EngineHandler {
       ...(config.onSubscriberError ? { onSubscriberError: config.onSubscriberError } : {}),
     };
     this.coins = config.coins.map((c) => new CoinBook(c, opts));
+    const n = config.coins.length;
     if (config.decimals) this.useDecimals(config.decimals);
     this.#router = new CoinRouter(this);
-    this.lanes = plan.map((p, i) => new Lane(i, p, config.heartbeat, config.backoff));
+    const staleAfterMs = config.staleAfterMs ?? 10_000;
+    this.lanes = plan.map((p, i) => new Lane(i, p, n, staleAfterMs, config.heartbeat, config.backoff));
     this.pacer = new SendPacer(config.messagesPerMinute ?? HL_LIMITS.messagesPerMinute);
     this.connects = new SendPacer(config.connectsPerMinute ?? HL_LIMITS.connectsPerMinute);
-    this.#stale = new StaleScan(config.staleAfterMs ?? 10_000);
-    const n = config.coins.length;
+    this.#stale = new StaleScan(staleAfterMs);
     this.name = config.name ?? `hyperliquid:${config.coins[0]}${n > 1 ? `+${n - 1}` : ""}`;
   }
 
@@ -179,7 +180,7 @@ export class HyperliquidMultiHandler implements EngineHandler {
       }
       if (ctl.sendDue(l, logger, ctx.clock.monoNs())) busy = true;
     }
-    if (this.#stale.scan(ctx.clock.monoNs(), this.lanes, this.coins, this.#staleFound) > 0) {
+    if (this.#stale.scan(ctx.clock.monoNs(), this.lanes, this.#staleFound) > 0) {
       busy = true;
       for (const i of this.#staleFound) this.#onStale(i, logger);
     }
