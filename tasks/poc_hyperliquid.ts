@@ -32,6 +32,8 @@ capped jittered backoff, logging through the SPSC logger.
   --ws-url <url>          WebSocket URL (default ${HL_DEFAULT_WS_URL})
   --rest-url <url>        REST base for the instrument metadata (POST /info meta, spotMeta) asked
                           at start (default: the --ws-url host, e.g. https://api.hyperliquid.xyz)
+  --skip-meta             do not ask the metadata: every coin starts at 10^-8 / 10^-8 and the
+                          wire's decimals decide (a coin the venue does not list is not caught)
   --coin <COIN>           coin (default BTC)
   --n-sig-figs <n>        aggregate to 2, 3, 4 or 5 significant figures (default: full precision)
   --mantissa <m>          1, 2 or 5; only with --n-sig-figs 5
@@ -54,6 +56,7 @@ const { common, config } = parseCli(Deno.args, {
   options: {
     "ws-url": { type: "string" },
     "rest-url": { type: "string" },
+    "skip-meta": { type: "boolean" },
     coin: { type: "string" },
     "n-sig-figs": { type: "string" },
     mantissa: { type: "string" },
@@ -62,8 +65,8 @@ const { common, config } = parseCli(Deno.args, {
     coins: { type: "string" },
     channels: { type: "string" },
   },
-}, (v, c): HyperliquidConfig & { multi?: HyperliquidMultiConfig; restUrl: string } => {
-  const restUrl = restUrlOf(v);
+}, (v, c): HyperliquidConfig & { multi?: HyperliquidMultiConfig; restUrl?: string } => {
+  const restUrl = v["skip-meta"] === true ? undefined : restUrlOf(v);
   if (v.coins !== undefined || v.channels !== undefined) return { multi: multiConfig(v, c), restUrl };
   const coin = typeof v.coin === "string" ? v.coin : "BTC";
   if (!/^[A-Za-z0-9@:/_-]{1,32}$/.test(coin)) throw new UsageError(`--coin is not a coin name: "${coin}"`);
@@ -98,13 +101,15 @@ function restUrlOf(v: Record<string, unknown>): string {
 
 // Before the engine starts: each coin's base scale from the venue's metadata.
 async function fetchDecimals(coins: string[], use: (ds: Decimals[]) => void): Promise<number | undefined> {
+  const rest = config.restUrl;
+  if (rest === undefined) return undefined; // --skip-meta
   try {
-    const ds = await loadHlDecimals(config.restUrl, coins, {
+    const ds = await loadHlDecimals(rest, coins, {
       onRetry: (problem, ms) => console.error(`warning: ${problem}; retrying in ${ms} ms`),
     });
     use(ds);
     const list = coins.map((c, i) => `${c} 10^-${ds[i]!.priceDecimals}/10^-${ds[i]!.qtyDecimals}`);
-    console.log(`precision from ${config.restUrl}/info: ${list.join(", ")}`);
+    console.log(`precision from ${rest}/info: ${list.join(", ")}`);
     return undefined;
   } catch (e) {
     console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
