@@ -130,14 +130,20 @@ export class HlCapture {
   readonly #extra: (CaptureLines | undefined)[] = [undefined, undefined, undefined];
   #binaryText = 0; // binary frames that arrived as their JSON line
 
-  private constructor(dir: string, writer: CaptureWriter, meta: HlCaptureMetadata, streams: HlExtraStream[]) {
+  private constructor(
+    dir: string,
+    writer: CaptureWriter,
+    meta: HlCaptureMetadata,
+    streams: HlExtraStream[],
+    part: string, // "" or the first rotated part's ".0001"
+  ) {
     this.dir = dir;
     this.#writer = writer;
     this.meta = meta;
     const files = meta.files as Record<string, string>;
     for (const name of streams) {
       this.#extra[EXTRA.indexOf(name)] = writer.lines(name);
-      files[name] = `${name}.jsonl`;
+      files[name] = `${name}${part}.jsonl`;
     }
     this.#lines = writer.lines("messages");
     const [fast, bbo, other] = this.#extra;
@@ -195,7 +201,7 @@ export class HlCapture {
       greetings: 0,
       venueDecimals: null,
     };
-    const cap = new HlCapture(dir, writer, meta, o.streams ?? []);
+    const cap = new HlCapture(dir, writer, meta, o.streams ?? [], o.rotate === undefined ? "" : ".0001");
     await writer.writeMetadata();
     return cap;
   }
