@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { FakeClock } from "../engine/clock.ts";
+import { EventKind, RESYNC_NAMES } from "../engine/events.ts";
 import { InstrumentTable } from "../market/instrument.ts";
 import { formatMessageJson } from "../market/json.ts";
 import { HyperliquidMultiHandler } from "../venues/hyperliquid/multi_handler.ts";
@@ -71,6 +72,8 @@ Deno.test("HyperliquidMultiHandler: a silent coin is cleared (reason stale) and 
       d.warnings().join("\n"),
       /no book message for 10 s with the connection open: book stale; resubscribing/,
     );
+    const resyncs = d.of(EventKind.Resync).map((e) => RESYNC_NAMES[e.a]);
+    assert.deepEqual(resyncs, ["stale"], "one resync event (the metrics count it)");
   } finally {
     await d.stop();
     await sim.close();
@@ -111,6 +114,7 @@ Deno.test("HyperliquidMultiHandler: a finer value rescales that coin in place; a
     await step([0, 1, 2]);
     assert.deepEqual([h.coins[1]!.decimals.priceDecimals, h.coins[2]!.decimals.qtyDecimals], [1, 5]);
     assert.equal(h.stats.malformed, 2, "sendRaw reaches both connections: the frame came twice");
+    assert.deepEqual(d.of(EventKind.Resync).map((e) => RESYNC_NAMES[e.a]), ["precision", "precision"]);
   } finally {
     await d.stop();
     await sim.close();

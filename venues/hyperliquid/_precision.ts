@@ -69,7 +69,7 @@ export function parseAtFittingScale(
  * A frame of `cb`'s coin did not parse at its scale (a bad number): parse it again at a scale
  * that holds it and move the coin there ({@linkcode CoinBook.rescale}: in place when finer; the
  * next message is a snapshot), logging the change; `out` gets the new scale. When none holds it:
- * an error event and a `clear` of that coin (reason precision); returns
+ * an error event, a resync event and a `clear` of that coin (reason precision); returns
  * {@linkcode HlMsg.Malformed}.
  */
 export function fitCoinScale(
@@ -89,7 +89,9 @@ export function fitCoinScale(
     logger.info(src, `rescaled to 10^-${out.priceDecimals} / 10^-${out.qtyDecimals}${note}`);
     return k;
   }
-  logger.error(src, "a value cannot be held exactly at any scale (beyond 2^53): book cleared, resync");
+  const text = "a value cannot be held exactly at any scale (beyond 2^53): book cleared, resync";
+  logger.error(src, text);
+  logger.resync(src, ResyncReason.Precision, 0, 0, text);
   cb.clear(ResyncReason.Precision, wallNs);
   return HlMsg.Malformed;
 }

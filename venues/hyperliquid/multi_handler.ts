@@ -249,12 +249,10 @@ export class HyperliquidMultiHandler implements EngineHandler {
   #onStale(i: number, logger: Logger): void {
     const cb = this.coins[i]!;
     this.stats.staleCoins++;
-    logger.warning(
-      this.#coinSrc[i]!,
-      `no book message for ${
-        this.#stale.afterNs / 1e9
-      } s with the connection open: book stale; resubscribing`,
-    );
+    const s = this.#stale.afterNs / 1e9;
+    const text = `no book message for ${s} s with the connection open: book stale; resubscribing`;
+    logger.warning(this.#coinSrc[i]!, text);
+    logger.resync(this.#coinSrc[i]!, ResyncReason.Stale, 0, 0, text);
     cb.clear(ResyncReason.Stale, this.#ctx!.clock.wallNs());
     for (const l of this.lanes) {
       l.coinIndex.forEach((c, r) => {
