@@ -35,6 +35,12 @@ export interface LiveChecks {
   inputLost?(): string | undefined;
   /** Why the handler gave up (an error retrying cannot fix: permission, URL, 4xx), or undefined. */
   fatal?(): string | undefined;
+  /**
+   * Once the flags, outputs and `--core` are checked, before the logger and the engine start
+   * (e.g. fetch the venue's instrument metadata): an exit code to stop with (having printed one
+   * line on stderr), or undefined to go on.
+   */
+  prepare?(): Promise<number | undefined>;
 }
 
 function envCore(): string | undefined {
@@ -115,6 +121,8 @@ export async function runLive(
     console.error(pinned.problem);
     return 2;
   }
+  const prepared = await checks.prepare?.();
+  if (prepared !== undefined) return prepared;
   const { core, notes } = pinned;
   const ncpu = navigator.hardwareConcurrency || 1;
   const loggerCore = core !== undefined && ncpu > 1 ? (core + 1) % ncpu : undefined;
