@@ -11,7 +11,8 @@
  */
 import { HlFrame, HlMsg } from "../venues/hyperliquid/frame.ts";
 import { HlParser } from "../venues/hyperliquid/parse.ts";
-import type { TradeWindow } from "./trade_window.ts";
+import type { TradeTarget } from "./_trade_feed.ts";
+import type { HlScale } from "./_hl_scale.ts";
 import { LineReader } from "./lines.ts";
 import type { ReplayStats } from "./summary.ts";
 
@@ -21,17 +22,20 @@ export class HlTradeFeed {
   coin: Uint8Array | undefined;
   #r: LineReader;
   #parser = new HlParser();
+  #scale: HlScale;
   #frame = new HlFrame();
   #i = 0; // next pending trade of #frame.trades
   #done = false;
 
-  private constructor(r: LineReader) {
+  private constructor(r: LineReader, scale: HlScale) {
     this.#r = r;
+    this.#scale = scale;
+    scale.follow(this.#parser);
   }
 
-  /** Open the file. */
-  static async open(path: string | readonly string[]): Promise<HlTradeFeed> {
-    return new HlTradeFeed(await LineReader.open(path, 1 << 18));
+  /** Open the file; trades are parsed at `scale` (the replay's, rescaled as it is). */
+  static async open(path: string | readonly string[], scale: HlScale): Promise<HlTradeFeed> {
+    return new HlTradeFeed(await LineReader.open(path, 1 << 18), scale);
   }
 
   /** True once the input is exhausted and no trade is pending. */
@@ -46,11 +50,11 @@ export class HlTradeFeed {
   }
 
   /**
-   * Hand every buffered trade with time `<= untilMs` to `window` (undefined: drop them, counted in
+   * Hand every buffered trade with time `<= untilMs` to `target` (undefined: drop them, counted in
    * `stats.tradesBeforeBook`: they are already in the snapshot they precede). Returns false when
    * the buffered input ran out first: `await refill()` and call again.
    */
-  pull(untilMs: number, window: TradeWindow | undefined, stats: ReplayStats): boolean {
+  pull(untilMs: number, target: TradeTarget | undefined, stats: ReplayStats): boolean {
     const t = this.#frame.trades;
     while (true) {
       if (!this.#pending()) return false;
@@ -59,7 +63,8 @@ export class HlTradeFeed {
       if (t.time[i]! > untilMs) return true;
       this.#i++;
       stats.trades++;
-      if (window) window.push(t.px[i]!, t.sz[i]!, t.side[i] === -1, t.time[i]!);
+      const tid = t.tid[i]!;
+      if (target) target.push(t.px[i]!, t.sz[i]!, t.side[i] === -1, t.time[i]!, tid === tid ? tid : 0);
       else stats.tradesBeforeBook++;
     }
   }
@@ -83,7 +88,7 @@ export class HlTradeFeed {
     const r = this.#r;
     while (r.next()) {
       const len = r.end - r.start;
-      const k = this.#parser.parseBytes(r.buf.subarray(r.start, r.end), len, f);
+      const k = this.#scale.parse(this.#parser, r.buf.subarray(r.start, r.end), len, f);
       if (k === HlMsg.Trades && (!this.coin || this.#parser.rangeEquals(f.coinStart, f.coinEnd, this.coin))) {
         this.#i = 0;
         if (f.trades.count > 0) return true;

@@ -68,19 +68,21 @@ export interface ReplayCliConfig {
   tradeWindow?: TradeWindowOptions;
   /** `--strict`. */
   strict: boolean;
-  /** `--threads`: 2 pipelines L3 + the writer into a Worker (Binance); auto decides by input size. */
+  /** `--threads`: 2 pipelines L3 + the writer into a Worker; auto decides by input size. */
   threads?: 1 | 2 | "auto";
 }
 
-/** `--threads auto` pipelines Binance inputs (diffs + trades files) of at least this many bytes. */
+/** `--threads auto` pipelines inputs (data + trades files) of at least this many bytes. */
 export const PIPE_AUTO_BYTES = 32 << 20;
 
 /** Whether a replay of `files` runs on two threads (see {@linkcode ReplayCliConfig.threads}). */
 export async function usePipeline(files: CaptureFiles, cfg: ReplayCliConfig): Promise<boolean> {
-  if (files.venue === "hyperliquid" || cfg.truth !== undefined || (cfg.threads ?? "auto") === 1) return false;
+  if (cfg.truth !== undefined || (cfg.threads ?? "auto") === 1) return false;
   if (cfg.threads === 2) return true;
   let bytes = 0;
-  for (const p of [files.diffs, files.trades]) if (p !== undefined) bytes += (await Deno.stat(p)).size;
+  for (const p of new Set([files.diffs, files.trades])) {
+    if (p !== undefined) bytes += (await Deno.stat(p)).size;
+  }
   return bytes >= PIPE_AUTO_BYTES;
 }
 
@@ -118,7 +120,9 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
     // An input that cannot be stat'ed fails below, with the replay's own message.
   }
   if (cfg.threads === 2 && !piped) {
-    console.error("replay: --threads 2 applies to Binance captures only: running on one thread");
+    console.error(
+      "replay: --threads 2 does not apply with --truth (scored on this thread): running on one thread",
+    );
   }
   let target: ByteTarget & { close?: () => void };
   try {

@@ -38,7 +38,7 @@ Output:
   --cancel-model <m>         tail (default) | head | proportional: where cancels are taken from in a level's queue
   --truth <file>             ground-truth order events (JSONL): report fill/cancel accuracy, with and without trades
   --threads <n>              1 | 2 | auto (default): 2 runs L3 inference and the writer in a Worker while this
-                             thread parses (Binance only: a Hyperliquid replay says so and runs on one thread).
+                             thread reads the capture into records (either venue).
                              Starting the Worker costs ~60 ms, so it pays off on large inputs: auto picks 2 for
                              Binance inputs of at least 32 MB without --truth
   --strict                   exit 1 when any warning was issued (truncated line, malformed line, missing receive times)
