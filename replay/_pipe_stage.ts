@@ -5,12 +5,13 @@
  * Worker (`_pipe_worker.ts`).
  *
  * Contract: no allocation per message; records are copied whole (64 bytes) from the batch and
- * published at message boundaries every {@linkcode PUBLISH_EVERY} records and at
- * {@linkcode PipeStage.finish}, so the reader always sees whole messages. A full ring is waited
+ * published every {@linkcode PUBLISH_EVERY} records (after a message), before waiting for room
+ * (a message larger than the ring goes in parts: the reader assembles it up to its LAST record)
+ * and at {@linkcode PipeStage.finish}. A full ring is waited
  * out by spinning (the Worker runs on the other core) unless the Worker raised the fail flag,
  * which throws — as does a Worker that has not started reading {@linkcode START_TIMEOUT_MS}
  * after the ring filled (its module failed to load: its error event cannot be seen while this
- * spins). A message larger than the ring is refused (size the ring for the deepest snapshot).
+ * spins).
  * @module
  */
 import { RingProducer } from "../spsc/producer.ts";
@@ -105,40 +106,42 @@ export class PipeStage implements L3Stage {
     return r;
   }
 
-  // Copy the message's records (whole) into the ring, waiting for room; publish every so often.
+  // Copy the message's records into the ring in runs as room allows (a message larger than the
+  // free room is published in parts: the reader assembles it); publish every so often.
   #copy(batch: RecordBatch): void {
     const n = batch.count;
-    if (n > this.#p.capacity) {
-      throw new RangeError(`replay pipe: a message of ${n} records exceeds the ring (${this.#p.capacity})`);
-    }
-    if (this.#room < n) this.#waitRoom(n);
     const p = this.#p;
     const src = batch.u32;
     const dst = this.#u32;
-    for (let i = 0; i < n; i++) {
-      const d = p.offsetAhead(i) >>> 2;
-      const s = i << 4;
-      for (let k = 0; k < 16; k++) dst[d + k] = src[s + k]!;
+    let i = 0;
+    while (i < n) {
+      if (this.#room === 0) this.#waitRoom();
+      const m = Math.min(n - i, this.#room);
+      for (let j = 0; j < m; j++, i++) {
+        const d = p.offsetAhead(j) >>> 2;
+        const s = i << 4;
+        for (let k = 0; k < 16; k++) dst[d + k] = src[s + k]!;
+      }
+      p.commitMany(m);
+      this.#room -= m;
+      this.#pending += m;
     }
-    p.commitMany(n);
-    this.#room -= n;
-    this.#pending += n;
     if (this.#pending >= PUBLISH_EVERY) {
       this.#pending = 0;
       p.flush();
     }
   }
 
-  // Publish what is written, then spin until the consumer frees room for `n` records.
-  #waitRoom(n: number): void {
+  // Publish what is written, then spin until the consumer frees room.
+  #waitRoom(): void {
     const p = this.#p;
     let free = p.room(p.capacity);
-    if (free < n) {
+    if (free === 0) {
       this.#pending = 0;
       p.flush();
       let spins = 0;
       const t0 = systemClock.monoNs();
-      while ((free = p.room(n)) < n) {
+      while ((free = p.room(1)) === 0) {
         if (Atomics.load(this.#fail, 0) !== 0) throw new PipeWorkerFailed("the replay L3 worker failed");
         // Not started yet: sleep (1 ms, or until it signals) instead of spinning, so a Worker that
         // is still starting on a busy machine gets the CPU this thread would burn.
