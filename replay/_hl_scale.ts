@@ -4,7 +4,9 @@
  * handler's default (10^8); a frame with a value the scale cannot hold exactly makes it rescale
  * the way the live handler does: to the finer of the scale in force and the frame's own decimals,
  * else to the frame's decimals (a value too large at the finer scale). A rescale restarts the book
- * (its next window is a snapshot at the new scale). Off the hot path (only on a failed frame).
+ * (its next window is a snapshot at the new scale). The trade feed, which reads ahead, keeps a
+ * scale of its own and brings each trade to the book's ({@linkcode toScale}). Off the hot path
+ * (only on a failed frame).
  * @module
  */
 import { hlFrameDecimals } from "../venues/hyperliquid/_precision.ts";
@@ -27,12 +29,20 @@ export class HlScale {
   onRescale: () => void = () => {};
   readonly #parsers: HlParser[] = [];
 
+  /** Start at `priceDecimals` / `qtyDecimals`. */
+  constructor(priceDecimals: number, qtyDecimals: number) {
+    this.priceDecimals = priceDecimals;
+    this.qtyDecimals = qtyDecimals;
+  }
+
   /** The scale of `files` (metadata, else 10^8). */
-  constructor(files: CaptureFiles) {
+  static of(files: CaptureFiles): HlScale {
     const m = files.metadata;
     const ok = (d: unknown): d is number => Number.isInteger(d) && (d as number) >= 0 && (d as number) <= 18;
-    this.priceDecimals = ok(m?.priceScale) ? m.priceScale : HL_PRICE_SCALE;
-    this.qtyDecimals = ok(m?.sizeScale) ? m.sizeScale : HL_SIZE_SCALE;
+    return new HlScale(
+      ok(m?.priceScale) ? m.priceScale : HL_PRICE_SCALE,
+      ok(m?.sizeScale) ? m.sizeScale : HL_SIZE_SCALE,
+    );
   }
 
   /** Make `p` parse at this scale, now and after every rescale. */
@@ -76,4 +86,14 @@ export class HlScale {
     p.sizeScale = this.qtyDecimals;
     return p.parseBytes(bytes, len, out); // the frame's error again, for the caller
   }
+}
+
+/**
+ * `v` (an integer × 10^`from`) as an integer × 10^`to`, or NaN when it has digits finer than
+ * 10^-`to` or passes 2^53 there.
+ */
+export function toScale(v: number, from: number, to: number): number {
+  if (from === to) return v;
+  const r = from < to ? v * 10 ** (to - from) : v / 10 ** (from - to);
+  return Number.isSafeInteger(r) ? r : NaN;
 }

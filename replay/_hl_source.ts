@@ -54,7 +54,7 @@ export async function openHyperliquid(
   run: DriverStart,
   wantTrades: boolean,
 ): Promise<CaptureSource> {
-  const scale = new HlScale(files);
+  const scale = HlScale.of(files);
   let feed = wantTrades && files.trades
     ? await HlTradeFeed.open(streamPaths(files, files.trades), scale)
     : undefined;
@@ -102,9 +102,7 @@ async function readHl(
       stream.instrument.priceDecimals = scale.priceDecimals;
       stream.instrument.qtyDecimals = scale.qtyDecimals;
     }
-    warn(
-      `rescaled to 10^-${scale.priceDecimals} / 10^-${scale.qtyDecimals} (a value the scale could not hold)`,
-    );
+    stats.rescales++;
   };
   const openStream = (name: string): MarketStream => {
     const inst = new InstrumentTable()

@@ -12,7 +12,7 @@
 import { HlFrame, HlMsg } from "../venues/hyperliquid/frame.ts";
 import { HlParser } from "../venues/hyperliquid/parse.ts";
 import type { TradeTarget } from "./_trade_feed.ts";
-import type { HlScale } from "./_hl_scale.ts";
+import { HlScale, toScale } from "./_hl_scale.ts";
 import { LineReader } from "./lines.ts";
 import type { ReplayStats } from "./summary.ts";
 
@@ -22,20 +22,25 @@ export class HlTradeFeed {
   coin: Uint8Array | undefined;
   #r: LineReader;
   #parser = new HlParser();
-  #scale: HlScale;
+  #scale: HlScale; // the feed's own (it reads ahead of the books)
+  #book: HlScale; // the books' scale, trades are handed over at
   #frame = new HlFrame();
   #i = 0; // next pending trade of #frame.trades
   #done = false;
 
-  private constructor(r: LineReader, scale: HlScale) {
+  private constructor(r: LineReader, book: HlScale) {
     this.#r = r;
-    this.#scale = scale;
-    scale.follow(this.#parser);
+    this.#book = book;
+    this.#scale = new HlScale(book.priceDecimals, book.qtyDecimals);
+    this.#scale.follow(this.#parser);
   }
 
-  /** Open the file; trades are parsed at `scale` (the replay's, rescaled as it is). */
-  static async open(path: string | readonly string[], scale: HlScale): Promise<HlTradeFeed> {
-    return new HlTradeFeed(await LineReader.open(path, 1 << 18), scale);
+  /**
+   * Open the file; trades are parsed at a scale of their own (rescaled as they need) and handed
+   * over at `book`'s (a trade finer than the book's scale cannot be a level's: dropped, counted).
+   */
+  static async open(path: string | readonly string[], book: HlScale): Promise<HlTradeFeed> {
+    return new HlTradeFeed(await LineReader.open(path, 1 << 18), book);
   }
 
   /** True once the input is exhausted and no trade is pending. */
@@ -64,8 +69,15 @@ export class HlTradeFeed {
       this.#i++;
       stats.trades++;
       const tid = t.tid[i]!;
-      if (target) target.push(t.px[i]!, t.sz[i]!, t.side[i] === -1, t.time[i]!, tid === tid ? tid : 0);
-      else stats.tradesBeforeBook++;
+      if (!target) {
+        stats.tradesBeforeBook++;
+        continue;
+      }
+      const from = this.#scale, to = this.#book;
+      const px = toScale(t.px[i]!, from.priceDecimals, to.priceDecimals);
+      const sz = toScale(t.sz[i]!, from.qtyDecimals, to.qtyDecimals);
+      if (px !== px || sz !== sz) stats.tradesUnscaled++;
+      else target.push(px, sz, t.side[i] === -1, t.time[i]!, tid === tid ? tid : 0);
     }
   }
 

@@ -7,8 +7,9 @@
  * Per message kind, in arrival order:
  * - `trade`: enters the {@linkcode TradeWindow} at its exchange time (the BID flag = the taker
  *   bought, so the ask was consumed). Without trades (`useTrades` false) ignored.
- * - `snapshot`: `Clear` per side when L3 held anything, then one `Snapshot` event per level (a
- *   window venue also drops the pending trades: they are in the snapshot).
+ * - `snapshot`: `Clear` per side when L3 held anything (at the scale it held it), then one
+ *   `Snapshot` event per level (a window venue also drops the pending trades: they are in the
+ *   snapshot).
  * - `update`: each level's new quantity through `L3Book.change`, bids then asks as sent; the
  *   {@linkcode BookContext} gives the best prices around it and, on a window venue, the bounds
  *   that make a deletion an `Exit` (`dropLevel`: `Clear` per order) and a new level an `Enter`
@@ -82,10 +83,10 @@ export class RecordL3 {
     const ev = this.l3.ev;
     ev.recvSec = b.recvSec;
     ev.recvSubNs = b.recvSubNs;
+    if (kind === RecordKind.Snapshot) return this.#snapshot(b, ctx);
     ev.priceDecimals = b.priceDecimals;
     ev.qtyDecimals = b.qtyDecimals;
     if (kind === RecordKind.Update) this.#update(b, ctx);
-    else if (kind === RecordKind.Snapshot) this.#snapshot(b, ctx);
     else if (kind === RecordKind.Clear) {
       ev.updateId = ctx.lastId;
       ev.eventTimeMs = b.eventTimeMs;
@@ -130,7 +131,9 @@ export class RecordL3 {
       this.trades?.clear();
       this.#prevBookMs = b.eventTimeMs;
     }
-    this.#clearL3();
+    this.#clearL3(); // at the scale of what L3 held (an instrument may have been rescaled)
+    ev.priceDecimals = b.priceDecimals;
+    ev.qtyDecimals = b.qtyDecimals;
     if (b.isEmpty(0)) return;
     const n = b.count;
     for (let i = 0; i < n; i++) l3.snapshotLevel(b.isBid(i) ? Side.Bid : Side.Ask, b.price(i), b.qty(i));
