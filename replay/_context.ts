@@ -104,6 +104,22 @@ export class ContextTracker {
   }
 }
 
+/** What {@linkcode decodeContext} reads (a `RecordBatch`, or a message read in place). */
+export interface ContextRecords {
+  /** Records. */
+  readonly count: number;
+  /** Header `updateId`. */
+  readonly updateId: number;
+  /** Header `seq`. */
+  readonly seq: number;
+  /** Header `reason`. */
+  readonly reason: number;
+  /** Price of record `i`. */
+  price(i: number): number;
+  /** Quantity of record `i`. */
+  qty(i: number): number;
+}
+
 const h = newHeader();
 
 /** Write `c` into `out` as a {@linkcode ReplayKind.Context} message. */
@@ -123,7 +139,7 @@ export function encodeContext(c: BookContext, out: RecordBatch): void {
 }
 
 /** Read a {@linkcode ReplayKind.Context} message into `c`. */
-export function decodeContext(b: RecordBatch, c: BookContext): void {
+export function decodeContext(b: ContextRecords, c: BookContext): void {
   c.lastId = b.updateId;
   c.firstId = b.seq;
   c.singleEvent = (b.reason & SINGLE) !== 0;

@@ -8,7 +8,7 @@
  */
 import type { RecordBatch } from "../market/record.ts";
 import type { BookContext } from "./_context.ts";
-import { RecordL3, type RecordL3Options, type StageTotals } from "./record_l3.ts";
+import { RecordL3, type RecordL3Options, type RecordReader, type StageTotals } from "./record_l3.ts";
 import type { EventSink } from "./schema.ts";
 
 export type { StageTotals } from "./record_l3.ts";
@@ -48,6 +48,11 @@ export class LocalStage implements L3Stage {
 
   write(batch: RecordBatch, ctx: BookContext): void {
     this.#c.message(batch, ctx);
+  }
+
+  /** {@linkcode write} of a message read in place (the L3 Worker's ring). */
+  writeFrom(records: RecordReader, ctx: BookContext): void {
+    this.#c.message(records, ctx);
   }
 
   unchanged(): void {

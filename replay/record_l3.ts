@@ -22,7 +22,6 @@
  * @module
  */
 import { RecordKind } from "../market/record.ts";
-import type { RecordBatch } from "../market/record.ts";
 import { type CancelModel, L3Book } from "./l3.ts";
 import { Attribution } from "./classify.ts";
 import { TradeWindow, type TradeWindowOptions } from "./trade_window.ts";
@@ -37,6 +36,37 @@ export interface StageTotals {
   tradeQtyMatched: number;
   /** Trade quantity never matched, lots (0 without trades). */
   tradeQtyUnmatched: number;
+}
+
+/**
+ * The records of one message as the consumer reads them: a `RecordBatch` (`market/record.ts`), or
+ * a message read in place in the replay's ring (`_pipe_reader.ts`).
+ */
+export interface RecordReader {
+  /** Records in the message. */
+  readonly count: number;
+  /** Kind of the message. */
+  readonly messageKind: number;
+  /** Venue id of the message. */
+  readonly updateId: number;
+  /** Exchange event time, ms. */
+  readonly eventTimeMs: number;
+  /** Receive time, whole seconds. */
+  readonly recvSec: number;
+  /** Receive time, ns within the second. */
+  readonly recvSubNs: number;
+  /** Price decimals. */
+  readonly priceDecimals: number;
+  /** Quantity decimals. */
+  readonly qtyDecimals: number;
+  /** Record `i` is a bid level (a buyer-taker trade). */
+  isBid(i: number): boolean;
+  /** Record `i` carries no level. */
+  isEmpty(i: number): boolean;
+  /** Price of record `i`. */
+  price(i: number): number;
+  /** Quantity of record `i`. */
+  qty(i: number): number;
 }
 
 /** Options of {@linkcode RecordL3}. */
@@ -74,7 +104,7 @@ export class RecordL3 {
   }
 
   /** One message (`ctx`: its context, for book messages). */
-  message(b: RecordBatch, ctx: BookContext): void {
+  message(b: RecordReader, ctx: BookContext): void {
     const kind = b.messageKind;
     if (kind === RecordKind.Trade) {
       this.trades?.push(b.price(0), b.qty(0), !b.isBid(0), b.eventTimeMs);
@@ -122,7 +152,7 @@ export class RecordL3 {
     if (l3.levels(Side.Bid) + l3.levels(Side.Ask) > 0) l3.clear();
   }
 
-  #snapshot(b: RecordBatch, ctx: BookContext): void {
+  #snapshot(b: RecordReader, ctx: BookContext): void {
     const l3 = this.l3;
     const ev = l3.ev;
     ev.updateId = b.updateId;
@@ -139,7 +169,7 @@ export class RecordL3 {
     for (let i = 0; i < n; i++) l3.snapshotLevel(b.isBid(i) ? Side.Bid : Side.Ask, b.price(i), b.qty(i));
   }
 
-  #update(b: RecordBatch, ctx: BookContext): void {
+  #update(b: RecordReader, ctx: BookContext): void {
     const l3 = this.l3;
     const ev = l3.ev;
     const w = this.trades;
