@@ -63,12 +63,11 @@ async function readBinance(
   stage: L3Stage,
 ): Promise<void> {
   const { stats, warn } = run;
-  const rules = await captureMarket(files);
+  const { rules, symbol } = await captureMarket(files);
   const book = new L2Book(4096);
   const sync = new BookSync(book, { rules });
   // The capture's scale (metadata.json), for the frames, the snapshots and the trades alike.
   const scale = captureScale(files);
-  const symbol = files.metadata?.symbol ?? "";
   const inst = new InstrumentTable().add("binance", rules, symbol, scale.priceDecimals, scale.qtyDecimals);
   const stream = new MarketStream(inst, book);
   const tracker = new ContextTracker(book);
@@ -157,7 +156,9 @@ async function readBinance(
     }
   };
 
+  const before = opts.beforeLine;
   try {
+    await opts.onStream?.(stream);
     [dr, rr] = await openDiffInputs(files);
     recvOk = rr !== undefined;
     if (stage.useTrades) trades = await TradeFeed.open(streamPaths(files, files.trades!), scale);
@@ -178,6 +179,10 @@ async function readBinance(
           recvSec = recvSubNs = 0;
           recvLost = stats.diffLines;
         }
+      }
+      if (before !== undefined) {
+        const p = before(recvSec, recvSubNs);
+        if (p !== undefined) await p;
       }
       if (stats.diffLines % every === 0) opts.onProgress?.(stats);
       const kind = nl >= 0 ? FrameKind.Depth : parseFrameInPlace(dr.buf, dr.start, dr.end, frame);

@@ -95,6 +95,7 @@ async function readHl(
   let recvSec = 0;
   let recvSubNs = 0;
   let time = 0; // the book's time: the context's ids
+  let beforeBook = false; // trades being emitted precede a snapshot
   scale.onRescale = () => {
     differ.reset(); // the next window is a snapshot at the new scale
     book.clear();
@@ -111,6 +112,7 @@ async function readHl(
     s.addSink({
       write(batch: RecordBatch): void {
         if (batch.messageKind !== RecordKind.Trade) tracker.update(time, time, false);
+        else if (beforeBook) return; // published, but already in the snapshot that follows
         stage.write(batch, tracker.ctx);
       },
     });
@@ -118,7 +120,7 @@ async function readHl(
   };
   const tradeTarget: TradeTarget = {
     push(price: number, qty: number, bidConsumed: boolean, timeMs: number, id: number): void {
-      stream!.trade(price, qty, !bidConsumed, id, timeMs, recvSec, recvSubNs);
+      stream?.trade(price, qty, !bidConsumed, id, timeMs, recvSec, recvSubNs); // none: no book was seen
     },
   };
 
@@ -126,13 +128,17 @@ async function readHl(
   let rr: LineReader | undefined;
   let recvOk = false;
   let recvLost = 0;
+  const before = opts.beforeLine;
   try {
     [dr, rr] = await openDiffInputs(files);
     recvOk = rr !== undefined;
     if (feed) feed.coin = coin;
-    // Emit the trades up to `untilMs` (undefined target: drop them).
-    const pullTrades = async (untilMs: number, t: TradeTarget | undefined): Promise<void> => {
-      if (feed) { while (!feed.pull(untilMs, t, stats)) await feed.refill(); }
+    // Emit the trades up to `untilMs` (`before`: they precede a snapshot, L3 does not see them).
+    const pullTrades = async (untilMs: number, before: boolean): Promise<void> => {
+      if (!feed) return;
+      beforeBook = before;
+      while (!feed.pull(untilMs, tradeTarget, stats, before)) await feed.refill();
+      beforeBook = false;
     };
 
     while (dr.next() || (await dr.nextLine())) {
@@ -147,6 +153,10 @@ async function readHl(
           recvSec = recvSubNs = 0;
           recvLost = stats.diffLines;
         }
+      }
+      if (before !== undefined) {
+        const p = before(recvSec, recvSubNs);
+        if (p !== undefined) await p;
       }
       if (stats.diffLines % every === 0) opts.onProgress?.(stats);
       // A connection starts at this 0-based line: its first book is a fresh snapshot.
@@ -186,11 +196,15 @@ async function readHl(
         }
         continue;
       }
-      const s = stream ??= openStream(dec.decode(coin));
+      if (stream === undefined) {
+        stream = openStream(dec.decode(coin));
+        await opts.onStream?.(stream);
+      }
+      const s: MarketStream = stream;
       stats.depthFrames++;
       time = frame.time;
       if (!differ.hasSnapshot) {
-        await pullTrades(time, undefined);
+        await pullTrades(time, true);
         if (stats.snapshotsApplied > 0) {
           stats.resyncs++; // a reconnect: crossed by this snapshot
           stats.gapsCrossed++;
@@ -199,7 +213,7 @@ async function readHl(
         stats.snapshotsApplied++;
         s.snapshot(time, time, recvSec, recvSubNs);
       } else {
-        await pullTrades(time + afterMs, tradeTarget);
+        await pullTrades(time + afterMs, false);
         const n = differ.apply(frame, book, changes);
         stats.applied++;
         // The update message (CoinBook's emission, here with the capture's exact receive time).
@@ -215,7 +229,7 @@ async function readHl(
       opts.onApplied?.(time, time);
     }
     // Trades after the last book: read them so they are counted (as unmatched).
-    await pullTrades(Infinity, stream ? tradeTarget : undefined);
+    await pullTrades(Infinity, false);
     await warnInputEnd(files, dr, rr, recvOk, recvLost, stats.diffLines, "message", warn);
     if (crossed > MAX_VERBATIM_WARNINGS) warn(`${crossed} crossed books in total (applied as sent)`);
     const lost = dr.error

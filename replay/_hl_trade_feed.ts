@@ -55,11 +55,11 @@ export class HlTradeFeed {
   }
 
   /**
-   * Hand every buffered trade with time `<= untilMs` to `target` (undefined: drop them, counted in
-   * `stats.tradesBeforeBook`: they are already in the snapshot they precede). Returns false when
-   * the buffered input ran out first: `await refill()` and call again.
+   * Hand every buffered trade with time `<= untilMs` to `target`; `beforeBook`: they precede a
+   * snapshot (already in it: counted in `stats.tradesBeforeBook`, the target is told not to match
+   * them). Returns false when the buffered input ran out first: `await refill()` and call again.
    */
-  pull(untilMs: number, target: TradeTarget | undefined, stats: ReplayStats): boolean {
+  pull(untilMs: number, target: TradeTarget, stats: ReplayStats, beforeBook = false): boolean {
     const t = this.#frame.trades;
     while (true) {
       if (!this.#pending()) return false;
@@ -68,11 +68,8 @@ export class HlTradeFeed {
       if (t.time[i]! > untilMs) return true;
       this.#i++;
       stats.trades++;
+      if (beforeBook) stats.tradesBeforeBook++;
       const tid = t.tid[i]!;
-      if (!target) {
-        stats.tradesBeforeBook++;
-        continue;
-      }
       const from = this.#scale, to = this.#book;
       const px = toScale(t.px[i]!, from.priceDecimals, to.priceDecimals);
       const sz = toScale(t.sz[i]!, from.qtyDecimals, to.qtyDecimals);

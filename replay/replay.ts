@@ -13,6 +13,7 @@
  * @module
  */
 import type { Clock } from "../engine/clock.ts";
+import type { MarketStream } from "../market/stream.ts";
 import type { CancelModel } from "./l3.ts";
 import type { CaptureFiles } from "./reader.ts";
 import type { EventSink } from "./schema.ts";
@@ -48,6 +49,16 @@ export interface ReplayOptions {
   onApplied?: (firstId: number, lastId: number) => void;
   /** The trade matching window, ms before and after each update's event time (`trade_window.ts`). */
   tradeWindow?: TradeWindowOptions;
+  /**
+   * Called once with the instrument's normalized stream before its first message (add sinks or
+   * subscribers: `--publish`, tests); awaited.
+   */
+  onStream?: (stream: MarketStream) => Promise<void> | void;
+  /**
+   * Called before each data line with its receive time (0 when unknown); a promise returned is
+   * awaited first (`--pace recorded`, a full publish ring: `publish.ts`).
+   */
+  beforeLine?: (recvSec: number, recvSubNs: number) => Promise<void> | undefined;
 }
 
 /** Open `files` with its venue's adapter (trades read when `wantTrades` and the capture has any). */
