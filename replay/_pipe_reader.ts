@@ -17,10 +17,13 @@
  * @module
  */
 import { RingConsumer } from "../spsc/consumer.ts";
+import { DATA_OFFSET } from "../spsc/layout.ts";
 import { Flag, Off, RECORD_BYTES, RecordBatch } from "../market/record.ts";
 import type { LocalStage } from "./_stage.ts";
 import type { RecordReader } from "./record_l3.ts";
 import { BookContext, type ContextRecords, decodeContext, ReplayKind } from "./_context.ts";
+
+const DATA_F64 = DATA_OFFSET >> 3;
 
 /** Empty-ring checks before the Worker sleeps (a sleeping Worker costs the producer a wake-up). */
 export const SPINS = 1 << 16;
@@ -28,67 +31,67 @@ export const SPINS = 1 << 16;
 /** Records read before they are released to the producer (at a message boundary). */
 export const RELEASE_EVERY = 1024;
 
-/** A message of `count` records starting at readable record `start` of the ring, read in place. */
+/** A message of `count` records starting at ring slot `slot`, read in place. */
 export class RingMessage implements RecordReader, ContextRecords {
-  /** First record (index among the readable ones). */
-  start = 0;
+  /** Ring slot of the first record (any integer: taken modulo the capacity). */
+  slot = 0;
   /** Records. */
   count = 0;
-  readonly #c: RingConsumer;
+  readonly #mask: number;
   readonly #u8: Uint8Array;
   readonly #u32: Uint32Array;
   readonly #f64: Float64Array;
 
-  /** Messages of the ring `c` reads (`sab`). */
-  constructor(c: RingConsumer, sab: SharedArrayBuffer) {
-    this.#c = c;
+  /** Messages of the ring `sab` of `capacity` 64-byte records. */
+  constructor(sab: SharedArrayBuffer, capacity: number) {
+    this.#mask = capacity - 1;
     this.#u8 = new Uint8Array(sab);
     this.#u32 = new Uint32Array(sab);
     this.#f64 = new Float64Array(sab);
   }
 
-  // Byte offset of record i.
-  #o(i: number): number {
-    return this.#c.offsetAt(this.start + i);
+  // f64 index of record i (8 per record, from the ring's data offset).
+  #q(i: number): number {
+    return DATA_F64 + (((this.slot + i) & this.#mask) << 3);
   }
   get messageKind(): number {
-    return this.#u8[this.#o(0)]!;
+    return this.#u8[this.#q(0) << 3]!;
   }
   get seq(): number {
-    return this.#f64[(this.#o(0) >> 3) + 1]!;
+    return this.#f64[this.#q(0) + 1]!;
   }
   get updateId(): number {
-    return this.#f64[(this.#o(0) >> 3) + 2]!;
+    return this.#f64[this.#q(0) + 2]!;
   }
   get eventTimeMs(): number {
-    return this.#f64[(this.#o(0) >> 3) + 3]!;
+    return this.#f64[this.#q(0) + 3]!;
   }
   get recvSec(): number {
-    return this.#u32[(this.#o(0) >> 2) + 8]!;
+    return this.#u32[(this.#q(0) << 1) + 8]!;
   }
   get recvSubNs(): number {
-    return this.#u32[(this.#o(0) >> 2) + 9]!;
+    return this.#u32[(this.#q(0) << 1) + 9]!;
   }
   get reason(): number {
-    return this.#u32[(this.#o(0) >> 2) + 1]! >>> 16;
+    return this.#u32[(this.#q(0) << 1) + 1]! >>> 16;
   }
   get priceDecimals(): number {
-    return this.#u8[this.#o(0) + Off.priceDecimals]!;
+    return this.#u8[(this.#q(0) << 3) + Off.priceDecimals]!;
   }
   get qtyDecimals(): number {
-    return this.#u8[this.#o(0) + Off.qtyDecimals]!;
+    return this.#u8[(this.#q(0) << 3) + Off.qtyDecimals]!;
   }
   isBid(i: number): boolean {
-    return (this.#u8[this.#o(i) + Off.flags]! & Flag.BID) !== 0;
+    return (this.#u8[(this.#q(i) << 3) + Off.flags]! & Flag.BID) !== 0;
   }
   isEmpty(i: number): boolean {
-    return (this.#u8[this.#o(i) + Off.flags]! & Flag.EMPTY) !== 0;
+    return (this.#u8[(this.#q(i) << 3) + Off.flags]! & Flag.EMPTY) !== 0;
   }
   price(i: number): number {
-    return this.#f64[(this.#o(i) >> 3) + 5]!;
+    return this.#f64[this.#q(i) + 5]!;
   }
   qty(i: number): number {
-    return this.#f64[(this.#o(i) >> 3) + 6]!;
+    return this.#f64[this.#q(i) + 6]!;
   }
 }
 
@@ -108,7 +111,7 @@ export class PipeReader {
     if (this.#c.recordSize !== RECORD_BYTES) throw new TypeError("replay pipe: not a 64-byte-record ring");
     this.#u32 = new Uint32Array(ring);
     this.#u8 = new Uint8Array(ring);
-    this.#msg = new RingMessage(this.#c, ring);
+    this.#msg = new RingMessage(ring, this.#c.capacity);
     this.#stage = stage;
   }
 
@@ -129,8 +132,10 @@ export class PipeReader {
       }
       let start = 0; // first record of the message at hand
       let pos = 0;
+      const slot0 = (c.offsetAt(0) - DATA_OFFSET) >> 6; // the ring slot of readable record 0
+      const mask = c.capacity - 1;
       while (pos < avail && start < RELEASE_EVERY) {
-        const o = c.offsetAt(pos++);
+        const o = DATA_OFFSET + (((slot0 + pos++) & mask) << 6);
         const last = (u8[o + Off.flags]! & Flag.LAST) !== 0;
         if (parts) {
           b.copyRecordFrom(u32, o >>> 2);
@@ -140,7 +145,7 @@ export class PipeReader {
           parts = false;
           start = pos;
         } else if (last) {
-          m.start = start;
+          m.slot = slot0 + start;
           m.count = pos - start;
           this.#message(m);
           start = pos;

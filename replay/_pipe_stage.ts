@@ -15,6 +15,7 @@
  * @module
  */
 import { RingProducer } from "../spsc/producer.ts";
+import { DATA_OFFSET } from "../spsc/layout.ts";
 import { systemClock } from "../engine/clock.ts";
 import { RECORD_BYTES, RecordBatch, RecordKind } from "../market/record.ts";
 import type { L3Stage, StageTotals } from "./_stage.ts";
@@ -113,12 +114,14 @@ export class PipeStage implements L3Stage {
     const p = this.#p;
     const src = batch.u32;
     const dst = this.#u32;
+    const mask = p.capacity - 1;
     let i = 0;
     while (i < n) {
       if (this.#room === 0) this.#waitRoom();
       const m = Math.min(n - i, this.#room);
+      const slot0 = (p.offsetAhead(0) - DATA_OFFSET) >> 6; // the ring slot of the next record
       for (let j = 0; j < m; j++, i++) {
-        const d = p.offsetAhead(j) >>> 2;
+        const d = (DATA_OFFSET >> 2) + (((slot0 + j) & mask) << 4);
         const s = i << 4;
         for (let k = 0; k < 16; k++) dst[d + k] = src[s + k]!;
       }
