@@ -15,11 +15,9 @@
  * most of all in the Worker; JSON.parse is native code). The spawn-per-replay rounds are all
  * measured: each pays its own spawn and cold JIT.
  *
- * Hyperliquid (`replay_hl.ts`): the same driver on `--hl-copies` (default 400) back-to-back copies
- * of the BTC fixture, 1 and 2 threads against the same line reader + `JSON.parse`.
+ * Hyperliquid: `replay_hl.ts` (`--hl-copies`, default 400, copies of the BTC fixture).
  *
  *   deno run --allow-read --allow-write bench/replay_compare.ts [--rounds 9] [--warmup 6] [--synthetic 20000]
- *     [--hl-copies 400]
  *
  * Prints a table and, last, one JSON line.
  * @module
@@ -40,7 +38,7 @@ import { L2Book } from "../venues/book.ts";
 import { readSnapshot } from "../replay/_snapshot.ts";
 import { fastDepthLine, fastTradeLine } from "../replay/_fast_frame.ts";
 import { ETH_DIR } from "./_eth_fixture.ts";
-import { hlRounds } from "./replay_hl.ts";
+import { hlJson, hlRounds, median, printHl } from "./replay_hl.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -179,11 +177,6 @@ async function naiveRound(paths: string[]): Promise<{ ns: number; lines: number 
   return { ns, lines };
 }
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
-
 const synthetic = values.synthetic !== undefined ? Number(values.synthetic) : undefined;
 let dir = FIXTURE;
 let tmp: string | undefined;
@@ -281,22 +274,7 @@ console.log(
 console.log(
   `1 thread vs naive: ${(mN / mR).toFixed(2)}x; scan-only vs JSON.parse-only: ${(mJ / mS).toFixed(2)}x`,
 );
-if (hl) {
-  const hrow = (name: string, ns: number) =>
-    `| ${name.padEnd(46)} | ${(ns / 1e6).toFixed(1).padStart(8)} | ${
-      ((hl.lines * 1e9) / ns / 1e3).toFixed(0).padStart(8)
-    } | ${((hl.bytes / 1e6) / (ns / 1e9)).toFixed(1).padStart(7)} |`;
-  console.log(
-    `Hyperliquid: ${hl.lines} lines, ${(hl.bytes / 1e6).toFixed(1)} MB, ${hl.events} events (medians)`,
-  );
-  console.log(hrow("HL replay, 1 thread (one driver)", hl.replayNs));
-  console.log(hrow("HL replay, 2 threads: warm L3 Worker (records)", hl.pipedNs));
-  console.log(hrow("HL baseline: same line reader + JSON.parse", hl.jsonNs));
-  console.log(
-    `Hyperliquid vs JSON.parse-only: 1 thread ${(hl.jsonNs / hl.replayNs).toFixed(2)}x; ` +
-      `2 threads ${(hl.jsonNs / hl.pipedNs).toFixed(2)}x`,
-  );
-}
+if (hl) printHl(hl);
 console.log(JSON.stringify({
   bench: "replay_compare",
   input: synthetic !== undefined || tmp ? "synthetic" : "ethusdt-fixture",
@@ -317,14 +295,5 @@ console.log(JSON.stringify({
   speedupVsNaive: mN / mR,
   scanOnlySpeedupVsJsonParse: mJ / mS,
   targetsMet: { replay2x: mJ / mP >= 2 },
-  hl: hl && {
-    lines: hl.lines,
-    bytes: hl.bytes,
-    events: hl.events,
-    replayMs: hl.replayNs / 1e6,
-    pipedWarmMs: hl.pipedNs / 1e6,
-    jsonParseMs: hl.jsonNs / 1e6,
-    speedupVsJsonParse: hl.jsonNs / hl.replayNs,
-    pipedWarmSpeedupVsJsonParse: hl.jsonNs / hl.pipedNs,
-  },
+  hl: hl && hlJson(hl),
 }));

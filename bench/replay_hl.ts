@@ -64,7 +64,10 @@ async function bigSession(copies: number): Promise<string> {
   return dir;
 }
 
-const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[xs.length >> 1]!;
+/** The median of `xs`. */
+export function median(xs: number[]): number {
+  return xs.slice().sort((a, b) => a - b)[xs.length >> 1]!;
+}
 
 /** Run the Hyperliquid rounds; undefined (with a warning) when the fixture is absent. */
 export async function hlRounds(
@@ -118,4 +121,36 @@ export async function hlRounds(
     pipe.close();
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** Print the Hyperliquid rows (the table format of `replay_compare.ts`) and the ratios. */
+export function printHl(hl: HlFigures): void {
+  const row = (name: string, ns: number) =>
+    `| ${name.padEnd(46)} | ${(ns / 1e6).toFixed(1).padStart(8)} | ${
+      ((hl.lines * 1e9) / ns / 1e3).toFixed(0).padStart(8)
+    } | ${((hl.bytes / 1e6) / (ns / 1e9)).toFixed(1).padStart(7)} |`;
+  console.log(
+    `Hyperliquid: ${hl.lines} lines, ${(hl.bytes / 1e6).toFixed(1)} MB, ${hl.events} events (medians)`,
+  );
+  console.log(row("HL replay, 1 thread (one driver)", hl.replayNs));
+  console.log(row("HL replay, 2 threads: warm L3 Worker (records)", hl.pipedNs));
+  console.log(row("HL baseline: same line reader + JSON.parse", hl.jsonNs));
+  console.log(
+    `Hyperliquid vs JSON.parse-only: 1 thread ${(hl.jsonNs / hl.replayNs).toFixed(2)}x; ` +
+      `2 threads ${(hl.jsonNs / hl.pipedNs).toFixed(2)}x`,
+  );
+}
+
+/** The Hyperliquid figures for the closing JSON line. */
+export function hlJson(hl: HlFigures): Record<string, number> {
+  return {
+    lines: hl.lines,
+    bytes: hl.bytes,
+    events: hl.events,
+    replayMs: hl.replayNs / 1e6,
+    pipedWarmMs: hl.pipedNs / 1e6,
+    jsonParseMs: hl.jsonNs / 1e6,
+    speedupVsJsonParse: hl.jsonNs / hl.replayNs,
+    pipedWarmSpeedupVsJsonParse: hl.jsonNs / hl.pipedNs,
+  };
 }
