@@ -33,7 +33,7 @@ import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 import { defaultInstruments } from "../../market/instrument.ts";
 import { emitDepthDiff } from "./emit.ts";
 import { type Decimals, exchangeInfoDecimals, exchangeInfoUrl, snapshotDecimals } from "./precision.ts";
-import { InstrumentScale, ScaleChange } from "./_handler_precision.ts";
+import { fitScale, InstrumentScale, raiseScale, type ScaleHost } from "./_handler_precision.ts";
 import { BinanceCapture, type BinanceCaptureOptions } from "./capture.ts";
 import type { FrameData } from "../capture_writer.ts";
 import { Inbox, InKind } from "./_inbox.ts";
@@ -79,8 +79,7 @@ export class BinanceHandler implements EngineHandler {
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
   readonly #rest: SnapshotRequests;
-  readonly #scale: InstrumentScale;
-  readonly #change = [0];
+  readonly #host: ScaleHost;
   readonly #backoff: Backoff;
   #ctx!: HandlerContext;
   #io!: WsSession;
@@ -166,7 +165,27 @@ export class BinanceHandler implements EngineHandler {
       0,
     );
     this.stream = new MarketStream(inst, this.book, cfg.onSubscriberError);
-    this.#scale = new InstrumentScale(inst, this.#pf);
+    // The scale's view of this handler (the sync and the capture are set at start).
+    const self = this;
+    this.#host = {
+      scale: new InstrumentScale(inst, this.#pf),
+      get sync() {
+        return self.sync;
+      },
+      stream: this.stream,
+      get capture() {
+        return self.capture;
+      },
+      get logger() {
+        return self.#ctx?.logger;
+      },
+      get source() {
+        return self.#ctx?.source ?? 0;
+      },
+      lostSync: () => {
+        this.#wasSynced = false;
+      },
+    };
   }
 
   /** See {@linkcode EngineHandler.start}: opens the capture (if any) and the first connection. */
@@ -326,7 +345,8 @@ export class BinanceHandler implements EngineHandler {
     // the line is committed only after the book is updated (off wire_to_book but the encode).
     let kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
     if (kind === FrameKind.Malformed && (pf.tooFine || pf.tooLarge)) {
-      kind = this.#fitScale(raw, kind, recvWall);
+      const reparse = () => cap === null ? parseFrame(raw, pf) : cap.reparse(pf);
+      kind = fitScale(this.#host, pf, kind, reparse, recvWall);
     }
     if (pf.foreign && kind !== FrameKind.Malformed) return this.#onForeign(logger, raw, recvMono, recvWall);
     if (kind === FrameKind.Depth) {
@@ -414,7 +434,7 @@ export class BinanceHandler implements EngineHandler {
     }
     // The snapshot's finest values refine the scale before it (and the buffered diffs) are read.
     if (inbox.num(i, 0) === 200 && this.sync.isCurrentRequest(tag)) {
-      this.#raiseScale(snapshotDecimals(inbox.text(i)), inbox.wallNs(i));
+      raiseScale(this.#host, snapshotDecimals(inbox.text(i)), inbox.wallNs(i));
     }
     const inst = this.stream.instrument;
     const { snap, why, fatal } = this.#rest.reply(
@@ -504,49 +524,7 @@ export class BinanceHandler implements EngineHandler {
       return;
     }
     this.capture?.instrumentInfo(d);
-    this.#raiseScale(d, wall);
-  }
-
-  // Raise the scale to `d`; a synced book is re-sent whole at the new scale, a lost one cleared.
-  #raiseScale(d: Decimals | null, wall: number): void {
-    const c = this.#scale.raise(this.sync, d);
-    this.#afterScaleChange(c, wall);
-  }
-
-  #afterScaleChange(c: number, wall: number): void {
-    if (c === ScaleChange.None) return;
-    const inst = this.stream.instrument;
-    this.capture?.decimals(inst.priceDecimals, inst.qtyDecimals);
-    if (c === ScaleChange.Resynced) {
-      this.#ctx.logger.error(this.#ctx.source, "a value cannot be held exactly (beyond 2^53): resync");
-      this.#wasSynced = false;
-      this.stream.clear(ResyncReason.Precision, 0, recvSecOf(wall), recvSubNsOf(wall));
-    } else if (this.sync.isSynced && this.stream.active) {
-      this.stream.snapshot(this.book.updateId, 0, recvSecOf(wall), recvSubNsOf(wall));
-    }
-  }
-
-  // A frame with a value finer than the scale: rescale and parse it again; a value beyond 2^53 at
-  // the finest scale it needs is an error and a resync (never a rounded book).
-  #fitScale(raw: string, kind: FrameKind, recvWall: number): FrameKind {
-    const pf = this.#pf;
-    const cap = this.capture;
-    if (pf.tooFine) {
-      kind = this.#scale.fit(
-        kind,
-        this.sync,
-        () => cap === null ? parseFrame(raw, pf) : cap.reparse(pf),
-        this.#change,
-      );
-      this.#afterScaleChange(this.#change[0]!, recvWall);
-    }
-    if (kind === FrameKind.Malformed && pf.tooLarge) {
-      this.#ctx.logger.error(this.#ctx.source, `${pf.reason}: resync`);
-      this.sync.reset(ResyncReason.Precision, pf.reason);
-      this.#wasSynced = false;
-      this.stream.clear(ResyncReason.Precision, 0, recvSecOf(recvWall), recvSubNsOf(recvWall));
-    }
-    return kind;
+    raiseScale(this.#host, d, wall);
   }
 
   // After the book was applied: the diff's levels as an `update`, or `clear` on a resync.
