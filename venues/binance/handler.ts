@@ -32,7 +32,7 @@ import { BookSync, DiffResult, SnapshotResult } from "./sync.ts";
 import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 import { defaultInstruments } from "../../market/instrument.ts";
 import { emitDepthDiff } from "./emit.ts";
-import { type Decimals, exchangeInfoDecimals, exchangeInfoUrl, snapshotDecimals } from "./precision.ts";
+import { exchangeInfoDecimals, exchangeInfoUrl, snapshotDecimals } from "./precision.ts";
 import { fitScale, InstrumentScale, raiseScale, type ScaleHost } from "./_handler_precision.ts";
 import { BinanceCapture, type BinanceCaptureOptions } from "./capture.ts";
 import type { FrameData } from "../capture_writer.ts";
@@ -79,7 +79,8 @@ export class BinanceHandler implements EngineHandler {
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
   readonly #rest: SnapshotRequests;
-  readonly #host: ScaleHost;
+  readonly #scale: InstrumentScale;
+  #host!: ScaleHost; // the scale's view of this handler, from start
   readonly #backoff: Backoff;
   #ctx!: HandlerContext;
   #io!: WsSession;
@@ -165,27 +166,7 @@ export class BinanceHandler implements EngineHandler {
       0,
     );
     this.stream = new MarketStream(inst, this.book, cfg.onSubscriberError);
-    // The scale's view of this handler (the sync and the capture are set at start).
-    const self = this;
-    this.#host = {
-      scale: new InstrumentScale(inst, this.#pf),
-      get sync() {
-        return self.sync;
-      },
-      stream: this.stream,
-      get capture() {
-        return self.capture;
-      },
-      get logger() {
-        return self.#ctx?.logger;
-      },
-      get source() {
-        return self.#ctx?.source ?? 0;
-      },
-      lostSync: () => {
-        this.#wasSynced = false;
-      },
-    };
+    this.#scale = new InstrumentScale(inst, this.#pf);
   }
 
   /** See {@linkcode EngineHandler.start}: opens the capture (if any) and the first connection. */
@@ -219,6 +200,18 @@ export class BinanceHandler implements EngineHandler {
       this.capture.decimals(this.stream.instrument.priceDecimals, this.stream.instrument.qtyDecimals);
       logger.info(source, `capturing to ${this.capture.path}`);
     }
+    const lostSync = (): void => {
+      this.#wasSynced = false;
+    };
+    this.#host = {
+      scale: this.#scale,
+      sync: this.sync,
+      stream: this.stream,
+      capture: this.capture,
+      logger,
+      source,
+      lostSync,
+    };
     this.#io = new WsSession({
       url: this.wsUrl,
       inbox: this.#inbox,
