@@ -70,6 +70,8 @@ export interface MultiSimStats {
   maxStreams: number;
   /** Depth frames sent (good and malformed, all connections). */
   depthFrames: number;
+  /** Trade frames sent (all connections). */
+  tradeFrames: number;
   /** REST counters. */
   rest: MultiRestStats;
 }
@@ -129,6 +131,7 @@ export class BinanceMultiSimulator {
       limitDisconnects: 0,
       maxStreams: 0,
       depthFrames: 0,
+      tradeFrames: 0,
       rest: this.#rest.stats,
     };
     this.#accepting = acceptLoop(this.#listener, (c) => this.#serve(c), this.#conns);
@@ -215,7 +218,9 @@ export class BinanceMultiSimulator {
             if (huge !== null) this.#send(c, depth, huge);
             if (send) this.#send(c, depth, b.depth!);
           }
-          if (c.streams.has(trade)) { for (const t of b.trades) sendTo(c, trade, t); }
+          if (!c.streams.has(trade)) continue;
+          for (const t of b.trades) sendTo(c, trade, t);
+          this.stats.tradeFrames += b.trades.length;
         }
       }
     }
