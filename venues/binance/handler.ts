@@ -28,12 +28,10 @@ import { L2Book } from "../book.ts";
 import { writeBookJson } from "../book_json.ts";
 import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
 import { PROBE_TAG, SnapshotRequests } from "./_handler_rest.ts";
-import { BookSync, DiffResult, SnapshotResult } from "./sync.ts";
+import { type BookSync, DiffResult } from "./sync.ts";
 import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
-import { defaultInstruments } from "../../market/instrument.ts";
-import { emitDepthDiff } from "./emit.ts";
 import { exchangeInfoDecimals, exchangeInfoUrl, snapshotDecimals } from "./precision.ts";
-import { fitScale, InstrumentScale, raiseScale, type ScaleHost } from "./_handler_precision.ts";
+import { SymbolBook } from "./symbol_book.ts";
 import { BinanceCapture, type BinanceCaptureOptions } from "./capture.ts";
 import type { FrameData } from "../capture_writer.ts";
 import { Inbox, InKind } from "./_inbox.ts";
@@ -60,27 +58,16 @@ export class BinanceHandler implements EngineHandler {
   readonly wsUrl: string;
   /** REST base URL. */
   readonly restUrl: string;
-  /** The local book. */
-  readonly book = new L2Book();
-  /** The sync state machine (counters live here); replaced by one with the logger at `start`. */
-  sync: BookSync;
+  /** The symbol's book, sync, stream, scale and capture (shared with the many-symbol handler). */
+  readonly symbolBook: SymbolBook;
   /** Market-data messages processed (depth + trades). */
   messages = 0;
   /** Malformed frames seen. */
   malformed = 0;
-  /** The capture session, when capturing (after start). */
-  capture: BinanceCapture | null = null;
-  /**
-   * The instrument's normalized stream: subscribe to be called after every applied message
-   * (`handler.stream.subscribe(fn)`), or attach sinks (rings, files).
-   */
-  readonly stream: MarketStream;
   readonly #cfg: BinanceHandlerConfig;
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
   readonly #rest: SnapshotRequests;
-  readonly #scale: InstrumentScale;
-  #host!: ScaleHost; // the scale's view of this handler, from start
   readonly #backoff: Backoff;
   #ctx!: HandlerContext;
   #io!: WsSession;
@@ -92,6 +79,29 @@ export class BinanceHandler implements EngineHandler {
   #wasSynced = false;
   #everSynced = false;
   readonly #guard: FeedGuard;
+
+  /** The local book. */
+  get book(): L2Book {
+    return this.symbolBook.book;
+  }
+
+  /** The sync state machine (counters live here); replaced by one with the logger at `start`. */
+  get sync(): BookSync {
+    return this.symbolBook.sync;
+  }
+
+  /** The capture session, when capturing (after start). */
+  get capture(): BinanceCapture | null {
+    return this.symbolBook.capture;
+  }
+
+  /**
+   * The instrument's normalized stream: subscribe to be called after every applied message
+   * (`handler.stream.subscribe(fn)`), or attach sinks (rings, files).
+   */
+  get stream(): MarketStream {
+    return this.symbolBook.stream;
+  }
 
   /** Connections opened so far. */
   get connections(): number {
@@ -152,21 +162,18 @@ export class BinanceHandler implements EngineHandler {
       defaultStreamUrl(this.symbol.toLowerCase(), cfg.trades === true, market, cfg.depthStream);
     this.restUrl = (cfg.restUrl ?? defaultRestUrl(market)).replace(/\/+$/, "");
     const limit = cfg.snapshotLimit ?? 1000;
-    this.sync = new BookSync(this.book, { snapshotLimit: limit, rules: market });
     const url = `${this.restUrl}${depthPath(market)}?symbol=${this.symbol}&limit=${limit}`;
     this.#rest = new SnapshotRequests(url, { ...marketScheduler(market, limit), ...cfg.scheduler, limit });
     this.#backoff = new Backoff(cfg.backoff ?? { baseMs: 250, maxMs: 30_000 });
     this.#guard = new FeedGuard(cfg.staleAfterMs ?? 10_000, this.symbol, this.wsUrl);
     this.#pf.symbol = new TextEncoder().encode(this.symbol);
-    const inst = (cfg.instruments ?? defaultInstruments).add(
-      "binance",
+    // The scale grows to what exchangeInfo and the wire need (precision.ts).
+    this.symbolBook = new SymbolBook(this.symbol, this.#pf, {
+      snapshotLimit: limit,
       market,
-      this.symbol,
-      0, // the scale grows to what exchangeInfo and the wire need (precision.ts)
-      0,
-    );
-    this.stream = new MarketStream(inst, this.book, cfg.onSubscriberError);
-    this.#scale = new InstrumentScale(inst, this.#pf);
+      ...(cfg.instruments ? { instruments: cfg.instruments } : {}),
+      ...(cfg.onSubscriberError ? { onSubscriberError: cfg.onSubscriberError } : {}),
+    });
   }
 
   /** See {@linkcode EngineHandler.start}: opens the capture (if any) and the first connection. */
@@ -174,12 +181,7 @@ export class BinanceHandler implements EngineHandler {
     this.#ctx = ctx;
     const { logger, source } = ctx;
     // BookSync logs snapshotApplied / synchronized / resync itself.
-    this.sync = new BookSync(this.book, {
-      snapshotLimit: this.sync.snapshotLimit,
-      rules: this.market,
-      logger,
-      source,
-    });
+    this.symbolBook.attach(logger, source);
     this.#applyLabel = logger.intern("apply");
     this.#wireLabel = logger.intern("wire_to_book");
     this.#lastStatsNs = ctx.clock.monoNs();
@@ -196,22 +198,10 @@ export class BinanceHandler implements EngineHandler {
       if (this.#cfg.captureSession !== undefined) opts.session = this.#cfg.captureSession;
       if (this.#cfg.captureRotate !== undefined) opts.rotate = this.#cfg.captureRotate;
       if (this.#cfg.captureGzip !== undefined) opts.gzip = this.#cfg.captureGzip;
-      this.capture = await BinanceCapture.open(opts);
-      this.capture.decimals(this.stream.instrument.priceDecimals, this.stream.instrument.qtyDecimals);
-      logger.info(source, `capturing to ${this.capture.path}`);
+      const cap = this.symbolBook.capture = await BinanceCapture.open(opts);
+      cap.decimals(this.stream.instrument.priceDecimals, this.stream.instrument.qtyDecimals);
+      logger.info(source, `capturing to ${cap.path}`);
     }
-    const lostSync = (): void => {
-      this.#wasSynced = false;
-    };
-    this.#host = {
-      scale: this.#scale,
-      sync: this.sync,
-      stream: this.stream,
-      capture: this.capture,
-      logger,
-      source,
-      lostSync,
-    };
     this.#io = new WsSession({
       url: this.wsUrl,
       inbox: this.#inbox,
@@ -314,16 +304,7 @@ export class BinanceHandler implements EngineHandler {
         'book-out: stale book (not synchronized since): "stale":true',
       );
     }
-    const inst = this.stream.instrument;
-    const fmt = {
-      venue: "binance",
-      symbol: this.symbol,
-      priceScale: inst.priceDecimals,
-      qtyScale: inst.qtyDecimals,
-      priceDecimals: Math.max(8, inst.priceDecimals),
-      qtyDecimals: Math.max(8, inst.qtyDecimals),
-    };
-    return writeBookJson(path, this.book, fmt, this.#guard.stale);
+    return writeBookJson(path, this.book, this.symbolBook.bookFormat(), this.#guard.stale);
   }
 
   // `start`: the time already read when this frame's work starts, or NaN to read it here.
@@ -339,34 +320,23 @@ export class BinanceHandler implements EngineHandler {
     let kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
     if (kind === FrameKind.Malformed && (pf.tooFine || pf.tooLarge)) {
       const reparse = () => cap === null ? parseFrame(raw, pf) : cap.reparse(pf);
-      kind = fitScale(this.#host, pf, kind, reparse, recvWall);
+      kind = this.symbolBook.fit(pf, kind, reparse, recvWall);
     }
     if (pf.foreign && kind !== FrameKind.Malformed) return this.#onForeign(logger, raw, recvMono, recvWall);
     if (kind === FrameKind.Depth) {
       this.messages++;
       this.#guard.silence.onData(recvMono);
-      const r = this.sync.onDiff(pf.diff);
+      const r = this.symbolBook.applyDiff(pf.diff, recvMono);
       const t1 = clock.monoNs();
       logger.latency(this.#applyLabel, t1 - t0, this.#ctx.source);
       if (r === DiffResult.Applied) logger.latency(this.#wireLabel, t1 - recvMono, this.#ctx.source);
-      if (this.stream.active) this.#emitDiff(r, recvWall);
+      this.symbolBook.emitDiff(pf.diff, r, recvWall);
       cap?.commitDiff(recvWall, pf.diff.firstId, pf.diff.lastId);
       if (!this.#wasSynced && this.sync.isSynced) this.#onSynced();
-      else if (r === DiffResult.Resync) this.#wasSynced = false;
+      else if (!this.sync.isSynced) this.#wasSynced = false; // a resync (a gap, a value beyond 2^53)
     } else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) {
       this.messages++;
-      if (this.stream.active) {
-        const t = pf.trade;
-        this.stream.trade(
-          t.priceTicks,
-          t.qtyLots,
-          !t.buyerIsMaker,
-          t.id,
-          t.eventTimeMs,
-          recvSecOf(recvWall),
-          recvSubNsOf(recvWall),
-        );
-      }
+      this.symbolBook.onTrade(pf.trade, recvWall);
       cap?.commitTrade(recvWall);
     } else if (kind === FrameKind.Malformed) {
       this.malformed++;
@@ -427,7 +397,7 @@ export class BinanceHandler implements EngineHandler {
     }
     // The snapshot's finest values refine the scale before it (and the buffered diffs) are read.
     if (inbox.num(i, 0) === 200 && this.sync.isCurrentRequest(tag)) {
-      raiseScale(this.#host, snapshotDecimals(inbox.text(i)), inbox.wallNs(i));
+      this.symbolBook.raise(snapshotDecimals(inbox.text(i)), inbox.wallNs(i));
     }
     const inst = this.stream.instrument;
     const { snap, why, fatal } = this.#rest.reply(
@@ -454,12 +424,7 @@ export class BinanceHandler implements EngineHandler {
       logger.warning(this.#ctx.source, `snapshot failed: ${why}`);
       return;
     }
-    this.capture?.snapshot(inbox.text(i), snap.lastUpdateId, inbox.wallNs(i));
-    const res = this.sync.onSnapshot(snap, tag);
-    if (res === SnapshotResult.Applied) {
-      const w = inbox.wallNs(i);
-      this.stream.snapshot(this.book.updateId, 0, recvSecOf(w), recvSubNsOf(w));
-    }
+    this.symbolBook.onSnapshot(snap, inbox.text(i), tag, inbox.wallNs(i));
     if (this.sync.isSynced && !this.#wasSynced) this.#onSynced();
   }
 
@@ -517,21 +482,7 @@ export class BinanceHandler implements EngineHandler {
       return;
     }
     this.capture?.instrumentInfo(d);
-    raiseScale(this.#host, d, wall);
-  }
-
-  // After the book was applied: the diff's levels as an `update`, or `clear` on a resync.
-  #emitDiff(r: DiffResult, recvWall: number): void {
-    if (r === DiffResult.Applied) {
-      emitDepthDiff(this.stream, this.#pf.diff, recvSecOf(recvWall), recvSubNsOf(recvWall));
-    } else if (r === DiffResult.Resync) {
-      this.stream.clear(
-        this.sync.lastResyncReason,
-        this.#pf.diff.eventTimeMs,
-        recvSecOf(recvWall),
-        recvSubNsOf(recvWall),
-      );
-    }
+    this.symbolBook.raise(d, wall);
   }
 
   // The book was discarded outside a diff (disconnect, reconnect): tell the stream.

@@ -13,7 +13,7 @@
 import type { Logger } from "../../engine/logger.ts";
 import type { ResyncReason } from "../../engine/events.ts";
 import { L2Book } from "../book.ts";
-import { bookToJson } from "../book_json.ts";
+import { type BookFormat, bookToJson } from "../book_json.ts";
 import { MarketStream, recvSecOf, recvSubNsOf, type SubscriberErrorHandler } from "../../market/stream.ts";
 import { defaultInstruments, type InstrumentTable } from "../../market/instrument.ts";
 import { BookSync, DiffResult, SnapshotResult } from "./sync.ts";
@@ -121,23 +121,33 @@ export class SymbolBook implements ScaleHost {
    * sync's result. Sets {@linkcode SymbolBook.everSynced}; the caller reads `sync.needsSnapshot`.
    */
   onDiff(d: DepthDiff, recvMono: number, recvWall: number): DiffResult {
+    const r = this.applyDiff(d, recvMono);
+    this.emitDiff(d, r, recvWall);
+    return r;
+  }
+
+  /** The sync part of {@linkcode SymbolBook.onDiff} (the book is updated; nothing is emitted yet). */
+  applyDiff(d: DepthDiff, recvMono: number): DiffResult {
     this.messages++;
     this.lastDataNs = recvMono;
     const r = this.sync.onDiff(d);
-    if (this.stream.active) {
-      if (r === DiffResult.Applied) emitDepthDiff(this.stream, d, recvSecOf(recvWall), recvSubNsOf(recvWall));
-      else if (r === DiffResult.Resync) {
-        this.stream.clear(
-          this.sync.lastResyncReason,
-          d.eventTimeMs,
-          recvSecOf(recvWall),
-          recvSubNsOf(recvWall),
-        );
-      }
-    }
     if (r === DiffResult.Applied) this.stale = false; // live again after a silence
     this.#noteSync();
     return r;
+  }
+
+  /** The stream part of {@linkcode SymbolBook.onDiff}: `update` for an applied diff, `clear` for a resync. */
+  emitDiff(d: DepthDiff, r: DiffResult, recvWall: number): void {
+    if (!this.stream.active) return;
+    if (r === DiffResult.Applied) emitDepthDiff(this.stream, d, recvSecOf(recvWall), recvSubNsOf(recvWall));
+    else if (r === DiffResult.Resync) {
+      this.stream.clear(
+        this.sync.lastResyncReason,
+        d.eventTimeMs,
+        recvSecOf(recvWall),
+        recvSubNsOf(recvWall),
+      );
+    }
   }
 
   /** Apply the snapshot (REST `body`) answering request `tag`, received at `recvWall`; emits `snapshot`. */
@@ -178,10 +188,18 @@ export class SymbolBook implements ScaleHost {
     this.stream.clear(reason, 0, recvSecOf(wallNs), recvSubNsOf(wallNs));
   }
 
-  /** The `--book-out` object of this symbol (as `BinanceHandler.writeBookOut`). Allocates. */
-  bookJson(): ReturnType<typeof bookToJson> {
+  /** The `--book-out` object of this symbol; `stale` overrides {@linkcode SymbolBook.stale}. Allocates. */
+  bookJson(stale = this.stale): ReturnType<typeof bookToJson> {
+    return bookToJson(this.book, this.bookFormat(), stale);
+  }
+
+  /**
+   * How `--book-out` prints this book: 8-decimal strings as Binance sends them (more when the
+   * instrument's scale is finer), exact at the instrument's scale.
+   */
+  bookFormat(): BookFormat {
     const inst = this.stream.instrument;
-    const fmt = {
+    return {
       venue: "binance",
       symbol: this.symbol,
       priceScale: inst.priceDecimals,
@@ -189,7 +207,6 @@ export class SymbolBook implements ScaleHost {
       priceDecimals: Math.max(8, inst.priceDecimals),
       qtyDecimals: Math.max(8, inst.qtyDecimals),
     };
-    return bookToJson(this.book, fmt, this.stale);
   }
 
   #noteSync(): void {
