@@ -27,12 +27,13 @@ import { FeedGuard } from "./_handler_guard.ts";
 import { L2Book } from "../book.ts";
 import { writeBookJson } from "../book_json.ts";
 import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
-import { PROBE_TAG, SnapshotRequests } from "./_handler_rest.ts";
+import { Answer, EXCHANGE_INFO_TAG, SnapshotRequests } from "./_handler_rest.ts";
 import { type BookSync, DiffResult } from "./sync.ts";
 import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
-import { exchangeInfoDecimals, exchangeInfoUrl, snapshotDecimals } from "./precision.ts";
+import { exchangeInfoUrl } from "./precision.ts";
 import { SymbolBook } from "./symbol_book.ts";
-import { BinanceCapture, type BinanceCaptureOptions } from "./capture.ts";
+import type { BinanceCapture } from "./capture.ts";
+import { openSymbolCapture } from "./_symbol_capture.ts";
 import type { FrameData } from "../capture_writer.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
@@ -42,9 +43,6 @@ import { captureEntry, captureLeftovers } from "./_handler_snapshot.ts";
 import { frameByteLength } from "../capture_frame.ts";
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
-
-/** Inbox tag of the `exchangeInfo` answer (snapshot requests have tags >= 1). */
-const EXCHANGE_INFO_TAG = -2; // PROBE_TAG is -1
 
 /** The Binance spot diff-depth handler. */
 export class BinanceHandler implements EngineHandler {
@@ -68,6 +66,7 @@ export class BinanceHandler implements EngineHandler {
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
   readonly #rest: SnapshotRequests;
+  readonly #note = [""];
   readonly #backoff: Backoff;
   #ctx!: HandlerContext;
   #io!: WsSession;
@@ -185,21 +184,16 @@ export class BinanceHandler implements EngineHandler {
     this.#applyLabel = logger.intern("apply");
     this.#wireLabel = logger.intern("wire_to_book");
     this.#lastStatsNs = ctx.clock.monoNs();
-    if (this.#cfg.captureDir !== undefined) {
-      const opts: BinanceCaptureOptions = {
-        dir: this.#cfg.captureDir,
-        symbol: this.symbol,
-        wsUrl: this.wsUrl,
-        restUrl: this.restUrl,
-        market: this.market,
-        clock: ctx.clock,
-        onError: (m: string) => logger.error(source, `capture: ${m}`),
-      };
-      if (this.#cfg.captureSession !== undefined) opts.session = this.#cfg.captureSession;
-      if (this.#cfg.captureRotate !== undefined) opts.rotate = this.#cfg.captureRotate;
-      if (this.#cfg.captureGzip !== undefined) opts.gzip = this.#cfg.captureGzip;
-      const cap = this.symbolBook.capture = await BinanceCapture.open(opts);
-      cap.decimals(this.stream.instrument.priceDecimals, this.stream.instrument.qtyDecimals);
+    const dir = this.#cfg.captureDir;
+    if (dir !== undefined) {
+      const cap = await openSymbolCapture(
+        { ...this.#cfg, captureDir: dir },
+        this.symbolBook,
+        this.wsUrl,
+        this.restUrl,
+        ctx.clock,
+        logger,
+      );
       logger.info(source, `capturing to ${cap.path}`);
     }
     this.#io = new WsSession({
@@ -390,42 +384,13 @@ export class BinanceHandler implements EngineHandler {
   }
 
   #onSnapshot(logger: Logger, i: number): void {
-    const inbox = this.#inbox;
-    const tag = inbox.num(i, 3);
-    if (tag === EXCHANGE_INFO_TAG) {
-      return this.#onExchangeInfo(logger, inbox.num(i, 0), inbox.text(i), inbox.wallNs(i));
-    }
-    // The snapshot's finest values refine the scale before it (and the buffered diffs) are read.
-    if (inbox.num(i, 0) === 200 && this.sync.isCurrentRequest(tag)) {
-      this.symbolBook.raise(snapshotDecimals(inbox.text(i)), inbox.wallNs(i));
-    }
-    const inst = this.stream.instrument;
-    const { snap, why, fatal } = this.#rest.reply(
-      inbox,
-      i,
-      this.#ctx.clock.monoNs(),
-      inst.priceDecimals,
-      inst.qtyDecimals,
-    );
-    if (fatal) {
-      return this.#fail(logger, `snapshot request refused: ${why} (${this.restUrl}, ${this.symbol})`);
-    }
-    if (tag === PROBE_TAG) {
-      const known = snap !== null ? `REST knows ${this.symbol}` : `REST check inconclusive: ${why}`;
-      logger.info(this.#ctx.source, `symbol check after a silent stream: ${known}`);
-      return;
-    }
-    if (!this.sync.isCurrentRequest(tag)) {
-      logger.info(this.#ctx.source, "late snapshot answer to a request made before a reset: ignored");
-      return;
-    }
-    if (snap === null) {
-      this.sync.snapshotFailed(tag);
-      logger.warning(this.#ctx.source, `snapshot failed: ${why}`);
-      return;
-    }
-    this.symbolBook.onSnapshot(snap, inbox.text(i), tag, inbox.wallNs(i));
-    if (this.sync.isSynced && !this.#wasSynced) this.#onSynced();
+    const note = this.#note;
+    const src = this.#ctx.source;
+    const a = this.#rest.onAnswer(this.#inbox, i, this.symbolBook, this.#ctx.clock.monoNs(), note);
+    if (a === Answer.Fatal) this.#fail(logger, `${note[0]} (${this.restUrl}, ${this.symbol})`);
+    else if (a === Answer.Info) logger.info(src, note[0]!);
+    else if (a === Answer.Failed) logger.warning(src, note[0]!);
+    else if (a === Answer.Applied && this.sync.isSynced && !this.#wasSynced) this.#onSynced();
   }
 
   #maybeSnapshot(): void {
@@ -472,17 +437,6 @@ export class BinanceHandler implements EngineHandler {
       cap.commitOther(recvWall);
     }
     this.#guard.binaryFrame(logger, this.#ctx.source, frameByteLength(frame), recvMono);
-  }
-
-  // The instrument's metadata: its tick and lot decimals raise the scale (a failure: the wire decides).
-  #onExchangeInfo(logger: Logger, status: number, body: string, wall: number): void {
-    const d = status === 200 ? exchangeInfoDecimals(body, this.symbol) : null;
-    if (d === null) {
-      logger.info(this.#ctx.source, `exchangeInfo unavailable (status ${status}): precision from the wire`);
-      return;
-    }
-    this.capture?.instrumentInfo(d);
-    this.symbolBook.raise(d, wall);
   }
 
   // The book was discarded outside a diff (disconnect, reconnect): tell the stream.

@@ -10,7 +10,7 @@
  * allocating. Snapshots of all symbols share one REST weight budget from `exchangeInfo`
  * (`_multi_rest.ts`, which also sets each symbol's tick and lot), resyncs of synchronized symbols
  * first, then the others in symbol order. A dropped connection clears only its own symbols. The
- * warm-up is logged (symbols synchronized, and when all are). Captures: `_multi_capture.ts`.
+ * warm-up is logged (symbols synchronized, and when all are). Captures: `_symbol_capture.ts`.
  * @module
  */
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
@@ -31,7 +31,7 @@ import { MultiWatch } from "./_multi_watch.ts";
 import { MultiSnapshots } from "./_multi_rest.ts";
 import type { BinanceMultiConfig, BinanceMultiStats } from "./_multi_config.ts";
 import { MultiFrames } from "./_multi_frames.ts";
-import { captureLost, captureProgress, closeCaptures, openCaptures } from "./_multi_capture.ts";
+import { captureLost, captureProgress, closeCaptures, openCaptures } from "./_symbol_capture.ts";
 import { defaultRestUrl } from "./markets.ts";
 
 export type { BinanceMultiConfig, BinanceMultiStats } from "./_multi_config.ts";

@@ -1,10 +1,10 @@
 /**
- * Private: the captures of `BinanceMultiHandler` — one {@linkcode BinanceCapture} session per
- * symbol, `<capture-dir>/<SYMBOL>/<session>/`, the same layout as one symbol's (snapshot.json and
- * the snapshots after resyncs listed in metadata.json, diffs.jsonl + receive times, trades,
- * other frames, the symbol's market and decimals), all with one session label. Opened at start,
- * progress written with the periodic checks, closed at stop after the frames left in the inboxes
- * were captured. Not on the per-frame path.
+ * Private: the capture sessions of {@linkcode SymbolBook}s — one {@linkcode BinanceCapture} per
+ * symbol, `<capture-dir>/<SYMBOL>/<session>/` (snapshot.json and the snapshots after resyncs
+ * listed in metadata.json, diffs.jsonl + receive times, trades, other frames, the symbol's market
+ * and decimals). `BinanceHandler` opens one ({@linkcode openSymbolCapture}); `BinanceMultiHandler`
+ * one per symbol, all with one session label, writes their progress with its periodic checks and
+ * closes them at stop after the frames left in its inboxes were captured. Not on the per-frame path.
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
@@ -13,8 +13,39 @@ import { BinanceCapture, type BinanceCaptureOptions } from "./capture.ts";
 import type { SymbolBook } from "./symbol_book.ts";
 import type { MultiConn } from "./_multi_conn.ts";
 import type { BinanceMultiConfig } from "./_multi_config.ts";
+import type { BinanceCommonConfig } from "./_config_common.ts";
 import type { MultiFrames } from "./_multi_frames.ts";
 import { InKind } from "./_inbox.ts";
+
+/**
+ * Open `b`'s capture under `cfg.captureDir` (its session, rotation, gzip), recording `wsUrl` and
+ * `restUrl`, with the book's current scale; write errors go to `logger` under the book's source.
+ */
+export async function openSymbolCapture(
+  cfg: BinanceCommonConfig & { captureDir: string },
+  b: SymbolBook,
+  wsUrl: string,
+  restUrl: string,
+  clock: Clock,
+  logger: Logger,
+): Promise<BinanceCapture> {
+  const o: BinanceCaptureOptions = {
+    dir: cfg.captureDir,
+    symbol: b.symbol,
+    wsUrl,
+    restUrl,
+    market: b.market,
+    clock,
+    onError: (m: string) => logger.error(b.source, `capture: ${m}`),
+  };
+  if (cfg.captureSession !== undefined) o.session = cfg.captureSession;
+  if (cfg.captureRotate !== undefined) o.rotate = cfg.captureRotate;
+  if (cfg.captureGzip !== undefined) o.gzip = cfg.captureGzip;
+  const cap = b.capture = await BinanceCapture.open(o);
+  const inst = b.stream.instrument;
+  cap.decimals(inst.priceDecimals, inst.qtyDecimals);
+  return cap;
+}
 
 /** Open a capture for every book (`cfg.captureDir` set); errors go to `logger` under each symbol's source. */
 export async function openCaptures(
@@ -30,22 +61,9 @@ export async function openCaptures(
   const session = cfg.captureSession ?? String(Math.floor(clock.wallNs() / 1e6));
   const urlOf = new Map<number, string>();
   for (const c of conns) for (const i of c.plan.symbols) urlOf.set(i, c.plan.url);
+  const one = { ...cfg, captureDir: dir, captureSession: session };
   for (const [i, b] of books.entries()) {
-    const o: BinanceCaptureOptions = {
-      dir,
-      symbol: b.symbol,
-      session,
-      wsUrl: urlOf.get(i) ?? "",
-      restUrl,
-      market: b.market,
-      clock,
-      onError: (m: string) => logger.error(b.source, `capture: ${m}`),
-    };
-    if (cfg.captureRotate !== undefined) o.rotate = cfg.captureRotate;
-    if (cfg.captureGzip !== undefined) o.gzip = cfg.captureGzip;
-    b.capture = await BinanceCapture.open(o);
-    const inst = b.stream.instrument;
-    b.capture.decimals(inst.priceDecimals, inst.qtyDecimals);
+    await openSymbolCapture(one, b, urlOf.get(i) ?? "", restUrl, clock, logger);
   }
   logger.info(books[0]!.source, `capturing ${books.length} symbols to ${dir}/<SYMBOL>/${session}`);
 }
