@@ -26,7 +26,8 @@ import { InKind } from "./_inbox.ts";
 import type { SymbolBook } from "./symbol_book.ts";
 import { BINANCE_WS_LIMITS } from "./stream_plan.ts";
 import { buildMulti } from "./_multi_setup.ts";
-import { MultiConn } from "./_multi_conn.ts";
+import type { MultiConn } from "./_multi_conn.ts";
+import { MultiLinks } from "./_multi_links.ts";
 import { MultiWatch } from "./_multi_watch.ts";
 import { MultiSnapshots } from "./_multi_rest.ts";
 import type { BinanceMultiConfig, BinanceMultiStats } from "./_multi_config.ts";
@@ -44,10 +45,9 @@ export class BinanceMultiHandler implements EngineHandler {
   readonly books: SymbolBook[];
   /** The connections. */
   readonly conns: MultiConn[];
+  readonly #links: MultiLinks;
   /** Snapshot requests under one weight budget. */
   readonly rest: MultiSnapshots;
-  /** Connection attempts (300 per 5 minutes). */
-  readonly connects: SendPacer;
   /** Counters. */
   readonly stats: BinanceMultiStats = {
     messages: 0,
@@ -83,7 +83,12 @@ export class BinanceMultiHandler implements EngineHandler {
     this.rest = parts.rest;
     this.#frames = new MultiFrames(this.books, pf);
     this.#watch = new MultiWatch(this.books.length, (cfg.staleAfterMs ?? 10_000) * 1e6);
-    this.connects = new SendPacer(cfg.connectsPer5Min ?? BINANCE_WS_LIMITS.connectsPer5Min, 300e9);
+    const per5Min = cfg.connectsPer5Min ?? BINANCE_WS_LIMITS.connectsPer5Min;
+    this.#links = new MultiLinks(this.conns, this.books, this.stats, per5Min, {
+      ctx: () => this.#ctx,
+      halted: () => this.#stopped || this.#fatal !== undefined,
+      fail: (logger, msg) => this.#fail(logger, msg),
+    });
     const n = this.books.length;
     this.name = `binance:${this.books[0]!.symbol}${n > 1 ? `+${n - 1}` : ""}`;
   }
@@ -99,6 +104,10 @@ export class BinanceMultiHandler implements EngineHandler {
   /** Every symbol's stream, in `symbols` order (`--updates-out`). */
   get streams(): MarketStream[] {
     return this.books.map((b) => b.stream);
+  }
+  /** Connection attempts (300 per 5 minutes). */
+  get connects(): SendPacer {
+    return this.#links.connects;
   }
   /** Why the run must end (an error retrying cannot fix), or undefined. */
   get fatal(): string | undefined {
@@ -129,7 +138,7 @@ export class BinanceMultiHandler implements EngineHandler {
     if (this.#cfg.weightPerMinute !== undefined) {
       this.rest.setBudget(ctx.logger, ctx.source, this.#cfg.weightPerMinute, "configured");
     } else this.rest.fetchInfo();
-    for (const c of this.conns) this.#connect(c);
+    this.#links.openAll();
   }
 
   /** See {@linkcode EngineHandler.isDone}. */
@@ -156,13 +165,10 @@ export class BinanceMultiHandler implements EngineHandler {
           if (inbox.num(i, 0) === c.io.gen) {
             this.#onFrame(c, logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i));
           }
-        } else this.#onControl(c, logger, kind, i);
+        } else this.#links.onControl(c, logger, kind, i);
         inbox.shift();
       }
-      const wait = c.sendDue(t0);
-      if (wait > 0 && c.timer === undefined) {
-        c.timer = setTimeout(() => (c.timer = undefined, ctx.wake()), wait / 1e6);
-      }
+      this.#links.sendDue(c, t0);
     }
     const rin = this.rest.inbox;
     for (; rin.length > 0; rin.shift()) {
@@ -181,9 +187,8 @@ export class BinanceMultiHandler implements EngineHandler {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#tick);
-    for (const c of this.conns) clearTimeout(c.timer);
     try {
-      await Promise.all([...this.conns.map((c) => c.io.stop()), this.rest.stop()]);
+      await Promise.all([this.#links.stop(), this.rest.stop()]);
     } finally {
       await closeCaptures(this.books, this.conns, this.#frames);
     }
@@ -244,7 +249,7 @@ export class BinanceMultiHandler implements EngineHandler {
       logger.warning(this.#ctx!.source, "error reply: " + pf.errorMsg);
     } else if (kind === FrameKind.ServerShutdown) {
       logger.warning(this.#ctx!.source, "serverShutdown received: reconnecting now");
-      this.#reconnectNow(c, ResyncReason.ServerShutdown, "server shutdown");
+      this.#links.reconnectNow(c, ResyncReason.ServerShutdown, "server shutdown");
     }
   }
 
@@ -257,37 +262,6 @@ export class BinanceMultiHandler implements EngineHandler {
   #onFirstSync(i: number, mono: number): void {
     this.rest.order.synced(i);
     if (++this.stats.everSynced === this.books.length) this.stats.warmupNs = mono - this.#startNs;
-  }
-
-  #onControl(c: MultiConn, logger: Logger, kind: number, i: number): void {
-    const inbox = c.inbox;
-    const src = this.#ctx!.source;
-    const gen = inbox.num(i, 0);
-    if (gen !== c.io.gen || this.#stopped) return; // an old connection, already replaced
-    if (kind === InKind.Open) {
-      c.open = true;
-      c.subscribed = 0;
-      c.lastFrameNs = inbox.monoNs(i);
-      this.stats.connections++;
-      logger.connected(src, inbox.text(i));
-      logger.subscribed(src, c.plan.streams.join(","));
-      return;
-    }
-    if (kind === InKind.Renew) {
-      return this.#reconnectNow(c, ResyncReason.Disconnect, "planned reconnect (24 h)");
-    }
-    if (kind === InKind.Close) logger.disconnected(src, inbox.num(i, 1), inbox.text(i));
-    else logger.warning(src, "connect failed: " + inbox.text(i));
-    c.open = false;
-    c.io.closedByPeer();
-    if (kind === InKind.ConnectFailed && inbox.num(i, 1) === 1) {
-      return this.#fail(logger, `cannot connect to ${c.plan.url}: ${inbox.text(i)}`);
-    }
-    this.#resetSymbols(c, ResyncReason.Disconnect, "connection lost");
-    const delay = c.backoff.next();
-    logger.reconnecting(src, c.backoff.attempt, delay);
-    clearTimeout(c.timer);
-    c.timer = setTimeout(() => this.#connect(c), delay);
   }
 
   #onReply(logger: Logger, slot: number): void {
@@ -305,40 +279,7 @@ export class BinanceMultiHandler implements EngineHandler {
     const src = this.#ctx!.source;
     this.#watch.run(logger, now, this.books, this.#src, src, this.stats.everSynced, now - this.#startNs);
     captureProgress(this.books);
-    const staleNs = (this.#cfg.staleAfterMs ?? 10_000) * 1e6;
-    for (const c of this.conns) {
-      if (c.open && now - c.lastFrameNs > staleNs) {
-        logger.warning(src, `no frame for ${staleNs / 1e9} s on ${c.plan.url.slice(0, 80)}: reconnecting`);
-        this.#reconnectNow(c, ResyncReason.Disconnect, "connection silent");
-      }
-    }
-  }
-
-  #resetSymbols(c: MultiConn, reason: ResyncReason, detail: string): void {
-    const wall = this.#ctx!.clock.wallNs();
-    for (const i of c.plan.symbols) this.books[i]!.reset(reason, detail, wall);
-  }
-
-  #reconnectNow(c: MultiConn, reason: ResyncReason, detail: string): void {
-    this.#resetSymbols(c, reason, detail);
-    c.open = false;
-    c.io.close(detail);
-    clearTimeout(c.timer);
-    this.#connect(c);
-  }
-
-  // Open `c` now, or when the 300-per-5-minutes budget allows.
-  #connect(c: MultiConn): void {
-    c.timer = undefined;
-    if (this.#stopped || this.#fatal !== undefined) return;
-    const now = this.#ctx!.clock.monoNs();
-    const wait = this.connects.waitNs(now);
-    if (wait > 0) {
-      c.timer = setTimeout(() => this.#connect(c), Math.ceil(wait / 1e6));
-      return;
-    }
-    this.connects.note(now);
-    c.io.open();
+    this.#links.checkSilence(logger, now, (this.#cfg.staleAfterMs ?? 10_000) * 1e6);
   }
 
   #fail(logger: Logger, msg: string): void {
