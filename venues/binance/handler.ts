@@ -20,7 +20,6 @@
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
 import type { Logger } from "../../engine/logger.ts";
 import { ResyncReason } from "../../engine/events.ts";
-import { Backoff } from "../backoff.ts";
 import { Silence } from "../_silence.ts";
 import type { WarnLimit } from "../_warn_limit.ts";
 import { FeedGuard } from "./_handler_guard.ts";
@@ -36,8 +35,8 @@ import type { BinanceCapture } from "./capture.ts";
 import { openSymbolCapture } from "./_symbol_capture.ts";
 import type { FrameData } from "../capture_writer.ts";
 import { Inbox, InKind } from "./_inbox.ts";
-import { WsSession } from "./_ws_session.ts";
-import { type BinanceHandlerConfig, defaultStreamUrl, streamsOf } from "./_handler_config.ts";
+import { SymbolLink } from "./_handler_link.ts";
+import { type BinanceHandlerConfig, defaultStreamUrl } from "./_handler_config.ts";
 import { type BinanceMarket, defaultRestUrl, depthPath, marketScheduler } from "./markets.ts";
 import { captureEntry, captureLeftovers } from "./_handler_snapshot.ts";
 import { frameByteLength } from "../capture_frame.ts";
@@ -67,11 +66,8 @@ export class BinanceHandler implements EngineHandler {
   readonly #pf = new ParsedFrame();
   readonly #rest: SnapshotRequests;
   readonly #note = [""];
-  readonly #backoff: Backoff;
+  readonly #link: SymbolLink;
   #ctx!: HandlerContext;
-  #io!: WsSession;
-  #stopped = false;
-  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #applyLabel = 0;
   #wireLabel = 0;
   #lastStatsNs = 0;
@@ -104,7 +100,7 @@ export class BinanceHandler implements EngineHandler {
 
   /** Connections opened so far. */
   get connections(): number {
-    return this.#io?.opened ?? 0;
+    return this.#link.opened;
   }
 
   /** True once a connection was opened. */
@@ -163,7 +159,13 @@ export class BinanceHandler implements EngineHandler {
     const limit = cfg.snapshotLimit ?? 1000;
     const url = `${this.restUrl}${depthPath(market)}?symbol=${this.symbol}&limit=${limit}`;
     this.#rest = new SnapshotRequests(url, { ...marketScheduler(market, limit), ...cfg.scheduler, limit });
-    this.#backoff = new Backoff(cfg.backoff ?? { baseMs: 250, maxMs: 30_000 });
+    this.#link = new SymbolLink(this.wsUrl, cfg.backoff ?? { baseMs: 250, maxMs: 30_000 }, {
+      opened: (mono) => this.#guard.silence.arm(mono),
+      closed: () => this.#guard.silence.disarm(),
+      lost: () => this.#lost(),
+      drop: (reason, detail) => this.#drop(reason, detail),
+      fail: (logger, msg) => this.#fail(logger, msg),
+    });
     this.#guard = new FeedGuard(cfg.staleAfterMs ?? 10_000, this.symbol, this.wsUrl);
     this.#pf.symbol = new TextEncoder().encode(this.symbol);
     // The scale grows to what exchangeInfo and the wire need (precision.ts).
@@ -196,20 +198,10 @@ export class BinanceHandler implements EngineHandler {
       );
       logger.info(source, `capturing to ${cap.path}`);
     }
-    this.#io = new WsSession({
-      url: this.wsUrl,
-      inbox: this.#inbox,
-      clock: ctx.clock,
-      wake: ctx.wake,
-      maxHops: this.#cfg.maxRedirects ?? 3,
-      maxConnectionMs: this.#cfg.maxConnectionMs ?? 23.5 * 3600_000,
-      snapshotTimeoutMs: this.#cfg.snapshotTimeoutMs ?? 10_000,
-      closeTimeoutMs: this.#cfg.closeTimeoutMs ?? 2000,
-    });
-    this.#io.open();
+    this.#link.open(ctx, this.#inbox, this.#cfg);
     // The instrument's tick and lot (weight 2, once); without an answer the wire decides.
     if (this.#cfg.exchangeInfo !== false) {
-      this.#io.fetchSnapshot(exchangeInfoUrl(this.restUrl, this.symbol), EXCHANGE_INFO_TAG);
+      this.#link.io.fetchSnapshot(exchangeInfoUrl(this.restUrl, this.symbol), EXCHANGE_INFO_TAG);
     }
   }
 
@@ -239,7 +231,7 @@ export class BinanceHandler implements EngineHandler {
       const i = inbox.head;
       const kind = inbox.kind(i);
       if (kind === InKind.Message) {
-        if (inbox.num(i, 0) === this.#io.gen) {
+        if (inbox.num(i, 0) === this.#link.io.gen) {
           this.#onFrame(logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i), start);
           start = NaN;
         } else if (this.capture) captureEntry(inbox, i, this.#pf, this.capture);
@@ -268,12 +260,10 @@ export class BinanceHandler implements EngineHandler {
    * the peer's confirmation), then always flushes and closes the capture.
    */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#reconnectTimer);
     this.#rest.cancel();
     this.#guard.silence.cancel();
     try {
-      const confirmed = await this.#io?.stop();
+      const confirmed = await this.#link.stop();
       if (confirmed === false) {
         this.#ctx.logger.warning(this.#ctx.source, "stop: the peer did not confirm the close in time");
       }
@@ -340,7 +330,7 @@ export class BinanceHandler implements EngineHandler {
       cap?.commitOther(recvWall);
       if (kind === FrameKind.ServerShutdown) {
         logger.warning(this.#ctx.source, "serverShutdown received: reconnecting now");
-        this.#reconnectNow(ResyncReason.ServerShutdown, "server shutdown");
+        this.#link.reconnectNow(ResyncReason.ServerShutdown, "server shutdown");
       } else if (kind === FrameKind.ErrorReply) {
         logger.warning(this.#ctx.source, "error reply: " + pf.errorMsg);
       }
@@ -348,39 +338,18 @@ export class BinanceHandler implements EngineHandler {
   }
 
   #onControl(logger: Logger, kind: number, i: number): void {
-    const inbox = this.#inbox;
-    const src = this.#ctx.source;
     if (kind === InKind.Snapshot) return this.#onSnapshot(logger, i);
-    const gen = inbox.num(i, 0);
-    if (kind === InKind.Renew) {
-      if (gen !== this.#io.gen || this.#stopped) return;
-      logger.info(src, "renewing the connection before the 24 h limit");
-      return this.#reconnectNow(ResyncReason.Disconnect, "planned reconnect (24 h limit)");
-    }
-    if (kind === InKind.Open) {
-      if (gen === this.#io.gen) this.#guard.silence.arm(inbox.monoNs(i));
-      logger.connected(src, inbox.text(i));
-      logger.subscribed(src, streamsOf(inbox.text(i)));
-      return;
-    }
-    if (kind === InKind.Close) logger.disconnected(src, inbox.num(i, 1), inbox.text(i));
-    else logger.warning(src, "connect failed: " + inbox.text(i));
-    if (gen !== this.#io.gen || this.#stopped) return; // an old connection, already replaced
-    this.#io.closedByPeer();
-    this.#guard.silence.disarm();
-    if (kind === InKind.ConnectFailed && inbox.num(i, 1) === 1) {
-      return this.#fail(logger, `cannot connect to ${this.wsUrl}: ${inbox.text(i)}`);
-    }
+    this.#link.onControl(logger, this.#ctx.source, this.#inbox, kind, i);
+  }
+
+  // The connection was lost: the book (if any) is discarded and no longer live.
+  #lost(): void {
     if (this.sync.isSynced || this.sync.buffered > 0) {
       this.sync.reset(ResyncReason.Disconnect, "connection lost");
       this.#clearStream();
     }
     if (this.#wasSynced) this.#guard.stale = true;
     this.#wasSynced = false;
-    const delay = this.#backoff.next();
-    logger.reconnecting(src, this.#backoff.attempt, delay);
-    clearTimeout(this.#reconnectTimer);
-    this.#reconnectTimer = setTimeout(() => this.#io.open(), delay);
   }
 
   #onSnapshot(logger: Logger, i: number): void {
@@ -394,24 +363,27 @@ export class BinanceHandler implements EngineHandler {
   }
 
   #maybeSnapshot(): void {
-    if (!this.sync.needsSnapshot || this.#stopped || this.fatal !== undefined) return;
-    this.#rest.maybeRequest(this.sync, this.#io, this.#ctx.clock.monoNs(), this.#ctx.wake);
+    if (!this.sync.needsSnapshot || this.#link.stopped || this.fatal !== undefined) return;
+    this.#rest.maybeRequest(this.sync, this.#link.io, this.#ctx.clock.monoNs(), this.#ctx.wake);
   }
 
   #onSynced(): void {
     this.#wasSynced = true;
     this.#everSynced = true;
     this.#guard.stale = false;
-    this.#backoff.reset();
+    this.#link.backoff.reset();
   }
 
   // No depth frame for staleAfterMs with the socket open: stale book, reconnect, resync.
   #checkSilence(logger: Logger, now: number): void {
-    if (this.#stopped || this.fatal !== undefined) return;
+    if (this.#link.stopped || this.fatal !== undefined) return;
     const r = this.#guard.checkSilence(logger, this.#ctx.source, now);
     if (r !== Silence.None) {
-      this.#reconnectNow(ResyncReason.Disconnect, `feed silent for ${this.#guard.silence.afterNs / 1e9} s`);
-      if (r === Silence.NeverData) this.#rest.probe(this.sync, this.#io, now); // a typo: 400, fatal
+      this.#link.reconnectNow(
+        ResyncReason.Disconnect,
+        `feed silent for ${this.#guard.silence.afterNs / 1e9} s`,
+      );
+      if (r === Silence.NeverData) this.#rest.probe(this.sync, this.#link.io, now); // a typo: 400, fatal
     }
     this.#guard.silence.schedule(now, this.#ctx.wake);
   }
@@ -419,7 +391,7 @@ export class BinanceHandler implements EngineHandler {
   // Retrying cannot fix this: stop reconnecting, log one clear error, be done (non-zero exit).
   #fail(logger: Logger, msg: string): void {
     if (!this.#guard.fail(logger, this.#ctx.source, msg)) return;
-    clearTimeout(this.#reconnectTimer);
+    this.#link.cancel();
     this.#rest.cancel();
   }
 
@@ -445,13 +417,11 @@ export class BinanceHandler implements EngineHandler {
     this.stream.clear(this.sync.lastResyncReason, 0, recvSecOf(w), recvSubNsOf(w));
   }
 
-  #reconnectNow(reason: ResyncReason, detail: string): void {
+  // The book is discarded for a reconnect now (serverShutdown, renewal, a silent feed).
+  #drop(reason: ResyncReason, detail: string): void {
     this.sync.reset(reason, detail);
     this.#guard.silence.disarm();
     this.#clearStream();
     this.#wasSynced = false;
-    clearTimeout(this.#reconnectTimer);
-    this.#io.close(detail);
-    this.#io.open();
   }
 }
