@@ -1,6 +1,7 @@
 /**
- * `BinanceHandler`: the live Binance spot diff-depth handler (WebSocket + REST I/O, reconnects,
- * capture) around the pure parser and `BookSync`.
+ * `BinanceHandler`: the live Binance diff-depth handler of one symbol, spot or USD-M (WebSocket +
+ * REST I/O, reconnects, capture) around the pure parser and the symbol's {@linkcode SymbolBook}
+ * (book, `BookSync`, stream, scale, capture: the same keeper the many-symbol handler uses).
  *
  * I/O callbacks (WebSocket events, fetch completions) only queue raw input with its receive
  * time into a preallocated {@linkcode Inbox} and call `ctx.wake()`; `pollOnce` then parses,
@@ -13,8 +14,11 @@
  * `staleAfterMs` with the socket open marks the book stale and reconnects; frames of another
  * symbol are refused and binary frames ignored (both captured, rate-limited warnings); an error
  * retrying cannot fix sets `fatal` and ends the run. Private pieces: config and URL helpers in
- * `_handler_config.ts`, snapshot requests in `_handler_rest.ts`, reply decoding and capture
- * routing in `_handler_snapshot.ts`, fault state and warnings in `_handler_guard.ts`.
+ * `_handler_config.ts`, the WebSocket link (session, backoff, control entries) in
+ * `_handler_link.ts`, snapshot requests and what each REST answer does in `_handler_rest.ts`,
+ * reply decoding and capture routing in `_handler_snapshot.ts`, fault state and warnings in
+ * `_handler_guard.ts`, the scale in `_handler_precision.ts`, the capture opener in
+ * `_symbol_capture.ts`.
  * @module
  */
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
@@ -43,7 +47,7 @@ import { frameByteLength } from "../capture_frame.ts";
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
 
-/** The Binance spot diff-depth handler. */
+/** The Binance diff-depth handler of one symbol. */
 export class BinanceHandler implements EngineHandler {
   /** "binance:<SYMBOL>". */
   readonly name: string;
