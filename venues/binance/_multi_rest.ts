@@ -32,8 +32,6 @@ import { exchangeInfoDecimalsAll, snapshotDecimals } from "./precision.ts";
 
 /** Tag of the `exchangeInfo` request. */
 export const INFO_TAG = -1;
-/** `REQUEST_WEIGHT` per minute when `exchangeInfo` does not say (Binance spot's documented value). */
-export const DEFAULT_WEIGHT_PER_MINUTE = 6000;
 /** At most this many symbols are named in the spot `exchangeInfo` URL (else: every symbol's info). */
 const NAMED_INFO_SYMBOLS = 100;
 
