@@ -4,8 +4,8 @@
  * and weights) and `GET /fapi/v1/exchangeInfo` (weight 1) — charged to ONE request-weight window
  * per minute for all symbols (as the venue's per-IP limit). Over the limit: 429 + `Retry-After`
  * (seconds to the next minute; `faultRetryAfterSec` for an armed `rate_limit` fault); a request before that time has passed after a 429: 418 (an IP
- * ban, as the venue escalates), `Retry-After` twice as long; an armed `ban` fault answers the next
-request 418 at once. Counts what a test asserts: 200s
+ * ban, as the venue escalates), `Retry-After` twice as long; an armed `ban` fault bans at the next
+request for `faultRetryAfterSec` (a fixed window: every request in it is answered 418). Counts what a test asserts: 200s
  * per symbol, 429s, 418s, the most weight used in one minute. Allocates: not a hot path.
  * @module
  */
@@ -51,6 +51,7 @@ export class MultiRestRoute {
   readonly #faultRetry: number;
   readonly #usdm: boolean;
   #retryUntilNs = -Infinity;
+  #banUntilNs = -Infinity;
 
   /**
    * Routes over `markets` (by upper-case symbol) with `weightLimit` per minute of `clock`'s wall
@@ -83,10 +84,12 @@ export class MultiRestRoute {
     const now = this.#clock.wallNs();
     if (this.ban > 0) {
       this.ban--;
+      this.#banUntilNs = now + this.#faultRetry * 1e9;
+    }
+    if (now < this.#banUntilNs) { // an armed ban: a fixed window, every request in it answered 418
       this.stats.banned++;
-      this.#retryUntilNs = now + this.#faultRetry * 1e9;
       return respond(conn, 418, `{"code":-1003,"msg":"Way too many requests; IP banned."}`, {
-        "Retry-After": String(this.#faultRetry),
+        "Retry-After": String(Math.ceil((this.#banUntilNs - now) / 1e9)),
       });
     }
     if (now < this.#retryUntilNs) {
