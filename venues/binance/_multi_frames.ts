@@ -77,6 +77,16 @@ export class MultiFrames {
     cap.commitOther(wall);
   }
 
+  /**
+   * A frame that must not reach the books (an old connection's, or one left at stop) received at
+   * `wall` on a connection whose first symbol is `home`: captured only, as it would have been.
+   */
+  captureOnly(raw: unknown, home: number, wall: number): void {
+    if (typeof raw !== "string") return this.binary(raw as FrameData, home, wall);
+    if (this.#books[0]!.capture === null) return;
+    this.commit(this.parse(raw, home, wall), wall);
+  }
+
   /** Commit the line staged by the last {@linkcode MultiFrames.parse} (parsed as `kind`) at `wall`. */
   commit(kind: FrameKind, wall: number): void {
     const cap = this.#cap;

@@ -88,13 +88,7 @@ export async function closeCaptures(
     for (; inbox.length > 0; inbox.shift()) {
       const i = inbox.head;
       if (inbox.kind(i) !== InKind.Message) continue;
-      const raw: unknown = inbox.text(i);
-      const wall = inbox.wallNs(i);
-      if (typeof raw !== "string") frames.binary(raw as never, c.plan.symbols[0]!, wall);
-      else {
-        const kind = frames.parse(raw, c.plan.symbols[0]!, wall);
-        frames.commit(kind, wall);
-      }
+      frames.captureOnly(inbox.text(i), c.plan.symbols[0]!, inbox.wallNs(i));
     }
   }
   captureProgress(books);

@@ -164,7 +164,7 @@ export class BinanceMultiHandler implements EngineHandler {
         if (kind === InKind.Message) {
           if (inbox.num(i, 0) === c.io.gen) {
             this.#onFrame(c, logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i));
-          }
+          } else this.#frames.captureOnly(inbox.text(i), c.plan.symbols[0]!, inbox.wallNs(i)); // an old socket's
         } else this.#links.onControl(c, logger, kind, i);
         inbox.shift();
       }
