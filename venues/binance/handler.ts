@@ -29,21 +29,20 @@ import type { WarnLimit } from "../_warn_limit.ts";
 import { FeedGuard } from "./_handler_guard.ts";
 import { L2Book } from "../book.ts";
 import { writeBookJson } from "../book_json.ts";
-import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
+import { ParsedFrame } from "./parse.ts";
 import { Answer, EXCHANGE_INFO_TAG, SnapshotRequests } from "./_handler_rest.ts";
-import { type BookSync, DiffResult } from "./sync.ts";
+import type { BookSync } from "./sync.ts";
 import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 import { exchangeInfoUrl } from "./precision.ts";
 import { SymbolBook } from "./symbol_book.ts";
 import type { BinanceCapture } from "./capture.ts";
 import { openSymbolCapture } from "./_symbol_capture.ts";
-import type { FrameData } from "../capture_writer.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { SymbolLink } from "./_handler_link.ts";
+import { FrameOutcome, SymbolFrames } from "./_handler_frames.ts";
 import { type BinanceHandlerConfig, defaultStreamUrl } from "./_handler_config.ts";
 import { type BinanceMarket, defaultRestUrl, depthPath, marketScheduler } from "./markets.ts";
 import { captureEntry, captureLeftovers } from "./_handler_snapshot.ts";
-import { frameByteLength } from "../capture_frame.ts";
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
 
@@ -61,10 +60,6 @@ export class BinanceHandler implements EngineHandler {
   readonly restUrl: string;
   /** The symbol's book, sync, stream, scale and capture (shared with the many-symbol handler). */
   readonly symbolBook: SymbolBook;
-  /** Market-data messages processed (depth + trades). */
-  messages = 0;
-  /** Malformed frames seen. */
-  malformed = 0;
   readonly #cfg: BinanceHandlerConfig;
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
@@ -72,12 +67,21 @@ export class BinanceHandler implements EngineHandler {
   readonly #note = [""];
   readonly #link: SymbolLink;
   #ctx!: HandlerContext;
-  #applyLabel = 0;
-  #wireLabel = 0;
+  readonly #frames: SymbolFrames;
   #lastStatsNs = 0;
   #wasSynced = false;
   #everSynced = false;
   readonly #guard: FeedGuard;
+
+  /** Market-data messages processed (depth + trades). */
+  get messages(): number {
+    return this.#frames.messages;
+  }
+
+  /** Malformed frames seen. */
+  get malformed(): number {
+    return this.#frames.malformed;
+  }
 
   /** The local book. */
   get book(): L2Book {
@@ -179,6 +183,7 @@ export class BinanceHandler implements EngineHandler {
       ...(cfg.instruments ? { instruments: cfg.instruments } : {}),
       ...(cfg.onSubscriberError ? { onSubscriberError: cfg.onSubscriberError } : {}),
     });
+    this.#frames = new SymbolFrames(this.symbolBook, this.#pf, this.#guard);
   }
 
   /** See {@linkcode EngineHandler.start}: opens the capture (if any) and the first connection. */
@@ -187,8 +192,7 @@ export class BinanceHandler implements EngineHandler {
     const { logger, source } = ctx;
     // BookSync logs snapshotApplied / synchronized / resync itself.
     this.symbolBook.attach(logger, source);
-    this.#applyLabel = logger.intern("apply");
-    this.#wireLabel = logger.intern("wire_to_book");
+    this.#frames.labels(logger);
     this.#lastStatsNs = ctx.clock.monoNs();
     const dir = this.#cfg.captureDir;
     if (dir !== undefined) {
@@ -297,47 +301,13 @@ export class BinanceHandler implements EngineHandler {
 
   // `start`: the time already read when this frame's work starts, or NaN to read it here.
   #onFrame(logger: Logger, raw: string, recvMono: number, recvWall: number, start: number): void {
-    const clock = this.#ctx.clock;
-    const t0 = start === start ? start : clock.monoNs();
-    const pf = this.#pf;
-    const cap = this.capture;
-    // A binary frame (its ArrayBuffer, queued as it came): never parsed, captured as is.
-    if (typeof raw !== "string") return this.#onBinary(logger, raw, recvMono, recvWall);
-    // Capturing: the frame is encoded once, straight into the capture chunk, and parsed in place;
-    // the line is committed only after the book is updated (off wire_to_book but the encode).
-    let kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
-    if (kind === FrameKind.Malformed && (pf.tooFine || pf.tooLarge)) {
-      const reparse = () => cap === null ? parseFrame(raw, pf) : cap.reparse(pf);
-      kind = this.symbolBook.fit(pf, kind, reparse, recvWall);
-    }
-    if (pf.foreign && kind !== FrameKind.Malformed) return this.#onForeign(logger, raw, recvMono, recvWall);
-    if (kind === FrameKind.Depth) {
-      this.messages++;
-      this.#guard.silence.onData(recvMono);
-      const r = this.symbolBook.applyDiff(pf.diff, recvMono);
-      const t1 = clock.monoNs();
-      logger.latency(this.#applyLabel, t1 - t0, this.#ctx.source);
-      if (r === DiffResult.Applied) logger.latency(this.#wireLabel, t1 - recvMono, this.#ctx.source);
-      this.symbolBook.emitDiff(pf.diff, r, recvWall);
-      cap?.commitDiff(recvWall, pf.diff.firstId, pf.diff.lastId);
+    const ctx = this.#ctx;
+    const o = this.#frames.onFrame(logger, ctx.source, ctx.clock, raw, recvMono, recvWall, start);
+    if (o === FrameOutcome.Depth) {
       if (!this.#wasSynced && this.sync.isSynced) this.#onSynced();
       else if (!this.sync.isSynced) this.#wasSynced = false; // a resync (a gap, a value beyond 2^53)
-    } else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) {
-      this.messages++;
-      this.symbolBook.onTrade(pf.trade, recvWall);
-      cap?.commitTrade(recvWall);
-    } else if (kind === FrameKind.Malformed) {
-      this.malformed++;
-      cap?.commitDiff(recvWall, 0, 0); // nothing received is lost
-      logger.warning(this.#ctx.source, "malformed frame ignored: " + pf.reason);
-    } else {
-      cap?.commitOther(recvWall);
-      if (kind === FrameKind.ServerShutdown) {
-        logger.warning(this.#ctx.source, "serverShutdown received: reconnecting now");
-        this.#link.reconnectNow(ResyncReason.ServerShutdown, "server shutdown");
-      } else if (kind === FrameKind.ErrorReply) {
-        logger.warning(this.#ctx.source, "error reply: " + pf.errorMsg);
-      }
+    } else if (o === FrameOutcome.Shutdown) {
+      this.#link.reconnectNow(ResyncReason.ServerShutdown, "server shutdown");
     }
   }
 
@@ -397,22 +367,6 @@ export class BinanceHandler implements EngineHandler {
     if (!this.#guard.fail(logger, this.#ctx.source, msg)) return;
     this.#link.cancel();
     this.#rest.cancel();
-  }
-
-  // A frame of another symbol (e.g. --symbol ETHUSDT on a BTCUSDT stream): never applied.
-  #onForeign(logger: Logger, raw: string, recvMono: number, recvWall: number): void {
-    this.capture?.commitOther(recvWall); // nothing received is lost
-    this.#guard.refuseForeign(logger, this.#ctx.source, raw, recvMono);
-  }
-
-  // The capture records the frame as it came (one JSON line in other.jsonl); the book never sees it.
-  #onBinary(logger: Logger, frame: unknown, recvMono: number, recvWall: number): void {
-    const cap = this.capture;
-    if (cap !== null) {
-      cap.parse(frame as FrameData, this.#pf);
-      cap.commitOther(recvWall);
-    }
-    this.#guard.binaryFrame(logger, this.#ctx.source, frameByteLength(frame), recvMono);
   }
 
   // The book was discarded outside a diff (disconnect, reconnect): tell the stream.
