@@ -15,10 +15,10 @@
  * symbol are refused and binary frames ignored (both captured, rate-limited warnings); an error
  * retrying cannot fix sets `fatal` and ends the run. Private pieces: config and URL helpers in
  * `_handler_config.ts`, the WebSocket link (session, backoff, control entries) in
- * `_handler_link.ts`, snapshot requests and what each REST answer does in `_handler_rest.ts`,
- * reply decoding and capture routing in `_handler_snapshot.ts`, fault state and warnings in
- * `_handler_guard.ts`, the scale in `_handler_precision.ts`, the capture opener in
- * `_symbol_capture.ts`.
+ * `_handler_link.ts`, what one frame does in `_handler_frames.ts`, snapshot requests and what
+ * each REST answer does in `_handler_rest.ts`, reply decoding and capture routing in
+ * `_handler_snapshot.ts`, fault state and warnings in `_handler_guard.ts`, the scale in
+ * `_handler_precision.ts`, the capture opener in `_symbol_capture.ts`.
  * @module
  */
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
