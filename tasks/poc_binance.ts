@@ -24,7 +24,7 @@ import {
 
 const USAGE = `deno task poc:binance [flags]
 
-Keeps a local order book of one Binance spot or USD-M futures symbol from the diff-depth stream
+Keeps a local order book of one (or, with --symbols, many) Binance spot or USD-M futures symbols from the diff-depth stream
 (snapshot + diffs, resync on gaps, reconnect with backoff), logging through the SPSC logger.
 
   --symbol <SYM>          symbol (default BTCUSDT)
@@ -112,11 +112,14 @@ const { common, config } = parseCli(Deno.args, {
     cfg[key] = String(s);
   }
   if (wantsMulti(v)) {
-    const urls = {
+    const base = {
       ...(cfg.wsUrl ? { wsUrl: cfg.wsUrl } : {}),
       ...(cfg.restUrl ? { restUrl: cfg.restUrl } : {}),
+      market,
+      depthStream: speed,
+      snapshotLimit: limit,
     };
-    return { multi: binanceMultiConfig(v, c, urls, limit) };
+    return { multi: binanceMultiConfig(v, c, base) };
   }
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
   return { ...cfg, ...captureConfig(c, symbol.toUpperCase()) };
@@ -129,6 +132,8 @@ if (config.multi !== undefined) {
       synchronized: () => multi.stats.everSynced > 0,
       fatal: () => multi.fatal,
       inputLost: () => {
+        const lost = multi.inputLost;
+        if (lost !== undefined) return lost;
         const never = multi.neverSynchronized();
         return never.length > 0 && never.length < multi.books.length
           ? `no book for ${never.slice(0, 10).join(", ")}${
