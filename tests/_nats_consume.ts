@@ -1,10 +1,12 @@
 /**
  * Test support for the NATS tests: run `tasks/consume.ts` as a child (127.0.0.1, writes under
- * /tmp) and compare two books in the `--book-out` form numerically (the consumer's JSON decimals
- * may be trimmed differently from the publisher's).
+ * /tmp), compare two books in the `--book-out` form numerically (the consumer's JSON decimals
+ * may be trimmed differently from the publisher's), and watch a child's stderr for a pattern.
  * @module
  */
 import assert from "node:assert/strict";
+import { parseMsgId } from "../publish/subjects.ts";
+import { readStream } from "./_nats_server.ts";
 
 const CONSUME = new URL("../tasks/consume.ts", import.meta.url).pathname;
 
@@ -45,3 +47,68 @@ export function assertSameBook(got: BookJson, want: BookJson, what: string): voi
 export function readBook(path: string): BookJson {
   return JSON.parse(Deno.readTextFileSync(path));
 }
+
+/** Reads a child's stderr as it comes; `until` waits (30 s deadline) for a pattern. */
+export function watchStderr(
+  child: Deno.ChildProcess,
+): { text: () => string; until(p: RegExp): Promise<void> } {
+  let text = "";
+  let ended = false;
+  let wake = (): void => {};
+  (async () => {
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      text += chunk;
+      wake();
+    }
+    ended = true;
+    wake();
+  })().catch(() => {});
+  return {
+    text: () => text,
+    async until(pattern: RegExp): Promise<void> {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<never>((_, rej) =>
+        timer = setTimeout(() => rej(new Error(`no ${pattern} within 30 s: ${text.slice(-800)}`)), 30_000)
+      );
+      try {
+        while (!pattern.test(text)) {
+          if (ended) throw new Error(`child ended before ${pattern}: ${text.slice(-800)}`);
+          await Promise.race([new Promise<void>((r) => wake = r), deadline]);
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** One publisher run's messages in the stream: book seqs, trade seqs (stream order), snapshot copies. */
+export interface RunSeqs {
+  /** Book seqs. */
+  b: number[];
+  /** Trade seqs. */
+  t: number[];
+  /** Snapshot copies. */
+  s: number;
+}
+
+/** Book and trade seqs of each run in stream `MD` under `filter` on `url`, in stream order. */
+export async function seqsByRun(
+  url: string,
+  filter = "md.binance.spot.BTCUSDT.>",
+): Promise<Map<string, RunSeqs>> {
+  const runs = new Map<string, RunSeqs>();
+  for (const m of await readStream(url, "MD", filter)) {
+    const id = parseMsgId(m.msgId);
+    if (!id) continue;
+    const r = runs.get(id.runId) ?? { b: [], t: [], s: 0 };
+    runs.set(id.runId, r);
+    if (id.kind === "b") r.b.push(id.seq);
+    else if (id.kind === "t") r.t.push(id.seq);
+    else r.s++;
+  }
+  return runs;
+}
+
+/** 1, 2, …, xs.length (what a complete seq chain of that length is). */
+export const oneToN = (xs: number[]): number[] => xs.map((_, i) => i + 1);
