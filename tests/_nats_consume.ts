@@ -48,15 +48,26 @@ export function readBook(path: string): BookJson {
   return JSON.parse(Deno.readTextFileSync(path));
 }
 
+/** Text read from a child's output as it comes. */
+export interface Watched {
+  /** Everything read so far. */
+  text(): string;
+  /** Wait (30 s deadline) until the text matches `p`; rejects when the output ended first. */
+  until(p: RegExp): Promise<void>;
+}
+
 /** Reads a child's stderr as it comes; `until` waits (30 s deadline) for a pattern. */
-export function watchStderr(
-  child: Deno.ChildProcess,
-): { text: () => string; until(p: RegExp): Promise<void> } {
+export function watchStderr(child: Deno.ChildProcess): Watched {
+  return watchOutput(child.stderr);
+}
+
+/** Reads `stream` (a child's stdout or stderr) as it comes. */
+export function watchOutput(stream: ReadableStream<Uint8Array>): Watched {
   let text = "";
   let ended = false;
   let wake = (): void => {};
   (async () => {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
       text += chunk;
       wake();
     }
@@ -112,3 +123,19 @@ export async function seqsByRun(
 
 /** 1, 2, …, xs.length (what a complete seq chain of that length is). */
 export const oneToN = (xs: number[]): number[] => xs.map((_, i) => i + 1);
+
+/** `p`, or a rejection (after `onTimeout`) once `ms` passed. */
+export async function within<T>(p: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, rej) =>
+    timer = setTimeout(() => {
+      onTimeout();
+      rej(new Error(`${what}: not within ${ms} ms`));
+    }, ms)
+  );
+  try {
+    return await Promise.race([p, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -18,24 +18,9 @@ import {
   runConsume,
   seqsByRun,
   watchStderr,
+  within,
 } from "./_nats_consume.ts";
 import { spawnPocBinance } from "./_poc_child.ts";
-
-/** `p`, or a rejection (after `onTimeout`) once `ms` passed. */
-async function within<T>(p: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, rej) =>
-    timer = setTimeout(() => {
-      onTimeout();
-      rej(new Error(`${what}: not within ${ms} ms`));
-    }, ms)
-  );
-  try {
-    return await Promise.race([p, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 Deno.test("3-server cluster, --replicas 3: the stream leader SIGKILLed mid-run loses nothing acknowledged", async () => {
   const cluster = await startNatsCluster();
