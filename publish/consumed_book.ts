@@ -30,10 +30,16 @@ export class ConsumedBook {
   copiesSkipped = 0;
   /** Foreign payloads skipped. */
   foreign = 0;
+  /** Book messages received ahead of a missing seq, by seq (see `_book_apply.ts`). */
+  readonly held: Map<number, Uint8Array> = new Map();
+  /** Book messages that arrived out of order and were applied in order. */
+  reordered = 0;
   /** Book seqs known missing, as [first, last] ranges (at most 1,000 kept). */
   readonly missing: [number, number][] = [];
   /** Stream sequence the consumer started at (0 = the first message). */
   startSeq = 0;
+  /** Run id of the start snapshot (messages of other runs before it are not taken). */
+  startRunId = "";
   /** True once the book was valid at least once. */
   synchronized = false;
   /** Run id of the publisher seen last. */

@@ -198,20 +198,31 @@ export interface StoredMsg {
   data: Uint8Array;
 }
 
-/** Every message of `stream` under `filter`, in stream order (deadline 20 s). */
+/**
+ * Every message of `stream` under `filter`, in stream order (deadline 20 s). Creating the reading
+ * consumer is retried until the deadline: right after a cluster member died, JetStream may be
+ * electing leaders and time out.
+ */
 export async function readStream(url: string, stream: string, filter: string): Promise<StoredMsg[]> {
   const nc = await connect({ servers: url });
   try {
-    const c = await jetstream(nc).consumers.get(stream, {
-      filter_subjects: filter,
-      deliver_policy: DeliverPolicy.All,
-    });
+    const deadline = Date.now() + 20_000;
+    let c;
+    while (c === undefined) {
+      try {
+        c = await jetstream(nc).consumers.get(stream, {
+          filter_subjects: filter,
+          deliver_policy: DeliverPolicy.All,
+        });
+      } catch (e) {
+        if (Date.now() >= deadline) throw e;
+      }
+    }
     // Up to the stream's last sequence under `filter` (the server's pending count can be off).
     const end =
       (await (await jetstreamManager(nc)).streams.getMessage(stream, { last_by_subj: filter }))?.seq ?? 0;
     const out: StoredMsg[] = [];
     let last = 0;
-    const deadline = Date.now() + 20_000;
     while (last < end) {
       if (Date.now() >= deadline) {
         throw new Error(`readStream ${stream} ${filter}: stream seq ${last} of ${end} after 20 s`);

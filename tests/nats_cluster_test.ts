@@ -77,9 +77,12 @@ Deno.test("3-server cluster, --replicas 3: the stream leader SIGKILLed mid-run l
     if (late > 0) console.log(`${late} book messages stored after a later seq (retried across the election)`);
     assert.equal(
       r.b.length + r.t.length + r.s,
-      Number(done[2]) - Number(done[3]),
+      Number(done[2]),
       "the stream holds every acknowledged message once",
     );
+    // The killed member comes back and catches up. (While it is down, nats-server 2.9 may place a
+    // new consumer on it and the creation times out: the consumer retries, but for tens of seconds.)
+    await leader.restart();
     const c = await runConsume([
       "--nats",
       cluster.urls,
@@ -92,7 +95,7 @@ Deno.test("3-server cluster, --replicas 3: the stream leader SIGKILLed mid-run l
       `${dir}/consumer.json`,
     ]);
     assert.equal(c.code, 0, c.err);
-    assert.match(c.err, /valid\n/, "the consumer's book is valid at the end");
+    assert.match(c.err, /valid\n/, `the consumer's book is valid at the end: ${c.err}`);
     assertSameBook(readBook(`${dir}/consumer.json`), readBook(`${dir}/book.json`), "consumer vs publisher");
   } finally {
     await sim.close();

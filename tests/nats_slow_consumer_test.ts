@@ -79,7 +79,7 @@ Deno.test("a consumer stalled for the whole run: the publisher finishes first, a
     assert.deepEqual(r.t, oneToN(r.t), "every trade seq stored once, in order");
     assert.equal(
       r.b.length + r.t.length + r.s,
-      Number(done[2]) - Number(done[3]),
+      Number(done[2]),
       "every acknowledged message stored",
     );
     // Released, the consumer catches up and agrees with the publisher.
