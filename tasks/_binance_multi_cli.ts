@@ -8,6 +8,7 @@
 import type { BinanceMultiConfig } from "../venues/binance/multi_handler.ts";
 import { planStreams } from "../venues/binance/stream_plan.ts";
 import { numberFlag, staleAfterFlag, UsageError } from "./_cli.ts";
+import { selectShard, type Shard } from "../publish/shard.ts";
 
 /** The `parseArgs` options of the many-symbol flags. */
 export const BINANCE_MULTI_OPTIONS = {
@@ -55,7 +56,7 @@ export function symbolsOf(v: Record<string, unknown>): string[] {
  */
 export function binanceMultiConfig(
   v: Record<string, unknown>,
-  c: { maxMessages?: number; captureDir?: string },
+  c: { maxMessages?: number; captureDir?: string; nats?: { shard?: Shard } },
   urls: { wsUrl?: string; restUrl?: string },
   snapshotLimit: number,
 ): BinanceMultiConfig {
@@ -67,7 +68,7 @@ export function binanceMultiConfig(
     );
   }
   const cfg: BinanceMultiConfig = {
-    symbols: symbolsOf(v),
+    symbols: selectShard(symbolsOf(v), c.nats?.shard ?? { index: 0, count: 1 }),
     snapshotLimit,
     trades: v.trades === true,
     ...urls,
@@ -82,6 +83,7 @@ export function binanceMultiConfig(
   const staleAfterMs = staleAfterFlag(v["stale-after"]);
   if (staleAfterMs !== undefined) cfg.staleAfterMs = staleAfterMs;
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
+  if (cfg.symbols.length === 0) return cfg; // none in this --shard: the task says so and exits 0
   try {
     planStreams(cfg.symbols, {
       wsUrl: cfg.wsUrl ?? "wss://stream.binance.com:9443",

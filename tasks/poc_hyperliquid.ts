@@ -15,6 +15,7 @@ import {
 } from "../venues/hyperliquid/config.ts";
 import { captureConfig, numberFlag, parseCli, staleAfterFlag, UsageError } from "./_cli.ts";
 import { runLive } from "./_live.ts";
+import { emptyShardLine, selectShard, type Shard } from "../publish/shard.ts";
 
 const USAGE = `deno task poc:hyperliquid [flags]
 
@@ -86,18 +87,23 @@ function wsUrlOf(v: Record<string, unknown>): string | undefined {
 }
 
 // --coins / --channels: the multi-coin handler (usage errors exit 2).
-function multiConfig(v: Record<string, unknown>, c: { maxMessages?: number; captureDir?: string }) {
+function multiConfig(
+  v: Record<string, unknown>,
+  c: { maxMessages?: number; captureDir?: string; nats?: { shard?: Shard } },
+) {
   if (c.captureDir !== undefined) {
     throw new UsageError("--capture-dir is not supported with --coins/--channels yet");
   }
   if (v["n-sig-figs"] !== undefined || v.mantissa !== undefined) {
     throw new UsageError("--n-sig-figs/--mantissa are not supported with --coins/--channels");
   }
-  const coins = String(v.coins ?? v.coin ?? "BTC").split(",").map((s) => s.trim()).filter((s) => s !== "");
-  for (const coin of coins) {
+  const all = String(v.coins ?? v.coin ?? "BTC").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const coin of all) {
     if (!/^[A-Za-z0-9@:/_-]{1,32}$/.test(coin)) throw new UsageError(`--coins: not a coin name: "${coin}"`);
   }
+  const coins = selectShard(all, c.nats?.shard ?? { index: 0, count: 1 });
   const cfg: HyperliquidMultiConfig = { coins };
+  if (coins.length === 0) return cfg; // none in this --shard: the task says so and exits 0
   try {
     cfg.channels = parseChannels(String(v.channels ?? "l2book,fast,bbo"));
     if (v.trades === true && !cfg.channels.includes("trades")) cfg.channels.push("trades");
@@ -112,6 +118,10 @@ function multiConfig(v: Record<string, unknown>, c: { maxMessages?: number; capt
 }
 
 if (config.multi !== undefined) {
+  if (config.multi.coins.length === 0) {
+    console.log(emptyShardLine(common.nats!.shard!));
+    Deno.exit(0);
+  }
   const multi = new HyperliquidMultiHandler(config.multi);
   Deno.exit(
     await runLive(multi, common, {
