@@ -152,8 +152,8 @@ export class NatsBookConsumer {
       try {
         return await jetstream(this.#nc, { timeout }).consumers.get(this.#stream, opts);
       } catch (e) {
-        if (Date.now() >= end) throw e;
-        this.#log("warning", `${b.subjects.prefix}: creating the consumer failed (${errText(e)}); retrying`);
+        if (!isTimeout(e) || Date.now() >= end) throw e;
+        this.#log("warning", `${b.subjects.prefix}: creating the consumer timed out; retrying`);
       }
     }
   }
@@ -238,9 +238,10 @@ export class NatsBookConsumer {
     }
     if (
       m.info.streamSequence < b.startSeq &&
-      (id.runId !== b.startRunId || b.decoder.batch.messageKind === RecordKind.Snapshot)
+      (id.runId !== b.startRunId || b.decoder.batch.messageKind !== RecordKind.Update &&
+          b.decoder.batch.messageKind !== RecordKind.Clear)
     ) {
-      return this.#notify(); // looking back before the start snapshot: only its run's messages after it
+      return this.#notify(); // looking back before the start snapshot: only its run's updates and clears
     }
     if (id.runId !== b.runId) {
       if (b.runId !== "") {
@@ -271,4 +272,8 @@ export const LOOK_BACK = 4096;
 
 function lookBackFrom(startSeq: number): number {
   return Math.max(1, startSeq - LOOK_BACK);
+}
+
+function isTimeout(e: unknown): boolean {
+  return e instanceof Error && (e.name === "TimeoutError" || /timeout/i.test(e.message));
 }

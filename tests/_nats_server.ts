@@ -216,6 +216,7 @@ export async function readStream(url: string, stream: string, filter: string): P
         });
       } catch (e) {
         if (Date.now() >= deadline) throw e;
+        await new Promise((r) => setTimeout(r, 100)); // poll interval
       }
     }
     // Up to the stream's last sequence under `filter` (the server's pending count can be off).
