@@ -9,6 +9,7 @@ import type { BinanceMultiConfig } from "../venues/binance/multi_handler.ts";
 import { planStreams } from "../venues/binance/stream_plan.ts";
 import { type BinanceMarket, defaultWsBase, type DepthSpeed } from "../venues/binance/markets.ts";
 import { captureConfig, type CommonFlags, numberFlag, staleAfterFlag, UsageError } from "./_cli.ts";
+import { selectShard } from "../publish/shard.ts";
 
 /** The `parseArgs` options of the many-symbol flags. */
 export const BINANCE_MULTI_OPTIONS = {
@@ -67,7 +68,7 @@ export function binanceMultiConfig(
     snapshotLimit: number;
   },
 ): BinanceMultiConfig {
-  const symbols = symbolsOf(v);
+  const symbols = selectShard(symbolsOf(v), c.nats?.shard ?? { index: 0, count: 1 });
   const cfg: BinanceMultiConfig = { symbols, trades: v.trades === true, ...base };
   for (const s of symbols) Object.assign(cfg, captureConfig(c, s));
   const mode = v.subscribe ?? "url";
@@ -80,6 +81,7 @@ export function binanceMultiConfig(
   const staleAfterMs = staleAfterFlag(v["stale-after"]);
   if (staleAfterMs !== undefined) cfg.staleAfterMs = staleAfterMs;
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
+  if (cfg.symbols.length === 0) return cfg; // none in this --shard: the task says so and exits 0
   try {
     planStreams(cfg.symbols, {
       wsUrl: cfg.wsUrl ?? defaultWsBase(base.market),

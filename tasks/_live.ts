@@ -15,7 +15,7 @@ import type { MarketStream } from "../market/stream.ts";
 import { startUpdatesWriter, type UpdatesWriter } from "../market/updates_writer.ts";
 import { type OpsHandle, startOps, streamSources } from "../ops/attach.ts";
 import { type Publisher, startPublisher } from "../publish/publisher.ts";
-import { selectShard } from "../publish/shard.ts";
+import { emptyShardLine, selectShard } from "../publish/shard.ts";
 
 /** A handler a live task can run: an engine handler that can dump its book. */
 export interface LiveHandler extends EngineHandler {
@@ -108,7 +108,7 @@ export async function runLive(
 ): Promise<number> {
   const shard = common.nats?.shard;
   if (shard !== undefined && selectShard([handler.stream.instrument.symbol], shard).length === 0) {
-    console.log(`shard ${shard.index}/${shard.count}: no symbol of this task belongs to it; nothing to do`);
+    console.log(emptyShardLine(shard));
     return 0;
   }
   const problems = outputProblems(commonOutputs(common));
@@ -172,7 +172,10 @@ export async function runLive(
         if (l === "info") logger.info(0, `[publish] ${t}`);
         else logger.warning(0, `[publish] ${t}`);
       };
-      publisher = await startPublisher({ ...common.nats.publish, onLog }, [handler.stream]);
+      publisher = await startPublisher(
+        { ...common.nats.publish, onLog },
+        handler.streams ?? [handler.stream],
+      );
     }
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));

@@ -14,6 +14,7 @@ import {
   MIN_DEPTH_LIMIT,
 } from "../venues/binance/markets.ts";
 import { runLive } from "./_live.ts";
+import { emptyShardLine } from "../publish/shard.ts";
 import { type BinanceMultiConfig, BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
 import {
   BINANCE_MULTI_HELP,
@@ -126,6 +127,10 @@ const { common, config } = parseCli(Deno.args, {
 });
 
 if (config.multi !== undefined) {
+  if (config.multi.symbols.length === 0) {
+    console.log(emptyShardLine(common.nats!.shard!));
+    Deno.exit(0);
+  }
   const multi = new BinanceMultiHandler(config.multi);
   Deno.exit(
     await runLive(multi, common, {

@@ -21,6 +21,7 @@ import { HlUnknownCoinError, loadHlDecimals } from "../venues/hyperliquid/meta_f
 import type { Decimals } from "../venues/binance/precision.ts";
 import { captureConfig, numberFlag, parseCli, staleAfterFlag, UsageError } from "./_cli.ts";
 import { runLive } from "./_live.ts";
+import { emptyShardLine, selectShard, type Shard } from "../publish/shard.ts";
 
 const USAGE = `deno task poc:hyperliquid [flags]
 
@@ -134,13 +135,15 @@ function wsUrlOf(v: Record<string, unknown>): string | undefined {
 
 // --coins / --channels: the multi-coin handler (usage errors exit 2).
 function multiConfig(v: Record<string, unknown>, c: Parameters<typeof captureConfig>[0]) {
-  const coins = String(v.coins ?? v.coin ?? "BTC").split(",").map((s) => s.trim()).filter((s) => s !== "");
-  for (const coin of coins) {
+  const all = String(v.coins ?? v.coin ?? "BTC").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const coin of all) {
     if (!/^[A-Za-z0-9@:/_-]{1,32}$/.test(coin)) throw new UsageError(`--coins: not a coin name: "${coin}"`);
   }
+  const coins = selectShard(all, c.nats?.shard ?? { index: 0, count: 1 });
   const cfg: HyperliquidMultiConfig = { coins };
   const sig = numberFlag("n-sig-figs", v["n-sig-figs"], true);
   const man = numberFlag("mantissa", v.mantissa, true);
+  if (coins.length === 0) return cfg; // none in this --shard: the task says so and exits 0
   try {
     l2BookSubscription(coins[0] ?? "BTC", sig, man);
     cfg.channels = parseChannels(String(v.channels ?? "l2book,fast,bbo"));
@@ -162,6 +165,10 @@ function multiConfig(v: Record<string, unknown>, c: Parameters<typeof captureCon
 }
 
 if (config.multi !== undefined) {
+  if (config.multi.coins.length === 0) {
+    console.log(emptyShardLine(common.nats!.shard!));
+    Deno.exit(0);
+  }
   const multi = new HyperliquidMultiHandler(config.multi);
   Deno.exit(
     await runLive(multi, common, {
