@@ -38,6 +38,10 @@ export interface PublishWorkerInit {
   ackTimeoutMs: number;
   /** At close, wait this long for the last acks, ms. */
   drainTimeoutMs: number;
+  /** Idle: poll the ring this long (µs) before sleeping on it. */
+  idleSpinUs: number;
+  /** One Int32: while 1 the Worker, connected, does not read the ring (tests). */
+  paused?: SharedArrayBuffer;
 }
 
 /** The Worker's final counters. */
@@ -54,10 +58,12 @@ export interface PublishDone {
   unacked: number;
   /** Messages dropped because the publish buffer was full. */
   dropped: number;
-  /** Of which book messages (each followed by a snapshot copy). */
+  /** Of which book messages (each answered by a `clear` and a snapshot copy). */
   droppedBook: number;
   /** Messages lost in the record ring before the Worker. */
   ringLost: number;
+  /** `clear` messages the publisher published for its own losses (each followed by a copy). */
+  clears: number;
   /** Reconnects to NATS. */
   reconnects: number;
   /** Publish errors seen. */

@@ -1,21 +1,32 @@
 /**
- * Private: the Worker behind {@linkcode startPublisher}. Reads whole messages from the record ring
- * (waiting asynchronously: the NATS client shares this event loop), turns each into a subject,
- * payload and `Nats-Msg-Id`, and publishes through an {@linkcode Outbox} (bounded, acks awaited in
- * windows, resent in order after a reconnect). Posts `{ready}` or `{error}` once connected and
- * the stream is checked, `{log}` lines while running, `{done}` with the counters at the end.
+ * Private: the Worker behind {@linkcode startPublisher}. Drains the messages available on the
+ * record ring, up to 1,024 per turn of the event loop (so acks keep flowing), turns each into a
+ * publish ({@linkcode RecordOut}: subject, payload and `Nats-Msg-Id` bytes from a slab, the
+ * publisher's own `clear` after a loss), then gives the event loop a turn (`setImmediate`; the
+ * client writes the socket in a microtask, once per drain or every 32 KiB). JetStream:
+ * publishes carry a reply subject on one inbox subscription of this connection; acks come back
+ * there by entry id ({@linkcode Outbox}: bounded, windowed, resent in order after a failure or a
+ * reconnect) — no promise or timer per message. Core NATS (benchmarks): plain publishes, no
+ * header. Idle: polls the ring on the next turns of the event loop for `idleSpinUs`, then sleeps
+ * in `Atomics.waitAsync` (`_ring_wait.ts`). Posts `{ready}` or `{error}` once connected and the
+ * stream is checked, `{log}` lines while running, `{done}` with the counters at the end.
  * @module
  */
-import { connect, type NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
-import { headers } from "npm:@nats-io/nats-core@3.4.0";
-import { jetstream, jetstreamManager } from "npm:@nats-io/jetstream@3.4.0";
-import { formatMessageJson } from "../market/json.ts";
-import { Off, RECORD_BYTES, RecordKind } from "../market/record.ts";
+import {
+  connect,
+  createInbox,
+  type Msg,
+  type NatsConnection,
+  type PublishOptions,
+} from "npm:@nats-io/transport-node@3.4.0";
+import { jetstreamManager } from "npm:@nats-io/jetstream@3.4.0";
 import { RecordRingReader } from "../market/ring.ts";
-import { AsyncRingWaiter } from "./_ring_wait.ts";
+import { AsyncRingWaiter, nextTurn } from "./_ring_wait.ts";
 import { Outbox, type OutEntry } from "./_outbox.ts";
+import { EncodedHeaders, PayloadSlab } from "./_payload_slab.ts";
+import { type PublishSink, RecordOut } from "./_record_out.ts";
+import { parseAck } from "./_js_ack.ts";
 import { ensureStream, errText, type StreamSettings } from "./stream_setup.ts";
-import { type InstrumentSubjects, msgIdOf, subjectsOf } from "./subjects.ts";
 import type { PublishDone, PublishWorkerInit } from "./_publish_types.ts";
 
 const self = globalThis as unknown as {
@@ -59,27 +70,23 @@ async function run(init: PublishWorkerInit): Promise<void> {
       return;
     }
   }
-  const js = jetstream(nc, { timeout: init.ackTimeoutMs });
-  const subjects: InstrumentSubjects[] = instruments.map((i) => subjectsOf(i.venue, i.market, i.symbol));
+
+  // JetStream publishes: one reusable options object and header holder (the client reads both
+  // synchronously in `publish`), the reply subject names the outbox entry.
+  const inbox = createInbox();
+  const hdr = new EncodedHeaders();
+  const opts: PublishOptions = { headers: hdr as unknown as PublishOptions["headers"], reply: "" };
   const outbox = new Outbox(
-    useJs
-      ? async (m: OutEntry) => {
-        const h = headers();
-        h.set("Nats-Msg-Id", m.msgId);
-        try {
-          const ack = await js.publish(m.subject, m.payload, { headers: h, timeout: init.ackTimeoutMs });
-          return ack.duplicate ? "duplicate" : "stored";
-        } catch (err) {
-          noteError(err);
-          return "retry";
-        }
+    (m: OutEntry) => {
+      hdr.bytes = m.header;
+      opts.reply = `${inbox}.${m.id}`;
+      try {
+        nc.publish(m.subject, m.payload, opts);
+      } catch (err) {
+        noteError(err);
+        queueMicrotask(() => outbox.ack(m.id, "retry"));
       }
-      : (m: OutEntry) => {
-        const h = headers();
-        h.set("Nats-Msg-Id", m.msgId);
-        nc.publish(m.subject, m.payload, { headers: h });
-        return Promise.resolve("stored" as const);
-      },
+    },
     init.maxPending,
     init.maxPendingBytes,
     init.window,
@@ -91,6 +98,17 @@ async function run(init: PublishWorkerInit): Promise<void> {
     const t = errText(err);
     if (t !== lastErr) log("warning", `publish failed, will retry: ${t}`);
     lastErr = t;
+  }
+  if (useJs) {
+    const tokenAt = inbox.length + 1;
+    nc.subscribe(`${inbox}.*`, {
+      callback: (err: Error | null, m: Msg) => {
+        if (err) return noteError(err);
+        const r = parseAck(m);
+        if (r !== "stored" && r !== "duplicate") noteError(new Error(r));
+        outbox.ack(Number(m.subject.slice(tokenAt)), r === "stored" || r === "duplicate" ? r : "retry");
+      },
+    });
   }
   let reconnects = 0;
   (async () => {
@@ -107,88 +125,80 @@ async function run(init: PublishWorkerInit): Promise<void> {
       }
     }
   })().catch(() => {});
+  const tick = setInterval(() => {
+    const n = outbox.expire(init.ackTimeoutMs);
+    if (n > 0) noteError(new Error(`${n} acks not received within ${init.ackTimeoutMs} ms`));
+    outbox.pump();
+  }, 100);
+
+  const ctrl = new Int32Array(init.ctrl);
+  let coreSent = 0;
+  const sink: PublishSink = useJs
+    ? (subject, payload, header) => outbox.push(subject, payload, header!)
+    : (subject, payload) => {
+      try {
+        nc.publish(subject, payload);
+      } catch (err) {
+        noteError(err);
+        return false;
+      }
+      coreSent++;
+      return true;
+    };
+  const out = new RecordOut(
+    instruments,
+    runId,
+    format,
+    useJs,
+    new PayloadSlab(),
+    sink,
+    (id) => Atomics.store(ctrl, id, 1), // ask the engine thread for a fresh snapshot copy
+    log,
+  );
+  const take = out.take.bind(out);
   self.postMessage({
     ready: true,
     text: `publishing to ${servers.join(",")} (${setup}, run ${runId}, ${format})`,
   });
+  if (init.paused !== undefined) await resumed(new Int32Array(init.paused));
 
-  const ctrl = new Int32Array(init.ctrl);
   const reader = new RecordRingReader(init.sab);
   const waiter = new AsyncRingWaiter(init.sab);
-  const lastSeen = new Float64Array(instruments.length);
-  const enc = new TextEncoder();
-  let ringLost = 0;
-  let dropped = 0;
-  let droppedBook = 0;
-  const onMessage = (b: { view: DataView; count: number; bytes: Uint8Array }): void => {
-    const v = b.view;
-    const kind = v.getUint8(Off.kind);
-    if (kind === RecordKind.Gap) {
-      const n = v.getFloat64(Off.lost, true);
-      ringLost += n;
-      log("warning", `record ring full: ${n} messages lost before the publisher (snapshot copies follow)`);
-      return;
-    }
-    const id = v.getUint16(Off.instrument, true);
-    const subj = subjects[id];
-    const inst = instruments[id];
-    if (subj === undefined || inst === undefined) return;
-    const seq = v.getFloat64(Off.seq, true);
-    let subject: string;
-    let msgId: string;
-    if (kind === RecordKind.Trade) {
-      subject = subj.trade;
-      msgId = msgIdOf(subj.prefix, runId, "t", seq);
-    } else if (kind === RecordKind.Snapshot && seq <= lastSeen[id]!) {
-      // A copy of the book (periodic, or asked for after a drop): it carries the seq of the last
-      // book message it includes, which was already seen.
-      subject = subj.snapshot;
-      msgId = msgIdOf(subj.prefix, runId, "s", seq);
-    } else {
-      subject = subj.book;
-      msgId = msgIdOf(subj.prefix, runId, "b", seq);
-      lastSeen[id] = seq;
-    }
-    const payload = format === "binary"
-      ? b.bytes.slice(0, b.count * RECORD_BYTES)
-      : enc.encode(formatMessageJson(v, b.count, inst));
-    if (!outbox.push({ subject, payload, msgId, state: 0 })) {
-      dropped++;
-      if (kind !== RecordKind.Trade) {
-        droppedBook++;
-        Atomics.store(ctrl, id, 1); // ask the engine thread for a fresh snapshot copy
-      }
-      if ((dropped & (dropped - 1)) === 0) {
-        log(
-          "warning",
-          `publish buffer full (${outbox.size} unacknowledged): ${dropped} messages dropped so far`,
-        );
-      }
-    }
-  };
-  // Yield to the event loop (socket writes, acks) at least every few batches under load.
-  let batches = 0;
+  const spinMs = init.idleSpinUs / 1000;
+  let idleSince = -1;
   while (!reader.done) {
-    if (reader.poll(onMessage, 256) === 0) {
-      if (await waiter.wait(50)) batches = 0;
-    } else if (++batches >= 4) {
-      batches = 0;
-      await new Promise((r) => setTimeout(r, 0));
+    if (reader.poll(take, 1024) > 0) {
+      idleSince = -1;
+      outbox.pump();
+      await nextTurn(); // the client writes the socket; acks come in
+      continue;
+    }
+    const t = performance.now();
+    if (idleSince < 0) idleSince = t;
+    if (t - idleSince < spinMs) await nextTurn();
+    else {
+      idleSince = -1;
+      await waiter.wait(50);
     }
   }
   // The ring is closed: wait for the acks, within the deadline.
-  const deadline = new Promise<void>((r) => setTimeout(r, init.drainTimeoutMs));
-  await Promise.race([outbox.drained(), deadline]);
+  if (useJs) {
+    const deadline = new Promise<void>((r) => setTimeout(r, init.drainTimeoutMs));
+    await Promise.race([outbox.drained(), deadline]);
+  }
+  clearInterval(tick);
   const s = outbox.stats;
+  const o = out.stats;
   const done: PublishDone = {
-    accepted: s.accepted,
-    acked: s.acked,
+    accepted: useJs ? s.accepted : coreSent, // core NATS: a publish written counts as done
+    acked: useJs ? s.acked : coreSent,
     duplicates: s.duplicates,
     retries: s.retries,
     unacked: outbox.size,
-    dropped,
-    droppedBook,
-    ringLost,
+    dropped: o.dropped,
+    droppedBook: o.droppedBook,
+    ringLost: o.ringLost,
+    clears: o.clears,
     reconnects,
     errors,
   };
@@ -197,4 +207,12 @@ async function run(init: PublishWorkerInit): Promise<void> {
     else await nc.close();
   } catch { /* already closed */ }
   self.postMessage({ done });
+}
+
+// Wait until the engine thread sets the pause word to 0 (tests: a stalled Worker).
+async function resumed(word: Int32Array): Promise<void> {
+  while (Atomics.load(word, 0) !== 0) {
+    const r = Atomics.waitAsync(word, 0, 1, 1000);
+    if (r.async) await r.value;
+  }
 }

@@ -36,7 +36,7 @@ export interface PublishOptions {
   maxPending?: number;
   /** Bytes held unacknowledged at most (default 64 MiB). */
   maxPendingBytes?: number;
-  /** Publishes in flight at most (default 1,024). */
+  /** JetStream publishes in flight (acks awaited) at most (default 4,096). */
   window?: number;
   /** Run id (default: a fresh one). */
   runId?: string;
@@ -46,6 +46,18 @@ export interface PublishOptions {
   ackTimeoutMs?: number;
   /** At close, wait this long for the last acks, ms (default 10,000). */
   drainTimeoutMs?: number;
+  /**
+   * Idle, the Worker polls the ring on every turn of its event loop this long (µs) before it
+   * sleeps in `Atomics.waitAsync` (default 0: sleep at once). A message within that time is
+   * picked up in a few µs instead of a wake-up, at the cost of a core while the feed is active;
+   * on a shared, loaded machine it bought little p50 and cost p99 (the README's NATS bench).
+   */
+  idleSpinUs?: number;
+  /**
+   * Start with the Worker connected but not reading the ring until {@linkcode Publisher.resume}
+   * (tests: a stalled publisher, a full ring). Default false.
+   */
+  paused?: boolean;
   /** Log lines from the publisher (default: stderr). */
   onLog?: (level: "info" | "warning" | "error", text: string) => void;
 }
@@ -58,6 +70,8 @@ export interface Publisher {
   readonly runId: string;
   /** Snapshot copies written into the ring. */
   readonly copies: () => number;
+  /** Let a publisher started with `paused` read the ring. */
+  resume(): void;
   /** Close the ring; resolves once the Worker drained it and got the acks (or the deadline). */
   close(): Promise<PublishDone>;
 }
@@ -83,6 +97,8 @@ export async function startPublisher(opts: PublishOptions, streams: MarketStream
   const ctrlSab = new SharedArrayBuffer(4 * Math.max(1, instruments.length));
   const ctrl = new Int32Array(ctrlSab);
   const runId = opts.runId ?? newRunId(Date.now());
+  const paused = opts.paused ? new SharedArrayBuffer(4) : undefined;
+  if (paused) Atomics.store(new Int32Array(paused), 0, 1);
   const init: PublishWorkerInit = {
     sab,
     ctrl: ctrlSab,
@@ -94,10 +110,12 @@ export async function startPublisher(opts: PublishOptions, streams: MarketStream
     stream: { ...DEFAULT_STREAM, ...opts.stream },
     maxPending: opts.maxPending ?? 100_000,
     maxPendingBytes: opts.maxPendingBytes ?? 64 << 20,
-    window: opts.window ?? 1024,
+    window: opts.window ?? 4096,
     connectTimeoutMs: opts.connectTimeoutMs ?? 3000,
     ackTimeoutMs: opts.ackTimeoutMs ?? 2000,
     drainTimeoutMs: opts.drainTimeoutMs ?? 10_000,
+    idleSpinUs: opts.idleSpinUs ?? 0,
+    paused,
   };
   const worker = new Worker(new URL("./_publish_worker.ts", import.meta.url), { type: "module" });
   let opened!: (m: Reply) => void;
@@ -131,25 +149,43 @@ export async function startPublisher(opts: PublishOptions, streams: MarketStream
   // Snapshot copies, taken on this (the engine) thread between polls.
   let copies = 0;
   const scratch = new RecordBatch();
-  const copy = (s: MarketStream): void => {
-    if (!s.view.valid) return; // a clear was published: the next real snapshot follows
+  const copy = (s: MarketStream): number => {
+    if (!s.view.valid) return 0; // a clear was published: the next real snapshot follows
     s.copySnapshot(scratch);
     ring.write(scratch, s.view);
     copies++;
+    return 1;
   };
   const every = opts.snapshotEverySec ?? 10;
-  const periodic = every > 0 ? setInterval(() => streams.forEach(copy), every * 1000) : undefined;
+  // Copies are published at once (flushed), not left for the next handler poll: the feed may be
+  // quiet.
+  const periodic = every > 0
+    ? setInterval(() => {
+      streams.forEach(copy);
+      ring.flush();
+    }, every * 1000)
+    : undefined;
   const asked = setInterval(() => {
-    for (const s of streams) if (Atomics.exchange(ctrl, s.instrument.id, 0) === 1) copy(s);
+    let n = 0;
+    for (const s of streams) if (Atomics.exchange(ctrl, s.instrument.id, 0) === 1) n += copy(s);
+    if (n > 0) ring.flush();
   }, 100);
   if (periodic !== undefined) Deno.unrefTimer(periodic);
   Deno.unrefTimer(asked);
   let closing: Promise<PublishDone> | undefined;
+  const resume = (): void => {
+    if (!paused) return;
+    const w = new Int32Array(paused);
+    Atomics.store(w, 0, 0);
+    Atomics.notify(w, 0);
+  };
   return {
     ring,
     runId,
     copies: () => copies,
+    resume,
     close(): Promise<PublishDone> {
+      resume();
       closing ??= (async () => {
         clearInterval(periodic);
         clearInterval(asked);

@@ -1,0 +1,152 @@
+/**
+ * Private: the JSON form of a normalized message (`market/json.ts` `formatMessageJson`, byte for
+ * byte the same) written straight into a byte buffer — no string per message, level or number.
+ * The publisher Worker's JSON payloads. Numbers that are not non-negative safe integers (never
+ * written by this project's handlers) are refused with -1: the caller then formats with
+ * `formatMessageJson`.
+ * @module
+ */
+import { RESYNC_NAMES } from "../engine/events.ts";
+import type { Instrument } from "../market/instrument.ts";
+import { Flag, Off, RECORD_BYTES, RECORD_KIND_NAMES, RecordKind } from "../market/record.ts";
+import { POW10 } from "../venues/decimal.ts";
+
+const enc = new TextEncoder();
+const B = (s: string): Uint8Array => enc.encode(s);
+const KIND = RECORD_KIND_NAMES.map((k) => B(`,"kind":"${k}","update_id":`));
+const EVT = B(`,"event_time_ms":`);
+const RECV = B(`,"recv_time_ns":"`);
+const PRICE = B(`","price":"`);
+const QTY = B(`","qty":"`);
+const SIDE_BUY = B(`","side":"buy"}`);
+const SIDE_SELL = B(`","side":"sell"}`);
+const REASON = RESYNC_NAMES.map((r) => B(`","reason":${JSON.stringify(r)}}`));
+const REASON_UNKNOWN = B(`","reason":"unknown"}`);
+const BIDS = B(`","bids":[`);
+const ASKS = B(`],"asks":[`);
+const END = B(`]}`);
+
+/** The largest payload {@linkcode writeMessageJson} can write for `count` records of `head`. */
+export function jsonBound(head: Uint8Array, count: number): number {
+  return head.length + 256 + count * 48;
+}
+
+/** The constant start of an instrument's messages: `{"venue":…,"market":…,"symbol":…,"seq":`. */
+export function jsonHead(inst: Instrument): Uint8Array {
+  return B(
+    `{"venue":${JSON.stringify(inst.venue)},"market":${JSON.stringify(inst.market)},` +
+      `"symbol":${JSON.stringify(inst.symbol)},"seq":`,
+  );
+}
+
+function put(buf: Uint8Array, o: number, s: Uint8Array): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) buf[o + i] = s[i]!; // short: a loop beats TypedArray.set
+  return o + n;
+}
+
+// Digits of 0 <= x < 2^31 (small-integer arithmetic), at least `min` (zero-padded).
+function small(buf: Uint8Array, o: number, x: number, min: number): number {
+  let n = 1;
+  for (let y = x; y >= 10; y = (y / 10) | 0) n++;
+  if (n < min) n = min;
+  for (let i = n - 1; i >= 0; i--) {
+    const q = (x / 10) | 0;
+    buf[o + i] = 48 + x - q * 10;
+    x = q;
+  }
+  return o + n;
+}
+
+// Decimal digits of a non-negative safe integer (at least `minDigits`); -1 when it is not one.
+// Split at 10^8 so every digit comes from small-integer arithmetic, not a float modulo.
+function uint(buf: Uint8Array, o: number, v: number, minDigits = 1): number {
+  if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER) || Math.floor(v) !== v) return -1;
+  if (v < 1e8) return small(buf, o, v, minDigits);
+  const hi = Math.floor(v / 1e8);
+  return small(buf, small(buf, o, hi, minDigits - 8), v - hi * 1e8, 8);
+}
+
+// `formatScaled(v, d)`: the exact decimal, trailing fractional zeros trimmed.
+function scaled(buf: Uint8Array, o: number, v: number, d: number): number {
+  if (!Number.isSafeInteger(v) || v < 0) return -1;
+  if (d === 0) return uint(buf, o, v);
+  const p = POW10[d]!;
+  const int = Math.floor(v / p);
+  let frac = v - int * p;
+  o = uint(buf, o, int);
+  if (frac === 0) return o;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    d--;
+  }
+  buf[o++] = 46; // .
+  return uint(buf, o, frac, d);
+}
+
+/**
+ * Write the JSON of the message in `view` (`count` records) of the instrument whose
+ * {@linkcode jsonHead} is `head` into `buf` at `o` (room: {@linkcode jsonBound}); returns the end
+ * offset, or -1 for a number this writer does not handle (gap records included).
+ */
+export function writeMessageJson(
+  view: DataView,
+  count: number,
+  head: Uint8Array,
+  buf: Uint8Array,
+  o: number,
+): number {
+  const kind = view.getUint8(Off.kind);
+  if (kind === RecordKind.Gap || kind >= KIND.length || kind === 0) return -1;
+  const pd = view.getUint8(Off.priceDecimals);
+  const qd = view.getUint8(Off.qtyDecimals);
+  o = put(buf, o, head);
+  o = uint(buf, o, view.getFloat64(Off.seq, true));
+  if (o < 0) return -1;
+  o = put(buf, o, KIND[kind]!);
+  o = uint(buf, o, view.getFloat64(Off.updateId, true));
+  if (o < 0) return -1;
+  o = put(buf, o, EVT);
+  o = uint(buf, o, view.getFloat64(Off.eventTimeMs, true));
+  if (o < 0) return -1;
+  o = put(buf, o, RECV);
+  const sec = view.getUint32(Off.recvSec, true);
+  const sub = view.getUint32(Off.recvSubNs, true);
+  o = sec === 0 ? uint(buf, o, sub) : uint(buf, uint(buf, o, sec), sub, 9);
+  if (kind === RecordKind.Trade) {
+    o = put(buf, o, PRICE);
+    o = scaled(buf, o, view.getFloat64(Off.price, true), pd);
+    if (o < 0) return -1;
+    o = put(buf, o, QTY);
+    o = scaled(buf, o, view.getFloat64(Off.qty, true), qd);
+    if (o < 0) return -1;
+    return put(buf, o, (view.getUint8(Off.flags) & Flag.BID) !== 0 ? SIDE_BUY : SIDE_SELL);
+  }
+  if (kind === RecordKind.Clear) {
+    return put(buf, o, REASON[view.getUint16(Off.reason, true)] ?? REASON_UNKNOWN);
+  }
+  o = put(buf, o, BIDS);
+  for (let side = 1; side >= 0; side--) {
+    if (side === 0) o = put(buf, o, ASKS);
+    let first = true;
+    for (let i = 0; i < count; i++) {
+      const r = i * RECORD_BYTES;
+      const f = view.getUint8(r + Off.flags);
+      if ((f & Flag.EMPTY) !== 0 || ((f & Flag.BID) !== 0 ? 1 : 0) !== side) continue;
+      if (!first) buf[o++] = 44; // ,
+      first = false;
+      buf[o++] = 91; // [
+      buf[o++] = 34; // "
+      o = scaled(buf, o, view.getFloat64(r + Off.price, true), pd);
+      if (o < 0) return -1;
+      buf[o++] = 34;
+      buf[o++] = 44;
+      buf[o++] = 34;
+      o = scaled(buf, o, view.getFloat64(r + Off.qty, true), qd);
+      if (o < 0) return -1;
+      buf[o++] = 34;
+      buf[o++] = 93; // ]
+    }
+  }
+  return put(buf, o, END);
+}
