@@ -18,6 +18,12 @@
  * (`messages.jsonl` vs `diffs.jsonl`). For Hyperliquid, `diffs` is the messages file and `trades`
  * is the same file (its `trades` lines), unless `--trades` overrides it.
  *
+ * Normalized captures (`consume --capture-dir`, `publish/normalized_capture_format.ts`):
+ * `records.jsonl` + `records.recv_ns` + `metadata.json` with `format:
+ * "hft-ts/normalized-capture/1"`; detected by that `format` only ({@linkcode NORMALIZED_PREFIX}; a
+ * later version of it is refused by name). `normalized` is then the session folder, `diffs` and
+ * `trades` are `records.jsonl`, and `venue` is metadata.json's.
+ *
  * Rotated sessions (`--rotate`): each stream is in parts `<stem>.<k>.jsonl[.gz]` +
  * `<stem>.<k>.recv_ns[.gz]` (k = 0001, …), found by listing the directory (a part still being
  * written or not yet compressed is plain, a closed one may be `.gz`) and checked against
@@ -34,6 +40,7 @@
  */
 
 import { exists, isMissing, noteIncomplete, plainOrGz, streamFiles } from "./_capture_files.ts";
+import { NORMALIZED_CAPTURE_FORMAT, RECORDS_STEM } from "../publish/normalized_capture_format.ts";
 
 /** One snapshot file and where it belongs in the diff stream. */
 export interface SnapshotRef {
@@ -52,6 +59,9 @@ export type Venue = "binance" | "hyperliquid";
 
 /** The `format` prefix of a Hyperliquid capture's metadata.json. */
 export const HL_CAPTURE_FORMAT = "hft-ts/hyperliquid-capture/";
+
+/** The `format` prefix of a normalized capture's metadata.json (`consume --capture-dir`). */
+export const NORMALIZED_PREFIX = "hft-ts/normalized-capture/";
 
 /**
  * `metadata.json` as the capture writers write it (fields optional: a killed capture may lack
@@ -172,6 +182,8 @@ export interface CaptureFiles {
   notes: string[];
   /** Rotated streams: first part's path → every part's path, in order (see {@linkcode streamPaths}). */
   parts?: Record<string, string[]>;
+  /** A normalized capture (`records.jsonl`): its session folder. */
+  normalized?: string;
 }
 
 /** The receive-time file beside a data file: `x.jsonl[.gz]` → `x.recv_ns[.gz]`, when it exists. */
@@ -202,6 +214,9 @@ export async function resolveSession(dir: string): Promise<CaptureFiles> {
       notes.push(`metadata.json unreadable (${e instanceof Error ? e.message : e}); using file names`);
     }
   }
+  if (typeof metadata?.format === "string" && metadata.format.startsWith(NORMALIZED_PREFIX)) {
+    return await normalizedSession(d, metadata, notes);
+  }
   const parts: Record<string, string[]> = {};
   const diffs = await streamFiles(d, "diffs", metadata, parts, notes);
   const hl = typeof metadata?.format === "string"
@@ -211,6 +226,12 @@ export async function resolveSession(dir: string): Promise<CaptureFiles> {
     : !diffs && (await plainOrGz(`${d}/messages.jsonl`)) !== undefined;
   if (hl) return await hyperliquidSession(d, dir, metadata, notes, parts);
   if (!diffs) {
+    if (await exists(`${d}/${RECORDS_STEM}.jsonl`)) {
+      throw new TypeError(
+        `${d}/${RECORDS_STEM}.jsonl without a metadata.json of format "${NORMALIZED_CAPTURE_FORMAT}" ` +
+          `in ${dir}: not a normalized capture this replay can read`,
+      );
+    }
     throw new TypeError(`no diffs.jsonl (Binance) or messages.jsonl (Hyperliquid), or their .gz, in ${dir}`);
   }
   const snapshots: SnapshotRef[] = [];
@@ -277,6 +298,33 @@ async function hyperliquidSession(
     metadata,
     notes,
     parts,
+  };
+}
+
+async function normalizedSession(
+  d: string,
+  metadata: CaptureMetadata,
+  notes: string[],
+): Promise<CaptureFiles> {
+  if (metadata.format !== NORMALIZED_CAPTURE_FORMAT) {
+    throw new TypeError(
+      `${d}/metadata.json: format ${JSON.stringify(metadata.format)} is not supported ` +
+        `(this replay reads ${JSON.stringify(NORMALIZED_CAPTURE_FORMAT)})`,
+    );
+  }
+  const data = `${d}/${RECORDS_STEM}.jsonl`;
+  if (!(await exists(data))) throw new TypeError(`no ${RECORDS_STEM}.jsonl in normalized capture ${d}`);
+  const recv = `${d}/${RECORDS_STEM}.recv_ns`;
+  noteIncomplete(metadata, notes);
+  return {
+    venue: metadata.venue === "hyperliquid" ? "hyperliquid" : "binance",
+    normalized: d,
+    snapshots: [],
+    diffs: data,
+    diffsRecv: (await exists(recv)) ? recv : undefined,
+    trades: metadata.trades === 0 && metadata.complete === true ? undefined : data,
+    metadata,
+    notes,
   };
 }
 
