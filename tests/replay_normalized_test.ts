@@ -7,7 +7,6 @@
  */
 import assert from "node:assert/strict";
 import { replayCapture } from "../replay/replay.ts";
-import { replayPiped } from "../replay/pipeline.ts";
 import { type CaptureFiles, resolveSession } from "../replay/reader.ts";
 import { createWriter } from "../replay/writers.ts";
 import { MemoryTarget } from "../replay/out_buffer.ts";
