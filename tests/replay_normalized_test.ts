@@ -303,7 +303,11 @@ Deno.test("normalized capture, bad input: a malformed line, a lost line, a cut l
     assert.equal(r1.stats.malformed, 1);
     assert.equal(r1.stats.resyncs, 1);
     assert.equal(r1.stats.gapsCrossed, 1);
-    assert.equal(r1.stats.events[3], 2, "a Clear per side at the lost line (L3 is empty at the next snapshot)");
+    assert.equal(
+      r1.stats.events[3],
+      2,
+      "a Clear per side at the lost line (L3 is empty at the next snapshot)",
+    );
     assert.equal(JSON.parse(r1.book).bids[0][1], "3.00000000");
     // Through the CLI: exit 0 with the warnings, 1 with --strict.
     const c1 = await replayTask(["--session", s1, "--out-format", "jsonl", "--out", `${dir}/o.jsonl`], dir);
