@@ -114,7 +114,10 @@ async function readRecords(
       if (kind === RecordKind.Trade) {
         stats.tradeLines++;
         stats.trades++;
-        if (stage.useTrades) {
+        // A window venue's snapshot holds the trades before it: those while no book is held
+        // are not matched (as the Hyperliquid adapter drops those before a snapshot).
+        if (hl && !stream.view.valid) stats.tradesBeforeBook++;
+        else if (stage.useTrades) {
           stream.trade(b.price(0), b.qty(0), b.isBid(0), b.updateId, b.eventTimeMs, rs, rn);
         }
         continue;

@@ -13,6 +13,7 @@ import { MemoryTarget } from "../replay/out_buffer.ts";
 import type { ReplayStats } from "../replay/summary.ts";
 import { formatMessageJson, recvNsString } from "../market/json.ts";
 import { RecordKind } from "../market/record.ts";
+import type { BookView } from "../market/book_view.ts";
 import { commonMetadata } from "../venues/capture_metadata.ts";
 import { CaptureWriter } from "../venues/capture_writer.ts";
 import {
@@ -27,6 +28,16 @@ import { startNatsServer } from "./_nats_server.ts";
 import { assertSameBook, NATS_SKIP, readBook, runConsume } from "./_nats_consume.ts";
 import { spawnPocBinance } from "./_poc_child.ts";
 import { ETH_DIR, haveFixture, RebuildingSink, replayTask } from "./_replay_helpers.ts";
+
+const HL_DIR = new URL("../../shared/fixtures/hyperliquid-btc-20250126", import.meta.url).pathname;
+const haveHl = (() => {
+  try {
+    return Deno.statSync(`${HL_DIR}/messages.jsonl`).isFile;
+  } catch {
+    console.warn(`SKIP: fixture ${HL_DIR} is absent`);
+    return false;
+  }
+})();
 
 const present = haveFixture();
 
@@ -82,8 +93,10 @@ async function writeNormalized(files: CaptureFiles, session: string): Promise<nu
 interface Replayed {
   /** Events as JSONL. */
   text: string;
-  /** The book rebuilt from the events, as `--book-out` JSON. */
+  /** The book rebuilt from the events (`RebuildingSink`), as `--book-out` JSON. */
   book: string;
+  /** The replay's own L2 book at the end (its stream's view): update id, then levels. */
+  l2: string;
   stats: ReplayStats;
   warned: string[];
   /** `(firstId, lastId)` of every applied update. */
@@ -91,14 +104,16 @@ interface Replayed {
   rebuilt: RebuildingSink;
 }
 
-async function replayed(files: CaptureFiles): Promise<Replayed> {
+async function replayed(files: CaptureFiles, rebuild = true): Promise<Replayed> {
   const t = new MemoryTarget();
   const w = createWriter("jsonl", t);
   const rebuilt = new RebuildingSink();
   const warned: string[] = [];
   const ids: number[] = [];
+  let view: BookView | undefined;
   const stats = await replayCapture(files, {
-    sink: { write: (ev) => (w.write(ev), rebuilt.write(ev)) },
+    sink: { write: (ev) => (w.write(ev), rebuild && rebuilt.write(ev)) },
+    onStream: (s) => void (view = s.view),
     onWarning: (m) => warned.push(m),
     onApplied: (U, u) => void ids.push(U, u),
   });
@@ -106,7 +121,11 @@ async function replayed(files: CaptureFiles): Promise<Replayed> {
   const book = JSON.stringify(
     bookToJson(rebuilt.book, { venue: "binance", symbol: "X", priceScale: 8, qtyScale: 8 }),
   );
-  return { text: t.text(), book, stats, warned, ids, rebuilt };
+  const l2: (number | boolean)[] = [view?.valid ?? false, view?.updateId ?? -1];
+  for (const bid of [true, false]) {
+    for (let i = 0; view && i < view.depth(bid); i++) l2.push(view.priceAt(bid, i), view.qtyAt(bid, i));
+  }
+  return { text: t.text(), book, l2: l2.join(), stats, warned, ids, rebuilt };
 }
 
 Deno.test({
@@ -126,6 +145,7 @@ Deno.test({
       assert.deepEqual(b.warned, []);
       assert.equal(b.stats.diffLines, n);
       assert.equal(b.book, a.book, "final book");
+      assert.equal(b.l2, a.l2, "the replay's own final L2 book");
       assert.equal(b.text, a.text, "the same L3 events, byte for byte");
       assert.equal(b.stats.events.join(), a.stats.events.join());
       assert.equal(b.stats.tradeQtyMatched, a.stats.tradeQtyMatched);
@@ -338,4 +358,34 @@ Deno.test("normalized capture, bad input: a malformed line, a lost line, a cut l
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "a normalized capture of the real Hyperliquid capture replays to its L3 events and final book",
+  ignore: !haveHl,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "hft-replaynorm-hl-" });
+    try {
+      const orig = await resolveSession(HL_DIR);
+      const session = `${dir}/BTC/n1`;
+      const n = await writeNormalized(orig, session);
+      const files = await resolveSession(session);
+      assert.equal(files.venue, "hyperliquid");
+      // A window venue's exits are Clears per order: the event-rebuilding check does not apply.
+      const a = await replayed(orig, false);
+      const b = await replayed(files, false);
+      assert.deepEqual(b.warned, []);
+      assert.equal(b.stats.diffLines, n);
+      assert.ok(a.stats.events.reduce((x, y) => x + y) > 300, "a replay with events");
+      assert.equal(b.text, a.text, "the same L3 events, byte for byte");
+      assert.equal(b.l2, a.l2, "the same final L2 book");
+      assert.ok(a.stats.tradeQtyMatched > 0);
+      assert.equal(b.stats.tradeQtyMatched, a.stats.tradeQtyMatched);
+      // Trades before the first book: already in it, matched by neither.
+      assert.equal(b.stats.tradeQtyUnmatched, a.stats.tradeQtyUnmatched);
+      assert.ok(b.stats.tradesBeforeBook > 0);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
