@@ -216,7 +216,6 @@ Deno.test("a normalized capture made by consume --capture-dir from a live run re
     assert.deepEqual(r.warned, []);
     assert.equal(r.stats.failure, undefined);
     assert.ok(r.stats.tradeLines > 0 && r.stats.applied > 0, "trades and updates replayed");
-    assert.ok(r.stats.events[2]! > 0, "some decreases attributed to the trades as fills");
     const got = bookToJson(r.rebuilt.book, {
       venue: "binance",
       symbol: "BTCUSDT",
