@@ -7,7 +7,9 @@
  * index 0, prices and quantities at 10^-8: the JSON form's exact decimals). A line that is not a
  * normalized message of this instrument is skipped and listed in `skipped` (line number and why),
  * never thrown; a truncated last line (a capture killed mid-write) is counted in
- * `truncatedBytes`. Lines beyond the shorter of `records.jsonl` / `records.recv_ns` are not read.
+ * `truncatedBytes`. Lines beyond the shorter of `records.jsonl` / `records.recv_ns` are not read
+ * (`extraLines` says whether either had more). Streams: two line buffers, memory flat in the
+ * capture's size (`onSkip` sees a skipped line's bytes while they are still in the buffer).
  * `open` throws a TypeError naming the path when the folder is not a normalized capture.
  * Allocates per line (JSON parsing): not for an engine thread.
  * @module
@@ -45,10 +47,13 @@ export class NormalizedCaptureReader {
   readonly skipped: SkippedLine[] = [];
   /** Lines skipped. */
   skippedCount = 0;
+  /** Called for each skipped line with its bytes `buf[start, end)` (valid during the call only). */
+  onSkip?: (line: number, why: string, buf: Uint8Array, start: number, end: number) => void;
   readonly #data: LineReader;
   readonly #ns: LineReader;
   readonly #decoder: PayloadDecoder;
   readonly #dec = new TextDecoder();
+  #dataAhead = false;
 
   private constructor(dir: string, meta: NormalizedCaptureMetadata, data: LineReader, ns: LineReader) {
     this.dir = dir;
@@ -99,11 +104,37 @@ export class NormalizedCaptureReader {
     return this.#data.truncatedBytes + this.#ns.truncatedBytes;
   }
 
+  /** The read error that ended either file early (undefined: none). */
+  get error(): string | undefined {
+    return this.#data.error ?? this.#ns.error;
+  }
+
+  /** Bytes of the current message's line, its newline included. */
+  get lineBytes(): number {
+    return this.#data.end - this.#data.start + 1;
+  }
+
+  /** Path of `records.jsonl`. */
+  get dataPath(): string {
+    return this.#data.path;
+  }
+
+  /**
+   * After `next()` returned false: true when either file still has a complete line (the other
+   * ended first). Reads one line ahead; call once.
+   */
+  async extraLines(): Promise<boolean> {
+    return this.#dataAhead || (await this.#ns.nextLine());
+  }
+
   /** Move to the next message; false at the end of the capture. */
   async next(): Promise<boolean> {
     for (;;) {
       if (!(await this.#data.nextLine())) return false;
-      if (!(await this.#ns.nextLine())) return false;
+      if (!(await this.#ns.nextLine())) {
+        this.#dataAhead = true; // records.jsonl has a line records.recv_ns lacks
+        return false;
+      }
       const d = this.#data;
       this.line = d.lineNo;
       const why = d.buf[d.start] === 0x7b
@@ -115,12 +146,9 @@ export class NormalizedCaptureReader {
         return true;
       }
       this.skippedCount++;
-      if (this.skipped.length < 1000) {
-        this.skipped.push({
-          line: d.lineNo,
-          why: why === "" ? `bad receive time ${JSON.stringify(ns)}` : why,
-        });
-      }
+      const reason = why === "" ? `bad receive time ${JSON.stringify(ns)}` : why;
+      if (this.skipped.length < 1000) this.skipped.push({ line: d.lineNo, why: reason });
+      this.onSkip?.(d.lineNo, reason, d.buf, d.start, d.end);
     }
   }
 

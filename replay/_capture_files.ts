@@ -5,7 +5,7 @@
  * open or not yet compressed, `.gz` once compressed; plain wins when both exist).
  * @module
  */
-import type { CaptureMetadata } from "./reader.ts";
+import type { CaptureMetadata } from "./session_metadata.ts";
 
 /**
  * True when `path` is a file; false when it is absent (NotFound, or a path component is not a

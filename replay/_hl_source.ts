@@ -1,8 +1,10 @@
 /**
  * Private: the Hyperliquid adapter of the one replay driver — how a Hyperliquid capture
  * (`venues/hyperliquid/capture.ts` layout) becomes normalized records, through the SAME code as
- * live: `HlParser` (at the replay's precision, `_hl_scale.ts`), `BookDiffer` and `L2Book`, and
- * `MarketStream` messages, each handed to the stage (`_stage.ts`) with its context
+ * live: `HlParser` (at the replay's precision, `_hl_scale.ts`) and the coin's `CoinBook`
+ * (`venues/hyperliquid/coin_book.ts`: window, `BookDiffer`, `L2Book` and the `MarketStream`
+ * messages it emits, given the line's exact receive time as seconds + ns), each message handed to
+ * the stage (`_stage.ts`) with its context
  * (`_context.ts`: a window venue, so the consumer tells `Exit`/`Enter` from real deletions/adds).
  *
  * - Every l2Book is a full window with no sequence number: the first one, and the first after each
@@ -19,15 +21,13 @@
  *   malformed lines are counted and warned about (the first few verbatim).
  * @module
  */
-import { L2Book } from "../venues/book.ts";
-import { BookDiffer, ChangeList } from "../venues/hyperliquid/diff.ts";
 import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg } from "../venues/hyperliquid/frame.ts";
 import { HlParser } from "../venues/hyperliquid/parse.ts";
 import { HL_BOOK_DEPTH } from "../venues/hyperliquid/types.ts";
-import { hlMarketOf } from "../venues/hyperliquid/coin_book.ts";
+import { BookSource, CoinBook } from "../venues/hyperliquid/coin_book.ts";
 import { InstrumentTable } from "../market/instrument.ts";
 import { type RecordBatch, RecordKind } from "../market/record.ts";
-import { MarketStream } from "../market/stream.ts";
+import type { MarketStream } from "../market/stream.ts";
 import { type LineReader, NsTime, parseNs } from "./lines.ts";
 import { type CaptureFiles, streamPaths } from "./reader.ts";
 import type { ReplayOptions } from "./replay.ts";
@@ -76,20 +76,17 @@ async function readHl(
   const { stats, warn } = run;
   const md = files.metadata?.bookDepth;
   const depth = typeof md === "number" && md >= 1 ? md : HL_BOOK_DEPTH;
-  const differ = new BookDiffer(depth);
-  const book = new L2Book(256);
-  const changes = new ChangeList();
   const parser = new HlParser();
   scale.follow(parser);
   const frame = new HlFrame();
-  const tracker = new ContextTracker(book, depth);
   const recv = new NsTime();
   const every = opts.progressEvery ?? 4096;
   const afterMs = opts.tradeWindow?.afterMs ?? TRADE_WINDOW_AFTER_MS;
   const conns = files.connections ?? [];
   let nextConn = 0;
   let coin = files.coin !== undefined ? new TextEncoder().encode(files.coin) : undefined;
-  let stream: MarketStream | undefined; // made at the first book of the coin
+  let cb: CoinBook | undefined; // made at the first book of the coin
+  let stream: MarketStream | undefined; // its stream
   let otherCoin: string | undefined; // the first other coin seen
   let crossed = 0;
   let recvSec = 0;
@@ -97,26 +94,24 @@ async function readHl(
   let time = 0; // the book's time: the context's ids
   let beforeBook = false; // trades being emitted precede a snapshot
   scale.onRescale = () => {
-    differ.reset(); // the next window is a snapshot at the new scale
-    book.clear();
-    if (stream) {
-      stream.instrument.priceDecimals = scale.priceDecimals;
-      stream.instrument.qtyDecimals = scale.qtyDecimals;
-    }
+    // The next window is a snapshot at the new scale (every l2Book is a whole window).
+    cb?.rescale({ priceDecimals: scale.priceDecimals, qtyDecimals: scale.qtyDecimals });
+    cb?.book.clear();
     stats.rescales++;
   };
-  const openStream = (name: string): MarketStream => {
-    const inst = new InstrumentTable()
-      .add("hyperliquid", hlMarketOf(name), name, scale.priceDecimals, scale.qtyDecimals);
-    const s = new MarketStream(inst, book);
-    s.addSink({
+  const openCoin = (name: string): CoinBook => {
+    const c = new CoinBook(name, { depth, instruments: new InstrumentTable() });
+    c.stream.instrument.priceDecimals = scale.priceDecimals;
+    c.stream.instrument.qtyDecimals = scale.qtyDecimals;
+    const t = new ContextTracker(c.book, depth);
+    c.stream.addSink({
       write(batch: RecordBatch): void {
-        if (batch.messageKind !== RecordKind.Trade) tracker.update(time, time, false);
+        if (batch.messageKind !== RecordKind.Trade) t.update(time, time, false);
         else if (beforeBook) return; // published, but already in the snapshot that follows
-        stage.write(batch, tracker.ctx);
+        stage.write(batch, t.ctx);
       },
     });
-    return s;
+    return c;
   };
   const tradeTarget: TradeTarget = {
     push(price: number, qty: number, bidConsumed: boolean, timeMs: number, id: number): void {
@@ -163,7 +158,7 @@ async function readHl(
       while (nextConn < conns.length && conns[nextConn]! <= dr.lineNo - 1) {
         nextConn++;
         stats.connections++;
-        differ.reset();
+        cb?.forget();
       }
       const kind = scale.parse(parser, dr.buf.subarray(dr.start, dr.end), dr.end - dr.start, frame);
       if (kind !== HlMsg.L2Book) {
@@ -174,9 +169,9 @@ async function readHl(
         else {
           stats.unknown++;
           // An l2Book subscription ack after a book: a new connection subscribed.
-          if (kind === HlMsg.SubscriptionResponse && frame.subType === 1 && differ.hasSnapshot) {
+          if (kind === HlMsg.SubscriptionResponse && frame.subType === 1 && cb?.differ.hasSnapshot) {
             stats.connections++;
-            differ.reset();
+            cb.forget();
           }
         }
         continue;
@@ -196,32 +191,27 @@ async function readHl(
         }
         continue;
       }
-      if (stream === undefined) {
-        stream = openStream(dec.decode(coin));
+      if (cb === undefined) {
+        cb = openCoin(dec.decode(coin));
+        stream = cb.stream;
         await opts.onStream?.(stream);
       }
-      const s: MarketStream = stream;
       stats.depthFrames++;
       time = frame.time;
-      if (!differ.hasSnapshot) {
+      if (!cb.differ.hasSnapshot) {
         await pullTrades(time, true);
         if (stats.snapshotsApplied > 0) {
           stats.resyncs++; // a reconnect: crossed by this snapshot
           stats.gapsCrossed++;
         }
-        differ.apply(frame, book, changes);
         stats.snapshotsApplied++;
-        s.snapshot(time, time, recvSec, recvSubNs);
       } else {
         await pullTrades(time + afterMs, false);
-        const n = differ.apply(frame, book, changes);
         stats.applied++;
-        // The update message (CoinBook's emission, here with the capture's exact receive time).
-        s.beginBook(RecordKind.Update, time, time, recvSec, recvSubNs);
-        for (let i = 0; i < n; i++) s.level(changes.isBid[i] === 1, changes.px[i]!, changes.qty[i]!);
-        s.end();
       }
-      if (book.isCrossed() && ++crossed <= MAX_VERBATIM_WARNINGS) {
+      // The snapshot, or the update message, as live emits it (with the line's exact receive time).
+      cb.apply(BookSource.Slow, frame, recvSec, recvSubNs);
+      if (cb.book.isCrossed() && ++crossed <= MAX_VERBATIM_WARNINGS) {
         warn(
           `${files.diffs}:${dr.lineNo}: crossed book from the venue (best bid >= best ask): applied as sent`,
         );
@@ -248,7 +238,10 @@ async function readHl(
   }
   stats.priceDecimals = scale.priceDecimals;
   stats.qtyDecimals = scale.qtyDecimals;
-  stats.unchanged = differ.totals.unchanged;
-  for (let k = 0; k < stats.levelChanges.length; k++) stats.levelChanges[k] = differ.totals.byKind[k] ?? 0;
+  if (cb) {
+    const totals = cb.differ.totals;
+    stats.unchanged = totals.unchanged;
+    for (let k = 0; k < stats.levelChanges.length; k++) stats.levelChanges[k] = totals.byKind[k] ?? 0;
+  }
   if (stats.connections === 0 && stats.snapshotsApplied > 0) stats.connections = 1;
 }

@@ -34,6 +34,7 @@ export {
   type CaptureMetadata,
   explicitFiles,
   HL_CAPTURE_FORMAT,
+  NORMALIZED_PREFIX,
   recvPathFor,
   resolveSession,
   type SnapshotRef,

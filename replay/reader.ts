@@ -18,15 +18,20 @@
  * (`messages.jsonl` vs `diffs.jsonl`). For Hyperliquid, `diffs` is the messages file and `trades`
  * is the same file (its `trades` lines), unless `--trades` overrides it.
  *
+ * Normalized captures (`consume --capture-dir`, `publish/normalized_capture_format.ts`):
+ * `records.jsonl` + `records.recv_ns` + `metadata.json` with `format:
+ * "hft-ts/normalized-capture/1"`; detected by that `format` only ({@linkcode NORMALIZED_PREFIX}; a
+ * later version of it is refused by name). `normalized` is then the session folder, `diffs` and
+ * `trades` are `records.jsonl`, and `venue` is metadata.json's.
+ *
  * Rotated sessions (`--rotate`): each stream is in parts `<stem>.<k>.jsonl[.gz]` +
  * `<stem>.<k>.recv_ns[.gz]` (k = 0001, …), found by listing the directory (a part still being
  * written or not yet compressed is plain, a closed one may be `.gz`) and checked against
  * `metadata.json` `parts`; {@linkcode CaptureFiles.parts} maps a stream's first part to all of
  * them, and {@linkcode streamPaths} gives what `LineReader.open` reads as one stream.
  *
- * Metadata keys: both venues now write the common keys of `venues/capture_metadata.ts`
- * (`instrument`, `messages`, `trades`, `startedNs`, …); {@linkcode normalizeMetadata} maps the
- * older names (`symbol`, `coin`, `messageCount`, `tradeMessages`, `startedAtNs`) onto them.
+ * Metadata keys: `session_metadata.ts` (both venues now write the common keys of
+ * `venues/capture_metadata.ts`; `normalizeMetadata` maps the older names onto them).
  *
  * Errors: a missing directory or a missing required file throws `TypeError` with a message
  * naming the path (the CLI prints it and exits 1). Allocates freely (runs once).
@@ -34,6 +39,10 @@
  */
 
 import { exists, isMissing, noteIncomplete, plainOrGz, streamFiles } from "./_capture_files.ts";
+import { NORMALIZED_CAPTURE_FORMAT, RECORDS_STEM } from "../publish/normalized_capture_format.ts";
+import { type CaptureMetadata, normalizeMetadata } from "./session_metadata.ts";
+
+export { type CaptureMetadata, normalizeMetadata } from "./session_metadata.ts";
 
 /** One snapshot file and where it belongs in the diff stream. */
 export interface SnapshotRef {
@@ -53,74 +62,9 @@ export type Venue = "binance" | "hyperliquid";
 /** The `format` prefix of a Hyperliquid capture's metadata.json. */
 export const HL_CAPTURE_FORMAT = "hft-ts/hyperliquid-capture/";
 
-/**
- * `metadata.json` as the capture writers write it (fields optional: a killed capture may lack
- * some). Binance and Hyperliquid fields share the one type; each venue uses its own.
- */
-export interface CaptureMetadata {
-  /** Layout version, e.g. "hft-ts/hyperliquid-capture/1" (Hyperliquid only). */
-  format?: string;
-  /** Venue, e.g. "binance" or "hyperliquid". */
-  venue?: string;
-  /** Hyperliquid coin, e.g. "BTC". */
-  coin?: string;
-  /** Hyperliquid: where each connection starts, as the 0-based line of messages.jsonl. */
-  connections?: { line: number; wallNs?: number }[];
-  /** Hyperliquid: levels per side of a full window (20, or 5 with `fast`). */
-  bookDepth?: number;
-  /** Hyperliquid: data file names. */
-  files?: { messages?: string; recvNs?: string };
-  /** Symbol, e.g. "BTCUSDT". */
-  symbol?: string;
-  /** Binance market: "spot" or "usdm" (older captures: absent; replay then looks for `pu`). */
-  market?: string;
-  /** Session label. */
-  session?: string;
-  /** Snapshot files in the order they were received. */
-  snapshots?: { file: string; lastUpdateId?: number; recvNs?: number | string; diffLinesBefore?: number }[];
-  /** First update id captured. */
-  firstUpdateId?: number;
-  /** Last update id captured. */
-  lastUpdateId?: number;
-  /** Depth messages captured. */
-  messages?: number;
-  /** Last update id applied to the live book. */
-  lastAppliedUpdateId?: number;
-  /** Resyncs during the capture. */
-  resyncs?: number;
-  /** Binance: prices were integers × 10^priceDecimals (the finest scale the live handler used). */
-  priceDecimals?: number;
-  /** Binance: quantities were integers × 10^qtyDecimals. */
-  qtyDecimals?: number;
-  /** Hyperliquid: prices were integers × 10^priceScale (the scale the live handler ended at). */
-  priceScale?: number;
-  /** Hyperliquid: sizes were integers × 10^sizeScale. */
-  sizeScale?: number;
-  /** True once the capture closed cleanly. */
-  complete?: boolean;
-  /** The venue's instrument name (older captures: `symbol` / `coin`). */
-  instrument?: string;
-  /** Capture start, ns since the epoch (older Binance captures: `startedAtNs`). */
-  startedNs?: number;
-  /** Older Binance name of `startedNs`. */
-  startedAtNs?: number;
-  /** Trade frames captured (older Hyperliquid captures: `tradeMessages`). */
-  trades?: number;
-  /** Older Hyperliquid name of `messages`. */
-  messageCount?: number;
-  /** Older Hyperliquid name of `trades`. */
-  tradeMessages?: number;
-  /** Every stream's parts in order (rotated captures). */
-  parts?: Record<string, { file: string; recvNs?: string; lines?: number; closed?: boolean }[]>;
-  /** Why the capture stopped writing early (a write error), or null. */
-  stopped?: { reason: string; atNs?: number } | null;
-}
+/** The `format` prefix of a normalized capture's metadata.json (`consume --capture-dir`). */
+export const NORMALIZED_PREFIX = "hft-ts/normalized-capture/";
 
-/**
- * Fill the common keys from their older names (in place; returns `m`): `instrument` from
- * `symbol`/`coin`, `messages` from `messageCount`, `trades` from `tradeMessages`, `startedNs`
- * from `startedAtNs`. Keys already present win.
- */
 /**
  * The scale a Binance capture is replayed at: the `priceDecimals`/`qtyDecimals` its metadata
  * records (the finest the live handler used, so every value it held is exact), else 8 / 8 (the
@@ -133,16 +77,6 @@ export function captureScale(files: CaptureFiles): { priceDecimals: number; qtyD
     return { priceDecimals: m.priceDecimals, qtyDecimals: m.qtyDecimals };
   }
   return { priceDecimals: 8, qtyDecimals: 8 };
-}
-
-export function normalizeMetadata(m: CaptureMetadata): CaptureMetadata {
-  m.instrument ??= m.coin ?? m.symbol;
-  m.messages ??= m.messageCount;
-  m.trades ??= m.tradeMessages;
-  m.startedNs ??= m.startedAtNs;
-  if (m.venue === "hyperliquid") m.coin ??= m.instrument;
-  else if (m.venue === "binance") m.symbol ??= m.instrument;
-  return m;
 }
 
 /** The paths `LineReader.open` reads for a stream: all its parts, or the one file. */
@@ -172,6 +106,8 @@ export interface CaptureFiles {
   notes: string[];
   /** Rotated streams: first part's path → every part's path, in order (see {@linkcode streamPaths}). */
   parts?: Record<string, string[]>;
+  /** A normalized capture (`records.jsonl`): its session folder. */
+  normalized?: string;
 }
 
 /** The receive-time file beside a data file: `x.jsonl[.gz]` → `x.recv_ns[.gz]`, when it exists. */
@@ -202,6 +138,9 @@ export async function resolveSession(dir: string): Promise<CaptureFiles> {
       notes.push(`metadata.json unreadable (${e instanceof Error ? e.message : e}); using file names`);
     }
   }
+  if (typeof metadata?.format === "string" && metadata.format.startsWith(NORMALIZED_PREFIX)) {
+    return await normalizedSession(d, metadata, notes);
+  }
   const parts: Record<string, string[]> = {};
   const diffs = await streamFiles(d, "diffs", metadata, parts, notes);
   const hl = typeof metadata?.format === "string"
@@ -211,6 +150,12 @@ export async function resolveSession(dir: string): Promise<CaptureFiles> {
     : !diffs && (await plainOrGz(`${d}/messages.jsonl`)) !== undefined;
   if (hl) return await hyperliquidSession(d, dir, metadata, notes, parts);
   if (!diffs) {
+    if (await exists(`${d}/${RECORDS_STEM}.jsonl`)) {
+      throw new TypeError(
+        `${d}/${RECORDS_STEM}.jsonl without a metadata.json of format "${NORMALIZED_CAPTURE_FORMAT}" ` +
+          `in ${dir}: not a normalized capture this replay can read`,
+      );
+    }
     throw new TypeError(`no diffs.jsonl (Binance) or messages.jsonl (Hyperliquid), or their .gz, in ${dir}`);
   }
   const snapshots: SnapshotRef[] = [];
@@ -277,6 +222,33 @@ async function hyperliquidSession(
     metadata,
     notes,
     parts,
+  };
+}
+
+async function normalizedSession(
+  d: string,
+  metadata: CaptureMetadata,
+  notes: string[],
+): Promise<CaptureFiles> {
+  if (metadata.format !== NORMALIZED_CAPTURE_FORMAT) {
+    throw new TypeError(
+      `${d}/metadata.json: format ${JSON.stringify(metadata.format)} is not supported ` +
+        `(this replay reads ${JSON.stringify(NORMALIZED_CAPTURE_FORMAT)})`,
+    );
+  }
+  const data = `${d}/${RECORDS_STEM}.jsonl`;
+  if (!(await exists(data))) throw new TypeError(`no ${RECORDS_STEM}.jsonl in normalized capture ${d}`);
+  const recv = `${d}/${RECORDS_STEM}.recv_ns`;
+  noteIncomplete(metadata, notes);
+  return {
+    venue: metadata.venue === "hyperliquid" ? "hyperliquid" : "binance",
+    normalized: d,
+    snapshots: [],
+    diffs: data,
+    diffsRecv: (await exists(recv)) ? recv : undefined,
+    trades: metadata.trades === 0 && metadata.complete === true ? undefined : data,
+    metadata,
+    notes,
   };
 }
 

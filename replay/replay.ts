@@ -23,6 +23,7 @@ import { type CaptureSource, type L3Stage, LocalStage } from "./_stage.ts";
 import type { TradeWindowOptions } from "./trade_window.ts";
 import { openBinance } from "./_binance_source.ts";
 import { openHyperliquid } from "./_hl_source.ts";
+import { openNormalized } from "./_normalized_source.ts";
 
 export type { RecordL3 } from "./record_l3.ts";
 
@@ -68,7 +69,9 @@ export function openCapture(
   run: DriverStart,
   wantTrades: boolean,
 ): Promise<CaptureSource> {
-  return files.venue === "hyperliquid"
+  return files.normalized !== undefined
+    ? openNormalized(files, opts, run, wantTrades)
+    : files.venue === "hyperliquid"
     ? openHyperliquid(files, opts, run, wantTrades)
     : openBinance(files, opts, run, wantTrades);
 }

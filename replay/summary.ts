@@ -16,6 +16,8 @@ const HL_CHANGE_NAMES = ["none", "insert", "change", "delete", "exit", "enter"];
 export class ReplayStats {
   /** The venue replayed. */
   venue: Venue = "binance";
+  /** A normalized capture was replayed (`records.jsonl`): its own summary. */
+  normalized = false;
   /** Complete diff lines read. */
   diffLines = 0;
   /** Depth frames parsed. */
@@ -143,6 +145,7 @@ function formatTail(s: ReplayStats, messages: number): string {
 
 /** The closing summary, several lines, for stderr. Allocates. */
 export function formatSummary(s: ReplayStats): string {
+  if (s.normalized) return formatNormalized(s);
   if (s.venue === "hyperliquid") return formatHl(s);
   return [
     `replay: ${s.diffLines} diff lines (${s.depthFrames} depth frames: ${s.applied} applied, ${s.skipped} skipped, ` +
@@ -165,6 +168,19 @@ function tradeLine(s: ReplayStats, extra: string): string {
     `matched to fills ${s.tradeQtyMatched / 10 ** s.qtyDecimals}, unmatched ${
       s.tradeQtyUnmatched / 10 ** s.qtyDecimals
     }`;
+}
+
+function formatNormalized(s: ReplayStats): string {
+  return [
+    `replay: normalized ${s.venue} capture: ${s.diffLines} record lines (${s.depthFrames} book messages: ` +
+    `${count(s.snapshotsApplied, "snapshot")}, ${s.applied} updates applied, ${s.skipped} skipped), ` +
+    `${s.malformed} malformed`,
+    tradeLine(s, ""),
+    `replay: gaps/resyncs=${s.resyncs} recovered=${s.gapsCrossed}; scale 10^-${s.priceDecimals} / 10^-${s.qtyDecimals}${
+      s.endedInGap ? ` ENDED IN GAP (${count(s.linesUnreplayed, "line")} not replayed)` : ""
+    }`,
+    formatTail(s, s.diffLines),
+  ].join("\n");
 }
 
 function formatHl(s: ReplayStats): string {

@@ -19,6 +19,7 @@ import { HeartbeatAction } from "./heartbeat.ts";
 import type { HlParser } from "./parse.ts";
 import { HL_GREETING, HL_PING } from "./types.ts";
 import type { HyperliquidMultiHandler } from "./multi_handler.ts";
+import { recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 
 const SUB_NAMES = ["other", "l2Book", "trades", "bbo"];
 
@@ -236,7 +237,7 @@ export class MultiControl {
     l.sock.current = undefined;
     l.state = LaneState.Waiting;
     const h = this.#h, w = this.#ctx.clock.wallNs();
-    for (const i of l.coins) h.coins[i]!.clear(ResyncReason.Disconnect, w);
+    for (const i of l.coins) h.coins[i]!.clear(ResyncReason.Disconnect, recvSecOf(w), recvSubNsOf(w));
     logger.disconnected(this.#ctx.source, code, reason);
     const delay = l.backoff.next();
     h.stats.reconnects++;

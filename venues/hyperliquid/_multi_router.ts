@@ -17,6 +17,7 @@ import { BookSource } from "./coin_book.ts";
 import { HlFrame, HlMsg, HlParseError } from "./frame.ts";
 import { HlParser } from "./parse.ts";
 import type { HyperliquidMultiHandler } from "./multi_handler.ts";
+import { recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 
 const enc = new TextEncoder();
 
@@ -86,7 +87,7 @@ export class CoinRouter {
         const r = l.watchOf[i]!;
         if (r >= 0) l.silence[r]!.onData(monoNs);
       }
-      const n = cb.apply(source, f, wallNs);
+      const n = cb.apply(source, f, recvSecOf(wallNs), recvSubNsOf(wallNs));
       l.backoff.reset();
       const csrc = this.#coinSrc[i]!;
       if (cb.snapshot) {
@@ -109,7 +110,7 @@ export class CoinRouter {
       if (f.trades.count === 0) return cap?.other(l, data, wallNs, "other");
       if (i < 0) return this.#h.control.unknownCoin(l, logger, data, wallNs);
       cap?.trades(i, data, wallNs);
-      this.#h.coins[i]!.emitTrades(f, wallNs);
+      this.#h.coins[i]!.emitTrades(f, recvSecOf(wallNs), recvSubNsOf(wallNs));
       return;
     }
     this.#h.control.onControl(l, logger, kind, data, wallNs, p, f, i);

@@ -15,6 +15,7 @@ import { type Decimals, finer } from "../binance/precision.ts";
 import { type HlFrame, HlMsg } from "./frame.ts";
 import type { HlParser } from "./parse.ts";
 import type { CoinBook } from "./coin_book.ts";
+import { recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 
 const VALUE = /"(px|sz)"\s*:\s*"(\d+(?:\.\d+)?)"/g;
 
@@ -92,6 +93,6 @@ export function fitCoinScale(
   const text = "a value cannot be held exactly at any scale (beyond 2^53): book cleared, resync";
   logger.error(src, text);
   logger.resync(src, ResyncReason.Precision, 0, 0, text);
-  cb.clear(ResyncReason.Precision, wallNs);
+  cb.clear(ResyncReason.Precision, recvSecOf(wallNs), recvSubNsOf(wallNs));
   return HlMsg.Malformed;
 }

@@ -22,6 +22,8 @@
  * 10^-8 without one) and {@linkcode CoinBook.rescale} moves it to a finer scale exactly, in place
  * (every window × 10^k; a value that would pass 2^53 drops the windows instead), after which
  * the next message is a snapshot at the new scale.
+ * Receive times are whole seconds + ns within the second (`recvSecOf`/`recvSubNsOf` of a live
+ * wall clock; a capture's exact `.recv_ns` in replay, which a float of ns could not hold).
  * `book.updateId` is the largest `time` in use. The first book message after
  * {@linkcode CoinBook.forget} (connect) or {@linkcode CoinBook.clear} (disconnect) is a snapshot;
  * every later one an update (possibly without levels). No allocation per message.
@@ -30,7 +32,7 @@
 import { L2Book } from "../book.ts";
 import { defaultInstruments, type InstrumentTable } from "../../market/instrument.ts";
 import { RecordKind } from "../../market/record.ts";
-import { MarketStream, recvSecOf, recvSubNsOf, type SubscriberErrorHandler } from "../../market/stream.ts";
+import { MarketStream, type SubscriberErrorHandler } from "../../market/stream.ts";
 import { BookDiffer, ChangeList } from "./diff.ts";
 import { HlFrame, SideLevels } from "./frame.ts";
 import { HL_PRICE_SCALE, HL_SIZE_SCALE } from "./types.ts";
@@ -156,9 +158,10 @@ export class CoinBook {
 
   /**
    * Take the frame's window (or bbo) as the latest of `source`, recompose the book, apply the
-   * difference and emit it (a snapshot when the book had none). Returns the number of changes.
+   * difference and emit it (a snapshot when the book had none) with the receive time `recvSec` +
+   * `recvSubNs`. Returns the number of changes.
    */
-  apply(source: BookSource, frame: HlFrame, wallNs: number): number {
+  apply(source: BookSource, frame: HlFrame, recvSec: number, recvSubNs: number): number {
     const w = this.#win[source];
     w.bids.copyFrom(frame.bids);
     w.asks.copyFrom(frame.asks);
@@ -170,16 +173,14 @@ export class CoinBook {
     const n = this.differ.apply(this.#comp, this.book, this.changes);
     this.snapshot = snapshot;
     if (snapshot) this.stale = false;
-    if (this.stream.active) this.#emit(snapshot, n, wallNs);
+    if (this.stream.active) this.#emit(snapshot, n, recvSec, recvSubNs);
     return n;
   }
 
-  /** One normalized trade message per trade of the frame (a `trades` message). */
-  emitTrades(frame: HlFrame, wallNs: number): void {
+  /** One normalized trade message per trade of the frame (a `trades` message), received at `sec` + `sub`. */
+  emitTrades(frame: HlFrame, sec: number, sub: number): void {
     if (!this.stream.active) return;
     const t = frame.trades;
-    const sec = recvSecOf(wallNs);
-    const sub = recvSubNsOf(wallNs);
     for (let i = 0; i < t.count; i++) {
       const tid = t.tid[i]!;
       this.stream.trade(t.px[i]!, t.sz[i]!, t.side[i]! > 0, tid === tid ? tid : 0, t.time[i]!, sec, sub);
@@ -196,14 +197,14 @@ export class CoinBook {
    * Forget every window, mark the book stale and emit a `clear` with `reason` (a disconnect, a
    * silent channel, a value it cannot hold). The book keeps its last levels (written as
    * `"stale":true` by `--book-out`). A book already cleared since its last snapshot gets no
-   * second `clear`.
+   * second `clear`. `recvSec` + `recvSubNs`: the receive time it carries.
    */
-  clear(reason: number, wallNs: number): void {
+  clear(reason: number, recvSec: number, recvSubNs: number): void {
     const again = this.stale;
     this.forget();
     this.stale = true;
     if (again) return;
-    this.stream.clear(reason, 0, recvSecOf(wallNs), recvSubNsOf(wallNs));
+    this.stream.clear(reason, 0, recvSec, recvSubNs);
   }
 
   // The composed book into #comp (see the module doc).
@@ -231,10 +232,8 @@ export class CoinBook {
   }
 
   // The whole book as a snapshot, else the level changes of this message.
-  #emit(snapshot: boolean, n: number, wallNs: number): void {
+  #emit(snapshot: boolean, n: number, sec: number, sub: number): void {
     const s = this.stream;
-    const sec = recvSecOf(wallNs);
-    const sub = recvSubNsOf(wallNs);
     const id = this.book.updateId;
     if (snapshot) return s.snapshot(id, id, sec, sub);
     const c = this.changes;

@@ -25,7 +25,7 @@ function book(b: CoinBook, src: BookSource, time: number, bids: Lv[], asks: Lv[]
       asks.map(lv)
     }]]}}`;
   equal(p.parse(text, f), src === BookSource.Bbo ? HlMsg.Bbo : HlMsg.L2Book, text);
-  return b.apply(src, f, 1_700_000_000_000_000_000);
+  return b.apply(src, f, 1_700_000_000, 0);
 }
 function sides(b: CoinBook): [Lv[], Lv[]] {
   const out: [Lv[], Lv[]] = [[], []];
@@ -114,7 +114,7 @@ Deno.test("CoinBook: clear is a clear record and marks the kept book stale; the 
   const { b, c } = fresh("@107");
   equal(b.stream.instrument.market, "spot");
   book(b, BookSource.Fast, 5, ladder(9, 5, -1), ladder(11, 5, 1));
-  b.clear(ResyncReason.Disconnect, 1_700_000_000_000_000_000);
+  b.clear(ResyncReason.Disconnect, 1_700_000_000, 0);
   ok(b.stale);
   equal(b.book.bids.size, 5, "the last book is kept (stale) for --book-out");
   book(b, BookSource.Bbo, 6, [[9, 1]], [[11, 1]]);
@@ -171,7 +171,7 @@ Deno.test("CoinBook matches the naive merge on a seeded random sequence, records
     book(b, src, w.t, w.b, w.a);
     deepEqual(sides(b), reference(ws), `message ${i}`);
     if (rnd() < 0.01) {
-      b.clear(ResyncReason.Disconnect, 1);
+      b.clear(ResyncReason.Disconnect, 0, 1);
       ws.fill(undefined);
     }
   }

@@ -40,7 +40,7 @@ import { BookSource, CoinBook } from "./coin_book.ts";
 import { HlFrame, HlMsg, HlParseError } from "./frame.ts";
 import type { Heartbeat } from "./heartbeat.ts";
 import { HlParser } from "./parse.ts";
-import type { MarketStream } from "../../market/stream.ts";
+import { type MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 
 export type { HyperliquidStats } from "./_handler_stats.ts";
 
@@ -260,7 +260,7 @@ export class HyperliquidHandler implements EngineHandler {
         this.#onBook(logger, src, monoNs, wallNs);
         break;
       case HlMsg.Trades:
-        this.#coinBook.emitTrades(f, wallNs);
+        this.#coinBook.emitTrades(f, recvSecOf(wallNs), recvSubNsOf(wallNs));
         this.stats.tradeMessages++;
         this.#messages++;
         if (this.capture) this.capture.meta.trades++;
@@ -291,7 +291,7 @@ export class HyperliquidHandler implements EngineHandler {
     }
     this.capture?.noteBook(f.time);
     this.#conn.silence.onData(recvMono);
-    const n = this.#coinBook.apply(BookSource.Slow, f, wallNs);
+    const n = this.#coinBook.apply(BookSource.Slow, f, recvSecOf(wallNs), recvSubNsOf(wallNs));
     const snapshot = this.#coinBook.snapshot;
     logger.latency(this.#wireLabel, this.#ctx!.clock.monoNs() - recvMono, src);
     if (snapshot) {

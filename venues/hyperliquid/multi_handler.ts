@@ -23,7 +23,7 @@ import type { Logger } from "../../engine/logger.ts";
 import { ResyncReason } from "../../engine/events.ts";
 import type { L2Book } from "../book.ts";
 import type { Decimals } from "../binance/precision.ts";
-import type { MarketStream } from "../../market/stream.ts";
+import { type MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 import { InKind } from "./_inbox.ts";
 import { Lane, LaneState } from "./_lane.ts";
 import { wakePeriodMs } from "./_handler_setup.ts";
@@ -253,7 +253,8 @@ export class HyperliquidMultiHandler implements EngineHandler {
     const text = `no book message for ${s} s with the connection open: book stale; resubscribing`;
     logger.warning(this.#coinSrc[i]!, text);
     logger.resync(this.#coinSrc[i]!, ResyncReason.Stale, 0, 0, text);
-    cb.clear(ResyncReason.Stale, this.#ctx!.clock.wallNs());
+    const w = this.#ctx!.clock.wallNs();
+    cb.clear(ResyncReason.Stale, recvSecOf(w), recvSubNsOf(w));
     for (const l of this.lanes) {
       l.coinIndex.forEach((c, r) => {
         if (c === i && r < l.sentSubs && !l.redo.includes(r)) l.redo.push(r);
