@@ -188,6 +188,30 @@ export class RecordBatch {
     this.#full = false; // (again, if the bytes were read mid-message)
   }
 
+  /**
+   * Append `n` records of one side (`flags`, prices `px[0, n)`, quantities `qty[0, n)`) to the
+   * message begun: one capacity check, then a plain strided copy. Same records as `n` calls of
+   * {@linkcode add}. No allocation but growth.
+   */
+  addLevels(flags: number, px: Float64Array, qty: Float64Array, n: number): void {
+    const i0 = this.count;
+    if (n <= 0) return;
+    if ((i0 + n) * RECORD_BYTES > this.#bytes.length) this.ensure(i0 + n);
+    const f = this.#f64;
+    const b = this.#bytes;
+    let q = (i0 << 3) + 5;
+    let o = (i0 << 6) + 1;
+    for (let k = 0; k < n; k++) {
+      b[o] = flags;
+      f[q] = px[k]!;
+      f[q + 1] = qty[k]!;
+      q += 8;
+      o += 64;
+    }
+    this.count = i0 + n;
+    this.#full = false;
+  }
+
   /** Set the `lost` count of the message begun (a `gap` marker's). */
   setLost(n: number): void {
     this.#lost = n;
