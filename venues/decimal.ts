@@ -119,6 +119,8 @@ export function decimalAt(b: Uint8Array, p: number, scale: number): number {
       if (v <= MAX_FIXED) {
         dec.value = v;
         dec.error = DecimalError.None;
+        dec.places = 8;
+        dec.intDigits = p - s;
         return p + 9;
       }
     }
