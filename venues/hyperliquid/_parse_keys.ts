@@ -9,16 +9,24 @@
 import { ascii as lit, intValue, keyIs, skipString, ws } from "../json/lexer.ts";
 import type { HlFrame, HlParseError } from "./frame.ts";
 
+/** Envelope and book keys. */
 export const K_CHANNEL = lit("channel"), K_DATA = lit("data"), K_COIN = lit("coin"), K_TIME = lit("time");
+/** Level keys (`px`, `sz`, `n`). */
 export const K_LEVELS = lit("levels"), K_PX = lit("px"), K_SZ = lit("sz"), K_N = lit("n");
+/** Trade and subscriptionResponse keys. */
 export const K_SIDE = lit("side"), K_TID = lit("tid"), K_METHOD = lit("method");
+/** Subscription keys. */
 export const K_SUB = lit("subscription"), K_TYPE = lit("type");
+/** Aggregation and bbo keys. */
 export const K_SIGFIGS = lit("nSigFigs"),
   K_MANTISSA = lit("mantissa"),
   K_BBO = lit("bbo"),
   K_FAST = lit("fast");
+/** Channel and subscription type values. */
 export const V_L2BOOK = lit("l2Book"), V_TRADES = lit("trades"), V_SUBRESP = lit("subscriptionResponse");
+/** Channel and method values. */
 export const V_PONG = lit("pong"), V_ERROR = lit("error"), V_SUBSCRIBE = lit("subscribe");
+/** The `unsubscribe` method. */
 export const V_UNSUBSCRIBE = lit("unsubscribe");
 
 /** The parse in progress: scales, and the byte range of the last key or string value read. */
