@@ -102,6 +102,11 @@ export class MarketStream {
     this.batch.add(isBid ? Flag.BID : 0, price, qty);
   }
 
+  /** Add `n` levels of one side (prices `px[0, n)`, absolute quantities `qty[0, n)`) to the message begun. */
+  levels(isBid: boolean, px: Float64Array, qty: Float64Array, n: number): void {
+    this.batch.addLevels(isBid ? Flag.BID : 0, px, qty, n);
+  }
+
   /** Finish the message begun and hand it out. */
   end(): void {
     const b = this.batch;

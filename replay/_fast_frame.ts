@@ -17,19 +17,18 @@
  * scanner on the line, which decides. Acceptance is a strict subset of what the general scanner
  * accepts with the same result (tested in `fast_frame_test.ts`). `b[limit]` is overwritten with a
  * NUL sentinel during the call and restored; nothing at or after `limit` is accepted as content.
+ * Built on the shared lexer (`venues/json/lexer.ts`: integers, plain strings, literals) and the
+ * one decimal routine (`venues/decimal.ts`: `decimalAt`, `frac8`).
  * No allocation (except growing the diff's level arrays, as the general scanner does).
  * @module
  */
 import type { ParsedFrame } from "../venues/binance/parse.ts";
 import type { DepthDiff } from "../venues/binance/types.ts";
-import { frac8 } from "../venues/binance/_scan_levels.ts";
+import { dec, decimalAt, DecimalError, DPOW10, frac8, MAX_FIXED as MAX } from "../venues/decimal.ts";
+import { ascii as bytes, bytesAre as lit, lx, plainString, scanNumber } from "../venues/json/lexer.ts";
 
-const MAX = Number.MAX_SAFE_INTEGER;
 const POW10 = new Float64Array([1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8]);
 
-function bytes(s: string): Uint8Array {
-  return new TextEncoder().encode(s);
-}
 const L_OPEN = bytes('{"stream":"');
 const L_DEPTH = bytes('","data":{"e":"depthUpdate","E":');
 const L_TRADE = bytes('","data":{"e":"trade","E":');
@@ -45,9 +44,6 @@ const L_T2 = bytes('","T":');
 const L_M1 = bytes(',"m":');
 const L_M2 = bytes(',"M":');
 
-// Scratch outputs of the helpers (never re-entered). Object fields keep a stable double
-// representation (updated in place); a module-level `let` holding a double may box per store.
-const sc = { num: 0, dec: 0 };
 // The scale of this line (the ParsedFrame's decimals): at 8 / 8 the divisors are 1 and the
 // 8-digit value is used as is; at d < 8 it is divided by 10^(8-d) when exact, else -1 (the
 // general scanner decides: it rescales or reports); at d > 8 the divisor is NaN (always -1).
@@ -61,8 +57,8 @@ function setScale(out: ParsedFrame): void {
   scale.qd = qd;
   scale.pdiv = pd <= 8 ? POW10[8 - pd]! : NaN;
   scale.qdiv = qd <= 8 ? POW10[8 - qd]! : NaN;
-  scale.pmul = 10 ** pd;
-  scale.qmul = 10 ** qd;
+  scale.pmul = DPOW10[pd]!;
+  scale.qmul = DPOW10[qd]!;
 }
 
 /** An 8-digit fixed value `ip`.`f` at the scale with divisor `div` / multiplier `mul`, or -1. */
@@ -74,93 +70,35 @@ function atScale(ip: number, f: number, div: number, mul: number): number {
 let dvBytes: Uint8Array = new Uint8Array(0);
 let dv: DataView = new DataView(dvBytes.buffer);
 
-/** True when `b[p, p + lit.length)` equals `lit` (the sentinel never matches a literal byte). */
-function lit(b: Uint8Array, p: number, l: Uint8Array): boolean {
-  for (let i = 0; i < l.length; i++) if (b[p + i] !== l[i]) return false;
-  return true;
-}
-
-/** Skip a string body of printable ASCII without `"` or `\`; returns the index of the closing quote or -1. */
-function plainString(b: Uint8Array, p: number): number {
-  let c = b[p]!;
-  while (c !== 34) {
-    if (c < 32 || c === 92 || c > 126) return -1;
-    c = b[++p]!;
-  }
-  return p;
-}
-
-/** A plain JSON integer `0` or `[1-9][0-9]{0,15}` below 2^53 into `sc.num`; returns the index after it or -1. */
+/** A plain JSON integer `0` or `[1-9][0-9]{0,15}` below 2^53 (the lexer's rules) into `lx.num`; the index after it or -1. */
 function int(b: Uint8Array, p: number): number {
-  let c = b[p]!;
-  if (c === 48) {
-    sc.num = 0;
-    c = b[p + 1]!;
-    return c - 48 >>> 0 <= 9 ? -1 : p + 1;
-  }
-  // Two int32 chunks of up to 8 digits keep the loop in integer registers; combined in f64.
-  const s = p;
-  let hi = 0;
-  while (c - 48 >>> 0 <= 9 && p - s < 8) {
-    hi = hi * 10 + (c - 48);
-    c = b[++p]!;
-  }
-  if (p === s) return -1;
-  const m = p;
-  let lo = 0;
-  while (c - 48 >>> 0 <= 9 && p - m < 8) {
-    lo = lo * 10 + (c - 48);
-    c = b[++p]!;
-  }
-  if (c - 48 >>> 0 <= 9) return -1; // more than 16 digits
-  const v = hi * POW10[p - m]! + lo;
-  if (v > MAX) return -1;
-  sc.num = v;
-  return p;
+  const c = b[p]!;
+  if (c === 45) return -1;
+  p = scanNumber(b, p);
+  return p >= 0 && lx.num === lx.num ? p : -1;
 }
 
 /**
- * A decimal body `(0|[1-9][0-9]{0,8}).[0-9]{8}` then `"`, into `sc.dec` (× 10^8); returns
- * the index of the closing quote or -1. Needs `p + 18 < limit` or the sentinel to stop it.
+ * A decimal body `(0|[1-9][0-9]{0,8}).[0-9]{8}` then `"` at the line's price (`isPrice`) or
+ * quantity scale, through the one decimal routine (`decimalAt`) plus this path's shape rule;
+ * the value in `dec.value`, returns the index of the closing quote or -1.
  */
-function decimal(b: Uint8Array, p: number, limit: number): number {
+function scaledDecimal(b: Uint8Array, p: number, isPrice: boolean): number {
   const s = p;
-  let c = b[p]!;
-  let ip = 0;
-  if (c === 48) c = b[++p]!;
-  else {
-    while (c - 48 >>> 0 <= 9 && p - s < 9) {
-      ip = ip * 10 + (c - 48);
-      c = b[++p]!;
-    }
-    if (p === s) return -1;
-  }
-  if (c !== 46 || p + 10 > limit) return -1;
-  const f = frac8(dv, p + 1);
-  if (f < 0 || b[p + 9] !== 34) return -1;
-  sc.dec = ip * 1e8 + f;
-  if (sc.dec > MAX) return -1;
-  return p + 9;
-}
-
-/** {@linkcode decimal} at the line's price (`isPrice`) or quantity scale; -1 when it does not fit. */
-function scaledDecimal(b: Uint8Array, p: number, limit: number, isPrice: boolean): number {
-  p = decimal(b, p, limit);
-  if (p < 0) return -1;
-  const v = sc.dec;
-  const ip = Math.floor(v / 1e8);
-  const x = isPrice
-    ? atScale(ip, v - ip * 1e8, scale.pdiv, scale.pmul)
-    : atScale(ip, v - ip * 1e8, scale.qdiv, scale.qmul);
-  if (x < 0 || x > MAX) return -1;
-  sc.dec = x;
+  p = decimalAt(b, p, isPrice ? scale.pd : scale.qd);
+  if (b[p] !== 34 || dec.error !== DecimalError.None) return -1;
+  // Shape: exactly 8 fractional digits, 1..9 integer digits, no leading zero.
+  const dot = p - 9;
+  if (dot <= s || dot - s > 9 || b[dot] !== 46 || (b[s] === 48 && dot - s > 1)) return -1;
   return p;
 }
 
 /**
  * `[["px","qty"],…]` (at `[`) into the bid or ask arrays of `d`; returns the index after `]` or -1.
- * The hot loop: both decimals are {@linkcode decimal} written out inline (same acceptance), so a
- * level costs no calls besides `frac8`.
+ * The hot loop: both decimals are the SWAR path of `decimalAt` (`venues/decimal.ts`) written out
+ * inline with {@linkcode scaledDecimal}'s acceptance (two call sites of the shared routine exceed
+ * V8's inlining budget), so a level costs no calls besides `frac8`; anything else is -1 and the
+ * general scanner (which uses `decimalAt`) decides.
  */
 function levels(b: Uint8Array, p: number, limit: number, d: DepthDiff, isBid: boolean): number {
   let px = isBid ? d.bidPx : d.askPx;
@@ -275,7 +213,7 @@ function withSentinel(b: Uint8Array, p: number, limit: number, out: ParsedFrame,
 
 /**
  * The envelope both line shapes start with, `{"stream":"…","data":{"e":"<event>","E":<int>,"s":"…`
- * where `event` is `L_DEPTH` or `L_TRADE`: `E` into `sc.num`; returns the index of the symbol's
+ * where `event` is `L_DEPTH` or `L_TRADE`: `E` into `lx.num`; returns the index of the symbol's
  * closing quote, or -1.
  */
 function envelope(b: Uint8Array, p: number, event: Uint8Array): number {
@@ -290,21 +228,21 @@ function envelope(b: Uint8Array, p: number, event: Uint8Array): number {
 function depth(b: Uint8Array, p: number, limit: number, out: ParsedFrame): number {
   p = envelope(b, p, L_DEPTH);
   if (p < 0) return -1;
-  const E = sc.num;
+  const E = lx.num;
   if (!lit(b, p, L_U1)) return -1;
   p = int(b, p + L_U1.length);
   if (p < 0) return -1;
-  const U = sc.num;
+  const U = lx.num;
   if (!lit(b, p, L_U2)) return -1;
   p = int(b, p + L_U2.length);
-  if (p < 0 || U > sc.num || !lit(b, p, L_B)) return -1;
+  if (p < 0 || U > lx.num || !lit(b, p, L_B)) return -1;
   const d = out.diff;
   p = levels(b, p + L_B.length, limit, d, true);
   if (p < 0 || !lit(b, p, L_A)) return -1;
   p = levels(b, p + L_A.length, limit, d, false);
   if (p < 0 || b[p] !== 125 || b[p + 1] !== 125 || b[p + 2] !== 10 || p + 2 >= limit) return -1;
   d.firstId = U;
-  d.lastId = sc.num;
+  d.lastId = lx.num;
   d.prevId = -1; // spot: no pu
   d.eventTimeMs = E;
   out.reason = "";
@@ -322,17 +260,17 @@ function bool(b: Uint8Array, p: number): number {
 function trade(b: Uint8Array, p: number, limit: number, out: ParsedFrame): number {
   p = envelope(b, p, L_TRADE);
   if (p < 0) return -1;
-  const E = sc.num;
+  const E = lx.num;
   if (!lit(b, p, L_T1)) return -1;
   p = int(b, p + L_T1.length);
   if (p < 0 || !lit(b, p, L_P)) return -1;
-  const id = sc.num;
-  p = scaledDecimal(b, p + L_P.length, limit, true);
+  const id = lx.num;
+  p = scaledDecimal(b, p + L_P.length, true);
   if (p < 0 || !lit(b, p, L_Q)) return -1;
-  const price = sc.dec;
-  p = scaledDecimal(b, p + L_Q.length, limit, false);
+  const price = dec.value;
+  p = scaledDecimal(b, p + L_Q.length, false);
   if (p < 0 || !lit(b, p, L_T2)) return -1;
-  const q = sc.dec;
+  const q = dec.value;
   p = int(b, p + L_T2.length);
   if (p < 0 || !lit(b, p, L_M1)) return -1;
   p += L_M1.length;
@@ -351,7 +289,7 @@ function trade(b: Uint8Array, p: number, limit: number, out: ParsedFrame): numbe
   t.lastTradeId = id;
   t.priceTicks = price;
   t.qtyLots = q;
-  t.tradeTimeMs = sc.num;
+  t.tradeTimeMs = lx.num;
   t.eventTimeMs = E;
   t.buyerIsMaker = m === 1;
   out.reason = "";

@@ -1,26 +1,18 @@
 /**
- * Private byte-level JSON scanner for Binance frames. One module-level state (JS is single
- * threaded and a scan is synchronous, so it is never re-entered).
+ * Private: the Binance frame scanner — one pass over a frame's object, key order free, values of
+ * known keys read by type into `st` (`_scan_state.ts`). Built on the shared lexer
+ * (`../json/lexer.ts`, whose input contract it follows: NUL sentinel after the frame) and the one
+ * decimal routine (`../decimal.ts`).
  *
- * Contract:
- * - Input is UTF-8 bytes `b[0, end)` followed by a NUL sentinel at `b[end]`. Every loop stops on
- *   the sentinel (NUL is never valid JSON outside a string, and raw control bytes are invalid
- *   inside one), so no per-byte bounds check is needed and truncation is always detected.
- * - Key order is free. Keys with escapes are rejected (never misread). Values of known keys are
- *   read by type: a value of an unexpected type clears that key's presence bit, so a required
- *   key with the wrong type reports "missing or mistyped …". Unknown keys are skipped with full
- *   JSON validation (strings, escapes, numbers, literals, nesting up to {@linkcode MAX_DEPTH}).
- * - Decimal strings become integers × 10^8 exactly (more than 8 significant fractional digits
- *   or a value ≥ 2^53 is an error). Integer JSON numbers must be plain non-negative integers
- *   below 2^53; update ids reach ~4e10 and are accumulated in f64, never with 32-bit ops.
- * - No allocation, except when a {@linkcode DepthDiff} level array grows (and one `DataView` when
- *   the input buffer changes: the frame buffer grows, or a snapshot body is scanned).
- * - Level decimals with exactly 8 fractional digits (Binance's format) read them as two
- *   little-endian 32-bit words (SWAR); anything else takes the byte loop. Both give the same result.
+ * - Keys with escapes are rejected (never misread). A value of an unexpected type clears that
+ *   key's presence bit, so a required key with the wrong type reports "missing or mistyped …".
+ *   Unknown keys are skipped with full JSON validation.
+ * - Decimal strings become integers × 10^`st.pd` / 10^`st.qd` exactly; a value finer than the
+ *   scale or beyond 2^53 units fails with its own reason (see `failDecimal`).
+ * - No allocation, except when a `DepthDiff` level array grows.
  * @module
  */
 import {
-  DEC_BAD,
   E_AGG,
   E_DEPTH,
   E_OTHER,
@@ -51,27 +43,26 @@ import {
   F_t,
   F_U,
   F_u,
-  fail,
   failDecimal,
   st,
-  ws,
 } from "./_scan_state.ts";
+import { dec, DecimalError } from "../decimal.ts";
 import {
+  ascii as bytes,
+  decimalString,
+  fail,
   intValue,
   keyIs,
   lit,
   LIT_FALSE,
   LIT_TRUE,
-  scanDecimal,
+  lx,
   skipString,
   skipValue,
   strIs,
-} from "./_scan_json.ts";
+  ws,
+} from "../json/lexer.ts";
 import { scanLevels } from "./_scan_levels.ts";
-
-function bytes(s: string): Uint8Array {
-  return new TextEncoder().encode(s);
-}
 const W_DEPTH = bytes("depthUpdate");
 const W_TRADE = bytes("trade");
 const W_AGG = bytes("aggTrade");
@@ -145,62 +136,63 @@ export function scanObject(b: Uint8Array, p: number, nested: boolean): number {
             st.mask = (st.mask | F_a) & ~F_aid;
           } else {
             p = intValue(b, p, c);
-            st.aid = st.num;
-            st.mask = st.num === st.num ? (st.mask | F_aid) & ~F_a : st.mask & ~(F_aid | F_a);
+            st.aid = lx.num;
+            st.mask = lx.num === lx.num ? (st.mask | F_aid) & ~F_a : st.mask & ~(F_aid | F_a);
           }
           break;
         case 85: // U
           p = intValue(b, p, c);
-          st.U = st.num;
-          st.mask = st.num === st.num ? st.mask | F_U : st.mask & ~F_U;
+          st.U = lx.num;
+          st.mask = lx.num === lx.num ? st.mask | F_U : st.mask & ~F_U;
           break;
         case 117: // u
           p = intValue(b, p, c);
-          st.u = st.num;
-          st.mask = st.num === st.num ? st.mask | F_u : st.mask & ~F_u;
+          st.u = lx.num;
+          st.mask = lx.num === lx.num ? st.mask | F_u : st.mask & ~F_u;
           break;
         case 69: // E
           p = intValue(b, p, c);
-          st.E = st.num;
-          st.mask = st.num === st.num ? st.mask | F_E : st.mask & ~F_E;
+          st.E = lx.num;
+          st.mask = lx.num === lx.num ? st.mask | F_E : st.mask & ~F_E;
           break;
         case 116: // t
           p = intValue(b, p, c);
-          st.t = st.num;
-          st.mask = st.num === st.num ? st.mask | F_t : st.mask & ~F_t;
+          st.t = lx.num;
+          st.mask = lx.num === lx.num ? st.mask | F_t : st.mask & ~F_t;
           break;
         case 84: // T
           p = intValue(b, p, c);
-          st.T = st.num;
-          st.mask = st.num === st.num ? st.mask | F_T : st.mask & ~F_T;
+          st.T = lx.num;
+          st.mask = lx.num === lx.num ? st.mask | F_T : st.mask & ~F_T;
           break;
         case 102: // f
           p = intValue(b, p, c);
-          st.f = st.num;
-          st.mask = st.num === st.num ? st.mask | F_f : st.mask & ~F_f;
+          st.f = lx.num;
+          st.mask = lx.num === lx.num ? st.mask | F_f : st.mask & ~F_f;
           break;
         case 108: // l
           p = intValue(b, p, c);
-          st.l = st.num;
-          st.mask = st.num === st.num ? st.mask | F_l : st.mask & ~F_l;
+          st.l = lx.num;
+          st.mask = lx.num === lx.num ? st.mask | F_l : st.mask & ~F_l;
           break;
         case 112: // p
         case 113: { // q
           const isP = b[ks] === 112;
           const bit = isP ? F_p : F_q;
           if (c === 34) {
-            p = scanDecimal(b, p + 1, isP ? st.pd : st.qd);
+            p = decimalString(b, p + 1, isP ? st.pd : st.qd);
             // A valid decimal that does not fit the scale fails with its own reason.
-            if (p >= 0 && st.dec !== st.dec && st.decWhy !== DEC_BAD) {
+            if (p >= 0 && dec.error !== DecimalError.None && dec.error !== DecimalError.Bad) {
               return failDecimal(isP, "bad decimal");
             }
           } else {
-            st.dec = NaN;
+            dec.value = NaN;
             p = skipValue(b, p, 1);
           }
-          if (b[ks] === 112) st.p = st.dec;
-          else st.q = st.dec;
-          st.mask = st.dec === st.dec ? st.mask | bit : st.mask & ~bit;
+          const v = dec.value;
+          if (isP) st.p = v;
+          else st.q = v;
+          st.mask = v === v ? st.mask | bit : st.mask & ~bit;
           break;
         }
         case 115: // s: the symbol (a string; its bytes are compared by the caller)
@@ -229,7 +221,7 @@ export function scanObject(b: Uint8Array, p: number, nested: boolean): number {
       }
     } else if (klen === 2 && b[ks] === 112 && b[ks + 1] === 117) { // pu (USD-M futures)
       p = intValue(b, p, c);
-      st.pu = st.num; // NaN when mistyped: the key's presence is kept so that parse rejects it
+      st.pu = lx.num; // NaN when mistyped: the key's presence is kept so that parse rejects it
       st.mask |= F_pu;
     } else if (keyIs(b, ks, klen, K_DATA) && !nested && c === 123) {
       const saved = st.mask;
@@ -245,12 +237,12 @@ export function scanObject(b: Uint8Array, p: number, nested: boolean): number {
       st.mask |= F_result;
     } else if (keyIs(b, ks, klen, K_ID)) {
       p = intValue(b, p, c);
-      st.id = st.num;
+      st.id = lx.num;
       st.mask |= F_id;
     } else if (keyIs(b, ks, klen, K_CODE)) {
       p = intValue(b, p, c);
-      st.code = st.num;
-      st.mask = st.num === st.num ? st.mask | F_code : st.mask & ~F_code;
+      st.code = lx.num;
+      st.mask = lx.num === lx.num ? st.mask | F_code : st.mask & ~F_code;
     } else if (keyIs(b, ks, klen, K_MSG)) {
       st.msgStart = p;
       p = skipValue(b, p, 1);
@@ -258,8 +250,8 @@ export function scanObject(b: Uint8Array, p: number, nested: boolean): number {
       st.mask = c === 34 ? st.mask | F_msg : st.mask & ~F_msg;
     } else if (keyIs(b, ks, klen, K_LAST)) {
       p = intValue(b, p, c);
-      st.lastUpdateId = st.num;
-      st.mask = st.num === st.num ? st.mask | F_lastUpdateId : st.mask & ~F_lastUpdateId;
+      st.lastUpdateId = lx.num;
+      st.mask = lx.num === lx.num ? st.mask | F_lastUpdateId : st.mask & ~F_lastUpdateId;
     } else if (keyIs(b, ks, klen, K_BIDS)) {
       if (c === 91) {
         p = scanLevels(b, p, true);

@@ -1,13 +1,13 @@
 /**
- * Private: the shared state of the Binance byte scanner — presence bits, event types, numeric
- * constants, the output record {@linkcode st}, and the tiny helpers every scan stage uses
- * ({@linkcode fail}, {@linkcode ws}, {@linkcode reset}). See `_scan.ts` for the scanner contract.
+ * Private: the state of the Binance frame scanner — presence bits, event types, the output record
+ * {@linkcode st}, the scale of the scan ({@linkcode setScale}) and {@linkcode reset}. The lexing
+ * itself (whitespace, strings, numbers, skipping, errors) is `../json/lexer.ts`; decimals are
+ * `../decimal.ts`. See `_scan.ts` for the scanner contract.
  * @module
  */
+import { dec, DecimalError, MAX_DECIMALS } from "../decimal.ts";
+import { fail, lexReset } from "../json/lexer.ts";
 import { DepthDiff } from "./types.ts";
-
-/** Maximum nesting depth of skipped values. */
-export const MAX_DEPTH = 64;
 
 // Presence bits.
 export const F_e = 1 << 0;
@@ -48,27 +48,12 @@ export const E_AGG = 3;
 export const E_SHUTDOWN = 4;
 export const E_OTHER = 9;
 
-/** Powers of ten 10^0..10^9 (f64). */
-export const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
-/** Powers of ten 10^0..10^9 (int32). */
-export const IPOW10 = new Int32Array(POW10);
 /**
  * Fractional decimal digits of a Binance price/quantity by default (values are integers ×
- * 10^SCALE) and the digits of the inline SWAR fast path; each parse may ask for fewer or more
- * (`ParsedFrame.priceDecimals`/`qtyDecimals`, see {@linkcode setScale}).
+ * 10^SCALE); each parse may ask for fewer or more (`ParsedFrame.priceDecimals`/`qtyDecimals`,
+ * see {@linkcode setScale}).
  */
 export const SCALE = 8;
-/** Finest scale a value may need (10^18 is still an exact f64). */
-export const MAX_DECIMALS = 18;
-/** Powers of ten 10^0..10^18 (f64, exact). */
-export const DPOW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, i) => Number(10n ** BigInt(i)));
-
-/** Why `scanDecimal` set `st.dec` to NaN: not a plain decimal. */
-export const DEC_BAD = 0;
-/** Why `scanDecimal` set `st.dec` to NaN: significant digits beyond the scale (`st.fine` says how many). */
-export const DEC_FINE = 1;
-/** Why `scanDecimal` set `st.dec` to NaN: the value at the scale is beyond 2^53. */
-export const DEC_BIG = 2;
 
 /** Constant failure reasons of values that are valid decimals but do not fit the scale in force. */
 export const REASON_PRICE_FINE = "price finer than the instrument's precision";
@@ -78,13 +63,9 @@ export const REASON_QTY_FINE = "quantity finer than the instrument's precision";
 export const REASON_PRICE_BIG = "price beyond 2^53 at the instrument's precision";
 /** A quantity beyond 2^53 units at the instrument's scale. */
 export const REASON_QTY_BIG = "quantity beyond 2^53 at the instrument's precision";
-/** Largest exactly representable integer (2^53 - 1). */
-export const MAX = Number.MAX_SAFE_INTEGER;
 
 /** Scanner state: the outputs of one scan. Read them right after `scanObject`. */
 export const st = {
-  /** Error reason ("" when none). */
-  err: "",
   mask: 0,
   dataMask: 0,
   eType: E_NONE,
@@ -110,28 +91,12 @@ export const st = {
   lastUpdateId: 0,
   /** `pu` of a USD-M futures depth event. */
   pu: 0,
-  /** Scanned integer (NaN when the number is not a plain non-negative safe integer). */
-  num: 0,
-  /** Scanned decimal (NaN when invalid). */
-  dec: 0,
   /** Where levels go. */
   tgt: new DepthDiff(1),
   /** Price decimals of this scan (default {@linkcode SCALE}). */
   pd: SCALE,
   /** Quantity decimals of this scan. */
   qd: SCALE,
-  /** 10^pd. */
-  pmul: 1e8,
-  /** 10^qd. */
-  qmul: 1e8,
-  /** 10^(8 - pd) when pd <= 8 (the fast path divides its 8-digit value by it), else NaN. */
-  pdiv: 1,
-  /** 10^(8 - qd) when qd <= 8, else NaN. */
-  qdiv: 1,
-  /** Why the last `scanDecimal` gave NaN (`DEC_BAD`, `DEC_FINE`, `DEC_BIG`). */
-  decWhy: DEC_BAD,
-  /** Decimals the last too-fine value needs (its significant fractional digits). */
-  fine: 0,
   /** Price decimals the first too-fine price of the scan needs (0 when none). */
   finePd: 0,
   /** Quantity decimals the first too-fine quantity of the scan needs (0 when none). */
@@ -140,46 +105,32 @@ export const st = {
 
 /**
  * Set the scale of the next scans: prices × 10^pd, quantities × 10^qd (0..MAX_DECIMALS, integers).
- * Cheap (a few stores); `parseFrame` calls it on every frame.
+ * Cheap (two stores); `parseFrame` calls it on every frame.
  */
 export function setScale(pd: number, qd: number): void {
   if (pd === st.pd && qd === st.qd) return;
+  if (!(pd >= 0 && pd <= MAX_DECIMALS && qd >= 0 && qd <= MAX_DECIMALS)) {
+    throw new RangeError(`decimals must be 0..${MAX_DECIMALS}: ${pd}, ${qd}`);
+  }
   st.pd = pd;
   st.qd = qd;
-  st.pmul = DPOW10[pd]!;
-  st.qmul = DPOW10[qd]!;
-  st.pdiv = pd <= SCALE ? POW10[SCALE - pd]! : NaN;
-  st.qdiv = qd <= SCALE ? POW10[SCALE - qd]! : NaN;
 }
 
-/** Fail on a value `scanDecimal` rejected: the precise reason when it was too fine or too big. */
+/** Fail on a value the decimal routine rejected (`dec`): the precise reason when too fine or too big. */
 export function failDecimal(isPrice: boolean, generic: string): number {
-  if (st.decWhy === DEC_FINE) {
+  if (dec.error === DecimalError.Fine) {
     if (isPrice) {
-      if (st.finePd === 0) st.finePd = st.fine;
-    } else if (st.fineQd === 0) st.fineQd = st.fine;
+      if (st.finePd === 0) st.finePd = dec.decimals;
+    } else if (st.fineQd === 0) st.fineQd = dec.decimals;
     return fail(isPrice ? REASON_PRICE_FINE : REASON_QTY_FINE);
   }
-  if (st.decWhy === DEC_BIG) return fail(isPrice ? REASON_PRICE_BIG : REASON_QTY_BIG);
+  if (dec.error === DecimalError.TooLarge) return fail(isPrice ? REASON_PRICE_BIG : REASON_QTY_BIG);
   return fail(generic);
-}
-
-/** Record the first error reason of the scan in `st.err`; returns -1 (the failure position). */
-export function fail(reason: string): number {
-  if (st.err === "") st.err = reason;
-  return -1;
-}
-
-/** Skip JSON whitespace. */
-export function ws(b: Uint8Array, p: number): number {
-  let c = b[p]!;
-  while (c === 32 || c === 10 || c === 13 || c === 9) c = b[++p]!;
-  return p;
 }
 
 /** Reset the outputs before a scan. */
 export function reset(tgt: DepthDiff): void {
-  st.err = "";
+  lexReset();
   st.mask = 0;
   st.dataMask = 0;
   st.eType = E_NONE;

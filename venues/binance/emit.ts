@@ -10,7 +10,7 @@ import type { DepthDiff } from "./types.ts";
 /** Emit the applied diff `d` (absolute quantities; 0 deletes) on `s`. */
 export function emitDepthDiff(s: MarketStream, d: DepthDiff, recvSec: number, recvSubNs: number): void {
   s.beginBook(RecordKind.Update, d.lastId, d.eventTimeMs, recvSec, recvSubNs);
-  for (let i = 0; i < d.nBids; i++) s.level(true, d.bidPx[i]!, d.bidQty[i]!);
-  for (let i = 0; i < d.nAsks; i++) s.level(false, d.askPx[i]!, d.askQty[i]!);
+  s.levels(true, d.bidPx, d.bidQty, d.nBids);
+  s.levels(false, d.askPx, d.askQty, d.nAsks);
   s.end();
 }

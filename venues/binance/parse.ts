@@ -52,8 +52,8 @@ import {
   SCALE,
   setScale,
   st,
-  ws,
 } from "./_scan_state.ts";
+import { lx, ws } from "../json/lexer.ts";
 import { scanObject } from "./_scan.ts";
 import { DepthDiff, type DepthSnapshot, type ParseError, Trade } from "./types.ts";
 
@@ -257,7 +257,7 @@ function scanFrame(b: Uint8Array, start: number, end: number, out: ParsedFrame):
   let p = ws(b, start);
   if (b[p] !== 123) return malformed(out, p >= end ? "empty frame" : "not an object");
   p = scanObject(b, p, false);
-  if (p < 0) return malformed(out, st.err);
+  if (p < 0) return malformed(out, lx.err);
   if (ws(b, p) !== end) return malformed(out, "trailing data");
   let m = st.mask;
   out.combined = (m & F_data) !== 0;
@@ -347,7 +347,7 @@ export function parseSnapshot(
   let p = ws(buf, 0);
   if (buf[p] !== 123) return { error: p >= end ? "empty body" : "not an object" };
   p = scanObject(buf, p, true);
-  if (p < 0) return { error: st.err };
+  if (p < 0) return { error: lx.err };
   if (ws(buf, p) !== end) return { error: "trailing data" };
   const m = st.mask;
   if ((m & F_lastUpdateId) === 0) return { error: "missing or mistyped lastUpdateId" };

@@ -7,8 +7,7 @@
  * held exactly at any finer scale. Pure helpers (they allocate: once per REST body).
  * @module
  */
-import { significantDecimals } from "../decimal.ts";
-import { MAX_DECIMALS } from "./_scan_state.ts";
+import { MAX_DECIMALS, significantDecimals } from "../decimal.ts";
 
 /** A scale: prices × 10^priceDecimals, quantities × 10^qtyDecimals. */
 export interface Decimals {
