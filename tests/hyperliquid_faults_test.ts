@@ -8,8 +8,8 @@
 import { equal, match, ok } from "node:assert/strict";
 import { FakeClock } from "../engine/clock.ts";
 import { EventKind } from "../engine/events.ts";
-import { Drive } from "../venues/hyperliquid/_drive.ts";
-import { FakeWebSocket, installFakeWebSocket } from "../venues/hyperliquid/_fake_ws.ts";
+import { Drive } from "../testing/drive.ts";
+import { FakeWebSocket, installFakeWebSocket } from "../testing/fake_ws.ts";
 import { SynthBook } from "../sim/hyperliquid/_synth.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
 import { HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";

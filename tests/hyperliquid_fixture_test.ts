@@ -10,8 +10,8 @@ import { HlFrame, HlMsg } from "../venues/hyperliquid/frame.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
 import { HlParser } from "../venues/hyperliquid/parse.ts";
 import { HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
-import { Drive } from "../venues/hyperliquid/_drive.ts";
-import { fixtureExists, fixtureLines } from "../venues/hyperliquid/_fixture.ts";
+import { Drive } from "../testing/drive.ts";
+import { fixtureExists, fixtureLines } from "../testing/hl_fixture.ts";
 import { EventKind } from "../engine/events.ts";
 
 const HAVE_FIXTURE = fixtureExists();

@@ -13,7 +13,7 @@ import { InstrumentTable } from "../market/instrument.ts";
 import { formatMessageJson } from "../market/json.ts";
 import { HyperliquidMultiHandler } from "../venues/hyperliquid/multi_handler.ts";
 import { HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
-import { Drive } from "../venues/hyperliquid/_drive.ts";
+import { Drive } from "../testing/drive.ts";
 import { checkEveryMessage, exactDecimal } from "../testing/stream_check.ts";
 import type { CoinBook } from "../venues/hyperliquid/coin_book.ts";
 

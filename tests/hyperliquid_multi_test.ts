@@ -10,7 +10,7 @@ import { InstrumentTable } from "../market/instrument.ts";
 import { HyperliquidMultiHandler } from "../venues/hyperliquid/multi_handler.ts";
 import { HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
 import { planSubscriptions } from "../venues/hyperliquid/subscription_plan.ts";
-import { Drive } from "../venues/hyperliquid/_drive.ts";
+import { Drive } from "../testing/drive.ts";
 import { checkEveryMessage } from "../testing/stream_check.ts";
 
 const COINS = ["BTC", "PURR/USDC", "@107", "xyz:MSTR"];

@@ -10,7 +10,7 @@ import { parseFixed } from "../venues/decimal.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
 import type { HyperliquidConfig } from "../venues/hyperliquid/config.ts";
 import { type HlSimOptions, HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
-import { Drive } from "../venues/hyperliquid/_drive.ts";
+import { Drive } from "../testing/drive.ts";
 
 function levelsOf(frame: string): number[][][] {
   const m = JSON.parse(frame);

@@ -8,8 +8,8 @@ import { EventKind } from "../engine/events.ts";
 import { InstrumentTable } from "../market/instrument.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
 import { type HlSimOptions, HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
-import { Drive } from "../venues/hyperliquid/_drive.ts";
-import { fixtureExists, fixtureLines } from "../venues/hyperliquid/_fixture.ts";
+import { Drive } from "../testing/drive.ts";
+import { fixtureExists, fixtureLines } from "../testing/hl_fixture.ts";
 import { checkEveryMessage } from "../testing/stream_check.ts";
 
 async function session(

@@ -20,8 +20,8 @@ import {
 import type { CancelModel } from "../replay/l3.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
 import { HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
-import { Drive } from "../venues/hyperliquid/_drive.ts";
-import { FIXTURE_DIR, fixtureExists, fixtureLines, fixtureRecvText } from "../venues/hyperliquid/_fixture.ts";
+import { Drive } from "../testing/drive.ts";
+import { FIXTURE_DIR, fixtureExists, fixtureLines, fixtureRecvText } from "../testing/hl_fixture.ts";
 import { EventKind } from "../engine/events.ts";
 
 const HL_DIR = FIXTURE_DIR.pathname;

@@ -11,8 +11,8 @@ import { testContext, testLogger, waitUntil } from "../engine/testing.ts";
 import { BinanceHandler } from "./binance/handler.ts";
 import { binaryFrameLine } from "./capture_frame.ts";
 import { CaptureWriter } from "./capture_writer.ts";
-import { Drive } from "./hyperliquid/_drive.ts";
-import { FakeWebSocket, installFakeWebSocket } from "./hyperliquid/_fake_ws.ts";
+import { Drive } from "../testing/drive.ts";
+import { FakeWebSocket, installFakeWebSocket } from "../testing/fake_ws.ts";
 import { HyperliquidHandler } from "./hyperliquid/handler.ts";
 
 const lines = (path: string) => Deno.readTextFileSync(path).split("\n").slice(0, -1);

@@ -8,7 +8,7 @@
 import { CoinIndex } from "./_coin_index.ts";
 import { HlFrame } from "./frame.ts";
 import { HlParser } from "./parse.ts";
-import { fixtureExists, fixtureLines } from "./_fixture.ts";
+import { fixtureExists, fixtureLines } from "../../testing/hl_fixture.ts";
 
 const have = fixtureExists();
 const books = have ? fixtureLines().filter((l) => l.startsWith('{"channel":"l2Book"')) : [];

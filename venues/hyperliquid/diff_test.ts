@@ -5,7 +5,7 @@ import { parseFixed } from "../decimal.ts";
 import { BookDiffer, ChangeList, LevelChange } from "./diff.ts";
 import { HlFrame, HlMsg } from "./frame.ts";
 import { HlParser } from "./parse.ts";
-import { fixtureExists, fixtureLines } from "./_fixture.ts";
+import { fixtureExists, fixtureLines } from "../../testing/hl_fixture.ts";
 
 const HAVE_FIXTURE = fixtureExists();
 const DEPTH = 20;

@@ -1,7 +1,7 @@
 import { equal } from "node:assert/strict";
 import { parseFixed } from "../decimal.ts";
 import { formatHl, formatTrimmed } from "./format.ts";
-import { fixtureExists, fixtureLines } from "./_fixture.ts";
+import { fixtureExists, fixtureLines } from "../../testing/hl_fixture.ts";
 
 const HAVE_FIXTURE = fixtureExists();
 

@@ -7,8 +7,8 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { FakeClock } from "../../engine/clock.ts";
 import { EventKind } from "../../engine/events.ts";
-import { Drive } from "./_drive.ts";
-import { FakeWebSocket, installFakeWebSocket } from "./_fake_ws.ts";
+import { Drive } from "../../testing/drive.ts";
+import { FakeWebSocket, installFakeWebSocket } from "../../testing/fake_ws.ts";
 import { SynthBook } from "../../sim/hyperliquid/_synth.ts";
 import type { HyperliquidConfig } from "./config.ts";
 import { HyperliquidHandler } from "./handler.ts";

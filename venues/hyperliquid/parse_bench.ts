@@ -9,7 +9,7 @@ import { parseFixed } from "../decimal.ts";
 import { BookDiffer, ChangeList } from "./diff.ts";
 import { HlFrame } from "./frame.ts";
 import { HlParser } from "./parse.ts";
-import { fixtureExists, fixtureLines } from "./_fixture.ts";
+import { fixtureExists, fixtureLines } from "../../testing/hl_fixture.ts";
 
 const have = fixtureExists();
 const books = have ? fixtureLines().filter((l) => l.startsWith('{"channel":"l2Book"')) : [];

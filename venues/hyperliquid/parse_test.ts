@@ -2,7 +2,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { parseFixed } from "../decimal.ts";
 import { HlFrame, HlMsg, HlParseError, type SideLevels } from "./frame.ts";
 import { HlParser } from "./parse.ts";
-import { fixtureExists, fixtureLines } from "./_fixture.ts";
+import { fixtureExists, fixtureLines } from "../../testing/hl_fixture.ts";
 import { HL_GREETING } from "./types.ts";
 
 const HAVE_FIXTURE = fixtureExists();

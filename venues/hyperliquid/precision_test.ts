@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { Drive } from "./_drive.ts";
-import { FakeWebSocket, installFakeWebSocket } from "./_fake_ws.ts";
+import { Drive } from "../../testing/drive.ts";
+import { FakeWebSocket, installFakeWebSocket } from "../../testing/fake_ws.ts";
 import { HyperliquidHandler } from "./handler.ts";
 import { checkEveryMessage, exactDecimal } from "../../testing/stream_check.ts";
 import { EventKind, RESYNC_NAMES } from "../../engine/events.ts";

@@ -3,11 +3,11 @@
  * never copied into the project) and read its lines.
  * @module
  */
-import { fixturePresent } from "../../engine/testing.ts";
+import { fixturePresent } from "../engine/testing.ts";
 
 /** Directory of the fixture (`../shared/fixtures/...` from the project root). */
 export const FIXTURE_DIR: URL = new URL(
-  "../../../shared/fixtures/hyperliquid-btc-20250126/",
+  "../../shared/fixtures/hyperliquid-btc-20250126/",
   import.meta.url,
 );
 

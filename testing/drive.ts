@@ -4,10 +4,10 @@
  * guard timer fails a wait that never completes instead of hanging the test run.
  * @module
  */
-import { type Clock, systemClock } from "../../engine/clock.ts";
-import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
-import { EventKind, type LogEvent } from "../../engine/events.ts";
-import { type TestLogger, testLogger } from "../../engine/testing.ts";
+import { type Clock, systemClock } from "../engine/clock.ts";
+import type { EngineHandler, HandlerContext } from "../engine/handler.ts";
+import { EventKind, type LogEvent } from "../engine/events.ts";
+import { type TestLogger, testLogger } from "../engine/testing.ts";
 
 /** A handler under test with its event log. */
 export class Drive {
