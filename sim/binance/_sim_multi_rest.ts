@@ -13,6 +13,9 @@ import { depthLimit, depthWeight, WeightWindow } from "./_sim_rest.ts";
 import type { SyntheticMarket } from "./market.ts";
 import { exchangeInfoJson } from "./_sim_exchange_info.ts";
 
+/** What the route needs of a symbol's market: its name and its depth body. */
+export type SnapshotSource = Pick<SyntheticMarket, "symbol" | "snapshotJson">;
+
 /** Counters of {@linkcode MultiRestRoute}. */
 export interface MultiRestStats {
   /** 200 depth answers per symbol. */
@@ -39,7 +42,7 @@ export class MultiRestRoute {
   };
   /** Armed 429 answers (fault `rate_limit`). */
   rateLimit = 0;
-  readonly #markets: Map<string, SyntheticMarket>;
+  readonly #markets: Map<string, SnapshotSource>;
   readonly #weights: WeightWindow;
   readonly #clock: Clock;
   readonly #limit: number;
@@ -48,7 +51,7 @@ export class MultiRestRoute {
 
   /** Routes over `markets` (by upper-case symbol) with `weightLimit` per minute of `clock`'s wall time. */
   constructor(
-    markets: Map<string, SyntheticMarket>,
+    markets: Map<string, SnapshotSource>,
     clock: Clock,
     weightLimit: number,
     faultRetryAfterSec = 1,

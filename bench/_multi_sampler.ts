@@ -1,0 +1,116 @@
+/**
+ * Benchmark-only: the periodic rows of the many-symbol benchmarks — every `sampleS` seconds the
+ * frames applied, frames/s, the handler process's CPU per frame (`process.cpuUsage`, every thread
+ * of the process), RSS, the backlog (frames the simulator sent that the handler has not
+ * processed yet, sampled every second: in the sockets, Deno's WebSocket and the handler's inbox)
+ * and the window's latency p50/p99/p99.9. Allocates (never on the handler's path: the timers run
+ * between engine polls).
+ * @module
+ */
+import process from "node:process";
+import { type LatencyProbe, summary } from "./_multi_probe.ts";
+
+/** One sampled window. */
+export interface WindowRow {
+  /** End of the window, s since the measurement started. */
+  t: number;
+  /** `update` messages applied in the window. */
+  frames: number;
+  /** Their rate, per s. */
+  fps: number;
+  /** Handler process CPU (user + system) per frame, µs. */
+  cpuUsPerFrame: number;
+  /** Resident set size at the end of the window, MiB. */
+  rssMiB: number;
+  /** Backlog in frames: largest and mean of the 1-s samples. */
+  backlogMax: number;
+  /** See `backlogMax`. */
+  backlogMean: number;
+  /** Window latency, µs. */
+  p50: number;
+  /** See `p50`. */
+  p99: number;
+  /** See `p50`. */
+  p999: number;
+}
+
+/** Samples the backlog every second and cuts a {@linkcode WindowRow} on {@linkcode Sampler.row}. */
+export class Sampler {
+  /** Rows so far. */
+  readonly rows: WindowRow[] = [];
+  readonly #probe: LatencyProbe;
+  readonly #timer: ReturnType<typeof setInterval>;
+  readonly #t0 = performance.now();
+  #tLast = performance.now();
+  #cpu = process.cpuUsage();
+  #frames: number;
+  #inMax = 0;
+  #inSum = 0;
+  #inN = 0;
+
+  /** Start sampling `backlog()`; windows of `probe`. */
+  constructor(backlog: () => Promise<number>, probe: LatencyProbe) {
+    this.#probe = probe;
+    this.#frames = sum(probe.updates);
+    probe.window.reset();
+    this.#timer = setInterval(() => {
+      backlog().then((d) => {
+        if (d > this.#inMax) this.#inMax = d;
+        this.#inSum += d;
+        this.#inN++;
+      }, () => {});
+    }, 1000);
+  }
+
+  /** Close the current window and start the next. */
+  row(): WindowRow {
+    const now = performance.now();
+    const frames = sum(this.#probe.updates);
+    const cpu = process.cpuUsage();
+    const n = frames - this.#frames;
+    const cpuUs = cpu.user - this.#cpu.user + cpu.system - this.#cpu.system;
+    const s = summary(this.#probe.window);
+    const r: WindowRow = {
+      t: Math.round((now - this.#t0) / 100) / 10,
+      frames: n,
+      fps: Math.round(n / ((now - this.#tLast) / 1000)),
+      cpuUsPerFrame: Math.round((cpuUs / Math.max(1, n)) * 100) / 100,
+      rssMiB: Math.round(Deno.memoryUsage().rss / 2 ** 20 * 10) / 10,
+      backlogMax: this.#inMax,
+      backlogMean: Math.round((this.#inSum / Math.max(1, this.#inN)) * 10) / 10,
+      p50: s.p50,
+      p99: s.p99,
+      p999: s.p999,
+    };
+    this.rows.push(r);
+    this.#probe.window.reset();
+    this.#tLast = now;
+    this.#frames = frames;
+    this.#cpu = cpu;
+    this.#inMax = this.#inSum = this.#inN = 0;
+    return r;
+  }
+
+  /** Stop sampling. */
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
+
+/** Sum of `xs`. */
+export function sum(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  return s;
+}
+
+/** A row as one fixed-width line. */
+export function rowLine(r: WindowRow): string {
+  return `t=${r.t.toFixed(0).padStart(4)}s  ${String(r.fps).padStart(6)} frames/s  cpu ${
+    r.cpuUsPerFrame.toFixed(2).padStart(5)
+  } µs/frame  rss ${r.rssMiB.toFixed(1).padStart(6)} MiB  backlog max ${
+    String(r.backlogMax).padStart(6)
+  } mean ${r.backlogMean.toFixed(0).padStart(6)}  p50 ${r.p50.toFixed(1).padStart(7)} µs  p99 ${
+    r.p99.toFixed(1).padStart(8)
+  } µs  p99.9 ${r.p999.toFixed(1).padStart(8)} µs`;
+}
