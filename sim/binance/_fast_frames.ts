@@ -1,11 +1,20 @@
 /**
- * Private: the wire side of `FastMultiSimulator` — many server text frames packed into one
- * buffer (one socket write per connection per tick), and the send-time stamp patched into each
- * frame's `E` just before the hand-off. Allocates per call: not a hot path of the project.
+ * Private: the wire side of `FastMultiSimulator` — the frames each symbol owes at a time (the
+ * staggered rate), many server text frames packed into one buffer (one socket write per
+ * connection per tick), and the send-time stamp patched into each frame's `E` just before the
+ * hand-off. Allocates per call: not a hot path of the project.
  * @module
  */
 
 const enc = new TextEncoder();
+
+/**
+ * Frames symbol `k` of `n` owes after `runNs` of producing at `perSecond`: symbols are staggered
+ * by k/n of a period, so n symbols spread their frames evenly over time.
+ */
+export function framesDue(runNs: number, perSecond: number, k: number, n: number): number {
+  return Math.floor((runNs * perSecond) / 1e9 + k / n);
+}
 
 /** The `E` every frame is built with: 16 digits, overwritten at send time by {@linkcode stampDigits}. */
 export const E_PLACEHOLDER = 1_000_000_000_000_000;

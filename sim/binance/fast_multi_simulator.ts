@@ -28,7 +28,7 @@ import { controlMessage, type SimClient } from "./_sim_streams.ts";
 import { acceptLoop, readRequest, respond, writeHead } from "./_sim_http.ts";
 import { acceptKey, SimSocket } from "./_sim_ws.ts";
 import { MultiRestRoute } from "./_sim_multi_rest.ts";
-import { E_PLACEHOLDER, packTextFrames, stampDigits } from "./_fast_frames.ts";
+import { E_PLACEHOLDER, framesDue, packTextFrames, stampDigits } from "./_fast_frames.ts";
 import type { FastSimOptions, FastSimStats } from "./_fast_sim_types.ts";
 
 export type { FastSimOptions, FastSimStats } from "./_fast_sim_types.ts";
@@ -101,12 +101,16 @@ export class FastMultiSimulator {
     if (every > 0) this.#timer = setInterval(() => this.#tick(), every);
   }
 
-  /** Listen on 127.0.0.1 and start producing. RangeError on no or repeated symbols, or a bad rate. */
+  /** Listen on 127.0.0.1 and start producing. Rejects with a RangeError on no or repeated symbols, or a bad rate. */
   static start(o: FastSimOptions): Promise<FastMultiSimulator> {
-    if (o.symbols.length === 0) throw new RangeError("no symbols");
-    if (new Set(o.symbols).size !== o.symbols.length) throw new RangeError("a symbol is listed twice");
     const rate = o.ratePerSymbol ?? 250;
-    if (!(rate > 0 && Number.isFinite(rate))) throw new RangeError("ratePerSymbol must be > 0");
+    if (o.symbols.length === 0) return Promise.reject(new RangeError("no symbols"));
+    if (new Set(o.symbols).size !== o.symbols.length) {
+      return Promise.reject(new RangeError("a symbol is listed twice"));
+    }
+    if (!(rate > 0 && Number.isFinite(rate))) {
+      return Promise.reject(new RangeError("ratePerSymbol must be > 0"));
+    }
     const listener = Deno.listen({ hostname: "127.0.0.1", port: o.port ?? 0 });
     return Promise.resolve(new FastMultiSimulator(listener, o));
   }
@@ -182,15 +186,13 @@ export class FastMultiSimulator {
     this.#lastNs = now;
     if (this.paused) return;
     const n = this.#markets.length;
-    const perNs = (this.#o.ratePerSymbol ?? 250) / 1e9;
+    const rate = this.#o.ratePerSymbol ?? 250;
     const due = new Uint32Array(n);
-    for (let k = 0; k < n; k++) {
-      due[k] = Math.max(0, Math.floor(this.#runNs * perNs + k / n) - this.#produced[k]!);
-    }
+    for (let k = 0; k < n; k++) due[k] = Math.max(0, framesDue(this.#runNs, rate, k, n) - this.#produced[k]!);
     this.#send(due);
   }
 
-  // Build the frames due (one stamp for the tick), then one write per connection.
+  // Build the frames due, then one write per connection (each stamped at its hand-off).
   #send(due: Uint32Array): void {
     if (this.#closed) return;
     const t0 = this.#clock.monoNs();
@@ -276,10 +278,11 @@ export class FastMultiSimulator {
     if (path !== "/ws" && path !== "/stream") return respond(conn, 404, `{"code":-1,"msg":"not found"}`);
     const key = req.headers.get("sec-websocket-key");
     if (key === undefined) return respond(conn, 400, `{"code":-1,"msg":"upgrade required"}`);
+    const accept = await acceptKey(key);
     await writeHead(conn, 101, {
       Upgrade: "websocket",
       Connection: "Upgrade",
-      "Sec-WebSocket-Accept": await acceptKey(key),
+      "Sec-WebSocket-Accept": accept,
     });
     const c: Client = {
       sock: new SimSocket(conn, req.target, req.rest),
