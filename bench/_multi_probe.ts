@@ -4,8 +4,8 @@
  * subscribers run after the apply) and subtracts the frame's `E`, which the fast simulator sets
  * to its CLOCK_REALTIME at the socket hand-off, in µs (both processes read the same
  * CLOCK_REALTIME through `performance.timeOrigin + performance.now()`). Latencies go into HDR
- * histograms (ns): one per symbol, one per 10-s window, and one per "phase" the benchmark names
- * (e.g. quiet vs gapping rounds). Counts `update`, `snapshot` and `clear` messages per symbol.
+ * histograms (ns): one per symbol (2 significant digits; all symbols = them merged), one per 10-s
+ * window, and one per "phase" the benchmark names (e.g. quiet vs gapping rounds). Counts `update`, `snapshot` and `clear` messages per symbol.
  * Allocates nothing per message beyond the histograms' own work.
  * @module
  */
@@ -42,8 +42,6 @@ export function summary(h: Histogram): { n: number; p50: number; p99: number; p9
 export class LatencyProbe {
   /** Per-symbol histograms (2 significant digits). */
   readonly perSymbol: Histogram[];
-  /** Every symbol, the whole measurement. */
-  readonly all = newHistogram();
   /** The current 10-s window (reset by the benchmark). */
   readonly window = newHistogram();
   /** Histograms by phase name (see {@linkcode LatencyProbe.phase}). */
@@ -80,13 +78,19 @@ export class LatencyProbe {
           if (ns < 1) this.negative++;
           const v = ns < 1 ? 1 : ns;
           this.perSymbol[k]!.recordValue(v);
-          this.all.recordValue(v);
           this.window.recordValue(v);
           if (this.#phase !== undefined && this.phaseSymbols[k] === 1) this.#phase.recordValue(v);
         } else if (kind === RecordKind.Snapshot) this.snapshots[k] = this.snapshots[k]! + 1;
         else if (kind === RecordKind.Clear) this.clears[k] = this.clears[k]! + 1;
       });
     });
+  }
+
+  /** Every symbol over the whole measurement: the per-symbol histograms merged. Allocates. */
+  all(): Histogram {
+    const h = newHistogram();
+    for (const p of this.perSymbol) h.add(p);
+    return h;
   }
 
   /** Record into the phase histogram `name` from now on (undefined: none). */

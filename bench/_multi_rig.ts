@@ -11,7 +11,7 @@ import { pinProcess } from "../engine/pinning.ts";
 import { parseFixed } from "../venues/decimal.ts";
 import { BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
 import { InstrumentTable } from "../market/instrument.ts";
-import { runEngine } from "../engine/engine.ts";
+import { type EngineReport, runEngine } from "../engine/engine.ts";
 import { startLogger } from "../engine/logger_host.ts";
 import type { Logger } from "../engine/logger.ts";
 import { testLogger } from "../engine/testing.ts";
@@ -216,8 +216,8 @@ export interface Rig {
   names: string[];
   /** How the processes and threads are pinned, and the load, in words. */
   notes: string[];
-  /** Stop the engine, the logger and the simulator. */
-  close(): Promise<void>;
+  /** Stop the engine, the logger and the simulator; the engine's report. */
+  close(): Promise<EngineReport>;
 }
 
 /**
@@ -256,12 +256,13 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   const probe = new LatencyProbe(h.streams);
   const stop = new AbortController();
   const engine = runEngine([h], { logger, signal: stop.signal });
-  const close = async (): Promise<void> => {
+  const close = async (): Promise<EngineReport> => {
     stop.abort();
-    await engine;
+    const report = await engine;
     if (o.logger !== "none") await logger.shutdown();
     await sim.close();
     if (o.log === undefined) await Deno.remove(logFile).catch(() => {});
+    return report;
   };
   try {
     const t = performance.now();

@@ -112,7 +112,7 @@ try {
   const simFrames = s1.frames - s0.frames;
   const simCpu = (s1.cpuUserUs + s1.cpuSystemUs - s0.cpuUserUs - s0.cpuSystemUs) / simFrames;
   const cpuUs = (cpu1.user - cpu0.user + cpu1.system - cpu0.system) / applied;
-  const all = summary(probe.all);
+  const all = summary(probe.all());
   const per = probe.perSymbol.map((x, k) => ({ symbol: names[k]!, ...summary(x) }));
   const p99s = per.map((p) => p.p99);
   const worst = per.reduce((a, b) => (b.p99 > a.p99 ? b : a));
@@ -173,6 +173,14 @@ try {
   failed = [e instanceof Error ? e.message : String(e)];
   console.error(`multi_latency: ${failed[0]}`);
 } finally {
-  await rig?.close();
+  const report = await rig?.close();
+  if (report !== undefined && rig !== undefined) {
+    const n = rig.h.stats.messages;
+    console.log(
+      `engine, whole run: ${(report.busyPolls / n).toFixed(2)} busy polls and ${
+        (report.idleWaits / n).toFixed(2)
+      } idle waits (wakes) per frame`,
+    );
+  }
 }
 Deno.exit(failed.length === 0 ? 0 : 1);

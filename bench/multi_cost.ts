@@ -1,0 +1,163 @@
+/**
+ * Where a frame's time goes in `BinanceMultiHandler`, in process (no socket, not a test): the
+ * frames of the fast simulator (200 symbols, the same seeds and shapes as `multi_latency.ts`,
+ * combined-stream form) fed straight to the handler's parts, stage by stage — the parser alone;
+ * parser + routing + per-symbol sync + book (no subscriber: no records built); + records to a
+ * no-op subscriber; + the latency probe of the benchmarks; and, per poll, the loop over every
+ * symbol's stream that `pollOnce` ends with (a live handler polls once or more per WebSocket
+ * message). `JSON.parse` of the same frames is the reference a naive handler pays. Stages are
+ * interleaved over `--rounds` rounds (each stage on fresh synchronized books); medians in ns per
+ * frame. What the live run costs beyond these is the I/O: Deno's WebSocket events, the wakes
+ * and the logger.
+ *
+ * Run: `deno run --config bench/deno.json --allow-read bench/multi_cost.ts [--symbols 200]
+ * [--frames 200000] [--rounds 5]`
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { InstrumentTable } from "../market/instrument.ts";
+import { FastDepthMarket } from "../sim/binance/fast_depth.ts";
+import { BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
+import { FrameKind, ParsedFrame, parseFrame, parseSnapshot } from "../venues/binance/parse.ts";
+import { CoinIndex } from "../venues/hyperliquid/_coin_index.ts";
+import { systemClock } from "../engine/clock.ts";
+import { LatencyProbe } from "./_multi_probe.ts";
+import { symbolNames } from "./_multi_rig.ts";
+import { median, table } from "./_stats.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    symbols: { type: "string", default: "200" },
+    frames: { type: "string", default: "200000" },
+    rounds: { type: "string", default: "5" },
+  },
+});
+const N = Number(values.symbols), F = Number(values.frames), ROUNDS = Number(values.rounds);
+if (![N, F, ROUNDS].every((v) => Number.isInteger(v) && v > 0) || N > 1000) {
+  console.error("usage: multi_cost.ts [--symbols n<=1000] [--frames n] [--rounds n] (positive integers)");
+  Deno.exit(2);
+}
+
+const names = symbolNames(N);
+const markets = names.map((symbol, k) =>
+  new FastDepthMarket({ symbol, seed: 1 + k, midTicks: 10_000 + 3700 * k })
+);
+const E = Math.round(systemClock.wallNs() / 1000);
+const frames: string[] = [];
+let snapshots: string[] = [];
+for (let i = 0; i < F; i++) {
+  const k = i % N;
+  if (i === N) snapshots = markets.map((m) => m.snapshotJson(1000)); // after every symbol's first frame
+  frames.push(`{"stream":"${names[k]!.toLowerCase()}@depth@100ms","data":${markets[k]!.next(E)}}`);
+}
+const START = 2 * N; // frames 0..N-1 are buffered, then the snapshots, then N..2N-1 bridge them
+const bytes = frames.reduce((a, f) => a + f.length, 0);
+
+const enc = new TextEncoder();
+const pf = new ParsedFrame();
+pf.symbols = new CoinIndex(names.map((s) => enc.encode(s)));
+
+// A handler (never started: no socket) whose books are synchronized from the first frames.
+function syncedHandler(): BinanceMultiHandler {
+  const h = new BinanceMultiHandler({
+    symbols: names,
+    wsUrl: "ws://127.0.0.1:9",
+    restUrl: "http://127.0.0.1:9",
+    weightPerMinute: 6000,
+    instruments: new InstrumentTable(),
+  });
+  for (let k = 0; k < N; k++) {
+    const b = h.books[k]!;
+    if (parseFrame(frames[k]!, pf) !== FrameKind.Depth) throw new Error("not a depth frame");
+    b.onDiff(pf.diff, 0, 0);
+    const snap = parseSnapshot(snapshots[k]!);
+    if ("error" in snap) throw new Error(snap.error);
+    b.onSnapshot(snap, b.sync.snapshotRequested(), 0);
+  }
+  for (let k = 0; k < N; k++) {
+    parseFrame(frames[N + k]!, pf);
+    const b = h.books[k]!;
+    b.onDiff(pf.diff, 0, 0);
+    if (!b.synced) throw new Error(`${b.symbol} not synchronized`);
+  }
+  return h;
+}
+
+// Feed frames START.. (the first ones synchronized the books) as #onFrame does; ns per frame.
+function feed(h: BinanceMultiHandler): number {
+  const books = h.books;
+  const t0 = performance.now();
+  for (let i = START; i < F; i++) {
+    parseFrame(frames[i]!, pf);
+    books[pf.symbolIndex]!.onDiff(pf.diff, 0, 0);
+  }
+  const ns = ((performance.now() - t0) * 1e6) / (F - START);
+  if (!books.every((b) => b.synced && b.book.updateId === markets[books.indexOf(b)]!.book.updateId)) {
+    throw new Error("a book did not follow the frames");
+  }
+  return ns;
+}
+
+const stages: Record<string, () => number> = {
+  "JSON.parse (reference)": () => {
+    const t0 = performance.now();
+    let n = 0;
+    for (let i = START; i < F; i++) n += JSON.parse(frames[i]!).data.u > 0 ? 1 : 0;
+    if (n !== F - START) throw new Error("bad frame");
+    return ((performance.now() - t0) * 1e6) / (F - START);
+  },
+  "parse": () => {
+    const t0 = performance.now();
+    for (let i = START; i < F; i++) parseFrame(frames[i]!, pf);
+    return ((performance.now() - t0) * 1e6) / (F - START);
+  },
+  "parse + route + sync + book": () => feed(syncedHandler()),
+  "… + records to a no-op subscriber": () => {
+    const h = syncedHandler();
+    for (const s of h.streams) s.subscribe(() => {});
+    return feed(h);
+  },
+  "… + the benchmarks' latency probe": () => {
+    const h = syncedHandler();
+    new LatencyProbe(h.streams).recording = true;
+    return feed(h);
+  },
+  [`end of poll: flush ${N} streams (per poll)`]: () => {
+    const h = syncedHandler();
+    const t0 = performance.now();
+    for (let i = START; i < F; i++) for (let k = 0; k < h.books.length; k++) h.books[k]!.stream.flush();
+    return ((performance.now() - t0) * 1e6) / (F - START);
+  },
+};
+
+const results = new Map<string, number[]>(Object.keys(stages).map((k) => [k, []]));
+for (let r = 0; r < ROUNDS + 1; r++) {
+  for (const [name, run] of Object.entries(stages)) {
+    const ns = run();
+    if (r > 0) results.get(name)!.push(ns); // round 0 warms the JIT
+  }
+}
+const load = Deno.loadavg?.().map((x) => x.toFixed(2)).join(" ") ?? "?";
+console.log(
+  `${N} symbols, ${F} frames (${
+    (bytes / F).toFixed(0)
+  } B each, combined form), ${ROUNDS} rounds after 1 warm-up, loadavg ${load}`,
+);
+const rows = [...results].map((
+  [name, xs],
+) => [name, median(xs).toFixed(0), Math.min(...xs).toFixed(0), Math.max(...xs).toFixed(0)]);
+console.log(table(["stage", "median ns/frame", "min", "max"], rows));
+console.log(JSON.stringify({
+  symbols: N,
+  frames: F,
+  bytesPerFrame: bytes / F,
+  results: [...results].map(([name, xs]) => ({
+    name,
+    unit: "ns/frame",
+    median: median(xs),
+    min: Math.min(...xs),
+    max: Math.max(...xs),
+    rounds: xs.length,
+  })),
+}));
