@@ -143,17 +143,27 @@ export async function until(cond: () => boolean, what: string, deadlineMs: numbe
 
 /**
  * Pause the simulator and wait (60 s deadline) until every book holds the simulator's last
- * update id. Returns the simulator's state at the pause.
+ * update id. Returns the simulator's state at the pause and the symbols still behind at the
+ * deadline; with `must`, being behind throws instead.
  */
-export async function pauseAndCatchUp(sim: SimChild, h: BinanceMultiHandler): Promise<SimState> {
+export async function pauseAndCatchUp(
+  sim: SimChild,
+  h: BinanceMultiHandler,
+  must = true,
+): Promise<{ st: SimState; behind: string[] }> {
   await sim.pause(true);
   const st = await sim.state();
-  await until(
-    () => h.books.every((b, k) => b.book.updateId === st.symbols[k]![1]),
-    "every book at the simulator's last update id",
-    60_000,
-  );
-  return st;
+  const atLast = (k: number): boolean => h.books[k]!.book.updateId === st.symbols[k]![1];
+  try {
+    await until(
+      () => h.books.every((_, k) => atLast(k)),
+      "every book at the simulator's last update id",
+      60_000,
+    );
+  } catch (e) {
+    if (must) throw e;
+  }
+  return { st, behind: h.books.filter((_, k) => !atLast(k)).map((b) => b.symbol) };
 }
 
 /** Compare every level of every book with the simulator's depth; the symbols that differ. */
@@ -221,26 +231,23 @@ export interface Rig {
 }
 
 /**
- * Start the simulator child (CPU 0), pin this process to CPU 1 and its logger Worker to CPU 0
- * (as `poc:binance` puts the logger on the next core), and run the handler under the engine
- * until every symbol is synchronized (120 s deadline).
+ * Start the simulator child (CPU 0), pin this process to CPU 1, run `before` (e.g. a floor
+ * measurement on the simulator alone), then pin the logger Worker to CPU 0 (as `poc:binance`
+ * puts the logger on the next core) and run the handler under the engine until every symbol is
+ * synchronized (120 s deadline).
  */
-export async function startRig(o: RigOptions): Promise<Rig> {
+export async function startRig(o: RigOptions, before?: (sim: SimChild) => Promise<void>): Promise<Rig> {
   const names = symbolNames(o.symbols);
   const load = Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
-  const sim = await SimChild.start([
-    ...[
-      "--symbols",
-      `${o.symbols}`,
-      "--rate",
-      `${o.rate}`,
-      "--tick",
-      `${o.tick}`,
-      "--changes",
-      `${o.changes}`,
-    ],
-  ]);
+  const args = { symbols: o.symbols, rate: o.rate, tick: o.tick, changes: o.changes };
+  const sim = await SimChild.start(Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)]));
   const notes = [sim.pinned, await pinSelf(1)];
+  try {
+    await before?.(sim);
+  } catch (e) {
+    await sim.close();
+    throw e;
+  }
   const logFile = o.log ?? await Deno.makeTempFile({ prefix: "multi_bench_", suffix: ".log" });
   let logger: Logger;
   if (o.logger === "none") {

@@ -26,6 +26,8 @@ export interface WindowRow {
   backlogMax: number;
   /** See `backlogMax`. */
   backlogMean: number;
+  /** The largest inbox depth seen at the 1-s samples (frames received, not yet polled). */
+  inboxMax: number;
   /** Window latency, µs. */
   p50: number;
   /** See `p50`. */
@@ -47,13 +49,15 @@ export class Sampler {
   #inMax = 0;
   #inSum = 0;
   #inN = 0;
+  #inboxMax = 0;
 
-  /** Start sampling `backlog()`; windows of `probe`. */
-  constructor(backlog: () => Promise<number>, probe: LatencyProbe) {
+  /** Start sampling `backlog()` and `inbox()`; windows of `probe`. */
+  constructor(backlog: () => Promise<number>, inbox: () => number, probe: LatencyProbe) {
     this.#probe = probe;
     this.#frames = sum(probe.updates);
     probe.window.reset();
     this.#timer = setInterval(() => {
+      this.#inboxMax = Math.max(this.#inboxMax, inbox());
       backlog().then((d) => {
         if (d > this.#inMax) this.#inMax = d;
         this.#inSum += d;
@@ -77,6 +81,7 @@ export class Sampler {
       cpuUsPerFrame: Math.round((cpuUs / Math.max(1, n)) * 100) / 100,
       rssMiB: Math.round(Deno.memoryUsage().rss / 2 ** 20 * 10) / 10,
       backlogMax: this.#inMax,
+      inboxMax: this.#inboxMax,
       backlogMean: Math.round((this.#inSum / Math.max(1, this.#inN)) * 10) / 10,
       p50: s.p50,
       p99: s.p99,
@@ -87,7 +92,11 @@ export class Sampler {
     this.#tLast = now;
     this.#frames = frames;
     this.#cpu = cpu;
-    this.#inMax = this.#inSum = this.#inN = 0;
+    this.#inMax =
+      this.#inSum =
+      this.#inN =
+      this.#inboxMax =
+        0;
     return r;
   }
 

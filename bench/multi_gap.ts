@@ -82,7 +82,7 @@ try {
     );
   }
   probe.phase(undefined);
-  const st = await pauseAndCatchUp(sim, h);
+  const { st } = await pauseAndCatchUp(sim, h);
   probe.recording = false;
   const healthyResynced = names.filter((_, k) => k !== G && h.books[k]!.sync.resyncs !== resyncs0[k]);
   const healthyCleared = names.filter((_, k) => k !== G && probe.clears[k] !== clears0[k]);

@@ -8,7 +8,7 @@
  * the socket hand-off; a subscriber of every symbol's stream takes the wall clock after the book
  * applied the frame (`bench/_multi_probe.ts`). Reports per-symbol p50/p99 (their spread and the
  * worst symbol), all symbols' p50/p99/p99.9, frames/s achieved, CPU per frame (this process,
- * every thread; and the simulator's), RSS and inbox depth every `--sample` s.
+ * every thread; and the simulator's), RSS, backlog and inbox depth every `--sample` s.
  *
  * Checks (exit 1 when one fails): the simulator is paused and every book must reach its last
  * update id before and after the measured run; every symbol's frames received in the run equal
@@ -17,19 +17,31 @@
  *
  * Run: `deno run --config bench/deno.json --allow-net=127.0.0.1 --allow-read --allow-write=.bench,/tmp
  * --allow-run --allow-sys --allow-ffi bench/multi_latency.ts [--symbols 200] [--rate 250] [--minutes 1]
- * [--sample 10] [--tick 1] [--changes 8] [--log /tmp/file.log] [--logger worker|none]` (`--log`: the handler's
- * log, default a temporary file, removed; `--logger none`: no logger Worker, to measure its cost)
+ * [--sample 10] [--tick 1] [--changes 8] [--log /tmp/file.log] [--logger worker|none] [--floor 20]`
+ * (`--log`: the handler's log, default a temporary file, removed; `--logger none`: no logger
+ * Worker, to measure its cost; `--floor`: seconds of the floor measured first — a bare WebSocket
+ * client in this process on the same streams, `bench/_multi_floor.ts` — 0 = none)
  * @module
  */
 import { parseArgs } from "node:util";
 import process from "node:process";
 import { summary } from "./_multi_probe.ts";
 import { rowLine, Sampler, sum } from "./_multi_sampler.ts";
-import { backlogFrames, compareBooks, pauseAndCatchUp, type Rig, startRig } from "./_multi_rig.ts";
+import {
+  backlogFrames,
+  compareBooks,
+  pauseAndCatchUp,
+  type Rig,
+  type SimChild,
+  startRig,
+  symbolNames,
+} from "./_multi_rig.ts";
+import { type FloorResult, measureFloor } from "./_multi_floor.ts";
 import { median } from "./_stats.ts";
 
 const USAGE =
-  "usage: multi_latency.ts [--symbols n] [--rate per-symbol/s] [--minutes m] [--sample s] [--tick ms] [--changes k]";
+  "usage: multi_latency.ts [--symbols n] [--rate per-symbol/s] [--minutes m] [--sample s] [--tick ms] " +
+  "[--changes k] [--log path] [--logger worker|none] [--floor s]";
 let values;
 try {
   values = parseArgs({
@@ -43,6 +55,7 @@ try {
       changes: { type: "string", default: "8" },
       log: { type: "string" },
       logger: { type: "string", default: "worker" },
+      floor: { type: "string", default: "20" },
     },
   }).values;
 } catch (e) {
@@ -51,12 +64,16 @@ try {
 }
 const N = Number(values.symbols), RATE = Number(values.rate), MIN = Number(values.minutes);
 const SAMPLE = Number(values.sample), TICK = Number(values.tick), CHANGES = Number(values.changes);
+const FLOOR = Number(values.floor);
 if (values.logger !== "worker" && values.logger !== "none") {
   console.error(`--logger must be worker or none\n${USAGE}`);
   Deno.exit(2);
 }
-if (![N, RATE, MIN, SAMPLE, CHANGES].every((v) => v > 0 && Number.isFinite(v)) || !(TICK >= 1) || N > 1000) {
-  console.error(`every value must be a positive number (symbols <= 1000, tick >= 1)\n${USAGE}`);
+if (
+  ![N, RATE, MIN, SAMPLE, CHANGES].every((v) => v > 0 && Number.isFinite(v)) || !(TICK >= 1) || N > 1000 ||
+  !(FLOOR >= 0)
+) {
+  console.error(`every value must be a positive number (symbols <= 1000, tick >= 1, floor >= 0)\n${USAGE}`);
   Deno.exit(2);
 }
 
@@ -65,7 +82,11 @@ console.log(
 );
 let failed: string[] = [];
 let rig: Rig | undefined;
+let floor: FloorResult | undefined;
 try {
+  const floorFirst = async (sim: SimChild): Promise<void> => {
+    if (FLOOR > 0) floor = await measureFloor(sim.wsBase, symbolNames(N), FLOOR);
+  };
   rig = await startRig({
     symbols: N,
     rate: RATE,
@@ -73,10 +94,18 @@ try {
     changes: CHANGES,
     ...(values.log ? { log: values.log } : {}),
     logger: values.logger as "worker" | "none",
-  });
+  }, floorFirst);
   const { sim, h, probe, names } = rig;
   for (const n of rig.notes) console.log(n);
-  const s0 = await pauseAndCatchUp(sim, h);
+  if (floor !== undefined) {
+    const f = floor.latencyUs;
+    console.log(
+      `floor (a bare WebSocket client in this process, ${FLOOR} s before the handler): p50 ${f.p50} µs  p99 ${f.p99} µs  p99.9 ${f.p999} µs, ${
+        Math.round(floor.frames / FLOOR)
+      } frames/s, ${floor.cpuUsPerFrame.toFixed(2)} µs CPU/frame`,
+    );
+  }
+  const s0 = (await pauseAndCatchUp(sim, h)).st;
   const msgs0 = h.books.map((b) => b.messages);
   const msgs0Total = h.stats.messages;
   const resyncs0 = h.books.map((b) => b.sync.resyncs);
@@ -87,14 +116,15 @@ try {
   await sim.pause(false);
   const t0 = performance.now();
   const r = rig;
-  const sampler = new Sampler(() => backlogFrames(r, s0.frames, msgs0Total), probe);
+  const inbox = (): number => h.conns.reduce((a, c) => a + c.inbox.length, 0);
+  const sampler = new Sampler(() => backlogFrames(r, s0.frames, msgs0Total), inbox, probe);
   const windows = Math.max(1, Math.round((MIN * 60) / SAMPLE));
   for (let w = 0; w < windows; w++) {
     await new Promise((r) => setTimeout(r, SAMPLE * 1000));
     console.log(rowLine(sampler.row()));
   }
   sampler.stop();
-  const s1 = await pauseAndCatchUp(sim, h);
+  const { st: s1, behind } = await pauseAndCatchUp(sim, h, false);
   const seconds = (performance.now() - t0) / 1000;
   probe.recording = false;
   const cpu1 = process.cpuUsage();
@@ -104,6 +134,7 @@ try {
   const cleared = names.filter((_, k) => probe.clears[k] !== clears0[k]);
   const mismatched = await compareBooks(sim, h);
   failed = [
+    ...(behind.length > 0 ? [`${behind.length} symbols still behind 60 s after the pause`] : []),
     ...lost.map((b) => `${b.symbol}: frames received ≠ frames sent`),
     ...resynced.map((b) => `${b.symbol}: resynced`),
     ...cleared.map((s) => `${s}: clear record`),
@@ -160,6 +191,7 @@ try {
     simCpuUsPerFrame: simCpu,
     rows,
     loadAfter,
+    floor,
     notes: rig.notes,
     failed,
   };
