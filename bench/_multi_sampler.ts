@@ -34,6 +34,8 @@ export interface WindowRow {
   p99: number;
   /** See `p50`. */
   p999: number;
+  /** 1-minute load average at the end of the window. */
+  load1: number;
 }
 
 /** Samples the backlog every second and cuts a {@linkcode WindowRow} on {@linkcode Sampler.row}. */
@@ -86,6 +88,7 @@ export class Sampler {
       p50: s.p50,
       p99: s.p99,
       p999: s.p999,
+      load1: Math.round(Deno.loadavg()[0]! * 100) / 100,
     };
     this.rows.push(r);
     this.#probe.window.reset();
@@ -115,11 +118,11 @@ export function sum(xs: ArrayLike<number>): number {
 
 /** A row as one fixed-width line. */
 export function rowLine(r: WindowRow): string {
-  return `t=${r.t.toFixed(0).padStart(4)}s  ${String(r.fps).padStart(6)} frames/s  cpu ${
-    r.cpuUsPerFrame.toFixed(2).padStart(5)
-  } µs/frame  rss ${r.rssMiB.toFixed(1).padStart(6)} MiB  backlog max ${
-    String(r.backlogMax).padStart(6)
-  } mean ${r.backlogMean.toFixed(0).padStart(6)}  p50 ${r.p50.toFixed(1).padStart(7)} µs  p99 ${
-    r.p99.toFixed(1).padStart(8)
-  } µs  p99.9 ${r.p999.toFixed(1).padStart(8)} µs`;
+  const f = (v: number, w: number, d = 1): string => v.toFixed(d).padStart(w);
+  return [
+    `t=${f(r.t, 4, 0)}s ${f(r.fps, 6, 0)} frames/s  cpu ${f(r.cpuUsPerFrame, 5, 2)} µs/frame`,
+    `rss ${f(r.rssMiB, 6)} MiB  backlog max ${f(r.backlogMax, 7, 0)} mean ${f(r.backlogMean, 7, 0)}`,
+    `inbox ${f(r.inboxMax, 4, 0)}  p50 ${f(r.p50, 9)} µs  p99 ${f(r.p99, 9)} µs  p99.9 ${f(r.p999, 9)} µs`,
+    `load ${f(r.load1, 5, 2)}`,
+  ].join("  ");
 }
