@@ -39,7 +39,7 @@ export interface FastSimStats {
   bytes: number;
   /** WebSocket connections accepted. */
   connections: number;
-  /** Time from a tick's stamp to its last socket hand-off: sum and max, ns. */
+  /** Time to build a tick's frames and hand them to every socket: sum and max, ns. */
   buildNsSum: number;
   /** See `buildNsSum`. */
   buildNsMax: number;

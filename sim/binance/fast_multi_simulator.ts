@@ -158,10 +158,7 @@ export class FastMultiSimulator {
     const cpu = process.cpuUsage();
     return {
       paused: this.paused,
-      symbols: this.#markets.map((
-        m,
-        k,
-      ) => [m.symbol, m.book.updateId, this.sent[k], this.#produced[k]! - this.sent[k]!]),
+      symbols: this.#markets.map((m, k) => [m.symbol, m.book.updateId, this.sent[k], this.#skipped(k)]),
       ...this.stats,
       cpuUserUs: cpu.user,
       cpuSystemUs: cpu.system,
@@ -235,6 +232,10 @@ export class FastMultiSimulator {
     const took = this.#clock.monoNs() - t0;
     this.stats.buildNsSum += took;
     if (took > this.stats.buildNsMax) this.stats.buildNsMax = took;
+  }
+
+  #skipped(k: number): number {
+    return this.#produced[k]! - this.sent[k]!;
   }
 
   #resubscribe(c: Client): void {
