@@ -1,5 +1,5 @@
 /**
- * Private: the options and counters of `FastMultiSimulator` (re-exported by
+ * Private: the options and counters of `FastMultiSimulator` (the types re-exported by
  * `fast_multi_simulator.ts`).
  * @module
  */
@@ -43,4 +43,18 @@ export interface FastSimStats {
   buildNsSum: number;
   /** See `buildNsSum`. */
   buildNsMax: number;
+}
+
+/** All counters at zero. */
+export function newFastSimStats(): FastSimStats {
+  return {
+    frames: 0,
+    skipped: 0,
+    ticks: 0,
+    maxTickFrames: 0,
+    bytes: 0,
+    connections: 0,
+    buildNsSum: 0,
+    buildNsMax: 0,
+  };
 }

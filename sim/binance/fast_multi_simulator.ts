@@ -29,7 +29,7 @@ import { acceptLoop, readRequest, respond, writeHead } from "./_sim_http.ts";
 import { acceptKey, SimSocket } from "./_sim_ws.ts";
 import { MultiRestRoute } from "./_sim_multi_rest.ts";
 import { E_PLACEHOLDER, framesDue, packTextFrames, stampDigits } from "./_fast_frames.ts";
-import type { FastSimOptions, FastSimStats } from "./_fast_sim_types.ts";
+import { type FastSimOptions, type FastSimStats, newFastSimStats } from "./_fast_sim_types.ts";
 
 export type { FastSimOptions, FastSimStats } from "./_fast_sim_types.ts";
 
@@ -45,16 +45,7 @@ export class FastMultiSimulator {
   /** Symbols served. */
   readonly symbols: readonly string[];
   /** Counters. */
-  readonly stats: FastSimStats = {
-    frames: 0,
-    skipped: 0,
-    ticks: 0,
-    maxTickFrames: 0,
-    bytes: 0,
-    connections: 0,
-    buildNsSum: 0,
-    buildNsMax: 0,
-  };
+  readonly stats: FastSimStats = newFastSimStats();
   /** Frames sent per symbol. */
   readonly sent: Float64Array;
   /** True while producing is paused. */
