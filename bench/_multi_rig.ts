@@ -177,12 +177,13 @@ export async function compareBooks(sim: SimChild, h: BinanceMultiHandler): Promi
       asks: [string, string][];
     };
     let same = snap.lastUpdateId === b.book.updateId;
+    const { priceDecimals: pd, qtyDecimals: qd } = b.stream.instrument; // the book's own scale
     for (const [isBid, levels] of [[true, snap.bids], [false, snap.asks]] as const) {
       const side = b.book.side(isBid);
       same &&= side.size === levels.length;
       for (let i = 0; same && i < levels.length; i++) {
-        same = side.priceAt(i) === parseFixed(levels[i]![0], 8) &&
-          side.qtyAt(i) === parseFixed(levels[i]![1], 8);
+        same = side.priceAt(i) === parseFixed(levels[i]![0], pd) &&
+          side.qtyAt(i) === parseFixed(levels[i]![1], qd);
       }
     }
     if (!same) bad.push(b.symbol);

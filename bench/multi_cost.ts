@@ -2,7 +2,7 @@
  * Where a frame's time goes in `BinanceMultiHandler`, in process (no socket, not a test): the
  * frames of the fast simulator (200 symbols, the same seeds and shapes as `multi_latency.ts`,
  * combined-stream form) fed straight to the handler's parts, stage by stage — the parser alone;
- * parser + routing + per-symbol sync + book (no subscriber: no records built); + records to a
+ * parser (the handler's frame reader: symbol peek, that symbol's scale, parse) + per-symbol sync + book (no subscriber: no records built); + records to a
  * no-op subscriber; + the latency probe of the benchmarks; and, per poll, the loop over every
  * symbol's stream that `pollOnce` ends with (a live handler polls once or more per WebSocket
  * message). `JSON.parse` of the same frames is the reference a naive handler pays. Stages are
@@ -18,9 +18,12 @@ import { parseArgs } from "node:util";
 import process from "node:process";
 import { InstrumentTable } from "../market/instrument.ts";
 import { FastDepthMarket } from "../sim/binance/fast_depth.ts";
-import { BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
-import { FrameKind, ParsedFrame, parseFrame, parseSnapshot } from "../venues/binance/parse.ts";
-import { CoinIndex } from "../venues/hyperliquid/_coin_index.ts";
+import { buildMulti } from "../venues/binance/_multi_setup.ts";
+import { snapshotDecimals } from "../venues/binance/precision.ts";
+import type { SymbolBook } from "../venues/binance/symbol_book.ts";
+import type { MarketStream } from "../market/stream.ts";
+import { FrameKind, ParsedFrame, parseSnapshot } from "../venues/binance/parse.ts";
+import { MultiFrames } from "../venues/binance/_multi_frames.ts";
 import { systemClock } from "../engine/clock.ts";
 import { LatencyProbe } from "./_multi_probe.ts";
 import { symbolNames } from "./_multi_rig.ts";
@@ -55,53 +58,63 @@ for (let i = 0; i < F; i++) {
 const START = 2 * N; // frames 0..N-1 are buffered, then the snapshots, then N..2N-1 bridge them
 const bytes = frames.reduce((a, f) => a + f.length, 0);
 
-const enc = new TextEncoder();
-
 // This process's CPU time (user + system), ms: a loop preempted by other processes is not charged
 // for the time it waited (the machine is shared).
 function cpuNow(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
-const pf = new ParsedFrame();
-pf.symbols = new CoinIndex(names.map((s) => enc.encode(s)));
 
-// A handler (never started: no socket) whose books are synchronized from the first frames.
-function syncedHandler(): BinanceMultiHandler {
-  const h = new BinanceMultiHandler({
+/** The handler's parts measured here: the symbols' books and streams. */
+interface Parts {
+  books: SymbolBook[];
+  streams: MarketStream[];
+}
+
+// The parts of a handler (`buildMulti`, never started: no socket) whose books are synchronized from the first frames, and the
+// frame reader of its books (symbol peek, the symbol's scale, parse), as the handler reads frames.
+function syncedHandler(): { h: Parts; mf: MultiFrames } {
+  const pf = new ParsedFrame(); // shared by the books and the reader, as in the handler
+  const cfg = {
     symbols: names,
     wsUrl: "ws://127.0.0.1:9",
     restUrl: "http://127.0.0.1:9",
-    weightPerMinute: 6000,
     instruments: new InstrumentTable(),
-  });
+  };
+  const parts = buildMulti(cfg, pf, systemClock, () => {});
+  const h = { books: parts.books, streams: parts.books.map((b) => b.stream) };
+  const mf = new MultiFrames(h.books, pf);
   for (let k = 0; k < N; k++) {
     const b = h.books[k]!;
-    if (parseFrame(frames[k]!, pf) !== FrameKind.Depth) throw new Error("not a depth frame");
-    b.onDiff(pf.diff, 0, 0);
-    const snap = parseSnapshot(snapshots[k]!);
+    const kind = mf.parse(frames[k]!, 0, 0);
+    if (kind !== FrameKind.Depth) throw new Error(`not a depth frame: ${kind} ${mf.pf.reason}`);
+    b.onDiff(mf.pf.diff, 0, 0);
+    const tag = b.sync.snapshotRequested();
+    b.raise(snapshotDecimals(snapshots[k]!), 0); // as the handler does with a snapshot's finest values
+    const inst = b.stream.instrument;
+    const snap = parseSnapshot(snapshots[k]!, inst.priceDecimals, inst.qtyDecimals);
     if ("error" in snap) throw new Error(snap.error);
-    b.onSnapshot(snap, b.sync.snapshotRequested(), 0);
+    b.onSnapshot(snap, snapshots[k]!, tag, 0);
   }
   for (let k = 0; k < N; k++) {
-    parseFrame(frames[N + k]!, pf);
+    mf.parse(frames[N + k]!, 0, 0);
     const b = h.books[k]!;
-    b.onDiff(pf.diff, 0, 0);
+    b.onDiff(mf.pf.diff, 0, 0);
     if (!b.synced) throw new Error(`${b.symbol} not synchronized`);
   }
-  return h;
+  return { h, mf };
 }
 
-// Feed frames START.. (the first ones synchronized the books) as #onFrame does; ns per frame.
-function feed(h: BinanceMultiHandler): number {
+// Feed frames START.. (the first ones synchronized the books) as the handler does; ns per frame.
+function feed({ h, mf }: { h: Parts; mf: MultiFrames }): number {
   const books = h.books;
   const t0 = cpuNow();
   for (let i = START; i < F; i++) {
-    parseFrame(frames[i]!, pf);
-    books[pf.symbolIndex]!.onDiff(pf.diff, 0, 0);
+    mf.parse(frames[i]!, 0, 0);
+    books[mf.symbol]!.onDiff(mf.pf.diff, 0, 0);
   }
   const ns = ((cpuNow() - t0) * 1e6) / (F - START);
-  if (!books.every((b) => b.synced && b.book.updateId === markets[books.indexOf(b)]!.book.updateId)) {
+  if (!books.every((b, k) => b.synced && b.book.updateId === markets[k]!.book.updateId)) {
     throw new Error("a book did not follow the frames");
   }
   return ns;
@@ -115,24 +128,25 @@ const stages: Record<string, () => number> = {
     if (n !== F - START) throw new Error("bad frame");
     return ((cpuNow() - t0) * 1e6) / (F - START);
   },
-  "parse": () => {
+  "parse (symbol peek, its scale, parse)": () => {
+    const { mf } = syncedHandler();
     const t0 = cpuNow();
-    for (let i = START; i < F; i++) parseFrame(frames[i]!, pf);
+    for (let i = START; i < F; i++) mf.parse(frames[i]!, 0, 0);
     return ((cpuNow() - t0) * 1e6) / (F - START);
   },
   "parse + route + sync + book": () => feed(syncedHandler()),
   "… + records to a no-op subscriber": () => {
-    const h = syncedHandler();
-    for (const s of h.streams) s.subscribe(() => {});
-    return feed(h);
+    const r = syncedHandler();
+    for (const s of r.h.streams) s.subscribe(() => {});
+    return feed(r);
   },
   "… + the benchmarks' latency probe": () => {
-    const h = syncedHandler();
-    new LatencyProbe(h.streams).recording = true;
-    return feed(h);
+    const r = syncedHandler();
+    new LatencyProbe(r.h.streams).recording = true;
+    return feed(r);
   },
   [`end of poll: flush ${N} streams (per poll)`]: () => {
-    const h = syncedHandler();
+    const { h } = syncedHandler();
     const t0 = cpuNow();
     for (let i = START; i < F; i++) for (let k = 0; k < h.books.length; k++) h.books[k]!.stream.flush();
     return ((cpuNow() - t0) * 1e6) / (F - START);

@@ -15,6 +15,8 @@
  * most of all in the Worker; JSON.parse is native code). The spawn-per-replay rounds are all
  * measured: each pays its own spawn and cold JIT.
  *
+ * Hyperliquid: `replay_hl.ts` (`--hl-copies`, default 400, copies of the BTC fixture).
+ *
  *   deno run --allow-read --allow-write bench/replay_compare.ts [--rounds 9] [--warmup 6] [--synthetic 20000]
  *
  * Prints a table and, last, one JSON line.
@@ -36,10 +38,16 @@ import { L2Book } from "../venues/book.ts";
 import { readSnapshot } from "../replay/_snapshot.ts";
 import { fastDepthLine, fastTradeLine } from "../replay/_fast_frame.ts";
 import { ETH_DIR } from "./_eth_fixture.ts";
+import { hlJson, hlRounds, median, printHl } from "./replay_hl.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { rounds: { type: "string" }, warmup: { type: "string" }, synthetic: { type: "string" } },
+  options: {
+    rounds: { type: "string" },
+    warmup: { type: "string" },
+    synthetic: { type: "string" },
+    "hl-copies": { type: "string" },
+  },
 });
 const rounds = Number(values.rounds ?? 9);
 const warmup = Number(values.warmup ?? 6);
@@ -169,11 +177,6 @@ async function naiveRound(paths: string[]): Promise<{ ns: number; lines: number 
   return { ns, lines };
 }
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
-
 const synthetic = values.synthetic !== undefined ? Number(values.synthetic) : undefined;
 let dir = FIXTURE;
 let tmp: string | undefined;
@@ -234,6 +237,8 @@ for (let i = 0; i < rounds; i++) {
   res.pipedCold.push(q.ns);
 }
 if (tmp) await Deno.remove(tmp, { recursive: true });
+// Hyperliquid: the one driver on a capture of back-to-back copies of the BTC fixture.
+const hl = await hlRounds(Number(values["hl-copies"] ?? 400), warmup, rounds);
 
 const row = (name: string, ns: number) =>
   `| ${name.padEnd(46)} | ${(ns / 1e6).toFixed(1).padStart(8)} | ${
@@ -269,6 +274,7 @@ console.log(
 console.log(
   `1 thread vs naive: ${(mN / mR).toFixed(2)}x; scan-only vs JSON.parse-only: ${(mJ / mS).toFixed(2)}x`,
 );
+if (hl) printHl(hl);
 console.log(JSON.stringify({
   bench: "replay_compare",
   input: synthetic !== undefined || tmp ? "synthetic" : "ethusdt-fixture",
@@ -289,4 +295,5 @@ console.log(JSON.stringify({
   speedupVsNaive: mN / mR,
   scanOnlySpeedupVsJsonParse: mJ / mS,
   targetsMet: { replay2x: mJ / mP >= 2 },
+  hl: hl && hlJson(hl),
 }));

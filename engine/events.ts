@@ -107,6 +107,8 @@ export const ResyncReason = {
   NoBridge: 6,
   /** A value cannot be held exactly at the instrument's scale (beyond 2^53 units). */
   Precision: 7,
+  /** No data for the instrument for the stale limit while its connection was open. */
+  Stale: 8,
 } as const;
 
 /** A value of {@linkcode ResyncReason}. */
@@ -122,6 +124,7 @@ export const RESYNC_NAMES: readonly string[] = [
   "crossed",
   "no_bridge",
   "precision",
+  "stale",
 ];
 
 /** Bytes per logger record. */

@@ -232,6 +232,30 @@ export class RecordBatch {
   get updateId(): number {
     return this.#full ? this.#f64[2]! : this.#uid;
   }
+  /** Exchange event time of the message, ms. */
+  get eventTimeMs(): number {
+    return this.#full ? this.#f64[3]! : this.#evt;
+  }
+  /** Receive time of the message, whole seconds. */
+  get recvSec(): number {
+    return this.#full ? this.#u32[8]! : this.#rs;
+  }
+  /** Receive time of the message, ns within the second. */
+  get recvSubNs(): number {
+    return this.#full ? this.#u32[9]! : this.#rn;
+  }
+  /** Clear reason of the message (0 for other kinds). */
+  get reason(): number {
+    return (this.#full ? this.#u32[1]! : this.#w1) >>> 16;
+  }
+  /** Price decimals of the message. */
+  get priceDecimals(): number {
+    return (this.#full ? this.#u32[1]! : this.#w1) & 0xff;
+  }
+  /** Quantity decimals of the message. */
+  get qtyDecimals(): number {
+    return ((this.#full ? this.#u32[1]! : this.#w1) >>> 8) & 0xff;
+  }
   /** Instrument index of the message. */
   get instrument(): number {
     return (this.#full ? this.#u32[0]! : this.#w0) >>> 16;

@@ -13,23 +13,24 @@
  */
 import { connect, type NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
 import {
+  type Consumer,
   type ConsumerMessages,
   DeliverPolicy,
   jetstream,
-  type JetStreamClient,
   type JetStreamManager,
   jetstreamManager,
   type JsMsg,
 } from "npm:@nats-io/jetstream@3.4.0";
 import { L2BookView } from "../market/book_view.ts";
-import type { Instrument, MarketName } from "../market/instrument.ts";
+import type { MarketName } from "../market/instrument.ts";
 import { RecordKind } from "../market/record.ts";
 import { BookReplica } from "../market/replica.ts";
-import type { Subscriber } from "../market/stream.ts";
-import { PayloadDecoder } from "./decode.ts";
+import { ConsumedBook } from "./consumed_book.ts";
+import { type ApplyHooks, releaseHeld, takeMessage } from "./_book_apply.ts";
 import { errText } from "./stream_setup.ts";
-import { type InstrumentSubjects, parseMsgId, subjectsOf } from "./subjects.ts";
-import { JSON_SCALE } from "./decode.ts";
+import { parseMsgId } from "./subjects.ts";
+
+export { ConsumedBook, type InvalidHandler } from "./consumed_book.ts";
 
 /** What to consume. */
 export interface ConsumerOptions {
@@ -43,69 +44,8 @@ export interface ConsumerOptions {
   onLog?: (level: "info" | "warning", text: string) => void;
   /** Connect timeout, ms (default 3,000). */
   connectTimeoutMs?: number;
-}
-
-/** Why the book is not valid, told to invalidation listeners. */
-export type InvalidHandler = (book: ConsumedBook, reason: string) => void;
-
-/** One instrument's book as rebuilt from NATS. */
-export class ConsumedBook {
-  /** The instrument (index in this consumer; decimals of the last message). */
-  readonly instrument: Instrument;
-  /** Subjects. */
-  readonly subjects: InstrumentSubjects;
-  /** The replica (book, seq, counters). */
-  replica: BookReplica;
-  /** The read-only view subscribers get. */
-  view: L2BookView;
-  /** Messages taken from NATS. */
-  messages = 0;
-  /** Snapshot copies skipped (the book was already in step). */
-  copiesSkipped = 0;
-  /** Foreign payloads skipped. */
-  foreign = 0;
-  /** Book seqs known missing, as [first, last] ranges (at most 1,000 kept). */
-  readonly missing: [number, number][] = [];
-  /** Stream sequence the consumer started at (0 = the first message). */
-  startSeq = 0;
-  /** True once the book was valid at least once. */
-  synchronized = false;
-  /** Run id of the publisher seen last. */
-  runId = "";
-  /** Stream sequence of the last message taken (0 = none yet). */
-  lastSeq = 0;
-  /**
-   * The stream's last sequence on this instrument's subjects as last asked (0 = none; -1 = not
-   * known yet). The server's `num_pending` is not used: it can stay above 0 after the last
-   * message (nats-server 2.9 counts a message deleted meanwhile, and miscounts filtered pending).
-   */
-  endSeq = -1;
-  /** True once the last message taken was the stream's last on this instrument's subjects. */
-  caughtUp = false;
-  /** A look-up of the stream's last sequence is in flight. */
-  checking = false;
-  readonly decoder: PayloadDecoder;
-  subs: Subscriber[] = [];
-  invalid: InvalidHandler[] = [];
-
-  constructor(id: number, venue: string, market: MarketName, symbol: string) {
-    this.instrument = { id, venue, market, symbol, priceDecimals: JSON_SCALE, qtyDecimals: JSON_SCALE };
-    this.subjects = subjectsOf(venue, market, symbol);
-    this.replica = new BookReplica(id);
-    this.view = new L2BookView(this.replica.book, this.instrument);
-    this.decoder = new PayloadDecoder(id, symbol);
-  }
-
-  /** Call `fn` after every message applied. Returns the unsubscribe function. */
-  subscribe(fn: Subscriber): () => void {
-    this.subs = [...this.subs, fn];
-    return () => this.subs = this.subs.filter((s) => s !== fn);
-  }
-
-  /** Call `fn` whenever the book becomes invalid, with the reason. */
-  onInvalid(fn: InvalidHandler): void {
-    this.invalid.push(fn);
-  }
+  /** Keep retrying to create an instrument's consumer this long, ms (default 30,000). */
+  startTimeoutMs?: number;
 }
 
 /** Books of several instruments, consumed from JetStream. */
@@ -113,8 +53,8 @@ export class NatsBookConsumer {
   /** The books, in the order of the options. */
   readonly books: ConsumedBook[];
   readonly #nc: NatsConnection;
-  readonly #js: JetStreamClient;
   readonly #stream: string;
+  readonly #startTimeoutMs: number;
   readonly #log: (level: "info" | "warning", text: string) => void;
   readonly #iters: ConsumerMessages[] = [];
   #jsm: JetStreamManager | undefined;
@@ -123,8 +63,8 @@ export class NatsBookConsumer {
 
   private constructor(nc: NatsConnection, opts: ConsumerOptions) {
     this.#nc = nc;
-    this.#js = jetstream(nc);
     this.#stream = opts.stream ?? "MD";
+    this.#startTimeoutMs = opts.startTimeoutMs ?? 30_000;
     this.#log = opts.onLog ?? ((l, t) => console.error(`[consume] ${l === "info" ? "" : "warning: "}${t}`));
     this.books = opts.instruments.map((i, id) => new ConsumedBook(id, i.venue, i.market, i.symbol));
   }
@@ -163,22 +103,18 @@ export class NatsBookConsumer {
     for (const b of this.books) {
       try {
         const last = await jsm.streams.getMessage(this.#stream, { last_by_subj: b.subjects.snapshot });
-        if (last) b.startSeq = last.seq;
+        if (last) {
+          b.startSeq = last.seq;
+          b.startRunId = parseMsgId(last.header?.get("Nats-Msg-Id") ?? "")?.runId ?? "";
+        }
       } catch { /* no snapshot copy yet: from the first message */ }
-      const c = await this.#js.consumers.get(
-        this.#stream,
-        b.startSeq > 0
-          ? {
-            filter_subjects: `${b.subjects.prefix}.>`,
-            deliver_policy: DeliverPolicy.StartSequence,
-            opt_start_seq: b.startSeq,
-          }
-          : { filter_subjects: `${b.subjects.prefix}.>`, deliver_policy: DeliverPolicy.All },
-      );
+      const c = await this.#orderedConsumer(b);
       this.#log(
         "info",
         `${b.subjects.prefix}: starting ${
-          b.startSeq > 0 ? `from the snapshot at stream seq ${b.startSeq}` : "from the first message"
+          b.startSeq > 0
+            ? `from the snapshot at stream seq ${b.startSeq} (reading from ${lookBackFrom(b.startSeq)})`
+            : "from the first message"
         }`,
       );
       b.endSeq = await this.#lastSeqOf(b);
@@ -193,6 +129,32 @@ export class NatsBookConsumer {
       this.#loops.push((async () => {
         for await (const s of it.status()) if (s.type === "heartbeat" && !b.caughtUp) this.#checkEnd(b);
       })());
+    }
+  }
+
+  /**
+   * The ordered consumer of `b`'s subjects from its start. Creating it is retried until
+   * `startTimeoutMs`: in a cluster that lost a member, the server may place the consumer on the
+   * dead peer (the request times out) or still be electing leaders; another try lands elsewhere.
+   */
+  async #orderedConsumer(b: ConsumedBook): Promise<Consumer> {
+    const opts = b.startSeq > 0
+      ? {
+        filter_subjects: `${b.subjects.prefix}.>`,
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: lookBackFrom(b.startSeq),
+      }
+      : { filter_subjects: `${b.subjects.prefix}.>`, deliver_policy: DeliverPolicy.All };
+    const end = Date.now() + this.#startTimeoutMs;
+    for (let attempt = 0;; attempt++) {
+      // Short requests, growing: a request placed on a dead peer only ever times out.
+      const timeout = Math.min(1000 + 500 * attempt, 5000);
+      try {
+        return await jetstream(this.#nc, { timeout }).consumers.get(this.#stream, opts);
+      } catch (e) {
+        if (!isTimeout(e) || Date.now() >= end) throw e;
+        this.#log("warning", `${b.subjects.prefix}: creating the consumer timed out; retrying`);
+      }
     }
   }
 
@@ -230,7 +192,10 @@ export class NatsBookConsumer {
     this.#lastSeqOf(b).then((end) => {
       b.checking = false;
       b.endSeq = end;
-      if (b.lastSeq >= end) b.caughtUp = true;
+      if (b.lastSeq >= end) {
+        b.caughtUp = true;
+        if (b.held.size > 0) releaseHeld(b, this.#hooks); // the missing seqs are not in the stream
+      }
       this.#notify();
     }, (e) => {
       b.checking = false;
@@ -246,10 +211,13 @@ export class NatsBookConsumer {
     await this.#nc.close().catch(() => {});
   }
 
-  #invalid(b: ConsumedBook, reason: string): void {
-    this.#log("warning", `${b.subjects.prefix}: book invalid: ${reason}`);
-    for (const f of b.invalid) f(b, reason);
-  }
+  readonly #hooks: ApplyHooks = {
+    log: (level, text) => this.#log(level, text),
+    invalid: (b, reason) => {
+      this.#log("warning", `${b.subjects.prefix}: book invalid: ${reason}`);
+      for (const f of b.invalid) f(b, reason);
+    },
+  };
 
   #onMsg(b: ConsumedBook, m: JsMsg): void {
     b.messages++;
@@ -268,51 +236,26 @@ export class NatsBookConsumer {
       );
       return this.#notify();
     }
+    if (
+      m.info.streamSequence < b.startSeq &&
+      (id.runId !== b.startRunId || b.decoder.batch.messageKind !== RecordKind.Update &&
+          b.decoder.batch.messageKind !== RecordKind.Clear)
+    ) {
+      return this.#notify(); // looking back before the start snapshot: only its run's updates and clears
+    }
     if (id.runId !== b.runId) {
       if (b.runId !== "") {
-        this.#invalid(b, `publisher restarted (run ${b.runId} -> ${id.runId}): rebuilding from its snapshot`);
+        this.#hooks.invalid(
+          b,
+          `publisher restarted (run ${b.runId} -> ${id.runId}): rebuilding from its snapshot`,
+        );
         b.replica = new BookReplica(b.instrument.id);
+        b.held.clear();
         b.view = new L2BookView(b.replica.book, b.instrument);
       }
       b.runId = id.runId;
     }
-    const batch = b.decoder.batch;
-    const r = b.replica;
-    const kind = batch.messageKind;
-    const seq = batch.seq;
-    if (kindTok === "snapshot" && r.valid && seq <= r.bookSeq) {
-      b.copiesSkipped++;
-      return this.#notify();
-    }
-    const before = r.bookSeq;
-    const wasValid = r.valid;
-    const missed = r.missedBook;
-    r.apply(batch);
-    if (kind !== RecordKind.Trade && r.missedBook > missed && before > 0) {
-      if (b.missing.length < 1000) b.missing.push([before + 1, seq - 1]);
-      this.#invalid(
-        b,
-        `seq jump ${before} -> ${seq}: book seqs ${before + 1}..${seq - 1} missing; awaiting a snapshot`,
-      );
-    } else if (kind === RecordKind.Clear && wasValid) {
-      this.#invalid(b, `clear (${reasonOf(m.data, batch.view.getUint16(6, true))})`);
-    }
-    if (r.valid && !b.synchronized) {
-      b.synchronized = true;
-      this.#log("info", `${b.subjects.prefix}: synchronized at book seq ${r.bookSeq}`);
-    }
-    b.instrument.priceDecimals = batch.view.getUint8(4);
-    b.instrument.qtyDecimals = batch.view.getUint8(5);
-    b.view.valid = r.valid;
-    const subs = b.subs;
-    for (let i = 0; i < subs.length; i++) {
-      try {
-        subs[i]!(batch, b.view);
-      } catch (e) {
-        this.#log("warning", `subscriber threw and was removed: ${errText(e)}`);
-        b.subs = b.subs.filter((s) => s !== subs[i]);
-      }
-    }
+    takeMessage(b, kindTok, m.data, this.#hooks);
     this.#notify();
   }
 
@@ -321,11 +264,16 @@ export class NatsBookConsumer {
   }
 }
 
-function reasonOf(data: Uint8Array, code: number): string {
-  if (data[0] === 0x7b) {
-    try {
-      return String(JSON.parse(new TextDecoder().decode(data)).reason);
-    } catch { /* fall through */ }
-  }
-  return `reason code ${code}`;
+/**
+ * Stream messages read before the start snapshot: a book message retried by the publisher may be
+ * stored before the snapshot copy that includes its predecessor (see `_book_apply.ts`).
+ */
+export const LOOK_BACK = 4096;
+
+function lookBackFrom(startSeq: number): number {
+  return Math.max(1, startSeq - LOOK_BACK);
+}
+
+function isTimeout(e: unknown): boolean {
+  return e instanceof Error && (e.name === "TimeoutError" || /timeout/i.test(e.message));
 }

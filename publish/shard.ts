@@ -43,3 +43,8 @@ export function shardOf(symbol: string, count: number): number {
 export function selectShard(symbols: readonly string[], shard: Shard): string[] {
   return symbols.filter((s) => shardOf(s, shard.count) === shard.index);
 }
+
+/** The line a live task prints (exit 0) when `shard` holds none of its symbols. */
+export function emptyShardLine(shard: Shard): string {
+  return `shard ${shard.index}/${shard.count}: no symbol of this task belongs to it; nothing to do`;
+}

@@ -1,17 +1,13 @@
 /**
- * The steps the two replay drivers (`replay.ts` for Binance, `hyperliquid.ts`) share OUTSIDE
- * their per-line loops: set-up (stats, clock, warning sink, the capture's notes), opening and
- * closing the inputs, seeding L3 from a synced book, the end-of-input warnings and the closing
- * counters. The per-line and per-event code stays in each driver (no indirection on the hot path).
+ * The steps the venue adapters of the replay driver (`_binance_source.ts`, `_hl_source.ts`) share
+ * OUTSIDE their per-line loops: set-up (stats, clock, warning sink, the capture's notes), opening
+ * and closing the inputs, the end-of-input warnings and the closing counters. The per-line code
+ * stays in each adapter (no indirection on the hot path).
  * @module
  */
-import type { L2Book } from "../venues/book.ts";
 import { type Clock, systemClock } from "../engine/clock.ts";
-import type { L3Book } from "./l3.ts";
-import type { TradeWindow } from "./trade_window.ts";
 import { LineReader } from "./lines.ts";
 import { type CaptureFiles, recvPathFor, streamPaths, type Venue } from "./reader.ts";
-import { Side } from "./schema.ts";
 import { ReplayStats } from "./summary.ts";
 import { printable, warnMalformedTotal } from "./_warn.ts";
 
@@ -72,19 +68,6 @@ export async function closeInputs(...inputs: ({ close(): Promise<void> } | undef
   for (const r of inputs) await r?.close();
 }
 
-/** Drop what L3 holds (a `Clear` per side) unless it is already empty. */
-export function clearL3(l3: L3Book): void {
-  if (l3.levels(Side.Bid) + l3.levels(Side.Ask) > 0) l3.clear();
-}
-
-/** One `Snapshot` event per level of `book`, bids then asks, best first. */
-export function snapshotBook(l3: L3Book, book: L2Book): void {
-  for (let s = 0; s < 2; s++) {
-    const side = book.side(s === 0);
-    for (let i = 0; i < side.size; i++) l3.snapshotLevel(s as Side, side.priceAt(i), side.qtyAt(i));
-  }
-}
-
 /**
  * Warn about how the inputs ended: a read error, a truncated last line, lines from `recvLost` on
  * without a receive time (a killed capture's receive-time file may lag its data file: the lines
@@ -119,18 +102,10 @@ export async function warnInputEnd(
   }
 }
 
-/**
- * Close the trade window into the trade counters (when trades were used), give the total of
- * malformed lines when not all were quoted, and stop the clock.
- */
-export function finishStats(s: DriverStart, window: TradeWindow | undefined): ReplayStats {
+/** Give the total of malformed lines when not all were quoted, and stop the clock. */
+export function finishStats(s: DriverStart): ReplayStats {
   const stats = s.stats;
   warnMalformedTotal(stats, s.warn);
-  if (window) {
-    window.clear();
-    stats.tradeQtyMatched = window.matchedQty;
-    stats.tradeQtyUnmatched = window.unmatchedQty;
-  }
   stats.elapsedNs = s.clock.monoNs() - s.t0;
   return stats;
 }

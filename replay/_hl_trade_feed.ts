@@ -11,7 +11,8 @@
  */
 import { HlFrame, HlMsg } from "../venues/hyperliquid/frame.ts";
 import { HlParser } from "../venues/hyperliquid/parse.ts";
-import type { TradeWindow } from "./trade_window.ts";
+import type { TradeTarget } from "./_trade_feed.ts";
+import { HlScale, toScale } from "./_hl_scale.ts";
 import { LineReader } from "./lines.ts";
 import type { ReplayStats } from "./summary.ts";
 
@@ -21,17 +22,25 @@ export class HlTradeFeed {
   coin: Uint8Array | undefined;
   #r: LineReader;
   #parser = new HlParser();
+  #scale: HlScale; // the feed's own (it reads ahead of the books)
+  #book: HlScale; // the books' scale, trades are handed over at
   #frame = new HlFrame();
   #i = 0; // next pending trade of #frame.trades
   #done = false;
 
-  private constructor(r: LineReader) {
+  private constructor(r: LineReader, book: HlScale) {
     this.#r = r;
+    this.#book = book;
+    this.#scale = new HlScale(book.priceDecimals, book.qtyDecimals);
+    this.#scale.follow(this.#parser);
   }
 
-  /** Open the file. */
-  static async open(path: string | readonly string[]): Promise<HlTradeFeed> {
-    return new HlTradeFeed(await LineReader.open(path, 1 << 18));
+  /**
+   * Open the file; trades are parsed at a scale of their own (rescaled as they need) and handed
+   * over at `book`'s (a trade finer than the book's scale cannot be a level's: dropped, counted).
+   */
+  static async open(path: string | readonly string[], book: HlScale): Promise<HlTradeFeed> {
+    return new HlTradeFeed(await LineReader.open(path, 1 << 18), book);
   }
 
   /** True once the input is exhausted and no trade is pending. */
@@ -46,11 +55,11 @@ export class HlTradeFeed {
   }
 
   /**
-   * Hand every buffered trade with time `<= untilMs` to `window` (undefined: drop them, counted in
-   * `stats.tradesBeforeBook`: they are already in the snapshot they precede). Returns false when
-   * the buffered input ran out first: `await refill()` and call again.
+   * Hand every buffered trade with time `<= untilMs` to `target`; `beforeBook`: they precede a
+   * snapshot (already in it: counted in `stats.tradesBeforeBook`, the target is told not to match
+   * them). Returns false when the buffered input ran out first: `await refill()` and call again.
    */
-  pull(untilMs: number, window: TradeWindow | undefined, stats: ReplayStats): boolean {
+  pull(untilMs: number, target: TradeTarget, stats: ReplayStats, beforeBook = false): boolean {
     const t = this.#frame.trades;
     while (true) {
       if (!this.#pending()) return false;
@@ -59,8 +68,13 @@ export class HlTradeFeed {
       if (t.time[i]! > untilMs) return true;
       this.#i++;
       stats.trades++;
-      if (window) window.push(t.px[i]!, t.sz[i]!, t.side[i] === -1, t.time[i]!);
-      else stats.tradesBeforeBook++;
+      if (beforeBook) stats.tradesBeforeBook++;
+      const tid = t.tid[i]!;
+      const from = this.#scale, to = this.#book;
+      const px = toScale(t.px[i]!, from.priceDecimals, to.priceDecimals);
+      const sz = toScale(t.sz[i]!, from.qtyDecimals, to.qtyDecimals);
+      if (px !== px || sz !== sz) stats.tradesUnscaled++;
+      else target.push(px, sz, t.side[i] === -1, t.time[i]!, tid === tid ? tid : 0);
     }
   }
 
@@ -83,7 +97,7 @@ export class HlTradeFeed {
     const r = this.#r;
     while (r.next()) {
       const len = r.end - r.start;
-      const k = this.#parser.parseBytes(r.buf.subarray(r.start, r.end), len, f);
+      const k = this.#scale.parse(this.#parser, r.buf.subarray(r.start, r.end), len, f);
       if (k === HlMsg.Trades && (!this.coin || this.#parser.rangeEquals(f.coinStart, f.coinEnd, this.coin))) {
         this.#i = 0;
         if (f.trades.count > 0) return true;

@@ -1,180 +1,173 @@
 /**
- * Private: the consumer half of the two-thread replay. Reads the messages of
- * `_pipe_records.ts` from the SPSC ring and makes the same calls on a `LocalStage`
- * (`_stage.ts`), which runs L3 inference into the Worker's writer.
+ * Private: the consumer half of the two-thread replay. Reads each message of the record ring
+ * (`_pipe_stage.ts` writes the records of `market/record.ts` into 64-byte slots) IN PLACE
+ * ({@linkcode RingMessage}) and makes the same calls on a `LocalStage` (`_stage.ts`) as the adapter
+ * made on the replay's thread: context messages fill the {@linkcode BookContext} of the book
+ * message that follows, control messages become `unchanged` / `dropTrades`, every other message
+ * is handed over as is — snapshot levels included, straight from the ring into L3.
  *
- * Contract: blocks (spins, then `Atomics.wait`) while the ring is empty; returns when the
- * producer has closed it and every record is read. Frees records in runs of at most
- * {@linkcode RELEASE_EVERY}, so the producer never waits for a whole batch. Throws on an unknown
- * op (a protocol bug). No allocation per message except growing the level arrays.
+ * A message is read in place once its LAST record is readable; its slots are released after it
+ * (in runs of at most {@linkcode RELEASE_EVERY} records). A message the producer could only
+ * publish in parts (larger than the free room: the ring was full) is copied into a batch as it
+ * arrives, so its slots can be freed for the rest.
+ *
+ * Blocks (spins, then `Atomics.wait`) while the ring is empty; returns when the producer has
+ * closed it and every record is read. Throws on an unknown message kind or a ring closed in the
+ * middle of a message (protocol bugs). No allocation per message.
  * @module
  */
 import { RingConsumer } from "../spsc/consumer.ts";
-import { L2Book } from "../venues/book.ts";
-import { DepthDiff } from "../venues/binance/types.ts";
+import { DATA_OFFSET } from "../spsc/layout.ts";
+import { Flag, Off, RECORD_BYTES, RecordBatch } from "../market/record.ts";
 import type { LocalStage } from "./_stage.ts";
-import { PIPE_RECORD_SIZE, PipeOp, recordsToWrap } from "./_pipe_records.ts";
+import type { RecordReader } from "./record_l3.ts";
+import { BookContext, type ContextRecords, decodeContext, ReplayKind } from "./_context.ts";
 
-/**
- * Empty-ring checks before the Worker sleeps. A sleeping Worker costs the producer a wake-up
- * (a futex call, tens of µs on this VM) at its next flush; spinning costs only the Worker's core.
- */
+const DATA_F64 = DATA_OFFSET >> 3;
+
+/** Empty-ring checks before the Worker sleeps (a sleeping Worker costs the producer a wake-up). */
 export const SPINS = 1 << 16;
 
-/** Records read before they are released to the producer. */
+/** Records read before they are released to the producer (at a message boundary). */
 export const RELEASE_EVERY = 1024;
+
+/** A message of `count` records starting at ring slot `slot`, read in place. */
+export class RingMessage implements RecordReader, ContextRecords {
+  /** Ring slot of the first record (any integer: taken modulo the capacity). */
+  slot = 0;
+  /** Records. */
+  count = 0;
+  readonly #mask: number;
+  readonly #u8: Uint8Array;
+  readonly #u32: Uint32Array;
+  readonly #f64: Float64Array;
+
+  /** Messages of the ring `sab` of `capacity` 64-byte records. */
+  constructor(sab: SharedArrayBuffer, capacity: number) {
+    this.#mask = capacity - 1;
+    this.#u8 = new Uint8Array(sab);
+    this.#u32 = new Uint32Array(sab);
+    this.#f64 = new Float64Array(sab);
+  }
+
+  // f64 index of record i (8 per record, from the ring's data offset).
+  #q(i: number): number {
+    return DATA_F64 + (((this.slot + i) & this.#mask) << 3);
+  }
+  get messageKind(): number {
+    return this.#u8[this.#q(0) << 3]!;
+  }
+  get seq(): number {
+    return this.#f64[this.#q(0) + 1]!;
+  }
+  get updateId(): number {
+    return this.#f64[this.#q(0) + 2]!;
+  }
+  get eventTimeMs(): number {
+    return this.#f64[this.#q(0) + 3]!;
+  }
+  get recvSec(): number {
+    return this.#u32[(this.#q(0) << 1) + 8]!;
+  }
+  get recvSubNs(): number {
+    return this.#u32[(this.#q(0) << 1) + 9]!;
+  }
+  get reason(): number {
+    return this.#u32[(this.#q(0) << 1) + 1]! >>> 16;
+  }
+  get priceDecimals(): number {
+    return this.#u8[(this.#q(0) << 3) + Off.priceDecimals]!;
+  }
+  get qtyDecimals(): number {
+    return this.#u8[(this.#q(0) << 3) + Off.qtyDecimals]!;
+  }
+  isBid(i: number): boolean {
+    return (this.#u8[(this.#q(i) << 3) + Off.flags]! & Flag.BID) !== 0;
+  }
+  isEmpty(i: number): boolean {
+    return (this.#u8[(this.#q(i) << 3) + Off.flags]! & Flag.EMPTY) !== 0;
+  }
+  price(i: number): number {
+    return this.#f64[this.#q(i) + 5]!;
+  }
+  qty(i: number): number {
+    return this.#f64[this.#q(i) + 6]!;
+  }
+}
 
 /** Drains the ring into a stage. */
 export class PipeReader {
   readonly #c: RingConsumer;
-  readonly #f: Float64Array;
+  readonly #u32: Uint32Array;
+  readonly #u8: Uint8Array;
   readonly #stage: LocalStage;
-  readonly #diff = new DepthDiff(1024);
-  readonly #book = new L2Book(4096);
-  #avail = 0; // readable records from the tail
-  #used = 0; // of which read
-  #bb0 = NaN;
-  #ba0 = NaN;
-  #bb1 = NaN;
-  #ba1 = NaN;
+  readonly #ctx = new BookContext();
+  readonly #msg: RingMessage;
+  readonly #batch = new RecordBatch(1024); // a message that arrived in parts
 
   /** Read `ring` (this thread is its only consumer) into `stage`. */
   constructor(ring: SharedArrayBuffer, stage: LocalStage) {
     this.#c = new RingConsumer(ring);
-    this.#f = new Float64Array(ring);
-    if (this.#c.recordSize !== PIPE_RECORD_SIZE) {
-      throw new TypeError("replay pipe: not a 16-byte-record ring");
-    }
+    if (this.#c.recordSize !== RECORD_BYTES) throw new TypeError("replay pipe: not a 64-byte-record ring");
+    this.#u32 = new Uint32Array(ring);
+    this.#u8 = new Uint8Array(ring);
+    this.#msg = new RingMessage(ring, this.#c.capacity);
     this.#stage = stage;
   }
 
   /** Process messages until the ring is closed and drained. */
   run(): void {
-    const f = this.#f;
-    const stage = this.#stage;
-    while (this.#more()) {
-      let i = this.#rec();
-      const op = f[i]!;
-      const x = f[i + 1]!;
-      if (op === PipeOp.Diff) this.#runDiff(x);
-      else if (op === PipeOp.Trade) {
-        i = this.#rec();
-        const qty = f[i]!;
-        const bid = f[i + 1] === 1;
-        i = this.#rec();
-        stage.trades!.push(x, qty, bid, f[i]!);
-      } else if (op === PipeOp.Recv) {
-        i = this.#rec();
-        stage.setRecv(x, f[i]!);
-      } else if (op === PipeOp.Unchanged) stage.unchanged();
-      else if (op === PipeOp.Best) {
-        this.#bb0 = x;
-        i = this.#rec();
-        this.#ba0 = f[i]!;
-        this.#bb1 = f[i + 1]!;
-        i = this.#rec();
-        this.#ba1 = f[i]!;
-      } else if (op === PipeOp.Resync) {
-        i = this.#rec();
-        stage.resync(x, f[i]!);
-      } else if (op === PipeOp.Snapshot) this.#runSnapshot(x);
-      else throw new TypeError(`replay pipe: unknown message op ${op}`);
-    }
-    this.#c.release(this.#used);
-    this.#used = this.#avail = 0;
-  }
-
-  #runDiff(nb: number): void {
-    const f = this.#f;
-    const d = this.#diff;
-    let i = this.#rec();
-    const na = f[i]!;
-    d.lastId = f[i + 1]!;
-    i = this.#rec();
-    d.eventTimeMs = f[i]!;
-    d.firstId = f[i + 1]!;
-    d.growBids(nb);
-    d.growAsks(na);
-    d.nBids = nb;
-    d.nAsks = na;
-    this.#levels(d.bidPx, d.bidQty, nb);
-    this.#levels(d.askPx, d.askQty, na);
-    this.#stage.applied(d, this.#bb0, this.#ba0, this.#bb1, this.#ba1);
-  }
-
-  #runSnapshot(updateId: number): void {
-    const f = this.#f;
-    let i = this.#rec();
-    const sec = f[i]!;
-    const subNs = f[i + 1]!;
-    i = this.#rec();
-    const nb = f[i]!;
-    const na = f[i + 1]!;
-    // Rebuild the synced book: LocalStage seeds L3 from it best first, as the sender listed it.
-    const book = this.#book;
-    book.clear();
-    for (let k = 0; k < nb; k++) {
-      i = this.#rec();
-      book.bids.set(f[i]!, f[i + 1]!);
-    }
-    for (let k = 0; k < na; k++) {
-      i = this.#rec();
-      book.asks.set(f[i]!, f[i + 1]!);
-    }
-    book.updateId = updateId;
-    this.#stage.snapshot(book, sec, subNs);
-  }
-
-  // Copy `n` (price, qty) records into px/qty.
-  #levels(px: Float64Array, qty: Float64Array, n: number): void {
-    const f = this.#f;
     const c = this.#c;
-    let k = 0;
-    while (k < n) {
-      this.#need();
-      // A run of records that are readable and do not wrap: consecutive f64 pairs.
-      let i = c.offsetAt(this.#used) >> 3;
-      const m = Math.min(n - k, this.#avail - this.#used, recordsToWrap(i, c.capacity));
-      const end = k + m;
-      for (; k < end; k++, i += 2) {
-        px[k] = f[i]!;
-        qty[k] = f[i + 1]!;
-      }
-      this.#used += m;
-    }
-  }
-
-  // The Float64 index of the next record (one must follow: the message is not complete yet).
-  #rec(): number {
-    this.#need();
-    return this.#c.offsetAt(this.#used++) >> 3;
-  }
-
-  // A record of the message being read must be readable (releasing what is read); throws when
-  // the ring closed instead.
-  #need(): void {
-    if ((this.#used === this.#avail || this.#used >= RELEASE_EVERY) && !this.#more()) {
-      throw new TypeError("replay pipe: the ring closed in the middle of a message");
-    }
-  }
-
-  // Make at least one record readable, releasing the ones read; false once closed and drained.
-  #more(): boolean {
-    const c = this.#c;
-    if (this.#used < this.#avail && this.#used < RELEASE_EVERY) return true;
-    if (this.#used > 0) {
-      c.release(this.#used);
-      this.#avail -= this.#used;
-      this.#used = 0;
-    }
-    if (this.#avail > 0) return true;
+    const b = this.#batch;
+    const m = this.#msg;
+    const u8 = this.#u8;
+    const u32 = this.#u32;
+    b.reset();
+    let parts = false; // a message is being assembled in the batch
     for (;;) {
-      const n = c.available();
-      if (n > 0) {
-        this.#avail = n;
-        return true;
+      const avail = c.available();
+      if (avail === 0) {
+        if (c.wait(1000, SPINS) === "closed" && c.available() === 0) break;
+        continue;
       }
-      if (c.wait(1000, SPINS) === "closed") return false;
+      let start = 0; // first record of the message at hand
+      let pos = 0;
+      const slot0 = (c.offsetAt(0) - DATA_OFFSET) >> 6; // the ring slot of readable record 0
+      const mask = c.capacity - 1;
+      while (pos < avail && start < RELEASE_EVERY) {
+        const o = DATA_OFFSET + (((slot0 + pos++) & mask) << 6);
+        const last = (u8[o + Off.flags]! & Flag.LAST) !== 0;
+        if (parts) {
+          b.copyRecordFrom(u32, o >>> 2);
+          if (!last) continue;
+          this.#message(b);
+          b.reset();
+          parts = false;
+          start = pos;
+        } else if (last) {
+          m.slot = slot0 + start;
+          m.count = pos - start;
+          this.#message(m);
+          start = pos;
+        }
+      }
+      if (parts) c.release(pos); // every record read is in the batch
+      else if (pos === avail && start < avail) {
+        // An incomplete message: the producer waits for room for the rest. Copy it and free it.
+        for (let i = start; i < avail; i++) b.copyRecordFrom(u32, c.offsetAt(i) >>> 2);
+        parts = true;
+        c.release(avail);
+      } else c.release(start);
     }
+    if (parts) throw new TypeError("replay pipe: the ring closed in the middle of a message");
+  }
+
+  #message(r: RingMessage | RecordBatch): void {
+    const k = r.messageKind as number;
+    if (k === ReplayKind.Context) decodeContext(r, this.#ctx);
+    else if (k === ReplayKind.Unchanged) this.#stage.unchanged();
+    else if (k === ReplayKind.DropTrades) this.#stage.dropTrades();
+    else if (k >= 1 && k <= 4) this.#stage.writeFrom(r, this.#ctx);
+    else throw new TypeError(`replay pipe: unknown message kind ${k}`);
   }
 }

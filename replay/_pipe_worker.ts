@@ -25,14 +25,11 @@ self.onmessage = async (e: MessageEvent<PipeInit>) => {
     else if (init.out === "-") target = Deno.stdout;
     else target = file = Deno.openSync(init.out, { write: true, create: true, truncate: true });
     const writer = createWriter(init.format, target);
-    const stage = new LocalStage(
-      writer,
-      init.cancelModel,
-      init.useTrades,
-      [0, 0, 0, 0, 0],
-      init.tradeWindow,
-      init.scale,
-    );
+    const stage = new LocalStage(writer, {
+      cancelModel: init.cancelModel,
+      useTrades: init.useTrades,
+      tradeWindow: init.tradeWindow,
+    });
     new PipeReader(init.ring, stage).run();
     writer.flush();
     const totals = await stage.finish();

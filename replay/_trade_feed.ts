@@ -9,13 +9,13 @@ import { fastTradeLine } from "./_fast_frame.ts";
 import type { ReplayStats } from "./summary.ts";
 import { warnMalformed } from "./_warn.ts";
 
-/** Where the feed puts trades: a `TradeWindow`, or the pipe to the replay's L3 Worker. */
+/** Where the feed puts trades (the Binance adapter: `trade` messages). */
 export interface TradeTarget {
   /**
    * Add a trade at exchange trade time `timeMs`: `bidConsumed` is the wire's `m` (buyer is
-   * maker → the bid side was hit).
+   * maker → the bid side was hit); `id` the venue's trade id.
    */
-  push(priceTicks: number, qtyLots: number, bidConsumed: boolean, timeMs: number): void;
+  push(priceTicks: number, qtyLots: number, bidConsumed: boolean, timeMs: number, id: number): void;
 }
 
 export { MAX_VERBATIM_WARNINGS } from "./_warn.ts";
@@ -77,7 +77,7 @@ export class TradeFeed {
         this.#has = true;
       }
       if (t.tradeTimeMs > untilMs) return true;
-      window.push(t.priceTicks, t.qtyLots, t.buyerIsMaker, t.tradeTimeMs);
+      window.push(t.priceTicks, t.qtyLots, t.buyerIsMaker, t.tradeTimeMs, t.id);
       this.#has = false;
     }
   }

@@ -27,6 +27,10 @@ import type { TradeWindowOptions } from "./trade_window.ts";
 import { checkOutPath, replayInputs } from "./_out_check.ts";
 import { ProgressLine } from "./_progress.ts";
 import { printable } from "./_warn.ts";
+import type { PublishOptions } from "../publish/publisher.ts";
+import { PublishHook } from "./publish.ts";
+import { RecordedPace } from "./pace.ts";
+import { CountingTarget } from "./out_buffer.ts";
 
 /** Exit code: the replay ran to the end and synchronized (warnings, if any, on stderr). */
 export const EXIT_OK = 0;
@@ -68,19 +72,25 @@ export interface ReplayCliConfig {
   tradeWindow?: TradeWindowOptions;
   /** `--strict`. */
   strict: boolean;
-  /** `--threads`: 2 pipelines L3 + the writer into a Worker (Binance); auto decides by input size. */
+  /** `--threads`: 2 pipelines L3 + the writer into a Worker; auto decides by input size. */
   threads?: 1 | 2 | "auto";
+  /** `--publish` and its flags: republish the records on NATS JetStream (`publish.ts`). */
+  publish?: PublishOptions;
+  /** `--pace` (with `--publish`): recorded receive-time gaps, or as fast as possible. */
+  pace?: "recorded" | "max";
 }
 
-/** `--threads auto` pipelines Binance inputs (diffs + trades files) of at least this many bytes. */
+/** `--threads auto` pipelines inputs (data + trades files) of at least this many bytes. */
 export const PIPE_AUTO_BYTES = 32 << 20;
 
 /** Whether a replay of `files` runs on two threads (see {@linkcode ReplayCliConfig.threads}). */
 export async function usePipeline(files: CaptureFiles, cfg: ReplayCliConfig): Promise<boolean> {
-  if (files.venue === "hyperliquid" || cfg.truth !== undefined || (cfg.threads ?? "auto") === 1) return false;
+  if (cfg.truth !== undefined || (cfg.threads ?? "auto") === 1) return false;
   if (cfg.threads === 2) return true;
   let bytes = 0;
-  for (const p of [files.diffs, files.trades]) if (p !== undefined) bytes += (await Deno.stat(p)).size;
+  for (const p of new Set([files.diffs, files.trades])) {
+    if (p !== undefined) bytes += (await Deno.stat(p)).size;
+  }
   return bytes >= PIPE_AUTO_BYTES;
 }
 
@@ -118,11 +128,18 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
     // An input that cannot be stat'ed fails below, with the replay's own message.
   }
   if (cfg.threads === 2 && !piped) {
-    console.error("replay: --threads 2 applies to Binance captures only: running on one thread");
+    console.error(
+      "replay: --threads 2 does not apply with --truth (scored on this thread): running on one thread",
+    );
   }
+  // --publish without --out: the events are counted, not written.
+  const quiet = cfg.publish !== undefined && cfg.out === undefined;
+  if (quiet) piped = false;
   let target: ByteTarget & { close?: () => void };
   try {
-    target = cfg.out === undefined
+    target = quiet
+      ? new CountingTarget()
+      : cfg.out === undefined
       ? Deno.stdout
       : Deno.openSync(cfg.out, { write: true, create: true, truncate: true });
   } catch (e) {
@@ -142,7 +159,16 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
   let stats: ReplayStats;
   let written = 0;
   let bytes = 0;
+  const hook = cfg.publish === undefined ? undefined : new PublishHook(
+    {
+      ...cfg.publish,
+      onLog: (l, t) => progress.line(`replay: [publish] ${l === "info" ? "" : l + ": "}${t}`),
+    },
+    cfg.pace === "recorded" ? new RecordedPace(systemClock) : undefined,
+  );
   const common = {
+    onStream: hook?.onStream,
+    beforeLine: hook?.beforeLine,
     cancelModel: cfg.cancelModel,
     useTrades: !cfg.noTrades,
     tradeWindow: cfg.tradeWindow,
@@ -168,6 +194,7 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
     }
   } catch (e) {
     progress.clear();
+    await hook?.close().catch(() => undefined);
     // A closed pipe (e.g. `| head`) is the reader's choice, not an error.
     if (e instanceof Deno.errors.BrokenPipe) return EXIT_OK;
     console.error(`replay: ${errMsg(e)}`);
@@ -175,13 +202,17 @@ export async function runReplay(cfg: ReplayCliConfig): Promise<number> {
   } finally {
     if (cfg.out !== undefined) target.close?.();
   }
+  const published = hook === undefined ? EXIT_OK : await closePublish(hook);
   progress.clear();
   console.error(formatSummary(stats));
   console.error(
-    `replay: wrote ${written} events, ${bytes} bytes to ${cfg.out ?? "stdout"} as ${
-      FORMAT_WORDS[cfg.format]
-    }${piped ? " (2 threads: L3 and the writer in a Worker)" : ""}`,
+    quiet
+      ? `replay: ${written} events inferred, not written (--publish without --out)`
+      : `replay: wrote ${written} events, ${bytes} bytes to ${cfg.out ?? "stdout"} as ${
+        FORMAT_WORDS[cfg.format]
+      }${piped ? " (2 threads: L3 and the writer in a Worker)" : ""}`,
   );
+  if (published !== EXIT_OK) return published;
   if (truth && collector) {
     const withTrades = files.trades !== undefined && !cfg.noTrades;
     const main = scoreAccuracy(collector, truth);
@@ -220,5 +251,22 @@ async function loadTruthOrNull(path: string): Promise<TruthEvent[] | null> {
   } catch (e) {
     console.error(`replay: --truth ${path}: ${errMsg(e)}`);
     return null;
+  }
+}
+
+// Drain --publish: one summary line; EXIT_FAILED when anything was not stored (or dropped).
+async function closePublish(hook: PublishHook): Promise<number> {
+  const runId = hook.publisher?.runId;
+  try {
+    const d = await hook.close();
+    if (d === undefined) return EXIT_OK; // nothing was replayed into a stream
+    console.error(
+      `replay: [publish] run ${runId}: ${d.acked} acknowledged (${d.duplicates} duplicates), ` +
+        `${d.retries} retried, ${d.unacked} unacknowledged, ${d.dropped + d.ringLost} dropped`,
+    );
+    return d.unacked + d.dropped + d.ringLost > 0 ? EXIT_FAILED : EXIT_OK;
+  } catch (e) {
+    console.error(`replay: [publish] ${errMsg(e)}`);
+    return EXIT_FAILED;
   }
 }

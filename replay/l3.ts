@@ -17,37 +17,22 @@
  *   per order, carrying the order id and price, never a `Cancel`.
  * - Invariant, after every event: the orders of a level sum to its quantity (`levelQtyAfter`),
  *   checked by {@linkcode L3Book.checkInvariant}.
- * - Storage: orders and levels live in preallocated typed-array pools with free lists, levels are
- *   found through a {@linkcode PriceTable} (a direct array on the detected tick near the first
+ * - Storage: orders and levels live in preallocated typed-array pools with free lists
+ *   (`_order_queues.ts`), levels are found through a {@linkcode PriceTable} (a direct array on the detected tick near the first
  *   prices, a hash table elsewhere): nothing allocates per event (pools double when full).
  * - Events go to the {@linkcode EventSink} through one reused {@linkcode InferredEvent}; the caller
  *   sets its context (update id, times) on {@linkcode L3Book.ev} before each update.
  * @module
  */
 import { type EventSink, InferredEvent, InferredKind, type Side } from "./schema.ts";
+import type { FillAttribution } from "./_fill_attribution.ts";
 import { PriceTable } from "./_price_table.ts";
-import { growF, growI } from "./_grow.ts";
+import { gcd, NIL, OrderQueues, proportionalCuts } from "./_order_queues.ts";
 
-/** Decides how much of a level decrease traded (the rest is cancelled). */
-export interface FillAttribution {
-  /** The filled part (0..`decrease`) of a decrease of `decrease` at `price` on `side`. */
-  fillFor(side: Side, price: number, decrease: number): number;
-  /**
-   * Optional fast form of {@linkcode FillAttribution.fillFor}: the same answer for side `ev.side`,
-   * price `ev.price` and decrease `ev.qty` (passing the event avoids boxing the doubles);
-   * `ev.levelQtyAfter` holds the level's quantity after the whole decrease, `ev.updateId` and
-   * `ev.eventTimeMs` the update's.
-   */
-  fillForEvent?(ev: InferredEvent): number;
-}
-
-/** Attributes nothing to trades: every decrease is a cancel. */
-export const NO_FILLS: FillAttribution = { fillFor: () => 0 };
+export { type FillAttribution, NO_FILLS } from "./_fill_attribution.ts";
 
 /** Where cancelled quantity is taken from in a level's queue. */
 export type CancelModel = "tail" | "head" | "proportional";
-
-const NIL = -1;
 
 /** The L3 state of a book plus the event emitter. */
 export class L3Book {
@@ -60,19 +45,7 @@ export class L3Book {
   #sink: EventSink;
   #counts: number[];
   #nextOrderId = 1;
-  // Order pool.
-  #oid: Float64Array;
-  #oqty: Float64Array;
-  #next: Int32Array;
-  #prev: Int32Array;
-  #freeOrder = NIL;
-  #orderTop = 0;
-  // Level pool.
-  #head: Int32Array;
-  #tail: Int32Array;
-  #lqty: Float64Array;
-  #freeLevel = NIL;
-  #levelTop = 0;
+  readonly #q: OrderQueues;
   #tables: [PriceTable, PriceTable] = [new PriceTable(), new PriceTable()];
   #scratch = new Float64Array(64);
   // Operands of the private helpers kept in fields, not arguments (a double argument may be boxed).
@@ -95,14 +68,7 @@ export class L3Book {
     this.#sink = sink;
     this.#counts = opts.counts ?? [0, 0, 0, 0, 0];
     this.cancelModel = opts.cancelModel ?? "tail";
-    const n = opts.capacity ?? 4096;
-    this.#oid = new Float64Array(n);
-    this.#oqty = new Float64Array(n);
-    this.#next = new Int32Array(n);
-    this.#prev = new Int32Array(n);
-    this.#head = new Int32Array(n);
-    this.#tail = new Int32Array(n);
-    this.#lqty = new Float64Array(n);
+    this.#q = new OrderQueues(opts.capacity ?? 4096);
   }
 
   /**
@@ -121,7 +87,7 @@ export class L3Book {
   /** The level's quantity as the L3 state holds it (0 when absent). */
   levelQty(side: Side, price: number): number {
     const l = this.#tables[side].get(price);
-    return l === NIL ? 0 : this.#lqty[l]!;
+    return l === NIL ? 0 : this.#q.lqty[l]!;
   }
 
   /** Quantities of the level's orders, head first (allocates; for tests). */
@@ -129,7 +95,8 @@ export class L3Book {
     const out: number[] = [];
     const l = this.#tables[side].get(price);
     if (l === NIL) return out;
-    for (let o = this.#head[l]!; o !== NIL; o = this.#next[o]!) out.push(this.#oqty[o]!);
+    const q = this.#q;
+    for (let o = q.head[l]!; o !== NIL; o = q.next[o]!) out.push(q.oqty[o]!);
     return out;
   }
 
@@ -158,17 +125,14 @@ export class L3Book {
       const side = s as Side;
       let total = 0;
       const t = this.#tables[side];
-      t.forEach((_p, l) => (total += this.#lqty[l]!));
+      t.forEach((_p, l) => (total += this.#q.lqty[l]!));
       t.clear();
       const ev = this.ev;
       ev.side = side;
       ev.price = 0;
       this.#send(InferredKind.Clear, 0, total, 0);
     }
-    this.#freeOrder = NIL;
-    this.#orderTop = 0;
-    this.#freeLevel = NIL;
-    this.#levelTop = 0;
+    this.#q.reset();
   }
 
   /**
@@ -184,9 +148,10 @@ export class L3Book {
     const ev = this.ev;
     ev.side = side;
     ev.price = price;
-    while (this.#head[l] !== NIL) {
-      const o = this.#head[l]!;
-      this.#want = this.#oqty[o]!;
+    const q = this.#q;
+    while (q.head[l] !== NIL) {
+      const o = q.head[l]!;
+      this.#want = q.oqty[o]!;
       this.#take(l, o, InferredKind.Clear);
     }
     this.#freeLevelSlot(side, l);
@@ -220,12 +185,13 @@ export class L3Book {
   #changeLevels(side: Side, px: Float64Array, qty: Float64Array, n: number, attr: FillAttribution): void {
     const table = this.#tables[side];
     const ev = this.ev;
+    const q = this.#q;
     for (let i = 0; i < n; i++) {
       const newQty = qty[i]!;
       const price = px[i]!;
       table.key = price;
       let l = table.find();
-      const have = l === NIL ? 0 : this.#lqty[l]!;
+      const have = l === NIL ? 0 : q.lqty[l]!;
       if (newQty === have || (l === NIL && newQty < have)) continue;
       ev.side = side;
       ev.price = price;
@@ -244,28 +210,29 @@ export class L3Book {
       const f = attr.fillForEvent !== undefined ? attr.fillForEvent(ev) : attr.fillFor(side, price, d);
       this.#want = f < d ? f : d;
       if (this.#want > 0 && this.cancelModel === "proportional") this.#lot = gcd(this.#lot, this.#want);
-      while (this.#want > 0) this.#take(l, this.#head[l]!, InferredKind.Fill);
-      const cancel = this.#lqty[l]! - newQty;
+      while (this.#want > 0) this.#take(l, q.head[l]!, InferredKind.Fill);
+      const cancel = q.lqty[l]! - newQty;
       if (cancel > 0) {
         if (this.cancelModel === "proportional") this.#cancelProportional(l, cancel);
         else {
           const tail = this.cancelModel === "tail";
           this.#want = cancel;
-          while (this.#want > 0) this.#take(l, tail ? this.#tail[l]! : this.#head[l]!, InferredKind.Cancel);
+          while (this.#want > 0) this.#take(l, tail ? q.tail[l]! : q.head[l]!, InferredKind.Cancel);
         }
       }
-      if (this.#lqty[l] === 0) this.#freeLevelSlot(side, l);
+      if (q.lqty[l] === 0) this.#freeLevelSlot(side, l);
     }
   }
 
   /** True when every level's orders sum to its quantity and match `expect(side, price)` when given. */
   checkInvariant(expect?: (side: Side, price: number) => number): boolean {
     let ok = true;
+    const q = this.#q;
     for (let s = 0; s < 2; s++) {
       this.#tables[s]!.forEach((price, l) => {
         let sum = 0;
-        for (let o = this.#head[l]!; o !== NIL; o = this.#next[o]!) sum += this.#oqty[o]!;
-        if (sum !== this.#lqty[l] || sum <= 0) ok = false;
+        for (let o = q.head[l]!; o !== NIL; o = q.next[o]!) sum += q.oqty[o]!;
+        if (sum !== q.lqty[l] || sum <= 0) ok = false;
         if (expect && expect(s as Side, price) !== sum) ok = false;
       });
     }
@@ -275,60 +242,33 @@ export class L3Book {
   // Take up to #want from order `o` of level `l` (at ev.side/ev.price); emits; frees the order
   // when empty; lowers #want by the amount taken.
   #take(l: number, o: number, kind: InferredKind): void {
-    const q = this.#oqty[o]!;
+    const p = this.#q;
+    const q = p.oqty[o]!;
     const max = this.#want;
     const take = q < max ? q : max;
-    this.#oqty[o] = q - take;
-    const after = this.#lqty[l]! - take;
-    this.#lqty[l] = after;
+    p.oqty[o] = q - take;
+    const after = p.lqty[l]! - take;
+    p.lqty[l] = after;
     this.#want = max - take;
     const ev = this.ev;
     ev.seq = this.seq++;
     ev.kind = kind;
-    ev.orderId = this.#oid[o]!;
+    ev.orderId = p.oid[o]!;
     ev.qty = take;
     ev.levelQtyAfter = after;
     this.#counts[kind]!++;
     this.#sink.write(ev);
-    if (q === take) this.#unlink(l, o);
+    if (q === take) p.unlink(l, o);
   }
 
   // Split `cancel` over the orders of level `l` in proportion to their sizes, in whole lots.
   #cancelProportional(l: number, cancel: number): void {
-    const total = this.#lqty[l]!;
-    const lot = this.#lot > 0 ? this.#lot : 1;
-    let n = 0;
-    for (let o = this.#head[l]!; o !== NIL; o = this.#next[o]!) n++;
-    if (this.#scratch.length < n) this.#scratch = new Float64Array(n * 2);
-    const cut = this.#scratch;
-    let sum = 0;
+    const q = this.#q;
+    const cut = this.#scratch = proportionalCuts(q, l, cancel, this.#lot > 0 ? this.#lot : 1, this.#scratch);
     let i = 0;
-    for (let o = this.#head[l]!; o !== NIL; o = this.#next[o]!, i++) {
-      const q = this.#oqty[o]!;
-      const c = Math.floor(((cancel / lot) * q) / total) * lot;
-      const take = c < q ? c : q;
-      cut[i] = take;
-      sum += take;
-    }
-    // Rounding remainder from the tail (or, should floors overshoot, give back from the head).
-    let r = cancel - sum;
-    i = n - 1;
-    for (let o = this.#tail[l]!; o !== NIL && r > 0; o = this.#prev[o]!, i--) {
-      const room = this.#oqty[o]! - cut[i]!;
-      const add = room < r ? room : r;
-      cut[i] = cut[i]! + add;
-      r -= add;
-    }
-    i = 0;
-    for (let o = this.#head[l]!; o !== NIL && r < 0; o = this.#next[o]!, i++) {
-      const back = cut[i]! < -r ? cut[i]! : -r;
-      cut[i] = cut[i]! - back;
-      r += back;
-    }
-    i = 0;
-    let o = this.#head[l]!;
+    let o = q.head[l]!;
     while (o !== NIL) {
-      const nx = this.#next[o]!;
+      const nx = q.next[o]!;
       if (cut[i]! > 0) {
         this.#want = cut[i]!;
         this.#take(l, o, InferredKind.Cancel);
@@ -352,15 +292,7 @@ export class L3Book {
 
   // A new empty level for ev.price (= `table`'s key, whose find() just returned NIL).
   #level(table: PriceTable): number {
-    let l = this.#freeLevel;
-    if (l !== NIL) this.#freeLevel = this.#head[l]!;
-    else {
-      if (this.#levelTop === this.#head.length) this.#growLevels();
-      l = this.#levelTop++;
-    }
-    this.#head[l] = NIL;
-    this.#tail[l] = NIL;
-    this.#lqty[l] = 0;
+    const l = this.#q.newLevel();
     table.insertFound(l); // right after the find() of ev.price that missed
     return l;
   }
@@ -368,30 +300,19 @@ export class L3Book {
   // Free level `l` at ev.price (= the side table's key).
   #freeLevelSlot(side: Side, l: number): void {
     this.#tables[side].deleteKey(); // key = ev.price, set by the find() of this update
-    this.#head[l] = this.#freeLevel;
-    this.#freeLevel = l;
+    this.#q.freeLevel(l);
   }
 
   // Append a new order of #want at the tail of level `l` (at ev.side/ev.price); emits `kind`.
   #push(l: number, kind: InferredKind): void {
-    let o = this.#freeOrder;
-    if (o !== NIL) this.#freeOrder = this.#next[o]!;
-    else {
-      if (this.#orderTop === this.#oid.length) this.#growOrders();
-      o = this.#orderTop++;
-    }
+    const p = this.#q;
+    const o = p.newOrder(l);
     const qty = this.#want;
     const id = this.#nextOrderId++;
-    this.#oid[o] = id;
-    this.#oqty[o] = qty;
-    const t = this.#tail[l]!;
-    this.#prev[o] = t;
-    this.#next[o] = NIL;
-    if (t === NIL) this.#head[l] = o;
-    else this.#next[t] = o;
-    this.#tail[l] = o;
-    const after = this.#lqty[l]! + qty;
-    this.#lqty[l] = after;
+    p.oid[o] = id;
+    p.oqty[o] = qty;
+    const after = p.lqty[l]! + qty;
+    p.lqty[l] = after;
     const ev = this.ev;
     ev.seq = this.seq++;
     ev.kind = kind;
@@ -401,40 +322,4 @@ export class L3Book {
     this.#counts[kind]!++;
     this.#sink.write(ev);
   }
-
-  #unlink(l: number, o: number): void {
-    const p = this.#prev[o]!;
-    const n = this.#next[o]!;
-    if (p === NIL) this.#head[l] = n;
-    else this.#next[p] = n;
-    if (n === NIL) this.#tail[l] = p;
-    else this.#prev[n] = p;
-    this.#next[o] = this.#freeOrder;
-    this.#freeOrder = o;
-  }
-
-  #growOrders(): void {
-    const n = this.#oid.length * 2;
-    this.#oid = growF(this.#oid, n);
-    this.#oqty = growF(this.#oqty, n);
-    this.#next = growI(this.#next, n);
-    this.#prev = growI(this.#prev, n);
-  }
-
-  #growLevels(): void {
-    const n = this.#head.length * 2;
-    this.#head = growI(this.#head, n);
-    this.#tail = growI(this.#tail, n);
-    this.#lqty = growF(this.#lqty, n);
-  }
-}
-
-// Greatest common divisor of two non-negative integers held in doubles (exact below 2^53).
-function gcd(a: number, b: number): number {
-  while (b > 0) {
-    const t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
 }

@@ -1,6 +1,6 @@
 /**
- * Replay: a Binance or Hyperliquid capture through the live parse + sync/diff + book code, L3
- * inference, and event writers.
+ * Replay: a Binance or Hyperliquid capture through the live parse + sync/diff + book code into
+ * the normalized records, one consumer of the records (L3 inference), and event writers.
  * @module
  */
 export {
@@ -41,7 +41,9 @@ export {
 } from "./reader.ts";
 export { replayCapture, type ReplayOptions } from "./replay.ts";
 export { type PipedReplayOptions, type PipedReplayResult, replayPiped, ReplayPipeline } from "./pipeline.ts";
-export { replayHyperliquid } from "./hyperliquid.ts";
+export { RecordL3, type RecordL3Options, type RecordReader, type StageTotals } from "./record_l3.ts";
+export { PublishHook } from "./publish.ts";
+export { PACE_SLACK_NS, RecordedPace, type Sleep, timerSleep } from "./pace.ts";
 export { CountingSink, formatSummary, NULL_SINK, ReplayStats, TeeSink } from "./summary.ts";
 export {
   AccuracyCollector,

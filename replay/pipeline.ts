@@ -1,7 +1,9 @@
 /**
- * The two-thread Binance replay: this thread reads, parses and keeps BookSync + the L2 book (the
- * same driver as `replayCapture`); a Worker runs L3 inference and writes the events.
- * The two meet in an SPSC ring (`spsc/`, 16-byte records, `_pipe_records.ts`).
+ * The two-thread replay, for every venue: this thread runs the venue adapter (read, parse, sync
+ * or diff, book, normalized records: the same as `replayCapture`); a Worker runs the one consumer
+ * (`record_l3.ts`: trade window, L3 inference) and writes the events. The records cross in an SPSC
+ * ring of 64-byte records (`market/ring.ts` layout, `_pipe_records.ts`); a snapshot's levels go
+ * from the ring straight into L3.
  *
  * Contract:
  * - Output bytes, warnings and counters equal the single-thread replay's for the same input and
@@ -9,7 +11,6 @@
  * - The Worker owns the output: give a format and a path (`"-"`: stdout), not an `EventSink`.
  *   So there is no `onApplied` callback (events are written on the other thread), and
  *   `onProgress` sees `events` still 0 (they are counted by the Worker and added at the end).
- * - Hyperliquid captures are not pipelined: they are rejected with a `TypeError`.
  * - Starting a Worker costs tens of ms (a new isolate, its modules, a cold JIT), so one replay
  *   of a small capture is faster on one thread; {@linkcode ReplayPipeline} keeps its Worker for
  *   many replays, and `deno task replay --threads auto` pipelines only large inputs.
@@ -17,13 +18,13 @@
  *   (`Deno.errors.BrokenPipe` for a closed pipe).
  * @module
  */
-import { createRingBuffer } from "../spsc/layout.ts";
-import { type CaptureFiles, captureScale } from "./reader.ts";
-import { replayBinance, type ReplayOptions } from "./replay.ts";
+import { createRecordRing } from "../market/ring.ts";
+import type { CaptureFiles } from "./reader.ts";
+import { openCapture, type ReplayOptions, runStage } from "./replay.ts";
 import type { OutFormat } from "./writers.ts";
 import type { ReplayStats } from "./summary.ts";
 import { startReplay } from "./_driver.ts";
-import { PIPE_RECORD_SIZE, type PipeInit, type PipeReply } from "./_pipe_records.ts";
+import type { PipeInit, PipeReply } from "./_pipe_records.ts";
 import { PipeStage, PipeWorkerFailed, workerError } from "./_pipe_stage.ts";
 
 /** Options of the two-thread replay: {@linkcode ReplayOptions} with an output instead of a sink. */
@@ -32,7 +33,7 @@ export interface PipedReplayOptions extends Omit<ReplayOptions, "sink" | "onAppl
   format: OutFormat;
   /** Output file (`"-"`: stdout; undefined: count the bytes only, for benchmarks). */
   out?: string;
-  /** Ring capacity in 16-byte records (a power of two; default 2^16, 1 MiB). */
+  /** Ring capacity in 64-byte records (a power of two; default 2^15, 2 MiB). */
   ringCapacity?: number;
 }
 
@@ -76,18 +77,15 @@ export class ReplayPipeline {
     this.#resolve?.(why);
   }
 
-  /** Replay a Binance capture: parsing here, L3 and the writer in the Worker. */
+  /** Replay a capture (either venue): the adapter here, L3 and the writer in the Worker. */
   async replay(files: CaptureFiles, opts: PipedReplayOptions): Promise<PipedReplayResult> {
-    if (files.venue === "hyperliquid") {
-      throw new TypeError("the two-thread replay supports Binance captures only");
-    }
     if (this.#busy) throw new TypeError("ReplayPipeline: one replay at a time");
     if (this.#dead) throw workerError(this.#dead);
     this.#busy = true;
     try {
-      const run = startReplay(files, opts, "binance");
-      const useTrades = (opts.useTrades ?? true) && files.trades !== undefined;
-      const ring = createRingBuffer({ capacity: opts.ringCapacity ?? 1 << 16, recordSize: PIPE_RECORD_SIZE });
+      const run = startReplay(files, opts, files.venue === "hyperliquid" ? "hyperliquid" : "binance");
+      const source = await openCapture(files, opts, run, opts.useTrades ?? true);
+      const ring = createRecordRing(opts.ringCapacity ?? 1 << 15);
       const fail = new SharedArrayBuffer(8);
       this.#fail = new Int32Array(fail);
       const reply = new Promise<PipeReply>((resolve) => (this.#resolve = resolve));
@@ -97,13 +95,12 @@ export class ReplayPipeline {
         format: opts.format,
         out: opts.out,
         cancelModel: opts.cancelModel ?? "tail",
-        useTrades,
+        useTrades: source.useTrades,
         tradeWindow: opts.tradeWindow,
-        scale: captureScale(files),
       };
       this.#worker.postMessage(init);
       try {
-        const stats = await replayBinance(files, opts, run, new PipeStage(ring, fail, useTrades, reply));
+        const stats = await runStage(source, run, new PipeStage(ring, fail, source.useTrades, reply));
         const r = await reply; // already answered: the stage's finish() awaited it
         if ("error" in r) throw workerError(r);
         return { stats, written: r.written, bytes: r.bytes };
@@ -127,7 +124,7 @@ export class ReplayPipeline {
   }
 }
 
-/** Replay a Binance capture on two threads (this one and a new L3 Worker, ended afterwards). */
+/** Replay a capture on two threads (this one and a new L3 Worker, ended afterwards). */
 export async function replayPiped(files: CaptureFiles, opts: PipedReplayOptions): Promise<PipedReplayResult> {
   const pipe = new ReplayPipeline();
   try {

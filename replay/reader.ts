@@ -92,6 +92,10 @@ export interface CaptureMetadata {
   priceDecimals?: number;
   /** Binance: quantities were integers × 10^qtyDecimals. */
   qtyDecimals?: number;
+  /** Hyperliquid: prices were integers × 10^priceScale (the scale the live handler ended at). */
+  priceScale?: number;
+  /** Hyperliquid: sizes were integers × 10^sizeScale. */
+  sizeScale?: number;
   /** True once the capture closed cleanly. */
   complete?: boolean;
   /** The venue's instrument name (older captures: `symbol` / `coin`). */

@@ -32,6 +32,10 @@ export class ReplayStats {
   levelChanges: number[] = [0, 0, 0, 0, 0, 0];
   /** Trades at or before the time of the snapshot they precede (already in the book): not matched. */
   tradesBeforeBook = 0;
+  /** Hyperliquid: trades finer than the book's scale (no level can be at them): not matched. */
+  tradesUnscaled = 0;
+  /** Hyperliquid: rescales of the instrument (a value the scale in force could not hold). */
+  rescales = 0;
   /** Diffs buffered while waiting for a snapshot. */
   buffered = 0;
   /** Lines that were not valid frames. */
@@ -172,8 +176,18 @@ function formatHl(s: ReplayStats): string {
     `${s.applied} diffed, ${s.unchanged} unchanged; ${s.skipped} of another coin), ${s.malformed} malformed, ` +
     `${s.unknown} other`,
     `replay: level changes ${changes}`,
-    tradeLine(s, ` (${s.tradesBeforeBook} before a snapshot)`),
-    `replay: connections=${s.connections} (each starts with a fresh snapshot)`,
+    tradeLine(
+      s,
+      ` (${s.tradesBeforeBook} before a snapshot${
+        s.tradesUnscaled > 0 ? `, ${s.tradesUnscaled} finer than the book's scale` : ""
+      })`,
+    ),
+    `replay: connections=${s.connections} (each starts with a fresh snapshot)` +
+    (s.rescales > 0
+      ? `; rescaled ${
+        count(s.rescales, "time")
+      } (each restarts the book): now 10^-${s.priceDecimals} / 10^-${s.qtyDecimals}`
+      : ""),
     formatTail(s, s.diffLines),
   ].join("\n");
 }

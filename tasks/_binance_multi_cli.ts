@@ -7,7 +7,9 @@
  */
 import type { BinanceMultiConfig } from "../venues/binance/multi_handler.ts";
 import { planStreams } from "../venues/binance/stream_plan.ts";
-import { numberFlag, staleAfterFlag, UsageError } from "./_cli.ts";
+import { type BinanceMarket, defaultWsBase, type DepthSpeed } from "../venues/binance/markets.ts";
+import { captureConfig, type CommonFlags, numberFlag, staleAfterFlag, UsageError } from "./_cli.ts";
+import { selectShard } from "../publish/shard.ts";
 
 /** The `parseArgs` options of the many-symbol flags. */
 export const BINANCE_MULTI_OPTIONS = {
@@ -21,7 +23,8 @@ export const BINANCE_MULTI_OPTIONS = {
 export const BINANCE_MULTI_HELP =
   `  --symbols <A,B,…>       many symbols in one process (each synchronized on its own; the first
                           are synchronized first); --ws-url is then the WebSocket base
-                          (e.g. ws://127.0.0.1:9000), the handler adds the streams
+                          (e.g. ws://127.0.0.1:9000), the handler adds the streams (usdm: under
+                          /public); --capture-dir writes <dir>/<SYMBOL>/<session>/ per symbol
   --symbols-file <path>   the symbols, one per line or comma separated (# comments)
   --subscribe <how>       url: /stream?streams=… (default); message: /ws + SUBSCRIBE messages
   --streams-per-connection <n>  at most n streams per connection (default and max 1024)`;
@@ -51,27 +54,23 @@ export function symbolsOf(v: Record<string, unknown>): string[] {
 }
 
 /**
- * The `BinanceMultiConfig` of the flags `v` (URLs already checked) and the common flags `c`.
+ * The `BinanceMultiConfig` of the flags `v` (URLs, market, depth stream and snapshot limit
+ * already checked, in `base`) and the common flags `c`.
  */
 export function binanceMultiConfig(
   v: Record<string, unknown>,
-  c: { maxMessages?: number; captureDir?: string },
-  urls: { wsUrl?: string; restUrl?: string },
-  snapshotLimit: number,
+  c: CommonFlags,
+  base: {
+    wsUrl?: string;
+    restUrl?: string;
+    market: BinanceMarket;
+    depthStream: DepthSpeed;
+    snapshotLimit: number;
+  },
 ): BinanceMultiConfig {
-  if (c.captureDir !== undefined) throw new UsageError("--capture-dir is not supported with --symbols yet");
-  if ((v.market ?? "spot") !== "spot") throw new UsageError("--symbols serves --market spot only (yet)");
-  if (v["depth-stream"] !== undefined && v["depth-stream"] !== "100ms") {
-    throw new UsageError(
-      "--symbols uses the <s>@depth@100ms streams: --depth-stream is not supported with it",
-    );
-  }
-  const cfg: BinanceMultiConfig = {
-    symbols: symbolsOf(v),
-    snapshotLimit,
-    trades: v.trades === true,
-    ...urls,
-  };
+  const symbols = selectShard(symbolsOf(v), c.nats?.shard ?? { index: 0, count: 1 });
+  const cfg: BinanceMultiConfig = { symbols, trades: v.trades === true, ...base };
+  for (const s of symbols) Object.assign(cfg, captureConfig(c, s));
   const mode = v.subscribe ?? "url";
   if (mode !== "url" && mode !== "message") {
     throw new UsageError(`--subscribe must be url or message, got "${String(mode)}"`);
@@ -82,11 +81,14 @@ export function binanceMultiConfig(
   const staleAfterMs = staleAfterFlag(v["stale-after"]);
   if (staleAfterMs !== undefined) cfg.staleAfterMs = staleAfterMs;
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
+  if (cfg.symbols.length === 0) return cfg; // none in this --shard: the task says so and exits 0
   try {
     planStreams(cfg.symbols, {
-      wsUrl: cfg.wsUrl ?? "wss://stream.binance.com:9443",
+      wsUrl: cfg.wsUrl ?? defaultWsBase(base.market),
       mode,
       trades: cfg.trades === true,
+      market: base.market,
+      speed: base.depthStream,
       ...(per !== undefined ? { perConnection: per } : {}),
     });
   } catch (e) {

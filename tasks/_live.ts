@@ -15,7 +15,7 @@ import type { MarketStream } from "../market/stream.ts";
 import { startUpdatesWriter, type UpdatesWriter } from "../market/updates_writer.ts";
 import { type OpsHandle, startOps, streamSources } from "../ops/attach.ts";
 import { type Publisher, startPublisher } from "../publish/publisher.ts";
-import { selectShard } from "../publish/shard.ts";
+import { emptyShardLine, selectShard } from "../publish/shard.ts";
 
 /** A handler a live task can run: an engine handler that can dump its book. */
 export interface LiveHandler extends EngineHandler {
@@ -35,6 +35,12 @@ export interface LiveChecks {
   inputLost?(): string | undefined;
   /** Why the handler gave up (an error retrying cannot fix: permission, URL, 4xx), or undefined. */
   fatal?(): string | undefined;
+  /**
+   * Once the flags, outputs and `--core` are checked, before the logger and the engine start
+   * (e.g. fetch the venue's instrument metadata): an exit code to stop with (having printed one
+   * line on stderr), or undefined to go on.
+   */
+  prepare?(): Promise<number | undefined>;
 }
 
 function envCore(): string | undefined {
@@ -102,7 +108,7 @@ export async function runLive(
 ): Promise<number> {
   const shard = common.nats?.shard;
   if (shard !== undefined && selectShard([handler.stream.instrument.symbol], shard).length === 0) {
-    console.log(`shard ${shard.index}/${shard.count}: no symbol of this task belongs to it; nothing to do`);
+    console.log(emptyShardLine(shard));
     return 0;
   }
   const problems = outputProblems(commonOutputs(common));
@@ -115,6 +121,8 @@ export async function runLive(
     console.error(pinned.problem);
     return 2;
   }
+  const prepared = await checks.prepare?.();
+  if (prepared !== undefined) return prepared;
   const { core, notes } = pinned;
   const ncpu = navigator.hardwareConcurrency || 1;
   const loggerCore = core !== undefined && ncpu > 1 ? (core + 1) % ncpu : undefined;
@@ -164,7 +172,10 @@ export async function runLive(
         if (l === "info") logger.info(0, `[publish] ${t}`);
         else logger.warning(0, `[publish] ${t}`);
       };
-      publisher = await startPublisher({ ...common.nats.publish, onLog }, [handler.stream]);
+      publisher = await startPublisher(
+        { ...common.nats.publish, onLog },
+        handler.streams ?? [handler.stream],
+      );
     }
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));

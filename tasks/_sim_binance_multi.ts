@@ -16,14 +16,17 @@ export async function startMultiSim(symbols: string[], o: SimulatorOptions): Pro
       seed: o.market?.seed ?? 1,
       intervalMs: o.intervalMs ?? 100,
       weightLimit: o.weightLimit ?? 6000,
+      market: o.market?.futures === true ? "usdm" : "spot",
     });
   } catch (e) {
     console.error(`sim:binance: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+  const usdm = o.market?.futures === true;
+  const [rest, pre] = usdm ? ["/fapi/v1", "/public"] : ["/api/v3", ""];
   console.log(`sim:binance listening on 127.0.0.1:${sim.port} (synthetic ${symbols.length} symbols)`);
-  console.log(`  REST     ${sim.restUrl}/api/v3/depth?symbol=${symbols[0]}&limit=1000, /api/v3/exchangeInfo`);
-  console.log(`  WS base  ${sim.wsBase} (/stream?streams=…, /ws + SUBSCRIBE)`);
+  console.log(`  REST     ${sim.restUrl}${rest}/depth?symbol=${symbols[0]}&limit=1000, ${rest}/exchangeInfo`);
+  console.log(`  WS base  ${sim.wsBase} (${pre}/stream?streams=…, ${pre}/ws + SUBSCRIBE)`);
   console.log(`  faults   curl -X POST '${sim.restUrl}/sim/fault?kind=skip_update&symbol=${symbols[0]}'`);
   const stop = Promise.withResolvers<void>();
   const onSignal = (): void => stop.resolve();

@@ -14,6 +14,8 @@ import { numberFlag, parseCli, UsageError } from "./_cli.ts";
 import { startLogger } from "../engine/logger_host.ts";
 import { type OpsHandle, startOps } from "../ops/attach.ts";
 import { feedFromNats } from "../ops/nats_feed.ts";
+import { ConsumerCapture } from "../publish/consumer_capture.ts";
+import { captureSessionProblem } from "../venues/capture_names.ts";
 
 const USAGE = `deno task consume --nats <urls> --symbols <SYM,…> [flags]
 
@@ -30,6 +32,9 @@ poc:binance / poc:hyperliquid --publish, checking seq; starts from the last snap
   --to-end                stop once every symbol has caught up with the stream's last message
   --book-out <file>       on exit, the books as JSON (the live tasks' --book-out form)
   --updates-out <file|->  every message applied, as normalized JSON lines (- = stdout)
+  --capture-dir <dir>     record every message applied as a normalized capture, per symbol in
+                          <dir>/<symbol>/<session>/ (records.jsonl + records.recv_ns + metadata.json)
+  --capture-session <s>   its session folder (default: epoch milliseconds); refused when it exists
   --metrics-port <n>      serve /metrics, /healthz and the live page of these books on
                           127.0.0.1:<n> (0 = any free port; the URL is logged)
   --dashboard             the fleet dashboard (deno task dashboard): --metrics-port 9464
@@ -53,6 +58,8 @@ const { config } = parseCli(Deno.args, {
     "to-end": { type: "boolean" },
     "book-out": { type: "string" },
     "updates-out": { type: "string" },
+    "capture-dir": { type: "string" },
+    "capture-session": { type: "string" },
     "metrics-port": { type: "string" },
     dashboard: { type: "boolean" },
   },
@@ -63,9 +70,23 @@ const { config } = parseCli(Deno.args, {
   if (market !== "spot" && market !== "usdm" && market !== "perp") {
     throw new UsageError(`--market must be spot, usdm or perp, got "${market}"`);
   }
+  const symbols = v.symbols.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const captureDir = v["capture-dir"] as string | undefined;
+  const session = v["capture-session"] as string | undefined;
+  if (session !== undefined && captureDir === undefined) {
+    throw new UsageError("--capture-session needs --capture-dir");
+  }
+  if (captureDir !== undefined) {
+    for (const s of symbols) {
+      const problem = captureSessionProblem(captureDir, s, session);
+      if (problem !== undefined) throw new UsageError(problem);
+    }
+  }
   return {
     servers: parseServers(v.nats).map((s) => s), // same validation as --publish
-    symbols: v.symbols.split(",").map((s) => s.trim()).filter((s) => s !== ""),
+    symbols,
+    captureDir,
+    captureSession: session ?? String(Date.now()),
     venue: typeof v.venue === "string" ? v.venue : "binance",
     market: market as MarketName,
     stream: typeof v.stream === "string" ? v.stream : "MD",
@@ -103,6 +124,23 @@ async function main(): Promise<number> {
         `consume: cannot open --updates-out ${config.updatesOut}: ${e instanceof Error ? e.message : e}`,
       );
       await consumer.close();
+      return 1;
+    }
+  }
+  const captures: ConsumerCapture[] = [];
+  for (const b of config.captureDir === undefined ? [] : consumer.books) {
+    try {
+      captures.push(
+        await ConsumerCapture.start(config.captureDir!, config.captureSession, b, {
+          servers: config.servers,
+          stream: config.stream,
+        }),
+      );
+    } catch (e) {
+      console.error(`consume: --capture-dir ${config.captureDir}: ${e instanceof Error ? e.message : e}`);
+      await Promise.all(captures.map((c) => c.close()));
+      await consumer.close();
+      out?.close();
       return 1;
     }
   }
@@ -160,6 +198,14 @@ async function main(): Promise<number> {
     code = 1;
   }
   await consumer.close();
+  for (const c of captures) {
+    await c.close();
+    const stop = c.writer.stopped;
+    if (stop !== null) {
+      console.error(`consume: the capture ${c.dir} stopped writing: ${stop.reason}`);
+      code = 1;
+    } else console.error(`[consume] captured ${c.lines} messages in ${c.dir}`);
+  }
   await stopOps();
   Deno.removeSignalListener("SIGINT", onSignal);
   out?.close();

@@ -14,6 +14,7 @@ import {
   MIN_DEPTH_LIMIT,
 } from "../venues/binance/markets.ts";
 import { runLive } from "./_live.ts";
+import { emptyShardLine } from "../publish/shard.ts";
 import { type BinanceMultiConfig, BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
 import {
   BINANCE_MULTI_HELP,
@@ -24,7 +25,7 @@ import {
 
 const USAGE = `deno task poc:binance [flags]
 
-Keeps a local order book of one Binance spot or USD-M futures symbol from the diff-depth stream
+Keeps a local order book of one (or, with --symbols, many) Binance spot or USD-M futures symbols from the diff-depth stream
 (snapshot + diffs, resync on gaps, reconnect with backoff), logging through the SPSC logger.
 
   --symbol <SYM>          symbol (default BTCUSDT)
@@ -112,23 +113,32 @@ const { common, config } = parseCli(Deno.args, {
     cfg[key] = String(s);
   }
   if (wantsMulti(v)) {
-    const urls = {
+    const base = {
       ...(cfg.wsUrl ? { wsUrl: cfg.wsUrl } : {}),
       ...(cfg.restUrl ? { restUrl: cfg.restUrl } : {}),
+      market,
+      depthStream: speed,
+      snapshotLimit: limit,
     };
-    return { multi: binanceMultiConfig(v, c, urls, limit) };
+    return { multi: binanceMultiConfig(v, c, base) };
   }
   if (c.maxMessages !== undefined) cfg.maxMessages = c.maxMessages;
   return { ...cfg, ...captureConfig(c, symbol.toUpperCase()) };
 });
 
 if (config.multi !== undefined) {
+  if (config.multi.symbols.length === 0) {
+    console.log(emptyShardLine(common.nats!.shard!));
+    Deno.exit(0);
+  }
   const multi = new BinanceMultiHandler(config.multi);
   Deno.exit(
     await runLive(multi, common, {
       synchronized: () => multi.stats.everSynced > 0,
       fatal: () => multi.fatal,
       inputLost: () => {
+        const lost = multi.inputLost;
+        if (lost !== undefined) return lost;
         const never = multi.neverSynchronized();
         return never.length > 0 && never.length < multi.books.length
           ? `no book for ${never.slice(0, 10).join(", ")}${

@@ -5,6 +5,7 @@
  */
 import { parseCli, UsageError } from "./_cli.ts";
 import { type ReplayCliConfig, runReplay } from "../replay/cli.ts";
+import { parsePublishFlags, PUBLISH_OPTIONS } from "../publish/cli_flags.ts";
 
 const USAGE = `deno task replay — replay a Binance or Hyperliquid capture into inferred L3 events
 
@@ -35,10 +36,16 @@ Output:
                              checked before the run: never one of the replay's inputs (any spelling, symlink or
                              hard link), never a directory, its directory must exist
   --out-format <f>           stdout (text lines) | jsonl | bincode (80-byte records; docs/inferred_event.md)
+Republish (NATS JetStream, the live tasks' publisher and subjects; DESIGN.md "Publishing on NATS JetStream"):
+  --publish <urls>           publish the capture's normalized records to nats://host:port[,…]; the L3 events are
+                             then written only with --out (each message waits for room: nothing is dropped)
+  --pace recorded|max        recorded: keep the capture's receive-time gaps; max (default): as fast as possible
+  --publish-format json|binary, --snapshot-every <s>, --stream <name> (default MD), --replicas <n>: as on the live
+                             tasks
   --cancel-model <m>         tail (default) | head | proportional: where cancels are taken from in a level's queue
   --truth <file>             ground-truth order events (JSONL): report fill/cancel accuracy, with and without trades
   --threads <n>              1 | 2 | auto (default): 2 runs L3 inference and the writer in a Worker while this
-                             thread parses (Binance only: a Hyperliquid replay says so and runs on one thread).
+                             thread reads the capture into records (either venue).
                              Starting the Worker costs ~60 ms, so it pays off on large inputs: auto picks 2 for
                              Binance inputs of at least 32 MB without --truth
   --strict                   exit 1 when any warning was issued (truncated line, malformed line, missing receive times)
@@ -65,6 +72,8 @@ const OPTIONS = {
   "trade-window-ms": { type: "string" },
   strict: { type: "boolean" },
   threads: { type: "string" },
+  pace: { type: "string" },
+  ...PUBLISH_OPTIONS,
 } as const;
 
 function str(v: unknown, flag: string): string | undefined {
@@ -108,6 +117,20 @@ const { config } = parseCli(
     ) {
       throw new UsageError(`--trade-window-ms must be BEFORE[,AFTER] in ms (>= 0), got "${tw}"`);
     }
+    let publish;
+    try {
+      const flags = parsePublishFlags(v);
+      if (flags.shard !== undefined) throw new UsageError("--shard applies to the live tasks, not to replay");
+      publish = flags.publish;
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(e.message);
+      throw e;
+    }
+    const pace = str(v.pace, "pace");
+    if (pace !== undefined && pace !== "recorded" && pace !== "max") {
+      throw new UsageError(`--pace must be recorded or max, got "${pace}"`);
+    }
+    if (pace !== undefined && publish === undefined) throw new UsageError("--pace needs --publish");
     const out = str(v.out, "out");
     if (format === "bincode" && (out === undefined || out === "-") && Deno.stdout.isTerminal()) {
       throw new UsageError("--out-format bincode writes binary: give --out <file>");
@@ -126,6 +149,8 @@ const { config } = parseCli(
       tradeWindow: tw === undefined ? undefined : { beforeMs: before, afterMs: after ?? 0 },
       strict: v.strict === true,
       threads: threads === "auto" ? "auto" : threads === "2" ? 2 : 1,
+      publish,
+      pace: pace === "recorded" ? "recorded" : "max",
     };
   },
 );

@@ -24,8 +24,9 @@ by replaying a capture directory (snapshot.json + diffs.jsonl).
   --symbol <SYM>          symbol of the synthetic market (default BTCUSDT)
   --symbols <A,B,…>       many symbols (seed+k each): combined streams and /ws + SUBSCRIBE, one
                           weight window, at most 1024 streams and 5 messages/s per connection
-                          (a client breaking them is disconnected); per-symbol faults with
-                          POST /sim/fault?kind=skip_update|malformed&symbol=X
+                          (a client breaking them is disconnected); with --market usdm the USD-M
+                          paths (/public/…, /fapi/v1/…); per-symbol faults with
+                          POST /sim/fault?kind=skip_update|malformed|huge&symbol=X
   --market <m>            spot (default) | usdm: USD-M futures (GET /fapi/v1/depth with E/T, WS under
                           /public/ws and /public/stream, frames with T and pu, U != previous u + 1);
                           a --replay capture is served as USD-M when its frames carry pu;
@@ -124,10 +125,10 @@ const { config } = parseCli(Deno.args, {
   }
   if (
     symbols.length > 0 &&
-    (o.replayDir || o.truthFile || o.faults!.length > 0 || v.redirect === true || v.market === "usdm")
+    (o.replayDir || o.truthFile || o.faults!.length > 0 || v.redirect === true || v.market === "pepe")
   ) {
     throw new UsageError(
-      "--symbols does not take --replay, --truth-file, --fault, --redirect or --market usdm",
+      "--symbols does not take --replay, --truth-file, --fault, --redirect or --market pepe",
     );
   }
   return { sim: o, redirect: v.redirect === true, symbols };

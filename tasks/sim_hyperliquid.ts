@@ -11,12 +11,16 @@ const USAGE = `deno task sim:hyperliquid [flags]
 
 A Hyperliquid-compatible WebSocket server on 127.0.0.1 (path /ws): greeting frame,
 subscriptionResponse, l2Book snapshots (a seeded synthetic book, or the l2Book/trades lines of a
-capture or fixture, cycled), trades, pong for ping, error frames for bad requests.
+capture or fixture, cycled), trades, pong for ping, error frames for bad requests; on the same
+port POST /info answers {"type":"meta"} and {"type":"spotMeta"} for the coins served
+(szDecimals 5; 0 for --pepe-coins).
 
   --port <n>              TCP port (default 0 = ephemeral; the URL is printed)
   --coin <COIN>           coin served (default BTC)
   --coins <A,B,…>         several coins (synthetic books; l2Book, fast l2Book, bbo, trades)
   --slow-every <n>        the slow 20-level l2Book every n steps (default 1; fast, bbo every step)
+  --pepe-coins <A,B,…>    of --coins, those with a PEPE-sized book (prices like 0.00000123,
+                          sizes like 123456789012.00)
   --seed <n>              seed of the synthetic book (default 1)
   --interval-ms <n>       publish a book every n ms (default 500)
   --lines <file>          replay this messages.jsonl instead of the synthetic book
@@ -32,6 +36,7 @@ const { config } = parseCli(Deno.args, {
     port: { type: "string" },
     coin: { type: "string" },
     coins: { type: "string" },
+    "pepe-coins": { type: "string" },
     "slow-every": { type: "string" },
     seed: { type: "string" },
     "interval-ms": { type: "string" },
@@ -58,6 +63,13 @@ const { config } = parseCli(Deno.args, {
     o.coins = v.coins.split(",").filter((c) => c !== "");
     for (const c of o.coins) {
       if (!/^[A-Za-z0-9@:/_-]{1,32}$/.test(c)) throw new UsageError(`--coins: not a coin name: "${c}"`);
+    }
+  }
+  if (typeof v["pepe-coins"] === "string") {
+    o.pepeCoins = v["pepe-coins"].split(",").filter((c) => c !== "");
+    const served = o.coins ?? [o.coin ?? "BTC"];
+    for (const c of o.pepeCoins) {
+      if (!served.includes(c)) throw new UsageError(`--pepe-coins: "${c}" is not one of the coins served`);
     }
   }
   const slow = numberFlag("slow-every", v["slow-every"], true);

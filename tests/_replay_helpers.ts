@@ -81,7 +81,7 @@ export async function replayTask(
   writeDir: string,
 ): Promise<{ code: number; out: string; err: string }> {
   const cmd = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", `--allow-write=${writeDir}`, REPLAY_TASK, ...args],
+    args: ["run", "--allow-read", `--allow-write=${writeDir}`, "--allow-net=127.0.0.1", REPLAY_TASK, ...args],
     stdout: "piped",
     stderr: "piped",
   });

@@ -61,8 +61,12 @@ Deno.test("poc:binance --symbols: bad input exits 2 with one line", async () => 
     [["--symbols", "BTCUSDT", "--subscribe", "push"], /--subscribe must be url or message/],
     [["--symbols", "BTCUSDT", "--streams-per-connection", "2000"], /1\.\.1024/],
     [["--symbols", "A1,B2", "--ws-url", "ws://127.0.0.1:1/ws/a1@depth"], /full stream URL serves one symbol/],
-    [["--symbols", "BTCUSDT", "--capture-dir", "captures"], /not supported with --symbols/],
-    [["--symbols", "BTCUSDT", "--market", "usdm"], /--market spot only/],
+    [["--symbols", "BTCUSDT", "--market", "usdm", "--depth-stream", "1000ms"], /--depth-stream must be/],
+    [
+      ["--symbols", "BTCUSDT", "--market", "usdm", "--snapshot-limit", "5000"],
+      /5\.\.1000 with --market usdm/,
+    ],
+    [["--symbols", "BTCUSDT", "--capture-dir", "captures", "--capture-session", "../x"], /session/],
   ];
   for (const [flags, re] of cases) {
     const r = await runTask(["poc:binance", ...flags]);

@@ -14,7 +14,7 @@ const TASK = {
 // Nothing listens on port 1: a task that got past the checks would fail to connect and retry.
 const DEAD = {
   binance: ["--ws-url", "ws://127.0.0.1:1/ws/btcusdt@depth@100ms", "--rest-url", "http://127.0.0.1:1"],
-  hyperliquid: ["--ws-url", "ws://127.0.0.1:1/ws"],
+  hyperliquid: ["--ws-url", "ws://127.0.0.1:1/ws", "--skip-meta"],
 };
 
 async function run(

@@ -2,7 +2,8 @@
  * HyperliquidHandler against the faults the Binance handler had: a feed that stops while the
  * socket stays open (and would still answer pings) is noticed after `staleAfterMs` on the
  * handler's clock (FakeClock, scripted socket), and a `wsUrl` host outside `--allow-net` ends
- * the handler (`fatal`, done) instead of reconnecting forever.
+ * the handler (`fatal`, done) instead of reconnecting forever; so does a metadata host outside
+ * it, before anything starts.
  */
 import { equal, match, ok } from "node:assert/strict";
 import { FakeClock } from "../engine/clock.ts";
@@ -11,6 +12,7 @@ import { Drive } from "../venues/hyperliquid/_drive.ts";
 import { FakeWebSocket, installFakeWebSocket } from "../venues/hyperliquid/_fake_ws.ts";
 import { SynthBook } from "../sim/hyperliquid/_synth.ts";
 import { HyperliquidHandler } from "../venues/hyperliquid/handler.ts";
+import { HyperliquidSimulator } from "../sim/hyperliquid/simulator.ts";
 import { runLiveTask } from "./_task.ts";
 
 Deno.test("HyperliquidHandler: a silent feed marks the book stale and reconnects after staleAfterMs", async () => {
@@ -77,14 +79,36 @@ Deno.test("HyperliquidHandler: a wsUrl host outside --allow-net is fatal, not re
 });
 
 Deno.test("poc:hyperliquid exits 1 with the reason when --ws-url is outside --allow-net", async () => {
+  const sim = await HyperliquidSimulator.start(); // answers the metadata request
+  try {
+    const out = await runLiveTask("poc_hyperliquid", [
+      "--ws-url",
+      "ws://example.com:8081/ws",
+      "--rest-url",
+      sim.restUrl,
+      "--duration",
+      "20",
+    ]);
+    const err = out.err;
+    equal(out.code, 1, err);
+    match(err, /NotCapable: Requires net access to "example\.com:8081"/);
+    match(err, /engine stopped: done/);
+  } finally {
+    await sim.close();
+  }
+});
+
+Deno.test("poc:hyperliquid exits 1 at once, one line, when the metadata host (the --ws-url's) is outside --allow-net", async () => {
   const out = await runLiveTask("poc_hyperliquid", [
     "--ws-url",
     "ws://example.com:8081/ws",
     "--duration",
     "20",
   ]);
-  const err = out.err;
-  equal(out.code, 1, err);
-  match(err, /NotCapable: Requires net access to "example\.com:8081"/);
-  match(err, /engine stopped: done/);
+  equal(out.code, 1, out.err);
+  equal(
+    out.err.trim(),
+    'error: cannot get {"type":"meta"} from http://example.com:8081/info: NotCapable: ' +
+      'Requires net access to "example.com:8081", run again with the --allow-net flag',
+  );
 });

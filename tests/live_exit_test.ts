@@ -82,6 +82,7 @@ Deno.test("a live run that stops on --duration without ever synchronizing exits 
     "poc:hyperliquid",
     "--ws-url",
     `ws://127.0.0.1:${deadPort()}/ws`,
+    "--skip-meta",
     "--duration",
     "1",
   ]);

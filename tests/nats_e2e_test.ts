@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
 import { jetstream } from "npm:@nats-io/jetstream@3.4.0";
 import { BinanceSimulator } from "../sim/binance/simulator.ts";
-import { parseMsgId } from "../publish/subjects.ts";
-import { readStream, startNatsServer } from "./_nats_server.ts";
+import { startNatsServer } from "./_nats_server.ts";
 import { spawnPocBinance } from "./_poc_child.ts";
+import { oneToN, seqsByRun, watchStderr } from "./_nats_consume.ts";
 
 const CONSUME = new URL("../tasks/consume.ts", import.meta.url).pathname;
 const SKIP = "nats-server is not installed (apt-get install nats-server; .ci/run does it): skipped";
@@ -46,55 +46,6 @@ async function consume(url: string, bookOut: string): Promise<{ code: number; er
     stderr: "piped",
   }).output();
   return { code: out.code, err: new TextDecoder().decode(out.stderr) };
-}
-
-/** Book and trade seqs of each run in the stream, in stream order. */
-async function seqsByRun(url: string): Promise<Map<string, { b: number[]; t: number[]; s: number }>> {
-  const runs = new Map<string, { b: number[]; t: number[]; s: number }>();
-  for (const m of await readStream(url, "MD", "md.binance.spot.BTCUSDT.>")) {
-    const id = parseMsgId(m.msgId);
-    if (!id) continue;
-    const r = runs.get(id.runId) ?? { b: [], t: [], s: 0 };
-    runs.set(id.runId, r);
-    if (id.kind === "b") r.b.push(id.seq);
-    else if (id.kind === "t") r.t.push(id.seq);
-    else r.s++;
-  }
-  return runs;
-}
-
-const oneToN = (xs: number[]) => xs.map((_, i) => i + 1);
-
-/** Reads a child's stderr as it comes; `until` waits (30 s deadline) for a pattern. */
-function watchStderr(child: Deno.ChildProcess): { text: () => string; until(p: RegExp): Promise<void> } {
-  let text = "";
-  let ended = false;
-  let wake = (): void => {};
-  (async () => {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      text += chunk;
-      wake();
-    }
-    ended = true;
-    wake();
-  })().catch(() => {});
-  return {
-    text: () => text,
-    async until(pattern: RegExp): Promise<void> {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const deadline = new Promise<never>((_, rej) =>
-        timer = setTimeout(() => rej(new Error(`no ${pattern} within 30 s: ${text.slice(-800)}`)), 30_000)
-      );
-      try {
-        while (!pattern.test(text)) {
-          if (ended) throw new Error(`child ended before ${pattern}: ${text.slice(-800)}`);
-          await Promise.race([new Promise<void>((r) => wake = r), deadline]);
-        }
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
 }
 
 Deno.test("--publish binary: late consumer from the snapshot equals --book-out; foreign payload skipped; a second run duplicates nothing", async (t) => {

@@ -229,12 +229,21 @@ Deno.test(
 );
 
 Deno.test(
-  withTemp("replay --threads 2 on a Hyperliquid session says it runs on one thread", async (dir) => {
-    const r = await replayTask(["--session", HL_DIR, "--threads", "2", "--out", `${dir}/e.txt`], dir);
-    equal(r.code, 0, r.err);
-    ok(lines(r.err).some((l) => l.includes("--threads 2") && l.includes("one thread")), r.err);
-    ok(!r.err.includes("(2 threads"), r.err);
-  }, !exists(HL_DIR)),
+  withTemp(
+    "replay --threads 2 on a Hyperliquid session runs on two threads and writes the one-thread bytes",
+    async (dir) => {
+      const r2 = await replayTask(["--session", HL_DIR, "--threads", "2", "--out", `${dir}/e2.txt`], dir);
+      equal(r2.code, 0, r2.err);
+      ok(r2.err.includes("(2 threads"), r2.err);
+      const r1 = await replayTask(["--session", HL_DIR, "--threads", "1", "--out", `${dir}/e1.txt`], dir);
+      equal(r1.code, 0, r1.err);
+      const [a, b] = [Deno.readFileSync(`${dir}/e1.txt`), Deno.readFileSync(`${dir}/e2.txt`)];
+      ok(a.length > 1000);
+      equal(b.length, a.length);
+      ok(a.every((x, i) => x === b[i]));
+    },
+    !exists(HL_DIR),
+  ),
 );
 
 Deno.test(

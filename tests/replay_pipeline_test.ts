@@ -3,7 +3,8 @@
  * counters and warnings on the real fixture, on a damaged synthetic session (repeated lines, a
  * gap that is never crossed, a malformed line, a truncated last line, a snapshot receive time
  * from metadata.json),
- * and through a tiny ring that wraps and fills all the time; a failing Worker stops the replay
+ * and through a tiny ring that wraps and fills all the time (a snapshot larger than the ring goes
+ * in parts); the real Hyperliquid fixture the same; a failing Worker stops the replay
  * with its own error instead of hanging it.
  */
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
@@ -15,6 +16,17 @@ import { MemoryTarget } from "../replay/out_buffer.ts";
 import type { ReplayStats } from "../replay/summary.ts";
 import type { CancelModel } from "../replay/l3.ts";
 import { ETH_DIR, haveFixture, writeSyntheticSession } from "./_replay_helpers.ts";
+
+const HL_DIR = new URL("../../shared/fixtures/hyperliquid-btc-20250126", import.meta.url).pathname;
+
+function exists(p: string): boolean {
+  try {
+    Deno.statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const present = haveFixture();
 
@@ -149,14 +161,22 @@ Deno.test("two-thread replay stops with the Worker's error when the Worker fails
   }
 });
 
-Deno.test("two-thread replay refuses a Hyperliquid capture", async () => {
-  const files: CaptureFiles = {
-    venue: "hyperliquid",
-    diffs: "/nonexistent/messages.jsonl",
-    snapshots: [],
-    notes: [],
-  };
-  await rejects(replayPiped(files, { format: "jsonl" }), TypeError);
+Deno.test({
+  name:
+    "two-thread replay of the real Hyperliquid fixture writes the single-thread bytes, counters and warnings",
+  ignore: !exists(HL_DIR),
+  async fn() {
+    const files = await resolveSession(HL_DIR);
+    const pipe = new ReplayPipeline();
+    try {
+      ok(await sameBothWays(files, { format: "jsonl" }, pipe) > 300);
+      ok(await sameBothWays(files, { format: "bincode", useTrades: false, ringCapacity: 8 }, pipe) > 300);
+      const c: Case = { format: "stdout", cancelModel: "proportional", ringCapacity: 64 };
+      ok(await sameBothWays(files, c, pipe) > 300);
+    } finally {
+      pipe.close();
+    }
+  },
 });
 
 Deno.test("a closed ReplayPipeline fails its replay in progress and every later one, without waiting", async () => {

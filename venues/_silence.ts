@@ -1,6 +1,6 @@
 /**
- * A feed-silence watchdog, shared by the venue handlers: a clock-driven state machine plus one
- * wake-up timer. A socket can stay open while the venue sends nothing (a stuck stream, a
+ * A feed-silence watchdog, shared by the venue handlers (and the deadline under the Hyperliquid
+ * heartbeat and its many-coin stale watch): a clock-driven state machine plus one wake-up timer. A socket can stay open while the venue sends nothing (a stuck stream, a
  * symbol that does not exist): without this the book would look live forever.
  *
  * Use: {@linkcode SilenceWatch.arm} when a connection opens, {@linkcode SilenceWatch.onData}

@@ -1,20 +1,23 @@
 /**
  * Private: the REST side of the many-symbol Binance simulator — `GET /api/v3/depth` of any of
- * its symbols and `GET /api/v3/exchangeInfo` (weight 20), charged to ONE request-weight window
+ * its symbols and `GET /api/v3/exchangeInfo` (weight 20); USD-M `GET /fapi/v1/depth` (its limits
+ * and weights) and `GET /fapi/v1/exchangeInfo` (weight 1) — charged to ONE request-weight window
  * per minute for all symbols (as the venue's per-IP limit). Over the limit: 429 + `Retry-After`
  * (seconds to the next minute; `faultRetryAfterSec` for an armed `rate_limit` fault); a request before that time has passed after a 429: 418 (an IP
- * ban, as the venue escalates), `Retry-After` twice as long. Counts what a test asserts: 200s
+ * ban, as the venue escalates), `Retry-After` twice as long; an armed `ban` fault bans at the next
+request for `faultRetryAfterSec` (a fixed window: every request in it is answered 418). Counts what a test asserts: 200s
  * per symbol, 429s, 418s, the most weight used in one minute. Allocates: not a hot path.
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
 import { respond } from "./_sim_http.ts";
-import { depthLimit, depthWeight, WeightWindow } from "./_sim_rest.ts";
+import { depthLimit, depthWeight, usdmDepthLimit, WeightWindow } from "./_sim_rest.ts";
 import type { SyntheticMarket } from "./market.ts";
 import { exchangeInfoJson } from "./_sim_exchange_info.ts";
+import { usdmDepthWeight } from "../../venues/binance/markets.ts";
 
-/** What the route needs of a symbol's market: its name and its depth body. */
-export type SnapshotSource = Pick<SyntheticMarket, "symbol" | "snapshotJson">;
+/** What the route needs of a symbol's market: its name, tick and lot, and its depth body. */
+export type SnapshotSource = Pick<SyntheticMarket, "symbol" | "snapshotJson" | "tick" | "lot">;
 
 /** Counters of {@linkcode MultiRestRoute}. */
 export interface MultiRestStats {
@@ -42,20 +45,29 @@ export class MultiRestRoute {
   };
   /** Armed 429 answers (fault `rate_limit`). */
   rateLimit = 0;
+  /** Armed 418 answers (fault `ban`): the next request is answered 418, `Retry-After` the fault's. */
+  ban = 0;
   readonly #markets: Map<string, SnapshotSource>;
   readonly #weights: WeightWindow;
   readonly #clock: Clock;
   readonly #limit: number;
   readonly #faultRetry: number;
+  readonly #usdm: boolean;
   #retryUntilNs = -Infinity;
+  #banUntilNs = -Infinity;
 
-  /** Routes over `markets` (by upper-case symbol) with `weightLimit` per minute of `clock`'s wall time. */
+  /**
+   * Routes over `markets` (by upper-case symbol) with `weightLimit` per minute of `clock`'s wall
+   * time; `usdm`: the USD-M paths, limits and weights.
+   */
   constructor(
     markets: Map<string, SnapshotSource>,
     clock: Clock,
     weightLimit: number,
     faultRetryAfterSec = 1,
+    usdm = false,
   ) {
+    this.#usdm = usdm;
     this.#faultRetry = faultRetryAfterSec;
     this.#markets = markets;
     this.#clock = clock;
@@ -63,9 +75,26 @@ export class MultiRestRoute {
     this.#weights = new WeightWindow(clock, weightLimit);
   }
 
+  /** True when `path` is one of this route's (depth or exchangeInfo of the market). */
+  handles(path: string): boolean {
+    return this.#usdm
+      ? path === "/fapi/v1/depth" || path === "/fapi/v1/exchangeInfo"
+      : path === "/api/v3/depth" || path === "/api/v3/exchangeInfo";
+  }
+
   /** Answer `url` on `conn` (depth or exchangeInfo). */
   serve(conn: Deno.Conn, url: URL): Promise<void> {
     const now = this.#clock.wallNs();
+    if (this.ban > 0) {
+      this.ban--;
+      this.#banUntilNs = now + this.#faultRetry * 1e9;
+    }
+    if (now < this.#banUntilNs) { // an armed ban: a fixed window, every request in it answered 418
+      this.stats.banned++;
+      return respond(conn, 418, `{"code":-1003,"msg":"Way too many requests; IP banned."}`, {
+        "Retry-After": String(Math.ceil((this.#banUntilNs - now) / 1e9)),
+      });
+    }
     if (now < this.#retryUntilNs) {
       this.stats.banned++;
       const s = Math.ceil((this.#retryUntilNs - now) / 1e9) * 2;
@@ -74,12 +103,15 @@ export class MultiRestRoute {
         "Retry-After": String(s),
       });
     }
-    const info = url.pathname === "/api/v3/exchangeInfo";
+    const info = url.pathname.endsWith("/exchangeInfo");
     const market = info ? undefined : this.#markets.get(url.searchParams.get("symbol") ?? "");
     if (!info && market === undefined) return respond(conn, 400, `{"code":-1121,"msg":"Invalid symbol."}`);
-    const limit = depthLimit(url.searchParams.get("limit"));
+    const usdm = this.#usdm;
+    const raw = url.searchParams.get("limit");
+    const limit = usdm ? usdmDepthLimit(raw) : depthLimit(raw);
+    const weight = info ? (usdm ? 1 : 20) : usdm ? usdmDepthWeight(limit) : depthWeight(limit);
     const armed = this.rateLimit > 0;
-    const used = armed ? -1 : this.#weights.charge(info ? 20 : depthWeight(limit));
+    const used = armed ? -1 : this.#weights.charge(weight);
     if (used < 0) {
       if (armed) this.rateLimit--;
       this.stats.rateLimited++;
@@ -94,7 +126,8 @@ export class MultiRestRoute {
     const head = { "X-MBX-USED-WEIGHT-1M": String(used) };
     if (info) {
       this.stats.exchangeInfo++;
-      return respond(conn, 200, exchangeInfoJson([...this.#markets.keys()], this.#limit), head);
+      const filters = new Map([...this.#markets].map(([s, m]) => [s, { tick: m.tick, lot: m.lot }]));
+      return respond(conn, 200, exchangeInfoJson([...this.#markets.keys()], this.#limit, filters), head);
     }
     const sym = market!.symbol;
     this.stats.snapshots.set(sym, (this.stats.snapshots.get(sym) ?? 0) + 1);

@@ -46,6 +46,10 @@ export class FastDepthMarket {
   readonly priceScale = PRICE_SCALE;
   /** Quantities are integers × 10^qtyScale. */
   readonly qtyScale = QTY_SCALE;
+  /** The price tick as a decimal string (its `exchangeInfo` PRICE_FILTER). */
+  readonly tick = "0.01";
+  /** The quantity lot as a decimal string (its LOT_SIZE). */
+  readonly lot = "0.001";
   readonly #rng: () => number;
   readonly #levels: number;
   readonly #maxChanges: number;

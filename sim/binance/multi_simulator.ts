@@ -1,16 +1,23 @@
 /**
- * `BinanceMultiSimulator`: a Binance-spot-compatible simulator of many symbols on 127.0.0.1, one
- * seeded {@linkcode SyntheticMarket} per symbol (symbol k uses seed `seed + k`).
+ * `BinanceMultiSimulator`: a Binance-compatible simulator of many symbols on 127.0.0.1, spot or
+ * USD-M futures (`market: "usdm"`), one seeded {@linkcode SyntheticMarket} per symbol (symbol k
+ * uses seed `seed + k`; `markets` shapes single symbols, e.g. a PEPE-like one).
  *
- * - REST: `GET /api/v3/depth?symbol=X&limit=N` and `GET /api/v3/exchangeInfo`, ONE weight window
- *   for all symbols; 429 over it, 418 to a client that asks again before `Retry-After` passed
- *   (`_sim_multi_rest.ts`).
+ * - REST: `GET /api/v3/depth?symbol=X&limit=N` and `GET /api/v3/exchangeInfo` (USD-M:
+ *   `/fapi/v1/depth`, `/fapi/v1/exchangeInfo`, their weights; 2400 per minute by default), ONE
+ *   weight window for all symbols; 429 over it, 418 to a client that asks again before
+ *   `Retry-After` passed (`_sim_multi_rest.ts`). `exchangeInfo` lists each symbol's tick and lot.
  * - WebSocket: `/stream?streams=a/b/…` (combined payloads) and `/ws` + `SUBSCRIBE` (raw
- *   payloads), streams `<s>@depth@100ms` and `<s>@trade`. The venue's per-connection limits are
+ *   payloads); USD-M under `/public` (`/public/stream`, `/public/ws`; frames with `T` and `pu`,
+ *   ids that jump). Streams: any depth stream name of the market (`<s>@depth@100ms`, `<s>@depth`,
+ *   USD-M also `@depth@0ms`, `@depth@500ms`: every batch is one event on each, the cadence is not
+ *   modelled) and `<s>@trade`. The venue's per-connection limits are
  *   enforced: a connection asking more than `streamsPerConnection` streams, or sending more than
  *   `messagesPerSecond` text messages in one second, is disconnected (close 1008), as Binance does.
  * - Faults per symbol: {@linkcode BinanceMultiSimulator.fault} `skip_update` (the next diff of that
- *   symbol is not sent: a gap), `malformed`, `silence` (no more frames of that symbol until toggled), and `drop` (every connection), `rate_limit` (next 429).
+ *   symbol is not sent: a gap), `malformed`, `huge` (a frame with a quantity beyond 2^53 units),
+ *   `silence` (no more frames of that symbol until toggled), and `drop` (every connection),
+ *   `rate_limit` (next 429), `ban` (next 418).
  * - `truth(symbol)`: the true book. `stats`: what a test asserts (connections, limit disconnects,
  *   REST counters).
  * Not a hot path; allocates freely.
@@ -18,25 +25,32 @@
  */
 import { type Clock, systemClock } from "../../engine/clock.ts";
 import type { L2Book } from "../../venues/book.ts";
-import { SyntheticMarket } from "./market.ts";
+import { type MarketOptions, SyntheticMarket } from "./market.ts";
 import { controlMessage, sendTo, type SimClient } from "./_sim_streams.ts";
 import { acceptLoop, readRequest, respond, writeHead } from "./_sim_http.ts";
 import { acceptKey, SimSocket } from "./_sim_ws.ts";
 import { MultiRestRoute, type MultiRestStats } from "./_sim_multi_rest.ts";
+import { depthNames, hugeFrame, MULTI_SIM_FAULTS, type MultiSimFault, take } from "./_sim_multi_faults.ts";
+
+export { MULTI_SIM_FAULTS, type MultiSimFault } from "./_sim_multi_faults.ts";
 
 /** Options of {@linkcode BinanceMultiSimulator.start}. */
 export interface MultiSimulatorOptions {
   /** Upper-case symbols served. */
   symbols: string[];
+  /** "spot" (default) or "usdm" (USD-M futures: `/public` and `/fapi/v1` paths, `pu`, weights). */
+  market?: "spot" | "usdm";
+  /** Market options of single symbols (e.g. `{ PEPEUSDT: PEPE_MARKET }`); seed and futures are the simulator's. */
+  markets?: Record<string, MarketOptions>;
   /** TCP port (default 0 = ephemeral). */
   port?: number;
   /** Seed of the first symbol (default 1). */
   seed?: number;
   /** Real ms between batches (default 100; 0 = only `step`). */
   intervalMs?: number;
-  /** REQUEST_WEIGHT per minute (default 6000). */
+  /** REQUEST_WEIGHT per minute (default 6000; USD-M 2400). */
   weightLimit?: number;
-  /** `Retry-After` of an armed `rate_limit` 429, s (default 1). */
+  /** `Retry-After` of an armed `rate_limit` 429 or `ban` 418, s (default 1). */
   retryAfterSec?: number;
   /** Streams allowed per connection (default 1024). */
   streamsPerConnection?: number;
@@ -56,6 +70,8 @@ export interface MultiSimStats {
   maxStreams: number;
   /** Depth frames sent (good and malformed, all connections). */
   depthFrames: number;
+  /** Trade frames sent (all connections). */
+  tradeFrames: number;
   /** REST counters. */
   rest: MultiRestStats;
 }
@@ -82,6 +98,9 @@ export class BinanceMultiSimulator {
   readonly #rest: MultiRestRoute;
   readonly #skip = new Map<string, number>();
   readonly #malformed = new Map<string, number>();
+  readonly #huge = new Map<string, number>();
+  readonly #depthNames = new Map<string, string[]>();
+  readonly #prefix: string;
   readonly #silent = new Set<string>();
   readonly #interval: ReturnType<typeof setInterval> | undefined;
   readonly #accepting: Promise<void>;
@@ -92,21 +111,27 @@ export class BinanceMultiSimulator {
     this.#listener = listener;
     this.port = (listener.addr as Deno.NetAddr).port;
     this.symbols = o.symbols;
+    const usdm = o.market === "usdm";
+    this.#prefix = usdm ? "/public" : "";
     o.symbols.forEach((symbol, k) => {
       const mid = (100 + 37 * k).toFixed(2);
-      this.#markets.set(symbol, new SyntheticMarket({ symbol, seed: (o.seed ?? 1) + k, mid }));
+      const mo = { mid, ...o.markets?.[symbol], symbol, seed: (o.seed ?? 1) + k, futures: usdm };
+      this.#markets.set(symbol, new SyntheticMarket(mo));
+      this.#depthNames.set(symbol, depthNames(symbol.toLowerCase(), usdm));
     });
     this.#rest = new MultiRestRoute(
       this.#markets,
       o.clock ?? systemClock,
-      o.weightLimit ?? 6000,
+      o.weightLimit ?? (usdm ? 2400 : 6000),
       o.retryAfterSec ?? 1,
+      usdm,
     );
     this.stats = {
       connections: 0,
       limitDisconnects: 0,
       maxStreams: 0,
       depthFrames: 0,
+      tradeFrames: 0,
       rest: this.#rest.stats,
     };
     this.#accepting = acceptLoop(this.#listener, (c) => this.#serve(c), this.#conns);
@@ -157,18 +182,20 @@ export class BinanceMultiSimulator {
   }
 
   /**
-   * Arm a fault: `skip_update` / `malformed` for `symbol`; `silence` toggles `symbol`'s frames off
-   * and on (its market goes on); `drop`, `rate_limit` for all.
+   * Arm a fault: `skip_update` / `malformed` / `huge` for `symbol`; `silence` toggles `symbol`'s
+   * frames off and on (its market goes on); `drop`, `rate_limit`, `ban` for all.
    */
-  fault(kind: "skip_update" | "malformed" | "silence" | "drop" | "rate_limit", symbol = ""): void {
-    if (kind === "silence") {
-      if (!this.#markets.has(symbol)) throw new RangeError(`unknown symbol ${symbol}`);
-      if (!this.#silent.delete(symbol)) this.#silent.add(symbol);
-    } else if (kind === "drop") { for (const c of this.#clients) c.sock.drop(); }
+  fault(kind: MultiSimFault, symbol = ""): void {
+    if (kind === "drop") { for (const c of this.#clients) c.sock.drop(); }
     else if (kind === "rate_limit") this.#rest.rateLimit++;
+    else if (kind === "ban") this.#rest.ban++;
     else {
       if (!this.#markets.has(symbol)) throw new RangeError(`unknown symbol ${symbol}`);
-      const m = kind === "skip_update" ? this.#skip : this.#malformed;
+      if (kind === "silence") {
+        if (!this.#silent.delete(symbol)) this.#silent.add(symbol);
+        return;
+      }
+      const m = kind === "skip_update" ? this.#skip : kind === "huge" ? this.#huge : this.#malformed;
       m.set(symbol, (m.get(symbol) ?? 0) + 1);
     }
   }
@@ -179,21 +206,21 @@ export class BinanceMultiSimulator {
       this.batches++;
       for (const [sym, m] of this.#markets) {
         const b = m.step();
-        const lower = sym.toLowerCase();
-        const depth = `${lower}@depth@100ms`;
-        const trade = `${lower}@trade`;
-        const bad = this.#malformed.get(sym) ?? 0;
-        if (bad > 0) this.#malformed.set(sym, bad - 1);
-        let send = b.depth !== null && !this.#silent.has(sym);
-        const skip = this.#skip.get(sym) ?? 0;
-        if (send && skip > 0) {
-          this.#skip.set(sym, skip - 1);
-          send = false;
-        }
+        const names = this.#depthNames.get(sym)!;
+        const trade = `${sym.toLowerCase()}@trade`;
+        const bad = take(this.#malformed, sym);
+        const huge = take(this.#huge, sym) ? hugeFrame(sym, m) : null;
+        const send = b.depth !== null && !this.#silent.has(sym) && !take(this.#skip, sym);
         for (const c of this.#clients) {
-          if (bad > 0 && c.streams.has(depth)) this.#send(c, depth, `{"e":"depthUpdate","s":"${sym}","U":`);
-          if (send && c.streams.has(depth)) this.#send(c, depth, b.depth!);
-          if (c.streams.has(trade)) { for (const t of b.trades) sendTo(c, trade, t); }
+          const depth = names.find((n) => c.streams.has(n));
+          if (depth !== undefined) {
+            if (bad) this.#send(c, depth, `{"e":"depthUpdate","s":"${sym}","U":`);
+            if (huge !== null) this.#send(c, depth, huge);
+            if (send) this.#send(c, depth, b.depth!);
+          }
+          if (!c.streams.has(trade)) continue;
+          for (const t of b.trades) sendTo(c, trade, t);
+          this.stats.tradeFrames += b.trades.length;
         }
       }
     }
@@ -214,9 +241,12 @@ export class BinanceMultiSimulator {
     const req = await readRequest(conn);
     if (req === null) return conn.close();
     const path = req.url.pathname;
-    if (path === "/api/v3/depth" || path === "/api/v3/exchangeInfo") return this.#rest.serve(conn, req.url);
+    if (this.#rest.handles(path)) return this.#rest.serve(conn, req.url);
     if (path === "/sim/fault") return this.#faultRoute(conn, req.url);
-    if (path !== "/ws" && path !== "/stream") return respond(conn, 404, `{"code":-1,"msg":"not found"}`);
+    const pre = this.#prefix;
+    if (path !== `${pre}/ws` && path !== `${pre}/stream`) {
+      return respond(conn, 404, `{"code":-1,"msg":"not found"}`);
+    }
     const key = req.headers.get("sec-websocket-key");
     if (key === undefined) return respond(conn, 400, `{"code":-1,"msg":"upgrade required"}`);
     await writeHead(conn, 101, {
@@ -224,7 +254,7 @@ export class BinanceMultiSimulator {
       Connection: "Upgrade",
       "Sec-WebSocket-Accept": await acceptKey(key),
     });
-    const combined = path === "/stream";
+    const combined = path === `${pre}/stream`;
     const c: Client = {
       sock: new SimSocket(conn, req.target, req.rest),
       combined,
@@ -240,15 +270,15 @@ export class BinanceMultiSimulator {
     await c.sock.done;
   }
 
-  // POST /sim/fault?kind=skip_update|malformed|silence|drop|rate_limit[&symbol=X]
+  // POST /sim/fault?kind=<MultiSimFault>[&symbol=X]
   #faultRoute(conn: Deno.Conn, url: URL): Promise<void> {
     const kind = url.searchParams.get("kind") ?? "";
     const symbol = (url.searchParams.get("symbol") ?? "").toUpperCase();
-    if (!["skip_update", "malformed", "silence", "drop", "rate_limit"].includes(kind)) {
+    if (!(MULTI_SIM_FAULTS as readonly string[]).includes(kind)) {
       return respond(conn, 400, `{"error":"unknown fault"}`);
     }
     try {
-      this.fault(kind as "drop", symbol);
+      this.fault(kind as MultiSimFault, symbol);
     } catch (e) {
       return respond(conn, 400, JSON.stringify({ error: e instanceof Error ? e.message : String(e) }));
     }

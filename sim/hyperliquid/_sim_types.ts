@@ -37,6 +37,12 @@ export interface HlSimOptions {
   idleTimeoutMs?: number;
   /** First book time, ms since the epoch (synthetic mode; default 1 700 000 000 000). */
   startTimeMs?: number;
+  /** Coins whose synthetic book is PEPE-sized (prices ~0.00000123, sizes past 10^11; `szDecimals` 0). */
+  pepeCoins?: string[];
+  /** `szDecimals` per coin in `POST /info` meta/spotMeta (default 5; 0 for `pepeCoins`). */
+  szDecimals?: Record<string, number>;
+  /** The first `infoFailures` `POST /info` requests are answered 500 (default 0). */
+  infoFailures?: number;
   /** Clock and timers behind `intervalMs` and `idleTimeoutMs` (default: the real ones). */
   timing?: LongTimerOptions;
 }

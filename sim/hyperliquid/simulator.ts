@@ -8,7 +8,12 @@
  * answered with `subscriptionResponse` echoing the subscription, then the current book at once;
  * `trades` subscriptions get trades; `{"method":"ping"}` gets `{"channel":"pong"}`; bad requests
  * get `{"channel":"error","data":"…"}`; a connection that sends nothing for `idleTimeoutMs` is
- * closed (the venue's 60 s rule). Aggregation by `nSigFigs` is acknowledged but not applied.
+ * closed (the venue's 60 s rule). Aggregation by `nSigFigs` is acknowledged but not applied
+ * (every subscription received is kept in {@linkcode HyperliquidSimulator.subscriptions}).
+ * `{"method":"unsubscribe",…}` removes a subscription and is answered like the venue
+ * (`subscriptionResponse` with method `unsubscribe`). On the same port, `POST /info` answers
+ * `{"type":"meta"}` (optionally `"dex"`) and `{"type":"spotMeta"}` for the coins served
+ * (`_sim_info.ts`; `szDecimals` 5, or 0 for PEPE-sized coins, or as `szDecimals` says).
  *
  * Books come from a seeded {@linkcode SynthBook} or from a recorded capture's lines (e.g. the
  * shared fixture), sent verbatim in order and cycled. {@linkcode HyperliquidSimulator.step}
@@ -16,37 +21,24 @@
  *
  * Faults ({@linkcode HyperliquidSimulator.fault}): `disconnect` closes every connection;
  * `error` sends an error frame; `silence` makes current connections receive nothing (no books,
- * no pongs) until the client gives up; `cross` makes the next book crossed. Allocates freely:
+ * no pongs) until the client gives up; `cross` makes the next book crossed;
+ * {@linkcode HyperliquidSimulator.stall} stops one coin's frames on the current connections
+ * until that coin is subscribed again (a stuck subscription). Allocates freely:
  * not a hot path. Option types live in `_sim_types.ts`, subscription validation and the
- * `cross` rewrite in `_sim_protocol.ts`.
+ * `cross` rewrite in `_sim_protocol.ts`, the connections and their protocol in `_sim_conns.ts`.
  * @module
  */
 import { SynthBook } from "./_synth.ts";
-import { crossLine, subscriptionKey, validateSubscription } from "./_sim_protocol.ts";
+import { infoAnswer } from "./_sim_info.ts";
+import { crossLine } from "./_sim_protocol.ts";
+import { type HlSimStats, SimConnections } from "./_sim_conns.ts";
 import { HL_FAST_DEPTH } from "../../venues/hyperliquid/coin_book.ts";
 import type { HlSimEvent, HlSimFault, HlSimOptions } from "./_sim_types.ts";
-import { HL_GREETING } from "../../venues/hyperliquid/types.ts";
-import {
-  type LongTimer,
-  type LongTimerOptions,
-  setLongInterval,
-  setLongTimeout,
-} from "../../engine/timer.ts";
+import { type LongTimer, setLongInterval } from "../../engine/timer.ts";
 
 export type { HlSimEvent, HlSimFault, HlSimOptions } from "./_sim_types.ts";
+export type { HlSimStats } from "./_sim_conns.ts";
 export { validateSubscription } from "./_sim_protocol.ts";
-
-interface Waiter {
-  ev: HlSimEvent;
-  resolve: () => void;
-}
-
-interface Conn {
-  ws: WebSocket;
-  subs: Set<string>;
-  silent: boolean;
-  idle: LongTimer | undefined;
-}
 
 /** The simulator server. Create with {@linkcode HyperliquidSimulator.start}. */
 export class HyperliquidSimulator {
@@ -59,40 +51,58 @@ export class HyperliquidSimulator {
   /** The last `l2Book` frame published (undefined before the first step). */
   lastBook: string | undefined;
   /** Counters for tests. */
-  readonly stats = { connections: 0, subscribes: 0, pings: 0, pongs: 0, books: 0, errors: 0, refused: 0 };
+  readonly stats: HlSimStats = {
+    connections: 0,
+    subscribes: 0,
+    unsubscribes: 0,
+    pings: 0,
+    pongs: 0,
+    books: 0,
+    errors: 0,
+    refused: 0,
+    infoRequests: 0,
+  };
   readonly #server: Deno.HttpServer;
-  readonly #conns = new Set<Conn>();
+  readonly #conns: SimConnections;
   readonly #synth: SynthBook | undefined;
   readonly #synths = new Map<string, SynthBook>();
   readonly #frames = new Map<string, string>(); // subscription key -> the latest frame
   readonly #slowEvery: number;
-  readonly #maxSubs: number;
-  readonly #maxConns: number;
   readonly #lines: string[];
   readonly #tradeEvery: number;
-  readonly #idleMs: number;
+  readonly #szDecimals: Record<string, number>;
+  #infoFailures: number;
   #line = 0;
   #time: number;
   #crossNext = false;
   #timer: LongTimer | undefined;
-  readonly #timing: LongTimerOptions;
-  #waiters: Waiter[] = [];
 
   private constructor(opts: HlSimOptions, server: (h: Deno.ServeHandler) => Deno.HttpServer) {
     this.coins = opts.lines ? [opts.coin ?? "BTC"] : opts.coins ?? [opts.coin ?? "BTC"];
     this.coin = this.coins[0]!;
     this.#lines = (opts.lines ?? []).filter((l) => l.includes('"l2Book"') || l.includes('"trades"'));
+    const pepe = opts.pepeCoins ?? [];
     if (!opts.lines) {
-      this.coins.forEach((c, i) => this.#synths.set(c, new SynthBook(c, (opts.seed ?? 1) + i)));
+      this.coins.forEach((c, i) => {
+        const shape = pepe.includes(c) ? "pepe" : "normal";
+        this.#synths.set(c, new SynthBook(c, (opts.seed ?? 1) + i, undefined, shape));
+      });
     }
+    this.#szDecimals = { ...Object.fromEntries(pepe.map((c) => [c, 0])), ...opts.szDecimals };
+    this.#infoFailures = opts.infoFailures ?? 0;
     this.#synth = this.#synths.get(this.coin);
     this.#slowEvery = opts.slowEvery ?? 1;
-    this.#maxSubs = opts.maxSubscriptions ?? 1000;
-    this.#maxConns = opts.maxConnections ?? 10;
     this.#tradeEvery = opts.tradeEvery ?? 3;
-    this.#idleMs = opts.idleTimeoutMs ?? 60_000;
-    this.#timing = opts.timing ?? {};
     this.#time = opts.startTimeMs ?? 1_700_000_000_000;
+    const timing = opts.timing ?? {};
+    this.#conns = new SimConnections({
+      coins: this.coins,
+      maxSubs: opts.maxSubscriptions ?? 1000,
+      maxConns: opts.maxConnections ?? 10,
+      idleMs: opts.idleTimeoutMs ?? 60_000,
+      timing,
+      frameOf: (key) => this.#frames.get(key),
+    }, this.stats);
     if (this.#synth) this.#render(false);
     else {
       this.#advanceLines(false);
@@ -101,7 +111,7 @@ export class HyperliquidSimulator {
     this.#server = server((req) => this.#handle(req));
     this.port = (this.#server.addr as Deno.NetAddr).port;
     const every = opts.intervalMs ?? 0;
-    if (every > 0) this.#timer = setLongInterval(() => this.step(), every, this.#timing);
+    if (every > 0) this.#timer = setLongInterval(() => this.step(), every, timing);
   }
 
   /** Bind 127.0.0.1:`port` and start serving. */
@@ -124,14 +134,24 @@ export class HyperliquidSimulator {
     return `ws://127.0.0.1:${this.port}/ws`;
   }
 
+  /** REST base URL of the server (`POST /info`). */
+  get restUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
   /** Open connections. */
   get connections(): number {
     return this.#conns.size;
   }
 
+  /** Every subscription object received with `subscribe`, in order. */
+  get subscriptions(): readonly Record<string, unknown>[] {
+    return this.#conns.subscriptions;
+  }
+
   /** Resolves the next time `ev` happens. */
   waitFor(ev: HlSimEvent): Promise<void> {
-    return new Promise((resolve) => this.#waiters.push({ ev, resolve }));
+    return this.#conns.waitFor(ev);
   }
 
   /**
@@ -147,7 +167,7 @@ export class HyperliquidSimulator {
       for (const [coin, synth] of this.#synths) {
         synth.step();
         if (this.#tradeEvery > 0 && n % this.#tradeEvery === 0) {
-          this.#broadcast(`trades|${coin}`, synth.tradesFrame(this.#time - 1));
+          this.#conns.broadcast(`trades|${coin}`, synth.tradesFrame(this.#time - 1));
         }
       }
       this.#render(true, n % this.#slowEvery === 0);
@@ -158,7 +178,7 @@ export class HyperliquidSimulator {
       if (this.#crossNext) frame = crossLine(frame);
       this.lastBook = frame;
       this.#frames.set(`l2Book|${this.coin}`, frame);
-      this.#broadcast(`l2Book|${this.coin}`, frame);
+      this.#conns.broadcast(`l2Book|${this.coin}`, frame);
     }
     this.#crossNext = false;
     return frame;
@@ -182,7 +202,7 @@ export class HyperliquidSimulator {
       for (const [key, f, due] of fresh) {
         if (!due) continue;
         this.#frames.set(key, f);
-        if (send) this.#broadcast(key, f);
+        if (send) this.#conns.broadcast(key, f);
       }
     }
   }
@@ -191,14 +211,14 @@ export class HyperliquidSimulator {
   fault(kind: HlSimFault): void {
     switch (kind) {
       case "disconnect":
-        for (const c of this.#conns) this.#drop(c, 1012, "simulated disconnect");
+        this.#conns.dropAll(1012, "simulated disconnect");
         break;
       case "error":
         this.stats.errors++;
-        for (const c of this.#conns) this.#send(c, '{"channel":"error","data":"Simulated server error"}');
+        this.#conns.sendAll('{"channel":"error","data":"Simulated server error"}');
         break;
       case "silence":
-        for (const c of this.#conns) c.silent = true;
+        this.#conns.silenceAll();
         break;
       case "cross":
         this.#crossNext = true;
@@ -206,16 +226,29 @@ export class HyperliquidSimulator {
     }
   }
 
+  /**
+   * A stuck subscription: `coin`'s frames stop reaching the connections (other coins carry on)
+   * until `coin` is subscribed again on a connection, e.g. after an unsubscribe.
+   */
+  stall(coin: string): void {
+    this.#conns.stall(coin);
+  }
+
+  /** The latest frame of subscription `key` (`l2Book|BTC`, `l2Book.fast|BTC`, `bbo|BTC`). */
+  frameOf(key: string): string | undefined {
+    return this.#frames.get(key);
+  }
+
   /** Send `frame` verbatim to every connection (tests: malformed or unexpected frames). */
   sendRaw(frame: string): void {
-    for (const c of this.#conns) this.#send(c, frame);
+    this.#conns.sendAll(frame);
   }
 
   /** Close every connection and the server. */
   async close(): Promise<void> {
     this.#timer?.clear();
     this.#timer = undefined;
-    for (const c of this.#conns) this.#drop(c, 1001, "simulator closing");
+    this.#conns.dropAll(1001, "simulator closing");
     await this.#server.shutdown();
   }
 
@@ -228,127 +261,30 @@ export class HyperliquidSimulator {
         if (!send) this.lastBook = line;
         return line;
       }
-      if (send) this.#broadcast(`trades|${this.coin}`, line);
+      if (send) this.#conns.broadcast(`trades|${this.coin}`, line);
     }
     throw new RangeError("no l2Book line");
   }
 
-  #broadcast(key: string, frame: string): void {
-    for (const c of this.#conns) if (c.subs.has(key)) this.#send(c, frame);
+  #handle(req: Request): Response | Promise<Response> {
+    if (req.headers.get("upgrade")?.toLowerCase() === "websocket") return this.#conns.accept(req);
+    if (req.method === "POST" && new URL(req.url).pathname === "/info") return this.#info(req);
+    return new Response("websocket only (and POST /info)\n", { status: 426 });
   }
 
-  #send(c: Conn, frame: string): void {
-    if (!c.silent && c.ws.readyState === WebSocket.OPEN) c.ws.send(frame);
-  }
-
-  #drop(c: Conn, code: number, reason: string): void {
-    c.idle?.clear();
-    c.idle = undefined;
-    this.#conns.delete(c);
+  async #info(req: Request): Promise<Response> {
+    this.stats.infoRequests++;
+    let body: unknown;
     try {
-      c.ws.close(code, reason);
-    } catch { /* already closing */ }
-  }
-
-  #emit(ev: HlSimEvent): void {
-    const keep: Waiter[] = [];
-    for (const w of this.#waiters) w.ev === ev ? w.resolve() : keep.push(w);
-    this.#waiters = keep;
-  }
-
-  #handle(req: Request): Response {
-    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return new Response("websocket only\n", { status: 426 });
-    }
-    const { socket, response } = Deno.upgradeWebSocket(req);
-    const c: Conn = { ws: socket, subs: new Set(), silent: false, idle: undefined };
-    socket.onopen = () => {
-      if (this.#conns.size >= this.#maxConns) {
-        this.stats.refused++;
-        socket.send(JSON.stringify({ channel: "error", data: `Too many connections (${this.#maxConns})` }));
-        socket.close(1008, "too many connections");
-        return;
-      }
-      this.#conns.add(c);
-      this.stats.connections++;
-      socket.send(HL_GREETING);
-      this.#touch(c);
-      this.#emit("connection");
-    };
-    socket.onmessage = (e) => {
-      this.#touch(c);
-      this.#request(c, typeof e.data === "string" ? e.data : "");
-    };
-    socket.onclose = () => {
-      c.idle?.clear();
-      c.idle = undefined;
-      this.#conns.delete(c);
-      this.#emit("closed");
-    };
-    socket.onerror = () => {};
-    return response;
-  }
-
-  #touch(c: Conn): void {
-    if (this.#idleMs <= 0) return;
-    c.idle?.clear();
-    c.idle = setLongTimeout(() => this.#drop(c, 1000, "idle"), this.#idleMs, this.#timing);
-  }
-
-  #request(c: Conn, text: string): void {
-    let req: { method?: unknown; subscription?: Record<string, unknown> };
-    try {
-      req = JSON.parse(text);
+      body = await req.json();
     } catch {
-      this.#send(
-        c,
-        JSON.stringify({
-          channel: "error",
-          data: `Error parsing JSON into valid websocket request: ${text}`,
-        }),
-      );
-      return;
+      return new Response("Failed to parse the request body as JSON", { status: 400 });
     }
-    if (req.method === "ping") {
-      this.stats.pings++;
-      this.#emit("ping");
-      if (!c.silent) this.stats.pongs++;
-      this.#send(c, '{"channel":"pong"}');
-      return;
+    if (this.#infoFailures > 0) {
+      this.#infoFailures--;
+      return new Response("simulated server error", { status: 500 });
     }
-    const sub = req.subscription;
-    if (req.method !== "subscribe" || sub === null || typeof sub !== "object") {
-      this.#send(c, JSON.stringify({ channel: "error", data: `Unsupported request: ${text}` }));
-      return;
-    }
-    const bad = validateSubscription(sub, this.coins);
-    if (bad !== "") {
-      this.#send(c, JSON.stringify({ channel: "error", data: `Invalid subscription: ${bad}` }));
-      return;
-    }
-    const key = subscriptionKey(sub);
-    if (c.subs.has(key)) {
-      this.#send(c, JSON.stringify({ channel: "error", data: `Already subscribed: ${JSON.stringify(sub)}` }));
-      return;
-    }
-    let total = 0;
-    for (const o of this.#conns) total += o.subs.size;
-    if (total >= this.#maxSubs) {
-      this.stats.refused++;
-      this.#send(
-        c,
-        JSON.stringify({
-          channel: "error",
-          data: `Cannot track more than ${this.#maxSubs} total subscriptions`,
-        }),
-      );
-      return;
-    }
-    c.subs.add(key);
-    this.stats.subscribes++;
-    this.#send(c, JSON.stringify({ channel: "subscriptionResponse", data: req }));
-    const now = this.#frames.get(key);
-    if (now !== undefined && sub.type !== "trades") this.#send(c, now);
-    this.#emit("subscribed");
+    const a = infoAnswer(body, this.coins, (c) => this.#szDecimals[c] ?? 5);
+    return new Response(a.body, { status: a.status, headers: { "content-type": "application/json" } });
   }
 }

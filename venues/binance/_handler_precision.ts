@@ -1,15 +1,22 @@
 /**
- * Private: the scale of a `BinanceHandler`'s instrument (DESIGN.md "Instruments and precision").
- * It keeps the instrument's decimals, the parser's (`ParsedFrame`) and the sync's integers in
- * step: raising the scale rescales the book and the buffered diffs exactly (× 10^k); a frame
- * with a value finer than the scale is parsed again at the finer one. Not on the hot path: it
- * runs on a snapshot, on `exchangeInfo`, and on the rare frame that needs a finer scale.
+ * Private: the scale of a Binance instrument (DESIGN.md "Instruments and precision"), the one
+ * place both handlers (one symbol, many symbols) keep it. {@linkcode InstrumentScale} keeps the
+ * instrument's decimals, the parser's (`ParsedFrame`) and the sync's integers in step: raising
+ * the scale rescales the book and the buffered diffs exactly (× 10^k); a frame with a value finer
+ * than the scale is parsed again at the finer one. {@linkcode raiseScale} / {@linkcode fitScale}
+ * add what a handler does about it: the capture's decimals, a fresh `snapshot` record at the new
+ * scale, and for a value beyond 2^53 an error event, a resync (reason `precision`) and a `clear`
+ * of THAT instrument only. Not on the hot path: it runs on a snapshot, on `exchangeInfo`, and on
+ * the rare frame that needs a finer scale.
  * @module
  */
 import type { Instrument } from "../../market/instrument.ts";
+import type { Logger } from "../../engine/logger.ts";
 import { ResyncReason } from "../../engine/events.ts";
+import { type MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 import { FrameKind, type ParsedFrame } from "./parse.ts";
 import type { BookSync } from "./sync.ts";
+import type { BinanceCapture } from "./capture.ts";
 import { type Decimals, MAX_INSTRUMENT_DECIMALS } from "./precision.ts";
 
 /** What the last {@linkcode InstrumentScale.raise} / `fit` did. */
@@ -76,5 +83,68 @@ export class InstrumentScale {
     }
     out[0] = change;
     return kind;
+  }
+}
+
+/** What a scale change touches: one instrument's sync, stream, capture and logger. */
+export interface ScaleHost {
+  /** The instrument's scale. */
+  readonly scale: InstrumentScale;
+  /** Its sync. */
+  readonly sync: BookSync;
+  /** Its stream. */
+  readonly stream: MarketStream;
+  /** Its capture, if any. */
+  readonly capture: BinanceCapture | null;
+  /** Logger and source of its error events (undefined before start). */
+  readonly logger: Logger | undefined;
+  /** Logger source. */
+  readonly source: number;
+  /** The book was discarded (not synchronized any more). */
+  lostSync(): void;
+}
+
+/** Raise `h`'s scale to `d` at `wall`: a synced book is re-sent whole at the new scale, a lost one cleared. */
+export function raiseScale(h: ScaleHost, d: Decimals | null, wall: number): void {
+  afterScaleChange(h, h.scale.raise(h.sync, d), wall);
+}
+
+const change = [0];
+
+/**
+ * A frame parsed as `kind` with a value finer than the scale (`pf.tooFine`): rescale and
+ * `reparse`; a value beyond 2^53 at the finest scale it needs (`pf.tooLarge`) is an error event
+ * and a resync of `h` (never a rounded book). Returns the final kind.
+ */
+export function fitScale(
+  h: ScaleHost,
+  pf: ParsedFrame,
+  kind: FrameKind,
+  reparse: () => FrameKind,
+  wall: number,
+): FrameKind {
+  if (pf.tooFine) {
+    kind = h.scale.fit(kind, h.sync, reparse, change);
+    afterScaleChange(h, change[0]!, wall);
+  }
+  if (kind === FrameKind.Malformed && pf.tooLarge) {
+    h.logger?.error(h.source, `${pf.reason}: resync`);
+    h.sync.reset(ResyncReason.Precision, pf.reason);
+    h.lostSync();
+    h.stream.clear(ResyncReason.Precision, 0, recvSecOf(wall), recvSubNsOf(wall));
+  }
+  return kind;
+}
+
+function afterScaleChange(h: ScaleHost, c: number, wall: number): void {
+  if (c === ScaleChange.None) return;
+  const inst = h.stream.instrument;
+  h.capture?.decimals(inst.priceDecimals, inst.qtyDecimals);
+  if (c === ScaleChange.Resynced) {
+    h.logger?.error(h.source, "a value cannot be held exactly (beyond 2^53): resync");
+    h.lostSync();
+    h.stream.clear(ResyncReason.Precision, 0, recvSecOf(wall), recvSubNsOf(wall));
+  } else if (h.sync.isSynced && h.stream.active) {
+    h.stream.snapshot(h.sync.book.updateId, 0, recvSecOf(wall), recvSubNsOf(wall));
   }
 }

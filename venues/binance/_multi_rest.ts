@@ -1,11 +1,14 @@
 /**
  * Private: the REST side of `BinanceMultiHandler` — one request-weight budget for every symbol's
- * snapshot. The budget comes from `GET /api/v3/exchangeInfo` `rateLimits` (`REQUEST_WEIGHT` per
- * minute, fetched once at start); a {@linkcode SnapshotScheduler} paces requests within it (the
- * weight of the depth limit, a sliding 60 s window, `X-MBX-USED-WEIGHT-1M` of every answer, 429
- * `Retry-After`, 418 ban) and evenly (one request per `60 s × weight / budget`, never a burst);
- * a {@linkcode SnapshotOrder} picks which symbol goes next. Answers are queued into one inbox
- * (via a {@linkcode WsSession} used for REST only), tagged `symbol + n × request tag`. Not on the
+ * snapshot. The budget comes from `exchangeInfo` `rateLimits` (`REQUEST_WEIGHT` per minute,
+ * fetched once at start: spot `GET /api/v3/exchangeInfo?symbols=[…]`, USD-M
+ * `GET /fapi/v1/exchangeInfo`), which also gives every symbol's tick and lot (its scale); a
+ * {@linkcode SnapshotScheduler} paces requests within it (the market's weight of the depth limit,
+ * a sliding 60 s window, `X-MBX-USED-WEIGHT-1M` of every answer, 429 `Retry-After`, 418 ban) and
+ * evenly (one request per `60 s × weight / budget`, never a burst); a {@linkcode SnapshotOrder}
+ * picks which symbol goes next. Answers are queued into one inbox (via a {@linkcode WsSession}
+ * used for REST only), tagged `symbol + n × request tag`; a snapshot's finest values refine its
+ * symbol's scale before it is parsed, and its body goes to that symbol's capture. Not on the
  * per-diff hot path.
  * @module
  */
@@ -18,16 +21,28 @@ import type { SnapshotScheduler } from "./snapshot_scheduler.ts";
 import { snapshotBudget } from "./snapshot_budget.ts";
 import { SnapshotOrder, type SnapshotPolicy } from "./snapshot_order.ts";
 import type { SymbolBook } from "./symbol_book.ts";
+import {
+  type BinanceMarket,
+  depthPath,
+  exchangeInfoPath,
+  marketDepthWeight,
+  WEIGHT_PER_MINUTE,
+} from "./markets.ts";
+import { exchangeInfoDecimalsAll, snapshotDecimals } from "./precision.ts";
 
 /** Tag of the `exchangeInfo` request. */
 export const INFO_TAG = -1;
-/** `REQUEST_WEIGHT` per minute when `exchangeInfo` does not say (Binance spot's documented value). */
-export const DEFAULT_WEIGHT_PER_MINUTE = 6000;
+/** At most this many symbols are named in the spot `exchangeInfo` URL (else: every symbol's info). */
+const NAMED_INFO_SYMBOLS = 100;
 
 /** Options of {@linkcode MultiSnapshots}. */
 export interface MultiSnapshotsOptions {
   /** REST base URL. */
   restUrl: string;
+  /** Market (default "spot"): paths, weights, the default budget. */
+  market?: BinanceMarket;
+  /** Shortest wait after a 418, ms (default the scheduler's 120 000). */
+  banMinMs?: number;
   /** Upper-case symbols. */
   symbols: readonly string[];
   /** Depth limit. */
@@ -67,7 +82,8 @@ export class MultiSnapshots {
     this.order = new SnapshotOrder(o.symbols.length, o.policy ?? "priority");
     this.requested = new Uint32Array(o.symbols.length);
     const base = o.restUrl.replace(/\/+$/, "");
-    this.#urls = o.symbols.map((s) => `${base}/api/v3/depth?symbol=${s}&limit=${o.limit}`);
+    const path = depthPath(o.market ?? "spot");
+    this.#urls = o.symbols.map((s) => `${base}${path}?symbol=${s}&limit=${o.limit}`);
     // Used for its REST fetches only (timeouts, tags, inbox); never opened.
     this.#io = new WsSession({
       url: "",
@@ -81,15 +97,25 @@ export class MultiSnapshots {
     });
   }
 
-  /** Ask `exchangeInfo` for the request-weight limit (answer tagged {@linkcode INFO_TAG}). */
+  /** Ask `exchangeInfo` for the request-weight limit and the symbols' filters (answer tagged {@linkcode INFO_TAG}). */
   fetchInfo(): void {
     const base = this.#o.restUrl.replace(/\/+$/, "");
-    this.#io.fetchSnapshot(`${base}/api/v3/exchangeInfo?symbol=${this.#o.symbols[0]}`, INFO_TAG);
+    const market = this.#o.market ?? "spot";
+    const syms = this.#o.symbols;
+    const named = market === "spot" && syms.length <= NAMED_INFO_SYMBOLS
+      ? `?symbols=${encodeURIComponent(JSON.stringify(syms))}`
+      : "";
+    this.#io.fetchSnapshot(`${base}${exchangeInfoPath(market)}${named}`, INFO_TAG);
   }
 
   /** Set the budget from `weightPerMinute` (the venue's `REQUEST_WEIGHT` per minute, `from` where) and log it. */
   setBudget(logger: Logger, src: number, weightPerMinute: number, from: string): SnapshotScheduler {
-    const s = this.sched = snapshotBudget(this.#o.limit, weightPerMinute, this.#o.budgetFraction);
+    const o = this.#o;
+    const more = {
+      weight: marketDepthWeight(o.market ?? "spot", o.limit),
+      ...(o.banMinMs !== undefined ? { banMinMs: o.banMinMs } : {}),
+    };
+    const s = this.sched = snapshotBudget(o.limit, weightPerMinute, o.budgetFraction, more);
     logger.info(
       src,
       `REST weight budget ${s.budget}/min of ${weightPerMinute} (${from}); snapshot limit ${s.limit} weighs ${s.weight}`,
@@ -98,9 +124,10 @@ export class MultiSnapshots {
   }
 
   /**
-   * Handle the answer at inbox slot `slot` at `now`: `exchangeInfo` sets the budget (the default
-   * with a warning when it does not say); a snapshot goes to its symbol's book (`srcs` for its
-   * warnings), failed ones are asked again. Returns the symbol index (-1 for `exchangeInfo`).
+   * Handle the answer at inbox slot `slot` at `now`: `exchangeInfo` sets the budget (the market's
+   * documented one with a warning when it does not say) and every symbol's scale; a snapshot goes
+   * to its symbol's book (`srcs` for its warnings), failed ones are asked again. Returns the
+   * symbol index (-1 for `exchangeInfo`).
    * Sets {@linkcode MultiSnapshots.fatal} on an answer retrying cannot fix (a 4xx).
    */
   onReply(
@@ -114,20 +141,24 @@ export class MultiSnapshots {
     const inbox = this.inbox;
     const tag = inbox.num(slot, 3);
     if (tag === INFO_TAG) {
-      const status = inbox.num(slot, 0);
-      const got = status === 200
-        ? weightLimitOf(inbox.text(slot))
-        : `HTTP ${status}: ${inbox.text(slot).slice(0, 200)}`;
-      if (typeof got === "number") this.setBudget(logger, src, got, "exchangeInfo");
-      else {
-        logger.warning(src, `exchangeInfo: ${got}; using ${DEFAULT_WEIGHT_PER_MINUTE} per minute`);
-        this.setBudget(logger, src, DEFAULT_WEIGHT_PER_MINUTE, "default");
-      }
+      this.#onInfo(logger, slot, books, src);
       return -1;
     }
     const [i, t] = this.split(tag);
     const b = books[i]!;
-    const r = readSnapshotReply(inbox.num(slot, 0), inbox.text(slot), inbox.num(slot, 1), inbox.num(slot, 2));
+    const status = inbox.num(slot, 0);
+    const body = inbox.text(slot);
+    // The snapshot's finest values refine the scale before it (and the buffered diffs) are read.
+    if (status === 200 && b.sync.isCurrentRequest(t)) b.raise(snapshotDecimals(body), inbox.wallNs(slot));
+    const inst = b.stream.instrument;
+    const r = readSnapshotReply(
+      status,
+      body,
+      inbox.num(slot, 1),
+      inbox.num(slot, 2),
+      inst.priceDecimals,
+      inst.qtyDecimals,
+    );
     if (r.fatal) {
       this.fatal ??= `snapshot request refused for ${b.symbol}: ${r.why}`;
       return i;
@@ -137,9 +168,38 @@ export class MultiSnapshots {
     if (r.snap === null) {
       b.sync.snapshotFailed(t);
       logger.warning(srcs[i]!, `snapshot failed: ${r.why}`);
-    } else b.onSnapshot(r.snap, t, inbox.wallNs(slot));
+    } else b.onSnapshot(r.snap, body, t, inbox.wallNs(slot));
     if (b.sync.needsSnapshot) this.order.want(i);
     return i;
+  }
+
+  // exchangeInfo: the budget (or the market's documented one) and each symbol's tick and lot.
+  #onInfo(logger: Logger, slot: number, books: readonly SymbolBook[], src: number): void {
+    const inbox = this.inbox;
+    const status = inbox.num(slot, 0);
+    const body = inbox.text(slot);
+    const got = status === 200 ? weightLimitOf(body) : `HTTP ${status}: ${body.slice(0, 200)}`;
+    if (typeof got === "number") this.setBudget(logger, src, got, "exchangeInfo");
+    else {
+      const def = WEIGHT_PER_MINUTE[this.#o.market ?? "spot"];
+      logger.warning(src, `exchangeInfo: ${got}; using ${def} per minute`);
+      this.setBudget(logger, src, def, "default");
+    }
+    const decimals = status === 200 ? exchangeInfoDecimalsAll(body) : new Map();
+    let known = 0;
+    for (const b of books) {
+      const d = decimals.get(b.symbol);
+      if (d === undefined) continue;
+      known++;
+      b.capture?.instrumentInfo(d);
+      b.raise(d, inbox.wallNs(slot));
+    }
+    if (known < books.length) {
+      logger.info(
+        src,
+        `exchangeInfo: tick/lot of ${known}/${books.length} symbols; the others from the wire`,
+      );
+    }
   }
 
   /** Decode a request tag into `[symbol index, BookSync tag]`. */

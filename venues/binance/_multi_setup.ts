@@ -1,12 +1,15 @@
 /**
  * Private: the construction of `BinanceMultiHandler`'s parts from its configuration — one
- * {@linkcode SymbolBook} per symbol, the connections of the stream plan, and the shared snapshot
- * requests — with the defaults of `BinanceMultiConfig`. Once, at construction.
+ * {@linkcode SymbolBook} per symbol (sharing the handler's parser output), the connections of
+ * the stream plan, and the shared snapshot requests — with the defaults of `BinanceMultiConfig`
+ * for the market (spot or USD-M). Once, at construction.
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
+import type { ParsedFrame } from "./parse.ts";
 import { SymbolBook } from "./symbol_book.ts";
-import { BINANCE_WS_LIMITS, planStreams } from "./stream_plan.ts";
+import { planStreams } from "./stream_plan.ts";
+import { defaultRestUrl, defaultWsBase, MESSAGES_PER_SECOND } from "./markets.ts";
 import { MultiConn } from "./_multi_conn.ts";
 import { MultiSnapshots } from "./_multi_rest.ts";
 import type { BinanceMultiConfig } from "./_multi_config.ts";
@@ -14,25 +17,30 @@ import type { BinanceMultiConfig } from "./_multi_config.ts";
 /** The parts of a many-symbol handler; RangeError from the plan on bad symbols or limits. */
 export function buildMulti(
   cfg: BinanceMultiConfig,
+  pf: ParsedFrame,
   clock: Clock,
   wake: () => void,
 ): { books: SymbolBook[]; conns: MultiConn[]; rest: MultiSnapshots } {
   const symbols = cfg.symbols.map((s) => s.toUpperCase());
+  const market = cfg.market ?? "spot";
   const limit = cfg.snapshotLimit ?? 1000;
   const plan = planStreams(symbols, {
-    wsUrl: cfg.wsUrl ?? "wss://stream.binance.com:9443",
+    wsUrl: cfg.wsUrl ?? defaultWsBase(market),
     mode: cfg.subscribe ?? "url",
     ...(cfg.perConnection !== undefined ? { perConnection: cfg.perConnection } : {}),
     ...(cfg.perMessage !== undefined ? { perMessage: cfg.perMessage } : {}),
     trades: cfg.trades === true,
+    market,
+    ...(cfg.depthStream !== undefined ? { speed: cfg.depthStream } : {}),
   });
   const opts = {
     snapshotLimit: limit,
+    market,
     ...(cfg.instruments ? { instruments: cfg.instruments } : {}),
     ...(cfg.onSubscriberError ? { onSubscriberError: cfg.onSubscriberError } : {}),
   };
-  const books = symbols.map((s) => new SymbolBook(s, opts));
-  const perSecond = cfg.controlPerSecond ?? BINANCE_WS_LIMITS.messagesPerSecond - 1;
+  const books = symbols.map((s) => new SymbolBook(s, pf, opts));
+  const perSecond = cfg.controlPerSecond ?? MESSAGES_PER_SECOND[market] - 1;
   const conns = plan.map((p) =>
     new MultiConn(p, {
       clock,
@@ -45,10 +53,12 @@ export function buildMulti(
     })
   );
   const rest = new MultiSnapshots({
-    restUrl: cfg.restUrl ?? "https://api.binance.com",
+    restUrl: cfg.restUrl ?? defaultRestUrl(market),
+    market,
     symbols,
     limit,
     ...(cfg.budgetFraction !== undefined ? { budgetFraction: cfg.budgetFraction } : {}),
+    ...(cfg.banMinMs !== undefined ? { banMinMs: cfg.banMinMs } : {}),
     policy: cfg.snapshotPolicy ?? "priority",
     clock,
     wake,

@@ -1,6 +1,7 @@
 /**
- * `BinanceHandler`: the live Binance spot diff-depth handler (WebSocket + REST I/O, reconnects,
- * capture) around the pure parser and `BookSync`.
+ * `BinanceHandler`: the live Binance diff-depth handler of one symbol, spot or USD-M (WebSocket +
+ * REST I/O, reconnects, capture) around the pure parser and the symbol's {@linkcode SymbolBook}
+ * (book, `BookSync`, stream, scale, capture: the same keeper the many-symbol handler uses).
  *
  * I/O callbacks (WebSocket events, fetch completions) only queue raw input with its receive
  * time into a preallocated {@linkcode Inbox} and call `ctx.wake()`; `pollOnce` then parses,
@@ -13,42 +14,39 @@
  * `staleAfterMs` with the socket open marks the book stale and reconnects; frames of another
  * symbol are refused and binary frames ignored (both captured, rate-limited warnings); an error
  * retrying cannot fix sets `fatal` and ends the run. Private pieces: config and URL helpers in
- * `_handler_config.ts`, snapshot requests in `_handler_rest.ts`, reply decoding and capture
- * routing in `_handler_snapshot.ts`, fault state and warnings in `_handler_guard.ts`.
+ * `_handler_config.ts`, the WebSocket link (session, backoff, control entries) in
+ * `_handler_link.ts`, what one frame does in `_handler_frames.ts`, snapshot requests and what
+ * each REST answer does in `_handler_rest.ts`, reply decoding and capture routing in
+ * `_handler_snapshot.ts`, fault state and warnings in `_handler_guard.ts`, the scale in
+ * `_handler_precision.ts`, the capture opener in `_symbol_capture.ts`.
  * @module
  */
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
 import type { Logger } from "../../engine/logger.ts";
 import { ResyncReason } from "../../engine/events.ts";
-import { Backoff } from "../backoff.ts";
 import { Silence } from "../_silence.ts";
 import type { WarnLimit } from "../_warn_limit.ts";
 import { FeedGuard } from "./_handler_guard.ts";
 import { L2Book } from "../book.ts";
 import { writeBookJson } from "../book_json.ts";
-import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
-import { PROBE_TAG, SnapshotRequests } from "./_handler_rest.ts";
-import { BookSync, DiffResult, SnapshotResult } from "./sync.ts";
+import { ParsedFrame } from "./parse.ts";
+import { Answer, EXCHANGE_INFO_TAG, SnapshotRequests } from "./_handler_rest.ts";
+import type { BookSync } from "./sync.ts";
 import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
-import { defaultInstruments } from "../../market/instrument.ts";
-import { emitDepthDiff } from "./emit.ts";
-import { type Decimals, exchangeInfoDecimals, exchangeInfoUrl, snapshotDecimals } from "./precision.ts";
-import { InstrumentScale, ScaleChange } from "./_handler_precision.ts";
-import { BinanceCapture, type BinanceCaptureOptions } from "./capture.ts";
-import type { FrameData } from "../capture_writer.ts";
+import { exchangeInfoUrl } from "./precision.ts";
+import { SymbolBook } from "./symbol_book.ts";
+import type { BinanceCapture } from "./capture.ts";
+import { openSymbolCapture } from "./_symbol_capture.ts";
 import { Inbox, InKind } from "./_inbox.ts";
-import { WsSession } from "./_ws_session.ts";
-import { type BinanceHandlerConfig, defaultStreamUrl, streamsOf } from "./_handler_config.ts";
+import { SymbolLink } from "./_handler_link.ts";
+import { FrameOutcome, SymbolFrames } from "./_handler_frames.ts";
+import { type BinanceHandlerConfig, defaultStreamUrl } from "./_handler_config.ts";
 import { type BinanceMarket, defaultRestUrl, depthPath, marketScheduler } from "./markets.ts";
 import { captureEntry, captureLeftovers } from "./_handler_snapshot.ts";
-import { frameByteLength } from "../capture_frame.ts";
 
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
 
-/** Inbox tag of the `exchangeInfo` answer (snapshot requests have tags >= 1). */
-const EXCHANGE_INFO_TAG = -2; // PROBE_TAG is -1
-
-/** The Binance spot diff-depth handler. */
+/** The Binance diff-depth handler of one symbol. */
 export class BinanceHandler implements EngineHandler {
   /** "binance:<SYMBOL>". */
   readonly name: string;
@@ -60,42 +58,57 @@ export class BinanceHandler implements EngineHandler {
   readonly wsUrl: string;
   /** REST base URL. */
   readonly restUrl: string;
-  /** The local book. */
-  readonly book = new L2Book();
-  /** The sync state machine (counters live here); replaced by one with the logger at `start`. */
-  sync: BookSync;
-  /** Market-data messages processed (depth + trades). */
-  messages = 0;
-  /** Malformed frames seen. */
-  malformed = 0;
-  /** The capture session, when capturing (after start). */
-  capture: BinanceCapture | null = null;
-  /**
-   * The instrument's normalized stream: subscribe to be called after every applied message
-   * (`handler.stream.subscribe(fn)`), or attach sinks (rings, files).
-   */
-  readonly stream: MarketStream;
+  /** The symbol's book, sync, stream, scale and capture (shared with the many-symbol handler). */
+  readonly symbolBook: SymbolBook;
   readonly #cfg: BinanceHandlerConfig;
   readonly #inbox = new Inbox();
   readonly #pf = new ParsedFrame();
   readonly #rest: SnapshotRequests;
-  readonly #scale: InstrumentScale;
-  readonly #change = [0];
-  readonly #backoff: Backoff;
+  readonly #note = [""];
+  readonly #link: SymbolLink;
   #ctx!: HandlerContext;
-  #io!: WsSession;
-  #stopped = false;
-  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #applyLabel = 0;
-  #wireLabel = 0;
+  readonly #frames: SymbolFrames;
   #lastStatsNs = 0;
   #wasSynced = false;
   #everSynced = false;
   readonly #guard: FeedGuard;
 
+  /** Market-data messages processed (depth + trades). */
+  get messages(): number {
+    return this.#frames.messages;
+  }
+
+  /** Malformed frames seen. */
+  get malformed(): number {
+    return this.#frames.malformed;
+  }
+
+  /** The local book. */
+  get book(): L2Book {
+    return this.symbolBook.book;
+  }
+
+  /** The sync state machine (counters live here); replaced by one with the logger at `start`. */
+  get sync(): BookSync {
+    return this.symbolBook.sync;
+  }
+
+  /** The capture session, when capturing (after start). */
+  get capture(): BinanceCapture | null {
+    return this.symbolBook.capture;
+  }
+
+  /**
+   * The instrument's normalized stream: subscribe to be called after every applied message
+   * (`handler.stream.subscribe(fn)`), or attach sinks (rings, files).
+   */
+  get stream(): MarketStream {
+    return this.symbolBook.stream;
+  }
+
   /** Connections opened so far. */
   get connections(): number {
-    return this.#io?.opened ?? 0;
+    return this.#link.opened;
   }
 
   /** True once a connection was opened. */
@@ -152,21 +165,25 @@ export class BinanceHandler implements EngineHandler {
       defaultStreamUrl(this.symbol.toLowerCase(), cfg.trades === true, market, cfg.depthStream);
     this.restUrl = (cfg.restUrl ?? defaultRestUrl(market)).replace(/\/+$/, "");
     const limit = cfg.snapshotLimit ?? 1000;
-    this.sync = new BookSync(this.book, { snapshotLimit: limit, rules: market });
     const url = `${this.restUrl}${depthPath(market)}?symbol=${this.symbol}&limit=${limit}`;
     this.#rest = new SnapshotRequests(url, { ...marketScheduler(market, limit), ...cfg.scheduler, limit });
-    this.#backoff = new Backoff(cfg.backoff ?? { baseMs: 250, maxMs: 30_000 });
+    this.#link = new SymbolLink(this.wsUrl, cfg.backoff ?? { baseMs: 250, maxMs: 30_000 }, {
+      opened: (mono) => this.#guard.silence.arm(mono),
+      closed: () => this.#guard.silence.disarm(),
+      lost: () => this.#lost(),
+      drop: (reason, detail) => this.#drop(reason, detail),
+      fail: (logger, msg) => this.#fail(logger, msg),
+    });
     this.#guard = new FeedGuard(cfg.staleAfterMs ?? 10_000, this.symbol, this.wsUrl);
     this.#pf.symbol = new TextEncoder().encode(this.symbol);
-    const inst = (cfg.instruments ?? defaultInstruments).add(
-      "binance",
+    // The scale grows to what exchangeInfo and the wire need (precision.ts).
+    this.symbolBook = new SymbolBook(this.symbol, this.#pf, {
+      snapshotLimit: limit,
       market,
-      this.symbol,
-      0, // the scale grows to what exchangeInfo and the wire need (precision.ts)
-      0,
-    );
-    this.stream = new MarketStream(inst, this.book, cfg.onSubscriberError);
-    this.#scale = new InstrumentScale(inst, this.#pf);
+      ...(cfg.instruments ? { instruments: cfg.instruments } : {}),
+      ...(cfg.onSubscriberError ? { onSubscriberError: cfg.onSubscriberError } : {}),
+    });
+    this.#frames = new SymbolFrames(this.symbolBook, this.#pf, this.#guard);
   }
 
   /** See {@linkcode EngineHandler.start}: opens the capture (if any) and the first connection. */
@@ -174,46 +191,25 @@ export class BinanceHandler implements EngineHandler {
     this.#ctx = ctx;
     const { logger, source } = ctx;
     // BookSync logs snapshotApplied / synchronized / resync itself.
-    this.sync = new BookSync(this.book, {
-      snapshotLimit: this.sync.snapshotLimit,
-      rules: this.market,
-      logger,
-      source,
-    });
-    this.#applyLabel = logger.intern("apply");
-    this.#wireLabel = logger.intern("wire_to_book");
+    this.symbolBook.attach(logger, source);
+    this.#frames.labels(logger);
     this.#lastStatsNs = ctx.clock.monoNs();
-    if (this.#cfg.captureDir !== undefined) {
-      const opts: BinanceCaptureOptions = {
-        dir: this.#cfg.captureDir,
-        symbol: this.symbol,
-        wsUrl: this.wsUrl,
-        restUrl: this.restUrl,
-        market: this.market,
-        clock: ctx.clock,
-        onError: (m: string) => logger.error(source, `capture: ${m}`),
-      };
-      if (this.#cfg.captureSession !== undefined) opts.session = this.#cfg.captureSession;
-      if (this.#cfg.captureRotate !== undefined) opts.rotate = this.#cfg.captureRotate;
-      if (this.#cfg.captureGzip !== undefined) opts.gzip = this.#cfg.captureGzip;
-      this.capture = await BinanceCapture.open(opts);
-      this.capture.decimals(this.stream.instrument.priceDecimals, this.stream.instrument.qtyDecimals);
-      logger.info(source, `capturing to ${this.capture.path}`);
+    const dir = this.#cfg.captureDir;
+    if (dir !== undefined) {
+      const cap = await openSymbolCapture(
+        { ...this.#cfg, captureDir: dir },
+        this.symbolBook,
+        this.wsUrl,
+        this.restUrl,
+        ctx.clock,
+        logger,
+      );
+      logger.info(source, `capturing to ${cap.path}`);
     }
-    this.#io = new WsSession({
-      url: this.wsUrl,
-      inbox: this.#inbox,
-      clock: ctx.clock,
-      wake: ctx.wake,
-      maxHops: this.#cfg.maxRedirects ?? 3,
-      maxConnectionMs: this.#cfg.maxConnectionMs ?? 23.5 * 3600_000,
-      snapshotTimeoutMs: this.#cfg.snapshotTimeoutMs ?? 10_000,
-      closeTimeoutMs: this.#cfg.closeTimeoutMs ?? 2000,
-    });
-    this.#io.open();
+    this.#link.open(ctx, this.#inbox, this.#cfg);
     // The instrument's tick and lot (weight 2, once); without an answer the wire decides.
     if (this.#cfg.exchangeInfo !== false) {
-      this.#io.fetchSnapshot(exchangeInfoUrl(this.restUrl, this.symbol), EXCHANGE_INFO_TAG);
+      this.#link.io.fetchSnapshot(exchangeInfoUrl(this.restUrl, this.symbol), EXCHANGE_INFO_TAG);
     }
   }
 
@@ -243,7 +239,7 @@ export class BinanceHandler implements EngineHandler {
       const i = inbox.head;
       const kind = inbox.kind(i);
       if (kind === InKind.Message) {
-        if (inbox.num(i, 0) === this.#io.gen) {
+        if (inbox.num(i, 0) === this.#link.io.gen) {
           this.#onFrame(logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i), start);
           start = NaN;
         } else if (this.capture) captureEntry(inbox, i, this.#pf, this.capture);
@@ -272,12 +268,10 @@ export class BinanceHandler implements EngineHandler {
    * the peer's confirmation), then always flushes and closes the capture.
    */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#reconnectTimer);
     this.#rest.cancel();
     this.#guard.silence.cancel();
     try {
-      const confirmed = await this.#io?.stop();
+      const confirmed = await this.#link.stop();
       if (confirmed === false) {
         this.#ctx.logger.warning(this.#ctx.source, "stop: the peer did not confirm the close in time");
       }
@@ -302,173 +296,68 @@ export class BinanceHandler implements EngineHandler {
         'book-out: stale book (not synchronized since): "stale":true',
       );
     }
-    const inst = this.stream.instrument;
-    const fmt = {
-      venue: "binance",
-      symbol: this.symbol,
-      priceScale: inst.priceDecimals,
-      qtyScale: inst.qtyDecimals,
-      priceDecimals: Math.max(8, inst.priceDecimals),
-      qtyDecimals: Math.max(8, inst.qtyDecimals),
-    };
-    return writeBookJson(path, this.book, fmt, this.#guard.stale);
+    return writeBookJson(path, this.book, this.symbolBook.bookFormat(), this.#guard.stale);
   }
 
   // `start`: the time already read when this frame's work starts, or NaN to read it here.
   #onFrame(logger: Logger, raw: string, recvMono: number, recvWall: number, start: number): void {
-    const clock = this.#ctx.clock;
-    const t0 = start === start ? start : clock.monoNs();
-    const pf = this.#pf;
-    const cap = this.capture;
-    // A binary frame (its ArrayBuffer, queued as it came): never parsed, captured as is.
-    if (typeof raw !== "string") return this.#onBinary(logger, raw, recvMono, recvWall);
-    // Capturing: the frame is encoded once, straight into the capture chunk, and parsed in place;
-    // the line is committed only after the book is updated (off wire_to_book but the encode).
-    let kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
-    if (kind === FrameKind.Malformed && (pf.tooFine || pf.tooLarge)) {
-      kind = this.#fitScale(raw, kind, recvWall);
-    }
-    if (pf.foreign && kind !== FrameKind.Malformed) return this.#onForeign(logger, raw, recvMono, recvWall);
-    if (kind === FrameKind.Depth) {
-      this.messages++;
-      this.#guard.silence.onData(recvMono);
-      const r = this.sync.onDiff(pf.diff);
-      const t1 = clock.monoNs();
-      logger.latency(this.#applyLabel, t1 - t0, this.#ctx.source);
-      if (r === DiffResult.Applied) logger.latency(this.#wireLabel, t1 - recvMono, this.#ctx.source);
-      if (this.stream.active) this.#emitDiff(r, recvWall);
-      cap?.commitDiff(recvWall, pf.diff.firstId, pf.diff.lastId);
+    const ctx = this.#ctx;
+    const o = this.#frames.onFrame(logger, ctx.source, ctx.clock, raw, recvMono, recvWall, start);
+    if (o === FrameOutcome.Depth) {
       if (!this.#wasSynced && this.sync.isSynced) this.#onSynced();
-      else if (r === DiffResult.Resync) this.#wasSynced = false;
-    } else if (kind === FrameKind.Trade || kind === FrameKind.AggTrade) {
-      this.messages++;
-      if (this.stream.active) {
-        const t = pf.trade;
-        this.stream.trade(
-          t.priceTicks,
-          t.qtyLots,
-          !t.buyerIsMaker,
-          t.id,
-          t.eventTimeMs,
-          recvSecOf(recvWall),
-          recvSubNsOf(recvWall),
-        );
-      }
-      cap?.commitTrade(recvWall);
-    } else if (kind === FrameKind.Malformed) {
-      this.malformed++;
-      cap?.commitDiff(recvWall, 0, 0); // nothing received is lost
-      logger.warning(this.#ctx.source, "malformed frame ignored: " + pf.reason);
-    } else {
-      cap?.commitOther(recvWall);
-      if (kind === FrameKind.ServerShutdown) {
-        logger.warning(this.#ctx.source, "serverShutdown received: reconnecting now");
-        this.#reconnectNow(ResyncReason.ServerShutdown, "server shutdown");
-      } else if (kind === FrameKind.ErrorReply) {
-        logger.warning(this.#ctx.source, "error reply: " + pf.errorMsg);
-      }
+      else if (!this.sync.isSynced) this.#wasSynced = false; // a resync (a gap, a value beyond 2^53)
+    } else if (o === FrameOutcome.Shutdown) {
+      this.#link.reconnectNow(ResyncReason.ServerShutdown, "server shutdown");
     }
   }
 
   #onControl(logger: Logger, kind: number, i: number): void {
-    const inbox = this.#inbox;
-    const src = this.#ctx.source;
     if (kind === InKind.Snapshot) return this.#onSnapshot(logger, i);
-    const gen = inbox.num(i, 0);
-    if (kind === InKind.Renew) {
-      if (gen !== this.#io.gen || this.#stopped) return;
-      logger.info(src, "renewing the connection before the 24 h limit");
-      return this.#reconnectNow(ResyncReason.Disconnect, "planned reconnect (24 h limit)");
-    }
-    if (kind === InKind.Open) {
-      if (gen === this.#io.gen) this.#guard.silence.arm(inbox.monoNs(i));
-      logger.connected(src, inbox.text(i));
-      logger.subscribed(src, streamsOf(inbox.text(i)));
-      return;
-    }
-    if (kind === InKind.Close) logger.disconnected(src, inbox.num(i, 1), inbox.text(i));
-    else logger.warning(src, "connect failed: " + inbox.text(i));
-    if (gen !== this.#io.gen || this.#stopped) return; // an old connection, already replaced
-    this.#io.closedByPeer();
-    this.#guard.silence.disarm();
-    if (kind === InKind.ConnectFailed && inbox.num(i, 1) === 1) {
-      return this.#fail(logger, `cannot connect to ${this.wsUrl}: ${inbox.text(i)}`);
-    }
+    this.#link.onControl(logger, this.#ctx.source, this.#inbox, kind, i);
+  }
+
+  // The connection was lost: the book (if any) is discarded and no longer live.
+  #lost(): void {
     if (this.sync.isSynced || this.sync.buffered > 0) {
       this.sync.reset(ResyncReason.Disconnect, "connection lost");
       this.#clearStream();
     }
     if (this.#wasSynced) this.#guard.stale = true;
     this.#wasSynced = false;
-    const delay = this.#backoff.next();
-    logger.reconnecting(src, this.#backoff.attempt, delay);
-    clearTimeout(this.#reconnectTimer);
-    this.#reconnectTimer = setTimeout(() => this.#io.open(), delay);
   }
 
   #onSnapshot(logger: Logger, i: number): void {
-    const inbox = this.#inbox;
-    const tag = inbox.num(i, 3);
-    if (tag === EXCHANGE_INFO_TAG) {
-      return this.#onExchangeInfo(logger, inbox.num(i, 0), inbox.text(i), inbox.wallNs(i));
-    }
-    // The snapshot's finest values refine the scale before it (and the buffered diffs) are read.
-    if (inbox.num(i, 0) === 200 && this.sync.isCurrentRequest(tag)) {
-      this.#raiseScale(snapshotDecimals(inbox.text(i)), inbox.wallNs(i));
-    }
-    const inst = this.stream.instrument;
-    const { snap, why, fatal } = this.#rest.reply(
-      inbox,
-      i,
-      this.#ctx.clock.monoNs(),
-      inst.priceDecimals,
-      inst.qtyDecimals,
-    );
-    if (fatal) {
-      return this.#fail(logger, `snapshot request refused: ${why} (${this.restUrl}, ${this.symbol})`);
-    }
-    if (tag === PROBE_TAG) {
-      const known = snap !== null ? `REST knows ${this.symbol}` : `REST check inconclusive: ${why}`;
-      logger.info(this.#ctx.source, `symbol check after a silent stream: ${known}`);
-      return;
-    }
-    if (!this.sync.isCurrentRequest(tag)) {
-      logger.info(this.#ctx.source, "late snapshot answer to a request made before a reset: ignored");
-      return;
-    }
-    if (snap === null) {
-      this.sync.snapshotFailed(tag);
-      logger.warning(this.#ctx.source, `snapshot failed: ${why}`);
-      return;
-    }
-    this.capture?.snapshot(inbox.text(i), snap.lastUpdateId, inbox.wallNs(i));
-    const res = this.sync.onSnapshot(snap, tag);
-    if (res === SnapshotResult.Applied) {
-      const w = inbox.wallNs(i);
-      this.stream.snapshot(this.book.updateId, 0, recvSecOf(w), recvSubNsOf(w));
-    }
-    if (this.sync.isSynced && !this.#wasSynced) this.#onSynced();
+    const note = this.#note;
+    const src = this.#ctx.source;
+    const a = this.#rest.onAnswer(this.#inbox, i, this.symbolBook, this.#ctx.clock.monoNs(), note);
+    if (a === Answer.Fatal) this.#fail(logger, `${note[0]} (${this.restUrl}, ${this.symbol})`);
+    else if (a === Answer.Info) logger.info(src, note[0]!);
+    else if (a === Answer.Failed) logger.warning(src, note[0]!);
+    else if (a === Answer.Applied && this.sync.isSynced && !this.#wasSynced) this.#onSynced();
   }
 
   #maybeSnapshot(): void {
-    if (!this.sync.needsSnapshot || this.#stopped || this.fatal !== undefined) return;
-    this.#rest.maybeRequest(this.sync, this.#io, this.#ctx.clock.monoNs(), this.#ctx.wake);
+    if (!this.sync.needsSnapshot || this.#link.stopped || this.fatal !== undefined) return;
+    this.#rest.maybeRequest(this.sync, this.#link.io, this.#ctx.clock.monoNs(), this.#ctx.wake);
   }
 
   #onSynced(): void {
     this.#wasSynced = true;
     this.#everSynced = true;
     this.#guard.stale = false;
-    this.#backoff.reset();
+    this.#link.backoff.reset();
   }
 
   // No depth frame for staleAfterMs with the socket open: stale book, reconnect, resync.
   #checkSilence(logger: Logger, now: number): void {
-    if (this.#stopped || this.fatal !== undefined) return;
+    if (this.#link.stopped || this.fatal !== undefined) return;
     const r = this.#guard.checkSilence(logger, this.#ctx.source, now);
     if (r !== Silence.None) {
-      this.#reconnectNow(ResyncReason.Disconnect, `feed silent for ${this.#guard.silence.afterNs / 1e9} s`);
-      if (r === Silence.NeverData) this.#rest.probe(this.sync, this.#io, now); // a typo: 400, fatal
+      this.#link.reconnectNow(
+        ResyncReason.Disconnect,
+        `feed silent for ${this.#guard.silence.afterNs / 1e9} s`,
+      );
+      if (r === Silence.NeverData) this.#rest.probe(this.sync, this.#link.io, now); // a typo: 400, fatal
     }
     this.#guard.silence.schedule(now, this.#ctx.wake);
   }
@@ -476,91 +365,8 @@ export class BinanceHandler implements EngineHandler {
   // Retrying cannot fix this: stop reconnecting, log one clear error, be done (non-zero exit).
   #fail(logger: Logger, msg: string): void {
     if (!this.#guard.fail(logger, this.#ctx.source, msg)) return;
-    clearTimeout(this.#reconnectTimer);
+    this.#link.cancel();
     this.#rest.cancel();
-  }
-
-  // A frame of another symbol (e.g. --symbol ETHUSDT on a BTCUSDT stream): never applied.
-  #onForeign(logger: Logger, raw: string, recvMono: number, recvWall: number): void {
-    this.capture?.commitOther(recvWall); // nothing received is lost
-    this.#guard.refuseForeign(logger, this.#ctx.source, raw, recvMono);
-  }
-
-  // The capture records the frame as it came (one JSON line in other.jsonl); the book never sees it.
-  #onBinary(logger: Logger, frame: unknown, recvMono: number, recvWall: number): void {
-    const cap = this.capture;
-    if (cap !== null) {
-      cap.parse(frame as FrameData, this.#pf);
-      cap.commitOther(recvWall);
-    }
-    this.#guard.binaryFrame(logger, this.#ctx.source, frameByteLength(frame), recvMono);
-  }
-
-  // The instrument's metadata: its tick and lot decimals raise the scale (a failure: the wire decides).
-  #onExchangeInfo(logger: Logger, status: number, body: string, wall: number): void {
-    const d = status === 200 ? exchangeInfoDecimals(body, this.symbol) : null;
-    if (d === null) {
-      logger.info(this.#ctx.source, `exchangeInfo unavailable (status ${status}): precision from the wire`);
-      return;
-    }
-    this.capture?.instrumentInfo(d);
-    this.#raiseScale(d, wall);
-  }
-
-  // Raise the scale to `d`; a synced book is re-sent whole at the new scale, a lost one cleared.
-  #raiseScale(d: Decimals | null, wall: number): void {
-    const c = this.#scale.raise(this.sync, d);
-    this.#afterScaleChange(c, wall);
-  }
-
-  #afterScaleChange(c: number, wall: number): void {
-    if (c === ScaleChange.None) return;
-    const inst = this.stream.instrument;
-    this.capture?.decimals(inst.priceDecimals, inst.qtyDecimals);
-    if (c === ScaleChange.Resynced) {
-      this.#ctx.logger.error(this.#ctx.source, "a value cannot be held exactly (beyond 2^53): resync");
-      this.#wasSynced = false;
-      this.stream.clear(ResyncReason.Precision, 0, recvSecOf(wall), recvSubNsOf(wall));
-    } else if (this.sync.isSynced && this.stream.active) {
-      this.stream.snapshot(this.book.updateId, 0, recvSecOf(wall), recvSubNsOf(wall));
-    }
-  }
-
-  // A frame with a value finer than the scale: rescale and parse it again; a value beyond 2^53 at
-  // the finest scale it needs is an error and a resync (never a rounded book).
-  #fitScale(raw: string, kind: FrameKind, recvWall: number): FrameKind {
-    const pf = this.#pf;
-    const cap = this.capture;
-    if (pf.tooFine) {
-      kind = this.#scale.fit(
-        kind,
-        this.sync,
-        () => cap === null ? parseFrame(raw, pf) : cap.reparse(pf),
-        this.#change,
-      );
-      this.#afterScaleChange(this.#change[0]!, recvWall);
-    }
-    if (kind === FrameKind.Malformed && pf.tooLarge) {
-      this.#ctx.logger.error(this.#ctx.source, `${pf.reason}: resync`);
-      this.sync.reset(ResyncReason.Precision, pf.reason);
-      this.#wasSynced = false;
-      this.stream.clear(ResyncReason.Precision, 0, recvSecOf(recvWall), recvSubNsOf(recvWall));
-    }
-    return kind;
-  }
-
-  // After the book was applied: the diff's levels as an `update`, or `clear` on a resync.
-  #emitDiff(r: DiffResult, recvWall: number): void {
-    if (r === DiffResult.Applied) {
-      emitDepthDiff(this.stream, this.#pf.diff, recvSecOf(recvWall), recvSubNsOf(recvWall));
-    } else if (r === DiffResult.Resync) {
-      this.stream.clear(
-        this.sync.lastResyncReason,
-        this.#pf.diff.eventTimeMs,
-        recvSecOf(recvWall),
-        recvSubNsOf(recvWall),
-      );
-    }
   }
 
   // The book was discarded outside a diff (disconnect, reconnect): tell the stream.
@@ -569,13 +375,11 @@ export class BinanceHandler implements EngineHandler {
     this.stream.clear(this.sync.lastResyncReason, 0, recvSecOf(w), recvSubNsOf(w));
   }
 
-  #reconnectNow(reason: ResyncReason, detail: string): void {
+  // The book is discarded for a reconnect now (serverShutdown, renewal, a silent feed).
+  #drop(reason: ResyncReason, detail: string): void {
     this.sync.reset(reason, detail);
     this.#guard.silence.disarm();
     this.#clearStream();
     this.#wasSynced = false;
-    clearTimeout(this.#reconnectTimer);
-    this.#io.close(detail);
-    this.#io.open();
   }
 }

@@ -9,6 +9,7 @@
  * 20 (1000) out of 2400 per minute; snapshots carry `E` and `T`.
  * @module
  */
+import { depthWeight as spotDepthWeight } from "./snapshot_scheduler.ts";
 
 /** A Binance market: spot, or USD-M (USDⓈ-margined) futures. */
 export type BinanceMarket = "spot" | "usdm";
@@ -58,6 +59,29 @@ export function usdmStreamUrl(lowerSymbol: string, trades: boolean, speed?: Dept
 export function defaultRestUrl(market: BinanceMarket): string {
   return market === "usdm" ? "https://fapi.binance.com" : "https://api.binance.com";
 }
+
+/** The default WebSocket base of the market (many symbols: the handler adds the paths). */
+export function defaultWsBase(market: BinanceMarket): string {
+  return market === "usdm" ? "wss://fstream.binance.com" : "wss://stream.binance.com:9443";
+}
+
+/** The path prefix of the market's public streams: USD-M `/public` (legacy paths retired), spot none. */
+export function streamPrefix(market: BinanceMarket): string {
+  return market === "usdm" ? "/public" : "";
+}
+
+/** The REST `exchangeInfo` path of the market. */
+export function exchangeInfoPath(market: BinanceMarket): string {
+  return market === "usdm" ? "/fapi/v1/exchangeInfo" : "/api/v3/exchangeInfo";
+}
+
+/** The request weight of one depth snapshot of `limit` on the market. */
+export function marketDepthWeight(market: BinanceMarket, limit: number): number {
+  return market === "usdm" ? usdmDepthWeight(limit) : spotDepthWeight(limit);
+}
+
+/** Incoming messages (SUBSCRIBE, pings, pongs) per second per connection: spot 5, USD-M 10. */
+export const MESSAGES_PER_SECOND: Readonly<Record<BinanceMarket, number>> = { spot: 5, usdm: 10 };
 
 /** The REST depth snapshot path of the market. */
 export function depthPath(market: BinanceMarket): string {

@@ -84,5 +84,17 @@ export {
   DEPTH_SPEEDS,
   type DepthSpeed,
   depthStreamName,
+  marketDepthWeight,
+  MESSAGES_PER_SECOND,
   usdmDepthWeight,
 } from "./markets.ts";
+export { type BinanceMultiConfig, BinanceMultiHandler, type BinanceMultiStats } from "./multi_handler.ts";
+export { SymbolBook, type SymbolBookOptions } from "./symbol_book.ts";
+export {
+  BinanceMultiSimulator,
+  MULTI_SIM_FAULTS,
+  type MultiSimFault,
+  type MultiSimStats,
+  type MultiSimulatorOptions,
+} from "../../sim/binance/multi_simulator.ts";
+export type { BinanceCommonConfig } from "./_config_common.ts";

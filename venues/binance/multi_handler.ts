@@ -1,14 +1,16 @@
 /**
- * `BinanceMultiHandler`: many Binance spot symbols in one {@linkcode EngineHandler}. Each symbol
- * has its own {@linkcode SymbolBook} (book, `BookSync`, stream, stale state): it buffers,
- * snapshots and resyncs alone — a gap, a bad value or a silent feed in one symbol never clears
- * another's book nor asks another snapshot. Streams are spread over connections within the
- * venue's limits (`stream_plan.ts`: ≤ 1024 streams per connection; SUBSCRIBE messages paced per
- * connection; connection attempts paced at 300 per 5 minutes). A frame is routed to its symbol by
- * its `s`, looked up in the parser's bytes without allocating. Snapshots of all symbols share one
- * REST weight budget from `exchangeInfo` (`_multi_rest.ts`), resyncs of synchronized symbols
+ * `BinanceMultiHandler`: many Binance symbols — spot or USD-M futures (`market`) — in one
+ * {@linkcode EngineHandler}. Each symbol has its own {@linkcode SymbolBook} (book, `BookSync` with
+ * the market's rules, stream, scale, capture, stale state): it buffers, snapshots and resyncs
+ * alone — a gap, a bad value (one beyond 2^53 included) or a silent feed in one symbol never
+ * clears another's book nor asks another snapshot. Streams are spread over connections within
+ * the venue's limits (`stream_plan.ts`: ≤ 1024 streams per connection; SUBSCRIBE messages paced
+ * per connection; connection attempts paced at 300 per 5 minutes). A frame is read at its
+ * symbol's scale into its symbol's capture (`_multi_frames.ts`) and routed by its `s` without
+ * allocating. Snapshots of all symbols share one REST weight budget from `exchangeInfo`
+ * (`_multi_rest.ts`, which also sets each symbol's tick and lot), resyncs of synchronized symbols
  * first, then the others in symbol order. A dropped connection clears only its own symbols. The
- * warm-up is logged (symbols synchronized, and when all are). No capture (see README).
+ * warm-up is logged (symbols synchronized, and when all are). Captures: `_symbol_capture.ts`.
  * @module
  */
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
@@ -17,24 +19,25 @@ import { ResyncReason } from "../../engine/events.ts";
 import type { L2Book } from "../book.ts";
 import type { MarketStream } from "../../market/stream.ts";
 import { SendPacer } from "../hyperliquid/send_pacer.ts";
-import { CoinIndex } from "../hyperliquid/_coin_index.ts";
 import { WarnLimit } from "../_warn_limit.ts";
-import { FrameKind, ParsedFrame, parseFrame } from "./parse.ts";
+import { FrameKind, ParsedFrame } from "./parse.ts";
 import { DiffResult } from "./sync.ts";
 import { InKind } from "./_inbox.ts";
 import type { SymbolBook } from "./symbol_book.ts";
 import { BINANCE_WS_LIMITS } from "./stream_plan.ts";
 import { buildMulti } from "./_multi_setup.ts";
-import { MultiConn } from "./_multi_conn.ts";
+import type { MultiConn } from "./_multi_conn.ts";
+import { MultiLinks } from "./_multi_links.ts";
 import { MultiWatch } from "./_multi_watch.ts";
 import { MultiSnapshots } from "./_multi_rest.ts";
 import type { BinanceMultiConfig, BinanceMultiStats } from "./_multi_config.ts";
+import { MultiFrames } from "./_multi_frames.ts";
+import { captureLost, captureProgress, closeCaptures, openCaptures } from "./_symbol_capture.ts";
+import { defaultRestUrl } from "./markets.ts";
 
 export type { BinanceMultiConfig, BinanceMultiStats } from "./_multi_config.ts";
 
-const enc = new TextEncoder();
-
-/** Live Binance spot handler of many symbols. */
+/** Live Binance handler of many symbols (spot or USD-M). */
 export class BinanceMultiHandler implements EngineHandler {
   /** "binance:<FIRST>+<n-1>". */
   readonly name: string;
@@ -42,10 +45,9 @@ export class BinanceMultiHandler implements EngineHandler {
   readonly books: SymbolBook[];
   /** The connections. */
   readonly conns: MultiConn[];
+  readonly #links: MultiLinks;
   /** Snapshot requests under one weight budget. */
   readonly rest: MultiSnapshots;
-  /** Connection attempts (300 per 5 minutes). */
-  readonly connects: SendPacer;
   /** Counters. */
   readonly stats: BinanceMultiStats = {
     messages: 0,
@@ -58,7 +60,7 @@ export class BinanceMultiHandler implements EngineHandler {
     warmupNs: NaN,
   };
   readonly #cfg: BinanceMultiConfig;
-  readonly #pf = new ParsedFrame();
+  readonly #frames: MultiFrames;
   readonly #unknown = new WarnLimit();
   readonly #watch: MultiWatch;
   #ctx: HandlerContext | undefined;
@@ -74,13 +76,19 @@ export class BinanceMultiHandler implements EngineHandler {
     this.#cfg = cfg;
     const wake = (): void => this.#ctx?.wake();
     const clock = { monoNs: () => this.#ctx!.clock.monoNs(), wallNs: () => this.#ctx!.clock.wallNs() };
-    const parts = buildMulti(cfg, clock, wake);
+    const pf = new ParsedFrame();
+    const parts = buildMulti(cfg, pf, clock, wake);
     this.books = parts.books;
     this.conns = parts.conns;
     this.rest = parts.rest;
+    this.#frames = new MultiFrames(this.books, pf);
     this.#watch = new MultiWatch(this.books.length, (cfg.staleAfterMs ?? 10_000) * 1e6);
-    this.#pf.symbols = new CoinIndex(this.books.map((b) => enc.encode(b.symbol)));
-    this.connects = new SendPacer(cfg.connectsPer5Min ?? BINANCE_WS_LIMITS.connectsPer5Min, 300e9);
+    const per5Min = cfg.connectsPer5Min ?? BINANCE_WS_LIMITS.connectsPer5Min;
+    this.#links = new MultiLinks(this.conns, this.books, this.stats, per5Min, {
+      ctx: () => this.#ctx,
+      halted: () => this.#stopped || this.#fatal !== undefined,
+      fail: (logger, msg) => this.#fail(logger, msg),
+    });
     const n = this.books.length;
     this.name = `binance:${this.books[0]!.symbol}${n > 1 ? `+${n - 1}` : ""}`;
   }
@@ -97,28 +105,40 @@ export class BinanceMultiHandler implements EngineHandler {
   get streams(): MarketStream[] {
     return this.books.map((b) => b.stream);
   }
+  /** Connection attempts (300 per 5 minutes). */
+  get connects(): SendPacer {
+    return this.#links.connects;
+  }
   /** Why the run must end (an error retrying cannot fix), or undefined. */
   get fatal(): string | undefined {
     return this.#fatal;
+  }
+  /** Why input was lost (a capture stopped writing), or undefined. */
+  get inputLost(): string | undefined {
+    return captureLost(this.books);
   }
   /** Symbols never synchronized in this run. */
   neverSynchronized(): string[] {
     return this.books.filter((b) => !b.everSynced).map((b) => b.symbol);
   }
 
-  /** Ask `exchangeInfo` for the weight budget (unless configured) and open every connection (paced). */
-  start(ctx: HandlerContext): Promise<void> {
+  /**
+   * Open the captures (if any), ask `exchangeInfo` for the weight budget and the symbols' tick and
+   * lot (unless the budget is configured) and open every connection (paced).
+   */
+  async start(ctx: HandlerContext): Promise<void> {
     this.#ctx = ctx;
     this.#src = this.books.map((b) => ctx.logger.intern(`binance:${b.symbol}`));
     this.books.forEach((b, i) => b.attach(ctx.logger, this.#src[i]!));
+    const restUrl = this.#cfg.restUrl ?? defaultRestUrl(this.#cfg.market ?? "spot");
+    await openCaptures(this.#cfg, this.books, this.conns, restUrl, ctx.clock, ctx.logger);
     this.#startNs = this.#lastStatsNs = ctx.clock.monoNs();
     const every = Math.min(1000, this.#cfg.staleAfterMs ?? 10_000, this.#cfg.statsIntervalMs ?? 1000);
     this.#tick = setInterval(() => ctx.wake(), Math.max(10, every));
     if (this.#cfg.weightPerMinute !== undefined) {
       this.rest.setBudget(ctx.logger, ctx.source, this.#cfg.weightPerMinute, "configured");
     } else this.rest.fetchInfo();
-    for (const c of this.conns) this.#connect(c);
-    return Promise.resolve();
+    this.#links.openAll();
   }
 
   /** See {@linkcode EngineHandler.isDone}. */
@@ -144,14 +164,11 @@ export class BinanceMultiHandler implements EngineHandler {
         if (kind === InKind.Message) {
           if (inbox.num(i, 0) === c.io.gen) {
             this.#onFrame(c, logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i));
-          }
-        } else this.#onControl(c, logger, kind, i);
+          } else this.#frames.captureOnly(inbox.text(i), c.plan.symbols[0]!, inbox.wallNs(i)); // an old socket's
+        } else this.#links.onControl(c, logger, kind, i);
         inbox.shift();
       }
-      const wait = c.sendDue(t0);
-      if (wait > 0 && c.timer === undefined) {
-        c.timer = setTimeout(() => (c.timer = undefined, ctx.wake()), wait / 1e6);
-      }
+      this.#links.sendDue(c, t0);
     }
     const rin = this.rest.inbox;
     for (; rin.length > 0; rin.shift()) {
@@ -165,13 +182,16 @@ export class BinanceMultiHandler implements EngineHandler {
     return busy ? now - t0 : undefined;
   }
 
-  /** Close every connection and abort REST requests (bounded waits). Idempotent. */
+  /** Close every connection and abort REST requests (bounded waits), then the captures. Idempotent. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#tick);
-    for (const c of this.conns) clearTimeout(c.timer);
-    await Promise.all([...this.conns.map((c) => c.io.stop()), this.rest.stop()]);
+    try {
+      await Promise.all([this.#links.stop(), this.rest.stop()]);
+    } finally {
+      await closeCaptures(this.books, this.conns, this.#frames);
+    }
   }
 
   /**
@@ -190,33 +210,46 @@ export class BinanceMultiHandler implements EngineHandler {
 
   #onFrame(c: MultiConn, logger: Logger, raw: string, mono: number, wall: number): void {
     c.lastFrameNs = mono;
+    const fr = this.#frames;
+    const home = c.plan.symbols[0]!;
     if (typeof raw !== "string") {
       this.stats.binary++;
-      return;
+      return fr.binary(raw, home, wall);
     }
-    const pf = this.#pf;
-    const kind = parseFrame(raw, pf);
+    const kind = fr.parse(raw, home, wall);
+    const pf = fr.pf;
     if (kind === FrameKind.Depth || kind === FrameKind.Trade || kind === FrameKind.AggTrade) {
-      const i = pf.symbolIndex;
-      if (i < 0) return this.#onUnknown(logger, mono);
+      const i = fr.symbol;
+      if (i < 0) {
+        fr.commit(kind, wall);
+        return this.#onUnknown(logger, mono);
+      }
       this.stats.messages++;
       const b = this.books[i]!;
-      if (kind !== FrameKind.Depth) return b.onTrade(pf.trade, wall);
+      if (kind !== FrameKind.Depth) {
+        b.onTrade(pf.trade, wall);
+        return fr.commit(kind, wall);
+      }
       const r = b.onDiff(pf.diff, mono, wall);
+      fr.commit(kind, wall);
       if ((r === DiffResult.Buffered || r === DiffResult.Resync) && b.sync.needsSnapshot) {
         this.rest.order.want(i);
       }
       if (r === DiffResult.Applied && c.backoff.attempt !== 0) c.backoff.reset();
       if (b.everSynced && !this.rest.order.everSynced(i)) this.#onFirstSync(i, mono);
-    } else if (kind === FrameKind.Malformed) {
+      return;
+    }
+    fr.commit(kind, wall);
+    if (kind === FrameKind.Malformed) {
       this.stats.malformed++;
-      logger.warning(this.#ctx!.source, "malformed frame ignored: " + pf.reason);
+      const i = fr.symbol;
+      logger.warning(i >= 0 ? this.#src[i]! : this.#ctx!.source, "malformed frame ignored: " + pf.reason);
     } else if (kind === FrameKind.ErrorReply) {
       this.stats.errorReplies++;
       logger.warning(this.#ctx!.source, "error reply: " + pf.errorMsg);
     } else if (kind === FrameKind.ServerShutdown) {
       logger.warning(this.#ctx!.source, "serverShutdown received: reconnecting now");
-      this.#reconnectNow(c, ResyncReason.ServerShutdown, "server shutdown");
+      this.#links.reconnectNow(c, ResyncReason.ServerShutdown, "server shutdown");
     }
   }
 
@@ -229,37 +262,6 @@ export class BinanceMultiHandler implements EngineHandler {
   #onFirstSync(i: number, mono: number): void {
     this.rest.order.synced(i);
     if (++this.stats.everSynced === this.books.length) this.stats.warmupNs = mono - this.#startNs;
-  }
-
-  #onControl(c: MultiConn, logger: Logger, kind: number, i: number): void {
-    const inbox = c.inbox;
-    const src = this.#ctx!.source;
-    const gen = inbox.num(i, 0);
-    if (gen !== c.io.gen || this.#stopped) return; // an old connection, already replaced
-    if (kind === InKind.Open) {
-      c.open = true;
-      c.subscribed = 0;
-      c.lastFrameNs = inbox.monoNs(i);
-      this.stats.connections++;
-      logger.connected(src, inbox.text(i));
-      logger.subscribed(src, c.plan.streams.join(","));
-      return;
-    }
-    if (kind === InKind.Renew) {
-      return this.#reconnectNow(c, ResyncReason.Disconnect, "planned reconnect (24 h)");
-    }
-    if (kind === InKind.Close) logger.disconnected(src, inbox.num(i, 1), inbox.text(i));
-    else logger.warning(src, "connect failed: " + inbox.text(i));
-    c.open = false;
-    c.io.closedByPeer();
-    if (kind === InKind.ConnectFailed && inbox.num(i, 1) === 1) {
-      return this.#fail(logger, `cannot connect to ${c.plan.url}: ${inbox.text(i)}`);
-    }
-    this.#resetSymbols(c, ResyncReason.Disconnect, "connection lost");
-    const delay = c.backoff.next();
-    logger.reconnecting(src, c.backoff.attempt, delay);
-    clearTimeout(c.timer);
-    c.timer = setTimeout(() => this.#connect(c), delay);
   }
 
   #onReply(logger: Logger, slot: number): void {
@@ -276,40 +278,8 @@ export class BinanceMultiHandler implements EngineHandler {
     this.#lastStatsNs = now;
     const src = this.#ctx!.source;
     this.#watch.run(logger, now, this.books, this.#src, src, this.stats.everSynced, now - this.#startNs);
-    const staleNs = (this.#cfg.staleAfterMs ?? 10_000) * 1e6;
-    for (const c of this.conns) {
-      if (c.open && now - c.lastFrameNs > staleNs) {
-        logger.warning(src, `no frame for ${staleNs / 1e9} s on ${c.plan.url.slice(0, 80)}: reconnecting`);
-        this.#reconnectNow(c, ResyncReason.Disconnect, "connection silent");
-      }
-    }
-  }
-
-  #resetSymbols(c: MultiConn, reason: ResyncReason, detail: string): void {
-    const wall = this.#ctx!.clock.wallNs();
-    for (const i of c.plan.symbols) this.books[i]!.reset(reason, detail, wall);
-  }
-
-  #reconnectNow(c: MultiConn, reason: ResyncReason, detail: string): void {
-    this.#resetSymbols(c, reason, detail);
-    c.open = false;
-    c.io.close(detail);
-    clearTimeout(c.timer);
-    this.#connect(c);
-  }
-
-  // Open `c` now, or when the 300-per-5-minutes budget allows.
-  #connect(c: MultiConn): void {
-    c.timer = undefined;
-    if (this.#stopped || this.#fatal !== undefined) return;
-    const now = this.#ctx!.clock.monoNs();
-    const wait = this.connects.waitNs(now);
-    if (wait > 0) {
-      c.timer = setTimeout(() => this.#connect(c), Math.ceil(wait / 1e6));
-      return;
-    }
-    this.connects.note(now);
-    c.io.open();
+    captureProgress(this.books);
+    this.#links.checkSilence(logger, now, (this.#cfg.staleAfterMs ?? 10_000) * 1e6);
   }
 
   #fail(logger: Logger, msg: string): void {

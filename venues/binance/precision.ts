@@ -35,26 +35,37 @@ export function exchangeInfoUrl(restUrl: string, symbol: string): string {
  * describe the symbol (not JSON, another symbol, filters missing).
  */
 export function exchangeInfoDecimals(body: string, symbol: string): Decimals | null {
+  return exchangeInfoDecimalsAll(body).get(symbol) ?? null;
+}
+
+/**
+ * The tick / lot decimals of every symbol an `exchangeInfo` body describes with both filters
+ * (see {@linkcode exchangeInfoDecimals}); empty when the body is not one. Parses the body once.
+ */
+export function exchangeInfoDecimalsAll(body: string): Map<string, Decimals> {
+  const out = new Map<string, Decimals>();
   let v: unknown;
   try {
     v = JSON.parse(body);
   } catch {
-    return null;
+    return out;
   }
   const symbols = (v as { symbols?: unknown })?.symbols;
-  if (!Array.isArray(symbols)) return null;
-  const s = symbols.find((x) => (x as { symbol?: unknown })?.symbol === symbol) as
-    | { filters?: unknown }
-    | undefined;
-  if (!s || !Array.isArray(s.filters)) return null;
-  let tick: string | undefined;
-  let step: string | undefined;
-  for (const f of s.filters as { filterType?: unknown; tickSize?: unknown; stepSize?: unknown }[]) {
-    if (f?.filterType === "PRICE_FILTER" && typeof f.tickSize === "string") tick = f.tickSize;
-    if (f?.filterType === "LOT_SIZE" && typeof f.stepSize === "string") step = f.stepSize;
+  if (!Array.isArray(symbols)) return out;
+  for (const s of symbols as { symbol?: unknown; filters?: unknown }[]) {
+    if (typeof s?.symbol !== "string" || !Array.isArray(s.filters)) continue;
+    let tick: string | undefined;
+    let step: string | undefined;
+    for (const f of s.filters as { filterType?: unknown; tickSize?: unknown; stepSize?: unknown }[]) {
+      if (f?.filterType === "PRICE_FILTER" && typeof f.tickSize === "string") tick = f.tickSize;
+      if (f?.filterType === "LOT_SIZE" && typeof f.stepSize === "string") step = f.stepSize;
+    }
+    if (tick === undefined || step === undefined || !isDecimal(tick) || !isDecimal(step)) continue;
+    if (!out.has(s.symbol)) {
+      out.set(s.symbol, { priceDecimals: significantDecimals(tick), qtyDecimals: significantDecimals(step) });
+    }
   }
-  if (tick === undefined || step === undefined || !isDecimal(tick) || !isDecimal(step)) return null;
-  return { priceDecimals: significantDecimals(tick), qtyDecimals: significantDecimals(step) };
+  return out;
 }
 
 /**

@@ -6,18 +6,23 @@
  * 418 rules. Pure: no I/O, no timers.
  * @module
  */
-import { SnapshotScheduler } from "./snapshot_scheduler.ts";
+import { SnapshotScheduler, type SnapshotSchedulerOptions } from "./snapshot_scheduler.ts";
 
 /** Default share of the venue's budget: room for `exchangeInfo` and a request charged in the next minute. */
 export const DEFAULT_BUDGET_FRACTION = 0.95;
 
-/** The evenly paced scheduler of depth `limit` under `weightPerMinute` × `fraction`. */
+/**
+ * The evenly paced scheduler of depth `limit` under `weightPerMinute` × `fraction`; `more` sets
+ * the request's `weight` (USD-M: `usdmDepthWeight`; default the spot table) and the 429/418 waits.
+ */
 export function snapshotBudget(
   limit: number,
   weightPerMinute: number,
   fraction = DEFAULT_BUDGET_FRACTION,
+  more: Pick<SnapshotSchedulerOptions, "weight" | "banMinMs" | "defaultRetryAfterMs"> = {},
 ): SnapshotScheduler {
-  const probe = new SnapshotScheduler({ limit, weightPerMinute, budgetFraction: fraction });
+  const o = { ...more, limit, weightPerMinute, budgetFraction: fraction };
+  const probe = new SnapshotScheduler(o);
   const minIntervalMs = (60_000 * probe.weight) / probe.budget;
-  return new SnapshotScheduler({ limit, weightPerMinute, budgetFraction: fraction, minIntervalMs });
+  return new SnapshotScheduler({ ...o, minIntervalMs });
 }

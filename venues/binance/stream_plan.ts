@@ -1,13 +1,16 @@
 /**
- * How many Binance spot symbols are spread over WebSocket connections within the venue's limits
- * (protocols.md §1, §4): at most 1024 streams per connection (`perConnection`, configurable so
- * tests can use 3), one `<s>@depth@100ms` stream per symbol (plus `<s>@trade` with trades). Two
- * ways to ask for the streams: in the URL (`<base>/stream?streams=a/b/…`, combined payloads) or
- * by `SUBSCRIBE` messages on `<base>/ws` (sent after each connect, paced by the caller under the
- * venue's 5 incoming messages per second per connection). A full stream URL (`…/ws/<s>@…` or
+ * How many Binance symbols (spot or USD-M) are spread over WebSocket connections within the
+ * venue's limits (protocols.md §1, §4): at most 1024 streams per connection (`perConnection`,
+ * configurable so tests can use 3), one depth stream per symbol (`<s>@depth@100ms` by default,
+ * or the `speed` asked: `markets.ts` `depthStreamName`) plus `<s>@trade` with trades. Two ways to
+ * ask for the streams: in the URL (`<base>/stream?streams=a/b/…`, combined payloads) or by
+ * `SUBSCRIBE` messages on `<base>/ws` (sent after each connect, paced by the caller under the
+ * venue's incoming messages per second per connection: spot 5, USD-M 10). USD-M paths are under
+ * `/public` (`<base>/public/stream?streams=…`, `<base>/public/ws`). A full stream URL (`…/ws/<s>@…` or
  * `…/stream?streams=…`) is used as is for one connection. Allocates: built once, at construction.
  * @module
  */
+import { type BinanceMarket, type DepthSpeed, depthStreamName, streamPrefix } from "./markets.ts";
 
 /** Venue limits (spot, per connection / per IP). */
 export const BINANCE_WS_LIMITS = {
@@ -46,6 +49,10 @@ export interface StreamPlanOptions {
   trades?: boolean;
   /** Streams per SUBSCRIBE message (default 200). */
   perMessage?: number;
+  /** Market (default "spot"): USD-M paths are under `/public`. */
+  market?: BinanceMarket;
+  /** Depth stream speed (default the market's first: 100ms). */
+  speed?: DepthSpeed;
 }
 
 /** True when `url` already names streams (`/ws/<stream>` or `?streams=`): a full stream URL. */
@@ -78,7 +85,7 @@ export function planStreams(symbols: readonly string[], o: StreamPlanOptions): P
     if (symbols.length > 1) {
       throw new RangeError("a full stream URL serves one symbol: give the WebSocket base with several");
     }
-    return [{ url: base, streams: streamNames(symbols[0]!, o.trades), symbols: [0], subscribe: [] }];
+    return [{ url: base, streams: streamNames(symbols[0]!, o), symbols: [0], subscribe: [] }];
   }
   const mode = o.mode ?? "url";
   const perMessage = o.perMessage ?? 200;
@@ -90,7 +97,7 @@ export function planStreams(symbols: readonly string[], o: StreamPlanOptions): P
     const streams: string[] = [];
     for (let k = i; k < Math.min(symbols.length, i + perConn); k++) {
       idx.push(k);
-      streams.push(...streamNames(symbols[k]!, o.trades));
+      streams.push(...streamNames(symbols[k]!, o));
     }
     const subscribe: string[] = [];
     if (mode === "message") {
@@ -99,13 +106,15 @@ export function planStreams(symbols: readonly string[], o: StreamPlanOptions): P
         subscribe.push(JSON.stringify({ method: "SUBSCRIBE", params, id: subscribe.length + 1 }));
       }
     }
-    const url = mode === "message" ? `${base}/ws` : `${base}/stream?streams=${streams.join("/")}`;
+    const pre = base + streamPrefix(o.market ?? "spot");
+    const url = mode === "message" ? `${pre}/ws` : `${pre}/stream?streams=${streams.join("/")}`;
     out.push({ url, streams, symbols: idx, subscribe });
   }
   return out;
 }
 
-function streamNames(symbol: string, trades: boolean | undefined): string[] {
+function streamNames(symbol: string, o: StreamPlanOptions): string[] {
   const s = symbol.toLowerCase();
-  return trades === true ? [`${s}@depth@100ms`, `${s}@trade`] : [`${s}@depth@100ms`];
+  const depth = depthStreamName(s, o.market ?? "spot", o.speed);
+  return o.trades === true ? [depth, `${s}@trade`] : [depth];
 }

@@ -18,6 +18,18 @@
  *   at which each connection's frames start; replay applies that line's book as a fresh
  *   snapshot), `errors, malformed, greetings`.
  *
+ * With several coins (`HyperliquidMultiHandler`) each coin has its own session folder and more
+ * streams, opened with `channels`: `messages.jsonl` keeps the slow 20-level `l2Book` frames, the
+ * `trades` frames and the coin's subscription replies (so replay reads it as above); fast
+ * `l2Book` frames (5 levels, the same shape on the wire) go to `fast.jsonl` and `bbo` frames to
+ * `bbo.jsonl` (replay does not read them); frames of a connection that belong to no coin (pong,
+ * `error`, malformed or unparseable frames) go to `other.jsonl` of every coin that connection
+ * serves. `metadata.json` then adds `fastBooks`, `bbos`, `other` and their files.
+ *
+ * Scales: `priceScale`/`sizeScale` are the decimals in force (the coin's base from the venue's
+ * metadata, refined by the wire; updated on a rescale), `venueDecimals` the base from `meta` /
+ * `spotMeta` (`{priceDecimals, qtyDecimals}`; null when none was fetched).
+ *
  * Every l2Book line is a full top-20 snapshot, so replay needs no separate snapshot file: the
  * first book (and the first after each entry in `connections`) is the snapshot, the rest are
  * diffed with `BookDiffer` exactly as live.
@@ -35,8 +47,10 @@ import { instrumentFolder, sessionNameProblem } from "../capture_names.ts";
 import type { RotatePolicy } from "../capture_rotation.ts";
 import { BINARY_FRAME_KEY } from "../capture_frame.ts";
 import { HL_BOOK_DEPTH, HL_PRICE_SCALE, HL_SIZE_SCALE } from "./types.ts";
+import type { Decimals } from "../binance/precision.ts";
 
 const BINARY_PREFIX = `{"${BINARY_FRAME_KEY}":`;
+const EXTRA: readonly HlExtraStream[] = ["fast", "bbo", "other"];
 
 /** Options for {@linkcode HlCapture.open}. */
 export interface HlCaptureOptions {
@@ -62,7 +76,12 @@ export interface HlCaptureOptions {
   gzip?: boolean;
   /** Bytes per in-memory chunk (tests; default 1 MiB). */
   chunkBytes?: number;
+  /** Extra streams (several coins per process): `fast.jsonl`, `bbo.jsonl`, `other.jsonl`. */
+  streams?: HlExtraStream[];
 }
+
+/** A stream beside `messages.jsonl`: fast `l2Book` frames, `bbo` frames, frames of no coin. */
+export type HlExtraStream = "fast" | "bbo" | "other";
 
 /** The session metadata object: the common keys plus Hyperliquid's own (see the module doc). */
 export interface HlCaptureMetadata extends CaptureMetadataCommon {
@@ -90,6 +109,14 @@ export interface HlCaptureMetadata extends CaptureMetadataCommon {
   malformed: number;
   /** Greeting (plain-text) frames skipped. */
   greetings: number;
+  /** The base scale from the venue's metadata (null when none was fetched). */
+  venueDecimals: { priceDecimals: number; qtyDecimals: number } | null;
+  /** Lines of `fast.jsonl` (with `streams`). */
+  fastBooks?: number;
+  /** Lines of `bbo.jsonl`. */
+  bbos?: number;
+  /** Lines of `other.jsonl`. */
+  other?: number;
 }
 
 /** A capture session being recorded. */
@@ -100,14 +127,30 @@ export class HlCapture {
   readonly meta: HlCaptureMetadata;
   readonly #writer: CaptureWriter;
   readonly #lines: CaptureLines;
+  readonly #extra: (CaptureLines | undefined)[] = [undefined, undefined, undefined];
   #binaryText = 0; // binary frames that arrived as their JSON line
 
-  private constructor(dir: string, writer: CaptureWriter, meta: HlCaptureMetadata) {
+  private constructor(
+    dir: string,
+    writer: CaptureWriter,
+    meta: HlCaptureMetadata,
+    streams: HlExtraStream[],
+    part: string, // "" or the first rotated part's ".0001"
+  ) {
     this.dir = dir;
     this.#writer = writer;
     this.meta = meta;
+    const files = meta.files as Record<string, string>;
+    for (const name of streams) {
+      this.#extra[EXTRA.indexOf(name)] = writer.lines(name);
+      files[name] = `${name}${part}.jsonl`;
+    }
     this.#lines = writer.lines("messages");
+    const [fast, bbo, other] = this.#extra;
     writer.setMetadata(() => {
+      if (fast) this.meta.fastBooks = fast.lines;
+      if (bbo) this.meta.bbos = bbo.lines;
+      if (other) this.meta.other = other.lines;
       this.meta.messages = this.#lines.lines;
       this.meta.sanitizedLines = this.#lines.sanitizedLines;
       this.meta.binaryFrames = this.#lines.binaryLines + this.#binaryText;
@@ -156,8 +199,9 @@ export class HlCapture {
       errors: 0,
       malformed: 0,
       greetings: 0,
+      venueDecimals: null,
     };
-    const cap = new HlCapture(dir, writer, meta);
+    const cap = new HlCapture(dir, writer, meta, o.streams ?? [], o.rotate === undefined ? "" : ".0001");
     await writer.writeMetadata();
     return cap;
   }
@@ -179,6 +223,27 @@ export class HlCapture {
     // start with {"channel"): count it. One character compare per frame.
     if (typeof frame === "string" && frame.charCodeAt(2) === 98 && frame.startsWith(BINARY_PREFIX)) {
       this.#binaryText++;
+    }
+    this.#writer.markMetadataDirty();
+  }
+
+  /**
+   * Record one raw frame of an extra stream (`fast`, `bbo`, `other`; opened with `streams`,
+   * else dropped). Buffered; no I/O here.
+   */
+  appendTo(stream: HlExtraStream, frame: FrameData, recvWallNs: number): void {
+    const l = this.#extra[EXTRA.indexOf(stream)];
+    if (l === undefined) return;
+    l.append(frame, recvWallNs);
+    this.#writer.markMetadataDirty();
+  }
+
+  /** The scale in force is `d` (and the venue's metadata said `venue`, when given). */
+  noteScale(d: Decimals, venue?: Decimals): void {
+    this.meta.priceScale = d.priceDecimals;
+    this.meta.sizeScale = d.qtyDecimals;
+    if (venue !== undefined) {
+      this.meta.venueDecimals = { priceDecimals: venue.priceDecimals, qtyDecimals: venue.qtyDecimals };
     }
     this.#writer.markMetadataDirty();
   }

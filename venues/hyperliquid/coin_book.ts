@@ -18,6 +18,10 @@
  *   proves them gone); a `null` side empties that side. Levels behind it keep their values.
  * - A window older than a deeper one is kept but not used until it is newer again (it never is:
  *   each channel's times only grow); so a new slow window drops older fast/bbo overlays.
+ * Precision: the coin starts at its base scale (from the venue's metadata, `meta.ts`; 10^-8 /
+ * 10^-8 without one) and {@linkcode CoinBook.rescale} moves it to a finer scale exactly, in place
+ * (every window × 10^k; a value that would pass 2^53 drops the windows instead), after which
+ * the next message is a snapshot at the new scale.
  * `book.updateId` is the largest `time` in use. The first book message after
  * {@linkcode CoinBook.forget} (connect) or {@linkcode CoinBook.clear} (disconnect) is a snapshot;
  * every later one an update (possibly without levels). No allocation per message.
@@ -31,6 +35,8 @@ import { BookDiffer, ChangeList } from "./diff.ts";
 import { HlFrame, SideLevels } from "./frame.ts";
 import { HL_PRICE_SCALE, HL_SIZE_SCALE } from "./types.ts";
 import { overlaySide } from "./_compose.ts";
+import { MAX_FIXED, POW10 } from "../decimal.ts";
+import type { Decimals } from "../binance/precision.ts";
 
 /** Levels per side of a `"fast":true` l2Book window. */
 export const HL_FAST_DEPTH = 5;
@@ -60,6 +66,8 @@ export interface CoinBookOptions {
   instruments?: InstrumentTable;
   /** Called when a stream subscriber throws. */
   onSubscriberError?: SubscriberErrorHandler;
+  /** The coin's base scale from the venue's metadata (default: none; the coin starts at 8 / 8). */
+  decimals?: Decimals;
 }
 
 class Window {
@@ -91,6 +99,13 @@ export class CoinBook {
   snapshot = false;
   /** True from {@linkcode CoinBook.clear} until the next snapshot: the book is not live. */
   stale = false;
+  /**
+   * The scale the coin may not go below (the venue's metadata; 0 / 0 without): a value too large
+   * for the scale in force is parsed again at the finer of this and the wire's decimals.
+   */
+  base: Decimals = { priceDecimals: 0, qtyDecimals: 0 };
+  /** The base scale the venue's metadata gave ({@linkcode CoinBook.setBase}), if any. */
+  venue: Decimals | undefined;
   readonly #win = [new Window(), new Window(), new Window()] as const;
   readonly #mid = new HlFrame();
   readonly #comp = new HlFrame();
@@ -103,6 +118,40 @@ export class CoinBook {
     const inst = (options.instruments ?? defaultInstruments)
       .add("hyperliquid", hlMarketOf(coin), coin, HL_PRICE_SCALE, HL_SIZE_SCALE);
     this.stream = new MarketStream(inst, this.book, options.onSubscriberError);
+    if (options.decimals) this.setBase(options.decimals);
+  }
+
+  /** The scale in force (the instrument's). */
+  get decimals(): Decimals {
+    return this.stream.instrument;
+  }
+
+  /** Start at the base scale `d` (the venue's metadata). Before any message: no rescale. */
+  setBase(d: Decimals): void {
+    this.base = { priceDecimals: d.priceDecimals, qtyDecimals: d.qtyDecimals };
+    this.venue = this.base;
+    const inst = this.stream.instrument;
+    inst.priceDecimals = d.priceDecimals;
+    inst.qtyDecimals = d.qtyDecimals;
+  }
+
+  /**
+   * Move the coin to the scale `d`. Finer on both sides: every window is multiplied exactly in
+   * place and kept (true); otherwise (coarser, or a value that would pass 2^53) the windows are
+   * dropped (false). Either way the next message is a snapshot at `d`.
+   */
+  rescale(d: Decimals): boolean {
+    const inst = this.stream.instrument;
+    const kp = d.priceDecimals - inst.priceDecimals, kq = d.qtyDecimals - inst.qtyDecimals;
+    let kept = kp >= 0 && kq >= 0;
+    for (const w of this.#win) {
+      if (kept && w.has) kept = scaleSide(w.bids, kp, kq) && scaleSide(w.asks, kp, kq);
+    }
+    if (!kept) { for (const w of this.#win) w.has = false; }
+    inst.priceDecimals = d.priceDecimals;
+    inst.qtyDecimals = d.qtyDecimals;
+    this.differ.reset();
+    return kept;
   }
 
   /**
@@ -144,12 +193,16 @@ export class CoinBook {
   }
 
   /**
-   * Forget every window, mark the book stale and emit a `clear` with `reason` (a disconnect).
-   * The book keeps its last levels (written as `"stale":true` by `--book-out`).
+   * Forget every window, mark the book stale and emit a `clear` with `reason` (a disconnect, a
+   * silent channel, a value it cannot hold). The book keeps its last levels (written as
+   * `"stale":true` by `--book-out`). A book already cleared since its last snapshot gets no
+   * second `clear`.
    */
   clear(reason: number, wallNs: number): void {
+    const again = this.stale;
     this.forget();
     this.stale = true;
+    if (again) return;
     this.stream.clear(reason, 0, recvSecOf(wallNs), recvSubNsOf(wallNs));
   }
 
@@ -189,4 +242,16 @@ export class CoinBook {
     for (let i = 0; i < n; i++) s.level(c.isBid[i] === 1, c.px[i]!, c.qty[i]!);
     s.end();
   }
+}
+
+// Multiply a side's prices by 10^kp and sizes by 10^kq in place; false when a value passes 2^53.
+function scaleSide(side: SideLevels, kp: number, kq: number): boolean {
+  const fp = POW10[kp]!, fq = POW10[kq]!;
+  for (let i = 0; i < side.count; i++) {
+    const px = side.px[i]! * fp, sz = side.sz[i]! * fq;
+    if (px > MAX_FIXED || sz > MAX_FIXED) return false;
+    side.px[i] = px;
+    side.sz[i] = sz;
+  }
+  return true;
 }

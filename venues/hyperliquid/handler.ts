@@ -1,54 +1,49 @@
 /**
  * The Hyperliquid `l2Book` handler (hft-rs's `ws_hyperliquid`), an {@linkcode EngineHandler}.
  *
- * I/O callbacks only queue raw input ({@linkcode Inbox}) and call `ctx.wake()`; `pollOnce`
- * parses, diffs, updates the {@linkcode L2Book}, captures and logs. Per connection: send the
- * subscription on open, confirm the `subscriptionResponse`, apply the first book as the snapshot
- * and diff every later one ({@linkcode BookDiffer}); after a disconnect the next book is a fresh
- * snapshot. The plain-text greeting is skipped, `error` frames become warnings, malformed frames
- * warnings (still captured). Heartbeat ({@linkcode Heartbeat}): a ping after 50 s without
- * sending, reconnect when the pong is late. Reconnects use {@linkcode Backoff}, reset once a
- * connection delivered its snapshot. A crossed book is applied (it is what the venue sent) and
- * reported as a warning; the next book replaces it. After a disconnect the last window is kept
- * but marked {@linkcode HyperliquidHandler.stale} until the next snapshot. Sends happen only on
- * an OPEN socket; a send that cannot happen is a warning and a reconnect, never a throw. At stop,
- * frames still queued are captured (nothing received is lost from a capture).
+ * I/O callbacks only queue raw input and call `ctx.wake()`; `pollOnce` parses, diffs, updates the
+ * {@linkcode L2Book}, captures and logs. Per connection the first book is the snapshot and every
+ * later one is diffed ({@linkcode BookDiffer}). A crossed book is applied (it is what the venue
+ * sent) and reported; the next book replaces it. After a disconnect or a silent feed the last
+ * window is kept but marked {@linkcode HyperliquidHandler.stale} until the next snapshot. At stop,
+ * frames still queued are captured (nothing received is lost from a capture). Precision: the coin
+ * starts at its base scale (`useDecimals`, from the venue's metadata; 8 / 8 without), and a frame
+ * finer than it moves the coin to the wire's decimals (`_precision.ts`).
  *
  * Events: connected, subscribed, snapshot applied (bids, asks, time), diff stats per book
  * (a = books, b = diffs applied, c = skipped, d = levels changed, e = book time), counters of
  * each change kind every 20 books and at stop, latency `wire_to_book` (receive → book updated),
  * warnings, disconnected, reconnecting.
  *
- * Private pieces: the socket wiring in `_socket.ts`, the counters in `_handler_stats.ts`,
- * `--book-out` in `_book_out.ts`, request texts / capture opening in `_handler_setup.ts`.
+ * Private pieces: the connection's life (subscribe, heartbeat, silence watch, reconnects with
+ * backoff, frames that are not market data) in `_one_connection.ts`, the counters in
+ * `_handler_stats.ts`, `--book-out` in `_book_out.ts`, request texts / capture opening in
+ * `_handler_setup.ts`.
  * @module
  */
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
 import type { Logger } from "../../engine/logger.ts";
-import { Backoff } from "../backoff.ts";
-import { Silence, SilenceWatch } from "../_silence.ts";
-import { L2Book } from "../book.ts";
-import { Inbox, InKind } from "./_inbox.ts";
+import type { L2Book } from "../book.ts";
+import type { Decimals } from "../binance/precision.ts";
+import { InKind } from "./_inbox.ts";
 import { writeHlBookOut } from "./_book_out.ts";
 import { captureLeftovers } from "./_handler_leftovers.ts";
 import { emitKindCounters, type HyperliquidStats, newHyperliquidStats } from "./_handler_stats.ts";
-import { sendIfOpen, SocketSlot } from "./_socket.ts";
 import { openCapture, type SubscriptionTexts, subscriptionTexts, wakePeriodMs } from "./_handler_setup.ts";
+import { OneConnection } from "./_one_connection.ts";
+import { LaneState } from "./_lane.ts";
+import { fitCoinScale } from "./_precision.ts";
 import type { HlCapture } from "./capture.ts";
 import { checkDepth, HL_DEFAULT_WS_URL, type HyperliquidConfig } from "./config.ts";
 import { type BookDiffer, LEVEL_CHANGE_NAMES } from "./diff.ts";
 import { BookSource, CoinBook } from "./coin_book.ts";
-import { HL_PARSE_ERROR_TEXT, HlFrame, HlMsg, HlParseError } from "./frame.ts";
-import { hlFrameDecimals } from "./_precision.ts";
-import { Heartbeat, HeartbeatAction } from "./heartbeat.ts";
+import { HlFrame, HlMsg, HlParseError } from "./frame.ts";
+import type { Heartbeat } from "./heartbeat.ts";
 import { HlParser } from "./parse.ts";
-import { HL_GREETING, HL_PING } from "./types.ts";
-import { type MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
-import { ResyncReason } from "../../engine/events.ts";
+import type { MarketStream } from "../../market/stream.ts";
 
 export type { HyperliquidStats } from "./_handler_stats.ts";
 
-const STATE_IDLE = 0, STATE_CONNECTING = 1, STATE_OPEN = 2, STATE_WAITING = 3, STATE_STOPPED = 4;
 const enc = new TextEncoder();
 
 /** Live Hyperliquid l2Book handler. */
@@ -68,11 +63,6 @@ export class HyperliquidHandler implements EngineHandler {
   /** The capture, once started (when `captureDir` is set). */
   capture: HlCapture | undefined;
   /**
-   * Why the handler gave up, when it met an error retrying cannot fix (a missing permission, an
-   * invalid URL); undefined while running. Once set, `isDone()` is true (the run exits 1).
-   */
-  fatal: string | undefined;
-  /**
    * The coin's normalized stream: subscribe to be called after every applied message
    * (`handler.stream.subscribe(fn)`), or attach sinks (rings, files).
    */
@@ -83,21 +73,15 @@ export class HyperliquidHandler implements EngineHandler {
   readonly #parser = new HlParser();
   readonly #frame = new HlFrame();
   readonly #coinBook: CoinBook;
-  readonly #inbox = new Inbox();
-  readonly #sock = new SocketSlot(this.#inbox);
-  readonly #hb: Heartbeat;
-  readonly #backoff: Backoff;
+  readonly #conn: OneConnection;
   #ctx: HandlerContext | undefined;
-  #state = STATE_IDLE;
   #messages = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
   #wireLabel = 0;
   #ioStatsNs = -Infinity;
   #kindLabels: number[] = [];
-  #stale = false;
   #everSynced = false;
-  readonly #silence: SilenceWatch;
+  readonly #fit: Decimals = { priceDecimals: 0, qtyDecimals: 0 };
 
   /** Validates the config (RangeError on a bad coin, nSigFigs, mantissa or depth). */
   constructor(config: HyperliquidConfig = {}) {
@@ -107,17 +91,26 @@ export class HyperliquidHandler implements EngineHandler {
     this.#texts = subscriptionTexts(this.coin, config.nSigFigs, config.mantissa);
     this.name = config.name ?? `hyperliquid:${this.coin}`;
     this.#coinBytes = enc.encode(this.coin);
-    this.#hb = new Heartbeat(config.heartbeat);
-    this.#backoff = new Backoff(config.backoff);
     const cb = this.#coinBook = new CoinBook(this.coin, {
       depth: checkDepth(config.depth),
       ...(config.instruments ? { instruments: config.instruments } : {}),
       ...(config.onSubscriberError ? { onSubscriberError: config.onSubscriberError } : {}),
+      ...(config.decimals ? { decimals: config.decimals } : {}),
     });
+    this.#parser.priceScale = cb.decimals.priceDecimals;
+    this.#parser.sizeScale = cb.decimals.qtyDecimals;
     this.book = cb.book;
     this.differ = cb.differ;
     this.stream = cb.stream;
-    this.#silence = new SilenceWatch(config.staleAfterMs ?? 10_000);
+    this.#conn = new OneConnection(this.wsUrl, this.#texts, config, this.stats, cb);
+  }
+
+  /**
+   * Why the handler gave up, when it met an error retrying cannot fix (a missing permission, an
+   * invalid URL); undefined while running. Once set, `isDone()` is true (the run exits 1).
+   */
+  get fatal(): string | undefined {
+    return this.#conn.fatal;
   }
 
   /** True once a connection was opened. */
@@ -132,7 +125,7 @@ export class HyperliquidHandler implements EngineHandler {
 
   /** The heartbeat state (pings, pongs, timeouts). */
   get heartbeat(): Heartbeat {
-    return this.#hb;
+    return this.#conn.hb;
   }
 
   /**
@@ -141,7 +134,17 @@ export class HyperliquidHandler implements EngineHandler {
    * `"stale":true` and logs a warning. Not set by `stop()` (a clean stop keeps the book live).
    */
   get stale(): boolean {
-    return this.#stale;
+    return this.#conn.stale;
+  }
+
+  /**
+   * Start the coin at its base scale `d` from the venue's metadata (`loadHlDecimals`); before
+   * `start` only. The wire's decimals refine it when finer.
+   */
+  useDecimals(d: Decimals): void {
+    this.#coinBook.setBase(d);
+    this.#parser.priceScale = d.priceDecimals;
+    this.#parser.sizeScale = d.qtyDecimals;
   }
 
   /** The subscription request sent on every connection. */
@@ -160,63 +163,37 @@ export class HyperliquidHandler implements EngineHandler {
       const session = this.#cfg.captureSession;
       const files = { rotate: this.#cfg.captureRotate, gzip: this.#cfg.captureGzip };
       this.capture = await openCapture(dir, session, this.coin, this.wsUrl, this.#texts.subText, ctx, files);
+      this.capture.noteScale(this.#coinBook.decimals, this.#coinBook.venue);
       lg.info(ctx.source, `capturing to ${this.capture.dir}`);
     }
-    this.#tick = setInterval(() => ctx.wake(), wakePeriodMs(this.#hb));
-    this.#connect();
+    this.#tick = setInterval(() => ctx.wake(), wakePeriodMs(this.#conn.hb));
+    this.#conn.start(ctx, this.capture);
   }
 
   /** Drain queued input; returns the work time in ns, or undefined when idle. */
   pollOnce(logger: Logger): number | undefined {
     const ctx = this.#ctx;
     if (ctx === undefined || this.isDone()) return undefined;
-    const clock = ctx.clock;
-    const inbox = this.#inbox;
+    const clock = ctx.clock, conn = this.#conn, inbox = conn.inbox, src = ctx.source;
     let busy = false;
     const t0 = clock.monoNs();
-    while (inbox.length > 0 && this.#state !== STATE_STOPPED) {
+    while (inbox.length > 0 && conn.state !== LaneState.Stopped) {
       busy = true;
       const i = inbox.head;
       const kind = inbox.kind(i);
       if (kind === InKind.Message) {
-        this.#onMessage(logger, ctx.source, inbox.text(i), inbox.wallNs(i), inbox.monoNs(i));
-      } else if (kind === InKind.Open) this.#onOpen(logger, ctx.source, inbox.wallNs(i));
-      else if (kind === InKind.Close) this.#onClose(logger, ctx.source, inbox.num(i, 0), inbox.text(i));
-      else if (kind === InKind.Fatal) this.#fail(logger, ctx.source, inbox.text(i));
-      else logger.warning(ctx.source, inbox.text(i));
+        this.#onMessage(logger, src, inbox.text(i), inbox.wallNs(i), inbox.monoNs(i));
+      } else if (kind === InKind.Open) conn.onOpen(logger, src, inbox.wallNs(i));
+      else if (kind === InKind.Close) conn.onClose(logger, src, inbox.num(i, 0), inbox.text(i));
+      else if (kind === InKind.Fatal) conn.fail(logger, src, inbox.text(i));
+      else logger.warning(src, inbox.text(i));
       inbox.shift();
       if (this.isDone()) break;
     }
-    const ws = this.#sock.current;
-    if (this.#state === STATE_OPEN && ws !== undefined) {
-      const now = clock.monoNs();
-      if (this.#silence.poll(now) !== Silence.None) {
-        const s = this.#silence.afterNs / 1e9;
-        logger.warning(
-          ctx.source,
-          `no l2Book for ${this.coin} for ${s} s with the socket open: book stale; reconnecting`,
-        );
-        this.#abandon(4000, "feed silent");
-        return clock.monoNs() - t0;
-      }
-      this.#silence.schedule(now, ctx.wake);
-      const action = this.#hb.poll(clock.monoNs());
-      if (action === HeartbeatAction.SendPing) {
-        busy = true;
-        if (!sendIfOpen(ws, HL_PING)) {
-          logger.warning(ctx.source, "cannot send ping (socket not open): reconnecting");
-          this.#abandon(4000, "ping send failed");
-        }
-      } else if (action === HeartbeatAction.Timeout) {
-        busy = true;
-        this.stats.pongTimeouts++;
-        logger.warning(ctx.source, "no pong within the heartbeat timeout: reconnecting");
-        this.#abandon(4000, "pong timeout");
-      }
-    }
+    if (conn.guard(logger, src, this.coin)) busy = true;
     if (busy && t0 - this.#ioStatsNs >= 1e9) {
       this.#ioStatsNs = t0;
-      logger.ioStats(ctx.source, inbox.textUnits, this.capture?.bytesWritten ?? 0, 0);
+      logger.ioStats(src, inbox.textUnits, this.capture?.bytesWritten ?? 0, 0);
     }
     this.stream.flush();
     return busy ? clock.monoNs() - t0 : undefined;
@@ -236,18 +213,16 @@ export class HyperliquidHandler implements EngineHandler {
    * Idempotent.
    */
   async stop(): Promise<void> {
-    if (this.#state === STATE_STOPPED) return;
-    this.#state = STATE_STOPPED;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    const conn = this.#conn;
+    if (conn.state === LaneState.Stopped) return;
     if (this.#tick !== undefined) clearInterval(this.#tick);
-    this.#timer = this.#tick = undefined;
-    this.#silence.cancel();
-    this.#sock.drop(1000, "stop");
+    this.#tick = undefined;
+    conn.stop();
     const cap = this.capture;
-    if (cap !== undefined) captureLeftovers(this.#inbox, this.#parser, this.#frame, this.#coinBytes, cap);
+    if (cap !== undefined) captureLeftovers(conn.inbox, this.#parser, this.#frame, this.#coinBytes, cap);
     try {
       // Wait for every socket's close handshake, bounded: a dead peer must not hang the stop.
-      if (this.#sock.pending > 0) await this.#sock.settle(this.#cfg.closeTimeoutMs ?? 3000);
+      if (conn.sock.pending > 0) await conn.sock.settle(this.#cfg.closeTimeoutMs ?? 3000);
       const ctx = this.#ctx;
       if (ctx !== undefined) {
         emitKindCounters(ctx.logger, ctx.source, this.differ.totals.byKind, this.#kindLabels);
@@ -263,78 +238,11 @@ export class HyperliquidHandler implements EngineHandler {
    */
   writeBookOut(path: string): Promise<void> {
     const ctx = this.#ctx;
-    if (this.#stale && ctx !== undefined) {
+    const stale = this.#conn.stale;
+    if (stale && ctx !== undefined) {
       ctx.logger.warning(ctx.source, 'book-out: stale book (disconnected, no snapshot since): "stale":true');
     }
-    return writeHlBookOut(path, this.book, this.differ, this.coin, this.#stale, this.stream.instrument);
-  }
-
-  // ---- connection ------------------------------------------------------------------------
-
-  #connect(): void {
-    const ctx = this.#ctx!;
-    this.#timer = undefined;
-    if (this.#state === STATE_STOPPED) return;
-    this.#state = STATE_CONNECTING;
-    this.#sock.open(this.wsUrl, ctx);
-  }
-
-  // Give up on the current socket now (its later events are ignored) and reconnect.
-  #abandon(code: number, reason: string): void {
-    this.#sock.drop(code, reason);
-    const ctx = this.#ctx!;
-    this.#onClose(ctx.logger, ctx.source, code, reason);
-  }
-
-  #onOpen(logger: Logger, src: number, wallNs: number): void {
-    const ws = this.#sock.current;
-    if (ws === undefined) return;
-    if (ws.readyState !== WebSocket.OPEN) {
-      // An open and a close queued together: nothing can be sent; reconnect.
-      logger.warning(src, "socket closed before the subscribe was sent: reconnecting");
-      this.#abandon(4000, "closed before subscribe");
-      return;
-    }
-    this.#state = STATE_OPEN;
-    this.stats.connections++;
-    logger.connected(src, this.wsUrl);
-    this.#coinBook.forget();
-    this.capture?.noteConnection(wallNs);
-    const now = this.#ctx!.clock.monoNs();
-    this.#hb.reset(now);
-    this.#silence.arm(now);
-    if (
-      !sendIfOpen(ws, this.#texts.subscribe) ||
-      (this.#cfg.trades && !sendIfOpen(ws, this.#texts.subscribeTrades))
-    ) {
-      logger.warning(src, "cannot send the subscribe (socket not open): reconnecting");
-      this.#abandon(4000, "subscribe send failed");
-      return;
-    }
-    this.#hb.onSent(now);
-  }
-
-  // Retrying cannot fix this: log one clear error and be done (the run exits non-zero).
-  #fail(logger: Logger, src: number, msg: string): void {
-    if (this.fatal !== undefined) return;
-    this.fatal = msg;
-    this.#silence.disarm();
-    logger.error(src, `${msg}; stopping (retrying cannot fix this)`);
-  }
-
-  #onClose(logger: Logger, src: number, code: number, reason: string): void {
-    if (this.#state === STATE_STOPPED || this.#state === STATE_WAITING) return;
-    this.#sock.current = undefined;
-    this.#silence.disarm();
-    this.#stale = true;
-    const w = this.#ctx!.clock.wallNs();
-    this.stream.clear(ResyncReason.Disconnect, 0, recvSecOf(w), recvSubNsOf(w));
-    logger.disconnected(src, code, reason);
-    this.#state = STATE_WAITING;
-    const delay = this.#backoff.next();
-    this.stats.reconnects++;
-    logger.reconnecting(src, this.#backoff.attempt, delay);
-    this.#timer = setTimeout(() => this.#connect(), delay);
+    return writeHlBookOut(path, this.book, this.differ, this.coin, stale, this.stream.instrument);
   }
 
   // ---- messages --------------------------------------------------------------------------
@@ -344,7 +252,7 @@ export class HyperliquidHandler implements EngineHandler {
     const f = this.#frame;
     let kind = p.parse(data, f);
     if (kind === HlMsg.Malformed && f.error === HlParseError.BadNumber) {
-      kind = this.#fitScale(logger, src, data);
+      kind = this.#fitScale(logger, src, data, wallNs);
     }
     if (kind !== HlMsg.Text) this.capture?.append(data, wallNs);
     switch (kind) {
@@ -352,94 +260,23 @@ export class HyperliquidHandler implements EngineHandler {
         this.#onBook(logger, src, monoNs, wallNs);
         break;
       case HlMsg.Trades:
-        if (this.stream.active) this.#emitTrades(wallNs);
+        this.#coinBook.emitTrades(f, wallNs);
         this.stats.tradeMessages++;
         this.#messages++;
         if (this.capture) this.capture.meta.trades++;
         break;
-      case HlMsg.SubscriptionResponse:
-        if (f.subType === 1 && p.rangeEquals(f.coinStart, f.coinEnd, this.#coinBytes)) {
-          this.stats.subscribed++;
-          logger.subscribed(src, this.#texts.subText);
-        } else if (f.subType === 2) logger.subscribed(src, "trades");
-        else logger.warning(src, `unexpected subscriptionResponse: ${data}`);
-        break;
-      case HlMsg.Pong:
-        this.#hb.onPong(this.#ctx!.clock.monoNs());
-        break;
-      case HlMsg.Error:
-        this.stats.venueErrors++;
-        if (this.capture) this.capture.meta.errors++;
-        logger.warning(src, `venue error: ${p.text(f.textStart, f.textEnd)}`);
-        break;
-      case HlMsg.Text:
-        if (data === HL_GREETING) {
-          if (this.capture) this.capture.meta.greetings++;
-          logger.info(src, "greeting skipped");
-        } else logger.warning(src, `unexpected text frame: ${data}`);
-        break;
-      case HlMsg.Malformed:
-        this.stats.malformed++;
-        this.stats.skipped++;
-        if (this.capture) this.capture.meta.malformed++;
-        logger.warning(src, HL_PARSE_ERROR_TEXT[f.error]!);
-        break;
       default:
-        logger.warning(src, "unknown message ignored");
+        this.#conn.onControl(logger, src, kind, data, p, f, this.#coinBytes);
     }
   }
 
-  // A value the scale cannot hold: parse again at the scale the frame's own decimals need (finer
-  // when a value is too fine; the wire's decimals when one is too large at the scale in force).
-  // Every l2Book is a whole window, so a rescale is exact: the book restarts from this frame as a
-  // snapshot (sent whole on the stream). A value beyond 2^53 even then: an error, frame dropped.
-  #fitScale(logger: Logger, src: number, data: string): HlMsg {
-    const p = this.#parser;
-    const inst = this.stream.instrument;
-    const wire = hlFrameDecimals(data);
-    if (wire === null) return HlMsg.Malformed;
-    const finer = {
-      priceDecimals: Math.max(inst.priceDecimals, wire.priceDecimals),
-      qtyDecimals: Math.max(inst.qtyDecimals, wire.qtyDecimals),
-    };
-    for (const d of [finer, wire]) {
-      if (d.priceDecimals === inst.priceDecimals && d.qtyDecimals === inst.qtyDecimals) continue;
-      p.priceScale = d.priceDecimals;
-      p.sizeScale = d.qtyDecimals;
-      const k = p.parse(data, this.#frame);
-      if (k !== HlMsg.Malformed) {
-        inst.priceDecimals = d.priceDecimals;
-        inst.qtyDecimals = d.qtyDecimals;
-        if (this.capture) {
-          this.capture.meta.priceScale = d.priceDecimals;
-          this.capture.meta.sizeScale = d.qtyDecimals;
-        }
-        this.differ.reset(); // the next window is a snapshot at the new scale
-        this.book.clear();
-        logger.info(src, `rescaled to 10^-${d.priceDecimals} / 10^-${d.qtyDecimals}`);
-        return k;
-      }
-    }
-    p.priceScale = inst.priceDecimals;
-    p.sizeScale = inst.qtyDecimals;
-    p.parse(data, this.#frame); // restore the frame's error for the caller
-    logger.error(src, "a value cannot be held exactly at any scale (beyond 2^53): book dropped, resync");
-    this.differ.reset(); // the next window that fits is a snapshot
-    this.book.clear();
-    const w = this.#ctx!.clock.wallNs();
-    this.stream.clear(ResyncReason.Precision, 0, recvSecOf(w), recvSubNsOf(w));
-    return HlMsg.Malformed;
-  }
-
-  // One normalized trade message per trade of the venue message.
-  #emitTrades(wallNs: number): void {
-    const t = this.#frame.trades;
-    const sec = recvSecOf(wallNs);
-    const sub = recvSubNsOf(wallNs);
-    for (let i = 0; i < t.count; i++) {
-      const tid = t.tid[i]!;
-      this.stream.trade(t.px[i]!, t.sz[i]!, t.side[i]! > 0, tid === tid ? tid : 0, t.time[i]!, sec, sub);
-    }
+  // A value the scale in force cannot hold: a scale that does (every l2Book is a whole window:
+  // the book restarts from this frame as a snapshot), or a clear (an empty book until then).
+  #fitScale(logger: Logger, src: number, data: string, wallNs: number): HlMsg {
+    const k = fitCoinScale(this.#coinBook, this.#parser, this.#frame, data, this.#fit, logger, src, wallNs);
+    if (k !== HlMsg.Malformed) this.capture?.noteScale(this.#fit);
+    else this.book.clear(); // never a rounded book
+    return k;
   }
 
   #onBook(logger: Logger, src: number, recvMono: number, wallNs: number): void {
@@ -453,16 +290,16 @@ export class HyperliquidHandler implements EngineHandler {
       return;
     }
     this.capture?.noteBook(f.time);
-    this.#silence.onData(recvMono);
+    this.#conn.silence.onData(recvMono);
     const n = this.#coinBook.apply(BookSource.Slow, f, wallNs);
     const snapshot = this.#coinBook.snapshot;
     logger.latency(this.#wireLabel, this.#ctx!.clock.monoNs() - recvMono, src);
     if (snapshot) {
-      this.#stale = false;
+      this.#conn.stale = false;
       this.#everSynced = true;
       logger.snapshotApplied(src, book.bids.size, book.asks.size, book.updateId);
       logger.synchronized(src, book.updateId, 0); // a full window: in sync at once
-      this.#backoff.reset();
+      this.#conn.backoff.reset();
     } else {
       const t = this.differ.totals;
       logger.diffStats(src, this.stats.books, t.diffs, this.stats.skipped, n, book.updateId);

@@ -38,13 +38,31 @@ export interface PlannedSocket {
   coinIndex: number[];
 }
 
-/** The subscription object of `channel` for `coin` (the venue's wire form). */
-export function subscriptionOf(channel: HlChannel, coin: string): Record<string, unknown> {
+/** Aggregation of every `l2Book` subscription (slow and fast): `nSigFigs`, `mantissa`. */
+export interface HlAggregation {
+  /** 2, 3, 4 or 5 significant figures (absent = full precision). */
+  nSigFigs?: number;
+  /** 1, 2 or 5, only with `nSigFigs` 5. */
+  mantissa?: number;
+}
+
+/**
+ * The subscription object of `channel` for `coin` (the venue's wire form); `l2Book` ones carry
+ * `agg`'s `nSigFigs` / `mantissa` when set.
+ */
+export function subscriptionOf(
+  channel: HlChannel,
+  coin: string,
+  agg: HlAggregation = {},
+): Record<string, unknown> {
+  const l2: Record<string, unknown> = { type: "l2Book", coin };
+  if (agg.nSigFigs !== undefined) l2.nSigFigs = agg.nSigFigs;
+  if (agg.mantissa !== undefined) l2.mantissa = agg.mantissa;
   switch (channel) {
     case "l2book":
-      return { type: "l2Book", coin };
+      return l2;
     case "fast":
-      return { type: "l2Book", coin, fast: true };
+      return { ...l2, fast: true };
     case "bbo":
       return { type: "bbo", coin };
     case "trades":
@@ -53,14 +71,15 @@ export function subscriptionOf(channel: HlChannel, coin: string): Record<string,
 }
 
 /**
- * Spread `coins` × `channels` over connections. RangeError when there are no coins or channels,
- * a coin is repeated or is not a name, or the plan exceeds the venue's subscription or
- * connection limits.
+ * Spread `coins` × `channels` over connections (`l2Book` subscriptions aggregated by `agg`).
+ * RangeError when there are no coins or channels, a coin is repeated or is not a name, or the
+ * plan exceeds the venue's subscription or connection limits.
  */
 export function planSubscriptions(
   coins: readonly string[],
   channels: readonly HlChannel[],
   perSocket: number = HL_LIMITS.subscriptions,
+  agg: HlAggregation = {},
 ): PlannedSocket[] {
   if (coins.length === 0) throw new RangeError("no coins");
   if (channels.length === 0) throw new RangeError("no channels");
@@ -86,7 +105,7 @@ export function planSubscriptions(
           cur = { fast, subscriptions: [], coinIndex: [] };
           out.push(cur);
         }
-        cur.subscriptions.push(subscriptionOf(ch, coins[i]!));
+        cur.subscriptions.push(subscriptionOf(ch, coins[i]!, agg));
         cur.coinIndex.push(i);
       }
     }

@@ -95,3 +95,47 @@ export interface MessageWire {
   /** Payload (absent for pong). */
   data?: unknown;
 }
+
+/** One perpetual of `POST /info {"type":"meta"}` (`universe[]`). */
+export interface PerpAssetWire {
+  /** Coin as the WebSocket spells it (`BTC`; a builder dex's perps carry its prefix: `xyz:MSTR`). */
+  name: string;
+  /** Decimals of a size; prices have at most `6 - szDecimals` decimals (and 5 significant figures). */
+  szDecimals: number;
+  /** Present and true once the perpetual is delisted. */
+  isDelisted?: boolean;
+}
+
+/** `POST /info {"type":"meta"}` (or `{"type":"meta","dex":"xyz"}` for a builder-deployed dex). */
+export interface MetaWire {
+  /** Every perpetual of the dex. */
+  universe: PerpAssetWire[];
+}
+
+/** One spot pair of `POST /info {"type":"spotMeta"}` (`universe[]`). */
+export interface SpotPairWire {
+  /** Coin as the WebSocket spells it: `PURR/USDC` for a canonical pair, else `@<index>`. */
+  name: string;
+  /** `[base token index, quote token index]` into `tokens`. */
+  tokens: [number, number];
+  /** The pair's index (`@<index>`). */
+  index: number;
+}
+
+/** One token of `spotMeta` (`tokens[]`). */
+export interface SpotTokenWire {
+  /** Token name, e.g. `PURR`. */
+  name: string;
+  /** Decimals of a size in this token; a pair's prices have at most `8 - szDecimals` decimals. */
+  szDecimals: number;
+  /** Position in `tokens`. */
+  index: number;
+}
+
+/** `POST /info {"type":"spotMeta"}`. */
+export interface SpotMetaWire {
+  /** Every spot pair. */
+  universe: SpotPairWire[];
+  /** Every token. */
+  tokens: SpotTokenWire[];
+}

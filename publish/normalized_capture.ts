@@ -1,0 +1,137 @@
+/**
+ * `readNormalizedCapture`: the records of a normalized capture (`consume --capture-dir`; layout in
+ * `normalized_capture_format.ts`) back as {@linkcode RecordBatch}es, one message at a time, for a
+ * driver fed by records (replay) or a {@linkcode BookReplica}.
+ *
+ * Contract: `next()` moves to the next message (false at the end); the batch is reused (instrument
+ * index 0, prices and quantities at 10^-8: the JSON form's exact decimals). A line that is not a
+ * normalized message of this instrument is skipped and listed in `skipped` (line number and why),
+ * never thrown; a truncated last line (a capture killed mid-write) is counted in
+ * `truncatedBytes`. Lines beyond the shorter of `records.jsonl` / `records.recv_ns` are not read.
+ * `open` throws a TypeError naming the path when the folder is not a normalized capture.
+ * Allocates per line (JSON parsing): not for an engine thread.
+ * @module
+ */
+import { RecordBatch } from "../market/record.ts";
+import { LineReader } from "../replay/lines.ts";
+import { PayloadDecoder } from "./decode.ts";
+import {
+  NORMALIZED_CAPTURE_FORMAT,
+  type NormalizedCaptureMetadata,
+  RECORDS_STEM,
+} from "./normalized_capture_format.ts";
+
+/** A line that was not read as a message. */
+export interface SkippedLine {
+  /** 1-based line number in `records.jsonl`. */
+  line: number;
+  /** Why. */
+  why: string;
+}
+
+/** An open normalized capture, read message by message. */
+export class NormalizedCaptureReader {
+  /** The session folder. */
+  readonly dir: string;
+  /** Its metadata.json. */
+  readonly metadata: NormalizedCaptureMetadata;
+  /** The current message (valid until the next `next()`). */
+  readonly batch: RecordBatch;
+  /** The consumer's receive time of the current message, ns since the epoch (decimal digits). */
+  recvNs = "";
+  /** The current message's line number in `records.jsonl`. */
+  line = 0;
+  /** Lines skipped (at most 1,000 kept; `skippedCount` counts all). */
+  readonly skipped: SkippedLine[] = [];
+  /** Lines skipped. */
+  skippedCount = 0;
+  readonly #data: LineReader;
+  readonly #ns: LineReader;
+  readonly #decoder: PayloadDecoder;
+  readonly #dec = new TextDecoder();
+
+  private constructor(dir: string, meta: NormalizedCaptureMetadata, data: LineReader, ns: LineReader) {
+    this.dir = dir;
+    this.metadata = meta;
+    this.#data = data;
+    this.#ns = ns;
+    this.#decoder = new PayloadDecoder(0, meta.instrument);
+    this.batch = this.#decoder.batch;
+  }
+
+  /** Open the session folder `dir`. */
+  static async open(dir: string): Promise<NormalizedCaptureReader> {
+    let meta: NormalizedCaptureMetadata;
+    const metaPath = `${dir}/metadata.json`;
+    try {
+      meta = JSON.parse(await Deno.readTextFile(metaPath));
+    } catch (e) {
+      throw new TypeError(`${metaPath}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (meta?.format !== NORMALIZED_CAPTURE_FORMAT || typeof meta.instrument !== "string") {
+      throw new TypeError(
+        `${metaPath}: not a normalized capture (format ${JSON.stringify(meta?.format)}, want ${
+          JSON.stringify(NORMALIZED_CAPTURE_FORMAT)
+        })`,
+      );
+    }
+    const open = async (ext: string): Promise<LineReader> => {
+      const path = `${dir}/${RECORDS_STEM}.${ext}`;
+      try {
+        return await LineReader.open(path);
+      } catch (e) {
+        throw new TypeError(`${path}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    const data = await open("jsonl");
+    let ns: LineReader;
+    try {
+      ns = await open("recv_ns");
+    } catch (e) {
+      await data.close();
+      throw e;
+    }
+    return new NormalizedCaptureReader(dir, meta, data, ns);
+  }
+
+  /** Bytes after the last complete line of either file (a capture cut mid-write). */
+  get truncatedBytes(): number {
+    return this.#data.truncatedBytes + this.#ns.truncatedBytes;
+  }
+
+  /** Move to the next message; false at the end of the capture. */
+  async next(): Promise<boolean> {
+    for (;;) {
+      if (!(await this.#data.nextLine())) return false;
+      if (!(await this.#ns.nextLine())) return false;
+      const d = this.#data;
+      this.line = d.lineNo;
+      const why = d.buf[d.start] === 0x7b
+        ? this.#decoder.decode(d.buf.subarray(d.start, d.end))
+        : "not a JSON object";
+      const ns = this.#dec.decode(this.#ns.buf.subarray(this.#ns.start, this.#ns.end));
+      if (why === "" && /^\d{1,22}$/.test(ns)) {
+        this.recvNs = ns;
+        return true;
+      }
+      this.skippedCount++;
+      if (this.skipped.length < 1000) {
+        this.skipped.push({
+          line: d.lineNo,
+          why: why === "" ? `bad receive time ${JSON.stringify(ns)}` : why,
+        });
+      }
+    }
+  }
+
+  /** Release the files. */
+  async close(): Promise<void> {
+    await this.#data.close();
+    await this.#ns.close();
+  }
+}
+
+/** Open the normalized capture session folder `dir` (see the module doc). */
+export function readNormalizedCapture(dir: string): Promise<NormalizedCaptureReader> {
+  return NormalizedCaptureReader.open(dir);
+}
