@@ -1,17 +1,18 @@
 /**
  * Where a frame's time goes in `BinanceMultiHandler`, in process (no socket, not a test): the
  * frames of the fast simulator (200 symbols, the same seeds and shapes as `multi_latency.ts`,
- * combined-stream form) fed straight to the handler's parts, stage by stage — the parser alone;
- * parser (the handler's frame reader: symbol peek, that symbol's scale, parse) + per-symbol sync + book (no subscriber: no records built); + records to a
- * no-op subscriber; + the latency probe of the benchmarks; and, per poll, the loop over every
- * symbol's stream that `pollOnce` ends with (a live handler polls once or more per WebSocket
- * message). `JSON.parse` of the same frames is the reference a naive handler pays. Stages are
- * interleaved over `--rounds` rounds (each stage on fresh synchronized books); medians of CPU
- * time (`process.cpuUsage`, not wall time: the machine is shared) in ns per frame. What the live run costs beyond these is the I/O: Deno's WebSocket events, the wakes
- * and the logger.
+ * combined-stream form) fed straight to the handler's parts (`buildMulti`, `MultiFrames`), stage
+ * by stage, cumulative — the frame reader (symbol peek, that symbol's scale, parse); + per-symbol
+ * sync and book (no subscriber: no records built); + records to a no-op subscriber; + the latency
+ * probe of the benchmarks; and, per poll, the loop over every symbol's stream that `pollOnce`
+ * ends with (a live handler polls once or more per WebSocket message). `JSON.parse` of the same
+ * frames is the reference a naive handler pays. Stages are interleaved over `--rounds` rounds
+ * (each on fresh synchronized books); medians of CPU time (`process.cpuUsage`, not wall time: the
+ * machine is shared) in ns per frame. What a live run costs beyond these is the I/O: Deno's
+ * WebSocket events, the engine's wakes and polls, and the logger.
  *
- * Run: `deno run --config bench/deno.json --allow-read bench/multi_cost.ts [--symbols 200]
- * [--frames 200000] [--rounds 5]`
+ * Run: `deno run --config bench/deno.json --allow-read --allow-sys bench/multi_cost.ts
+ * [--symbols 200] [--frames 200000] [--rounds 5]`
  * @module
  */
 import { parseArgs } from "node:util";
