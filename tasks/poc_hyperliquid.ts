@@ -21,7 +21,7 @@ import { HlUnknownCoinError, loadHlDecimals } from "../venues/hyperliquid/meta_f
 import type { Decimals } from "../venues/binance/precision.ts";
 import { captureConfig, numberFlag, parseCli, staleAfterFlag, UsageError } from "./_cli.ts";
 import { runLive } from "./_live.ts";
-import { emptyShardLine, selectShard, type Shard } from "../publish/shard.ts";
+import { emptyShardLine, selectShard } from "../publish/shard.ts";
 
 const USAGE = `deno task poc:hyperliquid [flags]
 
