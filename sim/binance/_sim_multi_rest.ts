@@ -16,6 +16,9 @@ import type { SyntheticMarket } from "./market.ts";
 import { exchangeInfoJson } from "./_sim_exchange_info.ts";
 import { usdmDepthWeight } from "../../venues/binance/markets.ts";
 
+/** What the route needs of a symbol's market: its name, tick and lot, and its depth body. */
+export type SnapshotSource = Pick<SyntheticMarket, "symbol" | "snapshotJson" | "tick" | "lot">;
+
 /** Counters of {@linkcode MultiRestRoute}. */
 export interface MultiRestStats {
   /** 200 depth answers per symbol. */
@@ -44,7 +47,7 @@ export class MultiRestRoute {
   rateLimit = 0;
   /** Armed 418 answers (fault `ban`): the next request is answered 418, `Retry-After` the fault's. */
   ban = 0;
-  readonly #markets: Map<string, SyntheticMarket>;
+  readonly #markets: Map<string, SnapshotSource>;
   readonly #weights: WeightWindow;
   readonly #clock: Clock;
   readonly #limit: number;
@@ -58,7 +61,7 @@ export class MultiRestRoute {
    * time; `usdm`: the USD-M paths, limits and weights.
    */
   constructor(
-    markets: Map<string, SyntheticMarket>,
+    markets: Map<string, SnapshotSource>,
     clock: Clock,
     weightLimit: number,
     faultRetryAfterSec = 1,
