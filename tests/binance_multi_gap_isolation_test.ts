@@ -11,32 +11,13 @@ import { InstrumentTable } from "../market/instrument.ts";
 import { BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
 import { BinanceMultiSimulator } from "../sim/binance/multi_simulator.ts";
 import { checkEveryMessage, Drive, sameBook } from "../testing/mod.ts";
+import { allEqualTruth, stepUntil } from "./_binance_multi_rig.ts";
 
 const HEALTHY = Array.from({ length: 100 }, (_, k) => `H${String(k).padStart(3, "0")}USDT`);
 const GAPPER = "GAPUSDT";
 const SYMBOLS = [...HEALTHY, GAPPER];
 const G = SYMBOLS.length - 1;
 const GAPS = 5;
-
-// Step until `done()`; each step waits (Drive's guard) until the handler read every frame sent.
-async function stepUntil(
-  sim: BinanceMultiSimulator,
-  h: BinanceMultiHandler,
-  d: Drive,
-  done: () => boolean,
-  what: string,
-): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    sim.step();
-    await d.until(() => h.stats.messages + h.stats.malformed === sim.stats.depthFrames, `${what}: frames`);
-    if (done()) return;
-  }
-  throw new Error(`${what}: not reached in 2000 steps`);
-}
-
-function allEqualTruth(h: BinanceMultiHandler, sim: BinanceMultiSimulator): boolean {
-  return h.books.every((b) => b.synced && b.book.updateId === sim.truth(b.symbol).updateId);
-}
 
 Deno.test("BinanceMultiHandler: one symbol gapping 5 times among 100 never touches the other 100", async () => {
   const sim = await BinanceMultiSimulator.start({ symbols: SYMBOLS, intervalMs: 0, weightLimit: 1_000_000 });

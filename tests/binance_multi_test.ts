@@ -11,28 +11,9 @@ import { InstrumentTable } from "../market/instrument.ts";
 import { BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
 import { BinanceMultiSimulator } from "../sim/binance/multi_simulator.ts";
 import { checkEveryMessage, Drive, sameBook } from "../testing/mod.ts";
+import { allEqualTruth, stepUntil } from "./_binance_multi_rig.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "BNBUSDT"];
-
-// Step the simulator until `done()` (each step waits until the handler saw every frame sent).
-async function stepUntil(
-  sim: BinanceMultiSimulator,
-  h: BinanceMultiHandler,
-  d: Drive,
-  done: () => boolean,
-  what: string,
-): Promise<void> {
-  for (let i = 0; i < 3000; i++) {
-    sim.step();
-    await d.until(() => h.stats.messages + h.stats.malformed === sim.stats.depthFrames, `${what}: frames`);
-    if (done()) return;
-  }
-  throw new Error(`${what}: not reached in 3000 steps`);
-}
-
-function allEqualTruth(h: BinanceMultiHandler, sim: BinanceMultiSimulator): boolean {
-  return h.books.every((b) => b.synced && b.book.updateId === sim.truth(b.symbol).updateId);
-}
 
 for (const mode of ["url", "message"] as const) {
   Deno.test(`BinanceMultiHandler (${mode}): a gap in one symbol resyncs only that symbol; books equal the truth`, async () => {
