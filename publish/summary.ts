@@ -15,12 +15,16 @@ export interface SummaryExtra {
   ringLost: number;
 }
 
-/** The summary line, and whether anything was lost (the run then exits 1). */
+/**
+ * The summary line, and whether anything was lost (the run then exits 1). `copies`: snapshot
+ * copies; `clears`: the publisher's own clears after a loss; `dropped`: publish buffer full.
+ * Short enough for one log record (192 bytes) at realistic counts.
+ */
 export function publishSummary(d: PublishDone, x: SummaryExtra): { line: string; lost: boolean } {
   const lost = d.unacked + d.dropped + d.ringLost + x.ringLost;
   const line =
     `[publish] run ${x.runId}: ${d.acked} acknowledged (${d.duplicates} duplicates), ${d.retries} retried, ` +
-    `${d.reconnects} reconnects, ${x.copies} snapshot copies, ${d.clears} clears (own losses); ` +
-    `lost: ${d.unacked} unacknowledged, ${d.dropped} dropped (buffer full), ${x.ringLost} to a full ring`;
+    `${d.reconnects} reconnects, ${x.copies} copies, ${d.clears} clears; ` +
+    `lost: ${d.unacked} unacknowledged, ${d.dropped} dropped, ${x.ringLost} to a full ring`;
   return { line, lost: lost > 0 };
 }
