@@ -64,6 +64,7 @@ Deno.test("3-server cluster, --replicas 3: the stream leader SIGKILLed mid-run l
       /run (\w+): (\d+) acknowledged \((\d+) duplicates\).*0 clears; lost: 0 unacknowledged, 0 dropped, 0 to a full ring/
         .exec(log.text());
     assert.ok(done, `the exit line says nothing was lost: ${log.text().slice(-1500)}`);
+    console.log(`publisher: ${/(\d+) retried/.exec(log.text())?.[1]} publishes retried across the election`);
     const survivor = cluster.members.find((m) => m !== leader)!;
     const runs = await seqsByRun(survivor.url);
     assert.equal(runs.size, 1);
