@@ -56,8 +56,12 @@ export function feedFromNats(books: ConsumedBook[], logger: Logger, clock: Clock
       get book() {
         return b.replica.book;
       },
-      priceScale: b.instrument.priceDecimals,
-      qtyScale: b.instrument.qtyDecimals,
+      get priceScale() { // the consumer's scale grows with the finest message seen
+        return b.instrument.priceDecimals;
+      },
+      get qtyScale() {
+        return b.instrument.qtyDecimals;
+      },
     })),
     tick() {
       for (const { b, src } of entries) {

@@ -19,6 +19,7 @@
 import { RESYNC_NAMES } from "../engine/events.ts";
 import { RECORD_BYTES, type RecordBatch, RecordKind } from "../market/record.ts";
 import type { ConsumedBook } from "./consumed_book.ts";
+import { alignScale } from "./_book_scale.ts";
 import { errText } from "./stream_setup.ts";
 
 /** Book messages held at most while waiting for a missing `seq`. */
@@ -116,6 +117,8 @@ function applyNow(b: ConsumedBook, data: Uint8Array, hooks: ApplyHooks): void {
   const before = r.bookSeq;
   const wasValid = r.valid;
   const missed = r.missedBook;
+  const dropped = kind === RecordKind.Trade ? "" : alignScale(b, batch);
+  if (dropped !== "") hooks.invalid(b, dropped);
   r.apply(batch);
   if (kind !== RecordKind.Trade && r.missedBook > missed && before > 0) {
     if (b.missing.length < 1000) b.missing.push([before + 1, seq - 1]);
@@ -130,8 +133,6 @@ function applyNow(b: ConsumedBook, data: Uint8Array, hooks: ApplyHooks): void {
     b.synchronized = true;
     hooks.log("info", `${b.subjects.prefix}: synchronized at book seq ${r.bookSeq}`);
   }
-  b.instrument.priceDecimals = batch.view.getUint8(4);
-  b.instrument.qtyDecimals = batch.view.getUint8(5);
   b.view.valid = r.valid;
   const subs = b.subs;
   for (let i = 0; i < subs.length; i++) {

@@ -11,9 +11,18 @@
  * - An entry not acknowledged within the ack timeout ({@linkcode Outbox.expire}), a failed ack,
  *   or a disconnect ({@linkcode Outbox.suspend}) puts in-flight entries back to unsent; sending
  *   then restarts from the head, in order, once nothing is in flight and 100 ms passed (the
- *   Worker's periodic tick calls {@linkcode Outbox.pump}), so a retry never overtakes a later
- *   message and a failing stream is not hammered. A late ack of an entry already put back still counts (same `Nats-Msg-Id`:
- *   a resend is stored once).
+ *   Worker's periodic tick calls {@linkcode Outbox.pump}). The restart is a probe: only the
+ *   first unacknowledged entry goes out until an ack says the stream stores again, then the
+ *   whole window. So while the stream has no leader one publish is retried every 100 ms (not the
+ *   whole window), and the retried entries are stored in their order: a later one cannot be
+ *   stored while an earlier one is still refused. A late ack of an entry already put back still
+ *   counts (same `Nats-Msg-Id`: a resend is stored once).
+ * - Stream order is kept in every case but one: publishes in flight when the stream's leader is
+ *   lost without a refusal (its route still up, the messages silently dropped) are found only at
+ *   the ack timeout; a later publish stored meanwhile by a new leader precedes their resend.
+ *   Excluding that needs each publish to name the stream sequence of the previous one on its
+ *   subject (`Nats-Expected-Last-Subject-Sequence`), known only from its ack: one round trip per
+ *   message per subject. Consumers hold and reorder (`_book_apply.ts`).
  * - Entries are pooled (a ring of reused objects, grown up to `maxEntries`): no allocation per
  *   message once warm.
  * @module
@@ -60,6 +69,7 @@ export class Outbox {
   #inflight = 0;
   #bytes = 0;
   #rewind = false;
+  #probe = false; // after a failure: one in flight until an ack says the stream stores again
   #holdUntil = 0; // after a failure, resend no sooner than this (not in a hot loop)
   /** False stops sending (disconnected). */
   open = true;
@@ -128,11 +138,13 @@ export class Outbox {
       if (this.#inflight > 0) return; // resend in order once nothing is in flight
       if (this.now() < this.#holdUntil) return; // the Worker's tick pumps again
       this.#rewind = false;
+      this.#probe = true;
       this.#next = this.#head;
     }
     if (this.#next < this.#head) this.#next = this.#head;
     const t = this.now();
-    while (this.#inflight < this.#window && this.#next < this.#tail) {
+    const window = this.#probe ? 1 : this.#window;
+    while (this.#inflight < window && this.#next < this.#tail) {
       const e = this.#at(this.#next++);
       if (e.state !== 0) continue;
       e.state = 1;
@@ -152,6 +164,7 @@ export class Outbox {
       if (e.state === 1) this.#putBack(e);
     } else {
       e.state = 2;
+      this.#probe = false;
       this.stats.acked++;
       if (r === "duplicate") this.stats.duplicates++;
       this.#advance();

@@ -8,7 +8,7 @@ import { L2BookView } from "../market/book_view.ts";
 import type { Instrument, MarketName } from "../market/instrument.ts";
 import { BookReplica } from "../market/replica.ts";
 import type { Subscriber } from "../market/stream.ts";
-import { JSON_SCALE, PayloadDecoder } from "./decode.ts";
+import { PayloadDecoder } from "./decode.ts";
 import { type InstrumentSubjects, subjectsOf } from "./subjects.ts";
 
 /** Why the book is not valid, told to invalidation listeners. */
@@ -16,7 +16,10 @@ export type InvalidHandler = (book: ConsumedBook, reason: string) => void;
 
 /** One instrument's book as rebuilt from NATS. */
 export class ConsumedBook {
-  /** The instrument (index in this consumer; decimals of the last message). */
+  /**
+   * The instrument (index in this consumer); its decimals are the book's scale: the finest of
+   * the messages applied so far (it never shrinks; see `_book_apply.ts`).
+   */
   readonly instrument: Instrument;
   /** Subjects. */
   readonly subjects: InstrumentSubjects;
@@ -65,7 +68,7 @@ export class ConsumedBook {
 
   /** Book `id` (index in the consumer) of `symbol` on `venue` / `market`. */
   constructor(id: number, venue: string, market: MarketName, symbol: string) {
-    this.instrument = { id, venue, market, symbol, priceDecimals: JSON_SCALE, qtyDecimals: JSON_SCALE };
+    this.instrument = { id, venue, market, symbol, priceDecimals: 0, qtyDecimals: 0 };
     this.subjects = subjectsOf(venue, market, symbol);
     this.replica = new BookReplica(id);
     this.view = new L2BookView(this.replica.book, this.instrument);

@@ -1,7 +1,11 @@
 /**
  * Payloads of the NATS subjects back into a {@linkcode RecordBatch}: the binary form (the 64-byte
- * records of one message, docs/nats_payload.md) as is, the JSON form through exact decimals at a
- * fixed scale of 10^8 (every venue here sends at most 8 decimals; a finer value is refused).
+ * records of one message, docs/nats_payload.md) as is, the JSON form through exact decimals at the
+ * message's own precision: the finest of its price strings and of its quantity strings (so a
+ * PEPE-sized quantity, whole but past 2^53 / 10^8, decodes exactly); the records carry those
+ * decimals and the consumer rescales its book when a finer message comes (`_book_apply.ts`).
+ * A decoder made with a fixed scale decodes every JSON message at it instead (a finer value is
+ * refused).
  * Anything else (a foreign payload on our subject) is refused with a reason, never thrown.
  * Allocates (JSON parsing): consumer side, off any engine thread.
  * @module
@@ -17,10 +21,13 @@ import {
   RecordBatch,
   RecordKind,
 } from "../market/record.ts";
-import { parseFixed } from "../venues/decimal.ts";
+import { parseFixed, significantDecimals } from "../venues/decimal.ts";
 
-/** Decimals of prices and quantities decoded from JSON payloads. */
+/** The fixed scale of the normalized capture reader (every venue here sends at most 8 decimals). */
 export const JSON_SCALE = 8;
+
+/** Finest decimals a JSON payload may carry (exact powers of ten up to 10^15). */
+export const MAX_JSON_DECIMALS = 15;
 
 const KINDS: Record<string, RecordKind> = {
   snapshot: RecordKind.Snapshot,
@@ -36,11 +43,16 @@ export class PayloadDecoder {
   readonly #h: MessageHeader = newHeader();
   readonly #instrument: number;
   readonly #symbol: string;
+  readonly #fixed: number;
 
-  /** Decode for instrument index `instrument` (written into every record), symbol `symbol`. */
-  constructor(instrument: number, symbol: string) {
+  /**
+   * Decode for instrument index `instrument` (written into every record), symbol `symbol`; JSON
+   * at each message's own precision, or at `fixedScale` decimals when given.
+   */
+  constructor(instrument: number, symbol: string, fixedScale = -1) {
     this.#instrument = instrument;
     this.#symbol = symbol;
+    this.#fixed = fixedScale;
   }
 
   /** Decode `data` into {@linkcode batch}; returns "" or why the payload is not ours. */
@@ -82,10 +94,24 @@ export class PayloadDecoder {
       return `symbol ${JSON.stringify(m.symbol)} on the subject of ${this.#symbol}`;
     }
     const h = this.#h;
+    const levels = kind === RecordKind.Trade ? [[m.price, m.qty]] : [...listOf(m.bids), ...listOf(m.asks)];
+    let pd = 0;
+    let qd = 0;
+    for (const lv of levels) {
+      if (!Array.isArray(lv) || typeof lv[0] !== "string" || typeof lv[1] !== "string") {
+        return `not a level of two decimal strings: ${JSON.stringify(lv)}`;
+      }
+      pd = Math.max(pd, significantDecimals(lv[0]));
+      qd = Math.max(qd, significantDecimals(lv[1]));
+    }
+    if (this.#fixed >= 0) pd = qd = this.#fixed;
+    else if (pd > MAX_JSON_DECIMALS || qd > MAX_JSON_DECIMALS) {
+      return `a decimal of more than ${MAX_JSON_DECIMALS} places`;
+    }
     h.kind = kind;
     h.instrument = this.#instrument;
-    h.priceDecimals = JSON_SCALE;
-    h.qtyDecimals = JSON_SCALE;
+    h.priceDecimals = pd;
+    h.qtyDecimals = qd;
     h.seq = m.seq;
     h.updateId = Number(m.update_id) || 0;
     h.eventTimeMs = Number(m.event_time_ms) || 0;
@@ -97,12 +123,14 @@ export class PayloadDecoder {
     b.begin(h);
     try {
       if (kind === RecordKind.Trade) {
-        b.add(m.side === "buy" ? Flag.BID : 0, fixed(m.price), fixed(m.qty));
+        b.add(m.side === "buy" ? Flag.BID : 0, fixed(m.price, pd), fixed(m.qty, qd));
         b.finish(false);
         return "";
       }
-      for (const [isBid, levels] of [[true, m.bids], [false, m.asks]] as const) {
-        for (const lv of levels ?? []) b.add(isBid ? Flag.BID : 0, fixed(lv[0]), fixed(lv[1]));
+      for (const [isBid, side] of [[true, m.bids], [false, m.asks]] as const) {
+        for (const lv of listOf(side) as string[][]) {
+          b.add(isBid ? Flag.BID : 0, fixed(lv[0], pd), fixed(lv[1], qd));
+        }
       }
     } catch (e) {
       return e instanceof Error ? e.message : String(e);
@@ -114,10 +142,14 @@ export class PayloadDecoder {
   }
 }
 
-function fixed(s: unknown): number {
-  const v = typeof s === "string" ? parseFixed(s, JSON_SCALE) : NaN;
+function listOf(x: unknown): unknown[] {
+  return Array.isArray(x) ? x : [];
+}
+
+function fixed(s: unknown, scale: number): number {
+  const v = typeof s === "string" ? parseFixed(s, scale) : NaN;
   if (!Number.isSafeInteger(v) || v < 0) {
-    throw new RangeError(`not a decimal of at most 8 places: ${String(s)}`);
+    throw new RangeError(`not a decimal of at most ${scale} places below 2^53: ${String(s)}`);
   }
   return v;
 }

@@ -19,7 +19,7 @@ function batch(): RecordBatch {
   return b;
 }
 
-Deno.test("decode: binary and JSON payloads give the same records; instrument rewritten", () => {
+Deno.test("decode: binary and JSON payloads give the same values; instrument rewritten", () => {
   const b = batch();
   const d = new PayloadDecoder(2, "BTCUSDT");
   assert.equal(d.decode(b.bytes.slice(0, b.count * 64)), "");
@@ -37,7 +37,10 @@ Deno.test("decode: binary and JSON payloads give the same records; instrument re
   assert.equal(d.decode(new TextEncoder().encode(json)), "");
   assert.equal(d.batch.count, 2);
   assert.equal(d.batch.seq, 5);
-  assert.equal(d.batch.qty(0), 150000000);
+  // JSON at its own precision: 61737.63 / 1.5 (the binary form held them at 10^-8).
+  assert.deepEqual([d.batch.priceDecimals, d.batch.qtyDecimals], [2, 1]);
+  assert.equal(d.batch.price(0), 6173763);
+  assert.equal(d.batch.qty(0), 15);
   assert.equal(d.batch.qty(1), 0);
   assert.equal(d.batch.isBid(0), true);
 });
@@ -52,7 +55,7 @@ Deno.test("decode: foreign payloads are refused with a reason, never thrown", ()
       [enc("{not json"), /not JSON/],
       [enc('{"kind":"update"}'), /not a normalized/],
       [enc('{"kind":"update","seq":1,"symbol":"ETHUSDT"}'), /ETHUSDT/],
-      [enc('{"kind":"update","seq":1,"symbol":"BTCUSDT","bids":[["1.123456789","1"]]}'), /8 places/],
+      [enc('{"kind":"update","seq":1,"symbol":"BTCUSDT","bids":[["1.1234567890123456","1"]]}'), /15 places/],
       [new Uint8Array(64).fill(9), /kind 9/],
       [new Uint8Array(128).fill(0).map((_, i) => (i % 64 === 0 ? 2 : 0)), /one message/],
     ] as const

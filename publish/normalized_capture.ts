@@ -16,7 +16,7 @@
  */
 import { RecordBatch } from "../market/record.ts";
 import { LineReader } from "../replay/lines.ts";
-import { PayloadDecoder } from "./decode.ts";
+import { JSON_SCALE, PayloadDecoder } from "./decode.ts";
 import {
   NORMALIZED_CAPTURE_FORMAT,
   type NormalizedCaptureMetadata,
@@ -60,7 +60,7 @@ export class NormalizedCaptureReader {
     this.metadata = meta;
     this.#data = data;
     this.#ns = ns;
-    this.#decoder = new PayloadDecoder(0, meta.instrument);
+    this.#decoder = new PayloadDecoder(0, meta.instrument, JSON_SCALE);
     this.batch = this.#decoder.batch;
   }
 

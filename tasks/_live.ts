@@ -16,6 +16,7 @@ import { startUpdatesWriter, type UpdatesWriter } from "../market/updates_writer
 import { type OpsHandle, startOps, streamSources } from "../ops/attach.ts";
 import { type Publisher, startPublisher } from "../publish/publisher.ts";
 import { emptyShardLine, selectShard } from "../publish/shard.ts";
+import { publishSummary } from "../publish/summary.ts";
 
 /** A handler a live task can run: an engine handler that can dump its book. */
 export interface LiveHandler extends EngineHandler {
@@ -274,14 +275,14 @@ async function closePublisher(
 ): Promise<number> {
   try {
     const d = await p.close();
-    const lost = d.unacked + d.dropped + d.ringLost + p.ring.lostMessages;
-    const line =
-      `[publish] run ${p.runId}: ${d.acked} acknowledged (${d.duplicates} duplicates), ${d.retries} retried, ` +
-      `${d.reconnects} reconnects, ${p.copies()} snapshot copies; lost: ${d.unacked} unacknowledged, ` +
-      `${d.dropped} dropped (buffer full), ${p.ring.lostMessages} to a full ring`;
-    if (lost > 0) logger.error(0, line);
+    const { line, lost } = publishSummary(d, {
+      runId: p.runId,
+      copies: p.copies(),
+      ringLost: p.ring.lostMessages,
+    });
+    if (lost) logger.error(0, line);
     else logger.info(0, line);
-    return lost > 0 ? 1 : 0;
+    return lost ? 1 : 0;
   } catch (e) {
     logger.error(0, `[publish] ${e instanceof Error ? e.message : String(e)}`);
     return 1;

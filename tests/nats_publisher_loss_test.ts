@@ -114,7 +114,7 @@ for (const format of ["binary", "json"] as const) {
       assert.deepEqual(seen, expect);
       assert.ok(stored.every((m) => parseMsgId(m.msgId)?.runId === p.runId));
 
-      const dec = new PayloadDecoder(0, "BTCUSDT");
+      const dec = new PayloadDecoder(0, "BTCUSDT", 8); // the engine's scale: its integers are compared
       const r = new BookReplica(0);
       const validity: string[] = [];
       for (const m of stored) {
@@ -194,7 +194,7 @@ Deno.test("publisher: messages dropped while NATS is down beyond the bounded buf
     const stored = await readStream(srv.url, "OUTAGE", "md.binance.spot.BTCUSDT.>");
     const ids = stored.map((m) => `${m.subject.split(".").pop()} ${m.msgId.split(".").slice(4).join(".")}`);
     const clearAt = ids.findIndex((_, i) => {
-      const dec = new PayloadDecoder(0, "BTCUSDT");
+      const dec = new PayloadDecoder(0, "BTCUSDT", 8); // the engine's scale: its integers are compared
       return dec.decode(stored[i]!.data) === "" && dec.batch.messageKind === RecordKind.Clear;
     });
     assert.ok(clearAt >= 3, ids.join(" | "));
@@ -208,7 +208,7 @@ Deno.test("publisher: messages dropped while NATS is down beyond the bounded buf
     );
     assert.ok(done.droppedBook >= 23 - kept, `dropped book messages ${done.droppedBook}, kept ${kept}`);
 
-    const dec = new PayloadDecoder(0, "BTCUSDT");
+    const dec = new PayloadDecoder(0, "BTCUSDT", 8); // the engine's scale: its integers are compared
     const r = new BookReplica(0);
     for (const m of stored) {
       assert.equal(dec.decode(m.data), "");

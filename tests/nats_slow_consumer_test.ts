@@ -71,7 +71,7 @@ Deno.test("a consumer stalled for the whole run: the publisher finishes first, a
     assert.equal(st.code, 0, log.text().slice(-2000));
     assert.equal(stalledEnded, false, "the consumer was still stalled when the publisher finished");
     const done =
-      /run (\w+): (\d+) acknowledged \((\d+) duplicates\).*lost: 0 unacknowledged, 0 dropped \(buffer full\), 0 to a full ring/
+      /run (\w+): (\d+) acknowledged \((\d+) duplicates\).*0 clears; lost: 0 unacknowledged, 0 dropped, 0 to a full ring/
         .exec(log.text());
     assert.ok(done, `nothing lost or dropped: ${log.text().slice(-1500)}`);
     const r = (await seqsByRun(srv.url)).get(done[1]!)!;

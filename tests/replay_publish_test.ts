@@ -34,7 +34,11 @@ function exists(p: string): boolean {
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
-/** A hash of the whole book (every level, both sides, and the update id). */
+/**
+ * A hash of the whole book (every level, both sides, and the update id), independent of the scale
+ * the book is held at (a JSON consumer holds it at the finest decimals it saw): each integer over
+ * its exact power of ten, a correctly rounded division, so equal decimals give equal numbers.
+ */
 function digest(v: BookView): string {
   let h = 0x811c9dc5;
   const mix = (x: number): void => {
@@ -46,8 +50,8 @@ function digest(v: BookView): string {
     const n = v.depth(isBid);
     mix(n);
     for (let i = 0; i < n; i++) {
-      mix(v.priceAt(isBid, i));
-      mix(v.qtyAt(isBid, i));
+      mix(v.toPrice(v.priceAt(isBid, i)));
+      mix(v.toQty(v.qtyAt(isBid, i)));
     }
   }
   mix(v.updateId);
