@@ -39,6 +39,11 @@ export type HandlerEvent =
   | { type: "warning"; message: string }
   | { type: "error"; message: string };
 
+/** Most deferred poll-latency records left unpublished by {@linkcode Logger.endPoll}. */
+export const DEFER_MAX = 16;
+/** Longest a deferred poll-latency record stays unpublished while polls go on, ns (50 ms). */
+export const DEFER_NS = 50e6;
+
 /** The producer handle of the logger. One thread only. */
 export class Logger {
   /** The ring this logger writes. */
@@ -51,6 +56,8 @@ export class Logger {
   #closed = false;
   #inPoll = false;
   #pollNs = 0;
+  #eager = false; // a record other than a deferred poll latency is committed and unpublished
+  #deferredNs = 0; // poll time of the oldest unpublished deferred poll latency
   #consumerError: string | undefined;
 
   /** Attach to a ring buffer whose consumer is a logger Worker (or a test). */
@@ -85,6 +92,7 @@ export class Logger {
     if (off < 0) return false;
     if (this.#inPoll) {
       encodeHeader(ring.view, off, kind, source, label, this.#pollNs, a, b, c, d, e, f);
+      this.#eager = true;
       ring.commit();
     } else {
       encodeHeader(ring.view, off, kind, source, label, this.#clock.monoNs(), a, b, c, d, e, f);
@@ -114,6 +122,7 @@ export class Logger {
       0,
     );
     encodeText(ring.bytes, ring.view, off, text);
+    this.#eager = true;
     if (this.#inPoll) ring.commit();
     else ring.publish();
     return true;
@@ -125,15 +134,25 @@ export class Logger {
     this.#inPoll = true;
   }
 
-  /** Leave poll scope and publish every record written in it. */
+  /**
+   * Leave poll scope and publish every record written in it — except when the only records
+   * unpublished are {@linkcode Logger.pollLatency} ones, fewer than {@linkcode DEFER_MAX} and
+   * the oldest from under {@linkcode DEFER_NS} ago: those wait for the next publish (never lost),
+   * so a poll per message does not wake a sleeping consumer per message.
+   */
   endPoll(): void {
     this.#inPoll = false;
-    if (this.ring.pending() > 0) this.ring.flush();
+    const p = this.ring.pending();
+    if (p === 0) return;
+    if (!this.#eager && p < DEFER_MAX && this.#pollNs - this.#deferredNs < DEFER_NS) return;
+    this.ring.flush();
+    this.#eager = false;
   }
 
   /** Publish any committed records now. */
   flush(): void {
     if (this.ring.pending() > 0) this.ring.flush();
+    this.#eager = false;
   }
 
   /** `[engine] <source> started`. */
@@ -190,6 +209,20 @@ export class Logger {
   /** One latency sample in ns under an interned label; the Worker histograms it. */
   latency(label: number, ns: number, source = 0): boolean {
     return this.emit(EventKind.Latency, source, label, ns);
+  }
+  /**
+   * A poll's latency (the engine's, inside poll scope): as {@linkcode Logger.latency}, but
+   * {@linkcode Logger.endPoll} may leave it unpublished until a later record, up to
+   * {@linkcode DEFER_MAX} records or {@linkcode DEFER_NS}.
+   */
+  pollLatency(label: number, ns: number, source = 0): boolean {
+    if (!this.#inPoll) return this.latency(label, ns, source);
+    const eager = this.#eager;
+    const first = this.ring.pending() === 0;
+    const ok = this.emit(EventKind.Latency, source, label, ns);
+    this.#eager = eager && this.ring.pending() > 0;
+    if (first) this.#deferredNs = this.#pollNs;
+    return ok;
   }
   /** A named counter value. */
   counter(source: number, label: number, value: number): boolean {
