@@ -37,6 +37,7 @@ export {
   Logger,
   LoggerConsumer,
   type LoggerOptions,
+  LoggerRing,
   newLogEvent,
   openSink,
   pinCurrentThread,

@@ -5,7 +5,8 @@
  * by stage, cumulative — the frame reader (symbol peek, that symbol's scale, parse); + per-symbol
  * sync and book (no subscriber: no records built); + records to a no-op subscriber; + the latency
  * probe of the benchmarks; and, per poll, the loop over every symbol's stream that `pollOnce`
- * ends with (a live handler polls once or more per WebSocket message). `JSON.parse` of the same
+ * ended with before, against the flush of the one stream written (`DirtyStreams`, what it does
+ * now; a live handler polls once or more per WebSocket message). `JSON.parse` of the same
  * frames is the reference a naive handler pays. Stages are interleaved over `--rounds` rounds
  * (each on fresh synchronized books); medians of CPU time (`process.cpuUsage`, not wall time: the
  * machine is shared) in ns per frame. What a live run costs beyond these is the I/O: Deno's
@@ -25,6 +26,7 @@ import type { SymbolBook } from "../venues/binance/symbol_book.ts";
 import type { MarketStream } from "../market/stream.ts";
 import { FrameKind, ParsedFrame, parseSnapshot } from "../venues/binance/parse.ts";
 import { MultiFrames } from "../venues/binance/_multi_frames.ts";
+import { DirtyStreams } from "../venues/binance/_multi_dirty.ts";
 import { systemClock } from "../engine/clock.ts";
 import { LatencyProbe } from "./_multi_probe.ts";
 import { symbolNames } from "./_multi_rig.ts";
@@ -150,6 +152,16 @@ const stages: Record<string, () => number> = {
     const { h } = syncedHandler();
     const t0 = cpuNow();
     for (let i = START; i < F; i++) for (let k = 0; k < h.books.length; k++) h.books[k]!.stream.flush();
+    return ((cpuNow() - t0) * 1e6) / (F - START);
+  },
+  "end of poll: flush the stream written (DirtyStreams, per poll)": () => {
+    const { h } = syncedHandler();
+    const dirty = new DirtyStreams(h.books.length);
+    const t0 = cpuNow();
+    for (let i = START; i < F; i++) {
+      dirty.mark(i % h.books.length);
+      dirty.flush(h.books, false);
+    }
     return ((cpuNow() - t0) * 1e6) / (F - START);
   },
 };

@@ -115,7 +115,7 @@ export async function runEngine(handlers: EngineHandler[], options: EngineOption
             if (lat !== undefined) {
               busy = true;
               report.busyPolls++;
-              logger.latency(pollLabel, lat, ids[i]!);
+              logger.pollLatency(pollLabel, lat, ids[i]!);
             }
           } finally {
             logger.endPoll();

@@ -1,6 +1,7 @@
 /**
  * `Logger`: the producer side of the logging pipeline. It writes fixed-size binary records
- * (layout in `events.ts`) into an SPSC ring that the logger Worker drains.
+ * (layout in `events.ts`) into an SPSC ring that the logger Worker drains. The ring side
+ * (names, records, poll scope, shutdown) is `_logger_ring.ts`; this adds the typed events.
  *
  * Hot-path contract: every method except `intern`, `handlerEvent` and `shutdown` writes one
  * record without allocating.
@@ -8,25 +9,21 @@
  * Poll scope: between {@linkcode Logger.beginPoll} and {@linkcode Logger.endPoll} (the engine
  * wraps every `pollOnce` in them) records are stamped with the time read once at `beginPoll`
  * and committed to the ring without a cross-core store; `endPoll` publishes them (so does every
- * 32nd record). That keeps a record at tens of nanoseconds. Outside a poll (I/O callbacks,
+ * 32nd record). The engine's own per-poll latency record ({@linkcode Logger.pollLatency}) is
+ * deferred: alone it is not published at `endPoll` but with the next other record, after
+ * {@linkcode DEFER_MAX} of them or {@linkcode DEFER_NS} of poll time, so a poll per message does
+ * not wake a sleeping logger Worker per message (never lost: shutdown and every record published
+ * outside a poll publish it too). That keeps a record at tens of nanoseconds. Outside a poll (I/O callbacks,
  * set-up) each record reads the clock and is published at once. Names (handler sources, latency labels) are interned once with
  * {@linkcode Logger.intern} and passed as small integer ids. Free text is UTF-8-encoded straight
  * into the record and truncated with "…". When the ring is full the record is dropped and
  * counted (see `queueDepth`), the caller never blocks.
  * @module
  */
-import { RingProducer } from "../spsc/mod.ts";
-import { type Clock, systemClock } from "./clock.ts";
-import { encodeHeader, encodeText } from "./codec.ts";
 import { EventKind, type ResyncReason } from "./events.ts";
+import { LoggerRing } from "./_logger_ring.ts";
 
-/** Options for {@linkcode Logger}. */
-export interface LoggerOptions {
-  /** Clock for record timestamps (default: the system clock). */
-  clock?: Clock;
-  /** Resolves when the consumer has drained and flushed everything (set by `startLogger`). */
-  drained?: () => Promise<void>;
-}
+export { DEFER_MAX, DEFER_NS, type LoggerOptions, LoggerRing } from "./_logger_ring.ts";
 
 /** Venue-specific milestones, as hft-rs's `HandlerEvent`. Convenience form; allocates. */
 export type HandlerEvent =
@@ -39,103 +36,8 @@ export type HandlerEvent =
   | { type: "warning"; message: string }
   | { type: "error"; message: string };
 
-/** The producer handle of the logger. One thread only. */
-export class Logger {
-  /** The ring this logger writes. */
-  readonly ring: RingProducer;
-  readonly #clock: Clock;
-  readonly #drained: (() => Promise<void>) | undefined;
-  readonly #names: string[] = [""];
-  readonly #ids = new Map<string, number>();
-  #sentNames = 1;
-  #closed = false;
-  #inPoll = false;
-  #pollNs = 0;
-  #consumerError: string | undefined;
-
-  /** Attach to a ring buffer whose consumer is a logger Worker (or a test). */
-  constructor(sab: SharedArrayBuffer, options: LoggerOptions = {}) {
-    this.ring = new RingProducer(sab);
-    this.#clock = options.clock ?? systemClock;
-    this.#drained = options.drained;
-  }
-
-  /** The clock stamping this logger's records. */
-  get clock(): Clock {
-    return this.#clock;
-  }
-
-  /** Id for `name`, registering it with the Worker on first use. Allocates on first use only. */
-  intern(name: string): number {
-    const have = this.#ids.get(name);
-    if (have !== undefined) return have;
-    const id = this.#names.length;
-    if (id > 0xffff) throw new RangeError("too many interned names (max 65535)");
-    this.#names.push(name);
-    this.#ids.set(name, id);
-    this.#flushNames();
-    return id;
-  }
-
-  /** Write one record. Returns false when the ring was full (the drop is counted). */
-  emit(kind: number, source = 0, label = 0, a = 0, b = 0, c = 0, d = 0, e = 0, f = 0): boolean {
-    if (this.#sentNames < this.#names.length && !this.#flushNames()) return false;
-    const ring = this.ring;
-    const off = ring.claim();
-    if (off < 0) return false;
-    if (this.#inPoll) {
-      encodeHeader(ring.view, off, kind, source, label, this.#pollNs, a, b, c, d, e, f);
-      ring.commit();
-    } else {
-      encodeHeader(ring.view, off, kind, source, label, this.#clock.monoNs(), a, b, c, d, e, f);
-      ring.publish();
-    }
-    return true;
-  }
-
-  /** Write one record with text. Returns false when the ring was full. */
-  emitText(kind: number, source: number, text: string, a = 0, b = 0, c = 0, label = 0): boolean {
-    if (this.#sentNames < this.#names.length && !this.#flushNames()) return false;
-    const ring = this.ring;
-    const off = ring.claim();
-    if (off < 0) return false;
-    encodeHeader(
-      ring.view,
-      off,
-      kind,
-      source,
-      label,
-      this.#inPoll ? this.#pollNs : this.#clock.monoNs(),
-      a,
-      b,
-      c,
-      0,
-      0,
-      0,
-    );
-    encodeText(ring.bytes, ring.view, off, text);
-    if (this.#inPoll) ring.commit();
-    else ring.publish();
-    return true;
-  }
-
-  /** Enter poll scope: read the clock once; later records share this time and are batched. */
-  beginPoll(): void {
-    this.#pollNs = this.#clock.monoNs();
-    this.#inPoll = true;
-  }
-
-  /** Leave poll scope and publish every record written in it. */
-  endPoll(): void {
-    this.#inPoll = false;
-    if (this.ring.pending() > 0) this.ring.flush();
-  }
-
-  /** Publish any committed records now. */
-  flush(): void {
-    if (this.ring.pending() > 0) this.ring.flush();
-  }
-
+/** The producer handle of the logger: the ring ({@linkcode LoggerRing}) and the typed events. One thread only. */
+export class Logger extends LoggerRing {
   /** `[engine] <source> started`. */
   started(source: number): boolean {
     return this.emit(EventKind.EngineStarted, source);
@@ -237,73 +139,5 @@ export class Logger {
       case "error":
         return this.error(source, ev.message);
     }
-  }
-
-  /**
-   * Resolve once the ring has room for `n` more records (polls every millisecond), giving up
-   * after `timeoutMs` or at once when the consumer has failed. Resolves to whether there is
-   * room. For the few records that must not be dropped (errors at shutdown); not for the hot
-   * path.
-   */
-  async whenRoom(n = 16, timeoutMs = 2000): Promise<boolean> {
-    const ring = this.ring;
-    const want = Math.min(n, ring.capacity);
-    // A deadline in real time even under a fake record clock: this bounds a wait, it stamps nothing.
-    const end = systemClock.monoNs() + timeoutMs * 1e6;
-    while (ring.capacity - ring.len() < want) {
-      if (this.#consumerError !== undefined || systemClock.monoNs() > end) return false;
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    return true;
-  }
-
-  /**
-   * Tell the logger its consumer is gone (the Worker died): waits for room stop at once and
-   * `shutdown()` does not wait for a drain that cannot happen.
-   */
-  consumerFailed(reason: string): void {
-    this.#consumerError ??= reason;
-  }
-
-  /** Why the consumer failed, or undefined while it is healthy. */
-  get consumerError(): string | undefined {
-    return this.#consumerError;
-  }
-
-  /** Records dropped so far because the ring was full. */
-  dropped(): number {
-    return this.ring.dropped();
-  }
-
-  /**
-   * Finish: write a `Shutdown` record (waiting up to `timeoutMs` for room if the ring is full,
-   * so it is not dropped while the consumer is alive), close the ring, and resolve once the
-   * consumer has drained every record pushed before it and flushed its sinks. Idempotent.
-   * When the consumer has failed it resolves without waiting for a drain.
-   */
-  async shutdown(timeoutMs = 5000): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      this.endPoll();
-      const room = await this.whenRoom(this.#names.length - this.#sentNames + 1, timeoutMs);
-      if (room && this.#flushNames()) this.emit(EventKind.Shutdown);
-      this.ring.close();
-    }
-    if (this.#drained && this.#consumerError === undefined) await this.#drained();
-  }
-
-  #flushNames(): boolean {
-    const ring = this.ring;
-    while (this.#sentNames < this.#names.length) {
-      if (!ring.hasRoom()) return false;
-      const off = ring.claim();
-      if (off < 0) return false;
-      const id = this.#sentNames;
-      encodeHeader(ring.view, off, EventKind.Intern, 0, 0, this.#clock.monoNs(), id, 0, 0, 0, 0, 0);
-      encodeText(ring.bytes, ring.view, off, this.#names[id]!);
-      ring.publish();
-      this.#sentNames++;
-    }
-    return true;
   }
 }

@@ -6,7 +6,7 @@
 export { type Clock, FakeClock, systemClock } from "./clock.ts";
 export { type EngineOptions, type EngineReport, runEngine } from "./engine.ts";
 export type { EngineHandler, HandlerContext } from "./handler.ts";
-export { type HandlerEvent, Logger, type LoggerOptions } from "./logger.ts";
+export { DEFER_MAX, DEFER_NS, type HandlerEvent, Logger, type LoggerOptions, LoggerRing } from "./logger.ts";
 export { type StartedLogger, startLogger, type StartLoggerOptions } from "./logger_host.ts";
 export { type ConsumerStats, LoggerConsumer, type LoggerWorkerInit } from "./logger_consumer.ts";
 export {

@@ -31,6 +31,12 @@ export interface BinanceMultiConfig extends BinanceCommonConfig {
   weightPerMinute?: number;
   /** Shortest wait after a 418 ban, ms (default 120 000; the ban's `Retry-After` when longer). */
   banMinMs?: number;
+  /**
+   * Most entries a connection's inbox may hold when a poll starts (default 65 536): beyond it the
+   * connection's backlog is shed — its frames skipped (still captured), its symbols cleared and
+   * resynchronized — with a warning, counted in `shed` / `shedFrames`.
+   */
+  maxBacklog?: number;
 }
 
 /** Counters of `BinanceMultiHandler`. */
@@ -49,6 +55,26 @@ export interface BinanceMultiStats {
   connections: number;
   /** Symbols synchronized at least once. */
   everSynced: number;
+  /** Backlogs shed (a connection's inbox past `maxBacklog` at a poll). */
+  shed: number;
+  /** Frames skipped by the sheds. */
+  shedFrames: number;
   /** Monotonic ns from start until every symbol was synchronized once (NaN until then). */
   warmupNs: number;
+}
+
+/** Counters of a handler that has not started. */
+export function newMultiStats(): BinanceMultiStats {
+  return {
+    messages: 0,
+    malformed: 0,
+    unknownSymbol: 0,
+    binary: 0,
+    errorReplies: 0,
+    connections: 0,
+    everSynced: 0,
+    shed: 0,
+    shedFrames: 0,
+    warmupNs: NaN,
+  };
 }

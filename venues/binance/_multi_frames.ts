@@ -25,6 +25,8 @@ export class MultiFrames {
   readonly pf: ParsedFrame;
   /** The symbol index of the frame just parsed (-1: none of ours). */
   symbol = -1;
+  /** The symbol index the last frame's text named first (-1: none); its stream may be written too. */
+  peeked = -1;
   readonly #books: readonly SymbolBook[];
   readonly #peek: SymbolPeek;
   #cap: BinanceCapture | null = null;
@@ -44,7 +46,7 @@ export class MultiFrames {
    */
   parse(raw: string, home: number, wall: number): FrameKind {
     const pf = this.pf;
-    const k = this.#peek.find(raw);
+    const k = this.peeked = this.#peek.find(raw);
     const b = k >= 0 ? this.#books[k]! : null;
     const cap = this.#cap = (b ?? this.#books[home]!).capture;
     this.#misrouted = false;

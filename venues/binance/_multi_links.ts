@@ -97,6 +97,24 @@ export class MultiLinks {
     c.timer = setTimeout(() => this.connect(c), delay);
   }
 
+  /**
+   * `c`'s inbox holds `n` entries, past the bound: shed its backlog — clear and resync its symbols
+   * now, warn, count — and return how many of its queued frames the caller skips (captured only).
+   * The socket stays open; control entries in the backlog are still handled.
+   */
+  shed(c: MultiConn, logger: Logger, n: number): number {
+    this.#stats.shed++;
+    this.#stats.shedFrames += n;
+    logger.warning(
+      this.#host.ctx()!.source,
+      `inbox backlog of ${n} entries on ${
+        c.plan.url.slice(0, 80)
+      }: shed, its ${c.plan.symbols.length} symbols resync`,
+    );
+    this.#resetSymbols(c, ResyncReason.Gap, "inbox backlog shed");
+    return n;
+  }
+
   /** Reconnect every open connection without a frame for `staleNs` at `now`. */
   checkSilence(logger: Logger, now: number, staleNs: number): void {
     const src = this.#host.ctx()!.source;

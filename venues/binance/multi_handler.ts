@@ -30,8 +30,10 @@ import type { MultiConn } from "./_multi_conn.ts";
 import { MultiLinks } from "./_multi_links.ts";
 import { MultiWatch } from "./_multi_watch.ts";
 import { MultiSnapshots } from "./_multi_rest.ts";
-import type { BinanceMultiConfig, BinanceMultiStats } from "./_multi_config.ts";
+import { type BinanceMultiConfig, type BinanceMultiStats, newMultiStats } from "./_multi_config.ts";
+import { writeBooksOut } from "./_multi_book_out.ts";
 import { MultiFrames } from "./_multi_frames.ts";
+import { DirtyStreams } from "./_multi_dirty.ts";
 import { captureLost, captureProgress, closeCaptures, openCaptures } from "./_symbol_capture.ts";
 import { defaultRestUrl } from "./markets.ts";
 
@@ -49,16 +51,8 @@ export class BinanceMultiHandler implements EngineHandler {
   /** Snapshot requests under one weight budget. */
   readonly rest: MultiSnapshots;
   /** Counters. */
-  readonly stats: BinanceMultiStats = {
-    messages: 0,
-    malformed: 0,
-    unknownSymbol: 0,
-    binary: 0,
-    errorReplies: 0,
-    connections: 0,
-    everSynced: 0,
-    warmupNs: NaN,
-  };
+  readonly stats: BinanceMultiStats = newMultiStats();
+
   readonly #cfg: BinanceMultiConfig;
   readonly #frames: MultiFrames;
   readonly #unknown = new WarnLimit();
@@ -70,6 +64,9 @@ export class BinanceMultiHandler implements EngineHandler {
   #lastStatsNs = 0;
   #stopped = false;
   #fatal: string | undefined;
+  readonly #maxBacklog: number;
+  readonly #dirty: DirtyStreams;
+  #flushAll = false;
 
   /** Plans the connections; RangeError on bad symbols or a plan beyond the venue's limits. */
   constructor(cfg: BinanceMultiConfig) {
@@ -82,6 +79,9 @@ export class BinanceMultiHandler implements EngineHandler {
     this.conns = parts.conns;
     this.rest = parts.rest;
     this.#frames = new MultiFrames(this.books, pf);
+    this.#dirty = new DirtyStreams(this.books.length);
+    this.#maxBacklog = cfg.maxBacklog ?? 1 << 16;
+    if (!(this.#maxBacklog >= 1)) throw new RangeError("maxBacklog must be >= 1");
     this.#watch = new MultiWatch(this.books.length, (cfg.staleAfterMs ?? 10_000) * 1e6);
     const per5Min = cfg.connectsPer5Min ?? BINANCE_WS_LIMITS.connectsPer5Min;
     this.#links = new MultiLinks(this.conns, this.books, this.stats, per5Min, {
@@ -157,15 +157,21 @@ export class BinanceMultiHandler implements EngineHandler {
     for (let k = 0; k < this.conns.length; k++) {
       const c = this.conns[k]!;
       const inbox = c.inbox;
+      let skip = inbox.length > this.#maxBacklog ? this.#links.shed(c, logger, inbox.length) : 0;
+      if (skip > 0) this.#flushAll = true;
       while (inbox.length > 0 && !this.isDone()) {
         busy = true;
         const i = inbox.head;
         const kind = inbox.kind(i);
         if (kind === InKind.Message) {
-          if (inbox.num(i, 0) === c.io.gen) {
+          if (inbox.num(i, 0) === c.io.gen && skip === 0) {
             this.#onFrame(c, logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i));
-          } else this.#frames.captureOnly(inbox.text(i), c.plan.symbols[0]!, inbox.wallNs(i)); // an old socket's
-        } else this.#links.onControl(c, logger, kind, i);
+          } else this.#frames.captureOnly(inbox.text(i), c.plan.symbols[0]!, inbox.wallNs(i)); // old socket's, or shed
+          if (skip > 0) skip--;
+        } else {
+          this.#flushAll = true;
+          this.#links.onControl(c, logger, kind, i);
+        }
         inbox.shift();
       }
       this.#links.sendDue(c, t0);
@@ -173,12 +179,17 @@ export class BinanceMultiHandler implements EngineHandler {
     const rin = this.rest.inbox;
     for (; rin.length > 0; rin.shift()) {
       busy = true;
+      this.#flushAll = true;
       this.#onReply(logger, rin.head);
     }
     if (!this.#stopped && this.#fatal === undefined) this.rest.pump(this.books, ctx.clock.monoNs());
     const now = ctx.clock.monoNs();
-    if (now - this.#lastStatsNs >= (this.#cfg.statsIntervalMs ?? 1000) * 1e6) this.#periodic(logger, now);
-    for (let k = 0; k < this.books.length; k++) this.books[k]!.stream.flush();
+    if (now - this.#lastStatsNs >= (this.#cfg.statsIntervalMs ?? 1000) * 1e6) {
+      this.#flushAll = true;
+      this.#periodic(logger, now);
+    }
+    this.#dirty.flush(this.books, this.#flushAll);
+    this.#flushAll = false;
     return busy ? now - t0 : undefined;
   }
 
@@ -198,14 +209,8 @@ export class BinanceMultiHandler implements EngineHandler {
    * `--book-out`: one symbol → the object of `BinanceHandler`; several → `{"books":[…]}` in
    * `symbols` order. Stale books carry `"stale":true` (and a warning).
    */
-  async writeBookOut(path: string): Promise<void> {
-    const objs = this.books.map((b, i) => {
-      if (b.stale && this.#ctx) this.#ctx.logger.warning(this.#src[i]!, 'book-out: stale book: "stale":true');
-      return b.bookJson();
-    });
-    const body = objs.length === 1 ? objs[0] : { books: objs };
-    await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(body) + "\n");
-    await Deno.rename(`${path}.tmp`, path);
+  writeBookOut(path: string): Promise<void> {
+    return writeBooksOut(path, this.books, this.#ctx?.logger, this.#src);
   }
 
   #onFrame(c: MultiConn, logger: Logger, raw: string, mono: number, wall: number): void {
@@ -218,6 +223,9 @@ export class BinanceMultiHandler implements EngineHandler {
     }
     const kind = fr.parse(raw, home, wall);
     const pf = fr.pf;
+    const dirty = this.#dirty;
+    if (fr.peeked >= 0) dirty.mark(fr.peeked);
+    if (fr.symbol >= 0) dirty.mark(fr.symbol);
     if (kind === FrameKind.Depth || kind === FrameKind.Trade || kind === FrameKind.AggTrade) {
       const i = fr.symbol;
       if (i < 0) {
@@ -249,6 +257,7 @@ export class BinanceMultiHandler implements EngineHandler {
       logger.warning(this.#ctx!.source, "error reply: " + pf.errorMsg);
     } else if (kind === FrameKind.ServerShutdown) {
       logger.warning(this.#ctx!.source, "serverShutdown received: reconnecting now");
+      this.#flushAll = true;
       this.#links.reconnectNow(c, ResyncReason.ServerShutdown, "server shutdown");
     }
   }
