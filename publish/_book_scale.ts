@@ -50,9 +50,11 @@ function drop(b: ConsumedBook, pd: number, qd: number): string {
   return was ? `book cannot be held at 10^-${pd} / 10^-${qd} (beyond 2^53); awaiting a snapshot` : "";
 }
 
-// Every record's price × 10^kp and qty × 10^kq, its decimals raised; false (and unchanged) when
-// a value would pass 2^53.
-function scaleBatch(batch: RecordBatch, kp: number, kq: number): boolean {
+/**
+ * Every record's price × 10^`kp` and qty × 10^`kq` (k >= 0), its decimals raised; false (and
+ * unchanged) when a value would pass 2^53.
+ */
+export function scaleBatch(batch: RecordBatch, kp: number, kq: number): boolean {
   const v = batch.view;
   const mp = POW10[kp]!;
   const mq = POW10[kq]!;

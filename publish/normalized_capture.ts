@@ -4,7 +4,11 @@
  * driver fed by records (replay) or a {@linkcode BookReplica}.
  *
  * Contract: `next()` moves to the next message (false at the end); the batch is reused (instrument
- * index 0, prices and quantities at 10^-8: the JSON form's exact decimals). A line that is not a
+ * index 0, prices and quantities at 10^-8: the JSON form's exact decimals; with `ownPrecision`
+ * at each message's own decimals, which its records carry: the finest of its price strings and
+ * of its quantity strings, as `PayloadDecoder` decodes JSON, so a PEPE-sized quantity past
+ * 2^53 / 10^8 is read exactly; a reader holding a book then brings messages to one scale, as
+ * `replay/_normalized_scale.ts` does). A line that is not a
  * normalized message of this instrument is skipped and listed in `skipped` (line number and why),
  * never thrown; a truncated last line (a capture killed mid-write) is counted in
  * `truncatedBytes`. Lines beyond the shorter of `records.jsonl` / `records.recv_ns` are not read
@@ -22,6 +26,12 @@ import {
   type NormalizedCaptureMetadata,
   RECORDS_STEM,
 } from "./normalized_capture_format.ts";
+
+/** How {@linkcode readNormalizedCapture} decodes. */
+export interface NormalizedReadOptions {
+  /** Decode each message at its own decimals (default: every message at 10^-8, `JSON_SCALE`). */
+  ownPrecision?: boolean;
+}
 
 /** A line that was not read as a message. */
 export interface SkippedLine {
@@ -55,17 +65,23 @@ export class NormalizedCaptureReader {
   readonly #dec = new TextDecoder();
   #dataAhead = false;
 
-  private constructor(dir: string, meta: NormalizedCaptureMetadata, data: LineReader, ns: LineReader) {
+  private constructor(
+    dir: string,
+    meta: NormalizedCaptureMetadata,
+    data: LineReader,
+    ns: LineReader,
+    opts: NormalizedReadOptions,
+  ) {
     this.dir = dir;
     this.metadata = meta;
     this.#data = data;
     this.#ns = ns;
-    this.#decoder = new PayloadDecoder(0, meta.instrument, JSON_SCALE);
+    this.#decoder = new PayloadDecoder(0, meta.instrument, opts.ownPrecision ? -1 : JSON_SCALE);
     this.batch = this.#decoder.batch;
   }
 
-  /** Open the session folder `dir`. */
-  static async open(dir: string): Promise<NormalizedCaptureReader> {
+  /** Open the session folder `dir`, decoding as `opts` says. */
+  static async open(dir: string, opts: NormalizedReadOptions = {}): Promise<NormalizedCaptureReader> {
     let meta: NormalizedCaptureMetadata;
     const metaPath = `${dir}/metadata.json`;
     try {
@@ -96,7 +112,7 @@ export class NormalizedCaptureReader {
       await data.close();
       throw e;
     }
-    return new NormalizedCaptureReader(dir, meta, data, ns);
+    return new NormalizedCaptureReader(dir, meta, data, ns, opts);
   }
 
   /** Bytes after the last complete line of either file (a capture cut mid-write). */
@@ -160,6 +176,9 @@ export class NormalizedCaptureReader {
 }
 
 /** Open the normalized capture session folder `dir` (see the module doc). */
-export function readNormalizedCapture(dir: string): Promise<NormalizedCaptureReader> {
-  return NormalizedCaptureReader.open(dir);
+export function readNormalizedCapture(
+  dir: string,
+  opts: NormalizedReadOptions = {},
+): Promise<NormalizedCaptureReader> {
+  return NormalizedCaptureReader.open(dir, opts);
 }

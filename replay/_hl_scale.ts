@@ -1,6 +1,6 @@
 /**
  * Private: the precision a Hyperliquid replay runs at, shared by the book parser and the trade
- * feed's parser. It starts at the capture's (metadata `priceScale`/`sizeScale`), else at the live
+ * feed's parser (the normalized-capture replay follows the same rule through {@linkcode HlScale.fit}). It starts at the capture's (metadata `priceScale`/`sizeScale`), else at the live
  * handler's default (10^8); a frame with a value the scale cannot hold exactly makes it rescale
  * the way the live handler does: to the finer of the scale in force and the frame's own decimals,
  * else to the frame's decimals (a value too large at the finer scale). A rescale restarts the book
@@ -14,6 +14,7 @@ import { type HlFrame, HlMsg, HlParseError } from "../venues/hyperliquid/frame.t
 import type { HlParser } from "../venues/hyperliquid/parse.ts";
 import { HL_PRICE_SCALE, HL_SIZE_SCALE } from "../venues/hyperliquid/types.ts";
 import type { CaptureFiles } from "./reader.ts";
+import type { Decimals } from "../venues/binance/precision.ts";
 
 const dec = new TextDecoder();
 
@@ -61,30 +62,45 @@ export class HlScale {
     if (k !== HlMsg.Malformed || out.error !== HlParseError.BadNumber) return k;
     const wire = hlFrameDecimals(dec.decode(bytes.subarray(0, len)));
     if (wire === null) return k;
+    let k2: HlMsg = HlMsg.Malformed;
+    const ok = this.fit(wire, (d) => {
+      p.priceScale = d.priceDecimals;
+      p.sizeScale = d.qtyDecimals;
+      k2 = p.parseBytes(bytes, len, out);
+      return k2 !== HlMsg.Malformed;
+    });
+    if (ok) return k2;
+    p.priceScale = this.priceDecimals;
+    p.sizeScale = this.qtyDecimals;
+    return p.parseBytes(bytes, len, out); // the frame's error again, for the caller
+  }
+
+  /**
+   * A message at `wire` decimals did not fit the scale in force: try the finer of the two, else
+   * the message's own (a value too large at the finer one), with `attempt` (true: the message
+   * and whatever follows the scale are at that scale now). On success the scale moves there, the
+   * followed parsers with it, `onRescale` runs and `fit` returns true; false: no scale holds it
+   * (nothing changed here).
+   */
+  fit(wire: Decimals, attempt: (d: Decimals) => boolean): boolean {
     const finer = {
       priceDecimals: Math.max(this.priceDecimals, wire.priceDecimals),
       qtyDecimals: Math.max(this.qtyDecimals, wire.qtyDecimals),
     };
     for (const d of [finer, wire]) {
       if (d.priceDecimals === this.priceDecimals && d.qtyDecimals === this.qtyDecimals) continue;
-      p.priceScale = d.priceDecimals;
-      p.sizeScale = d.qtyDecimals;
-      const k2 = p.parseBytes(bytes, len, out);
-      if (k2 !== HlMsg.Malformed) {
-        this.priceDecimals = d.priceDecimals;
-        this.qtyDecimals = d.qtyDecimals;
-        for (const q of this.#parsers) {
-          q.priceScale = d.priceDecimals;
-          q.sizeScale = d.qtyDecimals;
-        }
-        this.rescales++;
-        this.onRescale();
-        return k2;
+      if (!attempt(d)) continue;
+      this.priceDecimals = d.priceDecimals;
+      this.qtyDecimals = d.qtyDecimals;
+      for (const q of this.#parsers) {
+        q.priceScale = d.priceDecimals;
+        q.sizeScale = d.qtyDecimals;
       }
+      this.rescales++;
+      this.onRescale();
+      return true;
     }
-    p.priceScale = this.priceDecimals;
-    p.sizeScale = this.qtyDecimals;
-    return p.parseBytes(bytes, len, out); // the frame's error again, for the caller
+    return false;
   }
 }
 

@@ -36,6 +36,7 @@ import type { ReplayOptions } from "./replay.ts";
 import type { DriverStart } from "./_driver.ts";
 import type { CaptureSource, L3Stage } from "./_stage.ts";
 import { ContextTracker } from "./_context.ts";
+import { Align, NormalizedScale } from "./_normalized_scale.ts";
 import { warnMalformed } from "./_warn.ts";
 
 /**
@@ -50,7 +51,7 @@ export async function openNormalized(
   run: DriverStart,
   wantTrades: boolean,
 ): Promise<CaptureSource> {
-  const reader = await readNormalizedCapture(files.normalized!);
+  const reader = await readNormalizedCapture(files.normalized!, { ownPrecision: true });
   const useTrades = wantTrades && files.trades !== undefined;
   return { useTrades, read: (stage) => readRecords(reader, files, opts, run, stage) };
 }
@@ -75,6 +76,7 @@ async function readRecords(
     JSON_SCALE,
     JSON_SCALE,
   );
+  const scale = new NormalizedScale(inst, book);
   const stream = new MarketStream(inst, book);
   const tracker = new ContextTracker(book, hl ? HL_BOOK_DEPTH : Infinity);
   let fid = 0;
@@ -97,6 +99,35 @@ async function readRecords(
   };
   let prevId = -1; // the previous book message's id while the book is valid (else -1)
   let jumps = 0;
+  let unheld = 0;
+  // Bring the message and the book to one scale: a rescaled book that is kept is re-emitted as a
+  // snapshot at the new scale (L3 restarts from it, its events saying the new decimals); a
+  // message no scale holds: false (the caller drops it).
+  const aligned = (replacesBook: boolean, rs: number, rn: number): boolean => {
+    const was = stream.view.valid;
+    const a = scale.align(r.batch, replacesBook);
+    if (a === Align.Same) return true;
+    if (a === Align.Rescaled) {
+      stats.rescales++;
+      if (!replacesBook && was) {
+        fid = lid = book.updateId;
+        stream.snapshot(book.updateId, r.batch.eventTimeMs, rs, rn);
+      }
+      return true;
+    }
+    const b = r.batch;
+    if (++unheld <= 5) {
+      warn(
+        `${where}:${r.line}: a value cannot be held with the book at 10^-${scale.scale.priceDecimals} / ` +
+          `10^-${scale.scale.qtyDecimals} (beyond 2^53); ${
+            b.messageKind === RecordKind.Trade
+              ? "trade not replayed"
+              : "book discarded, waiting for a later snapshot"
+          }`,
+      );
+    }
+    return false;
+  };
   try {
     await opts.onStream?.(stream);
     const b = r.batch;
@@ -117,7 +148,7 @@ async function readRecords(
         // A window venue's snapshot holds the trades before it: those while no book is held
         // are not matched (as the Hyperliquid adapter drops those before a snapshot).
         if (hl && !stream.view.valid) stats.tradesBeforeBook++;
-        else if (stage.useTrades) {
+        else if (stage.useTrades && aligned(false, rs, rn)) {
           stream.trade(b.price(0), b.qty(0), b.isBid(0), b.updateId, b.eventTimeMs, rs, rn);
         }
         continue;
@@ -134,6 +165,19 @@ async function readRecords(
         continue;
       }
       const seq0 = replica.bookSeq;
+      if (!aligned(kind === RecordKind.Snapshot, rs, rn)) {
+        // No scale holds it: the book is cleared and stays invalid until the next snapshot.
+        if (b.seq > replica.bookSeq) replica.bookSeq = b.seq;
+        if (stream.view.valid) {
+          stats.resyncs++;
+          fid = lid = id;
+          stream.clear(ResyncReason.Precision, b.eventTimeMs, rs, rn);
+        }
+        book.clear();
+        replica.valid = false;
+        prevId = -1;
+        continue;
+      }
       const res = replica.apply(b);
       if (res === ReplicaResult.Applied && kind === RecordKind.Snapshot) {
         if (stats.snapshotsApplied > 0 && !stream.view.valid) stats.gapsCrossed++;
@@ -172,6 +216,7 @@ async function readRecords(
       }
     }
     if (jumps > 5) warn(`${jumps} seq jumps in total`);
+    if (unheld > 5) warn(`${unheld} messages no scale could hold in total`);
     if (r.error) warn(`${where}: read error after line ${r.line}: ${r.error}`);
     else if (r.truncatedBytes > 0) {
       warn(
@@ -191,4 +236,6 @@ async function readRecords(
     await r.close();
   }
   stats.connections = m.runIds?.length ?? 0;
+  stats.priceDecimals = scale.scale.priceDecimals;
+  stats.qtyDecimals = scale.scale.qtyDecimals;
 }
