@@ -62,6 +62,23 @@ export class RecordBatch {
     return this.#f64;
   }
 
+  /**
+   * The record words as float64 WITHOUT writing the repeated header fields (unlike {@linkcode f64}):
+   * only each record's price (`[(i << 3) + 5]`) and quantity (`[(i << 3) + 6]`) are meant to be
+   * read here, in place, by a consumer on this thread. Valid until the next write or growth.
+   */
+  get levelWords(): Float64Array {
+    return this.#f64;
+  }
+  /**
+   * The record bytes WITHOUT writing the repeated header fields (unlike {@linkcode bytes}): only
+   * each record's flags (`[(i << 6) + 1]`) are meant to be read here. Valid until the next write
+   * or growth.
+   */
+  get flagBytes(): Uint8Array {
+    return this.#bytes;
+  }
+
   /** Drop the records held (readers refilling the batch record by record use this). */
   reset(): void {
     this.count = 0;

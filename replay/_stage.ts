@@ -47,7 +47,7 @@ export class LocalStage implements L3Stage {
   }
 
   write(batch: RecordBatch, ctx: BookContext): void {
-    this.#c.message(batch, ctx);
+    this.#c.batch(batch, ctx);
   }
 
   /** {@linkcode write} of a message read in place (the L3 Worker's ring). */

@@ -21,7 +21,7 @@
  * No allocation per message (the level arrays grow only for a bigger message).
  * @module
  */
-import { RecordKind } from "../market/record.ts";
+import { Flag, type RecordBatch, RecordKind } from "../market/record.ts";
 import { type CancelModel, L3Book } from "./l3.ts";
 import { Attribution } from "./classify.ts";
 import { TradeWindow, type TradeWindowOptions } from "./trade_window.ts";
@@ -125,6 +125,20 @@ export class RecordL3 {
     }
   }
 
+  /**
+   * {@linkcode message} of a batch on this thread: an `update` outside a window venue reads its
+   * levels in place from the batch's words (no getter per field, no copy); the rest as `message`.
+   */
+  batch(b: RecordBatch, ctx: BookContext): void {
+    if (b.messageKind !== RecordKind.Update || ctx.window) return this.message(b, ctx);
+    const ev = this.l3.ev;
+    ev.recvSec = b.recvSec;
+    ev.recvSubNs = b.recvSubNs;
+    ev.priceDecimals = b.priceDecimals;
+    ev.qtyDecimals = b.qtyDecimals;
+    this.#updateInPlace(b, ctx);
+  }
+
   /** A venue message that changed nothing: ends the trade window's update. */
   unchanged(): void {
     this.trades?.endUpdate();
@@ -167,6 +181,36 @@ export class RecordL3 {
     if (b.isEmpty(0)) return;
     const n = b.count;
     for (let i = 0; i < n; i++) l3.snapshotLevel(b.isBid(i) ? Side.Bid : Side.Ask, b.price(i), b.qty(i));
+  }
+
+  // #update of a batch outside a window venue: levels read in place (8 words per record).
+  #updateInPlace(b: RecordBatch, ctx: BookContext): void {
+    const l3 = this.l3;
+    const ev = l3.ev;
+    const w = this.trades;
+    const attr = this.#attr;
+    const time = b.eventTimeMs;
+    ev.updateId = b.updateId;
+    ev.eventTimeMs = time;
+    attr.bb0 = ctx.bb0;
+    attr.ba0 = ctx.ba0;
+    attr.bb1 = ctx.bb1;
+    attr.ba1 = ctx.ba1;
+    attr.singleEvent = ctx.singleEvent;
+    const flags = b.flagBytes;
+    const f = b.levelWords;
+    const n = (flags[1]! & Flag.EMPTY) !== 0 ? 0 : b.count;
+    let nb = 0; // bids come first (as every venue adapter emits them)
+    while (nb < n && (flags[(nb << 6) + 1]! & Flag.BID) !== 0) nb++;
+    attr.twoSided = nb > 0 && nb < n;
+    w?.setTime(time);
+    l3.changeLevelsAt(Side.Bid, f, 5, 6, 8, nb, attr);
+    l3.changeLevelsAt(Side.Ask, f, (nb << 3) + 5, (nb << 3) + 6, 8, n - nb, attr);
+    if (w !== undefined && w.size > 0) {
+      for (let i = 0; i < nb; i++) w.seen(Side.Bid, f[(i << 3) + 5]!);
+      for (let i = nb; i < n; i++) w.seen(Side.Ask, f[(i << 3) + 5]!);
+    }
+    w?.endUpdate();
   }
 
   #update(b: RecordReader, ctx: BookContext): void {
