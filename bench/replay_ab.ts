@@ -12,9 +12,12 @@
  *
  *   deno run -A bench/replay_ab.ts /tmp/base [--rounds 15] [--warmup 6] [--mode both|1|2]
  *
- * `--once`: one replay of this tree only and exit (for an instruction count under callgrind:
- * `valgrind --tool=callgrind deno run -A --v8-flags=--single-threaded bench/replay_ab.ts X --once`
- * minus a `--startup-only` run that imports the same modules and exits).
+ * `--once [--repeat N] [--base]`: N replays (default 1) on one thread of this tree (of the
+ * baseline with `--base`) and exit, for instruction counts, which are repeatable on a loaded
+ * machine: the count of `--repeat 11` minus that of `--repeat 1`, over 10, is one warm replay:
+ *
+ *   valgrind --tool=callgrind --smc-check=all-non-file \
+ *     deno run -A --v8-flags=--single-threaded bench/replay_ab.ts /tmp/base --once --repeat 11
  * @module
  */
 import process from "node:process";
@@ -29,6 +32,7 @@ const { values, positionals } = parseArgs({
     warmup: { type: "string" },
     mode: { type: "string" },
     once: { type: "boolean" },
+    repeat: { type: "string" },
     "startup-only": { type: "boolean" },
     base: { type: "boolean" },
   },
@@ -98,7 +102,10 @@ if (values["startup-only"]) {
 if (values.once) {
   const t = await loadTree("new", values.base ? baseDir : thisTree);
   t.pipe.close();
-  console.log(`bytes ${await t.replay1()}`);
+  const n = Number(values.repeat ?? 1);
+  let bytes = 0;
+  for (let i = 0; i < n; i++) bytes += await t.replay1();
+  console.log(`bytes ${bytes}`);
   Deno.exit(0);
 }
 

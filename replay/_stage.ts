@@ -55,6 +55,17 @@ export class LocalStage implements L3Stage {
     this.#c.message(records, ctx);
   }
 
+  /** An `update` read in place from contiguous words (`RecordL3.updateAt`; the L3 Worker's ring). */
+  updateAt(
+    records: RecordReader,
+    ctx: BookContext,
+    words: Float64Array,
+    bytes: Uint8Array,
+    w0: number,
+  ): void {
+    this.#c.updateAt(records, ctx, words, bytes, w0);
+  }
+
   unchanged(): void {
     this.#c.unchanged();
   }
