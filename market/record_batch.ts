@@ -62,6 +62,23 @@ export class RecordBatch {
     return this.#f64;
   }
 
+  /**
+   * The record words as float64 WITHOUT writing the repeated header fields (unlike {@linkcode f64}):
+   * only each record's price (`[(i << 3) + 5]`) and quantity (`[(i << 3) + 6]`) are meant to be
+   * read here, in place, by a consumer on this thread. Valid until the next write or growth.
+   */
+  get levelWords(): Float64Array {
+    return this.#f64;
+  }
+  /**
+   * The record bytes WITHOUT writing the repeated header fields (unlike {@linkcode bytes}): only
+   * each record's flags (`[(i << 6) + 1]`) are meant to be read here. Valid until the next write
+   * or growth.
+   */
+  get flagBytes(): Uint8Array {
+    return this.#bytes;
+  }
+
   /** Drop the records held (readers refilling the batch record by record use this). */
   reset(): void {
     this.count = 0;
@@ -218,6 +235,33 @@ export class RecordBatch {
     const o = i << 4;
     for (let k = 0; k < 16; k++) d[o + k] = src[w + k]!;
     this.count = i + 1;
+  }
+
+  /**
+   * Write record `i` whole (all 64 bytes, header fields included) at float64 index `q` of
+   * `f64` / 32-bit index `q × 2` of `u32` (two views of the same memory, e.g. a ring's slot),
+   * without first writing the header into this batch (what {@linkcode u32} would do). No allocation.
+   */
+  writeRecordTo(i: number, u32: Uint32Array, f64: Float64Array, q: number): void {
+    const r = i << 3;
+    const w = q << 1;
+    if (this.#full) {
+      const s = this.#u32;
+      const o = r << 1;
+      for (let k = 0; k < 16; k++) u32[w + k] = s[o + k]!;
+      return;
+    }
+    const f = this.#f64;
+    u32[w] = this.#w0 | (this.#bytes[(i << 6) + 1]! << 8);
+    u32[w + 1] = this.#w1;
+    f64[q + 1] = this.#seq;
+    f64[q + 2] = this.#uid;
+    f64[q + 3] = this.#evt;
+    u32[w + 8] = this.#rs;
+    u32[w + 9] = this.#rn;
+    f64[q + 5] = f[r + 5]!;
+    f64[q + 6] = f[r + 6]!;
+    f64[q + 7] = this.#lost;
   }
 
   // Write the repeated header fields of every record added since `begin`.

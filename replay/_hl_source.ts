@@ -160,7 +160,9 @@ async function readHl(
         stats.connections++;
         cb?.forget();
       }
-      const kind = scale.parse(parser, dr.buf.subarray(dr.start, dr.end), dr.end - dr.start, frame);
+      // The view takes the byte after the line (its '\n'): the parser's sentinel goes there, in place
+      // (a view ending at the line would make the parser copy it).
+      const kind = scale.parse(parser, dr.buf.subarray(dr.start, dr.end + 1), dr.end - dr.start, frame);
       if (kind !== HlMsg.L2Book) {
         if (kind === HlMsg.Malformed) {
           const why = HL_PARSE_ERROR_TEXT[frame.error] ?? "malformed frame";

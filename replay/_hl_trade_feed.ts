@@ -97,7 +97,8 @@ export class HlTradeFeed {
     const r = this.#r;
     while (r.next()) {
       const len = r.end - r.start;
-      const k = this.#scale.parse(this.#parser, r.buf.subarray(r.start, r.end), len, f);
+      // With the byte after the line: the parser puts its sentinel there in place (no copy).
+      const k = this.#scale.parse(this.#parser, r.buf.subarray(r.start, r.end + 1), len, f);
       if (k === HlMsg.Trades && (!this.coin || this.#parser.rangeEquals(f.coinStart, f.coinEnd, this.coin))) {
         this.#i = 0;
         if (f.trades.count > 0) return true;

@@ -18,7 +18,7 @@
  */
 import { RingConsumer } from "../spsc/consumer.ts";
 import { DATA_OFFSET } from "../spsc/layout.ts";
-import { Flag, Off, RECORD_BYTES, RecordBatch } from "../market/record.ts";
+import { Flag, Off, RECORD_BYTES, RecordBatch, RecordKind } from "../market/record.ts";
 import type { LocalStage } from "./_stage.ts";
 import type { RecordReader } from "./record_l3.ts";
 import { BookContext, type ContextRecords, decodeContext, ReplayKind } from "./_context.ts";
@@ -48,6 +48,20 @@ export class RingMessage implements RecordReader, ContextRecords {
     this.#u8 = new Uint8Array(sab);
     this.#u32 = new Uint32Array(sab);
     this.#f64 = new Float64Array(sab);
+  }
+
+  /** The ring as float64 words (records read in place: {@linkcode RingMessage.firstWord}). */
+  get words(): Float64Array {
+    return this.#f64;
+  }
+  /** The ring as bytes (the same memory as {@linkcode RingMessage.words}). */
+  get ringBytes(): Uint8Array {
+    return this.#u8;
+  }
+  /** The word index of record 0 when the message's records are contiguous (no wrap), else -1. */
+  firstWord(): number {
+    const s = this.slot & this.#mask;
+    return s + this.count <= this.#mask + 1 ? DATA_F64 + (s << 3) : -1;
   }
 
   // f64 index of record i (8 per record, from the ring's data offset).
@@ -167,7 +181,12 @@ export class PipeReader {
     if (k === ReplayKind.Context) decodeContext(r, this.#ctx);
     else if (k === ReplayKind.Unchanged) this.#stage.unchanged();
     else if (k === ReplayKind.DropTrades) this.#stage.dropTrades();
-    else if (k >= 1 && k <= 4) this.#stage.writeFrom(r, this.#ctx);
+    else if (k === RecordKind.Update && !this.#ctx.window && r instanceof RingMessage) {
+      // The common case: the levels read in place from the ring (unless the message wraps).
+      const w0 = r.firstWord();
+      if (w0 >= 0) this.#stage.updateAt(r, this.#ctx, r.words, r.ringBytes, w0);
+      else this.#stage.writeFrom(r, this.#ctx);
+    } else if (k >= 1 && k <= 4) this.#stage.writeFrom(r, this.#ctx);
     else throw new TypeError(`replay pipe: unknown message kind ${k}`);
   }
 }

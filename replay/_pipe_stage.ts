@@ -4,7 +4,7 @@
  * messages for the calls that carry no record: `_context.ts`) into the SPSC ring for the L3
  * Worker (`_pipe_worker.ts`).
  *
- * Contract: no allocation per message; records are copied whole (64 bytes) from the batch and
+ * Contract: no allocation per message; records are written whole (64 bytes) from the batch and
  * published every {@linkcode PUBLISH_EVERY} records (after a message), before waiting for room
  * (a message larger than the ring goes in parts: the reader assembles it up to its LAST record)
  * and at {@linkcode PipeStage.finish}. A full ring is waited
@@ -51,6 +51,7 @@ export class PipeStage implements L3Stage {
   readonly useTrades: boolean;
   readonly #p: RingProducer;
   readonly #u32: Uint32Array;
+  readonly #f64: Float64Array;
   readonly #fail: Int32Array;
   readonly #reply: Promise<PipeReply>;
   readonly #ctl = new RecordBatch(4);
@@ -72,6 +73,7 @@ export class PipeStage implements L3Stage {
     this.#p = new RingProducer(ring, { flushEvery: 1 << 30 });
     if (this.#p.recordSize !== RECORD_BYTES) throw new TypeError("replay pipe: not a 64-byte-record ring");
     this.#u32 = new Uint32Array(ring);
+    this.#f64 = new Float64Array(ring);
     this.#fail = new Int32Array(fail);
     this.#reply = reply;
     this.useTrades = useTrades;
@@ -112,8 +114,8 @@ export class PipeStage implements L3Stage {
   #copy(batch: RecordBatch): void {
     const n = batch.count;
     const p = this.#p;
-    const src = batch.u32;
     const dst = this.#u32;
+    const dst64 = this.#f64;
     const mask = p.capacity - 1;
     let i = 0;
     while (i < n) {
@@ -121,9 +123,7 @@ export class PipeStage implements L3Stage {
       const m = Math.min(n - i, this.#room);
       const slot0 = (p.offsetAhead(0) - DATA_OFFSET) >> 6; // the ring slot of the next record
       for (let j = 0; j < m; j++, i++) {
-        const d = (DATA_OFFSET >> 2) + (((slot0 + j) & mask) << 4);
-        const s = i << 4;
-        for (let k = 0; k < 16; k++) dst[d + k] = src[s + k]!;
+        batch.writeRecordTo(i, dst, dst64, (DATA_OFFSET >> 3) + (((slot0 + j) & mask) << 3));
       }
       p.commitMany(m);
       this.#room -= m;

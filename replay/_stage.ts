@@ -47,12 +47,23 @@ export class LocalStage implements L3Stage {
   }
 
   write(batch: RecordBatch, ctx: BookContext): void {
-    this.#c.message(batch, ctx);
+    this.#c.batch(batch, ctx);
   }
 
   /** {@linkcode write} of a message read in place (the L3 Worker's ring). */
   writeFrom(records: RecordReader, ctx: BookContext): void {
     this.#c.message(records, ctx);
+  }
+
+  /** An `update` read in place from contiguous words (`RecordL3.updateAt`; the L3 Worker's ring). */
+  updateAt(
+    records: RecordReader,
+    ctx: BookContext,
+    words: Float64Array,
+    bytes: Uint8Array,
+    w0: number,
+  ): void {
+    this.#c.updateAt(records, ctx, words, bytes, w0);
   }
 
   unchanged(): void {

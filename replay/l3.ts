@@ -167,7 +167,7 @@ export class L3Book {
     const qty = this.#oneQty;
     px[0] = price;
     qty[0] = newQty;
-    this.#changeLevels(side, px, qty, 1, attr);
+    this.#changeLevels(side, px, 0, qty, 0, 1, 1, attr);
   }
 
   /**
@@ -177,18 +177,46 @@ export class L3Book {
    */
   changeLevels(side: Side, px: Float64Array, qty: Float64Array, n: number, attr: FillAttribution): void {
     this.ev.side = side;
-    this.#changeLevels(side, px, qty, n, attr);
+    this.#changeLevels(side, px, 0, qty, 0, 1, n, attr);
+  }
+
+  /**
+   * {@linkcode L3Book.changeLevels} for `n` levels read in place from interleaved words: level `i`'s
+   * price at `words[pxAt + i × stride]`, its quantity at `words[qtyAt + i × stride]` (e.g. the
+   * records of a `RecordBatch`, 8 words each). Same events, same order; no copy.
+   */
+  changeLevelsAt(
+    side: Side,
+    words: Float64Array,
+    pxAt: number,
+    qtyAt: number,
+    stride: number,
+    n: number,
+    attr: FillAttribution,
+  ): void {
+    this.ev.side = side;
+    this.#changeLevels(side, words, pxAt, words, qtyAt, stride, n, attr);
   }
 
   // The body of change() and changeLevels(): find the level, skip a no-op, else emit its events
   // through #push/#take (operands in fields, so no double is passed boxed).
-  #changeLevels(side: Side, px: Float64Array, qty: Float64Array, n: number, attr: FillAttribution): void {
+  // Level i: price px[pi + i × stride], quantity qty[qi + i × stride].
+  #changeLevels(
+    side: Side,
+    px: Float64Array,
+    pi: number,
+    qty: Float64Array,
+    qi: number,
+    stride: number,
+    n: number,
+    attr: FillAttribution,
+  ): void {
     const table = this.#tables[side];
     const ev = this.ev;
     const q = this.#q;
-    for (let i = 0; i < n; i++) {
-      const newQty = qty[i]!;
-      const price = px[i]!;
+    for (let i = 0; i < n; i++, pi += stride, qi += stride) {
+      const newQty = qty[qi]!;
+      const price = px[pi]!;
       table.key = price;
       let l = table.find();
       const have = l === NIL ? 0 : q.lqty[l]!;

@@ -1,0 +1,156 @@
+/**
+ * A/B of the replay's CPU cost: this tree against another tree of the repo (a baseline commit
+ * checked out as a worktree, e.g. `git worktree add /tmp/base <commit>`), in ONE process, on the
+ * recorded ETHUSDT fixture (Binance diffs + trades, bincode into a counting sink).
+ *
+ * Each tree's `replay/replay.ts` and `replay/pipeline.ts` are imported by absolute path; rounds
+ * alternate A, B, B, A, ... (so neither side always runs first after the other warms the caches)
+ * and each round is measured in process CPU time (`process.cpuUsage()`: user + system of every
+ * thread, so a two-thread round counts both threads), not wall time: on a loaded machine wall
+ * time measures the neighbours. Medians of `--rounds` after `--warmup` rounds; the ratio is
+ * new / base (below 1: this tree is cheaper).
+ *
+ *   deno run -A bench/replay_ab.ts /tmp/base [--rounds 15] [--warmup 6] [--mode both|1|2]
+ *
+ * `--once [--repeat N] [--base]`: N replays (default 1) on one thread of this tree (of the
+ * baseline with `--base`) and exit, for instruction counts, which are repeatable on a loaded
+ * machine: the count of `--repeat 11` minus that of `--repeat 1`, over 10, is one warm replay:
+ *
+ *   valgrind --tool=callgrind --smc-check=all-non-file \
+ *     deno run -A --v8-flags=--single-threaded bench/replay_ab.ts /tmp/base --once --repeat 11
+ * @module
+ */
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { median } from "./_stats.ts";
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  allowPositionals: true,
+  options: {
+    rounds: { type: "string" },
+    warmup: { type: "string" },
+    mode: { type: "string" },
+    once: { type: "boolean" },
+    repeat: { type: "string" },
+    "startup-only": { type: "boolean" },
+    base: { type: "boolean" },
+  },
+});
+const baseDir = positionals[0];
+if (baseDir === undefined) {
+  console.error("usage: replay_ab.ts <baseline tree> [--rounds N] [--warmup N] [--mode both|1|2] [--once]");
+  Deno.exit(2);
+}
+const rounds = Number(values.rounds ?? 15);
+const warmup = Number(values.warmup ?? 6);
+const mode = values.mode ?? "both";
+if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(warmup) || warmup < 0) {
+  console.error("--rounds must be >= 1 and --warmup >= 0");
+  Deno.exit(2);
+}
+if (mode !== "both" && mode !== "1" && mode !== "2") {
+  console.error(`--mode must be both, 1 or 2, got ${mode}`);
+  Deno.exit(2);
+}
+
+const thisTree = new URL("../", import.meta.url).pathname;
+const fixture = new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url).pathname;
+try {
+  Deno.statSync(fixture + "diffs.jsonl");
+} catch {
+  console.warn(`replay_ab: fixture absent at ${fixture}: nothing to measure`);
+  Deno.exit(0);
+}
+
+/** The parts of a tree's replay this bench drives (the same API on both sides). */
+interface Tree {
+  name: string;
+  replay1: () => Promise<number>;
+  pipe: { replay: (files: unknown, opts: unknown) => Promise<{ bytes: number }>; close(): void };
+  files: unknown;
+}
+
+async function loadTree(name: string, root: string): Promise<Tree> {
+  const r = root.endsWith("/") ? root : root + "/";
+  const replay = await import(`file://${r}replay/replay.ts`);
+  const pipeline = await import(`file://${r}replay/pipeline.ts`);
+  const reader = await import(`file://${r}replay/reader.ts`);
+  const bincode = await import(`file://${r}replay/bincode.ts`);
+  const out = await import(`file://${r}replay/out_buffer.ts`);
+  const files = await reader.resolveSession(fixture);
+  const replay1 = async () => {
+    const target = new out.CountingTarget();
+    const w = new bincode.BincodeWriter(target);
+    await replay.replayCapture(files, { sink: w });
+    w.flush();
+    return target.bytes as number;
+  };
+  return { name, replay1, pipe: new pipeline.ReplayPipeline(), files };
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e3;
+}
+
+if (values["startup-only"]) {
+  const t = await loadTree("new", values.base ? baseDir : thisTree);
+  t.pipe.close();
+  Deno.exit(0);
+}
+if (values.once) {
+  const t = await loadTree("new", values.base ? baseDir : thisTree);
+  t.pipe.close();
+  const n = Number(values.repeat ?? 1);
+  let bytes = 0;
+  for (let i = 0; i < n; i++) bytes += await t.replay1();
+  console.log(`bytes ${bytes}`);
+  Deno.exit(0);
+}
+
+const base = await loadTree("base", baseDir);
+const cur = await loadTree("new", thisTree);
+const trees = [base, cur];
+const res = new Map<string, number[]>();
+for (const t of trees) for (const m of ["1", "2"]) res.set(`${t.name}${m}`, []);
+
+async function round(t: Tree, m: string): Promise<[number, number]> {
+  const c0 = cpuMs();
+  const w0 = performance.now();
+  const bytes = m === "1" ? await t.replay1() : (await t.pipe.replay(t.files, { format: "bincode" })).bytes;
+  return [cpuMs() - c0, bytes + 0 * (performance.now() - w0)];
+}
+
+const modes = mode === "both" ? ["1", "2"] : [mode];
+const expected = new Map<string, number>();
+for (let i = 0; i < warmup + rounds; i++) {
+  const order = i % 2 === 0 ? trees : [cur, base];
+  for (const m of modes) {
+    for (const t of order) {
+      const [ms, bytes] = await round(t, m);
+      const prev = expected.get(m);
+      if (prev === undefined) expected.set(m, bytes);
+      else if (prev !== bytes) throw new Error(`output sizes differ (${m} thread): ${prev} vs ${bytes}`);
+      if (i >= warmup) res.get(`${t.name}${m}`)!.push(ms);
+    }
+  }
+}
+for (const t of trees) t.pipe.close();
+
+const load = Deno.readTextFileSync("/proc/loadavg").trim();
+console.log(`baseline ${baseDir} vs ${thisTree}; ${rounds} rounds after ${warmup} warm-up, alternating;`);
+console.log(`process CPU ms (user+sys, all threads), medians; load ${load}`);
+const out: Record<string, number> = {};
+for (const m of modes) {
+  const b = median(res.get(`base${m}`)!);
+  const n = median(res.get(`new${m}`)!);
+  out[`base${m}`] = b;
+  out[`new${m}`] = n;
+  console.log(
+    `${m} thread${m === "1" ? " " : "s"}: base ${b.toFixed(1)} ms, new ${n.toFixed(1)} ms, new/base ${
+      (n / b).toFixed(3)
+    }`,
+  );
+}
+console.log(JSON.stringify({ bench: "replay_ab", rounds, warmup, load, ...out }));
