@@ -49,3 +49,47 @@ export function spawnPocBinance(sim: BinanceSimulator, opts: PocChildOptions): D
     ...(opts.env ? { env: opts.env } : {}),
   }).spawn();
 }
+
+/** What {@linkcode publishRun} runs. */
+export interface PublishRunOptions {
+  /** NATS URL for `--publish`. */
+  nats: string;
+  /** Lower-case stream symbol (default `btcusdt`). */
+  symbol?: string;
+  /** `--max-messages` (default 400). */
+  messages?: number;
+  /** More flags (`--publish-format`, `--updates-out`, …). */
+  extraArgs?: string[];
+}
+
+/**
+ * Run `poc:binance --trades --publish <nats> --snapshot-every 0 --book-out <dir>/publisher.json`
+ * against `sim` to its `--max-messages` and resolve to its exit status (no snapshot copies: a
+ * consumer starts from the run's first message).
+ */
+export function publishRun(
+  sim: BinanceSimulator,
+  dir: string,
+  o: PublishRunOptions,
+): Promise<Deno.CommandStatus> {
+  const s = o.symbol ?? "btcusdt";
+  const symbolArgs = s === "btcusdt" ? [] : ["--symbol", s.toUpperCase()];
+  return spawnPocBinance(sim, {
+    dir,
+    session: s,
+    wsUrl: sim.wsUrl(`/stream?streams=${s}@depth@100ms/${s}@trade`),
+    extraArgs: [
+      ...symbolArgs,
+      "--trades",
+      "--max-messages",
+      String(o.messages ?? 400),
+      "--publish",
+      o.nats,
+      "--snapshot-every",
+      "0",
+      "--book-out",
+      `${dir}/publisher.json`,
+      ...(o.extraArgs ?? []),
+    ],
+  }).status;
+}

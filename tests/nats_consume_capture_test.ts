@@ -15,7 +15,7 @@ import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { bookToJson } from "../venues/book_json.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { assertSameBook, NATS_SKIP, readBook, runConsume } from "./_nats_consume.ts";
-import { spawnPocBinance } from "./_poc_child.ts";
+import { publishRun } from "./_poc_child.ts";
 
 /** Rebuild the book of a normalized capture; every message's kind in order. */
 async function rebuild(dir: string) {
@@ -50,22 +50,7 @@ Deno.test("consume --capture-dir of a whole live run: the capture replays to the
   const dir = await Deno.makeTempDir({ prefix: "hft-nats-cap-" });
   const sim = await BinanceSimulator.start({ intervalMs: 2, market: { seed: 41 } });
   try {
-    const st = await spawnPocBinance(sim, {
-      dir,
-      session: "live",
-      wsUrl: sim.wsUrl("/stream?streams=btcusdt@depth@100ms/btcusdt@trade"),
-      extraArgs: [
-        "--trades",
-        "--max-messages",
-        "400",
-        "--publish",
-        srv.url,
-        "--snapshot-every",
-        "0",
-        "--book-out",
-        `${dir}/publisher.json`,
-      ],
-    }).status;
+    const st = await publishRun(sim, dir, { nats: srv.url });
     assert.equal(st.code, 0, "publisher");
     const c = await runConsume([
       "--nats",

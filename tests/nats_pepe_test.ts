@@ -11,7 +11,7 @@ import { PEPE_MARKET } from "../sim/binance/market.ts";
 import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { type BookJson, NATS_SKIP, readBook, runConsume } from "./_nats_consume.ts";
-import { spawnPocBinance } from "./_poc_child.ts";
+import { publishRun } from "./_poc_child.ts";
 
 /** A decimal string without trailing fractional zeros ("1.2300" → "1.23", "5.000" → "5"). */
 function trim(s: string): string {
@@ -29,28 +29,12 @@ for (const format of ["json", "binary"] as const) {
     const dir = await Deno.makeTempDir({ prefix: "hft-nats-pepe-" });
     const sim = await BinanceSimulator.start({ intervalMs: 2, market: { ...PEPE_MARKET, seed: 61 } });
     try {
-      const st = await spawnPocBinance(sim, {
-        dir,
-        session: "pepe",
-        wsUrl: sim.wsUrl("/stream?streams=pepeusdt@depth@100ms/pepeusdt@trade"),
-        extraArgs: [
-          "--symbol",
-          "PEPEUSDT",
-          "--trades",
-          "--max-messages",
-          "300",
-          "--publish",
-          srv.url,
-          "--publish-format",
-          format,
-          "--snapshot-every",
-          "0", // no snapshot copies: the consumer starts from the first message
-          "--book-out",
-          `${dir}/publisher.json`,
-          "--updates-out",
-          `${dir}/publisher.jsonl`,
-        ],
-      }).status;
+      const st = await publishRun(sim, dir, {
+        nats: srv.url,
+        symbol: "pepeusdt",
+        messages: 300,
+        extraArgs: ["--publish-format", format, "--updates-out", `${dir}/publisher.jsonl`],
+      });
       assert.equal(st.code, 0, "publisher");
       const c = await runConsume([
         "--nats",

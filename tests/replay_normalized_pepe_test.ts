@@ -21,7 +21,7 @@ import { PEPE_MARKET } from "../sim/binance/market.ts";
 import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { type BookJson, NATS_SKIP, readBook, runConsume } from "./_nats_consume.ts";
-import { spawnPocBinance } from "./_poc_child.ts";
+import { publishRun } from "./_poc_child.ts";
 import { RebuildingSink, replayTask } from "./_replay_helpers.ts";
 
 const HEAD = `"venue":"binance","market":"spot","symbol":"PEPEUSDT"`;
@@ -194,24 +194,7 @@ Deno.test("a normalized capture made by consume --capture-dir from a live PEPE r
   const dir = await Deno.makeTempDir({ prefix: "hft-replaynorm-pepe-live-" });
   const sim = await BinanceSimulator.start({ intervalMs: 2, market: { ...PEPE_MARKET, seed: 61 } });
   try {
-    const st = await spawnPocBinance(sim, {
-      dir,
-      session: "pepe",
-      wsUrl: sim.wsUrl("/stream?streams=pepeusdt@depth@100ms/pepeusdt@trade"),
-      extraArgs: [
-        "--symbol",
-        "PEPEUSDT",
-        "--trades",
-        "--max-messages",
-        "300",
-        "--publish",
-        srv.url,
-        "--snapshot-every",
-        "0",
-        "--book-out",
-        `${dir}/publisher.json`,
-      ],
-    }).status;
+    const st = await publishRun(sim, dir, { nats: srv.url, symbol: "pepeusdt", messages: 300 });
     assert.equal(st.code, 0, "publisher");
     const c = await runConsume([
       "--nats",

@@ -11,7 +11,7 @@ import { JSON_SCALE } from "../publish/decode.ts";
 import { BinanceSimulator } from "../sim/binance/simulator.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { assertSameBook, NATS_SKIP, readBook, runConsume } from "./_nats_consume.ts";
-import { spawnPocBinance } from "./_poc_child.ts";
+import { publishRun } from "./_poc_child.ts";
 import { ETH_DIR, haveFixture, replayTask } from "./_replay_helpers.ts";
 import { replayed, writeNormalized } from "./_replay_normalized.ts";
 
@@ -77,22 +77,7 @@ Deno.test("a normalized capture made by consume --capture-dir from a live run re
   const dir = await Deno.makeTempDir({ prefix: "hft-replaynorm-live-" });
   const sim = await BinanceSimulator.start({ intervalMs: 2, market: { seed: 43 } });
   try {
-    const st = await spawnPocBinance(sim, {
-      dir,
-      session: "live",
-      wsUrl: sim.wsUrl("/stream?streams=btcusdt@depth@100ms/btcusdt@trade"),
-      extraArgs: [
-        "--trades",
-        "--max-messages",
-        "400",
-        "--publish",
-        srv.url,
-        "--snapshot-every",
-        "0",
-        "--book-out",
-        `${dir}/publisher.json`,
-      ],
-    }).status;
+    const st = await publishRun(sim, dir, { nats: srv.url });
     assert.equal(st.code, 0, "publisher");
     const c = await runConsume(
       [
