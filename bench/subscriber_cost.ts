@@ -1,0 +1,86 @@
+/**
+ * An in-process subscriber's cost per venue message on the real ETHUSDT diffs, paired rounds
+ * (`_subscriber_cost.ts`): a no-op sink alone (A) against the same sink and a no-op subscriber
+ * (B); prints the median of the per-round differences with its spread, and the target (≤ 50 ns).
+ * `deno task bench --only binance` prints the same figure (from `binance_compare.ts`).
+ *
+ *   deno run --allow-read --allow-sys=loadavg bench/subscriber_cost.ts [--rounds N] [--chunk N]
+ *
+ * `--once --arm sink|sub --passes N`: N passes of one arm alone, then exit, for instruction
+ * counts (repeatable on a loaded machine). Per message: (count at N = 11 − count at N = 1) over
+ * 10 × 6467; the subscriber's instructions are arm `sub` minus arm `sink`:
+ *
+ *   valgrind --tool=callgrind --smc-check=all-non-file deno run --allow-read --allow-sys=loadavg \
+ *     --v8-flags=--single-threaded bench/subscriber_cost.ts --once --arm sub --passes 11
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { loadEthFixture, SYNC_AT } from "./_eth_fixture.ts";
+import { formatPaired } from "./_paired.ts";
+import { runArm, subscriberCost } from "./_subscriber_cost.ts";
+
+const USAGE =
+  "usage: deno run --allow-read --allow-sys=loadavg bench/subscriber_cost.ts [--rounds N] [--chunk N] | --once --arm sink|sub --passes N";
+
+function flags() {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        rounds: { type: "string", default: "2000" },
+        chunk: { type: "string", default: "256" },
+        once: { type: "boolean", default: false },
+        arm: { type: "string", default: "sink" },
+        passes: { type: "string", default: "1" },
+        help: { type: "boolean", default: false },
+      },
+    });
+  } catch (e) {
+    console.error(`subscriber_cost: ${e instanceof Error ? e.message : e}\n${USAGE}`);
+    Deno.exit(2);
+  }
+}
+const { values } = flags();
+if (values.help) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
+const rounds = Number(values.rounds);
+const chunk = Number(values.chunk);
+const passes = Number(values.passes);
+if (
+  !Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(chunk) || chunk < 1 || chunk > 3000 ||
+  !Number.isInteger(passes) || passes < 1 || (values.arm !== "sink" && values.arm !== "sub")
+) {
+  console.error(USAGE);
+  Deno.exit(2);
+}
+
+const fx = loadEthFixture("subscriber_cost (nothing to measure)");
+if (fx === undefined) Deno.exit(0);
+
+if (values.once) {
+  const arm = values.arm === "sub" ? "sink+subscriber" : "sink";
+  const n = runArm(arm, fx.diffs, fx.snapshotText, passes);
+  console.log(`${arm}: ${n} messages (${fx.diffs.length - SYNC_AT} per pass)`);
+  Deno.exit(0);
+}
+
+const load0 = Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
+const r = subscriberCost(fx.diffs, fx.snapshotText, rounds, chunk);
+const load1 = Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
+const met = r.ns.median <= 50;
+console.log(
+  `subscriber cost per message (sink + no-op subscriber − sink alone): ${formatPaired(r.ns, "ns")}; ` +
+    `target ≤ 50 ns: ${met ? "met" : "NOT met"}; sink-alone arm ${
+      r.armANsPerMessage.toFixed(0)
+    } ns/message; ` +
+    `chunks of ${chunk} diffs; loadavg ${load0} → ${load1}`,
+);
+console.log(JSON.stringify({
+  bench: "subscriber_cost",
+  chunk,
+  subscriberNsPerMessage: r.ns,
+  sinkArmNsPerMessage: r.armANsPerMessage,
+  targetsMet: { subscriber50ns: met },
+}));
