@@ -6,11 +6,12 @@
  * ring; rounds run A, B, B, A (a drift within the round cancels) and the figure is the median of
  * the per-round differences B − A in ns per record (`_paired.ts`), with its spread.
  *
+ * The ring holds `--capacity` records (default 8192: the logger's, `engine/logger_host.ts`).
  * Two drains: `worker` (a Worker drains each ring, cross-core, as in production; every batch
  * starts with an empty ring, the wait untimed) and `local` (the ring is drained on this thread
  * between batches, untimed: the producer code alone).
  *
- *   deno run --allow-read --allow-sys=loadavg bench/logger_ab.ts /tmp/lbase [--rounds N] [--batch N] [--drain worker|local|both]
+ *   deno run --allow-read --allow-sys=loadavg bench/logger_ab.ts /tmp/lbase [--rounds N] [--batch N] [--capacity N] [--drain worker|local|both]
  *
  * `--once [--base] --records N`: write N records in poll scopes of `--batch` on one thread
  * (local drain) with this tree's logger (the baseline's with `--base`) and exit, for instruction
@@ -27,7 +28,7 @@ import { ConsumerWorker } from "./_ring_throughput.ts";
 import type { ConsumerDone } from "./_ring_worker.ts";
 
 const USAGE =
-  "usage: deno run --allow-read --allow-sys=loadavg bench/logger_ab.ts <baseline tree> [--rounds N] [--batch N] [--drain worker|local|both] [--once [--base] --records N]";
+  "usage: deno run --allow-read --allow-sys=loadavg bench/logger_ab.ts <baseline tree> [--rounds N] [--batch N] [--capacity N] [--drain worker|local|both] [--once [--base] --records N]";
 
 function flags() {
   try {
@@ -37,6 +38,7 @@ function flags() {
       options: {
         rounds: { type: "string", default: "4000" },
         batch: { type: "string", default: "1000" },
+        capacity: { type: "string", default: "8192" },
         drain: { type: "string", default: "both" },
         once: { type: "boolean", default: false },
         base: { type: "boolean", default: false },
@@ -57,11 +59,13 @@ if (values.help) {
 const baseDir = positionals[0];
 const rounds = Number(values.rounds);
 const batch = Number(values.batch);
+const capacity = Number(values.capacity);
 const records = Number(values.records);
 const drain = values.drain;
 if (
   baseDir === undefined || !Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(batch) || batch < 1 ||
-  batch > 60000 || !Number.isInteger(records) || records < 1 || !["worker", "local", "both"].includes(drain)
+  batch > capacity / 2 || !(capacity >= 2 && (capacity & (capacity - 1)) === 0) ||
+  !Number.isInteger(records) || records < 1 || !["worker", "local", "both"].includes(drain)
 ) {
   console.error(USAGE);
   Deno.exit(2);
@@ -133,6 +137,8 @@ class Side {
     if (this.local) this.local.release(this.local.available());
     return ((t1 - t0) * 1e6) / batch;
   }
+  /** Times the Worker found the ring empty and waited (spun, then slept), over the run. */
+  waits = 0;
   async finish(): Promise<void> {
     const lg = this.logger;
     lg.ring.close();
@@ -142,12 +148,13 @@ class Side {
       if (done.count !== this.v + 2) {
         throw new Error(`Worker saw ${done.count} records, expected ${this.v + 2}`);
       }
+      this.waits = done.waits;
     }
   }
 }
 
 async function side(t: Tree, useWorker: boolean): Promise<Side> {
-  const sab = t.createRingBuffer({ capacity: 1 << 16, recordSize: t.RECORD_SIZE });
+  const sab = t.createRingBuffer({ capacity, recordSize: t.RECORD_SIZE });
   const w = useWorker ? new ConsumerWorker() : undefined;
   if (w) await w.start("drain", 0, -1, sab);
   return new Side(t, w, sab);
@@ -163,7 +170,7 @@ if (values.once) {
   Deno.exit(0);
 }
 
-const out: Record<string, unknown> = { bench: "logger_ab", base: baseRoot, batch, rounds };
+const out: Record<string, unknown> = { bench: "logger_ab", base: baseRoot, batch, capacity, rounds };
 for (const mode of drain === "both" ? ["local", "worker"] : [drain]) {
   const useWorker = mode === "worker";
   const a = await side(trees.base, useWorker);
@@ -188,10 +195,16 @@ for (const mode of drain === "both" ? ["local", "worker"] : [drain]) {
   b.worker?.terminate();
   const s = pairedStats(ra, rb);
   console.log(
-    `${mode} drain, batch ${batch}: base ${s.medianA.toFixed(1)} ns/record, this tree ${
+    `${mode} drain, batch ${batch}, ring of ${capacity}: base ${s.medianA.toFixed(1)} ns/record, this tree ${
       s.medianB.toFixed(1)
     } ns/record; this − base ${formatPaired(s, "ns/record")}; loadavg ${Deno.loadavg().join(" ")}`,
   );
+  if (useWorker) {
+    const per = (x: Side) => (x.waits / (2 * rounds + 300)).toFixed(1);
+    console.log(
+      `  the Worker found the ring empty (and spun or slept) ${per(a)} / ${per(b)} times per batch`,
+    );
+  }
   out[mode] = s;
 }
 console.log(JSON.stringify(out));
