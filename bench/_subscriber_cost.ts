@@ -9,7 +9,8 @@
  * the view) per message. A round runs chunk k on A, chunk k on B, chunk k+1 on B, chunk k+1 on A
  * (a drift within the round cancels); the figure is the median over rounds of B − A in ns per
  * message, with its interquartile range and bootstrap CI. At the end of the diffs both arms are
- * rebuilt from the snapshot (untimed) and go on from the start.
+ * rebuilt from the snapshot (untimed), swap roles (the state that was A becomes B: neither's
+ * memory layout favours one side) and go on from the start.
  *
  * `runArm` runs one arm alone over whole passes, for instruction counts (`subscriber_cost.ts --once`).
  * @module
@@ -43,11 +44,12 @@ class ArmState {
   #stream!: MarketStream;
   readonly #pf = new ParsedFrame();
   next = SYNC_AT;
-  constructor(readonly arm: Arm, readonly diffs: string[], readonly snapshotText: string) {
-    this.reset();
+  constructor(public arm: Arm, readonly diffs: string[], readonly snapshotText: string) {
+    this.reset(arm);
   }
-  /** A fresh book synced on the snapshot (untimed). */
-  reset(): void {
+  /** A fresh book synced on the snapshot (untimed), with the listeners of `arm`. */
+  reset(arm: Arm): void {
+    this.arm = arm;
     const book = new L2Book();
     this.#sync = syncedBook(this.snapshotText, this.diffs, book);
     const inst = new InstrumentTable().add("binance", "spot", "ETHUSDT", 8, 8);
@@ -85,7 +87,8 @@ export interface SubscriberCost {
 
 /**
  * Paired rounds of the two arms over `diffs` (the fixture's lines; `diffs[SYNC_AT..]` applied),
- * `rounds` rounds of two `chunk`-diff chunks each, after `warmup` unrecorded rounds.
+ * `rounds` rounds of two `chunk`-diff chunks each, after `warmup` unrecorded rounds. With
+ * `control`, B is a second sink-only arm: an A/A run, whose figure shows the method's own bias.
  */
 export function subscriberCost(
   diffs: string[],
@@ -93,16 +96,25 @@ export function subscriberCost(
   rounds: number,
   chunk: number,
   warmup = 200,
+  control = false,
 ): SubscriberCost {
-  const a = new ArmState("sink", diffs, snapshotText);
-  const b = new ArmState("sink+subscriber", diffs, snapshotText);
+  const armB: Arm = control ? "sink" : "sink+subscriber";
+  const x = new ArmState("sink", diffs, snapshotText);
+  const y = new ArmState(armB, diffs, snapshotText);
+  let a = x;
+  let b = y;
+  let pass = 0;
   const ra: number[] = [];
   const rb: number[] = [];
   for (let r = -warmup; r < rounds; r++) {
     let k = a.next;
     if (k + 2 * chunk > diffs.length) {
-      a.reset();
-      b.reset();
+      // A new pass over the diffs: the two states swap roles, so neither's own layout biases B − A.
+      pass++;
+      a = pass % 2 === 0 ? x : y;
+      b = pass % 2 === 0 ? y : x;
+      a.reset("sink");
+      b.reset(armB);
       k = SYNC_AT;
     }
     const m = k + chunk;
@@ -127,7 +139,7 @@ export function runArm(arm: Arm, diffs: string[], snapshotText: string, passes: 
   const s = new ArmState(arm, diffs, snapshotText);
   let n = 0;
   for (let p = 0; p < passes; p++) {
-    if (p > 0) s.reset();
+    if (p > 0) s.reset(arm);
     s.run(SYNC_AT, diffs.length);
     n += diffs.length - SYNC_AT;
   }
