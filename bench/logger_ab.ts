@@ -6,12 +6,13 @@
  * ring; rounds run A, B, B, A (a drift within the round cancels) and the figure is the median of
  * the per-round differences B − A in ns per record (`_paired.ts`), with its spread.
  *
+ * `--control` runs the baseline on both sides (A/A): its figure is the method's own bias.
  * The ring holds `--capacity` records (default 8192: the logger's, `engine/logger_host.ts`).
  * Two drains: `worker` (a Worker drains each ring, cross-core, as in production; every batch
  * starts with an empty ring, the wait untimed) and `local` (the ring is drained on this thread
  * between batches, untimed: the producer code alone).
  *
- *   deno run --allow-read --allow-sys=loadavg bench/logger_ab.ts /tmp/lbase [--rounds N] [--batch N] [--capacity N] [--drain worker|local|both]
+ *   deno run --allow-read --allow-sys=loadavg --allow-ffi bench/logger_ab.ts /tmp/lbase [--rounds N] [--batch N] [--capacity N] [--drain worker|local|both]
  *
  * `--once [--base] --records N`: write N records in poll scopes of `--batch` on one thread
  * (local drain) with this tree's logger (the baseline's with `--base`) and exit, for instruction
@@ -25,10 +26,11 @@
 import { parseArgs } from "node:util";
 import { formatPaired, pairedStats } from "./_paired.ts";
 import { ConsumerWorker } from "./_ring_throughput.ts";
+import { ffiGranted, pinThisThread } from "./_pin.ts";
 import type { ConsumerDone } from "./_ring_worker.ts";
 
 const USAGE =
-  "usage: deno run --allow-read --allow-sys=loadavg bench/logger_ab.ts <baseline tree> [--rounds N] [--batch N] [--capacity N] [--drain worker|local|both] [--once [--base] --records N]";
+  "usage: deno run --allow-read --allow-sys=loadavg [--allow-ffi] bench/logger_ab.ts <baseline tree> [--rounds N] [--batch N] [--capacity N] [--drain worker|local|both] [--control] [--once [--base] --records N]";
 
 function flags() {
   try {
@@ -41,6 +43,7 @@ function flags() {
         capacity: { type: "string", default: "8192" },
         drain: { type: "string", default: "both" },
         once: { type: "boolean", default: false },
+        control: { type: "boolean", default: false },
         base: { type: "boolean", default: false },
         records: { type: "string", default: "1000000" },
         help: { type: "boolean", default: false },
@@ -153,14 +156,20 @@ class Side {
   }
 }
 
+// With --allow-ffi: this thread on CPU 0, both sides' Workers on CPU 1, so the scheduler's
+// placement of the two Workers cannot favour one side (unpinned, a per-process bias of tens of ns).
+const pinned = ffiGranted() && navigator.hardwareConcurrency >= 2 && !values.once && pinThisThread(0);
+if (!values.once && !pinned) console.error("logger_ab: unpinned (grant --allow-ffi to pin the threads)");
+
 async function side(t: Tree, useWorker: boolean): Promise<Side> {
   const sab = t.createRingBuffer({ capacity, recordSize: t.RECORD_SIZE });
   const w = useWorker ? new ConsumerWorker() : undefined;
-  if (w) await w.start("drain", 0, -1, sab);
+  if (w) await w.start("drain", 0, pinned ? 1 : -1, sab);
   return new Side(t, w, sab);
 }
 
-const trees = { base: await load(baseRoot), head: await load(thisRoot) };
+// --control: an A/A run (the baseline on both sides): the method's own bias.
+const trees = { base: await load(baseRoot), head: await load(values.control ? baseRoot : thisRoot) };
 
 if (values.once) {
   const s = await side(values.base ? trees.base : trees.head, false);
@@ -170,7 +179,14 @@ if (values.once) {
   Deno.exit(0);
 }
 
-const out: Record<string, unknown> = { bench: "logger_ab", base: baseRoot, batch, capacity, rounds };
+const out: Record<string, unknown> = {
+  bench: values.control ? "logger_aa" : "logger_ab",
+  base: baseRoot,
+  batch,
+  capacity,
+  rounds,
+  pinned,
+};
 for (const mode of drain === "both" ? ["local", "worker"] : [drain]) {
   const useWorker = mode === "worker";
   const a = await side(trees.base, useWorker);
