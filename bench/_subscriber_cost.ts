@@ -12,7 +12,7 @@
  * rebuilt from the snapshot (untimed), swap roles (the state that was A becomes B: neither's
  * memory layout favours one side) and go on from the start.
  *
- * `runArm` runs one arm alone over whole passes, for instruction counts (`subscriber_cost.ts --once`).
+ * `runArms` runs both arms over whole passes in one process, for instruction counts (`subscriber_cost.ts --once`).
  * @module
  */
 import { L2Book } from "../venues/book.ts";
@@ -134,12 +134,28 @@ export function subscriberCost(
   return { ns, chunk, armANsPerMessage: ns.medianA };
 }
 
-/** Run one arm alone over `passes` whole passes of the diffs (for instruction counts): messages run. */
-export function runArm(arm: Arm, diffs: string[], snapshotText: string, passes: number): number {
-  const s = new ArmState(arm, diffs, snapshotText);
+/**
+ * For instruction counts: `sinkPasses` whole passes of the diffs on a sink-only stream and
+ * `subPasses` on a stream with the sink and a subscriber, alternating (sink, subscriber, sink, …)
+ * while both have passes left, so the JIT has seen both arms in every run. Returns the messages run.
+ */
+export function runArms(
+  diffs: string[],
+  snapshotText: string,
+  sinkPasses: number,
+  subPasses: number,
+): number {
+  const states = [
+    new ArmState("sink", diffs, snapshotText),
+    new ArmState("sink+subscriber", diffs, snapshotText),
+  ];
+  const left = [sinkPasses, subPasses];
   let n = 0;
-  for (let p = 0; p < passes; p++) {
-    if (p > 0) s.reset(arm);
+  for (let k = 0; left[0]! + left[1]! > 0; k ^= 1) {
+    if (left[k] === 0) continue;
+    left[k]!--;
+    const s = states[k]!;
+    s.reset(s.arm);
     s.run(SYNC_AT, diffs.length);
     n += diffs.length - SYNC_AT;
   }

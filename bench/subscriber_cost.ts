@@ -8,21 +8,25 @@
  *
  *   deno run --allow-read --allow-sys=loadavg bench/subscriber_cost.ts [--rounds N] [--chunk N]
  *
- * `--once --arm sink|sub --passes N`: N passes of one arm alone, then exit, for instruction
- * counts (repeatable on a loaded machine). Per message: (count at N = 11 − count at N = 1) over
- * 10 × 6467; the subscriber's instructions are arm `sub` minus arm `sink`:
+ * `--once --sink N --sub M`: N passes of the sink-only arm and M of the arm with a subscriber,
+ * alternating, in one process, then exit, for instruction counts (repeatable on a loaded
+ * machine). Both arms run in every such process, so the JIT has seen both (arms in separate
+ * processes differ by JIT decisions: hundreds of instructions per message either way). Per
+ * message: the sink arm (count of `--sink 6 --sub 1` − count of `--sink 1 --sub 1`) over 5 × 6467,
+ * the subscriber arm likewise with `--sink 1 --sub 6`; the subscriber's instructions are the
+ * difference of the two:
  *
  *   valgrind --tool=callgrind --smc-check=all-non-file deno run --allow-read --allow-sys=loadavg \
- *     --v8-flags=--single-threaded bench/subscriber_cost.ts --once --arm sub --passes 11
+ *     --v8-flags=--single-threaded bench/subscriber_cost.ts --once --sink 1 --sub 6
  * @module
  */
 import { parseArgs } from "node:util";
 import { loadEthFixture, SYNC_AT } from "./_eth_fixture.ts";
 import { formatPaired } from "./_paired.ts";
-import { runArm, subscriberCost } from "./_subscriber_cost.ts";
+import { runArms, subscriberCost } from "./_subscriber_cost.ts";
 
 const USAGE =
-  "usage: deno run --allow-read --allow-sys=loadavg bench/subscriber_cost.ts [--rounds N] [--chunk N] [--control] | --once --arm sink|sub --passes N";
+  "usage: deno run --allow-read --allow-sys=loadavg bench/subscriber_cost.ts [--rounds N] [--chunk N] [--control] | --once --sink N --sub M";
 
 function flags() {
   try {
@@ -33,8 +37,8 @@ function flags() {
         chunk: { type: "string", default: "16" },
         once: { type: "boolean", default: false },
         control: { type: "boolean", default: false },
-        arm: { type: "string", default: "sink" },
-        passes: { type: "string", default: "1" },
+        sink: { type: "string", default: "1" },
+        sub: { type: "string", default: "1" },
         help: { type: "boolean", default: false },
       },
     });
@@ -50,10 +54,11 @@ if (values.help) {
 }
 const rounds = Number(values.rounds);
 const chunk = Number(values.chunk);
-const passes = Number(values.passes);
+const sinkPasses = Number(values.sink);
+const subPasses = Number(values.sub);
 if (
   !Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(chunk) || chunk < 1 || chunk > 3000 ||
-  !Number.isInteger(passes) || passes < 1 || (values.arm !== "sink" && values.arm !== "sub")
+  !Number.isInteger(sinkPasses) || sinkPasses < 0 || !Number.isInteger(subPasses) || subPasses < 0
 ) {
   console.error(USAGE);
   Deno.exit(2);
@@ -63,9 +68,8 @@ const fx = loadEthFixture("subscriber_cost (nothing to measure)");
 if (fx === undefined) Deno.exit(0);
 
 if (values.once) {
-  const arm = values.arm === "sub" ? "sink+subscriber" : "sink";
-  const n = runArm(arm, fx.diffs, fx.snapshotText, passes);
-  console.log(`${arm}: ${n} messages (${fx.diffs.length - SYNC_AT} per pass)`);
+  const n = runArms(fx.diffs, fx.snapshotText, sinkPasses, subPasses);
+  console.log(`${sinkPasses} + ${subPasses} passes: ${n} messages (${fx.diffs.length - SYNC_AT} per pass)`);
   Deno.exit(0);
 }
 
