@@ -137,17 +137,19 @@ export function subscriberCost(
 /**
  * For instruction counts: `sinkPasses` whole passes of the diffs on a sink-only stream and
  * `subPasses` on a stream with the sink and a subscriber, alternating (sink, subscriber, sink, …)
- * while both have passes left, so the JIT has seen both arms in every run. Returns the messages run.
+ * while both have passes left, so the JIT has seen both arms in every run. With `control` the
+ * second stream is sink-only too (the counts' own noise). Returns the messages run.
  */
 export function runArms(
   diffs: string[],
   snapshotText: string,
   sinkPasses: number,
   subPasses: number,
+  control = false,
 ): number {
   const states = [
     new ArmState("sink", diffs, snapshotText),
-    new ArmState("sink+subscriber", diffs, snapshotText),
+    new ArmState(control ? "sink" : "sink+subscriber", diffs, snapshotText),
   ];
   const left = [sinkPasses, subPasses];
   let n = 0;

@@ -18,6 +18,8 @@
  *
  *   valgrind --tool=callgrind --smc-check=all-non-file deno run --allow-read --allow-sys=loadavg \
  *     --v8-flags=--single-threaded bench/subscriber_cost.ts --once --sink 1 --sub 6
+ *
+ * With `--control` the second arm is sink-only too: the same three counts give the method's noise.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -68,7 +70,7 @@ const fx = loadEthFixture("subscriber_cost (nothing to measure)");
 if (fx === undefined) Deno.exit(0);
 
 if (values.once) {
-  const n = runArms(fx.diffs, fx.snapshotText, sinkPasses, subPasses);
+  const n = runArms(fx.diffs, fx.snapshotText, sinkPasses, subPasses, values.control);
   console.log(`${sinkPasses} + ${subPasses} passes: ${n} messages (${fx.diffs.length - SYNC_AT} per pass)`);
   Deno.exit(0);
 }
