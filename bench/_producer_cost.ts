@@ -10,10 +10,11 @@
  * With the system clock (the real path) or a constant clock (isolates encode + push from the
  * timestamp read); with a consumer Worker draining the ring (cross-core, as in production) or
  * drained on the same thread between batches (untimed). Each batch starts with an empty ring
- * (the producer waits, untimed, for the Worker to drain), so a batch never fills the ring. The ring
- * has the logger's own size ({@linkcode LOGGER_RING_CAPACITY}): a larger one (16 MB at 64 Ki slots)
- * measures the memory traffic of a ring the engine does not have. Drops are counted, not retried: a dropped record is cheaper than a written one, so a
- * non-zero drop count would flatter the figure and is reported next to it.
+ * (the producer waits, untimed, for the Worker to drain), so a batch never fills the ring. The
+ * ring has the logger's own size ({@linkcode LOGGER_RING_CAPACITY}): a larger one (16 MB at 64 Ki
+ * slots) measures the memory traffic of a ring the engine does not have. Drops are counted, not
+ * retried: a dropped record is cheaper than a written one, so a non-zero drop count would flatter
+ * the figure and is reported next to it.
  * @module
  */
 import { type Clock, systemClock } from "../engine/clock.ts";

@@ -12,7 +12,8 @@
  * rebuilt from the snapshot (untimed), swap roles (the state that was A becomes B: neither's
  * memory layout favours one side) and go on from the start.
  *
- * `runArms` runs both arms over whole passes in one process, for instruction counts (`subscriber_cost.ts --once`).
+ * `runArms` runs both arms over whole passes in one process, for instruction counts
+ * (`subscriber_cost.ts --once`).
  * @module
  */
 import { L2Book } from "../venues/book.ts";

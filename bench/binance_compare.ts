@@ -17,7 +17,8 @@
  * the same sink and a no-op subscriber, A/B/B/A on short chunks of the same diffs, the median of
  * the per-round differences with its spread.
  *
- * Run: `deno run --allow-read --allow-env --allow-sys bench/binance_compare.ts [--iterations N] [--sub-rounds N]`
+ * Run: `deno run --allow-read --allow-env --allow-sys bench/binance_compare.ts [--iterations N]
+ * [--sub-rounds N]`
  * @module
  */
 import { parseArgs } from "node:util";
@@ -43,7 +44,8 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    "usage: deno run --allow-read --allow-env --allow-sys bench/binance_compare.ts [--iterations N] [--sub-rounds N]",
+    "usage: deno run --allow-read --allow-env --allow-sys bench/binance_compare.ts " +
+      "[--iterations N] [--sub-rounds N]",
   );
   Deno.exit(0);
 }
@@ -250,7 +252,8 @@ const ccxtRatio = med.ccxt! / withRecords;
 const tardisRatio = med.tardis! / withRecords;
 const overhead = withRecords / ours - 1;
 console.log(
-  `subscriber cost, paired (${SUB_ROUNDS} rounds A/B/B/A, chunks of ${SUB_CHUNK} diffs; loadavg ${loadavg()})…`,
+  `subscriber cost, paired (${SUB_ROUNDS} rounds A/B/B/A, chunks of ${SUB_CHUNK} diffs; ` +
+    `loadavg ${loadavg()})…`,
 );
 const sub = subscriberCost(diffs, snapshotText, SUB_ROUNDS, SUB_CHUNK);
 const subNs = sub.ns.median;

@@ -12,15 +12,17 @@
  * starts with an empty ring, the wait untimed) and `local` (the ring is drained on this thread
  * between batches, untimed: the producer code alone).
  *
- *   deno run --allow-read --allow-sys=loadavg --allow-ffi bench/logger_ab.ts /tmp/lbase [--rounds N] [--batch N] [--capacity N] [--drain worker|local|both]
+ *   deno run --config bench/deno.json --allow-read --allow-sys=loadavg --allow-ffi \
+ *     bench/logger_ab.ts /tmp/lbase [--rounds N] [--batch N] [--capacity N] [--drain worker|local|both]
  *
  * `--once [--base] --records N`: write N records in poll scopes of `--batch` on one thread
  * (local drain) with this tree's logger (the baseline's with `--base`) and exit, for instruction
- * counts (repeatable on a loaded machine): the count at N = 2M minus the count at N = 1M, over 1M,
- * is one warm record:
+ * counts (repeatable on a loaded machine): the count at N = 1.2M minus the count at N = 0.2M, over
+ * 1M, is one warm record:
  *
- *   valgrind --tool=callgrind --smc-check=all-non-file \
- *     deno run --allow-read --allow-sys=loadavg --v8-flags=--single-threaded bench/logger_ab.ts /tmp/lbase --once --records 2000000
+ *   valgrind --tool=callgrind --smc-check=all-non-file deno run --config bench/deno.json \
+ *     --allow-read --allow-sys=loadavg --v8-flags=--single-threaded \
+ *     bench/logger_ab.ts /tmp/lbase --once --records 1200000
  * @module
  */
 import { parseArgs } from "node:util";
@@ -30,7 +32,9 @@ import { ffiGranted, pinThisThread } from "./_pin.ts";
 import type { ConsumerDone } from "./_ring_worker.ts";
 
 const USAGE =
-  "usage: deno run --allow-read --allow-sys=loadavg [--allow-ffi] bench/logger_ab.ts <baseline tree> [--rounds N] [--batch N] [--capacity N] [--drain worker|local|both] [--control] [--once [--base] --records N]";
+  "usage: deno run --allow-read --allow-sys=loadavg [--allow-ffi] bench/logger_ab.ts <baseline tree>\n" +
+  "  [--rounds N] [--batch N] [--capacity N] [--drain worker|local|both] [--control]\n" +
+  "  | --once [--base] --records N";
 
 function flags() {
   try {
@@ -70,6 +74,12 @@ if (
   batch > capacity / 2 || !(capacity >= 2 && (capacity & (capacity - 1)) === 0) ||
   !Number.isInteger(records) || records < 1 || !["worker", "local", "both"].includes(drain)
 ) {
+  console.error(
+    baseDir === undefined
+      ? "logger_ab: give the baseline tree (a worktree of the commit to compare with)"
+      : "logger_ab: --rounds, --batch (at most half of --capacity) and --records must be positive " +
+        "integers, --capacity a power of two, --drain worker, local or both",
+  );
   console.error(USAGE);
   Deno.exit(2);
 }

@@ -6,7 +6,8 @@
  * sink-only), the method's own bias.
  * `deno task bench --only binance` prints the same figure (from `binance_compare.ts`).
  *
- *   deno run --allow-read --allow-sys=loadavg bench/subscriber_cost.ts [--rounds N] [--chunk N]
+ *   deno run --config bench/deno.json --allow-read --allow-sys=loadavg bench/subscriber_cost.ts \
+ *     [--rounds N] [--chunk N] [--control]
  *
  * `--once --sink N --sub M`: N passes of the sink-only arm and M of the arm with a subscriber,
  * alternating, in one process, then exit, for instruction counts (repeatable on a loaded
@@ -16,8 +17,9 @@
  * the subscriber arm likewise with `--sink 1 --sub 6`; the subscriber's instructions are the
  * difference of the two:
  *
- *   valgrind --tool=callgrind --smc-check=all-non-file deno run --allow-read --allow-sys=loadavg \
- *     --v8-flags=--single-threaded bench/subscriber_cost.ts --once --sink 1 --sub 6
+ *   valgrind --tool=callgrind --smc-check=all-non-file deno run --config bench/deno.json \
+ *     --allow-read --allow-sys=loadavg --v8-flags=--single-threaded \
+ *     bench/subscriber_cost.ts --once --sink 1 --sub 6
  *
  * With `--control` the second arm is sink-only too: the same three counts give the method's noise.
  * @module
@@ -27,8 +29,8 @@ import { loadEthFixture, SYNC_AT } from "./_eth_fixture.ts";
 import { formatPaired } from "./_paired.ts";
 import { runArms, subscriberCost } from "./_subscriber_cost.ts";
 
-const USAGE =
-  "usage: deno run --allow-read --allow-sys=loadavg bench/subscriber_cost.ts [--rounds N] [--chunk N] [--control] | --once --sink N --sub M";
+const USAGE = "usage: deno run --allow-read --allow-sys=loadavg bench/subscriber_cost.ts\n" +
+  "  [--rounds N] [--chunk N] [--control] | --once [--control] --sink N --sub M";
 
 function flags() {
   try {
@@ -62,6 +64,9 @@ if (
   !Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(chunk) || chunk < 1 || chunk > 3000 ||
   !Number.isInteger(sinkPasses) || sinkPasses < 0 || !Number.isInteger(subPasses) || subPasses < 0
 ) {
+  console.error(
+    "subscriber_cost: --rounds must be a positive integer, --chunk 1 to 3000, --sink and --sub integers ≥ 0",
+  );
   console.error(USAGE);
   Deno.exit(2);
 }
