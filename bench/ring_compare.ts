@@ -15,7 +15,13 @@
  */
 import { parseArgs } from "node:util";
 import { systemClock } from "../engine/clock.ts";
-import { clockCost, constantClock, type CostResult, producerCost } from "./_producer_cost.ts";
+import {
+  clockCost,
+  constantClock,
+  type CostResult,
+  LOGGER_RING_CAPACITY,
+  producerCost,
+} from "./_producer_cost.ts";
 import { ffiGranted, pinThisThread } from "./_pin.ts";
 import {
   ConsumerWorker,
@@ -36,7 +42,7 @@ Options:
   --pm-rounds N     postMessage rounds (default 3; --quick 2)
   --pm-records N    records per postMessage round (default 500000; --quick 100000)
   --batches N       producer-cost batches per variant (default 20000; --quick 3000)
-  --batch N         records per producer-cost batch (default 1000)
+  --batch N         records per producer-cost batch (default 1000, at most 4096: the ring holds 8192)
   --pin MODE        off | on | both (default: both when --allow-ffi is granted, else off)
   --quick           fewer/smaller rounds
   --help            this text`;
@@ -75,6 +81,10 @@ const pmRounds = int(values["pm-rounds"], q ? 2 : 3, "pm-rounds");
 const pmRecords = int(values["pm-records"], q ? 100_000 : 500_000, "pm-records");
 const batches = int(values.batches, q ? 3_000 : 20_000, "batches");
 const batch = int(values.batch, 1000, "batch");
+if (batch > LOGGER_RING_CAPACITY / 2) {
+  console.error(`--batch must be at most ${LOGGER_RING_CAPACITY / 2} (half the logger's ring), got ${batch}`);
+  Deno.exit(2);
+}
 const canPin = ffiGranted() && navigator.hardwareConcurrency >= 2;
 const pinMode = values.pin ?? (canPin ? "both" : "off");
 if (!["off", "on", "both"].includes(pinMode)) {

@@ -40,7 +40,7 @@ const SCRIPTS: Script[] = [
     key: "binance",
     file: "bench/binance_compare.ts",
     fallbackPerms: ["--allow-read", "--allow-env", "--allow-sys"],
-    quickArgs: ["--iterations", "3"],
+    quickArgs: ["--iterations", "3", "--sub-rounds", "3000"],
   },
   {
     key: "stream",
