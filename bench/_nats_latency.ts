@@ -142,7 +142,7 @@ export interface PublisherCase {
   spinUs: number;
   /** `idleWait`. */
   wait: "async" | "block";
-  /** Core NATS: the subscription's receiver. */
+  /** The receiver: a subscription's / a JetStream consumer's async iterator, or a callback. */
   how: Receiver;
 }
 
@@ -174,13 +174,27 @@ export async function publisherLatency(url: string, rate: number, c: PublisherCa
       filter_subjects: "md.>",
       deliver_policy: DeliverPolicy.New,
     });
-    const it = await cons.consume();
-    done = (async () => {
-      for await (const m of it) {
-        got(m.data);
-        if (lat.length >= count) break;
-      }
-    })();
+    if (c.how === "callback") {
+      let finish: () => void = () => {};
+      done = new Promise<void>((r) => finish = r);
+      const it = await cons.consume({
+        callback: (m) => {
+          got(m.data);
+          if (lat.length >= count) {
+            it.stop();
+            finish();
+          }
+        },
+      });
+    } else {
+      const it = await cons.consume();
+      done = (async () => {
+        for await (const m of it) {
+          got(m.data);
+          if (lat.length >= count) break;
+        }
+      })();
+    }
   } else {
     done = subscribe(nc, "md.>", count, c.how, (m) => got(m.data));
     await nc.flush();

@@ -14,7 +14,8 @@
  * publish → subscribe between two connections of the main thread: TCP with an async-iterator or
  * a callback receiver, WebSocket) and the publisher end to end (core NATS: the Worker asleep in
  * `Atomics.waitAsync` — the default —, blocked in `Atomics.wait`, or polling 2 ms before sleeping;
- * iterator or callback receiver; JetStream ordered consumer). See `_nats_latency.ts`.
+ * iterator or callback receiver; JetStream ordered consumer, iterator or callback). See
+ * `_nats_latency.ts`.
  *
  *   deno run -A bench/nats_bench.ts [rounds=3] [messages=200000] [--only throughput|latency]
  *     [--rates 0,2000,10000,50000]
@@ -77,8 +78,12 @@ const LAT_CASES: [string, (rate: number) => Promise<Lat>][] = [
     (r) => publisherLatency(urls.tcp, r, { js: false, spinUs: 2000, wait: "async", how: "iterator" }),
   ],
   [
-    "publisher JetStream, waitAsync, ordered consumer",
+    "publisher JetStream, waitAsync, ordered consumer, iterator",
     (r) => publisherLatency(urls.tcp, r, { js: true, spinUs: 0, wait: "async", how: "iterator" }),
+  ],
+  [
+    "publisher JetStream, waitAsync, ordered consumer, callback",
+    (r) => publisherLatency(urls.tcp, r, { js: true, spinUs: 0, wait: "async", how: "callback" }),
   ],
 ];
 const rateName = (r: number) => r === 0 ? "timer tick" : `${r}/s`;
