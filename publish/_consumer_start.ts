@@ -17,7 +17,6 @@ import {
   jetstreamManager,
   type OrderedConsumerOptions,
 } from "npm:@nats-io/jetstream@3.4.0";
-import { errText } from "./stream_setup.ts";
 
 /** True when `e` is a request that was not answered in time. */
 export function isTimeout(e: unknown): boolean {
@@ -84,8 +83,6 @@ export function createOrdered(
 }
 
 /** One line for a retried request. */
-export function retryText(what: string, e?: unknown): string {
-  return `${what} timed out (a cluster member down or a leader election); retrying${
-    e === undefined ? "" : `: ${errText(e)}`
-  }`;
+export function retryText(what: string): string {
+  return `${what} timed out (a cluster member down or a leader election); retrying`;
 }
