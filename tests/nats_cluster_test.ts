@@ -61,6 +61,7 @@ Deno.test("3-server cluster, --replicas 3: the stream leader SIGKILLed mid-run l
     await leader.kill();
     const st = await within(child.status, 120_000, "the publisher's run", () => child.kill("SIGKILL"));
     assert.equal(st.code, 0, log.text().slice(-2000));
+    await log.until(/lost: \d+ unacknowledged/); // the exit line (stderr may be read after the exit)
     const done =
       /run (\w+): (\d+) acknowledged \((\d+) duplicates\).*0 clears; lost: 0 unacknowledged, 0 dropped, 0 to a full ring/
         .exec(log.text());
