@@ -1,235 +1,153 @@
 /**
- * NATS publishing benchmark (not a test): publish throughput of one process through the real
- * publisher (engine-side ring → Worker → NATS; json vs binary; core NATS vs JetStream with acks),
- * the raw client publish rate of the TCP transport (`@nats-io/transport-node`) vs the WebSocket
- * transport (`@nats-io/nats-core` `wsconnect`), and end-to-end latency from the engine-side
- * write to a subscriber in this process over loopback (core NATS and a JetStream ordered
- * consumer). Starts its own nats-server (TCP + WebSocket listeners) on free ports. The
- * throughput producer waits for room in the record ring (nothing is lost: the rates are the
- * publisher's sustained rates); the latency producer writes one message per ms and flushes it,
- * as a handler does at the end of each poll.
+ * NATS publishing benchmark (not a test). Starts its own nats-server (TCP + WebSocket listeners)
+ * on free ports; every figure is the median of `rounds`, the variants interleaved in each round.
  *
- *   deno run -A bench/nats_bench.ts [rounds=3] [messages=200000]
+ * Throughput (`messages` 4-level updates per run): the real publisher (engine-side ring → Worker
+ * → NATS; json vs binary; core NATS vs JetStream with acks) from a producer that waits for room in
+ * the ring (nothing lost: sustained rates), the raw client's publish loop over TCP
+ * (`@nats-io/transport-node`) and WebSocket (`@nats-io/nats-core` `wsconnect`), the raw client
+ * with JetStream acks; the CPU time per message of the publisher Worker's thread and of the raw
+ * loop's thread (`_nats_thread_cpu.ts`: a cost a loaded machine changes less than a rate); and,
+ * per round, json / binary and json / raw TCP.
+ *
+ * Latency at each of `--rates` (messages/s; 0 = one per timer tick, ~400/s): the floor (raw
+ * publish → subscribe between two connections of the main thread: TCP with an async-iterator or
+ * a callback receiver, WebSocket) and the publisher end to end (core NATS: the Worker asleep in
+ * `Atomics.waitAsync` — the default —, blocked in `Atomics.wait`, or polling 2 ms before sleeping;
+ * iterator or callback receiver; JetStream ordered consumer, iterator or callback). See
+ * `_nats_latency.ts`.
+ *
+ *   deno run -A bench/nats_bench.ts [rounds=3] [messages=200000] [--only throughput|latency]
+ *     [--rates 0,2000,10000,50000]
  * @module
  */
-import { connect } from "npm:@nats-io/transport-node@3.4.0";
-import { wsconnect } from "npm:@nats-io/nats-core@3.4.0";
-import { setImmediate } from "node:timers";
-import process from "node:process";
-import { DeliverPolicy, jetstream, jetstreamManager } from "npm:@nats-io/jetstream@3.4.0";
-import { InstrumentTable } from "../market/instrument.ts";
-import { Off, RecordKind } from "../market/record.ts";
-import { MarketStream } from "../market/stream.ts";
-import { L2Book } from "../venues/book.ts";
-import { startPublisher } from "../publish/publisher.ts";
+import { parseArgs } from "node:util";
 import { startBenchNatsServer } from "./_nats_bench_server.ts";
 import { rawJetStreamAcks } from "./_nats_raw_js.ts";
+import { publisherRate, rawClientRate } from "./_nats_throughput.ts";
+import { floorLatency, type Lat, publisherLatency } from "./_nats_latency.ts";
 
-const rounds = Number(Deno.args[0] ?? 3);
-const N = Number(Deno.args[1] ?? 200_000);
+function usage(msg: string): never {
+  console.error(`nats_bench: ${msg}`);
+  Deno.exit(2);
+}
+let args;
+try {
+  args = parseArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: { only: { type: "string" }, rates: { type: "string", default: "0,2000,10000,50000" } },
+  });
+} catch (e) {
+  usage((e as Error).message);
+}
+const rounds = Number(args.positionals[0] ?? 3);
+const N = Number(args.positionals[1] ?? 200_000);
+const only = args.values.only;
+const rates = args.values.rates!.split(",").map(Number);
+if (!(rounds >= 1) || !(N >= 1000)) usage("rounds must be >= 1 and messages >= 1000");
+if (only !== undefined && only !== "throughput" && only !== "latency") usage("--only throughput|latency");
+if (rates.some((r) => !(r >= 0) || r > 100_000)) usage("--rates: messages/s from 0 (timer ticks) to 100000");
+
 const server = await startBenchNatsServer();
-const url = server.url;
+const urls = { tcp: server.url, ws: server.wsUrl };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const nowNs = () => (performance.timeOrigin + performance.now()) * 1e6;
-
-function makeStream(): MarketStream {
-  const t = new InstrumentTable();
-  const inst = t.add("binance", "spot", "BTCUSDT", 8, 8);
-  const s = new MarketStream(inst, new L2Book());
-  s.view.valid = true;
-  return s;
-}
-function emit(s: MarketStream, i: number, recvNs: number): void {
-  s.beginBook(RecordKind.Update, i, 1723161255208, Math.floor(recvNs / 1e9), Math.round(recvNs % 1e9));
-  for (let k = 0; k < 4; k++) s.level(k < 2, 6_000_000_000_000 + k * 1_000_000 + (i & 255), 150_000_000 + k);
-  s.end();
-}
-
-async function throughput(
-  format: "json" | "binary",
-  js: boolean,
-): Promise<{ mps: number; mbps: number; lost: number }> {
-  const s = makeStream();
-  const name = `B${Math.floor(Math.random() * 1e9)}`;
-  const p = await startPublisher({
-    servers: [url],
-    format,
-    jetstream: js,
-    snapshotEverySec: 0,
-    stream: { name, maxBytes: 4 << 30 },
-    onLog: () => {},
-    maxPending: 1 << 20,
-    maxPendingBytes: 1 << 30,
-    window: 4096,
-  }, [s]);
-  const t0 = performance.now();
-  for (let i = 1; i <= N; i++) {
-    // A producer that waits for room (as a replay at --pace max): the publisher's sustained rate.
-    if (p.ring.room() < 8) {
-      s.flush();
-      while (p.ring.room() < 8) await new Promise((r) => setImmediate(r));
-    }
-    emit(s, i, 0);
-    if ((i & 63) === 0) s.flush();
-  }
-  const d = await p.close();
-  const sec = (performance.now() - t0) / 1000;
-  const bytes = format === "binary" ? 5 * 64 : 330;
-  if (js) {
-    const nc = await connect({ servers: url });
-    await (await jetstreamManager(nc)).streams.delete(name);
-    await nc.close();
-  }
-  return {
-    mps: d.acked / sec,
-    mbps: (d.acked * bytes) / sec / 1e6,
-    lost: p.ring.lostMessages + d.dropped + d.unacked,
-  };
-}
-
-async function rawClient(kind: "tcp" | "ws"): Promise<number> {
-  const nc = kind === "tcp" ? await connect({ servers: url }) : await wsconnect({ servers: server.wsUrl });
-  const payload = new Uint8Array(320);
-  const t0 = performance.now();
-  for (let i = 0; i < N; i++) {
-    nc.publish("raw.x", payload);
-    if ((i & 4095) === 0) await nc.flush();
-  }
-  await nc.flush();
-  const mps = N / ((performance.now() - t0) / 1000);
-  await nc.close();
-  return mps;
-}
-
-async function latency(
-  js: boolean,
-  idleSpinUs: number,
-): Promise<{ p50: number; p99: number; p999: number; n: number; cpu: number }> {
-  const s = makeStream();
-  const name = `L${Math.floor(Math.random() * 1e9)}`;
-  const p = await startPublisher({
-    servers: [url],
-    format: "binary",
-    jetstream: js,
-    snapshotEverySec: 0,
-    stream: { name },
-    onLog: () => {},
-    idleSpinUs,
-  }, [s]);
-  const nc = await connect({ servers: url });
-  const lat: number[] = [];
-  const M = 3000;
-  const got = (data: Uint8Array) => {
-    const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const sent = v.getUint32(Off.recvSec, true) * 1e9 + v.getUint32(Off.recvSubNs, true);
-    lat.push((nowNs() - sent) / 1000);
-  };
-  let done: Promise<void>;
-  if (js) {
-    const c = await jetstream(nc).consumers.get(name, {
-      filter_subjects: "md.>",
-      deliver_policy: DeliverPolicy.New,
-    });
-    const it = await c.consume();
-    done = (async () => {
-      for await (const m of it) {
-        got(m.data);
-        if (lat.length >= M) break;
-      }
-    })();
-  } else {
-    const sub = nc.subscribe("md.>", { max: M });
-    done = (async () => {
-      for await (const m of sub) got(m.data);
-    })();
-    await nc.flush();
-  }
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 1; i <= M; i++) {
-    emit(s, i, nowNs());
-    s.flush(); // as a handler does at the end of each poll
-    await new Promise((r) => setTimeout(r, 1)); // one message per timer tick (~400/s under Deno 2.9)
-  }
-  const c = process.cpuUsage(cpu0);
-  const cpu = (c.user + c.system) / 1000 / (performance.now() - t0); // cores busy (whole process)
-  await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
-  await p.close();
-  if (js) await (await jetstreamManager(nc)).streams.delete(name);
-  await nc.close();
-  lat.sort((a, b) => a - b);
-  const q = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))]!;
-  return { p50: q(0.5), p99: q(0.99), p999: q(0.999), n: lat.length, cpu };
-}
-
-/**
- * The floor under the publisher's latency: the main thread publishes a timestamp on its own
- * connection (no ring, no Worker) and a second connection of this process receives it — the
- * client, the loopback and the server, paced like `latency`.
- */
-async function rawLatency(): Promise<{ p50: number; p99: number; p999: number }> {
-  const pub = await connect({ servers: url });
-  const sub = await connect({ servers: url });
-  const lat: number[] = [];
-  const M = 3000;
-  const it = sub.subscribe("raw.lat", { max: M });
-  const done = (async () => {
-    for await (const m of it) {
-      lat.push((nowNs() - new DataView(m.data.buffer, m.data.byteOffset).getFloat64(0, true)) / 1000);
-    }
-  })();
-  await sub.flush();
-  const b = new Uint8Array(256);
-  const v = new DataView(b.buffer);
-  for (let i = 0; i < M; i++) {
-    v.setFloat64(0, nowNs(), true);
-    pub.publish("raw.lat", b);
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
-  await pub.close();
-  await sub.close();
-  lat.sort((a, b) => a - b);
-  const q = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))]!;
-  return { p50: q(0.5), p99: q(0.99), p999: q(0.999) };
-}
-
 const rows: Record<string, number[]> = {};
 const add = (k: string, v: number) => (rows[k] ??= []).push(v);
-for (let r = 0; r < rounds; r++) {
-  for (const js of [false, true]) {
+const loads: string[] = [];
+const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ")[0]!;
+
+const LAT_CASES: [string, (rate: number) => Promise<Lat>][] = [
+  ["floor TCP, iterator", (r) => floorLatency(urls, r, "tcp", "iterator")],
+  ["floor TCP, callback", (r) => floorLatency(urls, r, "tcp", "callback")],
+  ["floor WebSocket, iterator", (r) => floorLatency(urls, r, "ws", "iterator")],
+  [
+    "publisher core, waitAsync, iterator",
+    (r) => publisherLatency(urls.tcp, r, { js: false, spinUs: 0, wait: "async", how: "iterator" }),
+  ],
+  [
+    "publisher core, waitAsync, callback",
+    (r) => publisherLatency(urls.tcp, r, { js: false, spinUs: 0, wait: "async", how: "callback" }),
+  ],
+  [
+    "publisher core, Atomics.wait, iterator",
+    (r) => publisherLatency(urls.tcp, r, { js: false, spinUs: 0, wait: "block", how: "iterator" }),
+  ],
+  [
+    "publisher core, spin 2 ms, iterator",
+    (r) => publisherLatency(urls.tcp, r, { js: false, spinUs: 2000, wait: "async", how: "iterator" }),
+  ],
+  [
+    "publisher JetStream, waitAsync, ordered consumer, iterator",
+    (r) => publisherLatency(urls.tcp, r, { js: true, spinUs: 0, wait: "async", how: "iterator" }),
+  ],
+  [
+    "publisher JetStream, waitAsync, ordered consumer, callback",
+    (r) => publisherLatency(urls.tcp, r, { js: true, spinUs: 0, wait: "async", how: "callback" }),
+  ],
+];
+const rateName = (r: number) => r === 0 ? "timer tick" : `${r}/s`;
+
+for (let round = 0; round < rounds; round++) {
+  loads.push(load());
+  if (only !== "latency") {
+    const pr: Record<string, number> = {};
     for (const f of ["json", "binary"] as const) {
-      const t = await throughput(f, js);
-      add(`publish ${js ? "JetStream" : "core"} ${f} msg/s`, t.mps);
-      add(`publish ${js ? "JetStream" : "core"} ${f} MB/s`, t.mbps);
-      add(`publish ${js ? "JetStream" : "core"} ${f} lost`, t.lost);
+      const t = await publisherRate(server.url, N, f, false, "poll");
+      add(`publish core ${f}, producer polling for room msg/s`, t.mps);
+      add(`publish core ${f}, producer polling for room: Worker CPU us/msg`, t.workerUs);
+    }
+    for (const js of [false, true]) {
+      for (const f of ["json", "binary"] as const) {
+        const t = await publisherRate(server.url, N, f, js);
+        const k = `publish ${js ? "JetStream" : "core"} ${f}`;
+        add(`${k} msg/s`, t.mps);
+        add(`${k} MB/s`, t.mbps);
+        add(`${k} lost`, t.lost);
+        add(`${k}: publisher Worker CPU us/msg`, t.workerUs);
+        pr[k] = t.mps;
+        pr[`${k} cpu`] = t.workerUs;
+      }
+    }
+    const tcp = await rawClientRate(server.url, server.wsUrl, "tcp", N);
+    const ws = await rawClientRate(server.url, server.wsUrl, "ws", N);
+    add("raw client publish, TCP transport-node msg/s", tcp.mps);
+    add("raw client publish, TCP: main thread CPU us/msg", tcp.mainUs);
+    add("raw client publish, WebSocket nats-core msg/s", ws.mps);
+    add("raw client publish, WebSocket: main thread CPU us/msg", ws.mainUs);
+    add("raw client JetStream, async acks, 4,096 in flight msg/s", await rawJetStreamAcks(server.url, N));
+    add("ratio core json / core binary (msg/s)", pr["publish core json"]! / pr["publish core binary"]!);
+    add("ratio core json / raw TCP loop (msg/s)", pr["publish core json"]! / tcp.mps);
+    add("ratio core binary / raw TCP loop (msg/s)", pr["publish core binary"]! / tcp.mps);
+    add(
+      "ratio core json / core binary (Worker CPU per msg)",
+      pr["publish core json cpu"]! / pr["publish core binary cpu"]!,
+    );
+  }
+  if (only !== "throughput") {
+    for (const rate of rates) {
+      for (const [name, run] of LAT_CASES) {
+        const l = await run(rate);
+        const k = `latency @ ${rateName(rate)}: ${name}`;
+        add(`${k} | p50 us`, l.p50);
+        add(`${k} | p99 us`, l.p99);
+        add(`${k} | p99.9 us`, l.p999);
+        add(`${k} | CPU %`, l.cpu * 100);
+        add(`${k} | received %`, (100 * l.n) / l.sent);
+      }
     }
   }
-  add("raw client publish, TCP transport-node msg/s", await rawClient("tcp"));
-  add("raw client publish, WebSocket nats-core msg/s", await rawClient("ws"));
-  add("raw client JetStream, async acks, 4,096 in flight msg/s", await rawJetStreamAcks(url, N));
-  const raw = await rawLatency();
-  add("latency raw client publish -> subscriber (floor) p50 us", raw.p50);
-  add("latency raw client publish -> subscriber (floor) p99 us", raw.p99);
-  add("latency raw client publish -> subscriber (floor) p99.9 us", raw.p999);
-  for (const [js, spin] of [[false, 0], [false, 2000], [true, 0]] as const) {
-    const l = await latency(js, spin);
-    const k = `${js ? "JetStream ordered consumer" : "core subscriber"}, spin ${spin} us`;
-    add(`latency ${k} p50 us`, l.p50);
-    add(`latency ${k} p99 us`, l.p99);
-    add(`latency ${k} p99.9 us`, l.p999);
-    add(`latency ${k} process CPU %`, l.cpu * 100);
-  }
 }
+loads.push(load());
 console.log(
-  `nats bench: ${rounds} rounds, ${N} messages per throughput run (4-level updates), medians; loadavg ${
-    Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ")
-  }`,
+  `nats bench: ${rounds} rounds, ${N} messages per throughput run (4-level updates), medians [rounds]; ` +
+    `loadavg (1 min) at each round start and the end: ${loads.join(", ")}`,
 );
 for (const [k, v] of Object.entries(rows)) {
+  const digits = k.includes("MB/s") || k.startsWith("ratio") || k.includes("us/msg") ? 2 : 0;
   console.log(
-    `${k.padEnd(62)} ${median(v).toFixed(k.includes("MB/s") ? 1 : 0).padStart(10)}   [${
-      v.map((x) => x.toFixed(0)).join(", ")
+    `${k.padEnd(82)} ${median(v).toFixed(digits).padStart(10)}   [${
+      v.map((x) => x.toFixed(digits)).join(", ")
     }]`,
   );
 }

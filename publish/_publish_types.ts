@@ -40,6 +40,8 @@ export interface PublishWorkerInit {
   drainTimeoutMs: number;
   /** Idle: poll the ring this long (µs) before sleeping on it. */
   idleSpinUs: number;
+  /** Idle: sleep in `Atomics.waitAsync` (async) or block in `Atomics.wait` 1 ms at a time. */
+  idleWait: "async" | "block";
   /** One Int32: while 1 the Worker, connected, does not read the ring (tests). */
   paused?: SharedArrayBuffer;
 }

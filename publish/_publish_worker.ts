@@ -8,7 +8,8 @@
  * there by entry id ({@linkcode Outbox}: bounded, windowed, resent in order after a failure or a
  * reconnect) — no promise or timer per message. Core NATS (benchmarks): plain publishes, no
  * header. Idle: polls the ring on the next turns of the event loop for `idleSpinUs`, then sleeps
- * in `Atomics.waitAsync` (`_ring_wait.ts`). Posts `{ready}` or `{error}` once connected and the
+ * in `Atomics.waitAsync` (`_ring_wait.ts`), or with `idleWait: "block"` blocks in `Atomics.wait`
+ * 1 ms at a time (a turn of the event loop after each timeout). Posts `{ready}` or `{error}` once connected and the
  * stream is checked, `{log}` lines while running, `{done}` with the counters at the end.
  * @module
  */
@@ -165,6 +166,7 @@ async function run(init: PublishWorkerInit): Promise<void> {
   const reader = new RecordRingReader(init.sab);
   const waiter = new AsyncRingWaiter(init.sab);
   const spinMs = init.idleSpinUs / 1000;
+  const block = init.idleWait === "block";
   let idleSince = -1;
   while (!reader.done) {
     if (reader.poll(take, 1024) > 0) {
@@ -176,7 +178,10 @@ async function run(init: PublishWorkerInit): Promise<void> {
     const t = performance.now();
     if (idleSince < 0) idleSince = t;
     if (t - idleSince < spinMs) await nextTurn();
-    else {
+    else if (block) {
+      // Blocked 1 ms at a time; the event loop (acks, pings) gets a turn after each timeout.
+      if (!waiter.block(1)) await nextTurn();
+    } else {
       idleSince = -1;
       await waiter.wait(50);
     }

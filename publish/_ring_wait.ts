@@ -34,6 +34,24 @@ export class AsyncRingWaiter {
    * Resolve when records are readable, the ring is closed, or `timeoutMs` passed; true when it
    * really slept (gave the event loop a turn).
    */
+  /**
+   * The same wait, blocking the thread (`Atomics.wait`: one futex wake, no event-loop hop) for at
+   * most `timeoutMs`; false when it timed out with nothing to read. The caller's event loop does
+   * not run meanwhile: give it a turn after a timeout.
+   */
+  block(timeoutMs: number): boolean {
+    const ctrl = this.#ctrl;
+    Atomics.store(ctrl, SLEEP, 1);
+    const seq = Atomics.load(ctrl, WSEQ);
+    if (this.#available() || Atomics.load(ctrl, CLOSED) === 1) {
+      Atomics.store(ctrl, SLEEP, 0);
+      return true;
+    }
+    const r = Atomics.wait(ctrl, WSEQ, seq, timeoutMs);
+    Atomics.store(ctrl, SLEEP, 0);
+    return r !== "timed-out";
+  }
+
   async wait(timeoutMs: number): Promise<boolean> {
     const ctrl = this.#ctrl;
     Atomics.store(ctrl, SLEEP, 1);

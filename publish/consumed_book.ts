@@ -57,6 +57,8 @@ export class ConsumedBook {
   endSeq = -1;
   /** True once the last message taken was the stream's last on this instrument's subjects. */
   caughtUp = false;
+  /** Attempts to create its consumer that timed out and were made again under a new name. */
+  createRetries = 0;
   /** A look-up of the stream's last sequence is in flight. */
   checking = false;
   /** Decodes this instrument's payloads (the consumer's; reused per message). */

@@ -16,7 +16,6 @@ import {
   type Consumer,
   type ConsumerMessages,
   DeliverPolicy,
-  jetstream,
   type JetStreamManager,
   jetstreamManager,
   type JsMsg,
@@ -28,6 +27,7 @@ import { BookReplica } from "../market/replica.ts";
 import { ConsumedBook } from "./consumed_book.ts";
 import { type ApplyHooks, releaseHeld, takeMessage } from "./_book_apply.ts";
 import { errText } from "./stream_setup.ts";
+import { createOrdered, retryText, retryTimeouts } from "./_consumer_start.ts";
 import { parseMsgId } from "./subjects.ts";
 
 export { ConsumedBook, type InvalidHandler } from "./consumed_book.ts";
@@ -44,7 +44,11 @@ export interface ConsumerOptions {
   onLog?: (level: "info" | "warning", text: string) => void;
   /** Connect timeout, ms (default 3,000). */
   connectTimeoutMs?: number;
-  /** Keep retrying to create an instrument's consumer this long, ms (default 30,000). */
+  /**
+   * Keep retrying JetStream requests that time out while starting (the stream check, each
+   * instrument's start point and consumer) this long, ms (default 30,000): a cluster that lost a
+   * member answers nothing until it elects a new leader, and may place a consumer on the dead one.
+   */
   startTimeoutMs?: number;
 }
 
@@ -83,8 +87,11 @@ export class NatsBookConsumer {
     }
     const c = new NatsBookConsumer(nc, opts);
     try {
-      const jsm = await jetstreamManager(nc, { timeout: opts.connectTimeoutMs ?? 3000 });
-      await jsm.streams.info(c.#stream);
+      await retryTimeouts(
+        async (timeout) => (await jetstreamManager(nc, { timeout })).streams.info(c.#stream),
+        Date.now() + c.#startTimeoutMs,
+        () => c.#log("warning", retryText(`checking stream ${c.#stream}`)),
+      );
     } catch (e) {
       await nc.close().catch(() => {});
       throw new Error(`JetStream stream ${c.#stream} on ${opts.servers.join(",")}: ${errText(e)}`);
@@ -99,16 +106,26 @@ export class NatsBookConsumer {
 
   /** Start every instrument's ordered consumer at its last snapshot. */
   async start(): Promise<void> {
-    const jsm = this.#jsm = await jetstreamManager(this.#nc);
+    const deadline = Date.now() + this.#startTimeoutMs;
+    const retried = (what: string) => () => this.#log("warning", retryText(what));
+    this.#jsm = await retryTimeouts(
+      (timeout) => jetstreamManager(this.#nc, { timeout: Math.max(timeout, 2000) }),
+      deadline,
+      retried("JetStream"),
+    );
     for (const b of this.books) {
       try {
-        const last = await jsm.streams.getMessage(this.#stream, { last_by_subj: b.subjects.snapshot });
+        const last = await retryTimeouts(
+          () => this.#jsm!.streams.getMessage(this.#stream, { last_by_subj: b.subjects.snapshot }),
+          deadline,
+          retried(`${b.subjects.prefix}: reading the last snapshot`),
+        );
         if (last) {
           b.startSeq = last.seq;
           b.startRunId = parseMsgId(last.header?.get("Nats-Msg-Id") ?? "")?.runId ?? "";
         }
       } catch { /* no snapshot copy yet: from the first message */ }
-      const c = await this.#orderedConsumer(b);
+      const c = await this.#orderedConsumer(b, deadline);
       this.#log(
         "info",
         `${b.subjects.prefix}: starting ${
@@ -117,7 +134,11 @@ export class NatsBookConsumer {
             : "from the first message"
         }`,
       );
-      b.endSeq = await this.#lastSeqOf(b);
+      b.endSeq = await retryTimeouts(
+        () => this.#lastSeqOf(b),
+        deadline,
+        retried(`${b.subjects.prefix}: reading the stream's end`),
+      );
       if (b.endSeq === 0) b.caughtUp = true; // nothing stored for this instrument
       // The server sends an idle heartbeat after 1 s without a message: "caught up" is asked again
       // then too (the end message may have been deleted, so no message would ask).
@@ -133,11 +154,11 @@ export class NatsBookConsumer {
   }
 
   /**
-   * The ordered consumer of `b`'s subjects from its start. Creating it is retried until
-   * `startTimeoutMs`: in a cluster that lost a member, the server may place the consumer on the
-   * dead peer (the request times out) or still be electing leaders; another try lands elsewhere.
+   * The ordered consumer of `b`'s subjects from its start, created under a new name at each
+   * attempt until `deadline` (`_consumer_start.ts`: in a cluster that lost a member, the server
+   * may place it on the dead peer, where it never gets a leader).
    */
-  async #orderedConsumer(b: ConsumedBook): Promise<Consumer> {
+  #orderedConsumer(b: ConsumedBook, deadline: number): Promise<Consumer> {
     const opts = b.startSeq > 0
       ? {
         filter_subjects: `${b.subjects.prefix}.>`,
@@ -145,17 +166,13 @@ export class NatsBookConsumer {
         opt_start_seq: lookBackFrom(b.startSeq),
       }
       : { filter_subjects: `${b.subjects.prefix}.>`, deliver_policy: DeliverPolicy.All };
-    const end = Date.now() + this.#startTimeoutMs;
-    for (let attempt = 0;; attempt++) {
-      // Short requests, growing: a request placed on a dead peer only ever times out.
-      const timeout = Math.min(1000 + 500 * attempt, 5000);
-      try {
-        return await jetstream(this.#nc, { timeout }).consumers.get(this.#stream, opts);
-      } catch (e) {
-        if (!isTimeout(e) || Date.now() >= end) throw e;
-        this.#log("warning", `${b.subjects.prefix}: creating the consumer timed out; retrying`);
-      }
-    }
+    return createOrdered(this.#nc, this.#stream, opts, deadline, (name) => {
+      b.createRetries++;
+      this.#log(
+        "warning",
+        retryText(`${b.subjects.prefix}: creating the consumer ${name}`) + " under a new name",
+      );
+    });
   }
 
   /** Resolve when `pred()` holds after a message, or reject after `timeoutMs`. */
@@ -272,8 +289,4 @@ export const LOOK_BACK = 4096;
 
 function lookBackFrom(startSeq: number): number {
   return Math.max(1, startSeq - LOOK_BACK);
-}
-
-function isTimeout(e: unknown): boolean {
-  return e instanceof Error && (e.name === "TimeoutError" || /timeout/i.test(e.message));
 }

@@ -54,6 +54,13 @@ export interface PublishOptions {
    */
   idleSpinUs?: number;
   /**
+   * Idle, the Worker sleeps in `Atomics.waitAsync` ("async", the default: its event loop stays
+   * free) or blocks in `Atomics.wait` 1 ms at a time ("block": the engine's notify wakes it
+   * directly, not through the event loop; acks and pings wait up to 1 ms). See the README's NATS
+   * bench for what each costs.
+   */
+  idleWait?: "async" | "block";
+  /**
    * Start with the Worker connected but not reading the ring until {@linkcode Publisher.resume}
    * (tests: a stalled publisher, a full ring). Default false.
    */
@@ -115,6 +122,7 @@ export async function startPublisher(opts: PublishOptions, streams: MarketStream
     ackTimeoutMs: opts.ackTimeoutMs ?? 2000,
     drainTimeoutMs: opts.drainTimeoutMs ?? 10_000,
     idleSpinUs: opts.idleSpinUs ?? 0,
+    idleWait: opts.idleWait ?? "async",
     paused,
   };
   const worker = new Worker(new URL("./_publish_worker.ts", import.meta.url), { type: "module" });

@@ -143,6 +143,7 @@ Deno.test("--publish json: nats-server killed and restarted mid-run: the publish
     await srv.restart();
     const st = await child.status;
     assert.equal(st.code, 0, log.text().slice(-1500));
+    await log.until(/lost: \d+ unacknowledged/); // the exit line (stderr may be read after the exit)
     assert.match(log.text(), /reconnected to NATS/);
     assert.match(log.text(), /lost: 0 unacknowledged, 0 dropped/);
     const runs = await seqsByRun(srv.url);
