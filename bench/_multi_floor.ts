@@ -148,7 +148,7 @@ function rawClient(url: string, onBytes: (b: Uint8Array, s: number, e: number) =
     onClose: () => {},
   });
   return {
-    opened: opening.then(() => {}),
+    opened: opening.then((ws) => ws.start()),
     close: async () => {
       const ws = await opening;
       ws.close();

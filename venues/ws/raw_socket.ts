@@ -6,6 +6,7 @@
  * one per message as Deno's `WebSocket` does.
  *
  * Contract:
+ * - Nothing is read before `start()`.
  * - Backpressure: before each read the socket asks `canRead()`; while it says false nothing is
  *   read until `resume()` — the kernel's buffers fill and the peer sees a slow reader. Memory
  *   held here is the read buffer (grown only for a frame larger than it, up to
@@ -74,6 +75,9 @@ export class RawWebSocket {
   pauses = 0;
   /** Resolves once the connection has ended and `onClose` was called. */
   readonly closed: Promise<void>;
+  readonly #done = Promise.withResolvers<void>();
+  #filled: number;
+  #reading = false;
   readonly #conn: Conn;
   readonly #ev: RawWsEvents;
   readonly #o: RawWsOptions;
@@ -105,7 +109,18 @@ export class RawWebSocket {
     this.#max = o.maxMessageBytes ?? 16 << 20;
     this.#buf = new Uint8Array(Math.max(o.readBytes ?? 256 << 10, rest.length + 4096));
     this.#buf.set(rest);
-    this.closed = this.#loop(rest.length);
+    this.#filled = rest.length;
+    this.closed = this.#done.promise;
+  }
+
+  /**
+   * Start reading (once; later calls do nothing). Nothing is delivered before: the owner first
+   * records that the socket is open, then starts it.
+   */
+  start(): void {
+    if (this.#reading || this.#ended) return;
+    this.#reading = true;
+    this.#loop(this.#filled);
   }
 
   /**
@@ -138,6 +153,7 @@ export class RawWebSocket {
     if (this.readyState !== 1) return;
     this.readyState = 2;
     this.#write(Op.Close, closePayload(code, reason));
+    if (!this.#reading) return void this.#writes.finally(() => this.#end(code, reason, false));
     this.#closeTimer = setTimeout(
       () => this.#end(1006, "close not confirmed", false),
       this.#o.closeTimeoutMs ?? 2000,
@@ -182,7 +198,11 @@ export class RawWebSocket {
       this.#conn.close();
     } catch { /* already closed */ }
     this.resume();
-    this.#ev.onClose(code, reason, clean);
+    try {
+      this.#ev.onClose(code, reason, clean);
+    } finally {
+      this.#done.resolve();
+    }
   }
 
   async #loop(filled: number): Promise<void> {
@@ -307,7 +327,7 @@ type Handshake =
 
 async function handshake(url: string, o: RawWsOptions): Promise<Handshake> {
   const u = new URL(url);
-  if (u.protocol !== "ws:" && u.protocol !== "wss:") throw new TypeError(`not a ws: or wss: URL: ${url}`);
+  if (u.protocol !== "ws:" && u.protocol !== "wss:") throw new DOMException(`not a ws: or wss: URL: ${url}`, "SyntaxError");
   const tls = u.protocol === "wss:";
   const hostname = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
   const port = u.port === "" ? (tls ? 443 : 80) : Number(u.port);
