@@ -16,6 +16,7 @@ import { startLogger } from "../engine/logger_host.ts";
 import type { Logger } from "../engine/logger.ts";
 import { testLogger } from "../engine/testing.ts";
 import { LatencyProbe } from "./_multi_probe.ts";
+import type { WsTransport } from "../venues/binance/_ws_open.ts";
 
 /** What `/sim/state` answers. */
 export interface SimState {
@@ -121,14 +122,15 @@ export async function pinSelf(cpu: number): Promise<string> {
     : `handler NOT pinned: ${r.error}`;
 }
 
-/** The handler of `symbols` on the simulator child. */
-export function multiHandler(sim: SimChild, symbols: string[]): BinanceMultiHandler {
+/** The handler of `symbols` on the simulator child, over `transport` (default the handler's). */
+export function multiHandler(sim: SimChild, symbols: string[], transport?: WsTransport): BinanceMultiHandler {
   return new BinanceMultiHandler({
     symbols,
     wsUrl: sim.wsBase,
     restUrl: sim.base,
     instruments: new InstrumentTable(),
     statsIntervalMs: 10_000,
+    ...(transport !== undefined ? { transport } : {}),
   });
 }
 
@@ -213,6 +215,8 @@ export interface RigOptions {
    * drains (records dropped when full, no Worker to wake) — to measure what the logger costs.
    */
   logger?: "worker" | "none";
+  /** The handler's WebSocket transport (default the handler's: "raw"). */
+  transport?: WsTransport;
 }
 
 /** A running rig: the simulator child, the pinned handler under the engine, the probe. */
@@ -260,7 +264,7 @@ export async function startRig(o: RigOptions, before?: (sim: SimChild) => Promis
     notes.push(started.pinned || "logger Worker not pinned");
   }
   notes.push(`loadavg before ${load}`);
-  const h = multiHandler(sim, names);
+  const h = multiHandler(sim, names, o.transport);
   const probe = new LatencyProbe(h.streams);
   const stop = new AbortController();
   const engine = runEngine([h], { logger, signal: stop.signal });

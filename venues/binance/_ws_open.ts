@@ -65,15 +65,20 @@ export async function openSocket(o: WsOpenOptions, gen: number): Promise<OpenSoc
     wake();
   };
   if (o.transport === "websocket") {
-    const s = await openWebSocket(o.url, {
-      // A binary frame (ArrayBuffer) is queued as is: the parser reports it malformed, the capture
-      // records it in other.jsonl (BinanceCapture.parse).
-      onMessage: (ev) => {
-        inbox.push(InKind.Message, ev.data as string, clock.monoNs(), clock.wallNs(), gen);
-        wake();
+    const s = await openWebSocket(
+      o.url,
+      {
+        // A binary frame (ArrayBuffer) is queued as is: the parser reports it malformed, the capture
+        // records it in other.jsonl (BinanceCapture.parse).
+        onMessage: (ev) => {
+          inbox.push(InKind.Message, ev.data as string, clock.monoNs(), clock.wallNs(), gen);
+          wake();
+        },
+        onClose: (ev) => onClose(ev.code, ev.reason),
       },
-      onClose: (ev) => onClose(ev.code, ev.reason),
-    }, o.maxHops, o.signal);
+      o.maxHops,
+      o.signal,
+    );
     const ws = s.ws;
     return {
       url: s.url,

@@ -327,7 +327,9 @@ type Handshake =
 
 async function handshake(url: string, o: RawWsOptions): Promise<Handshake> {
   const u = new URL(url);
-  if (u.protocol !== "ws:" && u.protocol !== "wss:") throw new DOMException(`not a ws: or wss: URL: ${url}`, "SyntaxError");
+  if (u.protocol !== "ws:" && u.protocol !== "wss:") {
+    throw new DOMException(`not a ws: or wss: URL: ${url}`, "SyntaxError");
+  }
   const tls = u.protocol === "wss:";
   const hostname = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
   const port = u.port === "" ? (tls ? 443 : 80) : Number(u.port);
