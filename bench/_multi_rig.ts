@@ -9,7 +9,7 @@
  */
 import { pinProcess } from "../engine/pinning.ts";
 import { parseFixed } from "../venues/decimal.ts";
-import { BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
+import { type BinanceMultiConfig, BinanceMultiHandler } from "../venues/binance/multi_handler.ts";
 import { InstrumentTable } from "../market/instrument.ts";
 import { type EngineReport, runEngine } from "../engine/engine.ts";
 import { startLogger } from "../engine/logger_host.ts";
@@ -122,15 +122,19 @@ export async function pinSelf(cpu: number): Promise<string> {
     : `handler NOT pinned: ${r.error}`;
 }
 
-/** The handler of `symbols` on the simulator child, over `transport` (default the handler's). */
-export function multiHandler(sim: SimChild, symbols: string[], transport?: WsTransport): BinanceMultiHandler {
+/** The handler of `symbols` on the simulator child; `extra` overrides its configuration (e.g. the transport). */
+export function multiHandler(
+  sim: SimChild,
+  symbols: string[],
+  extra: Partial<BinanceMultiConfig> = {},
+): BinanceMultiHandler {
   return new BinanceMultiHandler({
     symbols,
     wsUrl: sim.wsBase,
     restUrl: sim.base,
     instruments: new InstrumentTable(),
     statsIntervalMs: 10_000,
-    ...(transport !== undefined ? { transport } : {}),
+    ...extra,
   });
 }
 
@@ -217,6 +221,8 @@ export interface RigOptions {
   logger?: "worker" | "none";
   /** The handler's WebSocket transport (default the handler's: "raw"). */
   transport?: WsTransport;
+  /** The handler's `readAhead` (default the handler's). */
+  readAhead?: number;
 }
 
 /** A running rig: the simulator child, the pinned handler under the engine, the probe. */
@@ -264,7 +270,10 @@ export async function startRig(o: RigOptions, before?: (sim: SimChild) => Promis
     notes.push(started.pinned || "logger Worker not pinned");
   }
   notes.push(`loadavg before ${load}`);
-  const h = multiHandler(sim, names, o.transport);
+  const h = multiHandler(sim, names, {
+    ...(o.transport !== undefined ? { transport: o.transport } : {}),
+    ...(o.readAhead !== undefined ? { readAhead: o.readAhead } : {}),
+  });
   const probe = new LatencyProbe(h.streams);
   const stop = new AbortController();
   const engine = runEngine([h], { logger, signal: stop.signal });
@@ -280,7 +289,10 @@ export async function startRig(o: RigOptions, before?: (sim: SimChild) => Promis
     const t = performance.now();
     await until(() => h.stats.everSynced === o.symbols, `all ${o.symbols} symbols synchronized`, 120_000);
     notes.push(
-      `warm-up: ${o.symbols} symbols synchronized in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      `warm-up: ${o.symbols} symbols synchronized in ${((performance.now() - t) / 1000).toFixed(1)} s ` +
+        `(${h.stats.connections} connection(s) opened, ${
+          h.books.reduce((a, b) => a + b.sync.resyncs, 0)
+        } resyncs)`,
     );
   } catch (e) {
     await close();

@@ -181,6 +181,15 @@ try {
   console.log(
     `CPU per frame: handler process ${cpuUs.toFixed(2)} µs, simulator process ${simCpu.toFixed(2)} µs`,
   );
+  const ticks = s1.ticks - s0.ticks;
+  console.log(
+    `simulator: ${Math.round(ticks / seconds)} ticks/s (timer ${TICK} ms), ${
+      (simFrames / ticks).toFixed(1)
+    } frames ` +
+      `per tick on average, ${s1.maxTickFrames} at most (whole run); build + hand-off ${
+        ((s1.buildNsSum - s0.buildNsSum) / ticks / 1000).toFixed(0)
+      } µs per tick`,
+  );
   console.log(
     `RSS first/last/max ${rss[0]} / ${rss.at(-1)} / ${Math.max(...rss)} MiB; backlog max ${
       Math.max(...rows.map((r) => r.backlogMax))
@@ -202,6 +211,8 @@ try {
     perSymbolP99Us: { min: Math.min(...p99s), median: median(p99s), max: worst.p99, worst: worst.symbol },
     cpuUsPerFrame: cpuUs,
     simCpuUsPerFrame: simCpu,
+    simTicksPerSecond: ticks / seconds,
+    framesPerTick: simFrames / ticks,
     rows,
     loadAfter,
     floor,

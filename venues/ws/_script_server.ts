@@ -54,6 +54,7 @@ export class ScriptServer {
   /** The request head the client sent. */
   request = "";
   #conn: Deno.Conn | null = null;
+  #scheme = "ws";
   #in = new Uint8Array(0);
 
   private constructor(l: Deno.Listener) {
@@ -65,9 +66,16 @@ export class ScriptServer {
     return new ScriptServer(Deno.listen({ hostname: "127.0.0.1", port: 0 }));
   }
 
-  /** `ws://127.0.0.1:<port><path>`. */
+  /** Listen with TLS on 127.0.0.1 (any port) with PEM `cert` and `key`. */
+  static listenTls(cert: string, key: string): ScriptServer {
+    const s = new ScriptServer(Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert, key }));
+    s.#scheme = "wss";
+    return s;
+  }
+
+  /** `ws://127.0.0.1:<port><path>` (`wss://` with TLS). */
   url(path = "/ws"): string {
-    return `ws://127.0.0.1:${(this.listener.addr as Deno.NetAddr).port}${path}`;
+    return `${this.#scheme}://127.0.0.1:${(this.listener.addr as Deno.NetAddr).port}${path}`;
   }
 
   /**
@@ -77,7 +85,9 @@ export class ScriptServer {
   async accept(answer?: (accept: string) => string): Promise<void> {
     const conn = await within(this.listener.accept(), "accept");
     this.#conn = conn;
-    while (!new TextDecoder().decode(this.#in).includes("\r\n\r\n")) await this.#fill();
+    while (!new TextDecoder().decode(this.#in).includes("\r\n\r\n")) {
+      if (!(await this.#fill())) throw new Error("the client left before its upgrade request");
+    }
     const text = new TextDecoder().decode(this.#in);
     const end = text.indexOf("\r\n\r\n") + 4;
     this.request = text.slice(0, end);

@@ -59,6 +59,8 @@ export interface RawWsOptions {
   connectTimeoutMs?: number;
   /** After `close()`, drop the connection if the peer has not closed within this, ms (default 2000). */
   closeTimeoutMs?: number;
+  /** wss: extra trusted CA certificates (PEM), e.g. a test's own; default: the system's roots. */
+  caCerts?: string[];
 }
 
 type Conn = Deno.TcpConn | Deno.TlsConn;
@@ -337,7 +339,7 @@ async function handshake(url: string, o: RawWsOptions): Promise<Handshake> {
   const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
   signal.throwIfAborted();
   const conn: Conn = tls
-    ? await Deno.connectTls({ hostname, port })
+    ? await Deno.connectTls({ hostname, port, ...(o.caCerts ? { caCerts: o.caCerts } : {}) })
     : await Deno.connect({ hostname, port, signal });
   const onAbort = (): void => {
     try {
