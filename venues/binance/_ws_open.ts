@@ -92,7 +92,7 @@ export async function openSocket(o: WsOpenOptions, gen: number): Promise<OpenSoc
     };
   }
   let mono = NaN, wall = NaN; // one receive time per read
-  let sock: RawWebSocket | undefined;
+  // The callbacks run only after `start()`, so `ws` is set by then.
   const ws = await RawWebSocket.open(o.url, {
     onText: (b, s, e) => {
       if (mono !== mono) (mono = clock.monoNs(), wall = clock.wallNs());
@@ -100,7 +100,7 @@ export async function openSocket(o: WsOpenOptions, gen: number): Promise<OpenSoc
       try {
         text = utf8.decode(b.subarray(s, e));
       } catch {
-        return sock?.fail(1007, "invalid UTF-8 in a text frame");
+        return ws.fail(1007, "invalid UTF-8 in a text frame");
       }
       inbox.push(InKind.Message, text, mono, wall, gen);
     },
@@ -121,7 +121,6 @@ export async function openSocket(o: WsOpenOptions, gen: number): Promise<OpenSoc
     signal: o.signal,
     canRead: () => inbox.length < o.readAhead,
   });
-  sock = ws;
   const resume = (): void => ws.resume();
   inbox.onDrained = resume;
   return {
