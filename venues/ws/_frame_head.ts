@@ -131,3 +131,13 @@ export function encodeClientFrame(opcode: number, payload: Uint8Array, key: Uint
   for (let i = 0; i < n; i++) out[head + 4 + i] = payload[i]! ^ key[i & 3]!;
   return out;
 }
+
+/** The payload of a close frame: `code` (2 bytes, big-endian) and `reason` in UTF-8. */
+export function closePayload(code: number, reason: string): Uint8Array {
+  const r = new TextEncoder().encode(reason);
+  const out = new Uint8Array(2 + r.length);
+  out[0] = code >> 8;
+  out[1] = code & 0xff;
+  out.set(r, 2);
+  return out;
+}

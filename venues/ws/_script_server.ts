@@ -5,9 +5,12 @@
  * masked frames. Every wait has a deadline.
  * @module
  */
+import assert from "node:assert/strict";
 import { acceptFor } from "./handshake.ts";
+import type { RawWsEvents } from "./_raw_options.ts";
 
 const enc = new TextEncoder();
+const dec = new TextDecoder();
 
 /** Reject after `ms` with `what` unless `p` settles first. */
 export async function within<T>(p: Promise<T>, what: string, ms = 10_000): Promise<T> {
@@ -144,5 +147,48 @@ export class ScriptServer {
     m.set(buf.subarray(0, n), this.#in.length);
     this.#in = m;
     return true;
+  }
+}
+
+/** Records what a `RawWebSocket` delivers; `until` waits (10 s deadline) for a condition on it. */
+export class Rec implements RawWsEvents {
+  /** Text messages. */
+  texts: string[] = [];
+  /** Binary messages. */
+  binaries: Uint8Array[] = [];
+  /** `onBatch` calls. */
+  batches = 0;
+  /** The close reported (once). */
+  close: { code: number; reason: string; clean: boolean } | null = null;
+  #waiters: [() => boolean, () => void][] = [];
+  /** See `RawWsEvents` (or: resolve once `pred()` holds). */
+  onText(b: Uint8Array, s: number, e: number): void {
+    this.texts.push(dec.decode(b.subarray(s, e)));
+    this.#check();
+  }
+  /** See `RawWsEvents` (or: resolve once `pred()` holds). */
+  onBinary(b: Uint8Array, s: number, e: number): void {
+    this.binaries.push(b.slice(s, e));
+    this.#check();
+  }
+  /** See `RawWsEvents` (or: resolve once `pred()` holds). */
+  onBatch(): void {
+    this.batches++;
+  }
+  /** See `RawWsEvents` (or: resolve once `pred()` holds). */
+  onClose(code: number, reason: string, clean: boolean): void {
+    assert.equal(this.close, null, "onClose once");
+    this.close = { code, reason, clean };
+    this.#check();
+  }
+  /** See `RawWsEvents` (or: resolve once `pred()` holds). */
+  until(pred: () => boolean, what: string): Promise<void> {
+    if (pred()) return Promise.resolve();
+    const p = Promise.withResolvers<void>();
+    this.#waiters.push([pred, p.resolve]);
+    return within(p.promise, what);
+  }
+  #check(): void {
+    this.#waiters = this.#waiters.filter(([pred, done]) => !(pred() && (done(), true)));
   }
 }

@@ -23,47 +23,21 @@
  * - Single-threaded; writes (sends, pongs, close) are queued in order. Not thread-safe.
  * @module
  */
-import { encodeClientFrame, FrameHead, headErrorText, Op, readFrameHead } from "./_frame_head.ts";
-import { acceptFor, headEnd, judgeAnswer, newKey, upgradeRequest } from "./handshake.ts";
+import {
+  closePayload,
+  encodeClientFrame,
+  FrameHead,
+  headErrorText,
+  Op,
+  readFrameHead,
+} from "./_frame_head.ts";
+import { type Conn, handshake } from "./_connect.ts";
+import type { RawWsEvents, RawWsOptions } from "./_raw_options.ts";
+
+export type { RawWsEvents, RawWsOptions } from "./_raw_options.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-
-/** What the socket tells its owner. */
-export interface RawWsEvents {
-  /** A whole text message: `buf[start..end)`, valid only during the call. */
-  onText(buf: Uint8Array, start: number, end: number): void;
-  /** A whole binary message, as `onText`. */
-  onBinary(buf: Uint8Array, start: number, end: number): void;
-  /** After the messages of one read were delivered (at least one). */
-  onBatch(): void;
-  /** The connection ended (once): close code, reason, true when both sides sent a close frame. */
-  onClose(code: number, reason: string, clean: boolean): void;
-}
-
-/** Options of {@linkcode RawWebSocket.open}. */
-export interface RawWsOptions {
-  /** Redirects followed (default 3). */
-  maxHops?: number;
-  /** Aborts the connect and handshake. */
-  signal?: AbortSignal;
-  /** Extra request headers. */
-  headers?: Record<string, string>;
-  /** Largest message accepted, bytes (default 16 MiB; beyond: close 1009). */
-  maxMessageBytes?: number;
-  /** Bytes asked per read (default 256 KiB). */
-  readBytes?: number;
-  /** Read only while this returns true (default: always); call `resume()` when it may read again. */
-  canRead?: () => boolean;
-  /** Connect + handshake deadline, ms (default 10 000). */
-  connectTimeoutMs?: number;
-  /** After `close()`, drop the connection if the peer has not closed within this, ms (default 2000). */
-  closeTimeoutMs?: number;
-  /** wss: extra trusted CA certificates (PEM), e.g. a test's own; default: the system's roots. */
-  caCerts?: string[];
-}
-
-type Conn = Deno.TcpConn | Deno.TlsConn;
 
 /** One client WebSocket over a raw TCP or TLS connection. */
 export class RawWebSocket {
@@ -311,72 +285,5 @@ export class RawWebSocket {
   #protocolError(code: number, why: string): number {
     this.fail(code, why);
     return -1;
-  }
-}
-
-function closePayload(code: number, reason: string): Uint8Array {
-  const r = enc.encode(reason);
-  const out = new Uint8Array(2 + r.length);
-  out[0] = code >> 8;
-  out[1] = code & 0xff;
-  out.set(r, 2);
-  return out;
-}
-
-type Handshake =
-  | { kind: "open"; conn: Conn; rest: Uint8Array }
-  | { kind: "redirect"; location: string; status: number };
-
-async function handshake(url: string, o: RawWsOptions): Promise<Handshake> {
-  const u = new URL(url);
-  if (u.protocol !== "ws:" && u.protocol !== "wss:") {
-    throw new DOMException(`not a ws: or wss: URL: ${url}`, "SyntaxError");
-  }
-  const tls = u.protocol === "wss:";
-  const hostname = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
-  const port = u.port === "" ? (tls ? 443 : 80) : Number(u.port);
-  const timeout = AbortSignal.timeout(o.connectTimeoutMs ?? 10_000);
-  const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
-  signal.throwIfAborted();
-  const conn: Conn = tls
-    ? await Deno.connectTls({ hostname, port, ...(o.caCerts ? { caCerts: o.caCerts } : {}) })
-    : await Deno.connect({ hostname, port, signal });
-  const onAbort = (): void => {
-    try {
-      conn.close();
-    } catch { /* closed */ }
-  };
-  signal.addEventListener("abort", onAbort);
-  try {
-    if (!tls) (conn as Deno.TcpConn).setNoDelay(true);
-    const key = newKey();
-    const req = upgradeRequest(u, key, o.headers);
-    for (let w = 0; w < req.length;) w += await conn.write(req.subarray(w));
-    const buf = new Uint8Array(16 << 10);
-    let end = 0, at = -1;
-    while (at < 0) {
-      if (end === buf.length) throw new Error("failed to connect to WebSocket: response head too large");
-      const n = await conn.read(buf.subarray(end));
-      if (n === null) {
-        throw new Error("failed to connect to WebSocket: connection closed during the handshake");
-      }
-      end += n;
-      at = headEnd(buf, end);
-    }
-    const answer = judgeAnswer(dec.decode(buf.subarray(0, at - 4)), await acceptFor(key), u);
-    if (answer.kind === "fail") throw new Error(`failed to connect to WebSocket: ${answer.why}`);
-    if (answer.kind === "redirect") {
-      conn.close();
-      return answer;
-    }
-    return { kind: "open", conn, rest: buf.slice(at, end) };
-  } catch (e) {
-    onAbort();
-    if (signal.aborted) {
-      throw new Error(`failed to connect to WebSocket: ${timeout.aborted ? "timed out" : "aborted"}`);
-    }
-    throw e;
-  } finally {
-    signal.removeEventListener("abort", onAbort);
   }
 }
