@@ -83,9 +83,10 @@ export class ScriptServer {
 
   /**
    * Accept one connection and answer its upgrade: `answer(accept)` gives the response head
-   * (default: a correct 101). Returns after the answer was written.
+   * (default: a correct 101), followed in the same write by the bytes `after`. Returns after the
+   * answer was written.
    */
-  async accept(answer?: (accept: string) => string): Promise<void> {
+  async accept(answer?: (accept: string) => string, after = new Uint8Array(0)): Promise<void> {
     const conn = await within(this.listener.accept(), "accept");
     this.#conn = conn;
     while (!new TextDecoder().decode(this.#in).includes("\r\n\r\n")) {
@@ -99,7 +100,11 @@ export class ScriptServer {
     const acc = await acceptFor(key);
     const head = answer?.(acc) ??
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acc}\r\n\r\n`;
-    await this.write(enc.encode(head));
+    const h = enc.encode(head);
+    const out = new Uint8Array(h.length + after.length);
+    out.set(h);
+    out.set(after, h.length);
+    await this.write(out);
   }
 
   /** Write `bytes` (all of them). */
