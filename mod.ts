@@ -78,6 +78,7 @@ export {
 } from "./venues/capture_writer.ts";
 export { type LinesHost } from "./venues/capture_lines.ts";
 export { parseRotate, type RotatePolicy } from "./venues/capture_rotation.ts";
+export { RawWebSocket, type RawWsEvents, type RawWsOptions } from "./venues/ws/mod.ts";
 export * as binance from "./venues/binance/mod.ts";
 export * as hyperliquid from "./venues/hyperliquid/mod.ts";
 export * as replay from "./replay/mod.ts";

@@ -17,10 +17,12 @@
  *
  * Run: `deno run --config bench/deno.json --allow-net=127.0.0.1 --allow-read --allow-write=.bench,/tmp
  * --allow-run --allow-sys --allow-ffi bench/multi_latency.ts [--symbols 200] [--rate 250] [--minutes 1]
- * [--sample 10] [--tick 1] [--changes 8] [--log /tmp/file.log] [--logger worker|none] [--floor 20]`
+ * [--sample 10] [--tick 1] [--changes 8] [--log /tmp/file.log] [--logger worker|none] [--floor 20]
+ * [--transport raw|websocket]`
  * (`--log`: the handler's log, default a temporary file, removed; `--logger none`: no logger
  * Worker, to measure its cost; `--floor`: seconds of the floor measured first — a bare WebSocket
- * client in this process on the same streams, `bench/_multi_floor.ts` — 0 = none)
+ * client in this process on the same streams and transport, `bench/_multi_floor.ts` — 0 = none;
+ * `--transport`: the handler's socket, `RawWebSocket` (default) or Deno's `WebSocket`)
  * @module
  */
 import { parseArgs } from "node:util";
@@ -41,7 +43,7 @@ import { median } from "./_stats.ts";
 
 const USAGE =
   "usage: multi_latency.ts [--symbols n] [--rate per-symbol/s] [--minutes m] [--sample s] [--tick ms] " +
-  "[--changes k] [--log path] [--logger worker|none] [--floor s]";
+  "[--changes k] [--log path] [--logger worker|none] [--floor s] [--transport raw|websocket]";
 let values;
 try {
   values = parseArgs({
@@ -56,6 +58,7 @@ try {
       log: { type: "string" },
       logger: { type: "string", default: "worker" },
       floor: { type: "string", default: "20" },
+      transport: { type: "string", default: "raw" },
     },
   }).values;
 } catch (e) {
@@ -65,6 +68,11 @@ try {
 const N = Number(values.symbols), RATE = Number(values.rate), MIN = Number(values.minutes);
 const SAMPLE = Number(values.sample), TICK = Number(values.tick), CHANGES = Number(values.changes);
 const FLOOR = Number(values.floor);
+const TRANSPORT = values.transport as "raw" | "websocket";
+if (TRANSPORT !== "raw" && TRANSPORT !== "websocket") {
+  console.error(`--transport must be raw or websocket\n${USAGE}`);
+  Deno.exit(2);
+}
 if (values.logger !== "worker" && values.logger !== "none") {
   console.error(`--logger must be worker or none\n${USAGE}`);
   Deno.exit(2);
@@ -78,14 +86,17 @@ if (
 }
 
 console.log(
-  `${N} symbols × ${RATE} frames/s (target ${N * RATE}/s), tick ${TICK} ms, 1..${CHANGES} levels per frame`,
+  `${N} symbols × ${RATE} frames/s (target ${
+    N * RATE
+  }/s), tick ${TICK} ms, 1..${CHANGES} levels per frame, ` +
+    `transport ${TRANSPORT}`,
 );
 let failed: string[] = [];
 let rig: Rig | undefined;
 let floor: FloorResult | undefined;
 try {
   const floorFirst = async (sim: SimChild): Promise<void> => {
-    if (FLOOR > 0) floor = await measureFloor(sim.wsBase, symbolNames(N), FLOOR);
+    if (FLOOR > 0) floor = await measureFloor(sim.wsBase, symbolNames(N), FLOOR, TRANSPORT);
   };
   rig = await startRig({
     symbols: N,
@@ -94,13 +105,14 @@ try {
     changes: CHANGES,
     ...(values.log ? { log: values.log } : {}),
     logger: values.logger as "worker" | "none",
+    transport: TRANSPORT,
   }, floorFirst);
   const { sim, h, probe, names } = rig;
   for (const n of rig.notes) console.log(n);
   if (floor !== undefined) {
     const f = floor.latencyUs;
     console.log(
-      `floor (a bare WebSocket client in this process, ${FLOOR} s before the handler): p50 ${f.p50} µs  p99 ${f.p99} µs  p99.9 ${f.p999} µs, ${
+      `floor (a bare ${TRANSPORT} client in this process, ${FLOOR} s before the handler): p50 ${f.p50} µs  p99 ${f.p99} µs  p99.9 ${f.p999} µs, ${
         Math.round(floor.frames / FLOOR)
       } frames/s, ${floor.cpuUsPerFrame.toFixed(2)} µs CPU/frame`,
     );
@@ -169,6 +181,15 @@ try {
   console.log(
     `CPU per frame: handler process ${cpuUs.toFixed(2)} µs, simulator process ${simCpu.toFixed(2)} µs`,
   );
+  const ticks = s1.ticks - s0.ticks;
+  console.log(
+    `simulator: ${Math.round(ticks / seconds)} ticks/s (timer ${TICK} ms), ${
+      (simFrames / ticks).toFixed(1)
+    } frames ` +
+      `per tick on average, ${s1.maxTickFrames} at most (whole run); build + hand-off ${
+        ((s1.buildNsSum - s0.buildNsSum) / ticks / 1000).toFixed(0)
+      } µs per tick`,
+  );
   console.log(
     `RSS first/last/max ${rss[0]} / ${rss.at(-1)} / ${Math.max(...rss)} MiB; backlog max ${
       Math.max(...rows.map((r) => r.backlogMax))
@@ -180,6 +201,7 @@ try {
     }`,
   );
   const result = {
+    transport: TRANSPORT,
     symbols: N,
     ratePerSymbol: RATE,
     seconds,
@@ -189,6 +211,8 @@ try {
     perSymbolP99Us: { min: Math.min(...p99s), median: median(p99s), max: worst.p99, worst: worst.symbol },
     cpuUsPerFrame: cpuUs,
     simCpuUsPerFrame: simCpu,
+    simTicksPerSecond: ticks / seconds,
+    framesPerTick: simFrames / ticks,
     rows,
     loadAfter,
     floor,

@@ -31,6 +31,11 @@ export class Inbox {
   #len = 0;
   /** UTF-16 code units of all text queued so far (bytes, for the ASCII JSON venues send), plus the bytes of binary frames. */
   textUnits = 0;
+  /**
+   * Called by `shift()` when it empties the inbox (e.g. a socket paused by backpressure reads
+   * again). Must not push or shift.
+   */
+  onDrained: (() => void) | null = null;
 
   /** Room for `capacity` entries (a power of two) before growing. */
   constructor(capacity = 1 << 14) {
@@ -93,7 +98,7 @@ export class Inbox {
   shift(): void {
     this.#text[this.#head] = "";
     this.#head = (this.#head + 1) & (this.#cap - 1);
-    this.#len--;
+    if (--this.#len === 0 && this.onDrained !== null) this.onDrained();
   }
 
   #grow(): void {

@@ -23,6 +23,11 @@ export interface FastSimOptions {
   weightLimit?: number;
   /** Clock of the rate, the time base and the weight window (default: the system clock). */
   clock?: Clock;
+  /**
+   * Bytes queued for one client beyond which it is dropped as a slow reader, as the venue does
+   * (default 64 MiB).
+   */
+  clientMaxBacklog?: number;
 }
 
 /** What `FastMultiSimulator` did. */
@@ -39,6 +44,8 @@ export interface FastSimStats {
   bytes: number;
   /** WebSocket connections accepted. */
   connections: number;
+  /** WebSocket connections ended (closed, dropped, or dropped as slow readers). */
+  disconnects: number;
   /** Time to build a tick's frames and hand them to every socket: sum and max, ns. */
   buildNsSum: number;
   /** See `buildNsSum`. */
@@ -54,6 +61,7 @@ export function newFastSimStats(): FastSimStats {
     maxTickFrames: 0,
     bytes: 0,
     connections: 0,
+    disconnects: 0,
     buildNsSum: 0,
     buildNsMax: 0,
   };

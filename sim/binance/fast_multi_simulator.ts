@@ -277,7 +277,7 @@ export class FastMultiSimulator {
       "Sec-WebSocket-Accept": accept,
     });
     const c: Client = {
-      sock: new SimSocket(conn, req.target, req.rest),
+      sock: new SimSocket(conn, req.target, req.rest, this.#o.clientMaxBacklog),
       combined: path === "/stream",
       streams: new Set(),
       subs: new Uint8Array(this.#markets.length),
@@ -288,7 +288,10 @@ export class FastMultiSimulator {
       controlMessage(c, t);
       c.version = -1;
     };
-    c.sock.onClosed = () => this.#clients.delete(c);
+    c.sock.onClosed = () => {
+      this.#clients.delete(c);
+      this.stats.disconnects++;
+    };
     this.#clients.add(c);
     this.stats.connections++;
     await c.sock.done;

@@ -8,6 +8,7 @@ import type { InstrumentTable } from "../../market/instrument.ts";
 import type { SubscriberErrorHandler } from "../../market/stream.ts";
 import type { RotatePolicy } from "../capture_rotation.ts";
 import type { BinanceMarket, DepthSpeed } from "./markets.ts";
+import type { WsTransport } from "./_ws_open.ts";
 
 /** Keys of every Binance handler's configuration. */
 export interface BinanceCommonConfig {
@@ -52,4 +53,11 @@ export interface BinanceCommonConfig {
    * reconnects, also when none came at all since connecting), ms (default 10 000).
    */
   staleAfterMs?: number;
+  /**
+   * WebSocket transport: "raw" (default; `venues/ws/raw_socket.ts`: a burst of frames is one poll,
+   * read-ahead bounded by `readAhead`) or "websocket" (Deno's `WebSocket`: reads ahead without bound).
+   */
+  transport?: WsTransport;
+  /** "raw": a connection stops reading while its inbox holds this many entries (default 8192). */
+  readAhead?: number;
 }

@@ -68,6 +68,8 @@ export class SymbolLink {
       maxConnectionMs: cfg.maxConnectionMs ?? 23.5 * 3600_000,
       snapshotTimeoutMs: cfg.snapshotTimeoutMs ?? 10_000,
       closeTimeoutMs: cfg.closeTimeoutMs ?? 2000,
+      ...(cfg.transport !== undefined ? { transport: cfg.transport } : {}),
+      ...(cfg.readAhead !== undefined ? { readAhead: cfg.readAhead } : {}),
     });
     this.#io.open();
   }

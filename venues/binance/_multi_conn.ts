@@ -12,6 +12,7 @@ import { SendPacer } from "../hyperliquid/send_pacer.ts";
 import { Inbox } from "./_inbox.ts";
 import { WsSession } from "./_ws_session.ts";
 import type { PlannedConnection } from "./stream_plan.ts";
+import type { WsTransport } from "./_ws_open.ts";
 
 /** Options of {@linkcode MultiConn}. */
 export interface MultiConnOptions {
@@ -29,6 +30,10 @@ export interface MultiConnOptions {
   maxConnectionMs: number;
   /** Wait at most this long for the close at stop, ms. */
   closeTimeoutMs: number;
+  /** The transport (default "raw"). */
+  transport?: WsTransport;
+  /** "raw": inbox entries at which reading pauses (default 8192). */
+  readAhead?: number;
 }
 
 /** One planned connection and its state. */
@@ -66,6 +71,8 @@ export class MultiConn {
       maxConnectionMs: o.maxConnectionMs,
       snapshotTimeoutMs: 0,
       closeTimeoutMs: o.closeTimeoutMs,
+      ...(o.transport !== undefined ? { transport: o.transport } : {}),
+      ...(o.readAhead !== undefined ? { readAhead: o.readAhead } : {}),
     });
   }
 

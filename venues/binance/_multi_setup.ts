@@ -50,6 +50,8 @@ export function buildMulti(
       maxHops: cfg.maxRedirects ?? 3,
       maxConnectionMs: cfg.maxConnectionMs ?? 23.5 * 3600_000,
       closeTimeoutMs: cfg.closeTimeoutMs ?? 2000,
+      ...(cfg.transport !== undefined ? { transport: cfg.transport } : {}),
+      ...(cfg.readAhead !== undefined ? { readAhead: cfg.readAhead } : {}),
     })
   );
   const rest = new MultiSnapshots({

@@ -10,7 +10,7 @@
 import type { Clock } from "../../engine/clock.ts";
 import { errorText, isUnretryable } from "../_fatal.ts";
 import { Inbox, InKind } from "./_inbox.ts";
-import { openWebSocket } from "./redirect.ts";
+import { type OpenSocket, openSocket, type WsTransport } from "./_ws_open.ts";
 
 /** Options of {@linkcode WsSession}. */
 export interface WsSessionOptions {
@@ -30,6 +30,10 @@ export interface WsSessionOptions {
   snapshotTimeoutMs: number;
   /** At stop, wait at most this long for the peer to confirm the close, ms. */
   closeTimeoutMs: number;
+  /** "raw" (default: `RawWebSocket`, bounded read-ahead) or "websocket" (Deno's); see `_ws_open.ts`. */
+  transport?: WsTransport;
+  /** "raw": inbox entries at which the socket stops reading until a poll drains it (default 8192). */
+  readAhead?: number;
 }
 
 /** One WebSocket at a time, plus snapshot fetches. */
@@ -41,7 +45,7 @@ export class WsSession {
   readonly #o: WsSessionOptions;
   readonly #abort = new AbortController();
   readonly #fetches = new Set<Promise<void>>();
-  #ws: WebSocket | null = null;
+  #ws: OpenSocket | null = null;
   #renew: ReturnType<typeof setTimeout> | undefined;
   #connecting: Promise<void> | null = null;
   #closed: Promise<void> = Promise.resolve();
@@ -60,27 +64,28 @@ export class WsSession {
     const { inbox, clock, wake } = this.#o;
     const closed = Promise.withResolvers<void>();
     this.#closed = closed.promise;
-    const onMessage = (ev: MessageEvent): void => {
-      // A binary frame (ArrayBuffer) is queued as is: the parser reports it malformed, the capture
-      // records it in other.jsonl (BinanceCapture.parse).
-      inbox.push(InKind.Message, ev.data as string, clock.monoNs(), clock.wallNs(), gen);
-      wake();
-    };
-    const onClose = (ev: CloseEvent): void => {
-      inbox.push(InKind.Close, ev.reason, clock.monoNs(), clock.wallNs(), gen, ev.code);
-      closed.resolve();
-      wake();
-    };
-    const opening = openWebSocket(this.#o.url, { onMessage, onClose }, this.#o.maxHops, this.#abort.signal);
+    const opening = openSocket({
+      url: this.#o.url,
+      transport: this.#o.transport ?? "raw",
+      readAhead: this.#o.readAhead ?? 8192,
+      maxHops: this.#o.maxHops,
+      signal: this.#abort.signal,
+      inbox,
+      clock,
+      wake,
+      onClosed: () => closed.resolve(),
+    }, gen);
     this.#connecting = opening.then(
       (s) => {
         if (gen !== this.gen || this.#stopped) {
-          s.ws.close(1000, "superseded");
+          s.start();
+          s.close(1000, "superseded");
           return;
         }
-        this.#ws = s.ws;
+        this.#ws = s;
         this.opened++;
         inbox.push(InKind.Open, s.url, clock.monoNs(), clock.wallNs(), gen);
+        s.start();
         this.#renew = setTimeout(() => {
           inbox.push(InKind.Renew, "", clock.monoNs(), clock.wallNs(), gen);
           wake();
@@ -108,9 +113,7 @@ export class WsSession {
 
   /** Send `text` on the open socket (e.g. a `SUBSCRIBE`); false when none is open. */
   send(text: string): boolean {
-    if (this.#ws === null || this.#ws.readyState !== WebSocket.OPEN) return false;
-    this.#ws.send(text);
-    return true;
+    return this.#ws !== null && this.#ws.send(text);
   }
 
   /** Forget the current socket after its close event (it is already closed). */

@@ -98,3 +98,4 @@ export {
   type MultiSimulatorOptions,
 } from "../../sim/binance/multi_simulator.ts";
 export type { BinanceCommonConfig } from "./_config_common.ts";
+export type { WsTransport } from "./_ws_open.ts";
