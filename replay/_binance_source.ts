@@ -74,12 +74,14 @@ async function readBinance(
   // The ids of the venue message being emitted (the context of its records).
   let fid = 0;
   let lid = 0;
-  stream.addSink({
+  const sink = {
     write(batch: RecordBatch): void {
       if (batch.messageKind !== RecordKind.Trade) tracker.update(fid, lid, fid === lid);
       stage.write(batch, tracker.ctx);
     },
-  });
+  };
+  // Direct path (set once the stream's listeners are known): see the applied-diff branch.
+  let direct = false;
   const frame = new ParsedFrame(1024);
   frame.priceDecimals = stats.priceDecimals = scale.priceDecimals;
   frame.qtyDecimals = stats.qtyDecimals = scale.qtyDecimals;
@@ -159,6 +161,8 @@ async function readBinance(
   const before = opts.beforeLine;
   try {
     await opts.onStream?.(stream);
+    direct = !stream.active && stage.updateLevels !== undefined;
+    stream.addSink(sink);
     [dr, rr] = await openDiffInputs(files);
     recvOk = rr !== undefined;
     if (stage.useTrades) trades = await TradeFeed.open(streamPaths(files, files.trades!), scale);
@@ -206,7 +210,12 @@ async function readBinance(
         stats.applied++;
         fid = diff.firstId;
         lid = diff.lastId;
-        emitDepthDiff(stream, diff, recvSec, recvSubNs);
+        if (direct) {
+          // Nothing but the stage listens: the update's header only (its seq taken), and the
+          // stage reads the levels from the diff the records would copy them from.
+          stream.beginBook(RecordKind.Update, diff.lastId, diff.eventTimeMs, recvSec, recvSubNs);
+          stage.updateLevels!(stream.batch, tracker.update(fid, lid, fid === lid), diff);
+        } else emitDepthDiff(stream, diff, recvSec, recvSubNs);
         opts.onApplied?.(diff.firstId, diff.lastId);
       } else if (res === DiffResult.Resync) {
         stats.resyncs++;

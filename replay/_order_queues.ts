@@ -1,8 +1,9 @@
 /**
  * Private: the storage of L3 inference (`l3.ts`) — price levels, each a FIFO queue of orders,
  * in preallocated typed-array pools with free lists (nothing allocates per event; the pools
- * double when full). The arrays are public fields for the hot loops of `L3Book`; re-read them
- * after {@linkcode OrderQueues.newOrder} / {@linkcode OrderQueues.newLevel} (growth replaces them).
+ * double when full). `L3Book` extends it, so its hot loops read the pools as fields of the
+ * same object and append an order inline (the pool's state is `protected` for that); re-read
+ * the arrays after an allocation (growth replaces them).
  * @module
  */
 import { growF, growI } from "./_grow.ts";
@@ -26,8 +27,10 @@ export class OrderQueues {
   tail: Int32Array;
   /** The level's quantity (the sum of its orders), by level slot. */
   lqty: Float64Array;
-  #freeOrder = NIL;
-  #orderTop = 0;
+  /** First free order slot (a list through `next`), or NIL. */
+  protected freeOrder = NIL;
+  /** Order slots ever used (the next never-used slot). */
+  protected orderTop = 0;
   #freeLevel = NIL;
   #levelTop = 0;
 
@@ -44,8 +47,8 @@ export class OrderQueues {
 
   /** Drop every level and order. */
   reset(): void {
-    this.#freeOrder = NIL;
-    this.#orderTop = 0;
+    this.freeOrder = NIL;
+    this.orderTop = 0;
     this.#freeLevel = NIL;
     this.#levelTop = 0;
   }
@@ -72,11 +75,11 @@ export class OrderQueues {
 
   /** A new order slot, appended at the tail of level `l` (id and quantity set by the caller). */
   newOrder(l: number): number {
-    let o = this.#freeOrder;
-    if (o !== NIL) this.#freeOrder = this.next[o]!;
+    let o = this.freeOrder;
+    if (o !== NIL) this.freeOrder = this.next[o]!;
     else {
-      if (this.#orderTop === this.oid.length) this.#growOrders();
-      o = this.#orderTop++;
+      if (this.orderTop === this.oid.length) this.growOrders();
+      o = this.orderTop++;
     }
     const t = this.tail[l]!;
     this.prev[o] = t;
@@ -95,8 +98,8 @@ export class OrderQueues {
     else this.next[p] = n;
     if (n === NIL) this.tail[l] = p;
     else this.prev[n] = p;
-    this.next[o] = this.#freeOrder;
-    this.#freeOrder = o;
+    this.next[o] = this.freeOrder;
+    this.freeOrder = o;
   }
 
   /** Orders of level `l`. */
@@ -106,7 +109,15 @@ export class OrderQueues {
     return n;
   }
 
-  #growOrders(): void {
+  /** Quantities of the orders of level `l`, head first (allocates; for tests). */
+  quantities(l: number): number[] {
+    const out: number[] = [];
+    for (let o = this.head[l]!; o !== NIL; o = this.next[o]!) out.push(this.oqty[o]!);
+    return out;
+  }
+
+  /** Double the order pool (keeping every order). */
+  protected growOrders(): void {
     const n = this.oid.length * 2;
     this.oid = growF(this.oid, n);
     this.oqty = growF(this.oqty, n);

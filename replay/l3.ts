@@ -34,8 +34,11 @@ export { type FillAttribution, NO_FILLS } from "./_fill_attribution.ts";
 /** Where cancelled quantity is taken from in a level's queue. */
 export type CancelModel = "tail" | "head" | "proportional";
 
-/** The L3 state of a book plus the event emitter. */
-export class L3Book {
+/**
+ * The L3 state of a book plus the event emitter. The pools are inherited (`_order_queues.ts`):
+ * the hot loops read them as fields of this object and append orders inline.
+ */
+export class L3Book extends OrderQueues {
   /** The event out-object; set updateId / eventTimeMs / recvSec / recvSubNs before each update. */
   readonly ev: InferredEvent = new InferredEvent();
   /** The cancel model. */
@@ -45,7 +48,6 @@ export class L3Book {
   #sink: EventSink;
   #counts: number[];
   #nextOrderId = 1;
-  readonly #q: OrderQueues;
   #tables: [PriceTable, PriceTable] = [new PriceTable(), new PriceTable()];
   #scratch = new Float64Array(64);
   // Operands of the private helpers kept in fields, not arguments (a double argument may be boxed).
@@ -65,10 +67,10 @@ export class L3Book {
       counts?: number[];
     } = {},
   ) {
+    super(opts.capacity ?? 4096);
     this.#sink = sink;
     this.#counts = opts.counts ?? [0, 0, 0, 0, 0];
     this.cancelModel = opts.cancelModel ?? "tail";
-    this.#q = new OrderQueues(opts.capacity ?? 4096);
   }
 
   /**
@@ -87,17 +89,13 @@ export class L3Book {
   /** The level's quantity as the L3 state holds it (0 when absent). */
   levelQty(side: Side, price: number): number {
     const l = this.#tables[side].get(price);
-    return l === NIL ? 0 : this.#q.lqty[l]!;
+    return l === NIL ? 0 : this.lqty[l]!;
   }
 
   /** Quantities of the level's orders, head first (allocates; for tests). */
   queue(side: Side, price: number): number[] {
-    const out: number[] = [];
     const l = this.#tables[side].get(price);
-    if (l === NIL) return out;
-    const q = this.#q;
-    for (let o = q.head[l]!; o !== NIL; o = q.next[o]!) out.push(q.oqty[o]!);
-    return out;
+    return l === NIL ? [] : this.quantities(l);
   }
 
   /** Seed a level from a snapshot: one order of `qty` (emits `Snapshot`). The level must be absent. */
@@ -125,14 +123,14 @@ export class L3Book {
       const side = s as Side;
       let total = 0;
       const t = this.#tables[side];
-      t.forEach((_p, l) => (total += this.#q.lqty[l]!));
+      t.forEach((_p, l) => (total += this.lqty[l]!));
       t.clear();
       const ev = this.ev;
       ev.side = side;
       ev.price = 0;
       this.#send(InferredKind.Clear, 0, total, 0);
     }
-    this.#q.reset();
+    this.reset();
   }
 
   /**
@@ -148,10 +146,9 @@ export class L3Book {
     const ev = this.ev;
     ev.side = side;
     ev.price = price;
-    const q = this.#q;
-    while (q.head[l] !== NIL) {
-      const o = q.head[l]!;
-      this.#want = q.oqty[o]!;
+    while (this.head[l] !== NIL) {
+      const o = this.head[l]!;
+      this.#want = this.oqty[o]!;
       this.#take(l, o, InferredKind.Clear);
     }
     this.#freeLevelSlot(side, l);
@@ -213,13 +210,12 @@ export class L3Book {
   ): void {
     const table = this.#tables[side];
     const ev = this.ev;
-    const q = this.#q;
     for (let i = 0; i < n; i++, pi += stride, qi += stride) {
       const newQty = qty[qi]!;
       const price = px[pi]!;
       table.key = price;
       let l = table.find();
-      const have = l === NIL ? 0 : q.lqty[l]!;
+      const have = l === NIL ? 0 : this.lqty[l]!;
       if (newQty === have || (l === NIL && newQty < have)) continue;
       ev.side = side;
       ev.price = price;
@@ -238,29 +234,28 @@ export class L3Book {
       const f = attr.fillForEvent !== undefined ? attr.fillForEvent(ev) : attr.fillFor(side, price, d);
       this.#want = f < d ? f : d;
       if (this.#want > 0 && this.cancelModel === "proportional") this.#lot = gcd(this.#lot, this.#want);
-      while (this.#want > 0) this.#take(l, q.head[l]!, InferredKind.Fill);
-      const cancel = q.lqty[l]! - newQty;
+      while (this.#want > 0) this.#take(l, this.head[l]!, InferredKind.Fill);
+      const cancel = this.lqty[l]! - newQty;
       if (cancel > 0) {
         if (this.cancelModel === "proportional") this.#cancelProportional(l, cancel);
         else {
           const tail = this.cancelModel === "tail";
           this.#want = cancel;
-          while (this.#want > 0) this.#take(l, tail ? q.tail[l]! : q.head[l]!, InferredKind.Cancel);
+          while (this.#want > 0) this.#take(l, tail ? this.tail[l]! : this.head[l]!, InferredKind.Cancel);
         }
       }
-      if (q.lqty[l] === 0) this.#freeLevelSlot(side, l);
+      if (this.lqty[l] === 0) this.#freeLevelSlot(side, l);
     }
   }
 
   /** True when every level's orders sum to its quantity and match `expect(side, price)` when given. */
   checkInvariant(expect?: (side: Side, price: number) => number): boolean {
     let ok = true;
-    const q = this.#q;
     for (let s = 0; s < 2; s++) {
       this.#tables[s]!.forEach((price, l) => {
         let sum = 0;
-        for (let o = q.head[l]!; o !== NIL; o = q.next[o]!) sum += q.oqty[o]!;
-        if (sum !== q.lqty[l] || sum <= 0) ok = false;
+        for (let o = this.head[l]!; o !== NIL; o = this.next[o]!) sum += this.oqty[o]!;
+        if (sum !== this.lqty[l] || sum <= 0) ok = false;
         if (expect && expect(s as Side, price) !== sum) ok = false;
       });
     }
@@ -270,33 +265,37 @@ export class L3Book {
   // Take up to #want from order `o` of level `l` (at ev.side/ev.price); emits; frees the order
   // when empty; lowers #want by the amount taken.
   #take(l: number, o: number, kind: InferredKind): void {
-    const p = this.#q;
-    const q = p.oqty[o]!;
+    const q = this.oqty[o]!;
     const max = this.#want;
     const take = q < max ? q : max;
-    p.oqty[o] = q - take;
-    const after = p.lqty[l]! - take;
-    p.lqty[l] = after;
+    this.oqty[o] = q - take;
+    const after = this.lqty[l]! - take;
+    this.lqty[l] = after;
     this.#want = max - take;
     const ev = this.ev;
     ev.seq = this.seq++;
     ev.kind = kind;
-    ev.orderId = p.oid[o]!;
+    ev.orderId = this.oid[o]!;
     ev.qty = take;
     ev.levelQtyAfter = after;
     this.#counts[kind]!++;
     this.#sink.write(ev);
-    if (q === take) p.unlink(l, o);
+    if (q === take) this.unlink(l, o);
   }
 
   // Split `cancel` over the orders of level `l` in proportion to their sizes, in whole lots.
   #cancelProportional(l: number, cancel: number): void {
-    const q = this.#q;
-    const cut = this.#scratch = proportionalCuts(q, l, cancel, this.#lot > 0 ? this.#lot : 1, this.#scratch);
+    const cut = this.#scratch = proportionalCuts(
+      this,
+      l,
+      cancel,
+      this.#lot > 0 ? this.#lot : 1,
+      this.#scratch,
+    );
     let i = 0;
-    let o = q.head[l]!;
+    let o = this.head[l]!;
     while (o !== NIL) {
-      const nx = q.next[o]!;
+      const nx = this.next[o]!;
       if (cut[i]! > 0) {
         this.#want = cut[i]!;
         this.#take(l, o, InferredKind.Cancel);
@@ -320,7 +319,7 @@ export class L3Book {
 
   // A new empty level for ev.price (= `table`'s key, whose find() just returned NIL).
   #level(table: PriceTable): number {
-    const l = this.#q.newLevel();
+    const l = this.newLevel();
     table.insertFound(l); // right after the find() of ev.price that missed
     return l;
   }
@@ -328,19 +327,30 @@ export class L3Book {
   // Free level `l` at ev.price (= the side table's key).
   #freeLevelSlot(side: Side, l: number): void {
     this.#tables[side].deleteKey(); // key = ev.price, set by the find() of this update
-    this.#q.freeLevel(l);
+    this.freeLevel(l);
   }
 
   // Append a new order of #want at the tail of level `l` (at ev.side/ev.price); emits `kind`.
+  // The order slot is taken inline (as `newOrder` does: the call would not be inlined).
   #push(l: number, kind: InferredKind): void {
-    const p = this.#q;
-    const o = p.newOrder(l);
+    let o = this.freeOrder;
+    if (o !== NIL) this.freeOrder = this.next[o]!;
+    else {
+      if (this.orderTop === this.oid.length) this.growOrders();
+      o = this.orderTop++;
+    }
     const qty = this.#want;
     const id = this.#nextOrderId++;
-    p.oid[o] = id;
-    p.oqty[o] = qty;
-    const after = p.lqty[l]! + qty;
-    p.lqty[l] = after;
+    this.oid[o] = id;
+    this.oqty[o] = qty;
+    const t = this.tail[l]!;
+    this.prev[o] = t;
+    this.next[o] = NIL;
+    if (t === NIL) this.head[l] = o;
+    else this.next[t] = o;
+    this.tail[l] = o;
+    const after = this.lqty[l]! + qty;
+    this.lqty[l] = after;
     const ev = this.ev;
     ev.seq = this.seq++;
     ev.kind = kind;
