@@ -166,6 +166,8 @@ async function readBinance(
     [dr, rr] = await openDiffInputs(files);
     recvOk = rr !== undefined;
     if (stage.useTrades) trades = await TradeFeed.open(streamPaths(files, files.trades!), scale);
+    // Direct path: trades straight into the stage's trade window (the `trade` records skipped).
+    const target = direct && stage.tradeTarget !== undefined ? stage.tradeTarget : tradeTarget;
     for (;;) {
       // Binance's exact line shape parses (and finds its end) on the fast path; anything else is
       // read as a line and goes through the general scanner, which decides.
@@ -199,7 +201,7 @@ async function readBinance(
       }
       stats.depthFrames++;
       if (trades) {
-        while (!trades.pull(diff.eventTimeMs + afterMs, tradeTarget, stats, warn)) await trades.refill(warn);
+        while (!trades.pull(diff.eventTimeMs + afterMs, target, stats, warn)) await trades.refill(warn);
       }
       const id0 = book.updateId;
       const bridged0 = sync.isSynced;
@@ -247,7 +249,7 @@ async function readBinance(
     }
     if (sync.needsSnapshot) await feedSnapshots(true);
     // Trades after the last diff: read them so they are counted (as unmatched).
-    if (trades) { while (!trades.pull(Infinity, tradeTarget, stats, warn)) await trades.refill(warn); }
+    if (trades) { while (!trades.pull(Infinity, target, stats, warn)) await trades.refill(warn); }
     stats.snapshotsUnused += files.snapshots.length - nextSnap;
     await warnInputEnd(files, dr, rr, recvOk, recvLost, stats.diffLines, "diff", warn);
     // Ever synchronized: a diff was applied after a snapshot (from the buffer or live).

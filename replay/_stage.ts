@@ -16,6 +16,7 @@ import {
   type StageTotals,
 } from "./record_l3.ts";
 import type { EventSink } from "./schema.ts";
+import type { TradeTarget } from "./_trade_feed.ts";
 
 export type { StageTotals } from "./record_l3.ts";
 
@@ -31,6 +32,11 @@ export interface L3Stage {
    * events as {@linkcode L3Stage.write} of the whole message.
    */
   updateLevels?(header: RecordBatch, ctx: BookContext, levels: SideLevels): void;
+  /**
+   * Optional direct path of trades when nothing but this stage listens to the stream: the
+   * adapter's trade feed pushes into it (the same as {@linkcode L3Stage.write} of each `trade`).
+   */
+  readonly tradeTarget?: TradeTarget;
   /** A venue message that changed nothing. */
   unchanged(): void;
   /** The book was discarded without a `clear` record: pending trades expire. */
@@ -50,12 +56,14 @@ export interface CaptureSource {
 /** Runs the consumer on this thread into an {@linkcode EventSink}. */
 export class LocalStage implements L3Stage {
   readonly useTrades: boolean;
+  readonly tradeTarget: TradeTarget | undefined;
   readonly #c: RecordL3;
 
   /** Emit into `sink` as `o` says. */
   constructor(sink: EventSink, o: RecordL3Options) {
     this.useTrades = o.useTrades;
     this.#c = new RecordL3(sink, o);
+    this.tradeTarget = this.#c.trades;
   }
 
   write(batch: RecordBatch, ctx: BookContext): void {
