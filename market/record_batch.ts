@@ -264,34 +264,6 @@ export class RecordBatch {
     f64[q + 7] = this.#lost;
   }
 
-  /**
-   * Write a record of the message begun (its header as {@linkcode writeRecordTo} writes it) with
-   * `flags` and the level `px[k]`, `qty[k]`, at float64 index `q` of `f64` / 32-bit index `q × 2`
-   * of `u32`, without adding it here: a writer holding a message's levels in arrays puts its
-   * records into a ring with no copy through this batch. No allocation.
-   */
-  writeLevelTo(
-    flags: number,
-    px: Float64Array,
-    qty: Float64Array,
-    k: number,
-    u32: Uint32Array,
-    f64: Float64Array,
-    q: number,
-  ): void {
-    const w = q << 1;
-    u32[w] = this.#w0 | (flags << 8);
-    u32[w + 1] = this.#w1;
-    f64[q + 1] = this.#seq;
-    f64[q + 2] = this.#uid;
-    f64[q + 3] = this.#evt;
-    u32[w + 8] = this.#rs;
-    u32[w + 9] = this.#rn;
-    f64[q + 5] = px[k]!;
-    f64[q + 6] = qty[k]!;
-    f64[q + 7] = this.#lost;
-  }
-
   // Write the repeated header fields of every record added since `begin`.
   #materialize(): void {
     const u = this.#u32;

@@ -17,7 +17,7 @@
 import { RingProducer } from "../spsc/producer.ts";
 import { DATA_OFFSET } from "../spsc/layout.ts";
 import { systemClock } from "../engine/clock.ts";
-import { Flag, RECORD_BYTES, RecordBatch, RecordKind } from "../market/record.ts";
+import { Flag, Off, RECORD_BYTES, RecordBatch, RecordKind } from "../market/record.ts";
 import type { SideLevels } from "./record_l3.ts";
 import type { L3Stage, StageTotals } from "./_stage.ts";
 import { type BookContext, encodeContext, encodeControl, ReplayKind } from "./_context.ts";
@@ -109,16 +109,34 @@ export class PipeStage implements L3Stage {
     const dst = this.#u32;
     const dst64 = this.#f64;
     const mask = p.capacity - 1;
+    // The header every record repeats (`market/_record_layout.ts`), as `RecordBatch` writes it.
+    const w0 = (header.messageKind | (header.instrument << 16)) >>> 0;
+    const w1 = (header.priceDecimals | (header.qtyDecimals << 8) | (header.reason << 16)) >>> 0;
+    const seq = header.seq;
+    const uid = header.updateId;
+    const evt = header.eventTimeMs;
+    const rs = header.recvSec;
+    const rn = header.recvSubNs;
     let i = 0;
     while (i < n) {
       if (this.#room === 0) this.#waitRoom();
       const m = Math.min(n - i, this.#room);
       const slot0 = (p.offsetAhead(0) - DATA_OFFSET) >> 6; // the ring slot of the next record
       for (let j = 0; j < m; j++, i++) {
-        const q = (DATA_OFFSET >> 3) + (((slot0 + j) & mask) << 3);
-        const last = i === n - 1 ? Flag.LAST : 0;
-        if (i < nb) header.writeLevelTo(Flag.BID | last, lv.bidPx, lv.bidQty, i, dst, dst64, q);
-        else header.writeLevelTo(last, lv.askPx, lv.askQty, i - nb, dst, dst64, q);
+        const q = (DATA_OFFSET >> 3) + (((slot0 + j) & mask) << 3); // f64 index of the record
+        const w = q << 1;
+        const bid = i < nb;
+        const k = bid ? i : i - nb;
+        dst[w] = w0 | (((bid ? Flag.BID : 0) | (i === n - 1 ? Flag.LAST : 0)) << 8);
+        dst[w + 1] = w1;
+        dst64[q + (Off.seq >> 3)] = seq;
+        dst64[q + (Off.updateId >> 3)] = uid;
+        dst64[q + (Off.eventTimeMs >> 3)] = evt;
+        dst[w + (Off.recvSec >> 2)] = rs;
+        dst[w + (Off.recvSubNs >> 2)] = rn;
+        dst64[q + (Off.price >> 3)] = bid ? lv.bidPx[k]! : lv.askPx[k]!;
+        dst64[q + (Off.qty >> 3)] = bid ? lv.bidQty[k]! : lv.askQty[k]!;
+        dst64[q + (Off.lost >> 3)] = 0;
       }
       p.commitMany(m);
       this.#room -= m;
