@@ -19,26 +19,63 @@
  * NUL sentinel during the call and restored; nothing at or after `limit` is accepted as content.
  * Built on the shared lexer (`venues/json/lexer.ts`: integers, plain strings) through this path's
  * lexing steps (`_fast_lex.ts`: literals a word at a time, the envelope) and the one decimal
- * routine (`venues/decimal.ts`: `decimalAt`, `frac8`).
+ * routine (`venues/decimal.ts`: `decimalAt`, `frac8`). The scale, the DataView and `levels`
+ * stay in this module: with them imported, V8's optimized `levels` boxed one number per level.
  * No allocation (except growing the diff's level arrays, as the general scanner does).
  * @module
  */
 import type { ParsedFrame } from "../venues/binance/parse.ts";
 import type { DepthDiff } from "../venues/binance/types.ts";
-import { dec, frac8, MAX_FIXED as MAX } from "../venues/decimal.ts";
+import { dec, DPOW10, frac8, MAX_FIXED as MAX } from "../venues/decimal.ts";
 import { lx, plainInt } from "../venues/json/lexer.ts";
-import {
-  atScale,
-  bool,
-  dv,
-  envelope,
-  litAt,
-  literal,
-  scale,
-  scaledDecimal,
-  setScale,
-  view,
-} from "./_fast_lex.ts";
+import { bool, envelope, litAt, literal, scaledDecimal } from "./_fast_lex.ts";
+
+const POW10 = new Float64Array([1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8]);
+
+/**
+ * The scale of the line (the ParsedFrame's decimals): at 8 / 8 the divisors are 1 and the
+ * 8-digit value is used as is; at d < 8 it is divided by 10^(8-d) when exact, else -1 (the
+ * general scanner decides: it rescales or reports); at d > 8 the divisor is NaN (always -1).
+ */
+const scale = { pdiv: 1, qdiv: 1, pmul: 1e8, qmul: 1e8, pd: 8, qd: 8 };
+
+/** Set `scale` from `out`'s decimals. */
+function setScale(out: ParsedFrame): void {
+  const pd = out.priceDecimals;
+  const qd = out.qtyDecimals;
+  if (pd === scale.pd && qd === scale.qd) return;
+  scale.pd = pd;
+  scale.qd = qd;
+  scale.pdiv = pd <= 8 ? POW10[8 - pd]! : NaN;
+  scale.qdiv = qd <= 8 ? POW10[8 - qd]! : NaN;
+  scale.pmul = DPOW10[pd]!;
+  scale.qmul = DPOW10[qd]!;
+}
+
+/** An 8-digit fixed value `ip`.`f` at the scale with divisor `div` / multiplier `mul`, or -1. */
+function atScale(ip: number, f: number, div: number, mul: number): number {
+  if (div === 1) return ip * 1e8 + f;
+  return f % div === 0 ? ip * mul + f / div : -1;
+}
+
+// DataViews of the last two buffers (a replay alternates its diff and trade readers' buffers).
+let dvBytes: Uint8Array = new Uint8Array(0);
+/** A DataView over the buffer last given to `view` (same indices). */
+let dv: DataView = new DataView(dvBytes.buffer);
+let dvBytes2: Uint8Array = dvBytes;
+let dv2: DataView = dv;
+
+/** Make `dv` view `b`. */
+function view(b: Uint8Array): void {
+  if (b === dvBytes) return;
+  const pb = dvBytes;
+  const pv = dv;
+  if (b === dvBytes2) dv = dv2;
+  else dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  dvBytes = b;
+  dvBytes2 = pb;
+  dv2 = pv;
+}
 
 const L_DEPTH = literal('","data":{"e":"depthUpdate","E":');
 const L_TRADE = literal('","data":{"e":"trade","E":');
@@ -165,19 +202,19 @@ function withSentinel(b: Uint8Array, p: number, limit: number, out: ParsedFrame,
 }
 
 function depth(b: Uint8Array, p: number, limit: number, out: ParsedFrame): number {
-  p = envelope(b, p, limit, L_DEPTH);
+  p = envelope(dv, b, p, limit, L_DEPTH);
   if (p < 0) return -1;
   const E = lx.num;
-  if (!litAt(b, p, limit, L_U1)) return -1;
+  if (!litAt(dv, b, p, limit, L_U1)) return -1;
   p = plainInt(b, p + L_U1.length);
   if (p < 0) return -1;
   const U = lx.num;
-  if (!litAt(b, p, limit, L_U2)) return -1;
+  if (!litAt(dv, b, p, limit, L_U2)) return -1;
   p = plainInt(b, p + L_U2.length);
-  if (p < 0 || U > lx.num || !litAt(b, p, limit, L_B)) return -1;
+  if (p < 0 || U > lx.num || !litAt(dv, b, p, limit, L_B)) return -1;
   const d = out.diff;
   p = levels(b, p + L_B.length, limit, d, true);
-  if (p < 0 || !litAt(b, p, limit, L_A)) return -1;
+  if (p < 0 || !litAt(dv, b, p, limit, L_A)) return -1;
   p = levels(b, p + L_A.length, limit, d, false);
   if (p < 0 || b[p] !== 125 || b[p + 1] !== 125 || b[p + 2] !== 10 || p + 2 >= limit) return -1;
   d.firstId = U;
@@ -190,26 +227,26 @@ function depth(b: Uint8Array, p: number, limit: number, out: ParsedFrame): numbe
 }
 
 function trade(b: Uint8Array, p: number, limit: number, out: ParsedFrame): number {
-  p = envelope(b, p, limit, L_TRADE);
+  p = envelope(dv, b, p, limit, L_TRADE);
   if (p < 0) return -1;
   const E = lx.num;
-  if (!litAt(b, p, limit, L_T1)) return -1;
+  if (!litAt(dv, b, p, limit, L_T1)) return -1;
   p = plainInt(b, p + L_T1.length);
-  if (p < 0 || !litAt(b, p, limit, L_P)) return -1;
+  if (p < 0 || !litAt(dv, b, p, limit, L_P)) return -1;
   const id = lx.num;
-  p = scaledDecimal(b, p + L_P.length, true);
-  if (p < 0 || !litAt(b, p, limit, L_Q)) return -1;
+  p = scaledDecimal(b, p + L_P.length, scale.pd);
+  if (p < 0 || !litAt(dv, b, p, limit, L_Q)) return -1;
   const price = dec.value;
-  p = scaledDecimal(b, p + L_Q.length, false);
-  if (p < 0 || !litAt(b, p, limit, L_T2)) return -1;
+  p = scaledDecimal(b, p + L_Q.length, scale.qd);
+  if (p < 0 || !litAt(dv, b, p, limit, L_T2)) return -1;
   const q = dec.value;
   p = plainInt(b, p + L_T2.length);
-  if (p < 0 || !litAt(b, p, limit, L_M1)) return -1;
+  if (p < 0 || !litAt(dv, b, p, limit, L_M1)) return -1;
   p += L_M1.length;
   const m = bool(b, p);
   if (m < 0) return -1;
   p += m === 1 ? 4 : 5;
-  if (!litAt(b, p, limit, L_M2)) return -1;
+  if (!litAt(dv, b, p, limit, L_M2)) return -1;
   p += L_M2.length;
   const m2 = bool(b, p);
   if (m2 < 0) return -1;
