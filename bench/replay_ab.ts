@@ -12,6 +12,8 @@
  *
  *   deno run -A bench/replay_ab.ts /tmp/base [--rounds 15] [--warmup 6] [--mode both|1|2]
  *
+ * `--hl-copies N`: the Hyperliquid fixture instead, N back-to-back copies (`replay_hl.ts`).
+ *
  * `--once [--repeat N] [--base]`: N replays (default 1) on one thread of this tree (of the
  * baseline with `--base`) and exit, for instruction counts, which are repeatable on a loaded
  * machine: the count of `--repeat 11` minus that of `--repeat 1`, over 10, is one warm replay:
@@ -23,6 +25,7 @@
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { median } from "./_stats.ts";
+import { bigSession, HL_DIR } from "./replay_hl.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -35,6 +38,7 @@ const { values, positionals } = parseArgs({
     repeat: { type: "string" },
     "startup-only": { type: "boolean" },
     base: { type: "boolean" },
+    "hl-copies": { type: "string" },
   },
 });
 const baseDir = positionals[0];
@@ -55,13 +59,23 @@ if (mode !== "both" && mode !== "1" && mode !== "2") {
 }
 
 const thisTree = new URL("../", import.meta.url).pathname;
-const fixture = new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url).pathname;
+const hlCopies = values["hl-copies"] === undefined ? 0 : Number(values["hl-copies"]);
+if (!Number.isInteger(hlCopies) || hlCopies < 0) {
+  console.error(`--hl-copies must be a non-negative integer, got ${values["hl-copies"]}`);
+  Deno.exit(2);
+}
+const probe = hlCopies > 0
+  ? new URL("messages.jsonl", HL_DIR).pathname
+  : new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/diffs.jsonl", import.meta.url).pathname;
 try {
-  Deno.statSync(fixture + "diffs.jsonl");
+  Deno.statSync(probe);
 } catch {
-  console.warn(`replay_ab: fixture absent at ${fixture}: nothing to measure`);
+  console.warn(`replay_ab: fixture absent at ${probe}: nothing to measure`);
   Deno.exit(0);
 }
+const fixture = hlCopies > 0
+  ? await bigSession(hlCopies)
+  : new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url).pathname;
 
 /** The parts of a tree's replay this bench drives (the same API on both sides). */
 interface Tree {
@@ -97,6 +111,7 @@ function cpuMs(): number {
 if (values["startup-only"]) {
   const t = await loadTree("new", values.base ? baseDir : thisTree);
   t.pipe.close();
+  if (hlCopies > 0) await Deno.remove(fixture, { recursive: true });
   Deno.exit(0);
 }
 if (values.once) {
@@ -106,6 +121,7 @@ if (values.once) {
   let bytes = 0;
   for (let i = 0; i < n; i++) bytes += await t.replay1();
   console.log(`bytes ${bytes}`);
+  if (hlCopies > 0) await Deno.remove(fixture, { recursive: true });
   Deno.exit(0);
 }
 
@@ -137,9 +153,13 @@ for (let i = 0; i < warmup + rounds; i++) {
   }
 }
 for (const t of trees) t.pipe.close();
+if (hlCopies > 0) await Deno.remove(fixture, { recursive: true });
 
 const load = Deno.readTextFileSync("/proc/loadavg").trim();
-console.log(`baseline ${baseDir} vs ${thisTree}; ${rounds} rounds after ${warmup} warm-up, alternating;`);
+console.log(
+  `baseline ${baseDir} vs ${thisTree}; ${hlCopies > 0 ? `Hyperliquid × ${hlCopies}` : "ETHUSDT"}; ` +
+    `${rounds} rounds after ${warmup} warm-up, alternating;`,
+);
 console.log(`process CPU ms (user+sys, all threads), medians; load ${load}`);
 const out: Record<string, number> = {};
 for (const m of modes) {

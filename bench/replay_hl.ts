@@ -34,8 +34,8 @@ export interface HlFigures {
   jsonNs: number;
 }
 
-// The fixture `copies` times, times shifted per copy, into a temp session; returns its directory.
-async function bigSession(copies: number): Promise<string> {
+/** The fixture `copies` times, times shifted per copy, into a temp session; returns its directory. */
+export async function bigSession(copies: number): Promise<string> {
   const lines = Deno.readTextFileSync(new URL("messages.jsonl", HL_DIR)).split("\n").filter((l) => l);
   const recv = Deno.readTextFileSync(new URL("messages.recv_ns", HL_DIR)).split("\n").filter((l) => l).map(
     BigInt,

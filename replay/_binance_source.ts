@@ -74,12 +74,14 @@ async function readBinance(
   // The ids of the venue message being emitted (the context of its records).
   let fid = 0;
   let lid = 0;
-  stream.addSink({
+  const sink = {
     write(batch: RecordBatch): void {
       if (batch.messageKind !== RecordKind.Trade) tracker.update(fid, lid, fid === lid);
       stage.write(batch, tracker.ctx);
     },
-  });
+  };
+  // Direct path (set once the stream's listeners are known): see the applied-diff branch.
+  let direct = false;
   const frame = new ParsedFrame(1024);
   frame.priceDecimals = stats.priceDecimals = scale.priceDecimals;
   frame.qtyDecimals = stats.qtyDecimals = scale.qtyDecimals;
@@ -159,9 +161,13 @@ async function readBinance(
   const before = opts.beforeLine;
   try {
     await opts.onStream?.(stream);
+    direct = !stream.active && stage.updateLevels !== undefined;
+    stream.addSink(sink);
     [dr, rr] = await openDiffInputs(files);
     recvOk = rr !== undefined;
     if (stage.useTrades) trades = await TradeFeed.open(streamPaths(files, files.trades!), scale);
+    // Direct path: trades straight into the stage's trade window (the `trade` records skipped).
+    const target = direct && stage.tradeTarget !== undefined ? stage.tradeTarget : tradeTarget;
     for (;;) {
       // Binance's exact line shape parses (and finds its end) on the fast path; anything else is
       // read as a line and goes through the general scanner, which decides.
@@ -195,7 +201,7 @@ async function readBinance(
       }
       stats.depthFrames++;
       if (trades) {
-        while (!trades.pull(diff.eventTimeMs + afterMs, tradeTarget, stats, warn)) await trades.refill(warn);
+        while (!trades.pull(diff.eventTimeMs + afterMs, target, stats, warn)) await trades.refill(warn);
       }
       const id0 = book.updateId;
       const bridged0 = sync.isSynced;
@@ -206,7 +212,12 @@ async function readBinance(
         stats.applied++;
         fid = diff.firstId;
         lid = diff.lastId;
-        emitDepthDiff(stream, diff, recvSec, recvSubNs);
+        if (direct) {
+          // Nothing but the stage listens: the update's header only (its seq taken), and the
+          // stage reads the levels from the diff the records would copy them from.
+          stream.beginBook(RecordKind.Update, diff.lastId, diff.eventTimeMs, recvSec, recvSubNs);
+          stage.updateLevels!(stream.batch, tracker.update(fid, lid, fid === lid), diff);
+        } else emitDepthDiff(stream, diff, recvSec, recvSubNs);
         opts.onApplied?.(diff.firstId, diff.lastId);
       } else if (res === DiffResult.Resync) {
         stats.resyncs++;
@@ -238,7 +249,7 @@ async function readBinance(
     }
     if (sync.needsSnapshot) await feedSnapshots(true);
     // Trades after the last diff: read them so they are counted (as unmatched).
-    if (trades) { while (!trades.pull(Infinity, tradeTarget, stats, warn)) await trades.refill(warn); }
+    if (trades) { while (!trades.pull(Infinity, target, stats, warn)) await trades.refill(warn); }
     stats.snapshotsUnused += files.snapshots.length - nextSnap;
     await warnInputEnd(files, dr, rr, recvOk, recvLost, stats.diffLines, "diff", warn);
     // Ever synchronized: a diff was applied after a snapshot (from the buffer or live).

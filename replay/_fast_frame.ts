@@ -17,38 +17,29 @@
  * scanner on the line, which decides. Acceptance is a strict subset of what the general scanner
  * accepts with the same result (tested in `fast_frame_test.ts`). `b[limit]` is overwritten with a
  * NUL sentinel during the call and restored; nothing at or after `limit` is accepted as content.
- * Built on the shared lexer (`venues/json/lexer.ts`: integers, plain strings, literals) and the
- * one decimal routine (`venues/decimal.ts`: `decimalAt`, `frac8`).
+ * Built on the shared lexer (`venues/json/lexer.ts`: integers, plain strings) through this path's
+ * lexing steps (`_fast_lex.ts`: literals a word at a time, the envelope) and the one decimal
+ * routine (`venues/decimal.ts`: `decimalAt`, `frac8`). The scale, the DataView and `levels`
+ * stay in this module: with them imported, V8's optimized `levels` boxed one number per level.
  * No allocation (except growing the diff's level arrays, as the general scanner does).
  * @module
  */
 import type { ParsedFrame } from "../venues/binance/parse.ts";
 import type { DepthDiff } from "../venues/binance/types.ts";
-import { dec, decimalAt, DecimalError, DPOW10, frac8, MAX_FIXED as MAX } from "../venues/decimal.ts";
-import { ascii as bytes, bytesAre as lit, lx, plainString, scanNumber } from "../venues/json/lexer.ts";
+import { dec, DPOW10, frac8, MAX_FIXED as MAX } from "../venues/decimal.ts";
+import { lx, plainInt } from "../venues/json/lexer.ts";
+import { bool, envelope, litAt, literal, scaledDecimal } from "./_fast_lex.ts";
 
 const POW10 = new Float64Array([1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8]);
 
-const L_OPEN = bytes('{"stream":"');
-const L_DEPTH = bytes('","data":{"e":"depthUpdate","E":');
-const L_TRADE = bytes('","data":{"e":"trade","E":');
-const L_S = bytes(',"s":"');
-const L_U1 = bytes('","U":');
-const L_U2 = bytes(',"u":');
-const L_B = bytes(',"b":');
-const L_A = bytes(',"a":');
-const L_T1 = bytes('","t":');
-const L_P = bytes(',"p":"');
-const L_Q = bytes('","q":"');
-const L_T2 = bytes('","T":');
-const L_M1 = bytes(',"m":');
-const L_M2 = bytes(',"M":');
-
-// The scale of this line (the ParsedFrame's decimals): at 8 / 8 the divisors are 1 and the
-// 8-digit value is used as is; at d < 8 it is divided by 10^(8-d) when exact, else -1 (the
-// general scanner decides: it rescales or reports); at d > 8 the divisor is NaN (always -1).
+/**
+ * The scale of the line (the ParsedFrame's decimals): at 8 / 8 the divisors are 1 and the
+ * 8-digit value is used as is; at d < 8 it is divided by 10^(8-d) when exact, else -1 (the
+ * general scanner decides: it rescales or reports); at d > 8 the divisor is NaN (always -1).
+ */
 const scale = { pdiv: 1, qdiv: 1, pmul: 1e8, qmul: 1e8, pd: 8, qd: 8 };
 
+/** Set `scale` from `out`'s decimals. */
 function setScale(out: ParsedFrame): void {
   const pd = out.priceDecimals;
   const qd = out.qtyDecimals;
@@ -67,31 +58,37 @@ function atScale(ip: number, f: number, div: number, mul: number): number {
   return f % div === 0 ? ip * mul + f / div : -1;
 }
 
+// DataViews of the last two buffers (a replay alternates its diff and trade readers' buffers).
 let dvBytes: Uint8Array = new Uint8Array(0);
+/** A DataView over the buffer last given to `view` (same indices). */
 let dv: DataView = new DataView(dvBytes.buffer);
+let dvBytes2: Uint8Array = dvBytes;
+let dv2: DataView = dv;
 
-/** A plain JSON integer `0` or `[1-9][0-9]{0,15}` below 2^53 (the lexer's rules) into `lx.num`; the index after it or -1. */
-function int(b: Uint8Array, p: number): number {
-  const c = b[p]!;
-  if (c === 45) return -1;
-  p = scanNumber(b, p);
-  return p >= 0 && lx.num === lx.num ? p : -1;
+/** Make `dv` view `b`. */
+function view(b: Uint8Array): void {
+  if (b === dvBytes) return;
+  const pb = dvBytes;
+  const pv = dv;
+  if (b === dvBytes2) dv = dv2;
+  else dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  dvBytes = b;
+  dvBytes2 = pb;
+  dv2 = pv;
 }
 
-/**
- * A decimal body `(0|[1-9][0-9]{0,8}).[0-9]{8}` then `"` at the line's price (`isPrice`) or
- * quantity scale, through the one decimal routine (`decimalAt`) plus this path's shape rule;
- * the value in `dec.value`, returns the index of the closing quote or -1.
- */
-function scaledDecimal(b: Uint8Array, p: number, isPrice: boolean): number {
-  const s = p;
-  p = decimalAt(b, p, isPrice ? scale.pd : scale.qd);
-  if (b[p] !== 34 || dec.error !== DecimalError.None) return -1;
-  // Shape: exactly 8 fractional digits, 1..9 integer digits, no leading zero.
-  const dot = p - 9;
-  if (dot <= s || dot - s > 9 || b[dot] !== 46 || (b[s] === 48 && dot - s > 1)) return -1;
-  return p;
-}
+const L_DEPTH = literal('","data":{"e":"depthUpdate","E":');
+const L_TRADE = literal('","data":{"e":"trade","E":');
+const L_U1 = literal('","U":');
+const L_U2 = literal(',"u":');
+const L_B = literal(',"b":');
+const L_A = literal(',"a":');
+const L_T1 = literal('","t":');
+const L_P = literal(',"p":"');
+const L_Q = literal('","q":"');
+const L_T2 = literal('","T":');
+const L_M1 = literal(',"m":');
+const L_M2 = literal(',"M":');
 
 /**
  * `[["px","qty"],…]` (at `[`) into the bid or ask arrays of `d`; returns the index after `]` or -1.
@@ -176,13 +173,6 @@ function levels(b: Uint8Array, p: number, limit: number, d: DepthDiff, isBid: bo
   return p;
 }
 
-function view(b: Uint8Array): void {
-  if (b !== dvBytes) {
-    dvBytes = b;
-    dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  }
-}
-
 /**
  * Parse the depth line starting at `b[p]` (valid bytes end at `limit`) into `out.diff`. Returns
  * the index of the line's `\n`, or -1: then run the general scanner on the line.
@@ -211,34 +201,20 @@ function withSentinel(b: Uint8Array, p: number, limit: number, out: ParsedFrame,
   return r;
 }
 
-/**
- * The envelope both line shapes start with, `{"stream":"…","data":{"e":"<event>","E":<int>,"s":"…`
- * where `event` is `L_DEPTH` or `L_TRADE`: `E` into `lx.num`; returns the index of the symbol's
- * closing quote, or -1.
- */
-function envelope(b: Uint8Array, p: number, event: Uint8Array): number {
-  if (!lit(b, p, L_OPEN)) return -1;
-  p = plainString(b, p + L_OPEN.length);
-  if (p < 0 || !lit(b, p, event)) return -1;
-  p = int(b, p + event.length);
-  if (p < 0 || !lit(b, p, L_S)) return -1;
-  return plainString(b, p + L_S.length);
-}
-
 function depth(b: Uint8Array, p: number, limit: number, out: ParsedFrame): number {
-  p = envelope(b, p, L_DEPTH);
+  p = envelope(dv, b, p, limit, L_DEPTH);
   if (p < 0) return -1;
   const E = lx.num;
-  if (!lit(b, p, L_U1)) return -1;
-  p = int(b, p + L_U1.length);
+  if (!litAt(dv, b, p, limit, L_U1)) return -1;
+  p = plainInt(b, p + L_U1.length);
   if (p < 0) return -1;
   const U = lx.num;
-  if (!lit(b, p, L_U2)) return -1;
-  p = int(b, p + L_U2.length);
-  if (p < 0 || U > lx.num || !lit(b, p, L_B)) return -1;
+  if (!litAt(dv, b, p, limit, L_U2)) return -1;
+  p = plainInt(b, p + L_U2.length);
+  if (p < 0 || U > lx.num || !litAt(dv, b, p, limit, L_B)) return -1;
   const d = out.diff;
   p = levels(b, p + L_B.length, limit, d, true);
-  if (p < 0 || !lit(b, p, L_A)) return -1;
+  if (p < 0 || !litAt(dv, b, p, limit, L_A)) return -1;
   p = levels(b, p + L_A.length, limit, d, false);
   if (p < 0 || b[p] !== 125 || b[p + 1] !== 125 || b[p + 2] !== 10 || p + 2 >= limit) return -1;
   d.firstId = U;
@@ -250,34 +226,27 @@ function depth(b: Uint8Array, p: number, limit: number, out: ParsedFrame): numbe
   return p + 2;
 }
 
-/** `true` or `false` at p: 1 / 0, or -1. */
-function bool(b: Uint8Array, p: number): number {
-  if (b[p] === 116 && b[p + 1] === 114 && b[p + 2] === 117 && b[p + 3] === 101) return 1;
-  if (b[p] === 102 && b[p + 1] === 97 && b[p + 2] === 108 && b[p + 3] === 115 && b[p + 4] === 101) return 0;
-  return -1;
-}
-
 function trade(b: Uint8Array, p: number, limit: number, out: ParsedFrame): number {
-  p = envelope(b, p, L_TRADE);
+  p = envelope(dv, b, p, limit, L_TRADE);
   if (p < 0) return -1;
   const E = lx.num;
-  if (!lit(b, p, L_T1)) return -1;
-  p = int(b, p + L_T1.length);
-  if (p < 0 || !lit(b, p, L_P)) return -1;
+  if (!litAt(dv, b, p, limit, L_T1)) return -1;
+  p = plainInt(b, p + L_T1.length);
+  if (p < 0 || !litAt(dv, b, p, limit, L_P)) return -1;
   const id = lx.num;
-  p = scaledDecimal(b, p + L_P.length, true);
-  if (p < 0 || !lit(b, p, L_Q)) return -1;
+  p = scaledDecimal(b, p + L_P.length, scale.pd);
+  if (p < 0 || !litAt(dv, b, p, limit, L_Q)) return -1;
   const price = dec.value;
-  p = scaledDecimal(b, p + L_Q.length, false);
-  if (p < 0 || !lit(b, p, L_T2)) return -1;
+  p = scaledDecimal(b, p + L_Q.length, scale.qd);
+  if (p < 0 || !litAt(dv, b, p, limit, L_T2)) return -1;
   const q = dec.value;
-  p = int(b, p + L_T2.length);
-  if (p < 0 || !lit(b, p, L_M1)) return -1;
+  p = plainInt(b, p + L_T2.length);
+  if (p < 0 || !litAt(dv, b, p, limit, L_M1)) return -1;
   p += L_M1.length;
   const m = bool(b, p);
   if (m < 0) return -1;
   p += m === 1 ? 4 : 5;
-  if (!lit(b, p, L_M2)) return -1;
+  if (!litAt(dv, b, p, limit, L_M2)) return -1;
   p += L_M2.length;
   const m2 = bool(b, p);
   if (m2 < 0) return -1;

@@ -1,11 +1,16 @@
 /**
  * Private: the storage of L3 inference (`l3.ts`) — price levels, each a FIFO queue of orders,
  * in preallocated typed-array pools with free lists (nothing allocates per event; the pools
- * double when full). The arrays are public fields for the hot loops of `L3Book`; re-read them
- * after {@linkcode OrderQueues.newOrder} / {@linkcode OrderQueues.newLevel} (growth replaces them).
+ * double when full), the level of each price found through a {@linkcode PriceTable} per side
+ * (a direct array on the detected tick near the first prices, a hash table elsewhere), and the
+ * queries on them. `L3Book` extends it (through `_l3_events.ts`), so its hot loops read the
+ * pools as fields of the same object and append an order inline (the pool's state is
+ * `protected` for that); re-read the arrays after an allocation (growth replaces them).
  * @module
  */
 import { growF, growI } from "./_grow.ts";
+import { PriceTable } from "./_price_table.ts";
+import type { Side } from "./schema.ts";
 
 /** No order / no level. */
 export const NIL = -1;
@@ -26,8 +31,12 @@ export class OrderQueues {
   tail: Int32Array;
   /** The level's quantity (the sum of its orders), by level slot. */
   lqty: Float64Array;
-  #freeOrder = NIL;
-  #orderTop = 0;
+  /** The level slot of each price, by side. */
+  protected readonly tables: [PriceTable, PriceTable] = [new PriceTable(), new PriceTable()];
+  /** First free order slot (a list through `next`), or NIL. */
+  protected freeOrder = NIL;
+  /** Order slots ever used (the next never-used slot). */
+  protected orderTop = 0;
   #freeLevel = NIL;
   #levelTop = 0;
 
@@ -44,8 +53,8 @@ export class OrderQueues {
 
   /** Drop every level and order. */
   reset(): void {
-    this.#freeOrder = NIL;
-    this.#orderTop = 0;
+    this.freeOrder = NIL;
+    this.orderTop = 0;
     this.#freeLevel = NIL;
     this.#levelTop = 0;
   }
@@ -70,23 +79,6 @@ export class OrderQueues {
     this.#freeLevel = l;
   }
 
-  /** A new order slot, appended at the tail of level `l` (id and quantity set by the caller). */
-  newOrder(l: number): number {
-    let o = this.#freeOrder;
-    if (o !== NIL) this.#freeOrder = this.next[o]!;
-    else {
-      if (this.#orderTop === this.oid.length) this.#growOrders();
-      o = this.#orderTop++;
-    }
-    const t = this.tail[l]!;
-    this.prev[o] = t;
-    this.next[o] = NIL;
-    if (t === NIL) this.head[l] = o;
-    else this.next[t] = o;
-    this.tail[l] = o;
-    return o;
-  }
-
   /** Remove order `o` from level `l` and free its slot. */
   unlink(l: number, o: number): void {
     const p = this.prev[o]!;
@@ -95,8 +87,8 @@ export class OrderQueues {
     else this.next[p] = n;
     if (n === NIL) this.tail[l] = p;
     else this.prev[n] = p;
-    this.next[o] = this.#freeOrder;
-    this.#freeOrder = o;
+    this.next[o] = this.freeOrder;
+    this.freeOrder = o;
   }
 
   /** Orders of level `l`. */
@@ -106,7 +98,42 @@ export class OrderQueues {
     return n;
   }
 
-  #growOrders(): void {
+  /** Number of levels on `side`. */
+  levels(side: Side): number {
+    return this.tables[side].size;
+  }
+
+  /** The level's quantity as the L3 state holds it (0 when absent). */
+  levelQty(side: Side, price: number): number {
+    const l = this.tables[side].get(price);
+    return l === NIL ? 0 : this.lqty[l]!;
+  }
+
+  /** Quantities of the level's orders, head first (allocates; for tests). */
+  queue(side: Side, price: number): number[] {
+    const out: number[] = [];
+    const l = this.tables[side].get(price);
+    if (l === NIL) return out;
+    for (let o = this.head[l]!; o !== NIL; o = this.next[o]!) out.push(this.oqty[o]!);
+    return out;
+  }
+
+  /** True when every level's orders sum to its quantity and match `expect(side, price)` when given. */
+  checkInvariant(expect?: (side: Side, price: number) => number): boolean {
+    let ok = true;
+    for (let s = 0; s < 2; s++) {
+      this.tables[s]!.forEach((price, l) => {
+        let sum = 0;
+        for (let o = this.head[l]!; o !== NIL; o = this.next[o]!) sum += this.oqty[o]!;
+        if (sum !== this.lqty[l] || sum <= 0) ok = false;
+        if (expect && expect(s as Side, price) !== sum) ok = false;
+      });
+    }
+    return ok;
+  }
+
+  /** Double the order pool (keeping every order). */
+  protected growOrders(): void {
     const n = this.oid.length * 2;
     this.oid = growF(this.oid, n);
     this.oqty = growF(this.oqty, n);

@@ -22,11 +22,12 @@ import { Flag, Off, RECORD_BYTES, RecordBatch, RecordKind } from "../market/reco
 import type { LocalStage } from "./_stage.ts";
 import type { RecordReader } from "./record_l3.ts";
 import { BookContext, type ContextRecords, decodeContext, ReplayKind } from "./_context.ts";
+import { PipeFlag, wakeProducer, wakeRoom } from "./_pipe_records.ts";
 
 const DATA_F64 = DATA_OFFSET >> 3;
 
 /** Empty-ring checks before the Worker sleeps (a sleeping Worker costs the producer a wake-up). */
-export const SPINS = 1 << 16;
+export const SPINS = 1 << 10;
 
 /** Records read before they are released to the producer (at a message boundary). */
 export const RELEASE_EVERY = 1024;
@@ -118,10 +119,17 @@ export class PipeReader {
   readonly #ctx = new BookContext();
   readonly #msg: RingMessage;
   readonly #batch = new RecordBatch(1024); // a message that arrived in parts
+  readonly #flags: Int32Array;
+  readonly #wakeAt: number; // records left unread at or below which a sleeping producer is woken
 
-  /** Read `ring` (this thread is its only consumer) into `stage`. */
-  constructor(ring: SharedArrayBuffer, stage: LocalStage) {
+  /**
+   * Read `ring` (this thread is its only consumer) into `stage`; `flags` (the {@linkcode PipeFlag}
+   * words) to wake a producer sleeping for room.
+   */
+  constructor(ring: SharedArrayBuffer, stage: LocalStage, flags: Int32Array) {
     this.#c = new RingConsumer(ring);
+    this.#flags = flags;
+    this.#wakeAt = this.#c.capacity - Math.max(1, wakeRoom(this.#c.capacity));
     if (this.#c.recordSize !== RECORD_BYTES) throw new TypeError("replay pipe: not a 64-byte-record ring");
     this.#u32 = new Uint32Array(ring);
     this.#u8 = new Uint8Array(ring);
@@ -172,6 +180,9 @@ export class PipeReader {
         parts = true;
         c.release(avail);
       } else c.release(start);
+      if (Atomics.load(this.#flags, PipeFlag.ProducerAsleep) !== 0 && c.len() <= this.#wakeAt) {
+        wakeProducer(this.#flags);
+      }
     }
     if (parts) throw new TypeError("replay pipe: the ring closed in the middle of a message");
   }

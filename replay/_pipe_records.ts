@@ -5,19 +5,52 @@
  * with the replay-private control messages between (`_context.ts` `ReplayKind`).
  *
  * One producer (the replay's thread), one consumer (the Worker). A full ring makes the producer
- * wait for room (nothing is ever dropped); the Worker raises a shared fail flag when it fails, and
- * the producer gives up on a Worker that has not started reading after `START_TIMEOUT_MS`.
+ * wait for room, asleep (nothing is ever dropped; {@linkcode PipeFlag}); the Worker raises a shared
+ * fail flag when it fails, and the producer gives up on a Worker that has not started reading
+ * after `START_TIMEOUT_MS`.
  * @module
  */
 import type { OutFormat } from "./writers.ts";
 import type { CancelModel } from "./l3.ts";
 import type { TradeWindowOptions } from "./trade_window.ts";
 
+/**
+ * The Int32 words of {@linkcode PipeInit.fail}, shared by the replay's thread and the L3 Worker.
+ * A full ring is waited out asleep: the producer raises `ProducerAsleep` and waits on `WakeSeq`;
+ * the Worker, after releasing records, wakes it ({@linkcode wakeProducer}) once at least
+ * {@linkcode wakeRoom} slots are free, and on any failure.
+ */
+export const PipeFlag = {
+  /** 1 when the Worker failed. */
+  Failed: 0,
+  /** 1 once the Worker reads the ring. */
+  Started: 1,
+  /** 1 while the producer sleeps (or is about to) for room. */
+  ProducerAsleep: 2,
+  /** Bumped by every wake of the producer (its `Atomics.wait` word). */
+  WakeSeq: 3,
+} as const;
+
+/** Int32 words of the flags buffer. */
+export const PIPE_FLAG_WORDS = 4;
+
+/** Free slots a sleeping producer waits for in a ring of `capacity` (a quarter of it). */
+export function wakeRoom(capacity: number): number {
+  return capacity >> 2;
+}
+
+/** Wake the producer if it sleeps (or is about to): clears its flag, bumps the sequence, notifies. */
+export function wakeProducer(flags: Int32Array): void {
+  if (Atomics.exchange(flags, PipeFlag.ProducerAsleep, 0) === 0) return;
+  Atomics.add(flags, PipeFlag.WakeSeq, 1);
+  Atomics.notify(flags, PipeFlag.WakeSeq);
+}
+
 /** The first message to the L3 Worker: where to read and what to write. */
 export interface PipeInit {
   /** The ring (`createRecordRing`: 64-byte records). */
   ring: SharedArrayBuffer;
-  /** Int32[2]: the Worker stores 1 in `[1]` when it starts reading and in `[0]` when it failed. */
+  /** Int32[{@linkcode PIPE_FLAG_WORDS}]: the {@linkcode PipeFlag} words. */
   fail: SharedArrayBuffer;
   /** Output format. */
   format: OutFormat;

@@ -8,22 +8,29 @@
  * published every {@linkcode PUBLISH_EVERY} records (after a message), before waiting for room
  * (a message larger than the ring goes in parts: the reader assembles it up to its LAST record)
  * and at {@linkcode PipeStage.finish}. A full ring is waited
- * out by spinning (the Worker runs on the other core) unless the Worker raised the fail flag,
- * which throws — as does a Worker that has not started reading {@linkcode START_TIMEOUT_MS}
- * after the ring filled (its module failed to load: its error event cannot be seen while this
- * spins).
+ * out by a short spin, then asleep until the Worker has freed a quarter of it (`PipeFlag`),
+ * unless the Worker raised the fail flag, which throws — as does a Worker that has not started
+ * reading {@linkcode START_TIMEOUT_MS} after the ring filled (its module failed to load: its
+ * error event cannot be seen while this waits).
  * @module
  */
 import { RingProducer } from "../spsc/producer.ts";
 import { DATA_OFFSET } from "../spsc/layout.ts";
 import { systemClock } from "../engine/clock.ts";
-import { RECORD_BYTES, RecordBatch, RecordKind } from "../market/record.ts";
+import { Flag, Off, RECORD_BYTES, RecordBatch, RecordKind } from "../market/record.ts";
+import type { SideLevels } from "./record_l3.ts";
 import type { L3Stage, StageTotals } from "./_stage.ts";
 import { type BookContext, encodeContext, encodeControl, ReplayKind } from "./_context.ts";
-import type { PipeReply } from "./_pipe_records.ts";
+import { PipeFlag, type PipeReply, wakeRoom } from "./_pipe_records.ts";
 
 /** How long a full ring is waited out before a Worker that never started is given up, ms. */
 export const START_TIMEOUT_MS = 30_000;
+
+/** Checks of a full ring before the producer sleeps for room. */
+export const ROOM_SPINS = 1024;
+
+/** Longest sleep for room before the ring is looked at again, ms (the Worker wakes it sooner). */
+export const SLEEP_MS = 10;
 
 /** Records written between two publications of the ring's head (at message boundaries). */
 export const PUBLISH_EVERY = 512;
@@ -87,6 +94,60 @@ export class PipeStage implements L3Stage {
     this.#copy(batch);
   }
 
+  /** The records of an `update` straight from its level arrays into the ring (no batch copy). */
+  updateLevels(header: RecordBatch, ctx: BookContext, lv: SideLevels): void {
+    encodeContext(ctx, this.#ctl);
+    this.#copy(this.#ctl);
+    const nb = lv.nBids;
+    const n = nb + lv.nAsks;
+    if (n === 0) {
+      header.add(0, 0, 0); // the one header-only record, as the stream writes it
+      header.finish(true);
+      return this.#copy(header);
+    }
+    const p = this.#p;
+    const dst = this.#u32;
+    const dst64 = this.#f64;
+    const mask = p.capacity - 1;
+    // The header every record repeats (`market/_record_layout.ts`), as `RecordBatch` writes it.
+    const w0 = (header.messageKind | (header.instrument << 16)) >>> 0;
+    const w1 = (header.priceDecimals | (header.qtyDecimals << 8) | (header.reason << 16)) >>> 0;
+    const seq = header.seq;
+    const uid = header.updateId;
+    const evt = header.eventTimeMs;
+    const rs = header.recvSec;
+    const rn = header.recvSubNs;
+    let i = 0;
+    while (i < n) {
+      if (this.#room === 0) this.#waitRoom();
+      const m = Math.min(n - i, this.#room);
+      const slot0 = (p.offsetAhead(0) - DATA_OFFSET) >> 6; // the ring slot of the next record
+      for (let j = 0; j < m; j++, i++) {
+        const q = (DATA_OFFSET >> 3) + (((slot0 + j) & mask) << 3); // f64 index of the record
+        const w = q << 1;
+        const bid = i < nb;
+        const k = bid ? i : i - nb;
+        dst[w] = w0 | (((bid ? Flag.BID : 0) | (i === n - 1 ? Flag.LAST : 0)) << 8);
+        dst[w + 1] = w1;
+        dst64[q + (Off.seq >> 3)] = seq;
+        dst64[q + (Off.updateId >> 3)] = uid;
+        dst64[q + (Off.eventTimeMs >> 3)] = evt;
+        dst[w + (Off.recvSec >> 2)] = rs;
+        dst[w + (Off.recvSubNs >> 2)] = rn;
+        dst64[q + (Off.price >> 3)] = bid ? lv.bidPx[k]! : lv.askPx[k]!;
+        dst64[q + (Off.qty >> 3)] = bid ? lv.bidQty[k]! : lv.askQty[k]!;
+        dst64[q + (Off.lost >> 3)] = 0;
+      }
+      p.commitMany(m);
+      this.#room -= m;
+      this.#pending += m;
+    }
+    if (this.#pending >= PUBLISH_EVERY) {
+      this.#pending = 0;
+      p.flush();
+    }
+  }
+
   unchanged(): void {
     encodeControl(ReplayKind.Unchanged, this.#ctl);
     this.#copy(this.#ctl);
@@ -135,26 +196,36 @@ export class PipeStage implements L3Stage {
     }
   }
 
-  // Publish what is written, then spin until the consumer frees room.
+  // Publish what is written, then wait for room: a short spin, then asleep until a quarter of the
+  // ring is free (the Worker wakes this thread, `_pipe_records.ts`), so a producer faster than
+  // the L3 Worker does not burn a core waiting. Before the Worker starts: 1 ms naps, given up
+  // after START_TIMEOUT_MS.
   #waitRoom(): void {
     const p = this.#p;
     let free = p.room(p.capacity);
     if (free === 0) {
       this.#pending = 0;
       p.flush();
+      const f = this.#fail;
+      const want = Math.max(1, wakeRoom(p.capacity));
       let spins = 0;
       const t0 = systemClock.monoNs();
-      while ((free = p.room(1)) === 0) {
-        if (Atomics.load(this.#fail, 0) !== 0) throw new PipeWorkerFailed("the replay L3 worker failed");
-        // Not started yet: sleep (1 ms, or until it signals) instead of spinning, so a Worker that
-        // is still starting on a busy machine gets the CPU this thread would burn.
-        if ((spins & 0xff) === 0xff && Atomics.load(this.#fail, 1) === 0) Atomics.wait(this.#fail, 1, 0, 1);
-        if (
-          (++spins & 0xffff) === 0 && Atomics.load(this.#fail, 1) === 0 &&
-          systemClock.monoNs() - t0 > START_TIMEOUT_MS * 1e6
-        ) {
-          this.#gaveUp = true; // finish() must not wait for an answer that will not come
-          throw new PipeWorkerFailed("the replay L3 worker did not start", true);
+      while ((free = p.room(want)) < want) {
+        if (Atomics.load(f, PipeFlag.Failed) !== 0) throw new PipeWorkerFailed("the replay L3 worker failed");
+        if (Atomics.load(f, PipeFlag.Started) === 0) {
+          Atomics.wait(f, PipeFlag.Started, 0, 1);
+          if (Atomics.load(f, PipeFlag.Started) === 0 && systemClock.monoNs() - t0 > START_TIMEOUT_MS * 1e6) {
+            this.#gaveUp = true; // finish() must not wait for an answer that will not come
+            throw new PipeWorkerFailed("the replay L3 worker did not start", true);
+          }
+        } else if (++spins > ROOM_SPINS) {
+          Atomics.store(f, PipeFlag.ProducerAsleep, 1);
+          const seq = Atomics.load(f, PipeFlag.WakeSeq);
+          // Re-checked after raising the flag: room freed before it was seen is not waited for.
+          if (p.room(want) < want && Atomics.load(f, PipeFlag.Failed) === 0) {
+            Atomics.wait(f, PipeFlag.WakeSeq, seq, SLEEP_MS);
+          }
+          Atomics.store(f, PipeFlag.ProducerAsleep, 0);
         }
       }
     }

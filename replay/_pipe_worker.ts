@@ -8,7 +8,7 @@
 /// <reference lib="deno.worker" />
 import { LocalStage } from "./_stage.ts";
 import { PipeReader } from "./_pipe_reader.ts";
-import type { PipeInit, PipeReply } from "./_pipe_records.ts";
+import { PipeFlag, type PipeInit, type PipeReply, wakeProducer } from "./_pipe_records.ts";
 import { createWriter } from "./writers.ts";
 import { type ByteTarget, CountingTarget } from "./out_buffer.ts";
 
@@ -18,8 +18,8 @@ self.onmessage = async (e: MessageEvent<PipeInit>) => {
   let reply: PipeReply;
   try {
     const flags = new Int32Array(init.fail);
-    Atomics.store(flags, 1, 1);
-    Atomics.notify(flags, 1); // wakes a producer sleeping until the Worker starts
+    Atomics.store(flags, PipeFlag.Started, 1);
+    Atomics.notify(flags, PipeFlag.Started); // wakes a producer sleeping until the Worker starts
     let target: ByteTarget;
     if (init.out === undefined) target = new CountingTarget();
     else if (init.out === "-") target = Deno.stdout;
@@ -30,12 +30,14 @@ self.onmessage = async (e: MessageEvent<PipeInit>) => {
       useTrades: init.useTrades,
       tradeWindow: init.tradeWindow,
     });
-    new PipeReader(init.ring, stage).run();
+    new PipeReader(init.ring, stage, flags).run();
     writer.flush();
     const totals = await stage.finish();
     reply = { ...totals, written: writer.count, bytes: writer.out.total };
   } catch (err) {
-    Atomics.store(new Int32Array(init.fail), 0, 1);
+    const flags = new Int32Array(init.fail);
+    Atomics.store(flags, PipeFlag.Failed, 1);
+    wakeProducer(flags); // a producer asleep for room sees the failure now
     reply = {
       error: err instanceof Error ? err.message : String(err),
       name: err instanceof Error ? err.name : "Error",

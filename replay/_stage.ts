@@ -8,8 +8,15 @@
  */
 import type { RecordBatch } from "../market/record.ts";
 import type { BookContext } from "./_context.ts";
-import { RecordL3, type RecordL3Options, type RecordReader, type StageTotals } from "./record_l3.ts";
+import {
+  RecordL3,
+  type RecordL3Options,
+  type RecordReader,
+  type SideLevels,
+  type StageTotals,
+} from "./record_l3.ts";
 import type { EventSink } from "./schema.ts";
+import type { TradeTarget } from "./_trade_feed.ts";
 
 export type { StageTotals } from "./record_l3.ts";
 
@@ -19,6 +26,17 @@ export interface L3Stage {
   readonly useTrades: boolean;
   /** A message of the instrument, after its book applied it (`ctx`: for book messages). */
   write(batch: RecordBatch, ctx: BookContext): void;
+  /**
+   * Optional direct path of an `update` when nothing but this stage listens to the stream: the
+   * message's header in `header` (a batch begun, no records), its levels in `levels`. The same
+   * events as {@linkcode L3Stage.write} of the whole message.
+   */
+  updateLevels?(header: RecordBatch, ctx: BookContext, levels: SideLevels): void;
+  /**
+   * Optional direct path of trades when nothing but this stage listens to the stream: the
+   * adapter's trade feed pushes into it (the same as {@linkcode L3Stage.write} of each `trade`).
+   */
+  readonly tradeTarget?: TradeTarget;
   /** A venue message that changed nothing. */
   unchanged(): void;
   /** The book was discarded without a `clear` record: pending trades expire. */
@@ -38,16 +56,22 @@ export interface CaptureSource {
 /** Runs the consumer on this thread into an {@linkcode EventSink}. */
 export class LocalStage implements L3Stage {
   readonly useTrades: boolean;
+  readonly tradeTarget: TradeTarget | undefined;
   readonly #c: RecordL3;
 
   /** Emit into `sink` as `o` says. */
   constructor(sink: EventSink, o: RecordL3Options) {
     this.useTrades = o.useTrades;
     this.#c = new RecordL3(sink, o);
+    this.tradeTarget = this.#c.trades;
   }
 
   write(batch: RecordBatch, ctx: BookContext): void {
     this.#c.batch(batch, ctx);
+  }
+
+  updateLevels(header: RecordBatch, ctx: BookContext, levels: SideLevels): void {
+    this.#c.updateLevels(header, ctx, levels);
   }
 
   /** {@linkcode write} of a message read in place (the L3 Worker's ring). */

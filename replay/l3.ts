@@ -16,40 +16,32 @@
  *   `dropLevel()` drops one level whose fate is unknown (a Hyperliquid window `Exit`): one `Clear`
  *   per order, carrying the order id and price, never a `Cancel`.
  * - Invariant, after every event: the orders of a level sum to its quantity (`levelQtyAfter`),
- *   checked by {@linkcode L3Book.checkInvariant}.
- * - Storage: orders and levels live in preallocated typed-array pools with free lists
- *   (`_order_queues.ts`), levels are found through a {@linkcode PriceTable} (a direct array on the detected tick near the first
- *   prices, a hash table elsewhere): nothing allocates per event (pools double when full).
+ *   checked by `checkInvariant`.
+ * - Storage (`_order_queues.ts`, inherited: levels, queues, queries): typed-array pools with free
+ *   lists, levels found through a `PriceTable` per side: nothing allocates per event.
  * - Events go to the {@linkcode EventSink} through one reused {@linkcode InferredEvent}; the caller
  *   sets its context (update id, times) on {@linkcode L3Book.ev} before each update.
  * @module
  */
-import { type EventSink, InferredEvent, InferredKind, type Side } from "./schema.ts";
+import { type EventSink, InferredKind, type Side } from "./schema.ts";
 import type { FillAttribution } from "./_fill_attribution.ts";
-import { PriceTable } from "./_price_table.ts";
-import { gcd, NIL, OrderQueues, proportionalCuts } from "./_order_queues.ts";
+import { gcd, NIL, proportionalCuts } from "./_order_queues.ts";
+import { EventQueues } from "./_l3_events.ts";
 
 export { type FillAttribution, NO_FILLS } from "./_fill_attribution.ts";
 
 /** Where cancelled quantity is taken from in a level's queue. */
 export type CancelModel = "tail" | "head" | "proportional";
 
-/** The L3 state of a book plus the event emitter. */
-export class L3Book {
-  /** The event out-object; set updateId / eventTimeMs / recvSec / recvSubNs before each update. */
-  readonly ev: InferredEvent = new InferredEvent();
+/**
+ * The L3 state of a book plus the event emitter. The queues and their event-emitting operations
+ * are inherited (`_l3_events.ts`, `_order_queues.ts`): the hot loops read the pools as fields of
+ * this object.
+ */
+export class L3Book extends EventQueues {
   /** The cancel model. */
   readonly cancelModel: CancelModel;
-  /** Events emitted so far (also the next `seq`). */
-  seq = 0;
-  #sink: EventSink;
-  #counts: number[];
-  #nextOrderId = 1;
-  readonly #q: OrderQueues;
-  #tables: [PriceTable, PriceTable] = [new PriceTable(), new PriceTable()];
   #scratch = new Float64Array(64);
-  // Operands of the private helpers kept in fields, not arguments (a double argument may be boxed).
-  #want = 0; // quantity still to add/take
   #lot = 0; // GCD of the quantities seen (proportional model only; 0 = none yet)
   // change()'s level as a one-level diff side (for #changeLevels).
   #onePx = new Float64Array(1);
@@ -65,10 +57,8 @@ export class L3Book {
       counts?: number[];
     } = {},
   ) {
-    this.#sink = sink;
-    this.#counts = opts.counts ?? [0, 0, 0, 0, 0];
+    super(sink, opts.capacity ?? 4096, opts.counts ?? [0, 0, 0, 0, 0]);
     this.cancelModel = opts.cancelModel ?? "tail";
-    this.#q = new OrderQueues(opts.capacity ?? 4096);
   }
 
   /**
@@ -79,44 +69,23 @@ export class L3Book {
     return this.#lot;
   }
 
-  /** Number of levels on `side`. */
-  levels(side: Side): number {
-    return this.#tables[side].size;
-  }
-
-  /** The level's quantity as the L3 state holds it (0 when absent). */
-  levelQty(side: Side, price: number): number {
-    const l = this.#tables[side].get(price);
-    return l === NIL ? 0 : this.#q.lqty[l]!;
-  }
-
-  /** Quantities of the level's orders, head first (allocates; for tests). */
-  queue(side: Side, price: number): number[] {
-    const out: number[] = [];
-    const l = this.#tables[side].get(price);
-    if (l === NIL) return out;
-    const q = this.#q;
-    for (let o = q.head[l]!; o !== NIL; o = q.next[o]!) out.push(q.oqty[o]!);
-    return out;
-  }
-
   /** Seed a level from a snapshot: one order of `qty` (emits `Snapshot`). The level must be absent. */
   snapshotLevel(side: Side, price: number, qty: number): void {
     if (qty <= 0) return;
     const ev = this.ev;
     ev.side = side;
     ev.price = price;
-    const table = this.#tables[side];
+    const table = this.tables[side];
     table.key = price;
     if (table.find() !== NIL) {
       // Contract breach (the level must be absent): as before, the new level replaces it.
       table.deleteKey();
       table.find();
     }
-    const l = this.#level(table);
+    const l = this.level(table);
     if (this.cancelModel === "proportional") this.#lot = gcd(this.#lot, qty);
-    this.#want = qty;
-    this.#push(l, InferredKind.Snapshot);
+    this.want = qty;
+    this.push(l, InferredKind.Snapshot);
   }
 
   /** Drop every order (a resync): one `Clear` event per side with the quantity it held. */
@@ -124,15 +93,15 @@ export class L3Book {
     for (let s = 0; s < 2; s++) {
       const side = s as Side;
       let total = 0;
-      const t = this.#tables[side];
-      t.forEach((_p, l) => (total += this.#q.lqty[l]!));
+      const t = this.tables[side];
+      t.forEach((_p, l) => (total += this.lqty[l]!));
       t.clear();
       const ev = this.ev;
       ev.side = side;
       ev.price = 0;
-      this.#send(InferredKind.Clear, 0, total, 0);
+      this.send(InferredKind.Clear, 0, total, 0);
     }
-    this.#q.reset();
+    this.reset();
   }
 
   /**
@@ -141,20 +110,19 @@ export class L3Book {
    * quantity and the level's quantity after it (0 after the last). No-op when the level is absent.
    */
   dropLevel(side: Side, price: number): void {
-    const table = this.#tables[side];
+    const table = this.tables[side];
     table.key = price;
     const l = table.find();
     if (l === NIL) return;
     const ev = this.ev;
     ev.side = side;
     ev.price = price;
-    const q = this.#q;
-    while (q.head[l] !== NIL) {
-      const o = q.head[l]!;
-      this.#want = q.oqty[o]!;
-      this.#take(l, o, InferredKind.Clear);
+    while (this.head[l] !== NIL) {
+      const o = this.head[l]!;
+      this.want = this.oqty[o]!;
+      this.take(l, o, InferredKind.Clear);
     }
-    this.#freeLevelSlot(side, l);
+    this.freeLevelSlot(side, l);
   }
 
   /**
@@ -211,24 +179,23 @@ export class L3Book {
     n: number,
     attr: FillAttribution,
   ): void {
-    const table = this.#tables[side];
+    const table = this.tables[side];
     const ev = this.ev;
-    const q = this.#q;
     for (let i = 0; i < n; i++, pi += stride, qi += stride) {
       const newQty = qty[qi]!;
       const price = px[pi]!;
       table.key = price;
       let l = table.find();
-      const have = l === NIL ? 0 : q.lqty[l]!;
+      const have = l === NIL ? 0 : this.lqty[l]!;
       if (newQty === have || (l === NIL && newQty < have)) continue;
       ev.side = side;
       ev.price = price;
-      if (l === NIL) l = this.#level(table);
+      if (l === NIL) l = this.level(table);
       if (this.cancelModel === "proportional" && newQty > 0) this.#lot = gcd(this.#lot, newQty);
       if (newQty > have) {
         // An increase: one new order of the difference at the tail (`Add`).
-        this.#want = newQty - have;
-        this.#push(l, InferredKind.Add);
+        this.want = newQty - have;
+        this.push(l, InferredKind.Add);
         continue;
       }
       // A decrease: fills from the head, then the cancel model takes the rest.
@@ -236,118 +203,41 @@ export class L3Book {
       ev.qty = d;
       ev.levelQtyAfter = newQty; // what the attribution sees; each event then sets its own
       const f = attr.fillForEvent !== undefined ? attr.fillForEvent(ev) : attr.fillFor(side, price, d);
-      this.#want = f < d ? f : d;
-      if (this.#want > 0 && this.cancelModel === "proportional") this.#lot = gcd(this.#lot, this.#want);
-      while (this.#want > 0) this.#take(l, q.head[l]!, InferredKind.Fill);
-      const cancel = q.lqty[l]! - newQty;
+      this.want = f < d ? f : d;
+      if (this.want > 0 && this.cancelModel === "proportional") this.#lot = gcd(this.#lot, this.want);
+      while (this.want > 0) this.take(l, this.head[l]!, InferredKind.Fill);
+      const cancel = this.lqty[l]! - newQty;
       if (cancel > 0) {
         if (this.cancelModel === "proportional") this.#cancelProportional(l, cancel);
         else {
           const tail = this.cancelModel === "tail";
-          this.#want = cancel;
-          while (this.#want > 0) this.#take(l, tail ? q.tail[l]! : q.head[l]!, InferredKind.Cancel);
+          this.want = cancel;
+          while (this.want > 0) this.take(l, tail ? this.tail[l]! : this.head[l]!, InferredKind.Cancel);
         }
       }
-      if (q.lqty[l] === 0) this.#freeLevelSlot(side, l);
+      if (this.lqty[l] === 0) this.freeLevelSlot(side, l);
     }
-  }
-
-  /** True when every level's orders sum to its quantity and match `expect(side, price)` when given. */
-  checkInvariant(expect?: (side: Side, price: number) => number): boolean {
-    let ok = true;
-    const q = this.#q;
-    for (let s = 0; s < 2; s++) {
-      this.#tables[s]!.forEach((price, l) => {
-        let sum = 0;
-        for (let o = q.head[l]!; o !== NIL; o = q.next[o]!) sum += q.oqty[o]!;
-        if (sum !== q.lqty[l] || sum <= 0) ok = false;
-        if (expect && expect(s as Side, price) !== sum) ok = false;
-      });
-    }
-    return ok;
-  }
-
-  // Take up to #want from order `o` of level `l` (at ev.side/ev.price); emits; frees the order
-  // when empty; lowers #want by the amount taken.
-  #take(l: number, o: number, kind: InferredKind): void {
-    const p = this.#q;
-    const q = p.oqty[o]!;
-    const max = this.#want;
-    const take = q < max ? q : max;
-    p.oqty[o] = q - take;
-    const after = p.lqty[l]! - take;
-    p.lqty[l] = after;
-    this.#want = max - take;
-    const ev = this.ev;
-    ev.seq = this.seq++;
-    ev.kind = kind;
-    ev.orderId = p.oid[o]!;
-    ev.qty = take;
-    ev.levelQtyAfter = after;
-    this.#counts[kind]!++;
-    this.#sink.write(ev);
-    if (q === take) p.unlink(l, o);
   }
 
   // Split `cancel` over the orders of level `l` in proportion to their sizes, in whole lots.
   #cancelProportional(l: number, cancel: number): void {
-    const q = this.#q;
-    const cut = this.#scratch = proportionalCuts(q, l, cancel, this.#lot > 0 ? this.#lot : 1, this.#scratch);
+    const cut = this.#scratch = proportionalCuts(
+      this,
+      l,
+      cancel,
+      this.#lot > 0 ? this.#lot : 1,
+      this.#scratch,
+    );
     let i = 0;
-    let o = q.head[l]!;
+    let o = this.head[l]!;
     while (o !== NIL) {
-      const nx = q.next[o]!;
+      const nx = this.next[o]!;
       if (cut[i]! > 0) {
-        this.#want = cut[i]!;
-        this.#take(l, o, InferredKind.Cancel);
+        this.want = cut[i]!;
+        this.take(l, o, InferredKind.Cancel);
       }
       o = nx;
       i++;
     }
-  }
-
-  // Emit a `kind` event at ev.side/ev.price (clears: no order).
-  #send(kind: InferredKind, orderId: number, qty: number, after: number): void {
-    const ev = this.ev;
-    ev.seq = this.seq++;
-    ev.kind = kind;
-    ev.orderId = orderId;
-    ev.qty = qty;
-    ev.levelQtyAfter = after;
-    this.#counts[kind]!++;
-    this.#sink.write(ev);
-  }
-
-  // A new empty level for ev.price (= `table`'s key, whose find() just returned NIL).
-  #level(table: PriceTable): number {
-    const l = this.#q.newLevel();
-    table.insertFound(l); // right after the find() of ev.price that missed
-    return l;
-  }
-
-  // Free level `l` at ev.price (= the side table's key).
-  #freeLevelSlot(side: Side, l: number): void {
-    this.#tables[side].deleteKey(); // key = ev.price, set by the find() of this update
-    this.#q.freeLevel(l);
-  }
-
-  // Append a new order of #want at the tail of level `l` (at ev.side/ev.price); emits `kind`.
-  #push(l: number, kind: InferredKind): void {
-    const p = this.#q;
-    const o = p.newOrder(l);
-    const qty = this.#want;
-    const id = this.#nextOrderId++;
-    p.oid[o] = id;
-    p.oqty[o] = qty;
-    const after = p.lqty[l]! + qty;
-    p.lqty[l] = after;
-    const ev = this.ev;
-    ev.seq = this.seq++;
-    ev.kind = kind;
-    ev.orderId = id;
-    ev.qty = qty;
-    ev.levelQtyAfter = after;
-    this.#counts[kind]!++;
-    this.#sink.write(ev);
   }
 }

@@ -24,7 +24,7 @@ import { openCapture, type ReplayOptions, runStage } from "./replay.ts";
 import type { OutFormat } from "./writers.ts";
 import type { ReplayStats } from "./summary.ts";
 import { startReplay } from "./_driver.ts";
-import type { PipeInit, PipeReply } from "./_pipe_records.ts";
+import { PIPE_FLAG_WORDS, PipeFlag, type PipeInit, type PipeReply, wakeProducer } from "./_pipe_records.ts";
 import { PipeStage, PipeWorkerFailed, workerError } from "./_pipe_stage.ts";
 
 /** Options of the two-thread replay: {@linkcode ReplayOptions} with an output instead of a sink. */
@@ -73,7 +73,10 @@ export class ReplayPipeline {
   #die(why: { error: string; name: string }): void {
     this.#dead ??= why;
     this.#worker.terminate();
-    if (this.#fail) Atomics.store(this.#fail, 0, 1); // a producer waiting for room stops
+    if (this.#fail) {
+      Atomics.store(this.#fail, PipeFlag.Failed, 1); // a producer waiting for room stops
+      wakeProducer(this.#fail);
+    }
     this.#resolve?.(why);
   }
 
@@ -86,7 +89,7 @@ export class ReplayPipeline {
       const run = startReplay(files, opts, files.venue === "hyperliquid" ? "hyperliquid" : "binance");
       const source = await openCapture(files, opts, run, opts.useTrades ?? true);
       const ring = createRecordRing(opts.ringCapacity ?? 1 << 15);
-      const fail = new SharedArrayBuffer(8);
+      const fail = new SharedArrayBuffer(PIPE_FLAG_WORDS * 4);
       this.#fail = new Int32Array(fail);
       const reply = new Promise<PipeReply>((resolve) => (this.#resolve = resolve));
       const init: PipeInit = {

@@ -27,47 +27,9 @@ import { Attribution } from "./classify.ts";
 import { TradeWindow, type TradeWindowOptions } from "./trade_window.ts";
 import { type EventSink, Side } from "./schema.ts";
 import type { BookContext } from "./_context.ts";
+import type { RecordReader, SideLevels, StageTotals } from "./_l3_input.ts";
 
-/** What a replay reports when its consumer ends. */
-export interface StageTotals {
-  /** Events by `InferredKind`. */
-  events: number[];
-  /** Trade quantity matched to decreases, lots (0 without trades). */
-  tradeQtyMatched: number;
-  /** Trade quantity never matched, lots (0 without trades). */
-  tradeQtyUnmatched: number;
-}
-
-/**
- * The records of one message as the consumer reads them: a `RecordBatch` (`market/record.ts`), or
- * a message read in place in the replay's ring (`_pipe_reader.ts`).
- */
-export interface RecordReader {
-  /** Records in the message. */
-  readonly count: number;
-  /** Kind of the message. */
-  readonly messageKind: number;
-  /** Venue id of the message. */
-  readonly updateId: number;
-  /** Exchange event time, ms. */
-  readonly eventTimeMs: number;
-  /** Receive time, whole seconds. */
-  readonly recvSec: number;
-  /** Receive time, ns within the second. */
-  readonly recvSubNs: number;
-  /** Price decimals. */
-  readonly priceDecimals: number;
-  /** Quantity decimals. */
-  readonly qtyDecimals: number;
-  /** Record `i` is a bid level (a buyer-taker trade). */
-  isBid(i: number): boolean;
-  /** Record `i` carries no level. */
-  isEmpty(i: number): boolean;
-  /** Price of record `i`. */
-  price(i: number): number;
-  /** Quantity of record `i`. */
-  qty(i: number): number;
-}
+export type { RecordReader, SideLevels, StageTotals } from "./_l3_input.ts";
 
 /** Options of {@linkcode RecordL3}. */
 export interface RecordL3Options {
@@ -141,33 +103,72 @@ export class RecordL3 {
    */
   updateAt(b: RecordReader, ctx: BookContext, words: Float64Array, bytes: Uint8Array, w0: number): void {
     const l3 = this.l3;
-    const ev = l3.ev;
-    ev.recvSec = b.recvSec;
-    ev.recvSubNs = b.recvSubNs;
-    ev.priceDecimals = b.priceDecimals;
-    ev.qtyDecimals = b.qtyDecimals;
     const w = this.trades;
-    const attr = this.#attr;
-    const time = b.eventTimeMs;
-    ev.updateId = b.updateId;
-    ev.eventTimeMs = time;
-    attr.bb0 = ctx.bb0;
-    attr.ba0 = ctx.ba0;
-    attr.bb1 = ctx.bb1;
-    attr.ba1 = ctx.ba1;
-    attr.singleEvent = ctx.singleEvent;
+    const attr = this.#begin(b, ctx);
     const fl = (w0 << 3) + 1; // flags byte of record 0
     const n = (bytes[fl]! & Flag.EMPTY) !== 0 ? 0 : b.count;
     let nb = 0; // bids come first (as every venue adapter emits them)
     while (nb < n && (bytes[fl + (nb << 6)]! & Flag.BID) !== 0) nb++;
     attr.twoSided = nb > 0 && nb < n;
-    w?.setTime(time);
+    w?.setTime(b.eventTimeMs);
     const a0 = w0 + (nb << 3);
     l3.changeLevelsAt(Side.Bid, words, w0 + 5, w0 + 6, 8, nb, attr);
     l3.changeLevelsAt(Side.Ask, words, a0 + 5, a0 + 6, 8, n - nb, attr);
     if (w !== undefined && w.size > 0) {
       for (let i = 0; i < nb; i++) w.seen(Side.Bid, words[w0 + (i << 3) + 5]!);
       for (let i = nb; i < n; i++) w.seen(Side.Ask, words[w0 + (i << 3) + 5]!);
+    }
+    w?.endUpdate();
+  }
+
+  /**
+   * An `update` outside a window venue whose header is `b` (its levels are not read there) and
+   * whose levels are `lv`: the same events as {@linkcode message} of its records, without the
+   * records (the adapter's direct path when nothing else listens to the stream).
+   */
+  updateLevels(b: RecordReader, ctx: BookContext, lv: SideLevels): void {
+    this.#levels(b, ctx, lv.bidPx, lv.bidQty, lv.nBids, lv.askPx, lv.askQty, lv.nAsks);
+  }
+
+  // The header of an update (`b`) and its context into the event and the attribution.
+  #begin(b: RecordReader, ctx: BookContext): Attribution {
+    const ev = this.l3.ev;
+    ev.recvSec = b.recvSec;
+    ev.recvSubNs = b.recvSubNs;
+    ev.priceDecimals = b.priceDecimals;
+    ev.qtyDecimals = b.qtyDecimals;
+    ev.updateId = b.updateId;
+    ev.eventTimeMs = b.eventTimeMs;
+    const attr = this.#attr;
+    attr.bb0 = ctx.bb0;
+    attr.ba0 = ctx.ba0;
+    attr.bb1 = ctx.bb1;
+    attr.ba1 = ctx.ba1;
+    attr.singleEvent = ctx.singleEvent;
+    return attr;
+  }
+
+  // An update outside a window venue, its sides in arrays.
+  #levels(
+    b: RecordReader,
+    ctx: BookContext,
+    bp: Float64Array,
+    bq: Float64Array,
+    nb: number,
+    ap: Float64Array,
+    aq: Float64Array,
+    na: number,
+  ): void {
+    const l3 = this.l3;
+    const w = this.trades;
+    const attr = this.#begin(b, ctx);
+    attr.twoSided = nb > 0 && na > 0;
+    w?.setTime(b.eventTimeMs);
+    l3.changeLevels(Side.Bid, bp, bq, nb, attr);
+    l3.changeLevels(Side.Ask, ap, aq, na, attr);
+    if (w !== undefined && w.size > 0) {
+      for (let i = 0; i < nb; i++) w.seen(Side.Bid, bp[i]!);
+      for (let i = 0; i < na; i++) w.seen(Side.Ask, ap[i]!);
     }
     w?.endUpdate();
   }
@@ -217,41 +218,33 @@ export class RecordL3 {
   }
 
   #update(b: RecordReader, ctx: BookContext): void {
-    const l3 = this.l3;
-    const ev = l3.ev;
-    const w = this.trades;
-    const attr = this.#attr;
-    const time = b.eventTimeMs;
-    ev.updateId = b.updateId;
-    ev.eventTimeMs = time;
-    attr.bb0 = ctx.bb0;
-    attr.ba0 = ctx.ba0;
-    attr.bb1 = ctx.bb1;
-    attr.ba1 = ctx.ba1;
-    attr.singleEvent = ctx.singleEvent;
     const n = b.isEmpty(0) ? 0 : b.count;
     // Bids come first (as every venue adapter emits them).
     let nb = 0;
     while (nb < n && b.isBid(nb)) nb++;
+    if (!ctx.window) return this.#copied(b, ctx, nb, n - nb);
+    const l3 = this.l3;
+    const w = this.trades;
+    const attr = this.#begin(b, ctx);
+    const time = b.eventTimeMs;
     attr.twoSided = nb > 0 && nb < n;
-    if (ctx.window) {
-      w?.setTime(time, Math.min(this.#prevBookMs, time - w.beforeMs));
-      this.#prevBookMs = time;
-      for (let i = 0; i < n; i++) {
-        const bid = i < nb;
-        const side = bid ? Side.Bid : Side.Ask;
-        const px = b.price(i);
-        const q = b.qty(i);
-        if (q === 0 && (bid ? px < ctx.exitBid : px > ctx.exitAsk)) l3.dropLevel(side, px);
-        else if (q > 0 && (bid ? px < ctx.enterBid : px > ctx.enterAsk)) l3.snapshotLevel(side, px, q);
-        else l3.change(side, px, q, attr);
-        if (w !== undefined && w.size > 0) w.seen(side, px);
-      }
-      w?.endUpdate();
-      return;
+    w?.setTime(time, Math.min(this.#prevBookMs, time - w.beforeMs));
+    this.#prevBookMs = time;
+    for (let i = 0; i < n; i++) {
+      const bid = i < nb;
+      const side = bid ? Side.Bid : Side.Ask;
+      const px = b.price(i);
+      const q = b.qty(i);
+      if (q === 0 && (bid ? px < ctx.exitBid : px > ctx.exitAsk)) l3.dropLevel(side, px);
+      else if (q > 0 && (bid ? px < ctx.enterBid : px > ctx.enterAsk)) l3.snapshotLevel(side, px, q);
+      else l3.change(side, px, q, attr);
+      if (w !== undefined && w.size > 0) w.seen(side, px);
     }
-    w?.setTime(time);
-    const na = n - nb;
+    w?.endUpdate();
+  }
+
+  // An update outside a window venue read through the getters: its levels copied into arrays.
+  #copied(b: RecordReader, ctx: BookContext, nb: number, na: number): void {
     if (nb > this.#bidPx.length) {
       this.#bidPx = new Float64Array(nb * 2);
       this.#bidQty = new Float64Array(nb * 2);
@@ -269,12 +262,6 @@ export class RecordL3 {
       ap[i] = b.price(nb + i);
       aq[i] = b.qty(nb + i);
     }
-    l3.changeLevels(Side.Bid, bp, bq, nb, attr);
-    l3.changeLevels(Side.Ask, ap, aq, na, attr);
-    if (w !== undefined && w.size > 0) {
-      for (let i = 0; i < nb; i++) w.seen(Side.Bid, bp[i]!);
-      for (let i = 0; i < na; i++) w.seen(Side.Ask, ap[i]!);
-    }
-    w?.endUpdate();
+    this.#levels(b, ctx, bp, bq, nb, ap, aq, na);
   }
 }

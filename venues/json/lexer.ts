@@ -142,6 +142,40 @@ export function scanNumber(b: Uint8Array, p: number): number {
   return p;
 }
 
+/**
+ * A plain JSON integer at p, `0` or `[1-9][0-9]*`, below 2^53, into `lx.num`: exactly the numbers
+ * {@linkcode scanNumber} reads as a non-NaN `lx.num` without a sign; returns the index after it,
+ * or -1 for anything else (a sign, a fraction, an exponent, too large; no reason set: strict fast
+ * paths fall back to the full rules).
+ */
+export function plainInt(b: Uint8Array, p: number): number {
+  let c = b[p]!;
+  if (c === 48) {
+    c = b[p + 1]!;
+    if ((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69) return -1;
+    lx.num = 0;
+    return p + 1;
+  }
+  if (c < 49 || c > 57) return -1;
+  const s = p;
+  let hi = 0;
+  do {
+    hi = hi * 10 + (c - 48);
+    c = b[++p]!;
+  } while (c >= 48 && c <= 57 && p - s < 9);
+  let lo = 0;
+  const m = p;
+  while (c >= 48 && c <= 57 && p - m < 9) {
+    lo = lo * 10 + (c - 48);
+    c = b[++p]!;
+  }
+  if ((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69) return -1;
+  const v = hi * POW10[p - m]! + lo;
+  if (v > MAX) return -1;
+  lx.num = v;
+  return p;
+}
+
 /** Read an integer value at p (first byte `c`) into `lx.num`; any other value is skipped and gives NaN. */
 export function intValue(b: Uint8Array, p: number, c: number): number {
   if (c === 45 || (c >= 48 && c <= 57)) return scanNumber(b, p);
