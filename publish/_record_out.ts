@@ -53,6 +53,7 @@ export class RecordOut {
   readonly #lastSeen: Float64Array; // last book seq read from the ring
   readonly #lastSent: Float64Array; // last book seq consumers got (published, or in a copy)
   readonly #clearDue: Uint8Array;
+  readonly #cleared: Uint8Array; // 1 from our clear until a snapshot reaches consumers again
   #recovering = false; // after a gap marker, until the first message that is not a snapshot
   readonly #clear = new RecordBatch(1);
   readonly #h = newHeader();
@@ -85,6 +86,7 @@ export class RecordOut {
     this.#lastSeen = new Float64Array(instruments.length);
     this.#lastSent = new Float64Array(instruments.length);
     this.#clearDue = new Uint8Array(instruments.length);
+    this.#cleared = new Uint8Array(instruments.length);
   }
 
   #payload(b: RecordBatch, p: PerInstrument): Uint8Array {
@@ -136,6 +138,7 @@ export class RecordOut {
     }
     const ok = isCopy ? this.#send(p, p.subj.snapshot, 2, seq, b) : this.#send(p, p.subj.book, 0, seq, b);
     if (!ok) return this.#dropped(true, id, seq, isCopy);
+    if (isSnap) this.#cleared[id] = 0;
     if (seq > this.#lastSent[id]!) this.#lastSent[id] = seq;
   }
 
@@ -165,6 +168,7 @@ export class RecordOut {
     c.finish(true);
     if (!this.#send(p, p.subj.book, 0, seq, c)) return false;
     this.#clearDue[id] = 0;
+    this.#cleared[id] = 1;
     this.#lastSent[id] = seq;
     const n = ++this.stats.clears;
     if ((n & (n - 1)) === 0) {
@@ -178,7 +182,8 @@ export class RecordOut {
     if (book) {
       this.stats.droppedBook++;
       // Consumers miss a book message (not just a copy of what they have): clear, then a copy.
-      if (!isCopy || seq > this.#lastSent[id]!) this.#clearDue[id] = 1;
+      // Not again while our last clear stands (no snapshot since): they are rebuilding already.
+      if (this.#cleared[id] === 0 && (!isCopy || seq > this.#lastSent[id]!)) this.#clearDue[id] = 1;
       this.askCopy(id);
     }
     if ((n & (n - 1)) === 0) this.log("warning", `publish buffer full: ${n} messages dropped so far`);
