@@ -117,6 +117,8 @@ export interface RigOptions {
   rate: number;
   /** Simulator timer, ms. */
   tick: number;
+  /** Simulator pacing: its timer (default) or a clock-checking loop that ticks on time. */
+  simPace?: "timer" | "spin";
   /** Levels per frame: 1..changes. */
   changes: number;
   /** The handler's log file (default: a temporary file, removed at close). */
@@ -157,7 +159,13 @@ export interface Rig {
 export async function startRig(o: RigOptions, before?: (sim: SimChild) => Promise<void>): Promise<Rig> {
   const names = symbolNames(o.symbols);
   const load = Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
-  const args = { symbols: o.symbols, rate: o.rate, tick: o.tick, changes: o.changes };
+  const args = {
+    symbols: o.symbols,
+    rate: o.rate,
+    tick: o.tick,
+    changes: o.changes,
+    pace: o.simPace ?? "timer",
+  };
   const sim = await SimChild.start(Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)]));
   const notes = [sim.pinned, await pinSelf(1)];
   try {

@@ -18,11 +18,13 @@
  * Run: `deno run --config bench/deno.json --allow-net=127.0.0.1 --allow-read --allow-write=.bench,/tmp
  * --allow-run --allow-sys --allow-ffi bench/multi_latency.ts [--symbols 200] [--rate 250] [--minutes 1]
  * [--sample 10] [--tick 1] [--changes 8] [--log /tmp/file.log] [--logger worker|none] [--floor 20]
- * [--transport raw|websocket]`
+ * [--transport raw|websocket] [--sim-pace timer|spin]`
  * (`--log`: the handler's log, default a temporary file, removed; `--logger none`: no logger
  * Worker, to measure its cost; `--floor`: seconds of the floor measured first — a bare WebSocket
  * client in this process on the same streams and transport, `bench/_multi_floor.ts` — 0 = none;
- * `--transport`: the handler's socket, `RawWebSocket` (default) or Deno's `WebSocket`)
+ * `--transport`: the handler's socket, `RawWebSocket` (default) or Deno's `WebSocket`;
+ * `--sim-pace spin`: the simulator ticks on time from a clock-checking loop instead of its timer,
+ * which Deno fires only ~300–450 times a second, so bursts stay near `tick` ms of frames)
  * @module
  */
 import { parseArgs } from "node:util";
@@ -43,7 +45,8 @@ import { median } from "./_stats.ts";
 
 const USAGE =
   "usage: multi_latency.ts [--symbols n] [--rate per-symbol/s] [--minutes m] [--sample s] [--tick ms] " +
-  "[--changes k] [--log path] [--logger worker|none] [--floor s] [--transport raw|websocket]";
+  "[--changes k] [--log path] [--logger worker|none] [--floor s] [--transport raw|websocket] " +
+  "[--sim-pace timer|spin]";
 let values;
 try {
   values = parseArgs({
@@ -59,6 +62,7 @@ try {
       logger: { type: "string", default: "worker" },
       floor: { type: "string", default: "20" },
       transport: { type: "string", default: "raw" },
+      "sim-pace": { type: "string", default: "timer" },
     },
   }).values;
 } catch (e) {
@@ -71,6 +75,11 @@ const FLOOR = Number(values.floor);
 const TRANSPORT = values.transport as "raw" | "websocket";
 if (TRANSPORT !== "raw" && TRANSPORT !== "websocket") {
   console.error(`--transport must be raw or websocket\n${USAGE}`);
+  Deno.exit(2);
+}
+const SIM_PACE = values["sim-pace"] as "timer" | "spin";
+if (SIM_PACE !== "timer" && SIM_PACE !== "spin") {
+  console.error(`--sim-pace must be timer or spin\n${USAGE}`);
   Deno.exit(2);
 }
 if (values.logger !== "worker" && values.logger !== "none") {
@@ -89,7 +98,9 @@ console.log(
   `${N} symbols × ${RATE} frames/s (target ${
     N * RATE
   }/s), tick ${TICK} ms, 1..${CHANGES} levels per frame, ` +
-    `transport ${TRANSPORT}`,
+    `transport ${TRANSPORT}, simulator paced by ${
+      SIM_PACE === "spin" ? "a clock-checking loop" : "its timer"
+    }`,
 );
 let failed: string[] = [];
 let rig: Rig | undefined;
@@ -106,6 +117,7 @@ try {
     ...(values.log ? { log: values.log } : {}),
     logger: values.logger as "worker" | "none",
     transport: TRANSPORT,
+    simPace: SIM_PACE,
   }, floorFirst);
   const { sim, h, probe, names } = rig;
   for (const n of rig.notes) console.log(n);

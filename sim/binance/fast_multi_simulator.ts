@@ -138,6 +138,14 @@ export class FastMultiSimulator {
     this.#skip[k] = this.#skip[k]! + 1;
   }
 
+  /**
+   * Produce and send what the rate makes due by now, as a timer tick does — for a caller that
+   * keeps the time itself (`tickMs: 0`, e.g. a loop that ticks every millisecond on time).
+   */
+  tick(): void {
+    this.#tick();
+  }
+
   /** Produce and send `n` frames of every symbol now (any pause aside). */
   step(n = 1): void {
     const due = new Uint32Array(this.#markets.length).fill(n);

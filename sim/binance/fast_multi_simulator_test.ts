@@ -5,7 +5,7 @@
  * book equal to the truth, a `skip_update` gap resyncing only its symbol.
  */
 import assert from "node:assert/strict";
-import { systemClock } from "../../engine/clock.ts";
+import { FakeClock, systemClock } from "../../engine/clock.ts";
 import { InstrumentTable } from "../../market/instrument.ts";
 import { BinanceMultiHandler } from "../../venues/binance/multi_handler.ts";
 import { checkEveryMessage, Drive, sameBook, waitUntil } from "../../testing/mod.ts";
@@ -158,4 +158,33 @@ Deno.test("BinanceMultiHandler on FastMultiSimulator: books equal the truth; a s
   assert.deepEqual(h.books.map((b) => b.sync.resyncs), [0, 0, 1, 0]);
   assert.deepEqual(checks.map((c) => c.clears), [0, 0, 1, 0]);
   for (const [i, c] of checks.entries()) assert.deepEqual(c.failures, [], symbols[i]);
+});
+
+Deno.test("FastMultiSimulator.tick: a caller that keeps the time gets the rate's frames, paused time excluded", async () => {
+  const clock = new FakeClock();
+  const sim = await FastMultiSimulator.start({
+    symbols: ["AAAUSDT", "BBBUSDT"],
+    ratePerSymbol: 100,
+    tickMs: 0,
+    weightLimit: 60_000,
+    clock,
+  });
+  const sent = () => [...sim.sent];
+  try {
+    clock.advance(5e6); // 5 ms: half a period, the second symbol's first frame is due (stagger)
+    sim.tick();
+    assert.deepEqual(sent(), [0, 1]);
+    clock.advance(995e6); // 1 s in all: 100 frames each
+    sim.tick();
+    assert.deepEqual(sent(), [100, 100]);
+    sim.paused = true;
+    clock.advance(1e9);
+    sim.tick();
+    sim.paused = false;
+    clock.advance(10e6); // paused time does not count: 10 ms more is one more frame each
+    sim.tick();
+    assert.deepEqual(sent(), [101, 101]);
+  } finally {
+    await sim.close();
+  }
 });
