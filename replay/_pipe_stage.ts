@@ -119,8 +119,7 @@ export class PipeStage implements L3Stage {
     const rn = header.recvSubNs;
     let i = 0;
     while (i < n) {
-      if (this.#room === 0) this.#waitRoom();
-      const m = Math.min(n - i, this.#room);
+      const m = this.#reserve(n - i);
       const slot0 = (p.offsetAhead(0) - DATA_OFFSET) >> 6; // the ring slot of the next record
       for (let j = 0; j < m; j++, i++) {
         const q = (DATA_OFFSET >> 3) + (((slot0 + j) & mask) << 3); // f64 index of the record
@@ -138,13 +137,7 @@ export class PipeStage implements L3Stage {
         dst64[q + (Off.qty >> 3)] = bid ? lv.bidQty[k]! : lv.askQty[k]!;
         dst64[q + (Off.lost >> 3)] = 0;
       }
-      p.commitMany(m);
-      this.#room -= m;
-      this.#pending += m;
-    }
-    if (this.#pending >= PUBLISH_EVERY) {
-      this.#pending = 0;
-      p.flush();
+      this.#commit(m);
     }
   }
 
@@ -180,16 +173,27 @@ export class PipeStage implements L3Stage {
     const mask = p.capacity - 1;
     let i = 0;
     while (i < n) {
-      if (this.#room === 0) this.#waitRoom();
-      const m = Math.min(n - i, this.#room);
+      const m = this.#reserve(n - i);
       const slot0 = (p.offsetAhead(0) - DATA_OFFSET) >> 6; // the ring slot of the next record
       for (let j = 0; j < m; j++, i++) {
         batch.writeRecordTo(i, dst, dst64, (DATA_OFFSET >> 3) + (((slot0 + j) & mask) << 3));
       }
-      p.commitMany(m);
-      this.#room -= m;
-      this.#pending += m;
+      this.#commit(m);
     }
+  }
+
+  // How many of `want` records fit now (at least one: waits for room when the ring is full).
+  #reserve(want: number): number {
+    if (this.#room === 0) this.#waitRoom();
+    return Math.min(want, this.#room);
+  }
+
+  // Commit `m` records written after the ring's write position; publish every so often.
+  #commit(m: number): void {
+    const p = this.#p;
+    p.commitMany(m);
+    this.#room -= m;
+    this.#pending += m;
     if (this.#pending >= PUBLISH_EVERY) {
       this.#pending = 0;
       p.flush();
