@@ -1,6 +1,6 @@
 /**
  * Private: the faults of the many-symbol Binance simulator and the small pure helpers its batch
- * loop uses (depth stream names per market, armed-fault counters, the frame of the `huge` fault).
+ * loop uses (armed-fault counters, the frame of the `huge` fault).
  * Not a hot path; allocates.
  * @module
  */
@@ -19,12 +19,6 @@ export const MULTI_SIM_FAULTS: readonly MultiSimFault[] = [
   "rate_limit",
   "ban",
 ];
-
-/** The depth stream names of a lower-case symbol the simulator serves, the usual one first. */
-export function depthNames(lower: string, usdm: boolean): string[] {
-  const speeds = usdm ? ["@100ms", "", "@0ms", "@500ms"] : ["@100ms", ""];
-  return speeds.map((sp) => `${lower}@depth${sp}`);
-}
 
 /** Take one armed fault of `sym` from `m`: true when one was armed. */
 export function take(m: Map<string, number>, sym: string): boolean {

@@ -9,9 +9,10 @@
  *   `Retry-After` passed (`_sim_multi_rest.ts`). `exchangeInfo` lists each symbol's tick and lot.
  * - WebSocket: `/stream?streams=a/b/…` (combined payloads) and `/ws` + `SUBSCRIBE` (raw
  *   payloads); USD-M under `/public` (`/public/stream`, `/public/ws`; frames with `T` and `pu`,
- *   ids that jump). Streams: any depth stream name of the market (`<s>@depth@100ms`, `<s>@depth`,
- *   USD-M also `@depth@0ms`, `@depth@500ms`: every batch is one event on each, the cadence is not
- *   modelled) and `<s>@trade`. The venue's per-connection limits are
+ *   ids that jump). Streams: any depth stream name of the market at its cadence (`<s>@depth@100ms`
+ *   every batch; spot `<s>@depth` 1000 ms; USD-M `@depth@0ms` every batch, `@depth` 250 ms,
+ *   `@depth@500ms`: diffs merged over the period, `_sim_cadence.ts`) and `<s>@trade`. The venue's
+ *   per-connection limits are
  *   enforced: a connection asking more than `streamsPerConnection` streams, or sending more than
  *   `messagesPerSecond` text messages in one second, is disconnected (close 1008), as Binance does.
  * - Faults per symbol: {@linkcode BinanceMultiSimulator.fault} `skip_update` (the next diff of that
@@ -30,7 +31,8 @@ import { controlMessage, sendTo, type SimClient } from "./_sim_streams.ts";
 import { acceptLoop, readRequest, respond, writeHead } from "./_sim_http.ts";
 import { acceptKey, SimSocket } from "./_sim_ws.ts";
 import { MultiRestRoute, type MultiRestStats } from "./_sim_multi_rest.ts";
-import { depthNames, hugeFrame, MULTI_SIM_FAULTS, type MultiSimFault, take } from "./_sim_multi_faults.ts";
+import { hugeFrame, MULTI_SIM_FAULTS, type MultiSimFault, take } from "./_sim_multi_faults.ts";
+import { SymbolCadence } from "./_sim_cadence.ts";
 
 export { MULTI_SIM_FAULTS, type MultiSimFault } from "./_sim_multi_faults.ts";
 
@@ -99,7 +101,7 @@ export class BinanceMultiSimulator {
   readonly #skip = new Map<string, number>();
   readonly #malformed = new Map<string, number>();
   readonly #huge = new Map<string, number>();
-  readonly #depthNames = new Map<string, string[]>();
+  readonly #cadence = new Map<string, SymbolCadence>();
   readonly #prefix: string;
   readonly #silent = new Set<string>();
   readonly #interval: ReturnType<typeof setInterval> | undefined;
@@ -117,7 +119,7 @@ export class BinanceMultiSimulator {
       const mid = (100 + 37 * k).toFixed(2);
       const mo = { mid, ...o.markets?.[symbol], symbol, seed: (o.seed ?? 1) + k, futures: usdm };
       this.#markets.set(symbol, new SyntheticMarket(mo));
-      this.#depthNames.set(symbol, depthNames(symbol.toLowerCase(), usdm));
+      this.#cadence.set(symbol, new SymbolCadence(symbol.toLowerCase(), usdm, mo.batchMs ?? 100));
     });
     this.#rest = new MultiRestRoute(
       this.#markets,
@@ -206,17 +208,19 @@ export class BinanceMultiSimulator {
       this.batches++;
       for (const [sym, m] of this.#markets) {
         const b = m.step();
-        const names = this.#depthNames.get(sym)!;
+        const cadence = this.#cadence.get(sym)!;
         const trade = `${sym.toLowerCase()}@trade`;
         const bad = take(this.#malformed, sym);
         const huge = take(this.#huge, sym) ? hugeFrame(sym, m) : null;
-        const send = b.depth !== null && !this.#silent.has(sym) && !take(this.#skip, sym);
+        if (take(this.#skip, sym)) cadence.skip();
+        const out = cadence.after(this.batches, b, m, this.#silent.has(sym));
         for (const c of this.#clients) {
-          const depth = names.find((n) => c.streams.has(n));
-          if (depth !== undefined) {
+          const i = cadence.names.findIndex((n) => c.streams.has(n));
+          if (i >= 0) {
+            const depth = cadence.names[i]!;
             if (bad) this.#send(c, depth, `{"e":"depthUpdate","s":"${sym}","U":`);
             if (huge !== null) this.#send(c, depth, huge);
-            if (send) this.#send(c, depth, b.depth!);
+            if (out[i] !== null) this.#send(c, depth, out[i]!);
           }
           if (!c.streams.has(trade)) continue;
           for (const t of b.trades) sendTo(c, trade, t);
