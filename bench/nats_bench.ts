@@ -133,6 +133,7 @@ for (let round = 0; round < rounds; round++) {
         add(`${k} | p99 us`, l.p99);
         add(`${k} | p99.9 us`, l.p999);
         add(`${k} | CPU %`, l.cpu * 100);
+        add(`${k} | of which Worker CPU %`, l.workerCpu * 100);
         add(`${k} | received %`, (100 * l.n) / l.sent);
       }
     }
