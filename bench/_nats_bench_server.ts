@@ -21,8 +21,8 @@ function freePort(): number {
   return p;
 }
 
-/** Start nats-server 2.9 (Debian's `nats-server` on PATH). Allocates. */
-export async function startBenchNatsServer(): Promise<BenchNatsServer> {
+/** Start nats-server 2.9 (Debian's `nats-server` on PATH) with `env` added (e.g. `GOMAXPROCS`). Allocates. */
+export async function startBenchNatsServer(env: Record<string, string> = {}): Promise<BenchNatsServer> {
   const port = freePort();
   const wsPort = freePort();
   const dir = Deno.makeTempDirSync({ prefix: "nats-bench-" });
@@ -33,6 +33,7 @@ export async function startBenchNatsServer(): Promise<BenchNatsServer> {
   );
   const child = new Deno.Command("nats-server", {
     args: ["-c", `${dir}/s.conf`],
+    env,
     stderr: "null",
     stdout: "null",
   })

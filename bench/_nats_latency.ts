@@ -32,6 +32,20 @@ export interface Lat {
   sent: number;
   /** Process CPU over the run, in cores (1 = one core busy). */
   cpu: number;
+  /** Of which this process's Worker threads (the publisher's), in cores. */
+  workerCpu: number;
+}
+
+// CPU ns of each Worker thread of this process (`/proc/self/task/<tid>/schedstat`).
+function workerNs(): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const e of Deno.readDirSync("/proc/self/task")) {
+    try {
+      if (!Deno.readTextFileSync(`/proc/self/task/${e.name}/comm`).startsWith("worker-")) continue;
+      m.set(e.name, Number(Deno.readTextFileSync(`/proc/self/task/${e.name}/schedstat`).split(" ")[0]));
+    } catch { /* exited meanwhile */ }
+  }
+  return m;
 }
 
 /** How a latency run receives. */
@@ -83,22 +97,40 @@ function subscribe(nc: NatsConnection, subject: string, max: number, how: Receiv
   })();
 }
 
-async function measured(
+/**
+ * Run the pacer for `count` messages, wait for `done` (deadline 10 s), and return the quantiles of
+ * `lat` (µs) and the process CPU over the run.
+ */
+export async function measured(
   rate: number,
   send: (i: number) => void,
   lat: number[],
   done: Promise<void>,
   count: number,
 ): Promise<Lat> {
+  const w0 = workerNs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await pace(rate, count, send);
-  await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([done, new Promise((r) => timer = setTimeout(r, 10_000))]);
+  clearTimeout(timer);
   const c = process.cpuUsage(cpu0);
-  const cpu = (c.user + c.system) / 1000 / (performance.now() - t0);
+  const ms = performance.now() - t0;
+  const cpu = (c.user + c.system) / 1000 / ms;
+  let wns = 0;
+  for (const [tid, ns] of workerNs()) wns += ns - (w0.get(tid) ?? 0);
   lat.sort((a, b) => a - b);
   const q = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))] ?? NaN;
-  return { p50: q(0.5), p99: q(0.99), p999: q(0.999), n: lat.length, sent: count, cpu };
+  return {
+    p50: q(0.5),
+    p99: q(0.99),
+    p999: q(0.999),
+    n: lat.length,
+    sent: count,
+    cpu,
+    workerCpu: wns / 1e6 / ms,
+  };
 }
 
 /** The floor at `rate`: publish → subscribe on two connections of this thread (TCP or WebSocket). */

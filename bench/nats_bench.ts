@@ -18,7 +18,9 @@
  * `_nats_latency.ts`.
  *
  *   deno run -A bench/nats_bench.ts [rounds=3] [messages=200000] [--only throughput|latency]
- *     [--rates 0,2000,10000,50000]
+ *     [--rates 0,2000,10000,50000] [--gomaxprocs n]
+ *
+ * `--gomaxprocs n` starts the nats-server with `GOMAXPROCS=n` (Go scheduler threads).
  * @module
  */
 import { parseArgs } from "node:util";
@@ -36,7 +38,11 @@ try {
   args = parseArgs({
     args: Deno.args,
     allowPositionals: true,
-    options: { only: { type: "string" }, rates: { type: "string", default: "0,2000,10000,50000" } },
+    options: {
+      only: { type: "string" },
+      rates: { type: "string", default: "0,2000,10000,50000" },
+      gomaxprocs: { type: "string" },
+    },
   });
 } catch (e) {
   usage((e as Error).message);
@@ -49,7 +55,9 @@ if (!(rounds >= 1) || !(N >= 1000)) usage("rounds must be >= 1 and messages >= 1
 if (only !== undefined && only !== "throughput" && only !== "latency") usage("--only throughput|latency");
 if (rates.some((r) => !(r >= 0) || r > 100_000)) usage("--rates: messages/s from 0 (timer ticks) to 100000");
 
-const server = await startBenchNatsServer();
+const gomaxprocs = args.values.gomaxprocs;
+if (gomaxprocs !== undefined && !(Number(gomaxprocs) >= 1)) usage("--gomaxprocs: a thread count >= 1");
+const server = await startBenchNatsServer(gomaxprocs === undefined ? {} : { GOMAXPROCS: gomaxprocs });
 const urls = { tcp: server.url, ws: server.wsUrl };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rows: Record<string, number[]> = {};
@@ -133,6 +141,7 @@ for (let round = 0; round < rounds; round++) {
         add(`${k} | p99 us`, l.p99);
         add(`${k} | p99.9 us`, l.p999);
         add(`${k} | CPU %`, l.cpu * 100);
+        add(`${k} | of which Worker CPU %`, l.workerCpu * 100);
         add(`${k} | received %`, (100 * l.n) / l.sent);
       }
     }
@@ -141,6 +150,7 @@ for (let round = 0; round < rounds; round++) {
 loads.push(load());
 console.log(
   `nats bench: ${rounds} rounds, ${N} messages per throughput run (4-level updates), medians [rounds]; ` +
+    `nats-server GOMAXPROCS ${gomaxprocs ?? "default"}; ` +
     `loadavg (1 min) at each round start and the end: ${loads.join(", ")}`,
 );
 for (const [k, v] of Object.entries(rows)) {

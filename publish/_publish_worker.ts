@@ -134,11 +134,13 @@ async function run(init: PublishWorkerInit): Promise<void> {
 
   const ctrl = new Int32Array(init.ctrl);
   let coreSent = 0;
+  // Core NATS: one options object for every publish (the client allocates one per call without it).
+  const coreOpts: PublishOptions = {};
   const sink: PublishSink = useJs
     ? (subject, payload, header) => outbox.push(subject, payload, header!)
     : (subject, payload) => {
       try {
-        nc.publish(subject, payload);
+        nc.publish(subject, payload, coreOpts);
       } catch (err) {
         noteError(err);
         return false;
