@@ -16,19 +16,17 @@
  *   the wait then sees a changed `WSEQ` and returns at once.
  *
  * Byte layout: a 512-byte control block of Int32 cells, each on its own 64-byte cache line,
- * then `capacity * recordSize` bytes of records. The producer's `HEAD` and the consumer's `TAIL`
- * are 128 bytes apart, in different pairs of lines (x86 prefetches a line's 128-byte pair, so
- * two indices 64 bytes apart still move between the cores together). Counters are 32-bit and wrap; lengths are
+ * then `capacity * recordSize` bytes of records. Counters are 32-bit and wrap; lengths are
  * computed modulo 2^32, so capacity is at most 2^30.
  * @module
  */
 
 /** Int32 index of the producer's publish counter (records ever pushed, mod 2^32). */
 export const HEAD = 0;
-/** Int32 index of the count of records dropped because the ring was full (u32). */
-export const DROPS = 16;
 /** Int32 index of the consumer's release counter (records ever consumed, mod 2^32). */
-export const TAIL = 32;
+export const TAIL = 16;
+/** Int32 index of the count of records dropped because the ring was full (u32). */
+export const DROPS = 32;
 /** Int32 index of the consumer-asleep flag (1 while the consumer is, or is about to be, waiting). */
 export const SLEEP = 48;
 /** Int32 index of the wake sequence the consumer waits on. */
