@@ -7,7 +7,7 @@
  * and waits until its Worker has read them all; rounds run A, B, B, A (a drift within the round
  * cancels) and the figure is the median of the per-round differences B − A in ns per record
  * (`_paired.ts`), with both sides' median rates. The producer waits for room (the live writer
- * drops instead), so these are sustained rates with nothing lost.
+ * drops instead; spinning, then napping: `_room.ts`), so these are sustained rates, nothing lost.
  *
  * The Worker reads in place (`read`) where its tree has it, else copies (`poll`); `--copy` makes
  * both sides copy. `--control` runs the baseline on both sides (A/A: the method's own bias);
@@ -21,6 +21,7 @@
 import { parseArgs } from "node:util";
 import { formatPaired, pairedStats } from "./_paired.ts";
 import { ffiGranted, pinThisThread } from "./_pin.ts";
+import { waitForRoom } from "./_room.ts";
 import type { AbWorkerDone, AbWorkerInit } from "./_stream_ring_ab_worker.ts";
 
 const USAGE = "usage: deno run --allow-read --allow-sys=loadavg [--allow-ffi] bench/stream_ring_ab.ts " +
@@ -136,14 +137,10 @@ class Side {
       b.begin(h);
       for (let i = 0; i < PER_MSG; i++) b.add(i & 1 ? 2 : 0, 1e10 + i, 1e8 * i);
       b.finish(false);
-      if (wr.room() < PER_MSG) {
-        wr.flush();
-        while (wr.room() < PER_MSG) { /* wait for the consumer (benchmark only) */ }
-      }
+      waitForRoom(wr, PER_MSG);
       wr.write(b, view);
     }
-    wr.flush();
-    while (wr.room() < CAPACITY) { /* until the Worker has read every record */ }
+    waitForRoom(wr, CAPACITY); // until the Worker has read every record
     return ((performance.now() - t0) * 1e6) / (messages * PER_MSG);
   }
   /** Close the ring; the Worker's count must be every record written, in order. */

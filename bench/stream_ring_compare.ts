@@ -3,7 +3,7 @@
  * (`RecordRingWriter` → `RecordRingReader`, whole messages of 10 records, every `seq` checked),
  * read in place (`read`, the figure) and copied into a batch (`poll`), against `postMessage` of
  * the same 64-byte records one per call. The producer waits for room here (the live writer drops
- * instead) so the figure is the sustained rate, nothing dropped. Reports medians of rounds in
+ * instead; spinning, then napping: `_room.ts`) so the figure is the sustained rate, nothing dropped. Reports medians of rounds in
  * records/s, the ratio, how often the writer had to wake a sleeping reader (per round, median),
  * and a final JSON line. Paired against another commit: `stream_ring_ab.ts`.
  *
@@ -16,6 +16,7 @@ import { L2BookView } from "../market/book_view.ts";
 import { newHeader, RecordBatch, RecordKind } from "../market/record.ts";
 import { createRecordRing, RecordRingWriter } from "../market/ring.ts";
 import { WSEQ } from "../spsc/layout.ts";
+import { waitForRoom } from "./_room.ts";
 import { L2Book } from "../venues/book.ts";
 
 const { values } = parseArgs({
@@ -60,10 +61,7 @@ async function ringRound(mode: "read" | "poll"): Promise<[number, number]> {
   const t0 = performance.now();
   for (let m = 1; m <= RING_MSGS; m++) {
     fill(m);
-    if (wr.room() < PER_MSG) {
-      wr.flush();
-      while (wr.room() < PER_MSG) { /* wait for the consumer (benchmark only) */ }
-    }
+    waitForRoom(wr, PER_MSG);
     wr.write(batch, view);
   }
   wr.close();
