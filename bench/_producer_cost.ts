@@ -2,7 +2,7 @@
  * Producer cost for `ring_compare.ts`: nanoseconds per `Logger.latency(label, ns, source)`,
  * timed in batches with `performance.now()` and reported as p50/p90 over batches. Two paths:
  * - `"poll"` (the engine's real path): `logger.beginPoll()` (one clock read), `batch` ×
- *   `latency` (encode + claim + commit; `HEAD` stored every 32 records), `logger.endPoll()`
+ *   `latency` (encode + claim + commit; `HEAD` stored every 256 records), `logger.endPoll()`
  *   (flush) — all inside the timed region;
  * - `"outside"`: `batch` × `latency` outside a poll scope, each record reading the clock and
  *   publishing at once (I/O callbacks, set-up).

@@ -2,11 +2,8 @@
  * Parse + apply cost per Binance depth diff on real ETHUSDT data (../shared/fixtures, read in
  * place), ours against peer libraries, each driven the way it drives itself:
  * - ours: `parseFrame` (byte scanner, integers × 10^8) + `BookSync.onDiff` on an `L2Book`.
- * - ccxt (npm:ccxt, pro binance): `JSON.parse` (its WebSocket client parses every frame) + the
- *   spot sequence checks of `handleOrderBook` (`safeInteger` U/u, `U - 1 === nonce`) +
- *   `handleOrderBookMessage` (`handleDeltas` → `safeFloat` → `OrderBookSide.store`).
- * - tardis-dev: `JSON.parse` + its binance `book_change` mapper (`normalizeBookChanges`) +
- *   its `OrderBook.update` (red-black trees).
+ * - ccxt and tardis-dev as `_binance_peers.ts` drives them (JSON.parse + each library's own
+ *   sequence checks, mapper and book).
  * - JSON.parse alone: the floor any JSON-based client pays.
  *
  * Every round starts from a fresh book synchronised on the snapshot (untimed) and times the
@@ -22,8 +19,6 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import ccxt from "npm:ccxt@4.5.84";
-import { normalizeBookChanges, OrderBook as TardisBook } from "npm:tardis-dev@13.35.3";
 import { L2Book } from "../venues/book.ts";
 import { DiffResult, FrameKind, ParsedFrame, parseFrame } from "../venues/binance/mod.ts";
 import { loadEthFixture, SYNC_AT, syncedBook } from "./_eth_fixture.ts";
@@ -33,6 +28,7 @@ import { MarketStream } from "../market/stream.ts";
 import type { RecordBatch } from "../market/record.ts";
 import { formatPaired } from "./_paired.ts";
 import { subscriberCost } from "./_subscriber_cost.ts";
+import { runCcxt, runTardis, type Top } from "./_binance_peers.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -72,12 +68,6 @@ if (fx === undefined) Deno.exit(0);
 const { diffs, snapshotText } = fx;
 const TIMED = diffs.length - SYNC_AT;
 
-interface Top {
-  bid: number;
-  bidQty: number;
-  ask: number;
-  askQty: number;
-}
 type Runner = { name: string; run(): Top };
 
 // --- ours --------------------------------------------------------------------------------
@@ -130,51 +120,6 @@ function runOursRecords(name: "oursSink" | "oursSub"): Top {
   };
 }
 
-// --- ccxt --------------------------------------------------------------------------------
-// deno-lint-ignore no-explicit-any
-const ex: any = new (ccxt as any).pro.binance();
-function runCcxt(): Top {
-  const raw = JSON.parse(snapshotText);
-  const snapshot = ex.parseOrderBook(raw, "ETH/USDT", undefined, "bids", "asks");
-  snapshot.nonce = raw.lastUpdateId;
-  const ob = ex.orderBook(snapshot);
-  const first = JSON.parse(diffs[SYNC_AT - 1]!).data; // the bridging diff, applied in setup
-  ex.handleOrderBookMessage(undefined, first, ob);
-  const t0 = performance.now();
-  for (let i = SYNC_AT; i < diffs.length; i++) {
-    const message = JSON.parse(diffs[i]!).data;
-    // handleOrderBook's spot path, minus market lookup and future resolution.
-    const nonce = ex.safeInteger(ob, "nonce");
-    const U = ex.safeInteger(message, "U");
-    const u = ex.safeInteger(message, "u");
-    if (U === undefined || u === undefined || u <= nonce || U - 1 !== nonce) {
-      throw new Error("ccxt: sequence");
-    }
-    ex.handleOrderBookMessage(undefined, message, ob);
-  }
-  record("ccxt", performance.now() - t0);
-  return { bid: ob.bids[0][0], bidQty: ob.bids[0][1], ask: ob.asks[0][0], askQty: ob.asks[0][1] };
-}
-
-// --- tardis-dev --------------------------------------------------------------------------
-function runTardis(): Top {
-  const local = new Date(0);
-  // deno-lint-ignore no-explicit-any
-  const mapper: any = normalizeBookChanges("binance", local);
-  const ob = new TardisBook();
-  for (let i = 0; i < SYNC_AT; i++) for (const bc of mapper.map(JSON.parse(diffs[i]!), local)) ob.update(bc);
-  const snapMsg = { stream: "ethusdt@depthSnapshot", generated: true, data: JSON.parse(snapshotText) };
-  for (const bc of mapper.map(snapMsg, local)) ob.update(bc);
-  const t0 = performance.now();
-  for (let i = SYNC_AT; i < diffs.length; i++) {
-    for (const bc of mapper.map(JSON.parse(diffs[i]!), local)) ob.update(bc);
-  }
-  record("tardis", performance.now() - t0);
-  const b = ob.bestBid()!;
-  const a = ob.bestAsk()!;
-  return { bid: b.price, bidQty: b.amount, ask: a.price, askQty: a.amount };
-}
-
 // --- JSON.parse floor --------------------------------------------------------------------
 let sink = 0;
 function runJson(): Top {
@@ -205,8 +150,8 @@ function median(xs: number[]): number {
 
 const runners: Runner[] = [
   { name: "ours", run: runOurs },
-  { name: "ccxt", run: runCcxt },
-  { name: "tardis", run: runTardis },
+  { name: "ccxt", run: () => runCcxt(snapshotText, diffs, record) },
+  { name: "tardis", run: () => runTardis(snapshotText, diffs, record) },
   { name: "jsonParse", run: runJson },
   { name: "oursSink", run: () => runOursRecords("oursSink") },
   { name: "oursSub", run: () => runOursRecords("oursSub") },

@@ -45,7 +45,7 @@ const SCRIPTS: Script[] = [
   {
     key: "stream",
     file: "bench/stream_ring_compare.ts",
-    fallbackPerms: ["--allow-read"],
+    fallbackPerms: ["--allow-read", "--allow-sys=loadavg"],
     quickArgs: ["--quick"],
   },
   {

@@ -18,6 +18,9 @@ export interface LoggerOptions {
   drained?: () => Promise<void>;
 }
 
+/** Records committed in a poll scope between two publications (`endPoll` publishes the rest). */
+export const PUBLISH_EVERY = 256;
+
 /** Most deferred poll-latency records left unpublished by {@linkcode LoggerRing.endPoll}. */
 export const DEFER_MAX = 16;
 /** Longest a deferred poll-latency record stays unpublished while polls go on, ns (50 ms). */
@@ -42,7 +45,7 @@ export class LoggerRing {
 
   /** Attach to a ring buffer whose consumer is a logger Worker (or a test). */
   constructor(sab: SharedArrayBuffer, options: LoggerOptions = {}) {
-    this.ring = new RingProducer(sab);
+    this.ring = new RingProducer(sab, { flushEvery: PUBLISH_EVERY });
     this.#clock = options.clock ?? systemClock;
     this.#drained = options.drained;
     this.#header = new HeaderWriter(sab);

@@ -9,7 +9,7 @@
  * Poll scope: between {@linkcode Logger.beginPoll} and {@linkcode Logger.endPoll} (the engine
  * wraps every `pollOnce` in them) records are stamped with the time read once at `beginPoll`
  * and committed to the ring without a cross-core store; `endPoll` publishes them (so does every
- * 32nd record). The engine's own per-poll latency record ({@linkcode Logger.pollLatency}) is
+ * {@linkcode PUBLISH_EVERY}th record). The engine's own per-poll latency record ({@linkcode Logger.pollLatency}) is
  * deferred: alone it is not published at `endPoll` but with the next other record, after
  * {@linkcode DEFER_MAX} of them or {@linkcode DEFER_NS} of poll time, so a poll per message does
  * not wake a sleeping logger Worker per message (never lost: shutdown and every record published
@@ -23,7 +23,7 @@
 import { EventKind, type ResyncReason } from "./events.ts";
 import { LoggerRing } from "./_logger_ring.ts";
 
-export { DEFER_MAX, DEFER_NS, type LoggerOptions, LoggerRing } from "./_logger_ring.ts";
+export { DEFER_MAX, DEFER_NS, type LoggerOptions, LoggerRing, PUBLISH_EVERY } from "./_logger_ring.ts";
 
 /** Venue-specific milestones, as hft-rs's `HandlerEvent`. Convenience form; allocates. */
 export type HandlerEvent =

@@ -20,7 +20,7 @@ export {
   RecordKind,
 } from "./record.ts";
 export { BookReplica, ReplicaResult } from "./replica.ts";
-export { createRecordRing, RecordRingReader, RecordRingWriter } from "./ring.ts";
+export { createRecordRing, RecordRingReader, RecordRingWriter, RingMessage } from "./ring.ts";
 export {
   MarketStream,
   type RecordSink,

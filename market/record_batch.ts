@@ -208,6 +208,10 @@ export class RecordBatch {
   get instrument(): number {
     return (this.#full ? this.#u32[0]! : this.#w0) >>> 16;
   }
+  /** Messages lost before a `gap` marker (0 for other kinds). */
+  get lost(): number {
+    return this.#full ? this.#f64[7]! : this.#lost;
+  }
   /** Kind of the message (its first record's). */
   get messageKind(): RecordKind {
     return (this.#full ? this.#bytes[0] : this.#w0 & 0xff) as RecordKind;

@@ -1,7 +1,7 @@
 /**
  * Normalized records across threads: {@linkcode RecordRingWriter} (a {@linkcode RecordSink} on
- * the engine thread) and {@linkcode RecordRingReader} (in the consumer Worker), over the
- * project's SPSC ring (`spsc/`) with 64-byte slots.
+ * the engine thread) and {@linkcode RecordRingReader} (in the consumer Worker, `ring_reader.ts`),
+ * over the project's SPSC ring (`spsc/`) with 64-byte slots.
  *
  * Contract:
  * - Capacity: a power of two of 64-byte records (default 65,536 = 4 MiB), which must exceed the
@@ -15,16 +15,24 @@
  *   A `clear` and trades are never lost silently: a lost trade shows only in `lost`.
  * - Records are published (the shared head moves) every {@linkcode FLUSH_EVERY} records and at the
  *   end of every handler poll (`MarketStream.flush`), always at a message boundary, so a reader
- *   sees whole messages and one cross-core store covers many records.
+ *   sees whole messages and one cross-core store covers many records. The reader frees slots
+ *   (the shared tail moves) in runs too: after every {@linkcode RELEASE_EVERY} records and at the
+ *   end of each `read`/`poll`, never per message.
+ * - The reader reads a message in place in the ring ({@linkcode RingMessage}, valid during its
+ *   callback), or copied into a `RecordBatch`.
  * - No allocation per message on either side.
  * @module
  */
-import { createRingBuffer } from "../spsc/layout.ts";
-import { RingConsumer } from "../spsc/consumer.ts";
+import { createRingBuffer, DATA_OFFSET } from "../spsc/layout.ts";
 import { RingProducer } from "../spsc/producer.ts";
 import type { BookView } from "./book_view.ts";
-import { Flag, newHeader, Off, RECORD_BYTES, RecordBatch, RecordKind } from "./record.ts";
+import { newHeader, RECORD_BYTES, RecordBatch, RecordKind } from "./record.ts";
 import type { MarketStream, RecordSink } from "./stream.ts";
+
+export { RecordRingReader, RELEASE_EVERY, WAIT_SPINS } from "./ring_reader.ts";
+export { RingMessage } from "./ring_message.ts";
+
+const DATA_F64 = DATA_OFFSET >> 3;
 
 /** Records written between two publications of the ring's head (at message boundaries). */
 export const FLUSH_EVERY = 32;
@@ -46,6 +54,8 @@ export class RecordRingWriter implements RecordSink {
   copiesTooBig = 0;
   readonly #p: RingProducer;
   readonly #u32: Uint32Array;
+  readonly #f64: Float64Array;
+  readonly #endF64: number; // float64 index just past the last slot
   #pending = 0;
   #pendingLost = 0;
   readonly #dirty = new Set<MarketStream>();
@@ -57,6 +67,8 @@ export class RecordRingWriter implements RecordSink {
   constructor(sab: SharedArrayBuffer) {
     this.#p = new RingProducer(sab, { flushEvery: 1 << 30 });
     this.#u32 = new Uint32Array(sab);
+    this.#f64 = new Float64Array(sab);
+    this.#endF64 = DATA_F64 + (this.#p.capacity << 3);
   }
 
   /** Attach to `stream` (so a gap can be followed by a snapshot copy of its book). */
@@ -127,18 +139,43 @@ export class RecordRingWriter implements RecordSink {
     return true;
   }
 
-  // Copy the batch's records into the ring (room checked by the caller) and publish them.
+  // Copy the batch's records into the ring (room checked by the caller) and publish them: each
+  // record written whole, slot after slot from the head (wrapping once at the ring's end), from the
+  // message's header read once and each record's flags, price and quantity read in place (no
+  // header pass over the batch, no second copy, nothing per record but what differs).
   #copy(batch: RecordBatch): void {
-    const p = this.#p;
     const n = batch.count;
-    const src = batch.u32;
-    const dst = this.#u32;
+    const u32 = this.#u32;
+    const f64 = this.#f64;
+    const end = this.#endF64;
+    const w0 = (batch.messageKind | (batch.instrument << 16)) >>> 0;
+    const w1 = (batch.priceDecimals | (batch.qtyDecimals << 8) | (batch.reason << 16)) >>> 0;
+    const seq = batch.seq;
+    const uid = batch.updateId;
+    const evt = batch.eventTimeMs;
+    const rs = batch.recvSec;
+    const rn = batch.recvSubNs;
+    const lost = batch.lost;
+    const flags = batch.flagBytes;
+    const levels = batch.levelWords;
+    let q = this.#p.offsetAhead(0) >>> 3;
     for (let i = 0; i < n; i++) {
-      const d = p.offsetAhead(i) >>> 2;
-      const s = i << 4;
-      for (let k = 0; k < 16; k++) dst[d + k] = src[s + k]!;
+      const w = q << 1;
+      const r = i << 3;
+      u32[w] = w0 | (flags[(i << 6) + 1]! << 8);
+      u32[w + 1] = w1;
+      f64[q + 1] = seq;
+      f64[q + 2] = uid;
+      f64[q + 3] = evt;
+      u32[w + 8] = rs;
+      u32[w + 9] = rn;
+      f64[q + 5] = levels[r + 5]!;
+      f64[q + 6] = levels[r + 6]!;
+      f64[q + 7] = lost;
+      q += 8;
+      if (q === end) q = DATA_F64;
     }
-    p.commitMany(n);
+    this.#p.commitMany(n);
     this.#pending += n;
     if (this.#pending >= FLUSH_EVERY) this.flush();
   }
@@ -150,67 +187,5 @@ export class RecordRingWriter implements RecordSink {
   flush(): void {
     this.#pending = 0;
     this.#p.flush();
-  }
-}
-
-/** Consumer side, in the consumer Worker: whole messages copied into a reusable batch. */
-export class RecordRingReader {
-  /** The message read last (valid until the next `poll` callback). */
-  readonly batch: RecordBatch = new RecordBatch();
-  /** Messages read. */
-  messages = 0;
-  /** Gap markers seen. */
-  gaps = 0;
-  readonly #c: RingConsumer;
-  readonly #u32: Uint32Array;
-
-  /** Read from `sab` (the writer's ring). */
-  constructor(sab: SharedArrayBuffer) {
-    this.#c = new RingConsumer(sab);
-    this.#u32 = new Uint32Array(sab);
-  }
-
-  /**
-   * Call `fn` for each whole message available (at most `max`); returns how many were read.
-   * A `gap` message arrives as a one-record batch of kind `Gap`. No allocation.
-   */
-  poll(fn: (batch: RecordBatch) => void, max = Infinity): number {
-    const c = this.#c;
-    const u32 = this.#u32;
-    const bytes = c.bytes;
-    const b = this.batch;
-    let done = 0;
-    let avail = c.available();
-    let pos = 0; // records read since the last release
-    while (done < max && pos < avail) {
-      // One message: records up to the one flagged LAST (published whole, never split).
-      b.reset();
-      for (;;) {
-        const o = c.offsetAt(pos++);
-        b.copyRecordFrom(u32, o >>> 2);
-        if (bytes[o + Off.flags]! & Flag.LAST) break;
-      }
-      if (b.messageKind === RecordKind.Gap) this.gaps++;
-      this.messages++;
-      done++;
-      fn(b);
-      if (pos >= avail || pos >= 4096) { // free the slots (one shared store, not one per message)
-        c.release(pos);
-        pos = 0;
-        avail = c.available();
-      }
-    }
-    if (pos > 0) c.release(pos);
-    return done;
-  }
-
-  /** Block up to `timeoutMs` for records (Worker threads only). */
-  wait(timeoutMs: number): "ready" | "timeout" | "closed" | "spurious" {
-    return this.#c.wait(timeoutMs);
-  }
-
-  /** True once the writer closed the ring and it is drained. */
-  get done(): boolean {
-    return this.#c.isClosed() && this.#c.available() === 0;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Private: the consumer half of the two-thread replay. Reads each message of the record ring
  * (`_pipe_stage.ts` writes the records of `market/record.ts` into 64-byte slots) IN PLACE
- * ({@linkcode RingMessage}) and makes the same calls on a `LocalStage` (`_stage.ts`) as the adapter
+ * (`RingMessage`, `market/ring_message.ts`) and makes the same calls on a `LocalStage` (`_stage.ts`) as the adapter
  * made on the replay's thread: context messages fill the {@linkcode BookContext} of the book
  * message that follows, control messages become `unchanged` / `dropTrades`, every other message
  * is handed over as is — snapshot levels included, straight from the ring into L3.
@@ -19,96 +19,16 @@
 import { RingConsumer } from "../spsc/consumer.ts";
 import { DATA_OFFSET } from "../spsc/layout.ts";
 import { Flag, Off, RECORD_BYTES, RecordBatch, RecordKind } from "../market/record.ts";
+import { RingMessage } from "../market/ring_message.ts";
 import type { LocalStage } from "./_stage.ts";
-import type { RecordReader } from "./record_l3.ts";
-import { BookContext, type ContextRecords, decodeContext, ReplayKind } from "./_context.ts";
+import { BookContext, decodeContext, ReplayKind } from "./_context.ts";
 import { PipeFlag, wakeProducer, wakeRoom } from "./_pipe_records.ts";
-
-const DATA_F64 = DATA_OFFSET >> 3;
 
 /** Empty-ring checks before the Worker sleeps (a sleeping Worker costs the producer a wake-up). */
 export const SPINS = 1 << 10;
 
 /** Records read before they are released to the producer (at a message boundary). */
 export const RELEASE_EVERY = 1024;
-
-/** A message of `count` records starting at ring slot `slot`, read in place. */
-export class RingMessage implements RecordReader, ContextRecords {
-  /** Ring slot of the first record (any integer: taken modulo the capacity). */
-  slot = 0;
-  /** Records. */
-  count = 0;
-  readonly #mask: number;
-  readonly #u8: Uint8Array;
-  readonly #u32: Uint32Array;
-  readonly #f64: Float64Array;
-
-  /** Messages of the ring `sab` of `capacity` 64-byte records. */
-  constructor(sab: SharedArrayBuffer, capacity: number) {
-    this.#mask = capacity - 1;
-    this.#u8 = new Uint8Array(sab);
-    this.#u32 = new Uint32Array(sab);
-    this.#f64 = new Float64Array(sab);
-  }
-
-  /** The ring as float64 words (records read in place: {@linkcode RingMessage.firstWord}). */
-  get words(): Float64Array {
-    return this.#f64;
-  }
-  /** The ring as bytes (the same memory as {@linkcode RingMessage.words}). */
-  get ringBytes(): Uint8Array {
-    return this.#u8;
-  }
-  /** The word index of record 0 when the message's records are contiguous (no wrap), else -1. */
-  firstWord(): number {
-    const s = this.slot & this.#mask;
-    return s + this.count <= this.#mask + 1 ? DATA_F64 + (s << 3) : -1;
-  }
-
-  // f64 index of record i (8 per record, from the ring's data offset).
-  #q(i: number): number {
-    return DATA_F64 + (((this.slot + i) & this.#mask) << 3);
-  }
-  get messageKind(): number {
-    return this.#u8[this.#q(0) << 3]!;
-  }
-  get seq(): number {
-    return this.#f64[this.#q(0) + 1]!;
-  }
-  get updateId(): number {
-    return this.#f64[this.#q(0) + 2]!;
-  }
-  get eventTimeMs(): number {
-    return this.#f64[this.#q(0) + 3]!;
-  }
-  get recvSec(): number {
-    return this.#u32[(this.#q(0) << 1) + 8]!;
-  }
-  get recvSubNs(): number {
-    return this.#u32[(this.#q(0) << 1) + 9]!;
-  }
-  get reason(): number {
-    return this.#u32[(this.#q(0) << 1) + 1]! >>> 16;
-  }
-  get priceDecimals(): number {
-    return this.#u8[(this.#q(0) << 3) + Off.priceDecimals]!;
-  }
-  get qtyDecimals(): number {
-    return this.#u8[(this.#q(0) << 3) + Off.qtyDecimals]!;
-  }
-  isBid(i: number): boolean {
-    return (this.#u8[(this.#q(i) << 3) + Off.flags]! & Flag.BID) !== 0;
-  }
-  isEmpty(i: number): boolean {
-    return (this.#u8[(this.#q(i) << 3) + Off.flags]! & Flag.EMPTY) !== 0;
-  }
-  price(i: number): number {
-    return this.#f64[this.#q(i) + 5]!;
-  }
-  qty(i: number): number {
-    return this.#f64[this.#q(i) + 6]!;
-  }
-}
 
 /** Drains the ring into a stage. */
 export class PipeReader {
