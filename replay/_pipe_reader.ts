@@ -128,7 +128,9 @@ export class PipeReader {
       }
       while (pos < avail && pos < RELEASE_EVERY) {
         // The producer commits a header whole: a part of one is a protocol bug.
-        if (avail - pos < HEADER_SLOTS) throw new TypeError("replay pipe: a message header published in part");
+        if (avail - pos < HEADER_SLOTS) {
+          throw new TypeError("replay pipe: a message header published in part");
+        }
         const len = m.load(slot0 + pos);
         if (len <= avail - pos) {
           this.#message(m);

@@ -90,7 +90,9 @@ export class PipeStage implements L3Stage {
   ) {
     this.#p = new RingProducer(ring, { flushEvery: 1 << 30 });
     if (this.#p.recordSize !== SLOT_BYTES) throw new TypeError("replay pipe: not a 16-byte-slot ring");
-    if (this.#p.capacity < MIN_SLOTS) throw new RangeError(`replay pipe: a ring of at least ${MIN_SLOTS} slots`);
+    if (this.#p.capacity < MIN_SLOTS) {
+      throw new RangeError(`replay pipe: a ring of at least ${MIN_SLOTS} slots`);
+    }
     this.#u32 = new Uint32Array(ring);
     this.#f64 = new Float64Array(ring);
     this.#fail = new Int32Array(fail);

@@ -94,7 +94,9 @@ export class ReplayPipeline {
     if (this.#busy) throw new TypeError("ReplayPipeline: one replay at a time");
     if (this.#dead) throw workerError(this.#dead);
     const capacity = opts.ringCapacity ?? 1 << 16;
-    if (capacity < MIN_SLOTS) throw new RangeError(`ringCapacity: at least ${MIN_SLOTS} slots, got ${capacity}`);
+    if (capacity < MIN_SLOTS) {
+      throw new RangeError(`ringCapacity: at least ${MIN_SLOTS} slots, got ${capacity}`);
+    }
     this.#busy = true;
     try {
       const run = startReplay(files, opts, files.venue === "hyperliquid" ? "hyperliquid" : "binance");
