@@ -39,6 +39,20 @@ export class RecordBatch {
     this.#view = new DataView(this.#bytes.buffer);
     this.#u32 = new Uint32Array(this.#bytes.buffer);
     this.#f64 = new Float64Array(this.#bytes.buffer);
+    // Doubles from the start (ids and times are beyond the small integers): else the first
+    // message changes the object's layout and V8 throws away the code compiled for the old one.
+    this.#seq =
+      this.#uid =
+      this.#evt =
+      this.#rs =
+      this.#lost =
+        0.5;
+    this.#seq =
+      this.#uid =
+      this.#evt =
+      this.#rs =
+      this.#lost =
+        0;
   }
 
   /** The record bytes (`count × RECORD_BYTES` valid, every field written). */

@@ -58,6 +58,13 @@ export class BookContext {
   enterAsk = Infinity;
   /** True when the venue sends fixed-depth windows (the exit/enter bounds apply). */
   window = false;
+
+  /** A blank context (no message yet). */
+  constructor() {
+    // The ids are doubles from the start (see `InferredEvent`'s constructor).
+    this.firstId = this.lastId = 0.5;
+    this.firstId = this.lastId = 0;
+  }
 }
 
 /** Computes the {@linkcode BookContext} of each message of one book. */

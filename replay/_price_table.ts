@@ -40,6 +40,8 @@ export class PriceTable {
     this.#keys = new Float64Array(cap);
     this.#vals = new Int32Array(cap).fill(EMPTY);
     this.#mask = cap - 1;
+    this.key = 0.5; // a double from the start (see `InferredEvent`'s constructor)
+    this.key = 0;
   }
 
   /**
