@@ -93,6 +93,37 @@ export function encodeHeader(
 }
 
 /**
+ * Write the header of a replay-private message (`_context.ts`: no instrument, decimals, event or
+ * receive time) of `kind` with `msgFlags`, `count` records, none of them bids, `seq`, `updateId`
+ * and `reason`, into the slots at float64 indices `q0`, `q1`, `q2`, as {@linkcode encodeHeader}
+ * would.
+ */
+export function encodePrivateHeader(
+  u32: Uint32Array,
+  f64: Float64Array,
+  q0: number,
+  q1: number,
+  q2: number,
+  kind: number,
+  msgFlags: number,
+  count: number,
+  seq: number,
+  updateId: number,
+  reason: number,
+): void {
+  const w = q0 << 1;
+  u32[w] = kind | (msgFlags << 8);
+  u32[w + 1] = (reason << 16) >>> 0;
+  u32[w + 2] = count;
+  u32[w + 3] = 0;
+  f64[q1] = seq;
+  f64[q1 + 1] = updateId;
+  f64[q2] = 0;
+  u32[(q2 << 1) + 2] = 0;
+  u32[(q2 << 1) + 3] = 0;
+}
+
+/**
  * One message of a buffer of 16-byte slots (the ring's data, or a copy of a message that came in
  * parts), read in place: {@linkcode PipeMessage.load} reads its header; the records are read from
  * the buffer on demand. A `RecordReader` (and the context's reader) for the L3 consumer.

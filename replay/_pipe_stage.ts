@@ -18,13 +18,14 @@
 import { RingProducer } from "../spsc/producer.ts";
 import { DATA_OFFSET } from "../spsc/layout.ts";
 import { systemClock } from "../engine/clock.ts";
-import { RecordBatch, RecordKind } from "../market/record.ts";
+import { type RecordBatch, RecordKind } from "../market/record.ts";
 import type { SideLevels } from "./record_l3.ts";
 import type { L3Stage, StageTotals } from "./_stage.ts";
-import { type BookContext, encodeContext, encodeControl, ReplayKind } from "./_context.ts";
+import { type BookContext, contextReason, ReplayKind } from "./_context.ts";
 import { MIN_SLOTS, PipeFlag, type PipeReply, wakeRoom } from "./_pipe_records.ts";
 import {
   encodeHeader,
+  encodePrivateHeader,
   HEADER_SLOTS,
   impliedFlags,
   leadingBids,
@@ -72,7 +73,6 @@ export class PipeStage implements L3Stage {
   readonly #f64: Float64Array;
   readonly #fail: Int32Array;
   readonly #reply: Promise<PipeReply>;
-  readonly #ctl = new RecordBatch(4);
   #room = 0; // free slots known
   #pending = 0; // slots committed and not yet published
   #closed = false;
@@ -101,17 +101,13 @@ export class PipeStage implements L3Stage {
   }
 
   write(batch: RecordBatch, ctx: BookContext): void {
-    if (batch.messageKind !== RecordKind.Trade) {
-      encodeContext(ctx, this.#ctl);
-      this.#encode(this.#ctl);
-    }
+    if (batch.messageKind !== RecordKind.Trade) this.#context(ctx);
     this.#encode(batch);
   }
 
   /** The records of an `update` straight from its level arrays into the ring (no batch copy). */
   updateLevels(header: RecordBatch, ctx: BookContext, lv: SideLevels): void {
-    encodeContext(ctx, this.#ctl);
-    this.#encode(this.#ctl);
+    this.#context(ctx);
     const nb = lv.nBids;
     const n = nb + lv.nAsks;
     if (n === 0) {
@@ -126,13 +122,11 @@ export class PipeStage implements L3Stage {
   }
 
   unchanged(): void {
-    encodeControl(ReplayKind.Unchanged, this.#ctl);
-    this.#encode(this.#ctl);
+    this.#control(ReplayKind.Unchanged);
   }
 
   dropTrades(): void {
-    encodeControl(ReplayKind.DropTrades, this.#ctl);
-    this.#encode(this.#ctl);
+    this.#control(ReplayKind.DropTrades);
   }
 
   /** Close the ring and wait for the Worker's totals (it has then written every event). */
@@ -176,6 +170,67 @@ export class PipeStage implements L3Stage {
       this.#commit(m - (m & (per - 1)));
     }
     this.#ended();
+  }
+
+  // The context message (its layout: `_context.ts`): its header, then its 2 records (4 on a
+  // window venue).
+  #context(c: BookContext): void {
+    const n = c.window ? 4 : 2;
+    if (this.#room < HEADER_SLOTS) this.#waitRoom(HEADER_SLOTS);
+    const p = this.#p;
+    encodePrivateHeader(
+      this.#u32,
+      this.#f64,
+      p.offsetAhead(0) >> 3,
+      p.offsetAhead(1) >> 3,
+      p.offsetAhead(2) >> 3,
+      ReplayKind.Context,
+      0,
+      n,
+      c.firstId,
+      c.lastId,
+      contextReason(c),
+    );
+    this.#commit(HEADER_SLOTS);
+    this.#pair(c.bb0, c.ba0);
+    this.#pair(c.bb1, c.ba1);
+    if (n === 4) {
+      this.#pair(c.exitBid, c.exitAsk);
+      this.#pair(c.enterBid, c.enterAsk);
+    }
+    this.#ended();
+  }
+
+  // A control message (`_context.ts`): one header-only record of its kind.
+  #control(kind: number): void {
+    if (this.#room < HEADER_SLOTS) this.#waitRoom(HEADER_SLOTS);
+    const p = this.#p;
+    const q0 = p.offsetAhead(0) >> 3;
+    encodePrivateHeader(
+      this.#u32,
+      this.#f64,
+      q0,
+      p.offsetAhead(1) >> 3,
+      p.offsetAhead(2) >> 3,
+      kind,
+      PipeFlagBits.EMPTY,
+      1,
+      0,
+      0,
+      0,
+    );
+    this.#commit(HEADER_SLOTS);
+    this.#pair(0, 0);
+    this.#ended();
+  }
+
+  // One record's slot.
+  #pair(a: number, b: number): void {
+    if (this.#room === 0) this.#waitRoom(1);
+    const q = this.#p.offsetAhead(0) >> 3;
+    this.#f64[q] = a;
+    this.#f64[q + 1] = b;
+    this.#commit(1);
   }
 
   // `n` (price, qty) slots from arrays.
