@@ -54,6 +54,24 @@ export function wakeProducer(flags: Int32Array): void {
   Atomics.notify(flags, PipeFlag.WakeSeq);
 }
 
+/** Raised on the replay's thread when the L3 Worker failed (its own error follows in `finish`). */
+export class PipeWorkerFailed extends Error {
+  override name = "PipeWorkerFailed";
+  /** True when the Worker never started reading (it will not answer either). */
+  readonly neverStarted: boolean;
+  /** `message`; `neverStarted` as above. */
+  constructor(message: string, neverStarted = false) {
+    super(message);
+    this.neverStarted = neverStarted;
+  }
+}
+
+/** The Worker's failure as an error for the caller (`Deno.errors.BrokenPipe` for a closed pipe). */
+export function workerError(r: { error: string; name: string }): Error {
+  if (r.name === "BrokenPipe") return new Deno.errors.BrokenPipe(r.error);
+  return new Error(`replay L3 worker: ${r.error}`);
+}
+
 /** The first message to the L3 Worker: where to read and what to write. */
 export interface PipeInit {
   /** The ring (16-byte slots, at least {@linkcode MIN_SLOTS}: `_pipe_codec.ts`). */

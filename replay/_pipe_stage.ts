@@ -22,7 +22,14 @@ import { type RecordBatch, RecordKind } from "../market/record.ts";
 import type { SideLevels } from "./record_l3.ts";
 import type { L3Stage, StageTotals } from "./_stage.ts";
 import { type BookContext, contextReason, ReplayKind } from "./_context.ts";
-import { MIN_SLOTS, PipeFlag, type PipeReply, wakeRoom } from "./_pipe_records.ts";
+import {
+  MIN_SLOTS,
+  PipeFlag,
+  type PipeReply,
+  PipeWorkerFailed,
+  wakeRoom,
+  workerError,
+} from "./_pipe_records.ts";
 import {
   encodeHeader,
   encodePrivateHeader,
@@ -46,24 +53,6 @@ export const SLEEP_MS = 10;
 
 /** Slots written between two publications of the ring's head (at message boundaries). */
 export const PUBLISH_EVERY = 2048;
-
-/** Raised on the replay's thread when the L3 Worker failed (its own error follows in `finish`). */
-export class PipeWorkerFailed extends Error {
-  override name = "PipeWorkerFailed";
-  /** True when the Worker never started reading (it will not answer either). */
-  readonly neverStarted: boolean;
-  /** `message`; `neverStarted` as above. */
-  constructor(message: string, neverStarted = false) {
-    super(message);
-    this.neverStarted = neverStarted;
-  }
-}
-
-/** The Worker's failure as an error for the caller (`Deno.errors.BrokenPipe` for a closed pipe). */
-export function workerError(r: { error: string; name: string }): Error {
-  if (r.name === "BrokenPipe") return new Deno.errors.BrokenPipe(r.error);
-  return new Error(`replay L3 worker: ${r.error}`);
-}
 
 /** The ring-writing stage. One replay; {@linkcode PipeStage.finish} closes the ring. */
 export class PipeStage implements L3Stage {
@@ -176,22 +165,7 @@ export class PipeStage implements L3Stage {
   // window venue).
   #context(c: BookContext): void {
     const n = c.window ? 4 : 2;
-    if (this.#room < HEADER_SLOTS) this.#waitRoom(HEADER_SLOTS);
-    const p = this.#p;
-    encodePrivateHeader(
-      this.#u32,
-      this.#f64,
-      p.offsetAhead(0) >> 3,
-      p.offsetAhead(1) >> 3,
-      p.offsetAhead(2) >> 3,
-      ReplayKind.Context,
-      0,
-      n,
-      c.firstId,
-      c.lastId,
-      contextReason(c),
-    );
-    this.#commit(HEADER_SLOTS);
+    this.#privateHeader(ReplayKind.Context, 0, n, c.firstId, c.lastId, contextReason(c));
     this.#pair(c.bb0, c.ba0);
     this.#pair(c.bb1, c.ba1);
     if (n === 4) {
@@ -203,25 +177,19 @@ export class PipeStage implements L3Stage {
 
   // A control message (`_context.ts`): one header-only record of its kind.
   #control(kind: number): void {
+    this.#privateHeader(kind, PipeFlagBits.EMPTY, 1, 0, 0, 0);
+    this.#pair(0, 0);
+    this.#ended();
+  }
+
+  // A replay-private message's header (`encodePrivateHeader`), committed whole.
+  #privateHeader(kind: number, mf: number, n: number, seq: number, uid: number, reason: number): void {
     if (this.#room < HEADER_SLOTS) this.#waitRoom(HEADER_SLOTS);
     const p = this.#p;
     const q0 = p.offsetAhead(0) >> 3;
-    encodePrivateHeader(
-      this.#u32,
-      this.#f64,
-      q0,
-      p.offsetAhead(1) >> 3,
-      p.offsetAhead(2) >> 3,
-      kind,
-      PipeFlagBits.EMPTY,
-      1,
-      0,
-      0,
-      0,
-    );
+    const q1 = p.offsetAhead(1) >> 3;
+    encodePrivateHeader(this.#u32, this.#f64, q0, q1, p.offsetAhead(2) >> 3, kind, mf, n, seq, uid, reason);
     this.#commit(HEADER_SLOTS);
-    this.#pair(0, 0);
-    this.#ended();
   }
 
   // One record's slot.

@@ -31,10 +31,12 @@ import {
   PipeFlag,
   type PipeInit,
   type PipeReply,
+  PipeWorkerFailed,
   wakeProducer,
+  workerError,
 } from "./_pipe_records.ts";
 import { SLOT_BYTES } from "./_pipe_codec.ts";
-import { PipeStage, PipeWorkerFailed, workerError } from "./_pipe_stage.ts";
+import { PipeStage } from "./_pipe_stage.ts";
 
 /** Options of the two-thread replay: {@linkcode ReplayOptions} with an output instead of a sink. */
 export interface PipedReplayOptions extends Omit<ReplayOptions, "sink" | "onApplied"> {
