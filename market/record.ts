@@ -73,7 +73,7 @@ export function readHeader(v: DataView, o: number, out: MessageHeader): MessageH
 
 /** A blank header (allocates: make one per writer/reader and reuse it). */
 export function newHeader(): MessageHeader {
-  return {
+  const h: MessageHeader = {
     kind: RecordKind.Update,
     instrument: 0,
     priceDecimals: 0,
@@ -85,4 +85,17 @@ export function newHeader(): MessageHeader {
     recvSec: 0,
     recvSubNs: 0,
   };
+  // Ids and times are doubles from the start: else the first message changes the object's
+  // layout and V8 throws away the code compiled for the old one.
+  h.seq =
+    h.updateId =
+    h.eventTimeMs =
+    h.recvSec =
+      0.5;
+  h.seq =
+    h.updateId =
+    h.eventTimeMs =
+    h.recvSec =
+      0;
+  return h;
 }

@@ -39,6 +39,20 @@ export class RecordBatch {
     this.#view = new DataView(this.#bytes.buffer);
     this.#u32 = new Uint32Array(this.#bytes.buffer);
     this.#f64 = new Float64Array(this.#bytes.buffer);
+    // Doubles from the start (ids and times are beyond the small integers): else the first
+    // message changes the object's layout and V8 throws away the code compiled for the old one.
+    this.#seq =
+      this.#uid =
+      this.#evt =
+      this.#rs =
+      this.#lost =
+        0.5;
+    this.#seq =
+      this.#uid =
+      this.#evt =
+      this.#rs =
+      this.#lost =
+        0;
   }
 
   /** The record bytes (`count × RECORD_BYTES` valid, every field written). */
@@ -239,33 +253,6 @@ export class RecordBatch {
     const o = i << 4;
     for (let k = 0; k < 16; k++) d[o + k] = src[w + k]!;
     this.count = i + 1;
-  }
-
-  /**
-   * Write record `i` whole (all 64 bytes, header fields included) at float64 index `q` of
-   * `f64` / 32-bit index `q × 2` of `u32` (two views of the same memory, e.g. a ring's slot),
-   * without first writing the header into this batch (what {@linkcode u32} would do). No allocation.
-   */
-  writeRecordTo(i: number, u32: Uint32Array, f64: Float64Array, q: number): void {
-    const r = i << 3;
-    const w = q << 1;
-    if (this.#full) {
-      const s = this.#u32;
-      const o = r << 1;
-      for (let k = 0; k < 16; k++) u32[w + k] = s[o + k]!;
-      return;
-    }
-    const f = this.#f64;
-    u32[w] = this.#w0 | (this.#bytes[(i << 6) + 1]! << 8);
-    u32[w + 1] = this.#w1;
-    f64[q + 1] = this.#seq;
-    f64[q + 2] = this.#uid;
-    f64[q + 3] = this.#evt;
-    u32[w + 8] = this.#rs;
-    u32[w + 9] = this.#rn;
-    f64[q + 5] = f[r + 5]!;
-    f64[q + 6] = f[r + 6]!;
-    f64[q + 7] = this.#lost;
   }
 
   // Write the repeated header fields of every record added since `begin`.

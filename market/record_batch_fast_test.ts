@@ -1,10 +1,9 @@
 /**
- * The in-place accessors of `RecordBatch`: `writeRecordTo` writes the same 64 bytes per record
- * as the materialized batch (header fields included, before and after the bytes were read), and
- * `levelWords` / `flagBytes` hold each record's price, quantity and flags without materializing.
+ * The in-place accessors of `RecordBatch`: `levelWords` / `flagBytes` hold each record's price,
+ * quantity and flags without materializing.
  */
 import assert from "node:assert/strict";
-import { Flag, newHeader, RECORD_BYTES, RecordBatch, RecordKind } from "./record.ts";
+import { Flag, newHeader, RecordBatch, RecordKind } from "./record.ts";
 
 function filled(): RecordBatch {
   const b = new RecordBatch(2); // grows below
@@ -25,26 +24,6 @@ function filled(): RecordBatch {
   b.finish(false);
   return b;
 }
-
-function writtenBy(b: RecordBatch): Uint8Array {
-  const buf = new ArrayBuffer((b.count + 1) * RECORD_BYTES);
-  const u32 = new Uint32Array(buf);
-  const f64 = new Float64Array(buf);
-  // Offset by one record: the destination index is honoured.
-  for (let i = 0; i < b.count; i++) f64.fill(NaN, (i + 1) << 3, (i + 2) << 3);
-  for (let i = 0; i < b.count; i++) b.writeRecordTo(i, u32, f64, (i + 1) << 3);
-  return new Uint8Array(buf, RECORD_BYTES);
-}
-
-Deno.test("writeRecordTo writes the materialized record bytes, lazily or not", () => {
-  const lazy = writtenBy(filled());
-  const b = filled();
-  const ref = b.bytes.slice(0, b.count * RECORD_BYTES); // materializes
-  assert.deepEqual(lazy, ref);
-  assert.deepEqual(writtenBy(b), ref); // the materialized batch copies its bytes
-  // A wrong field would show: the reference holds the header in every record.
-  assert.equal(new DataView(ref.buffer).getFloat64(2 * RECORD_BYTES + 16, true), 123456789012);
-});
 
 Deno.test("levelWords and flagBytes give prices, quantities and flags in place", () => {
   const b = filled();

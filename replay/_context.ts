@@ -10,15 +10,17 @@
  *   values are the "after" values of the previous message (the book changes only through the
  *   messages it emits), so nothing is read before a message is applied.
  * - Across threads the context travels as a replay-private message on the same ring as the
- *   records ({@linkcode encodeContext} / {@linkcode decodeContext}): kind
+ *   records (read by {@linkcode decodeContext}): kind
  *   {@linkcode ReplayKind.Context}, header `updateId` = the venue message's last id, `seq` = its
  *   first id, `reason` = flags; records `(bb0, ba0)`, `(bb1, ba1)`, then, for a window venue only,
  *   `(exitBid, exitAsk)`, `(enterBid, enterAsk)`. Kinds at and above 16 never leave the replay.
+ *   The two-thread replay's writer (`_pipe_stage.ts`) writes it (and the control messages: one
+ *   header-only record of their kind) straight into its ring; `tests/replay_pipe_codec_test.ts`
+ *   checks that {@linkcode decodeContext} gets the context back.
  * - No allocation per message.
  * @module
  */
 import type { L2Book } from "../venues/book.ts";
-import { newHeader, RecordBatch, type RecordKind } from "../market/record.ts";
 
 /** Replay-private message kinds on the replay's ring (the record kinds stop at 5). */
 export const ReplayKind = {
@@ -31,6 +33,11 @@ export const ReplayKind = {
 } as const;
 
 const SINGLE = 1; // flags: one venue event
+
+/** The `reason` of `c`'s context message (its flags). */
+export function contextReason(c: BookContext): number {
+  return c.singleEvent ? SINGLE : 0;
+}
 
 /** The context of one book message (see the module doc). */
 export class BookContext {
@@ -58,6 +65,13 @@ export class BookContext {
   enterAsk = Infinity;
   /** True when the venue sends fixed-depth windows (the exit/enter bounds apply). */
   window = false;
+
+  /** A blank context (no message yet). */
+  constructor() {
+    // The ids are doubles from the start (see `InferredEvent`'s constructor).
+    this.firstId = this.lastId = 0.5;
+    this.firstId = this.lastId = 0;
+  }
 }
 
 /** Computes the {@linkcode BookContext} of each message of one book. */
@@ -120,24 +134,6 @@ export interface ContextRecords {
   qty(i: number): number;
 }
 
-const h = newHeader();
-
-/** Write `c` into `out` as a {@linkcode ReplayKind.Context} message. */
-export function encodeContext(c: BookContext, out: RecordBatch): void {
-  h.kind = ReplayKind.Context as unknown as RecordKind;
-  h.updateId = c.lastId;
-  h.seq = c.firstId;
-  h.reason = c.singleEvent ? SINGLE : 0;
-  out.begin(h);
-  out.add(0, c.bb0, c.ba0);
-  out.add(0, c.bb1, c.ba1);
-  if (c.window) {
-    out.add(0, c.exitBid, c.exitAsk);
-    out.add(0, c.enterBid, c.enterAsk);
-  }
-  out.finish(false);
-}
-
 /** Read a {@linkcode ReplayKind.Context} message into `c`. */
 export function decodeContext(b: ContextRecords, c: BookContext): void {
   c.lastId = b.updateId;
@@ -154,13 +150,4 @@ export function decodeContext(b: ContextRecords, c: BookContext): void {
     c.enterBid = b.price(3);
     c.enterAsk = b.qty(3);
   }
-}
-
-/** Write a one-record replay-private message of `kind` (no payload) into `out`. */
-export function encodeControl(kind: number, out: RecordBatch): void {
-  h.kind = kind as RecordKind;
-  h.updateId = h.seq = h.reason = 0;
-  out.begin(h);
-  out.add(0, 0, 0);
-  out.finish(true);
 }

@@ -29,6 +29,8 @@ export class EventQueues extends OrderQueues {
   /** Emit into `sink`, count into `counts`; pools start at `capacity` orders and levels. */
   constructor(sink: EventSink, capacity: number, counts: number[]) {
     super(capacity);
+    this.want = 0.5; // a double from the start (see `InferredEvent`'s constructor)
+    this.want = 0;
     this.sink = sink;
     this.counts = counts;
   }

@@ -1,8 +1,9 @@
 /**
  * Private: what the two-thread replay passes from the adapter's thread (`_pipe_stage.ts`) to the
- * L3 Worker (`_pipe_reader.ts`): the normalized records themselves (64-byte slots of the
- * project's SPSC ring, `market/record.ts`), each book message preceded by its context message and
- * with the replay-private control messages between (`_context.ts` `ReplayKind`).
+ * L3 Worker (`_pipe_reader.ts`): the normalized records (`market/record.ts`) in the pipe's
+ * compact encoding (`_pipe_codec.ts`: 16-byte slots of the project's SPSC ring, a header per
+ * message and one slot per record), each book message preceded by its context message and with
+ * the replay-private control messages between (`_context.ts` `ReplayKind`).
  *
  * One producer (the replay's thread), one consumer (the Worker). A full ring makes the producer
  * wait for room, asleep (nothing is ever dropped; {@linkcode PipeFlag}); the Worker raises a shared
@@ -13,6 +14,10 @@
 import type { OutFormat } from "./writers.ts";
 import type { CancelModel } from "./l3.ts";
 import type { TradeWindowOptions } from "./trade_window.ts";
+import { HEADER_SLOTS } from "./_pipe_codec.ts";
+
+/** The smallest ring the pipe takes, in slots (a message header and a record). */
+export const MIN_SLOTS = 4;
 
 /**
  * The Int32 words of {@linkcode PipeInit.fail}, shared by the replay's thread and the L3 Worker.
@@ -34,9 +39,12 @@ export const PipeFlag = {
 /** Int32 words of the flags buffer. */
 export const PIPE_FLAG_WORDS = 4;
 
-/** Free slots a sleeping producer waits for in a ring of `capacity` (a quarter of it). */
+/**
+ * Free slots a sleeping producer waits for in a ring of `capacity` (a quarter of it, and at least
+ * a message header).
+ */
 export function wakeRoom(capacity: number): number {
-  return capacity >> 2;
+  return Math.max(HEADER_SLOTS, capacity >> 2);
 }
 
 /** Wake the producer if it sleeps (or is about to): clears its flag, bumps the sequence, notifies. */
@@ -46,9 +54,27 @@ export function wakeProducer(flags: Int32Array): void {
   Atomics.notify(flags, PipeFlag.WakeSeq);
 }
 
+/** Raised on the replay's thread when the L3 Worker failed (its own error follows in `finish`). */
+export class PipeWorkerFailed extends Error {
+  override name = "PipeWorkerFailed";
+  /** True when the Worker never started reading (it will not answer either). */
+  readonly neverStarted: boolean;
+  /** `message`; `neverStarted` as above. */
+  constructor(message: string, neverStarted = false) {
+    super(message);
+    this.neverStarted = neverStarted;
+  }
+}
+
+/** The Worker's failure as an error for the caller (`Deno.errors.BrokenPipe` for a closed pipe). */
+export function workerError(r: { error: string; name: string }): Error {
+  if (r.name === "BrokenPipe") return new Deno.errors.BrokenPipe(r.error);
+  return new Error(`replay L3 worker: ${r.error}`);
+}
+
 /** The first message to the L3 Worker: where to read and what to write. */
 export interface PipeInit {
-  /** The ring (`createRecordRing`: 64-byte records). */
+  /** The ring (16-byte slots, at least {@linkcode MIN_SLOTS}: `_pipe_codec.ts`). */
   ring: SharedArrayBuffer;
   /** Int32[{@linkcode PIPE_FLAG_WORDS}]: the {@linkcode PipeFlag} words. */
   fail: SharedArrayBuffer;

@@ -5,20 +5,19 @@
  * Contract: linear probing with backward-shift deletion (no tombstones); the table doubles when
  * it is half full. Single-threaded.
  *
- * Direct window: once {@linkcode LEARN_KEYS} distinct keys have been inserted, the tick is taken
- * as the GCD of their distances to the first one, and a window of {@linkcode WINDOW} ticks
- * centred on the first key becomes a plain array indexed by `(price - base) / tick` (nearby
- * prices share cache lines; no hashing). Keys off that grid or outside the window stay in the
- * hash part. The split is invisible to callers: every method sees one map. The window (256 KiB)
- * is allocated once, on detection.
+ * Direct window: once `LEARN_KEYS` distinct keys have been inserted, their grid is detected
+ * (`_price_grid.ts`: the tick as the GCD of their distances to the first one, a window of `WINDOW`
+ * ticks centred on it), and the window becomes a plain array indexed by `(price - base) / tick`
+ * (nearby prices share cache lines; no hashing). Keys off that grid or outside the window stay in
+ * the hash part. The split is invisible to callers: every method sees one map. The window (256
+ * KiB) is allocated once, on detection.
  * @module
  */
+import { detectGrid, LEARN_KEYS, priceSlot, WINDOW } from "./_price_grid.ts";
+
+export { LEARN_KEYS, WINDOW } from "./_price_grid.ts";
 
 const EMPTY = -1;
-/** Distinct keys inserted before the tick is detected and the direct window is built. */
-export const LEARN_KEYS = 64;
-/** Ticks covered by the direct window. */
-export const WINDOW = 65_536;
 
 /** The map. */
 export class PriceTable {
@@ -41,6 +40,8 @@ export class PriceTable {
     this.#keys = new Float64Array(cap);
     this.#vals = new Int32Array(cap).fill(EMPTY);
     this.#mask = cap - 1;
+    this.key = 0.5; // a double from the start (see `InferredEvent`'s constructor)
+    this.key = 0;
   }
 
   /**
@@ -71,14 +72,7 @@ export class PriceTable {
   }
 
   #slot(price: number): number {
-    // ToUint32 is the value modulo 2^32 (exact for integers below 2^53); no fmod, no division.
-    const lo = price >>> 0;
-    const hi = (price * 2.3283064365386963e-10) >>> 0;
-    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 15;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 13;
-    return h & this.#mask;
+    return priceSlot(price, this.#mask);
   }
 
   /** The value for `price`, or -1 when absent. */
@@ -258,32 +252,19 @@ export class PriceTable {
     for (let i = 0; i < vals.length; i++) if (vals[i] !== EMPTY) this.#setHash(keys[i]!, vals[i]!);
   }
 
-  // Detect the tick from the hash keys (GCD of distances to the first), build the window around
-  // the first key and move the keys that fall in it out of the hash part.
+  // Detect the grid from the hash keys (`_price_grid.ts`), build the window and move the keys
+  // that fall in it out of the hash part.
   #detect(): void {
     const keys = this.#keys;
     const vals = this.#vals;
-    let first = NaN;
-    let g = 0;
-    for (let i = 0; i < vals.length; i++) {
-      if (vals[i] === EMPTY) continue;
-      const k = keys[i]!;
-      if (first !== first) first = k;
-      else g = gcd(g, Math.abs(k - first));
-    }
-    // Keys must be integers (< 2^53) for the grid arithmetic to be exact; otherwise stay hashed.
-    if (!(g >= 1) || !Number.isSafeInteger(g) || !Number.isSafeInteger(first)) {
+    const grid = detectGrid(keys, vals, EMPTY);
+    if (grid === undefined) {
       this.#tick = -1; // never detect again (no window when the tick is not positive)
       return;
     }
-    const base = first - (WINDOW / 2) * g;
-    if (!Number.isSafeInteger(base) || !Number.isSafeInteger(base + WINDOW * g)) {
-      this.#tick = -1;
-      return;
-    }
-    this.#tick = g;
-    this.#inv = 1 / g;
-    this.#base = base;
+    this.#tick = grid.tick;
+    this.#inv = 1 / grid.tick;
+    this.#base = grid.base;
     this.#win ??= new Int32Array(WINDOW).fill(EMPTY);
     const cap = vals.length;
     this.#keys = new Float64Array(cap);
@@ -300,13 +281,4 @@ export class PriceTable {
       } else this.#setHash(k, v);
     }
   }
-}
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) {
-    const t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
 }

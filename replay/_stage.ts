@@ -79,15 +79,17 @@ export class LocalStage implements L3Stage {
     this.#c.message(records, ctx);
   }
 
-  /** An `update` read in place from contiguous words (`RecordL3.updateAt`; the L3 Worker's ring). */
-  updateAt(
+  /** An `update` read in place, its levels strided in `words` (`RecordL3.updateStrided`; the L3 Worker's ring). */
+  updateStrided(
     records: RecordReader,
     ctx: BookContext,
     words: Float64Array,
-    bytes: Uint8Array,
-    w0: number,
+    p0: number,
+    stride: number,
+    nb: number,
+    n: number,
   ): void {
-    this.#c.updateAt(records, ctx, words, bytes, w0);
+    this.#c.updateStrided(records, ctx, words, p0, stride, nb, n);
   }
 
   unchanged(): void {

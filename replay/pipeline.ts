@@ -2,8 +2,9 @@
  * The two-thread replay, for every venue: this thread runs the venue adapter (read, parse, sync
  * or diff, book, normalized records: the same as `replayCapture`); a Worker runs the one consumer
  * (`record_l3.ts`: trade window, L3 inference) and writes the events. The records cross in an SPSC
- * ring of 64-byte records (`market/ring.ts` layout, `_pipe_records.ts`); a snapshot's levels go
- * from the ring straight into L3.
+ * ring of 16-byte slots in a compact encoding (`_pipe_codec.ts`: a header per message, 16 bytes
+ * per record, where a normalized record is 64); an update's and a snapshot's levels go from the
+ * ring straight into L3.
  *
  * Contract:
  * - Output bytes, warnings and counters equal the single-thread replay's for the same input and
@@ -18,14 +19,24 @@
  *   (`Deno.errors.BrokenPipe` for a closed pipe).
  * @module
  */
-import { createRecordRing } from "../market/ring.ts";
+import { createRingBuffer } from "../spsc/layout.ts";
 import type { CaptureFiles } from "./reader.ts";
 import { openCapture, type ReplayOptions, runStage } from "./replay.ts";
 import type { OutFormat } from "./writers.ts";
 import type { ReplayStats } from "./summary.ts";
 import { startReplay } from "./_driver.ts";
-import { PIPE_FLAG_WORDS, PipeFlag, type PipeInit, type PipeReply, wakeProducer } from "./_pipe_records.ts";
-import { PipeStage, PipeWorkerFailed, workerError } from "./_pipe_stage.ts";
+import {
+  MIN_SLOTS,
+  PIPE_FLAG_WORDS,
+  PipeFlag,
+  type PipeInit,
+  type PipeReply,
+  PipeWorkerFailed,
+  wakeProducer,
+  workerError,
+} from "./_pipe_records.ts";
+import { SLOT_BYTES } from "./_pipe_codec.ts";
+import { PipeStage } from "./_pipe_stage.ts";
 
 /** Options of the two-thread replay: {@linkcode ReplayOptions} with an output instead of a sink. */
 export interface PipedReplayOptions extends Omit<ReplayOptions, "sink" | "onApplied"> {
@@ -33,7 +44,7 @@ export interface PipedReplayOptions extends Omit<ReplayOptions, "sink" | "onAppl
   format: OutFormat;
   /** Output file (`"-"`: stdout; undefined: count the bytes only, for benchmarks). */
   out?: string;
-  /** Ring capacity in 64-byte records (a power of two; default 2^15, 2 MiB). */
+  /** Ring capacity in 16-byte slots (a power of two, at least 4; default 2^16, 1 MiB). */
   ringCapacity?: number;
 }
 
@@ -84,11 +95,15 @@ export class ReplayPipeline {
   async replay(files: CaptureFiles, opts: PipedReplayOptions): Promise<PipedReplayResult> {
     if (this.#busy) throw new TypeError("ReplayPipeline: one replay at a time");
     if (this.#dead) throw workerError(this.#dead);
+    const capacity = opts.ringCapacity ?? 1 << 16;
+    if (capacity < MIN_SLOTS) {
+      throw new RangeError(`ringCapacity: at least ${MIN_SLOTS} slots, got ${capacity}`);
+    }
     this.#busy = true;
     try {
       const run = startReplay(files, opts, files.venue === "hyperliquid" ? "hyperliquid" : "binance");
       const source = await openCapture(files, opts, run, opts.useTrades ?? true);
-      const ring = createRecordRing(opts.ringCapacity ?? 1 << 15);
+      const ring = createRingBuffer({ capacity, recordSize: SLOT_BYTES });
       const fail = new SharedArrayBuffer(PIPE_FLAG_WORDS * 4);
       this.#fail = new Int32Array(fail);
       const reply = new Promise<PipeReply>((resolve) => (this.#resolve = resolve));

@@ -102,21 +102,38 @@ export class RecordL3 {
    * record: the header from `b`, the levels read in place. Same events as {@linkcode message}.
    */
   updateAt(b: RecordReader, ctx: BookContext, words: Float64Array, bytes: Uint8Array, w0: number): void {
-    const l3 = this.l3;
-    const w = this.trades;
-    const attr = this.#begin(b, ctx);
     const fl = (w0 << 3) + 1; // flags byte of record 0
     const n = (bytes[fl]! & Flag.EMPTY) !== 0 ? 0 : b.count;
     let nb = 0; // bids come first (as every venue adapter emits them)
     while (nb < n && (bytes[fl + (nb << 6)]! & Flag.BID) !== 0) nb++;
+    this.updateStrided(b, ctx, words, w0 + 5, 8, nb, n);
+  }
+
+  /**
+   * An `update` message outside a window venue (`ctx.window` false) of `n` levels, `nb` bids
+   * first, whose level `i` has its price at `words[p0 + i × stride]` and its quantity in the word
+   * after: the header from `b`, the levels read in place. Same events as {@linkcode message}.
+   */
+  updateStrided(
+    b: RecordReader,
+    ctx: BookContext,
+    words: Float64Array,
+    p0: number,
+    stride: number,
+    nb: number,
+    n: number,
+  ): void {
+    const l3 = this.l3;
+    const w = this.trades;
+    const attr = this.#begin(b, ctx);
     attr.twoSided = nb > 0 && nb < n;
     w?.setTime(b.eventTimeMs);
-    const a0 = w0 + (nb << 3);
-    l3.changeLevelsAt(Side.Bid, words, w0 + 5, w0 + 6, 8, nb, attr);
-    l3.changeLevelsAt(Side.Ask, words, a0 + 5, a0 + 6, 8, n - nb, attr);
+    const a0 = p0 + nb * stride;
+    l3.changeLevelsAt(Side.Bid, words, p0, p0 + 1, stride, nb, attr);
+    l3.changeLevelsAt(Side.Ask, words, a0, a0 + 1, stride, n - nb, attr);
     if (w !== undefined && w.size > 0) {
-      for (let i = 0; i < nb; i++) w.seen(Side.Bid, words[w0 + (i << 3) + 5]!);
-      for (let i = nb; i < n; i++) w.seen(Side.Ask, words[w0 + (i << 3) + 5]!);
+      for (let i = 0; i < nb; i++) w.seen(Side.Bid, words[p0 + i * stride]!);
+      for (let i = nb; i < n; i++) w.seen(Side.Ask, words[p0 + i * stride]!);
     }
     w?.endUpdate();
   }

@@ -116,6 +116,25 @@ export class InferredEvent {
   /** The scale of `qty` and `levelQtyAfter`. */
   qtyDecimals = FIXED_DECIMALS;
 
+  /** A blank event (every number 0 but the decimals). */
+  constructor() {
+    // The fields that take values beyond the small integers (ids, times, scaled prices and
+    // quantities, pool values) are doubles from the start: else the first such value changes
+    // the object's layout during the first replay, and V8 throws away the code compiled for it.
+    this.updateId =
+      this.eventTimeMs =
+      this.recvSec =
+      this.orderId =
+        0.5;
+    this.price = this.qty = this.levelQtyAfter = 0.5;
+    this.updateId =
+      this.eventTimeMs =
+      this.recvSec =
+      this.orderId =
+        0;
+    this.price = this.qty = this.levelQtyAfter = 0;
+  }
+
   /** Receive time as one f64 ns value (rounded to 256 ns at today's epoch; use the parts for exactness). */
   get recvNs(): number {
     return this.recvSec * 1e9 + this.recvSubNs;

@@ -64,6 +64,9 @@ export class TradeWindow {
 
   /** Room for `capacity` pending trades (grows by doubling); the window as `opts` says. */
   constructor(capacity = 1024, opts: TradeWindowOptions = {}) {
+    // Doubles from the start (see `InferredEvent`'s constructor).
+    this.nowMs = this.matchedQty = this.unmatchedQty = 0.5;
+    this.nowMs = this.matchedQty = this.unmatchedQty = 0;
     this.beforeMs = opts.beforeMs ?? TRADE_WINDOW_BEFORE_MS;
     this.afterMs = opts.afterMs ?? TRADE_WINDOW_AFTER_MS;
     if (!(this.beforeMs >= 0) || !(this.afterMs >= 0)) {

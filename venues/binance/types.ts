@@ -181,6 +181,9 @@ export class DepthDiff {
     this.bidQty = new Float64Array(n);
     this.askPx = new Float64Array(n);
     this.askQty = new Float64Array(n);
+    // Ids and times are doubles from the start (see `Trade`'s constructor).
+    this.firstId = this.lastId = this.eventTimeMs = 0.5;
+    this.firstId = this.lastId = this.eventTimeMs = 0;
   }
 
   /** Make room for at least `n` bid levels, keeping the first `nBids`. Allocates when growing. */
@@ -278,6 +281,26 @@ export class Trade {
   firstTradeId = 0;
   /** aggTrade only: last trade id (`l`); equals `id` for a plain trade. */
   lastTradeId = 0;
+
+  /** A blank trade (every number 0). */
+  constructor() {
+    // Ids, times and scaled values are doubles from the start: else the first trade changes the
+    // object's layout and V8 throws away the code compiled for the old one.
+    this.id =
+      this.priceTicks =
+      this.qtyLots =
+      this.tradeTimeMs =
+      this.eventTimeMs =
+        0.5;
+    this.firstTradeId = this.lastTradeId = 0.5;
+    this.id =
+      this.priceTicks =
+      this.qtyLots =
+      this.tradeTimeMs =
+      this.eventTimeMs =
+        0;
+    this.firstTradeId = this.lastTradeId = 0;
+  }
 }
 
 /**
