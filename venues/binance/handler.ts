@@ -240,7 +240,7 @@ export class BinanceHandler implements EngineHandler {
       const kind = inbox.kind(i);
       if (kind === InKind.Message) {
         if (inbox.num(i, 0) === this.#link.io.gen) {
-          this.#onFrame(logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i), start);
+          this.#onFrame(logger, inbox, i, start);
           start = NaN;
         } else if (this.capture) captureEntry(inbox, i, this.#pf, this.capture);
       } else this.#onControl(logger, kind, i);
@@ -300,9 +300,9 @@ export class BinanceHandler implements EngineHandler {
   }
 
   // `start`: the time already read when this frame's work starts, or NaN to read it here.
-  #onFrame(logger: Logger, raw: string, recvMono: number, recvWall: number, start: number): void {
+  #onFrame(logger: Logger, inbox: Inbox, i: number, start: number): void {
     const ctx = this.#ctx;
-    const o = this.#frames.onFrame(logger, ctx.source, ctx.clock, raw, recvMono, recvWall, start);
+    const o = this.#frames.onFrame(logger, ctx.source, ctx.clock, inbox, i, start);
     if (o === FrameOutcome.Depth) {
       if (!this.#wasSynced && this.sync.isSynced) this.#onSynced();
       else if (!this.sync.isSynced) this.#wasSynced = false; // a resync (a gap, a value beyond 2^53)
