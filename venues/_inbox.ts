@@ -85,8 +85,8 @@ export class Inbox {
 
   /**
    * Queue an entry whose bytes are `src[start, end)`, copied into the arena (`text` is ""). Returns
-   * true when every byte is ASCII (so the bytes are UTF-8 without looking further). No allocation
-   * unless the inbox or its arena must grow.
+   * true when every byte is ASCII (so the bytes are UTF-8 without looking further). Allocates one
+   * view (for the copy); more only when the inbox or its arena must grow.
    */
   pushBytes(
     kind: number,
@@ -103,20 +103,13 @@ export class Inbox {
     const n = end - start;
     const arena = this.#arena ??= new ByteArena();
     const v = arena.reserve(n);
-    const dst = arena.buf;
-    const o = arena.at(v) - start;
-    let or = 0;
-    for (let k = start; k < end; k++) {
-      const x = src[k]!;
-      dst[o + k] = x;
-      or |= x;
-    }
+    arena.buf.set(src.subarray(start, end), arena.at(v)); // one memcpy (a JS byte loop is ~10x slower)
     this.push(kind, "", monoNs, wallNs, a, b, c, d);
     const i = (this.#head + this.#len - 1) & (this.#cap - 1);
     this.#at[i] = v;
     this.#n[i] = n;
     this.textUnits += n;
-    return or < 0x80;
+    return arena.ascii(v, n);
   }
 
   /** Queue an entry whose bytes are the UTF-8 form of `text` (encoded into the arena). */
@@ -198,7 +191,7 @@ export class Inbox {
     const h = this.#head;
     const v = this.#at[h]!;
     if (v >= 0) {
-      this.#arena!.release(v + this.#n[h]! + 1);
+      this.#arena!.release(ByteArena.endOf(v, this.#n[h]!));
       this.#at[h] = -1;
     }
     this.#text[h] = "";

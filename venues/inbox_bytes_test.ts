@@ -78,7 +78,7 @@ Deno.test("ByteArena: a reader that keeps up never moves bytes; a backlog moves 
   for (let k = 0; k < 100; k++) {
     const v = a.reserve(20);
     assert.equal(a.at(v), 0, "restarts at 0 when everything was released");
-    a.release(v + 21);
+    a.release(ByteArena.endOf(v, 20));
   }
   assert.equal(a.buf, buf0);
   const v1 = a.reserve(80), v2 = a.reserve(10);
@@ -87,13 +87,28 @@ Deno.test("ByteArena: a reader that keeps up never moves bytes; a backlog moves 
   const v3 = a.reserve(40); // no room at the end: the second moves to the front
   assert.equal(a.buf, buf0, "moved, not grown");
   assert.equal(a.at(v2), 0);
-  assert.equal(a.at(v3), 11);
+  assert.equal(a.at(v3), 12, "starts are multiples of 4");
   assert.equal(a.buf[a.at(v2)], 42);
   assert.ok(v1 < v2 && v2 < v3);
   const v4 = a.reserve(80); // more than half would be held: grows
   assert.notEqual(a.buf, buf0);
   assert.equal(a.buf[a.at(v2)], 42, "held bytes kept");
-  assert.equal(a.held, 11 + 41 + 81);
-  a.release(v4 + 81);
+  assert.equal(a.held, 12 + 44 + 84);
+  a.release(ByteArena.endOf(v4, 80));
   assert.equal(a.held, 0);
+});
+
+Deno.test("ByteArena.ascii finds a byte >= 0x80 wherever it is (in a word or in the tail)", () => {
+  const a = new ByteArena(256);
+  for (let n = 1; n < 23; n++) {
+    for (let bad = -1; bad < n; bad++) {
+      const v = a.reserve(n);
+      const p = a.at(v);
+      a.buf.fill(0x41, p, p + n + 1);
+      a.buf[p + n] = 0xff; // the spare byte is not part of the frame
+      if (bad >= 0) a.buf[p + bad] = 0x80 + bad;
+      assert.equal(a.ascii(v, n), bad < 0, `n=${n} bad=${bad}`);
+      a.release(ByteArena.endOf(v, n));
+    }
+  }
 });
