@@ -40,7 +40,10 @@ export class Inbox {
   #arena: ByteArena | null = null; // made by the first byte entry
   #head = 0;
   #len = 0;
-  /** UTF-16 code units of all text queued so far (bytes, for the ASCII JSON venues send), plus the bytes of binary frames. */
+  /**
+   * UTF-16 code units of all text queued so far (bytes, for the ASCII JSON venues send), plus the
+   * bytes of entries queued as bytes and of binary frames.
+   */
   textUnits = 0;
   /**
    * Called by `shift()` when it empties the inbox (e.g. a socket paused by backpressure reads

@@ -112,12 +112,18 @@ function hash(b: Uint8Array, start: number, end: number): number {
   return h >>> 0;
 }
 
+// `name` equals b[start, end): exactly, or with letters folded (`fold`).
 function same(name: Uint8Array, b: Uint8Array, start: number, end: number, fold: boolean): boolean {
   if (name.length !== end - start) return false;
-  if (fold) {
-    for (let i = 0; i < name.length; i++) if ((name[i]! | 0x20) !== (b[start + i]! | 0x20)) return false;
-  } else {
-    for (let i = 0; i < name.length; i++) if (name[i] !== b[start + i]) return false;
-  }
+  return fold ? sameFolded(name, b, start) : sameExact(name, b, start);
+}
+
+function sameFolded(name: Uint8Array, b: Uint8Array, start: number): boolean {
+  for (let i = 0; i < name.length; i++) if ((name[i]! | 0x20) !== (b[start + i]! | 0x20)) return false;
+  return true;
+}
+
+function sameExact(name: Uint8Array, b: Uint8Array, start: number): boolean {
+  for (let i = 0; i < name.length; i++) if (name[i] !== b[start + i]) return false;
   return true;
 }
