@@ -86,8 +86,10 @@ export class LatencyProbe {
           const now = systemClock.wallNs();
           const ns = now - b.eventTimeMs * 1000; // E (µs from the fast simulator)
           const recv = b.recvSec * 1e9 + b.recvSubNs;
-          this.toRecv.recordValue(Math.max(1, recv - b.eventTimeMs * 1000));
-          this.recvToBook.recordValue(Math.max(1, now - recv));
+          if (recv > 0) { // a receive time (in-process benches pass 0)
+            this.toRecv.recordValue(Math.max(1, recv - b.eventTimeMs * 1000));
+            this.recvToBook.recordValue(Math.max(1, now - recv));
+          }
           if (ns < 1) this.negative++;
           const v = ns < 1 ? 1 : ns;
           this.perSymbol[k]!.recordValue(v);
