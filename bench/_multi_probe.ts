@@ -44,6 +44,15 @@ export class LatencyProbe {
   readonly perSymbol: Histogram[];
   /** The current 10-s window (reset by the benchmark). */
   readonly window = newHistogram();
+  /**
+   * The latency split at the frame's receive time (the wall clock the handler's socket read
+   * when the read holding it returned): `E` → received (the simulator's write, the kernel, this
+   * process getting the CPU and reading) and received → applied (the handler: the frames before
+   * it in the same read, then its own parse and apply).
+   */
+  readonly toRecv = newHistogram();
+  /** See {@linkcode LatencyProbe.toRecv}. */
+  readonly recvToBook = newHistogram();
   /** Histograms by phase name (see {@linkcode LatencyProbe.phase}). */
   readonly phases = new Map<string, Histogram>();
   /** `update` messages per symbol. */
@@ -74,7 +83,13 @@ export class LatencyProbe {
         if (kind === RecordKind.Update) {
           this.updates[k] = this.updates[k]! + 1;
           if (!this.recording) return;
-          const ns = systemClock.wallNs() - b.eventTimeMs * 1000; // E (µs from the fast simulator)
+          const now = systemClock.wallNs();
+          const ns = now - b.eventTimeMs * 1000; // E (µs from the fast simulator)
+          const recv = b.recvSec * 1e9 + b.recvSubNs;
+          if (recv > 0) { // a receive time (in-process benches pass 0)
+            this.toRecv.recordValue(Math.max(1, recv - b.eventTimeMs * 1000));
+            this.recvToBook.recordValue(Math.max(1, now - recv));
+          }
           if (ns < 1) this.negative++;
           const v = ns < 1 ? 1 : ns;
           this.perSymbol[k]!.recordValue(v);

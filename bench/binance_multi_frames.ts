@@ -3,7 +3,8 @@
  * scale: `MultiFrames.parse` (peek the symbol from `"s":"…"`, set its scale, parse once, route)
  * against the plain parse the handler did before (`parseFrame` at one global 10^-8 scale with the
  * symbol index), over the same frames of `--symbols` synthetic spot symbols (default 50)
- * interleaved as one stream, as a WebSocket delivers them (flat strings decoded from bytes), in
+ * interleaved as one stream (the plain parse gets flat strings decoded from bytes, as Deno's
+ * WebSocket delivers them; `MultiFrames` gets the UTF-8 bytes, as the handler's inbox holds them), in
  * both forms: combined (`/stream?streams=…`, the default subscription; the symbol is peeked from
  * the stream name) and raw (`/ws` + SUBSCRIBE; peeked from `"s":"…"`). Alternating rounds in one
  * process (the machine's load hits both alike). No capture, no book update: the parse and route.
@@ -54,7 +55,21 @@ const pf = new ParsedFrame();
 const table = new InstrumentTable();
 const books = symbols.map((s) => new SymbolBook(s, pf, { instruments: table }));
 const multi = new MultiFrames(books, pf);
-for (const f of raw) multi.parse(f, 0, 0);
+// The frames' bytes for MultiFrames (it reads a frame where the inbox holds it; a spare byte after each).
+function pack(frames: string[]): { buf: Uint8Array; at: Int32Array } {
+  const e = frames.map((f) => te.encode(f));
+  const buf = new Uint8Array(e.reduce((a, b) => a + b.length + 1, 0));
+  const at = new Int32Array(frames.length + 1);
+  e.forEach((b, i) => {
+    buf.set(b, at[i]!);
+    at[i + 1] = at[i]! + b.length + 1;
+  });
+  return { buf, at };
+}
+const rawBytes = pack(raw), combinedBytes = pack(combined);
+for (let i = 0; i < raw.length; i++) {
+  multi.parse(rawBytes.buf, rawBytes.at[i]!, rawBytes.at[i + 1]! - 1, 0, 0);
+}
 
 let sink = 0;
 function runPlain(frames: string[]): number {
@@ -64,18 +79,19 @@ function runPlain(frames: string[]): number {
   }
   return ((performance.now() - t0) * 1e6) / frames.length;
 }
-function runMulti(frames: string[]): number {
+function runMulti({ buf, at }: { buf: Uint8Array; at: Int32Array }): number {
   const t0 = performance.now();
-  for (let i = 0; i < frames.length; i++) {
-    if (multi.parse(frames[i]!, 0, 0) === FrameKind.Depth) sink += multi.symbol;
+  const n = at.length - 1;
+  for (let i = 0; i < n; i++) {
+    if (multi.parse(buf, at[i]!, at[i + 1]! - 1, 0, 0) === FrameKind.Depth) sink += multi.symbol;
   }
-  return ((performance.now() - t0) * 1e6) / frames.length;
+  return ((performance.now() - t0) * 1e6) / n;
 }
 const runs = [
   { name: "combined, parseFrame 10^-8 (before)", run: () => runPlain(combined), got: [] as number[] },
-  { name: "combined, MultiFrames.parse (now)", run: () => runMulti(combined), got: [] as number[] },
+  { name: "combined, MultiFrames.parse (now)", run: () => runMulti(combinedBytes), got: [] as number[] },
   { name: "raw, parseFrame 10^-8 (before)", run: () => runPlain(raw), got: [] as number[] },
-  { name: "raw, MultiFrames.parse (now)", run: () => runMulti(raw), got: [] as number[] },
+  { name: "raw, MultiFrames.parse (now)", run: () => runMulti(rawBytes), got: [] as number[] },
 ];
 for (let w = 0; w < 3; w++) for (const r of runs) r.run(); // warm-up
 for (let round = 0; round < ROUNDS; round++) {

@@ -2,12 +2,14 @@
  * Where a frame's time goes in `BinanceMultiHandler`, in process (no socket, not a test): the
  * frames of the fast simulator (200 symbols, the same seeds and shapes as `multi_latency.ts`,
  * combined-stream form) fed straight to the handler's parts (`buildMulti`, `MultiFrames`), stage
- * by stage, cumulative — the frame reader (symbol peek, that symbol's scale, parse); + per-symbol
+ * by stage, cumulative — the frame reader (the frame's bytes copied into an inbox as the socket
+ * does, symbol peek, that symbol's scale, parse in place); + per-symbol
  * sync and book (no subscriber: no records built); + records to a no-op subscriber; + the latency
  * probe of the benchmarks; and, per poll, the loop over every symbol's stream that `pollOnce`
  * ended with before, against the flush of the one stream written (`DirtyStreams`, what it does
  * now; a live handler polls once or more per WebSocket message). `JSON.parse` of the same
- * frames is the reference a naive handler pays. Stages are interleaved over `--rounds` rounds
+ * frames is the reference a naive handler pays; decoding each frame's bytes to a string is what
+ * the socket did per frame before the parser read bytes. Stages are interleaved over `--rounds` rounds
  * (each on fresh synchronized books); medians of CPU time (`process.cpuUsage`, not wall time: the
  * machine is shared) in ns per frame. What a live run costs beyond these is the I/O: Deno's
  * WebSocket events, the engine's wakes and polls, and the logger.
@@ -27,6 +29,7 @@ import type { MarketStream } from "../market/stream.ts";
 import { FrameKind, ParsedFrame, parseSnapshot } from "../venues/binance/parse.ts";
 import { MultiFrames } from "../venues/binance/_multi_frames.ts";
 import { DirtyStreams } from "../venues/binance/_multi_dirty.ts";
+import { Inbox, InKind } from "../venues/binance/_inbox.ts";
 import { systemClock } from "../engine/clock.ts";
 import { LatencyProbe } from "./_multi_probe.ts";
 import { symbolNames } from "./_multi_rig.ts";
@@ -51,6 +54,7 @@ const markets = names.map((symbol, k) =>
   new FastDepthMarket({ symbol, seed: 1 + k, midTicks: 10_000 + 3700 * k })
 );
 const E = Math.round(systemClock.wallNs() / 1000);
+const td = new TextDecoder("utf-8", { fatal: true });
 const frames: string[] = [];
 let snapshots: string[] = [];
 for (let i = 0; i < F; i++) {
@@ -60,6 +64,24 @@ for (let i = 0; i < F; i++) {
 }
 const START = 2 * N; // frames 0..N-1 are buffered, then the snapshots, then N..2N-1 bridge them
 const bytes = frames.reduce((a, f) => a + f.length, 0);
+// The frames' bytes as a socket's read buffer holds them, one after the other.
+const packed = new Uint8Array(bytes + 1);
+const starts = new Int32Array(F), ends = new Int32Array(F);
+for (let i = 0, at = 0; i < F; i++) {
+  starts[i] = at;
+  at += new TextEncoder().encodeInto(frames[i]!, packed.subarray(at)).written;
+  ends[i] = at;
+}
+const inbox = new Inbox();
+
+// Frame `i` as the handler reads it: copied from the read buffer into the inbox, parsed there.
+function parseAt(mf: MultiFrames, i: number): FrameKind {
+  inbox.pushBytes(InKind.Message, packed, starts[i]!, ends[i]!, 0, 0);
+  const h = inbox.head;
+  const kind = mf.parse(inbox.bytes, inbox.start(h), inbox.end(h), 0, 0);
+  inbox.shift();
+  return kind;
+}
 
 // This process's CPU time (user + system), ms: a loop preempted by other processes is not charged
 // for the time it waited (the machine is shared).
@@ -89,7 +111,7 @@ function syncedHandler(): { h: Parts; mf: MultiFrames } {
   const mf = new MultiFrames(h.books, pf);
   for (let k = 0; k < N; k++) {
     const b = h.books[k]!;
-    const kind = mf.parse(frames[k]!, 0, 0);
+    const kind = parseAt(mf, k);
     if (kind !== FrameKind.Depth) throw new Error(`not a depth frame: ${kind} ${mf.pf.reason}`);
     b.onDiff(mf.pf.diff, 0, 0);
     const tag = b.sync.snapshotRequested();
@@ -100,7 +122,7 @@ function syncedHandler(): { h: Parts; mf: MultiFrames } {
     b.onSnapshot(snap, snapshots[k]!, tag, 0);
   }
   for (let k = 0; k < N; k++) {
-    mf.parse(frames[N + k]!, 0, 0);
+    parseAt(mf, N + k);
     const b = h.books[k]!;
     b.onDiff(mf.pf.diff, 0, 0);
     if (!b.synced) throw new Error(`${b.symbol} not synchronized`);
@@ -113,7 +135,7 @@ function feed({ h, mf }: { h: Parts; mf: MultiFrames }): number {
   const books = h.books;
   const t0 = cpuNow();
   for (let i = START; i < F; i++) {
-    mf.parse(frames[i]!, 0, 0);
+    parseAt(mf, i);
     books[mf.symbol]!.onDiff(mf.pf.diff, 0, 0);
   }
   const ns = ((cpuNow() - t0) * 1e6) / (F - START);
@@ -131,10 +153,17 @@ const stages: Record<string, () => number> = {
     if (n !== F - START) throw new Error("bad frame");
     return ((cpuNow() - t0) * 1e6) / (F - START);
   },
-  "parse (symbol peek, its scale, parse)": () => {
+  "decode to a string (reference: what the socket did per frame before)": () => {
+    const t0 = cpuNow();
+    let n = 0;
+    for (let i = START; i < F; i++) n += td.decode(packed.subarray(starts[i]!, ends[i]!)).length;
+    if (n === 0) throw new Error("no bytes");
+    return ((cpuNow() - t0) * 1e6) / (F - START);
+  },
+  "parse (copy into the inbox, symbol peek, its scale, parse)": () => {
     const { mf } = syncedHandler();
     const t0 = cpuNow();
-    for (let i = START; i < F; i++) mf.parse(frames[i]!, 0, 0);
+    for (let i = START; i < F; i++) parseAt(mf, i);
     return ((cpuNow() - t0) * 1e6) / (F - START);
   },
   "parse + route + sync + book": () => feed(syncedHandler()),

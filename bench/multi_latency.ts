@@ -7,7 +7,8 @@
  * Wire-to-book latency: the simulator writes its CLOCK_REALTIME (µs) into each frame's `E` at
  * the socket hand-off; a subscriber of every symbol's stream takes the wall clock after the book
  * applied the frame (`bench/_multi_probe.ts`). Reports per-symbol p50/p99 (their spread and the
- * worst symbol), all symbols' p50/p99/p99.9, frames/s achieved, CPU per frame (this process,
+ * worst symbol), all symbols' p50/p99/p99.9 and their split at the receive time (E → the socket
+ * read that got the frame → the book applied it), frames/s achieved, CPU per frame (this process,
  * every thread; and the simulator's), RSS, backlog and inbox depth every `--sample` s.
  *
  * Checks (exit 1 when one fails): the simulator is paused and every book must reach its last
@@ -185,6 +186,12 @@ try {
   console.log(
     `all symbols: p50 ${all.p50} µs  p99 ${all.p99} µs  p99.9 ${all.p999} µs  max ${all.max} µs (n=${all.n})`,
   );
+  const split = [summary(probe.toRecv), summary(probe.recvToBook)];
+  console.log(
+    `split at the receive time: E → received p50 ${split[0]!.p50} µs  p99 ${split[0]!.p99} µs  p99.9 ${
+      split[0]!.p999
+    } µs; received → applied p50 ${split[1]!.p50} µs  p99 ${split[1]!.p99} µs  p99.9 ${split[1]!.p999} µs`,
+  );
   console.log(
     `per symbol p50: min ${Math.min(...per.map((p) => p.p50))} median ${median(per.map((p) => p.p50))} max ${
       Math.max(...per.map((p) => p.p50))
@@ -220,6 +227,8 @@ try {
     framesPerSecond: simFrames / seconds,
     applied,
     latencyUs: all,
+    toRecvUs: split[0],
+    recvToBookUs: split[1],
     perSymbolP99Us: { min: Math.min(...p99s), median: median(p99s), max: worst.p99, worst: worst.symbol },
     cpuUsPerFrame: cpuUs,
     simCpuUsPerFrame: simCpu,

@@ -160,3 +160,10 @@ export class ByteSink {
     }
   }
 }
+
+/** Copy `src[start, end)` to `dst` at `at` (a loop for short runs: no view allocated). */
+export function copyBytes(src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): void {
+  const n = end - start;
+  if (n <= 256) { for (let i = 0; i < n; i++) dst[at + i] = src[start + i]!; }
+  else dst.set(src.subarray(start, end), at);
+}

@@ -13,6 +13,12 @@ export function hasCrLf(line: string): boolean {
   return line.indexOf("\n") !== -1 || line.indexOf("\r") !== -1;
 }
 
+/** True when `b[start, end)` holds a CR or LF byte. */
+export function bytesHaveCrLf(b: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (b[i] === 10 || b[i] === 13) return true;
+  return false;
+}
+
 /**
  * Write `v` (a non-negative integer, possibly above 2^53 and then a multiple of 2^k) in decimal
  * plus "\n", without allocating: split at 1e9 so both halves are exact.

@@ -4,14 +4,15 @@
  * {@linkcode CaptureWriter.lines}; the file format is documented in `capture_writer.ts`.
  *
  * Hot path: {@linkcode CaptureLines.append} / {@linkcode CaptureLines.stage} copy the line into
- * a preallocated chunk with `TextEncoder.encodeInto` (one small view object per call); a rotation
+ * a preallocated chunk with `TextEncoder.encodeInto` (one small view object per call), or
+ * {@linkcode CaptureLines.stageBytes} copies a frame's bytes as they are (no allocation); a rotation
  * check is one comparison per line. A frame that is not a string (a binary frame) is recorded as
  * one JSON line (`capture_frame.ts`) and counted in `binaryLines`; it never throws.
  * @module
  */
-import { ByteSink } from "./_byte_sink.ts";
+import { ByteSink, copyBytes } from "./_byte_sink.ts";
 import { type CapturePart, closePart, describeParts, type PartState } from "./_capture_parts.ts";
-import { hasCrLf, NS_MAX, writeNs } from "./_capture_ns.ts";
+import { bytesHaveCrLf, hasCrLf, NS_MAX, writeNs } from "./_capture_ns.ts";
 import { binaryFrameLine } from "./capture_frame.ts";
 import { boundaryAfter, partStem, type RotatePolicy } from "./capture_rotation.ts";
 
@@ -64,7 +65,7 @@ export class CaptureLines {
   #limit: number; // rotate once a part's .jsonl holds this many bytes
   #partEndNs: number; // rotate after a line received at or after this time
   readonly #parts: PartState[] = [];
-  #stagedLine = "";
+  #stagedLine: string | null = ""; // null: bytes staged (their CR/LF check reads the bytes)
   #stagedBinary = false;
   #stopped = false;
   #linesAtStop = 0;
@@ -116,25 +117,43 @@ export class CaptureLines {
    * `{"binaryFrame":…}` line. Allocates only the `encodeInto` view and result.
    */
   stage(line: FrameData): void {
-    let text: string;
-    if (typeof line === "string") {
-      text = line;
-      this.#stagedBinary = false;
-    } else {
-      text = binaryFrameLine(line);
-      this.#stagedBinary = true;
-    }
-    const d = this.#data;
-    const ns = this.#ns;
-    const room = text.length * 3 + 1; // UTF-8 is at most 3 bytes per UTF-16 unit, plus "\n"
-    // Seal both sinks together (never one alone), so both files always end on the same line.
-    if (d.pos + room > d.buf.length || ns.pos + NS_MAX > ns.buf.length) this.seal();
-    d.ensure(room); // only grows the (empty) chunk for an oversized line
+    const binary = typeof line !== "string";
+    const text = binary ? binaryFrameLine(line) : line;
+    this.#stagedBinary = binary;
+    const d = this.#room(text.length * 3 + 1); // UTF-8 is at most 3 bytes per UTF-16 unit, plus "\n"
     const start = d.pos;
     this.stagedBuf = d.buf;
     this.stagedStart = start;
     this.stagedEnd = start + encoder.encodeInto(text, d.buf.subarray(start)).written;
     this.#stagedLine = text; // its CR/LF check waits for the commit (off the caller's critical path)
+  }
+
+  /** {@linkcode CaptureLines.stage} of a text frame's UTF-8 bytes `src[start, end)`, as they are. No allocation. */
+  stageBytes(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    const d = this.#room(n + 1);
+    const dst = d.buf;
+    const at = d.pos;
+    copyBytes(src, start, end, dst, at);
+    this.#stagedBinary = false;
+    this.stagedBuf = dst;
+    this.stagedStart = at;
+    this.stagedEnd = at + n;
+    this.#stagedLine = null;
+  }
+
+  // The data sink with `room` free bytes. Both sinks are sealed together (never one alone), so both
+  // files always end on the same line; the (empty) chunk grows only for an oversized line.
+  #room(room: number): ByteSink {
+    const d = this.#data;
+    if (d.pos + room > d.buf.length || this.#ns.pos + NS_MAX > this.#ns.buf.length) this.seal();
+    d.ensure(room);
+    return d;
+  }
+
+  #crlf(): boolean { // the staged line holds CR or LF (replaced by spaces at the commit)
+    const line = this.#stagedLine;
+    return line === null ? bytesHaveCrLf(this.stagedBuf, this.stagedStart, this.stagedEnd) : hasCrLf(line);
   }
 
   /** True when the staged line is a non-text frame recorded as a `{"binaryFrame":…}` line. */
@@ -148,7 +167,7 @@ export class CaptureLines {
     const buf = this.stagedBuf;
     const end = this.stagedEnd;
     if (buf !== d.buf || this.stagedStart !== d.pos) throw new RangeError("no line staged");
-    if (hasCrLf(this.#stagedLine)) this.#sanitize(buf, this.stagedStart, end);
+    if (this.#crlf()) this.#sanitize(buf, this.stagedStart, end);
     if (this.#stagedBinary) this.binaryLines++;
     buf[end] = 10;
     d.pos = end + 1;
@@ -171,9 +190,8 @@ export class CaptureLines {
     od.ensure(n + 1);
     const dst = od.buf;
     const at = od.pos;
-    if (n <= 256) { for (let i = 0; i < n; i++) dst[at + i] = src[start + i]!; }
-    else dst.set(src.subarray(start, end), at);
-    if (hasCrLf(this.#stagedLine)) other.#sanitize(dst, at, at + n);
+    copyBytes(src, start, end, dst, at);
+    if (this.#crlf()) other.#sanitize(dst, at, at + n);
     if (this.#stagedBinary) other.binaryLines++;
     dst[at + n] = 10;
     od.pos = at + n + 1;

@@ -12,7 +12,8 @@ import type { Clock } from "../../engine/clock.ts";
 import type { Logger } from "../../engine/logger.ts";
 import type { FrameData } from "../capture_writer.ts";
 import { frameByteLength } from "../capture_frame.ts";
-import { FrameKind, type ParsedFrame, parseFrame } from "./parse.ts";
+import { FrameKind, type ParsedFrame, parseFrameInPlace } from "./parse.ts";
+import type { Inbox } from "./_inbox.ts";
 import { DiffResult } from "./sync.ts";
 import type { SymbolBook } from "./symbol_book.ts";
 import type { FeedGuard } from "./_handler_guard.ts";
@@ -53,34 +54,33 @@ export class SymbolFrames {
   }
 
   /**
-   * Handle frame `raw` received at `recvMono`/`recvWall` (ns), logging under `src`; `start` is the
+   * Handle the frame at inbox slot `i` (a `Message` entry), logging under `src`; `start` is the
    * time already read when this frame's work starts, or NaN to read it from `clock` here.
    */
-  onFrame(
-    logger: Logger,
-    src: number,
-    clock: Clock,
-    raw: string,
-    recvMono: number,
-    recvWall: number,
-    start: number,
-  ): number {
+  onFrame(logger: Logger, src: number, clock: Clock, inbox: Inbox, i: number, start: number): number {
     const t0 = start === start ? start : clock.monoNs();
+    const recvMono = inbox.monoNs(i), recvWall = inbox.wallNs(i);
     const pf = this.#pf;
     const sb = this.#sb;
     const cap = sb.capture;
     // A binary frame (its ArrayBuffer, queued as it came): never parsed, captured as is.
-    if (typeof raw !== "string") return this.#onBinary(logger, src, raw, recvMono, recvWall);
-    // Capturing: the frame is encoded once, straight into the capture chunk, and parsed in place;
-    // the line is committed only after the book is updated (off wire_to_book but the encode).
-    let kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
+    if (!inbox.hasBytes(i)) return this.#onBinary(logger, src, inbox.text(i), recvMono, recvWall);
+    // The frame's UTF-8 bytes, parsed where the inbox holds them; capturing, they are copied once
+    // into the capture chunk and parsed there; the line is committed only after the book is updated.
+    const b = inbox.bytes, s = inbox.start(i), e = inbox.end(i);
+    let kind = cap === null ? parseFrameInPlace(b, s, e, pf) : cap.parseBytes(b, s, e, pf);
     if (kind === FrameKind.Malformed && (pf.tooFine || pf.tooLarge)) {
-      kind = sb.fit(pf, kind, () => cap === null ? parseFrame(raw, pf) : cap.reparse(pf), recvWall);
+      kind = sb.fit(
+        pf,
+        kind,
+        () => cap === null ? parseFrameInPlace(b, s, e, pf) : cap.reparse(pf),
+        recvWall,
+      );
     }
     if (pf.foreign && kind !== FrameKind.Malformed) {
       // A frame of another symbol (e.g. --symbol ETHUSDT on a BTCUSDT stream): never applied.
       cap?.commitOther(recvWall); // nothing received is lost
-      this.#guard.refuseForeign(logger, src, raw, recvMono);
+      this.#guard.refuseForeign(logger, src, b.subarray(s, e), recvMono);
       return FrameOutcome.None;
     }
     if (kind === FrameKind.Depth) {

@@ -49,10 +49,10 @@ export class FeedGuard {
   }
 
   /** A frame of another symbol received at `recvMono`: count it, warn at most every 10 s. */
-  refuseForeign(logger: Logger, src: number, raw: string, recvMono: number): void {
+  refuseForeign(logger: Logger, src: number, frame: Uint8Array, recvMono: number): void {
     const n = this.foreign.hit(recvMono);
     if (n === 0) return;
-    const got = /"s"\s*:\s*"([^"]{0,40})"/.exec(raw)?.[1] ?? "?";
+    const got = /"s"\s*:\s*"([^"]{0,40})"/.exec(new TextDecoder().decode(frame))?.[1] ?? "?";
     logger.warning(
       src,
       `${n} frame(s) of symbol ${got} refused, not applied (this handler is for ${this.#symbol}; check --ws-url)`,

@@ -72,7 +72,9 @@ export function readSnapshotReply(
  * Used for frames the sync must not see (an old socket's, or after `--max-messages`).
  */
 export function captureEntry(inbox: Inbox, i: number, pf: ParsedFrame, capture: BinanceCapture): void {
-  const kind = capture.parse(inbox.text(i), pf); // encoded once, into the capture
+  const kind = inbox.hasBytes(i) // copied once, into the capture
+    ? capture.parseBytes(inbox.bytes, inbox.start(i), inbox.end(i), pf)
+    : capture.parse(inbox.text(i), pf); // a non-text frame, as it came
   const recvNs = inbox.wallNs(i);
   // Another symbol's depth or trade frame goes to other.jsonl, as the handler routes it.
   if (kind === FrameKind.Depth && !pf.foreign) capture.commitDiff(recvNs, pf.diff.firstId, pf.diff.lastId);

@@ -8,7 +8,10 @@ export { Inbox } from "../_inbox.ts";
 
 /** Inbox entry kinds. */
 export const InKind = {
-  /** A WebSocket text frame: text = frame, a = generation of the socket it came from. */
+  /**
+   * A WebSocket frame, a = generation of the socket it came from: a text frame is its UTF-8 bytes
+   * (`hasBytes`: `bytes[start, end)`), a non-text frame is queued as it came (in the text slot).
+   */
   Message: 1,
   /** The socket opened: text = URL, a = generation. */
   Open: 2,

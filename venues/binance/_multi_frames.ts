@@ -1,23 +1,23 @@
 /**
  * Private: how `BinanceMultiHandler` reads one frame — at the scale of the symbol it names, and
- * into that symbol's capture. The symbol is peeked from the text first (`_symbol_peek.ts`), its
- * scale set on the shared {@linkcode ParsedFrame}, the frame encoded once into that symbol's
- * capture chunk (when capturing) and parsed there in place; a value finer than the scale rescales
- * that symbol and parses again, one beyond 2^53 resyncs that symbol only (`SymbolBook.fit`).
+ * into that symbol's capture. The frame is the UTF-8 bytes the inbox holds (`bytes[start, end)`,
+ * the byte at `end` spare for the scanner's sentinel). The symbol is peeked from the bytes first
+ * (`_symbol_peek.ts`), its scale set on the shared {@linkcode ParsedFrame}, and the frame parsed in
+ * place — or, when capturing, copied once into that symbol's capture chunk and parsed there; a
+ * value finer than the scale rescales that symbol and parses again, one beyond 2^53 resyncs that
+ * symbol only (`SymbolBook.fit`). The parser's lookup of `s` compares the peeked symbol first.
  * Frames that name no symbol asked for (replies, `serverShutdown`, binary frames) go to the
- * capture of the connection's first symbol (`other.jsonl`). After the book is updated the
- * caller commits the staged line ({@linkcode MultiFrames.commit}). No allocation per frame
- * (beyond the parser's); the rescale path allocates (rare).
+ * capture of the connection's first symbol (`other.jsonl`). After the book is updated the caller
+ * commits the staged line ({@linkcode MultiFrames.commit}). No allocation per frame; the rescale
+ * path allocates (rare).
  * @module
  */
-import { FrameKind, type ParsedFrame, parseFrame } from "./parse.ts";
-import { CoinIndex } from "../hyperliquid/_coin_index.ts";
+import { FrameKind, type ParsedFrame, parseFrameInPlace } from "./parse.ts";
 import type { FrameData } from "../capture_writer.ts";
 import type { BinanceCapture } from "./capture.ts";
 import type { SymbolBook } from "./symbol_book.ts";
 import { SymbolPeek } from "./_symbol_peek.ts";
-
-const enc = new TextEncoder();
+import type { Inbox } from "./_inbox.ts";
 
 /** The frame reader of many symbols. */
 export class MultiFrames {
@@ -37,23 +37,24 @@ export class MultiFrames {
     this.pf = pf;
     this.#books = books;
     this.#peek = new SymbolPeek(books.map((b) => b.symbol));
-    this.pf.symbols = new CoinIndex(books.map((b) => enc.encode(b.symbol)));
+    this.pf.symbols = this.#peek;
   }
 
   /**
-   * Parse text frame `raw` received at `wall` on a connection whose first symbol is `home`;
-   * stages it in the capture it belongs to. Sets {@linkcode MultiFrames.symbol}.
+   * Parse the text frame `b[start, end)` (`b[end]` spare) received at `wall` on a connection whose
+   * first symbol is `home`; stages it in the capture it belongs to. Sets {@linkcode MultiFrames.symbol}.
    */
-  parse(raw: string, home: number, wall: number): FrameKind {
+  parse(b: Uint8Array, start: number, end: number, home: number, wall: number): FrameKind {
     const pf = this.pf;
-    const k = this.peeked = this.#peek.find(raw);
-    const b = k >= 0 ? this.#books[k]! : null;
-    const cap = this.#cap = (b ?? this.#books[home]!).capture;
+    const k = this.peeked = this.#peek.peek(b, start, end);
+    const sb = k >= 0 ? this.#books[k]! : null;
+    const cap = this.#cap = (sb ?? this.#books[home]!).capture;
     this.#misrouted = false;
-    b?.useScale(pf);
-    let kind = cap === null ? parseFrame(raw, pf) : cap.parse(raw, pf);
-    if (kind === FrameKind.Malformed && b !== null && (pf.tooFine || pf.tooLarge)) {
-      kind = b.fit(pf, kind, () => cap === null ? parseFrame(raw, pf) : cap.reparse(pf), wall);
+    sb?.useScale(pf);
+    let kind = cap === null ? parseFrameInPlace(b, start, end, pf) : cap.parseBytes(b, start, end, pf);
+    if (kind === FrameKind.Malformed && sb !== null && (pf.tooFine || pf.tooLarge)) {
+      const again = (): FrameKind => cap === null ? parseFrameInPlace(b, start, end, pf) : cap.reparse(pf);
+      kind = sb.fit(pf, kind, again, wall);
     }
     const data = kind === FrameKind.Depth || kind === FrameKind.Trade || kind === FrameKind.AggTrade;
     if (data && pf.symbolIndex !== k && pf.symbolIndex >= 0) {
@@ -62,9 +63,9 @@ export class MultiFrames {
       const own = this.#books[pf.symbolIndex]!;
       this.#misrouted = true;
       own.useScale(pf);
-      kind = parseFrame(raw, pf);
+      kind = parseFrameInPlace(b, start, end, pf);
       if (kind === FrameKind.Malformed && (pf.tooFine || pf.tooLarge)) {
-        kind = own.fit(pf, kind, () => parseFrame(raw, pf), wall);
+        kind = own.fit(pf, kind, () => parseFrameInPlace(b, start, end, pf), wall);
       }
     }
     this.symbol = data ? pf.symbolIndex : k;
@@ -80,13 +81,15 @@ export class MultiFrames {
   }
 
   /**
-   * A frame that must not reach the books (an old connection's, or one left at stop) received at
-   * `wall` on a connection whose first symbol is `home`: captured only, as it would have been.
+   * The frame at inbox slot `i` must not reach the books (an old connection's, or one left at
+   * stop); received on a connection whose first symbol is `home`: captured only, as it would
+   * have been.
    */
-  captureOnly(raw: unknown, home: number, wall: number): void {
-    if (typeof raw !== "string") return this.binary(raw as FrameData, home, wall);
+  captureOnly(inbox: Inbox, i: number, home: number): void {
+    const wall = inbox.wallNs(i);
+    if (!inbox.hasBytes(i)) return this.binary(inbox.text(i) as FrameData, home, wall);
     if (this.#books[0]!.capture === null) return;
-    this.commit(this.parse(raw, home, wall), wall);
+    this.commit(this.parse(inbox.bytes, inbox.start(i), inbox.end(i), home, wall), wall);
   }
 
   /** Commit the line staged by the last {@linkcode MultiFrames.parse} (parsed as `kind`) at `wall`. */

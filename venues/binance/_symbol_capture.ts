@@ -88,7 +88,7 @@ export async function closeCaptures(
     for (; inbox.length > 0; inbox.shift()) {
       const i = inbox.head;
       if (inbox.kind(i) !== InKind.Message) continue;
-      frames.captureOnly(inbox.text(i), c.plan.symbols[0]!, inbox.wallNs(i));
+      frames.captureOnly(inbox, i, c.plan.symbols[0]!);
     }
   }
   captureProgress(books);

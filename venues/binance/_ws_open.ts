@@ -1,15 +1,19 @@
 /**
  * Private: how `WsSession` opens its socket, over either transport, wired to the inbox — every
- * message queued as an `InKind.Message` entry of generation `gen` with its receive times, the
- * close as `InKind.Close` (reason, code), `wake()` after queuing.
+ * message queued as an `InKind.Message` entry of generation `gen` with its receive times (a text
+ * frame as its UTF-8 bytes in the inbox's arena, never as a string: the parser reads those bytes
+ * in place), the close as `InKind.Close` (reason, code), `wake()` after queuing.
  *
  * - "raw" (default): {@linkcode RawWebSocket} — all frames of one socket read are queued with one
  *   receive time and one `wake()`, so the engine handles a burst in one poll; reading pauses
  *   while the inbox holds `readAhead` entries or more and resumes when a poll has drained it
  *   (`Inbox.onDrained`): a handler slower than its feed holds a bounded backlog, the rest stays in
- *   the kernel and the venue sees a slow reader. Invalid UTF-8 fails the connection (1007).
+ *   the kernel and the venue sees a slow reader. A text frame's bytes are copied from the read
+ *   buffer into the inbox once; one that is not all ASCII is checked and, when it is not UTF-8,
+ *   fails the connection (1007).
  * - "websocket": Deno's `WebSocket` (one event-loop task per message, reads ahead without bound);
- *   kept for comparison and for tests that script a fake global `WebSocket`.
+ *   kept for comparison and for tests that script a fake global `WebSocket`. Its text messages
+ *   are encoded into the inbox's bytes (a non-text message is queued as it came).
  * @module
  */
 import type { Clock } from "../../engine/clock.ts";
@@ -56,6 +60,16 @@ export interface WsOpenOptions {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+// True when b[s, e) is valid UTF-8 (allocates: only for frames that are not all ASCII).
+function isUtf8(b: Uint8Array, s: number, e: number): boolean {
+  try {
+    utf8.decode(b.subarray(s, e));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Open a socket for generation `gen`; rejects like `openWebSocket` when it cannot be opened. */
 export async function openSocket(o: WsOpenOptions, gen: number): Promise<OpenSocket> {
   const { inbox, clock, wake } = o;
@@ -71,7 +85,9 @@ export async function openSocket(o: WsOpenOptions, gen: number): Promise<OpenSoc
         // A binary frame (ArrayBuffer) is queued as is: the parser reports it malformed, the capture
         // records it in other.jsonl (BinanceCapture.parse).
         onMessage: (ev) => {
-          inbox.push(InKind.Message, ev.data as string, clock.monoNs(), clock.wallNs(), gen);
+          if (typeof ev.data === "string") {
+            inbox.pushEncoded(InKind.Message, ev.data, clock.monoNs(), clock.wallNs(), gen);
+          } else inbox.push(InKind.Message, ev.data as string, clock.monoNs(), clock.wallNs(), gen);
           wake();
         },
         onClose: (ev) => onClose(ev.code, ev.reason),
@@ -96,13 +112,11 @@ export async function openSocket(o: WsOpenOptions, gen: number): Promise<OpenSoc
   const ws = await RawWebSocket.open(o.url, {
     onText: (b, s, e) => {
       if (mono !== mono) (mono = clock.monoNs(), wall = clock.wallNs());
-      let text: string;
-      try {
-        text = utf8.decode(b.subarray(s, e));
-      } catch {
+      // Copied once into the inbox's bytes; only a frame that is not all ASCII is validated further.
+      if (!inbox.pushBytes(InKind.Message, b, s, e, mono, wall, gen) && !isUtf8(b, s, e)) {
+        inbox.dropNewest();
         return ws.fail(1007, "invalid UTF-8 in a text frame");
       }
-      inbox.push(InKind.Message, text, mono, wall, gen);
     },
     onBinary: (b, s, e) => {
       if (mono !== mono) (mono = clock.monoNs(), wall = clock.wallNs());

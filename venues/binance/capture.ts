@@ -192,6 +192,16 @@ export class BinanceCapture {
     return parseFrameInPlace(d.stagedBuf, d.stagedStart, d.stagedEnd, pf);
   }
 
+  /**
+   * {@linkcode BinanceCapture.parse} of a text frame's UTF-8 bytes `b[start, end)`: copied once into
+   * the capture as they are and parsed there in place. No allocation.
+   */
+  parseBytes(b: Uint8Array, start: number, end: number, pf: ParsedFrame): FrameKind {
+    const d = this.#diffs;
+    d.stageBytes(b, start, end);
+    return parseFrameInPlace(d.stagedBuf, d.stagedStart, d.stagedEnd, pf);
+  }
+
   /** Commit the frame staged by {@linkcode BinanceCapture.parse} as a depth line (`U`/`u` 0 when unknown). */
   commitDiff(recvNs: number, U: number, u: number): void {
     if (this.#diffs.stagedBinary) return this.commitOther(recvNs);

@@ -18,28 +18,25 @@
  * `_handler_link.ts`, what one frame does in `_handler_frames.ts`, snapshot requests and what
  * each REST answer does in `_handler_rest.ts`, reply decoding and capture routing in
  * `_handler_snapshot.ts`, fault state and warnings in `_handler_guard.ts`, the scale in
- * `_handler_precision.ts`, the capture opener in `_symbol_capture.ts`.
+ * `_handler_precision.ts`, the capture opener in `_symbol_capture.ts`, what the handler shows of
+ * itself (counters, book, stream, fault state) in `_handler_state.ts`.
  * @module
  */
 import type { EngineHandler, HandlerContext } from "../../engine/handler.ts";
 import type { Logger } from "../../engine/logger.ts";
 import { ResyncReason } from "../../engine/events.ts";
 import { Silence } from "../_silence.ts";
-import type { WarnLimit } from "../_warn_limit.ts";
 import { FeedGuard } from "./_handler_guard.ts";
-import { L2Book } from "../book.ts";
-import { writeBookJson } from "../book_json.ts";
 import { ParsedFrame } from "./parse.ts";
 import { Answer, EXCHANGE_INFO_TAG, SnapshotRequests } from "./_handler_rest.ts";
-import type { BookSync } from "./sync.ts";
-import { MarketStream, recvSecOf, recvSubNsOf } from "../../market/stream.ts";
+import { recvSecOf, recvSubNsOf } from "../../market/stream.ts";
 import { exchangeInfoUrl } from "./precision.ts";
 import { SymbolBook } from "./symbol_book.ts";
-import type { BinanceCapture } from "./capture.ts";
 import { openSymbolCapture } from "./_symbol_capture.ts";
 import { Inbox, InKind } from "./_inbox.ts";
 import { SymbolLink } from "./_handler_link.ts";
-import { FrameOutcome, SymbolFrames } from "./_handler_frames.ts";
+import { FrameOutcome } from "./_handler_frames.ts";
+import { SymbolHandlerState } from "./_handler_state.ts";
 import { type BinanceHandlerConfig, defaultStreamUrl } from "./_handler_config.ts";
 import { type BinanceMarket, defaultRestUrl, depthPath, marketScheduler } from "./markets.ts";
 import { captureEntry, captureLeftovers } from "./_handler_snapshot.ts";
@@ -47,7 +44,7 @@ import { captureEntry, captureLeftovers } from "./_handler_snapshot.ts";
 export type { BinanceHandlerConfig } from "./_handler_config.ts";
 
 /** The Binance diff-depth handler of one symbol. */
-export class BinanceHandler implements EngineHandler {
+export class BinanceHandler extends SymbolHandlerState implements EngineHandler {
   /** "binance:<SYMBOL>". */
   readonly name: string;
   /** Upper-case symbol. */
@@ -58,53 +55,13 @@ export class BinanceHandler implements EngineHandler {
   readonly wsUrl: string;
   /** REST base URL. */
   readonly restUrl: string;
-  /** The symbol's book, sync, stream, scale and capture (shared with the many-symbol handler). */
-  readonly symbolBook: SymbolBook;
   readonly #cfg: BinanceHandlerConfig;
-  readonly #inbox = new Inbox();
-  readonly #pf = new ParsedFrame();
   readonly #rest: SnapshotRequests;
   readonly #note = [""];
   readonly #link: SymbolLink;
-  #ctx!: HandlerContext;
-  readonly #frames: SymbolFrames;
   #lastStatsNs = 0;
   #wasSynced = false;
   #everSynced = false;
-  readonly #guard: FeedGuard;
-
-  /** Market-data messages processed (depth + trades). */
-  get messages(): number {
-    return this.#frames.messages;
-  }
-
-  /** Malformed frames seen. */
-  get malformed(): number {
-    return this.#frames.malformed;
-  }
-
-  /** The local book. */
-  get book(): L2Book {
-    return this.symbolBook.book;
-  }
-
-  /** The sync state machine (counters live here); replaced by one with the logger at `start`. */
-  get sync(): BookSync {
-    return this.symbolBook.sync;
-  }
-
-  /** The capture session, when capturing (after start). */
-  get capture(): BinanceCapture | null {
-    return this.symbolBook.capture;
-  }
-
-  /**
-   * The instrument's normalized stream: subscribe to be called after every applied message
-   * (`handler.stream.subscribe(fn)`), or attach sinks (rings, files).
-   */
-  get stream(): MarketStream {
-    return this.symbolBook.stream;
-  }
 
   /** Connections opened so far. */
   get connections(): number {
@@ -121,78 +78,47 @@ export class BinanceHandler implements EngineHandler {
     return this.#everSynced;
   }
 
-  /**
-   * True from a silent feed (no depth frame for `staleAfterMs` with the socket open) or a lost
-   * connection until the book is synchronized again: the book is not live. `writeBookOut`
-   * writes `"stale":true` then.
-   */
-  get stale(): boolean {
-    return this.#guard.stale;
-  }
-
-  /**
-   * Why the handler gave up, when it met an error retrying cannot fix (a missing permission, an
-   * invalid URL, a snapshot refused with a 4xx such as 400 "Invalid symbol"); undefined while
-   * running normally. Once set, {@linkcode BinanceHandler.isDone} is true: the run must end
-   * with a non-zero exit.
-   */
-  get fatal(): string | undefined {
-    return this.#guard.fatal;
-  }
-
-  /** Depth and trade frames of another symbol refused (not applied; captured as other lines). */
-  get foreign(): WarnLimit {
-    return this.#guard.foreign;
-  }
-
-  /** Binary frames received (ignored: Binance sends text; handed to the capture as bytes). */
-  get binary(): WarnLimit {
-    return this.#guard.binary;
-  }
-
-  /** Inbox entries queued by I/O callbacks and not yet processed (frames and control entries). */
-  get queued(): number {
-    return this.#inbox.length;
-  }
-
   /** Build a handler; nothing happens until `start`. */
   constructor(cfg: BinanceHandlerConfig = {}) {
-    this.#cfg = cfg;
-    this.symbol = (cfg.symbol ?? "BTCUSDT").toUpperCase();
-    this.name = `binance:${this.symbol}`;
-    const market = this.market = cfg.market ?? "spot";
-    this.wsUrl = cfg.wsUrl ??
-      defaultStreamUrl(this.symbol.toLowerCase(), cfg.trades === true, market, cfg.depthStream);
-    this.restUrl = (cfg.restUrl ?? defaultRestUrl(market)).replace(/\/+$/, "");
+    const symbol = (cfg.symbol ?? "BTCUSDT").toUpperCase();
+    const market = cfg.market ?? "spot";
+    const wsUrl = cfg.wsUrl ??
+      defaultStreamUrl(symbol.toLowerCase(), cfg.trades === true, market, cfg.depthStream);
     const limit = cfg.snapshotLimit ?? 1000;
-    const url = `${this.restUrl}${depthPath(market)}?symbol=${this.symbol}&limit=${limit}`;
-    this.#rest = new SnapshotRequests(url, { ...marketScheduler(market, limit), ...cfg.scheduler, limit });
-    this.#link = new SymbolLink(this.wsUrl, cfg.backoff ?? { baseMs: 250, maxMs: 30_000 }, {
-      opened: (mono) => this.#guard.silence.arm(mono),
-      closed: () => this.#guard.silence.disarm(),
-      lost: () => this.#lost(),
-      drop: (reason, detail) => this.#drop(reason, detail),
-      fail: (logger, msg) => this.#fail(logger, msg),
-    });
-    this.#guard = new FeedGuard(cfg.staleAfterMs ?? 10_000, this.symbol, this.wsUrl);
-    this.#pf.symbol = new TextEncoder().encode(this.symbol);
+    const pf = new ParsedFrame();
+    pf.symbol = new TextEncoder().encode(symbol);
     // The scale grows to what exchangeInfo and the wire need (precision.ts).
-    this.symbolBook = new SymbolBook(this.symbol, this.#pf, {
+    const sb = new SymbolBook(symbol, pf, {
       snapshotLimit: limit,
       market,
       ...(cfg.instruments ? { instruments: cfg.instruments } : {}),
       ...(cfg.onSubscriberError ? { onSubscriberError: cfg.onSubscriberError } : {}),
     });
-    this.#frames = new SymbolFrames(this.symbolBook, this.#pf, this.#guard);
+    super(sb, pf, new FeedGuard(cfg.staleAfterMs ?? 10_000, symbol, wsUrl));
+    this.#cfg = cfg;
+    this.symbol = symbol;
+    this.name = `binance:${symbol}`;
+    this.market = market;
+    this.wsUrl = wsUrl;
+    this.restUrl = (cfg.restUrl ?? defaultRestUrl(market)).replace(/\/+$/, "");
+    const url = `${this.restUrl}${depthPath(market)}?symbol=${symbol}&limit=${limit}`;
+    this.#rest = new SnapshotRequests(url, { ...marketScheduler(market, limit), ...cfg.scheduler, limit });
+    this.#link = new SymbolLink(wsUrl, cfg.backoff ?? { baseMs: 250, maxMs: 30_000 }, {
+      opened: (mono) => this.guard.silence.arm(mono),
+      closed: () => this.guard.silence.disarm(),
+      lost: () => this.#lost(),
+      drop: (reason, detail) => this.#drop(reason, detail),
+      fail: (logger, msg) => this.#fail(logger, msg),
+    });
   }
 
   /** See {@linkcode EngineHandler.start}: opens the capture (if any) and the first connection. */
   async start(ctx: HandlerContext): Promise<void> {
-    this.#ctx = ctx;
+    this.ctx = ctx;
     const { logger, source } = ctx;
     // BookSync logs snapshotApplied / synchronized / resync itself.
     this.symbolBook.attach(logger, source);
-    this.#frames.labels(logger);
+    this.frames.labels(logger);
     this.#lastStatsNs = ctx.clock.monoNs();
     const dir = this.#cfg.captureDir;
     if (dir !== undefined) {
@@ -206,7 +132,7 @@ export class BinanceHandler implements EngineHandler {
       );
       logger.info(source, `capturing to ${cap.path}`);
     }
-    this.#link.open(ctx, this.#inbox, this.#cfg);
+    this.#link.open(ctx, this.inbox, this.#cfg);
     // The instrument's tick and lot (weight 2, once); without an answer the wire decides.
     if (this.#cfg.exchangeInfo !== false) {
       this.#link.io.fetchSnapshot(exchangeInfoUrl(this.restUrl, this.symbol), EXCHANGE_INFO_TAG);
@@ -225,13 +151,13 @@ export class BinanceHandler implements EngineHandler {
    * capture at `stop`). Frames of a replaced socket (older generation) are captured, not synced.
    */
   pollOnce(logger: Logger): number | undefined {
-    const inbox = this.#inbox;
+    const inbox = this.inbox;
     if (inbox.length === 0 || this.isDone()) {
       this.#maybeSnapshot();
-      this.#checkSilence(logger, this.#ctx.clock.monoNs());
+      this.#checkSilence(logger, this.ctx.clock.monoNs());
       return undefined;
     }
-    const clock = this.#ctx.clock;
+    const clock = this.ctx.clock;
     const t0 = clock.monoNs();
     let start = t0; // the first frame's apply starts at t0: one clock read saved per poll
     let n = 0;
@@ -240,9 +166,9 @@ export class BinanceHandler implements EngineHandler {
       const kind = inbox.kind(i);
       if (kind === InKind.Message) {
         if (inbox.num(i, 0) === this.#link.io.gen) {
-          this.#onFrame(logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i), start);
+          this.#onFrame(logger, inbox, i, start);
           start = NaN;
-        } else if (this.capture) captureEntry(inbox, i, this.#pf, this.capture);
+        } else if (this.capture) captureEntry(inbox, i, this.pf, this.capture);
       } else this.#onControl(logger, kind, i);
       inbox.shift();
       n++;
@@ -253,11 +179,7 @@ export class BinanceHandler implements EngineHandler {
     const stats = this.#cfg.statsIntervalMs ?? 1000;
     if (now - this.#lastStatsNs >= stats * 1e6) {
       this.#lastStatsNs = now;
-      const s = this.sync;
-      const src = this.#ctx.source;
-      logger.diffStats(src, s.received, s.applied, s.skipped, s.levelsChanged, this.book.updateId);
-      logger.ioStats(src, inbox.textUnits, this.capture?.bytesWritten ?? 0, this.#rest.sched.spentWeight);
-      this.capture?.progress(this.book.updateId, s.resyncs);
+      this.logStats(logger, this.#rest.sched.spentWeight);
     }
     this.stream.flush();
     return now - t0;
@@ -269,40 +191,25 @@ export class BinanceHandler implements EngineHandler {
    */
   async stop(): Promise<void> {
     this.#rest.cancel();
-    this.#guard.silence.cancel();
+    this.guard.silence.cancel();
     try {
       const confirmed = await this.#link.stop();
       if (confirmed === false) {
-        this.#ctx.logger.warning(this.#ctx.source, "stop: the peer did not confirm the close in time");
+        this.ctx.logger.warning(this.ctx.source, "stop: the peer did not confirm the close in time");
       }
     } finally {
       if (this.capture) {
-        captureLeftovers(this.#inbox, this.#pf, this.capture);
+        captureLeftovers(this.inbox, this.pf, this.capture);
         this.capture.progress(this.book.updateId, this.sync.resyncs);
         await this.capture.close();
       }
     }
   }
 
-  /**
-   * Write the book as `--book-out` JSON (8-decimal strings, as Binance sends them; exact at the
-   * instrument's scale), with `"stale":true` (and a warning) when the book is
-   * {@linkcode BinanceHandler.stale}.
-   */
-  writeBookOut(path: string): Promise<void> {
-    if (this.#guard.stale && this.#ctx !== undefined) {
-      this.#ctx.logger.warning(
-        this.#ctx.source,
-        'book-out: stale book (not synchronized since): "stale":true',
-      );
-    }
-    return writeBookJson(path, this.book, this.symbolBook.bookFormat(), this.#guard.stale);
-  }
-
   // `start`: the time already read when this frame's work starts, or NaN to read it here.
-  #onFrame(logger: Logger, raw: string, recvMono: number, recvWall: number, start: number): void {
-    const ctx = this.#ctx;
-    const o = this.#frames.onFrame(logger, ctx.source, ctx.clock, raw, recvMono, recvWall, start);
+  #onFrame(logger: Logger, inbox: Inbox, i: number, start: number): void {
+    const ctx = this.ctx;
+    const o = this.frames.onFrame(logger, ctx.source, ctx.clock, inbox, i, start);
     if (o === FrameOutcome.Depth) {
       if (!this.#wasSynced && this.sync.isSynced) this.#onSynced();
       else if (!this.sync.isSynced) this.#wasSynced = false; // a resync (a gap, a value beyond 2^53)
@@ -313,7 +220,7 @@ export class BinanceHandler implements EngineHandler {
 
   #onControl(logger: Logger, kind: number, i: number): void {
     if (kind === InKind.Snapshot) return this.#onSnapshot(logger, i);
-    this.#link.onControl(logger, this.#ctx.source, this.#inbox, kind, i);
+    this.#link.onControl(logger, this.ctx.source, this.inbox, kind, i);
   }
 
   // The connection was lost: the book (if any) is discarded and no longer live.
@@ -322,14 +229,14 @@ export class BinanceHandler implements EngineHandler {
       this.sync.reset(ResyncReason.Disconnect, "connection lost");
       this.#clearStream();
     }
-    if (this.#wasSynced) this.#guard.stale = true;
+    if (this.#wasSynced) this.guard.stale = true;
     this.#wasSynced = false;
   }
 
   #onSnapshot(logger: Logger, i: number): void {
     const note = this.#note;
-    const src = this.#ctx.source;
-    const a = this.#rest.onAnswer(this.#inbox, i, this.symbolBook, this.#ctx.clock.monoNs(), note);
+    const src = this.ctx.source;
+    const a = this.#rest.onAnswer(this.inbox, i, this.symbolBook, this.ctx.clock.monoNs(), note);
     if (a === Answer.Fatal) this.#fail(logger, `${note[0]} (${this.restUrl}, ${this.symbol})`);
     else if (a === Answer.Info) logger.info(src, note[0]!);
     else if (a === Answer.Failed) logger.warning(src, note[0]!);
@@ -338,47 +245,47 @@ export class BinanceHandler implements EngineHandler {
 
   #maybeSnapshot(): void {
     if (!this.sync.needsSnapshot || this.#link.stopped || this.fatal !== undefined) return;
-    this.#rest.maybeRequest(this.sync, this.#link.io, this.#ctx.clock.monoNs(), this.#ctx.wake);
+    this.#rest.maybeRequest(this.sync, this.#link.io, this.ctx.clock.monoNs(), this.ctx.wake);
   }
 
   #onSynced(): void {
     this.#wasSynced = true;
     this.#everSynced = true;
-    this.#guard.stale = false;
+    this.guard.stale = false;
     this.#link.backoff.reset();
   }
 
   // No depth frame for staleAfterMs with the socket open: stale book, reconnect, resync.
   #checkSilence(logger: Logger, now: number): void {
     if (this.#link.stopped || this.fatal !== undefined) return;
-    const r = this.#guard.checkSilence(logger, this.#ctx.source, now);
+    const r = this.guard.checkSilence(logger, this.ctx.source, now);
     if (r !== Silence.None) {
       this.#link.reconnectNow(
         ResyncReason.Disconnect,
-        `feed silent for ${this.#guard.silence.afterNs / 1e9} s`,
+        `feed silent for ${this.guard.silence.afterNs / 1e9} s`,
       );
       if (r === Silence.NeverData) this.#rest.probe(this.sync, this.#link.io, now); // a typo: 400, fatal
     }
-    this.#guard.silence.schedule(now, this.#ctx.wake);
+    this.guard.silence.schedule(now, this.ctx.wake);
   }
 
   // Retrying cannot fix this: stop reconnecting, log one clear error, be done (non-zero exit).
   #fail(logger: Logger, msg: string): void {
-    if (!this.#guard.fail(logger, this.#ctx.source, msg)) return;
+    if (!this.guard.fail(logger, this.ctx.source, msg)) return;
     this.#link.cancel();
     this.#rest.cancel();
   }
 
   // The book was discarded outside a diff (disconnect, reconnect): tell the stream.
   #clearStream(): void {
-    const w = this.#ctx.clock.wallNs();
+    const w = this.ctx.clock.wallNs();
     this.stream.clear(this.sync.lastResyncReason, 0, recvSecOf(w), recvSubNsOf(w));
   }
 
   // The book is discarded for a reconnect now (serverShutdown, renewal, a silent feed).
   #drop(reason: ResyncReason, detail: string): void {
     this.sync.reset(reason, detail);
-    this.#guard.silence.disarm();
+    this.guard.silence.disarm();
     this.#clearStream();
     this.#wasSynced = false;
   }

@@ -22,7 +22,8 @@ import { SendPacer } from "../hyperliquid/send_pacer.ts";
 import { WarnLimit } from "../_warn_limit.ts";
 import { FrameKind, ParsedFrame } from "./parse.ts";
 import { DiffResult } from "./sync.ts";
-import { InKind } from "./_inbox.ts";
+import { type Inbox, InKind } from "./_inbox.ts";
+import type { FrameData } from "../capture_writer.ts";
 import type { SymbolBook } from "./symbol_book.ts";
 import { BINANCE_WS_LIMITS } from "./stream_plan.ts";
 import { buildMulti } from "./_multi_setup.ts";
@@ -164,9 +165,8 @@ export class BinanceMultiHandler implements EngineHandler {
         const i = inbox.head;
         const kind = inbox.kind(i);
         if (kind === InKind.Message) {
-          if (inbox.num(i, 0) === c.io.gen && skip === 0) {
-            this.#onFrame(c, logger, inbox.text(i), inbox.monoNs(i), inbox.wallNs(i));
-          } else this.#frames.captureOnly(inbox.text(i), c.plan.symbols[0]!, inbox.wallNs(i)); // old socket's, or shed
+          if (inbox.num(i, 0) === c.io.gen && skip === 0) this.#onFrame(c, logger, inbox, i);
+          else this.#frames.captureOnly(inbox, i, c.plan.symbols[0]!); // old socket's, or shed
           if (skip > 0) skip--;
         } else {
           this.#flushAll = true;
@@ -213,15 +213,17 @@ export class BinanceMultiHandler implements EngineHandler {
     return writeBooksOut(path, this.books, this.#ctx?.logger, this.#src);
   }
 
-  #onFrame(c: MultiConn, logger: Logger, raw: string, mono: number, wall: number): void {
+  // The frame at inbox slot `i`: its UTF-8 bytes are parsed in place (a non-text frame is captured only).
+  #onFrame(c: MultiConn, logger: Logger, inbox: Inbox, i: number): void {
+    const mono = inbox.monoNs(i), wall = inbox.wallNs(i);
     c.lastFrameNs = mono;
     const fr = this.#frames;
     const home = c.plan.symbols[0]!;
-    if (typeof raw !== "string") {
+    if (!inbox.hasBytes(i)) {
       this.stats.binary++;
-      return fr.binary(raw, home, wall);
+      return fr.binary(inbox.text(i) as FrameData, home, wall);
     }
-    const kind = fr.parse(raw, home, wall);
+    const kind = fr.parse(inbox.bytes, inbox.start(i), inbox.end(i), home, wall);
     const pf = fr.pf;
     const dirty = this.#dirty;
     if (fr.peeked >= 0) dirty.mark(fr.peeked);
