@@ -14,7 +14,8 @@
  *
  * Run: `deno run --config bench/deno.json --allow-net=127.0.0.1 --allow-read --allow-write=.bench,/tmp
  * --allow-run --allow-sys --allow-ffi bench/multi_gap.ts [--healthy 100] [--rate 250] [--rounds 6]
- * [--round 20]`
+ * [--round 20] [--sim-pace timer|spin]` (`--sim-pace spin`: the simulator ticks on time from a
+ * clock-checking loop, as in `multi_latency.ts`, instead of its timer's bursts)
  * @module
  */
 import { parseArgs } from "node:util";
@@ -22,7 +23,8 @@ import { newHistogram, summary } from "./_multi_probe.ts";
 import { compareBooks, pauseAndCatchUp, type Rig, startRig } from "./_multi_rig.ts";
 import { median } from "./_stats.ts";
 
-const USAGE = "usage: multi_gap.ts [--healthy n] [--rate per-symbol/s] [--rounds n] [--round s]";
+const USAGE =
+  "usage: multi_gap.ts [--healthy n] [--rate per-symbol/s] [--rounds n] [--round s] [--sim-pace timer|spin]";
 let values;
 try {
   values = parseArgs({
@@ -32,6 +34,7 @@ try {
       rate: { type: "string", default: "250" },
       rounds: { type: "string", default: "6" },
       round: { type: "string", default: "20" },
+      "sim-pace": { type: "string", default: "timer" },
     },
   }).values;
 } catch (e) {
@@ -47,13 +50,18 @@ if (
   console.error(`every value must be a positive number (healthy <= 999, rounds an integer >= 2)\n${USAGE}`);
   Deno.exit(2);
 }
+const PACE = values["sim-pace"];
+if (PACE !== "timer" && PACE !== "spin") {
+  console.error(`--sim-pace must be timer or spin\n${USAGE}`);
+  Deno.exit(2);
+}
 
 const N = HEALTHY + 1;
 console.log(`${HEALTHY} healthy symbols + 1 gapping every second in gapping rounds; ${RATE} frames/s each`);
 let failed: string[] = [];
 let rig: Rig | undefined;
 try {
-  rig = await startRig({ symbols: N, rate: RATE, tick: 1, changes: 8 });
+  rig = await startRig({ symbols: N, rate: RATE, tick: 1, changes: 8, simPace: PACE });
   const { sim, h, probe, names } = rig;
   const G = N - 1;
   for (const n of rig.notes) console.log(n);

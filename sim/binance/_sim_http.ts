@@ -130,6 +130,9 @@ export async function acceptLoop(
     } catch {
       return;
     }
+    // A venue's server sends each frame when it is written: no Nagle delay behind an unacknowledged
+    // small write (without this, a frame of a quiet stream could wait for the client's delayed ACK).
+    (conn as Deno.TcpConn).setNoDelay(true);
     const p = serve(conn).catch(() => {});
     conns.add(p);
     p.finally(() => conns.delete(p));
