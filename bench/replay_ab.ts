@@ -14,6 +14,11 @@
  *
  * `--hl-copies N`: the Hyperliquid fixture instead, N back-to-back copies (`replay_hl.ts`).
  *
+ * `--solo N`: the same comparison with each tree in processes of its own (N per tree, started
+ * alternately A, B, B, A, ...; each runs `--warmup` then `--rounds` replays of one tree and reports
+ * its median): what a user's replay process gets, with no JIT feedback, heap or code cache
+ * shared between the trees. The ratio is of the medians of the processes' medians.
+ *
  * `--once [--repeat N] [--base]`: N replays (default 1) on one thread of this tree (of the
  * baseline with `--base`) and exit, for instruction counts, which are repeatable on a loaded
  * machine: the count of `--repeat 11` minus that of `--repeat 1`, over 10, is one warm replay:
@@ -39,6 +44,9 @@ const { values, positionals } = parseArgs({
     "startup-only": { type: "boolean" },
     base: { type: "boolean" },
     "hl-copies": { type: "string" },
+    solo: { type: "string" },
+    child: { type: "boolean" },
+    fixture: { type: "string" },
   },
 });
 const baseDir = positionals[0];
@@ -73,7 +81,9 @@ try {
   console.warn(`replay_ab: fixture absent at ${probe}: nothing to measure`);
   Deno.exit(0);
 }
-const fixture = hlCopies > 0
+const fixture = values.fixture !== undefined
+  ? values.fixture
+  : hlCopies > 0
   ? await bigSession(hlCopies)
   : new URL("../../shared/fixtures/binance-spot-ethusdt-20240808/", import.meta.url).pathname;
 
@@ -125,6 +135,29 @@ if (values.once) {
   Deno.exit(0);
 }
 
+const modes = mode === "both" ? ["1", "2"] : [mode];
+if (values.child) {
+  // One tree in this process: its median CPU ms per replay for each mode, as one JSON line.
+  const t = await loadTree("tree", values.base ? baseDir : thisTree);
+  const med: Record<string, number> = {};
+  for (const m of modes) {
+    const xs: number[] = [];
+    for (let i = 0; i < warmup + rounds; i++) {
+      const [ms] = await round(t, m);
+      if (i >= warmup) xs.push(ms);
+    }
+    med[m] = median(xs);
+  }
+  t.pipe.close();
+  console.log(JSON.stringify(med));
+  Deno.exit(0);
+}
+if (values.solo !== undefined) {
+  await solo(Number(values.solo));
+  if (hlCopies > 0) await Deno.remove(fixture, { recursive: true });
+  Deno.exit(0);
+}
+
 const base = await loadTree("base", baseDir);
 const cur = await loadTree("new", thisTree);
 const trees = [base, cur];
@@ -138,7 +171,6 @@ async function round(t: Tree, m: string): Promise<[number, number]> {
   return [cpuMs() - c0, bytes + 0 * (performance.now() - w0)];
 }
 
-const modes = mode === "both" ? ["1", "2"] : [mode];
 const expected = new Map<string, number>();
 for (let i = 0; i < warmup + rounds; i++) {
   const order = i % 2 === 0 ? trees : [cur, base];
@@ -174,3 +206,51 @@ for (const m of modes) {
   );
 }
 console.log(JSON.stringify({ bench: "replay_ab", rounds, warmup, load, ...out }));
+
+// `--solo N`: N processes per tree, alternately; each reports its medians (`--child`).
+async function solo(n: number): Promise<void> {
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--solo must be a positive integer, got ${values.solo}`);
+    Deno.exit(2);
+  }
+  const self = new URL(import.meta.url).pathname;
+  const child = async (isBase: boolean): Promise<Record<string, number>> => {
+    const args = ["run", "-A", self, baseDir!, "--child", "--mode", mode, "--rounds", String(rounds)];
+    args.push("--warmup", String(warmup), "--fixture", fixture);
+    if (isBase) args.push("--base");
+    const out = await new Deno.Command(Deno.execPath(), { args, stderr: "inherit" }).output();
+    if (!out.success) throw new Error(`a ${isBase ? "baseline" : "new"} process failed (exit ${out.code})`);
+    const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+    return JSON.parse(lines[lines.length - 1]!);
+  };
+  const got: Record<string, number[]> = {};
+  for (const m of modes) got[`base${m}`] = [], got[`new${m}`] = [];
+  for (let i = 0; i < n; i++) {
+    for (const isBase of i % 2 === 0 ? [true, false] : [false, true]) {
+      const med = await child(isBase);
+      for (const m of modes) got[`${isBase ? "base" : "new"}${m}`]!.push(med[m]!);
+    }
+  }
+  const load = Deno.readTextFileSync("/proc/loadavg").trim();
+  console.log(
+    `baseline ${baseDir} vs ${thisTree}; ${hlCopies > 0 ? `Hyperliquid × ${hlCopies}` : "ETHUSDT"}; ` +
+      `${n} processes per tree, alternating, each ${rounds} rounds after ${warmup} warm-up;`,
+  );
+  console.log(
+    `process CPU ms per replay (user+sys, all threads), medians of the processes' medians; load ${load}`,
+  );
+  const out: Record<string, number> = {};
+  for (const m of modes) {
+    const b = median(got[`base${m}`]!);
+    const v = median(got[`new${m}`]!);
+    out[`base${m}`] = b;
+    out[`new${m}`] = v;
+    const each = got[`new${m}`]!.map((x, i) => (x / got[`base${m}`]![i]!).toFixed(3)).join(" ");
+    console.log(
+      `${m} thread${m === "1" ? " " : "s"}: base ${b.toFixed(1)} ms, new ${v.toFixed(1)} ms, new/base ${
+        (v / b).toFixed(3)
+      } (per pair: ${each})`,
+    );
+  }
+  console.log(JSON.stringify({ bench: "replay_ab", solo: n, rounds, warmup, load, ...out }));
+}
