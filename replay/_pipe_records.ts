@@ -57,7 +57,7 @@ export function wakeProducer(flags: Int32Array): void {
 /** Raised on the replay's thread when the L3 Worker failed (its own error follows in `finish`). */
 export class PipeWorkerFailed extends Error {
   override name = "PipeWorkerFailed";
-  /** True when the Worker never started reading (it will not answer either). */
+  /** True when the Worker will not answer (it never started reading, or stopped freeing room): end it. */
   readonly neverStarted: boolean;
   /** `message`; `neverStarted` as above. */
   constructor(message: string, neverStarted = false) {

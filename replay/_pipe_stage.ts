@@ -12,7 +12,8 @@
  * out by a short spin, then asleep until the Worker has freed a quarter of it (`PipeFlag`),
  * unless the Worker raised the fail flag, which throws — as does a Worker that has not started
  * reading {@linkcode START_TIMEOUT_MS} after the ring filled (its module failed to load: its
- * error event cannot be seen while this waits).
+ * error event cannot be seen while this waits). A started Worker is waited for without limit
+ * unless `stallMs` is given (it may be blocked writing to a reader that paused: `replay … | less`).
  * @module
  */
 import { RingProducer } from "../spsc/producer.ts";
@@ -66,16 +67,21 @@ export class PipeStage implements L3Stage {
   #pending = 0; // slots committed and not yet published
   #closed = false;
   #gaveUp = false;
+  readonly #stallNs: number;
 
   /**
    * Write into `ring` (16-byte slots, `_pipe_codec.ts`); `fail` holds the Worker's Int32 flags
    * (`[0]` failed, `[1]` started) and `reply` is its answer once the ring is closed and drained.
+   * `opts.stallMs`: give up when a started Worker frees no slot for that long while the ring is
+   * full (tests: a stuck Worker then fails the test instead of blocking its thread, where no timer
+   * can fire).
    */
   constructor(
     ring: SharedArrayBuffer,
     fail: SharedArrayBuffer,
     useTrades: boolean,
     reply: Promise<PipeReply>,
+    opts: { stallMs?: number } = {},
   ) {
     this.#p = new RingProducer(ring, { flushEvery: 1 << 30 });
     if (this.#p.recordSize !== SLOT_BYTES) throw new TypeError("replay pipe: not a 16-byte-slot ring");
@@ -87,6 +93,7 @@ export class PipeStage implements L3Stage {
     this.#fail = new Int32Array(fail);
     this.#reply = reply;
     this.useTrades = useTrades;
+    this.#stallNs = (opts.stallMs ?? Infinity) * 1e6;
   }
 
   write(batch: RecordBatch, ctx: BookContext): void {
@@ -120,7 +127,7 @@ export class PipeStage implements L3Stage {
 
   /** Close the ring and wait for the Worker's totals (it has then written every event). */
   async finish(): Promise<StageTotals> {
-    if (this.#gaveUp) throw new PipeWorkerFailed("the replay L3 worker did not start", true);
+    if (this.#gaveUp) throw new PipeWorkerFailed("the replay L3 worker did not answer", true);
     if (!this.#closed) {
       this.#closed = true;
       this.#p.close();
@@ -272,7 +279,11 @@ export class PipeStage implements L3Stage {
       const want = Math.max(need, wakeRoom(p.capacity));
       let spins = 0;
       const t0 = systemClock.monoNs();
+      let seen = free; // room last seen, and when it last grew (the Worker's progress)
+      let progressNs = t0;
       while ((free = p.room(want)) < want) {
+        if (free > seen) progressNs = systemClock.monoNs();
+        seen = free;
         if (Atomics.load(f, PipeFlag.Failed) !== 0) throw new PipeWorkerFailed("the replay L3 worker failed");
         if (Atomics.load(f, PipeFlag.Started) === 0) {
           Atomics.wait(f, PipeFlag.Started, 0, 1);
@@ -288,6 +299,13 @@ export class PipeStage implements L3Stage {
             Atomics.wait(f, PipeFlag.WakeSeq, seq, SLEEP_MS);
           }
           Atomics.store(f, PipeFlag.ProducerAsleep, 0);
+          if (systemClock.monoNs() - progressNs > this.#stallNs) {
+            this.#gaveUp = true;
+            throw new PipeWorkerFailed(
+              `the replay L3 worker freed no room in ${this.#stallNs / 1e6} ms`,
+              true,
+            );
+          }
         }
       }
     }

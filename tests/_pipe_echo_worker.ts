@@ -1,7 +1,8 @@
 /**
  * Test helper: a Worker that drains a replay pipe ring (`replay/_pipe_reader.ts`) into a stage
  * that records, per call, what the L3 consumer would be given (`PipeEcho`), and posts the list
- * back — or `{error}` after raising the pipe's fail flag.
+ * back — or `{error}` after raising the pipe's fail flag. With `stall: true` it says it started and
+ * never reads (a stuck Worker).
  * @module
  */
 /// <reference lib="deno.worker" />
@@ -52,11 +53,14 @@ class RecordingStage {
   }
 }
 
-self.onmessage = (e: MessageEvent<{ ring: SharedArrayBuffer; flags: SharedArrayBuffer }>) => {
+self.onmessage = (
+  e: MessageEvent<{ ring: SharedArrayBuffer; flags: SharedArrayBuffer; stall?: boolean }>,
+) => {
   const flags = new Int32Array(e.data.flags);
   try {
     Atomics.store(flags, PipeFlag.Started, 1);
     Atomics.notify(flags, PipeFlag.Started);
+    if (e.data.stall) return;
     const stage = new RecordingStage();
     new PipeReader(e.data.ring, stage as unknown as LocalStage, flags).run();
     self.postMessage({ got: stage.got });

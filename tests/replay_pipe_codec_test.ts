@@ -10,7 +10,7 @@ import { deepEqual, equal, rejects, throws } from "node:assert/strict";
 import { createRingBuffer, HEAD } from "../spsc/layout.ts";
 import { Flag, type MessageHeader, newHeader, RecordBatch, RecordKind } from "../market/record.ts";
 import { PipeStage } from "../replay/_pipe_stage.ts";
-import { PIPE_FLAG_WORDS, type PipeReply } from "../replay/_pipe_records.ts";
+import { PIPE_FLAG_WORDS, type PipeReply, PipeWorkerFailed } from "../replay/_pipe_records.ts";
 import { SLOT_BYTES } from "../replay/_pipe_codec.ts";
 import { BookContext } from "../replay/_context.ts";
 import type { SideLevels } from "../replay/record_l3.ts";
@@ -129,7 +129,9 @@ async function throughPipe(
   reply.catch(() => {}); // seen through `answer`
   worker.postMessage({ ring, flags });
   try {
-    const f = new Feed(new PipeStage(ring, flags, true, reply));
+    // A stuck Worker fails the test: the producer waits for room synchronously, where the
+    // deadline's timer cannot fire.
+    const f = new Feed(new PipeStage(ring, flags, true, reply, { stallMs: DEADLINE_MS }));
     feed(f);
     await f.stage.finish();
     const a = await answer;
@@ -248,5 +250,28 @@ Deno.test("pipe: a ring smaller than a header and a record is refused", async ()
     await rejects(pipe.replay(files, { format: "jsonl", ringCapacity: 2 }), RangeError);
   } finally {
     pipe.close();
+  }
+});
+
+Deno.test("pipe: a Worker that started and never reads: the writer gives up after stallMs, finish() too", async () => {
+  const ring = createRingBuffer({ capacity: 4, recordSize: SLOT_BYTES });
+  const flags = new SharedArrayBuffer(PIPE_FLAG_WORDS * 4);
+  const worker = new Worker(new URL("./_pipe_echo_worker.ts", import.meta.url), { type: "module" });
+  try {
+    worker.postMessage({ ring, flags, stall: true });
+    const stage = new PipeStage(ring, flags, true, new Promise<never>(() => {}), { stallMs: 50 });
+    const f = new Feed(stage);
+    // The ring holds 4 slots: the third message at most finds it full, and no slot is ever freed.
+    let err: unknown;
+    try {
+      for (let k = 0; k < 100; k++) f.direct([[k, 1]], [], plain, { seq: k, updateId: k });
+    } catch (e) {
+      err = e;
+    }
+    if (!(err instanceof PipeWorkerFailed)) throw new Error(`expected PipeWorkerFailed, got ${err}`);
+    equal(err.neverStarted, true); // the pipeline ends such a Worker: it will not answer
+    await rejects(stage.finish(), PipeWorkerFailed); // and does not wait for its answer
+  } finally {
+    worker.terminate();
   }
 });
