@@ -23,18 +23,22 @@
  * 418), `malformed` (a broken frame before the next diff), `server_shutdown` (a serverShutdown
  * event, then a close after `shutdownGraceMs`), `redirect` (toggles: upgrades on `/ws`, `/stream`
  * get 301 to `/live/…`), `silence` (the connections open now get no more data, but stay open
- * and keep getting pings: a stuck stream), `binary` (a binary frame before the next diff). The REST route and its faults live in `_sim_depth.ts`.
+ * and keep getting pings: a stuck stream), `binary` (a binary frame before the next diff).
+ *
+ * The REST route and its faults live in `_sim_depth.ts`, the stream fan-out and its frame faults
+ * in `_sim_fanout.ts`, the WebSocket sessions (paths, redirect, upgrade) in `_sim_session.ts`.
  * @module
  */
 import { type Clock, systemClock } from "../../engine/clock.ts";
 import { type LongTimer, setLongInterval } from "../../engine/timer.ts";
 import type { L2Book } from "../../venues/book.ts";
-import { type MarketBatch, SyntheticMarket } from "./market.ts";
-import { controlMessage, sendTo, type SimClient, SlowDepth } from "./_sim_streams.ts";
-import { acceptLoop, readRequest, respond, writeHead } from "./_sim_http.ts";
+import { SyntheticMarket } from "./market.ts";
+import { sendTo, type SimClient } from "./_sim_streams.ts";
+import { acceptLoop, readRequest, respond } from "./_sim_http.ts";
 import { DepthRoute } from "./_sim_depth.ts";
 import { ReplayDriver, type SimDriver } from "./_sim_replay.ts";
-import { acceptKey, encodeFrame, SimSocket } from "./_sim_ws.ts";
+import { StreamFanout } from "./_sim_fanout.ts";
+import { serveSession } from "./_sim_session.ts";
 import { SIM_FAULTS, type SimFault, type SimStats, type SimulatorOptions } from "./_sim_types.ts";
 
 export { SIM_FAULTS, type SimFault, type SimStats, type SimulatorOptions } from "./_sim_types.ts";
@@ -69,11 +73,8 @@ export class BinanceSimulator {
   readonly #truthFile: Deno.FsFile | null;
   #snapAt = -1; // batches sent when the first REST snapshot had been served
   #finish!: () => void;
-  #skip = 0;
-  #malformed = 0;
-  #binary = 0;
+  readonly #fanout: StreamFanout;
   #redirect = false;
-  readonly #slow = new SlowDepth();
   #closed = false;
   #maxBatches: number | undefined;
   #accepting: Promise<void>;
@@ -95,6 +96,7 @@ export class BinanceSimulator {
       opts.weightLimit ?? (this.#driver.futures ? 2400 : 6000),
       opts.retryAfterSec ?? 1,
     );
+    this.#fanout = new StreamFanout(this.#driver, this.#clients, this.stats);
     this.#truthFile = opts.truthFile
       ? Deno.openSync(opts.truthFile, { write: true, create: true, truncate: true })
       : null;
@@ -154,7 +156,7 @@ export class BinanceSimulator {
         for (const c of this.#clients) c.sock.drop();
         return;
       case "skip_update":
-        this.#skip++;
+        this.#fanout.skip++;
         return;
       case "stale_snapshot":
         this.#rest.stale++;
@@ -166,7 +168,7 @@ export class BinanceSimulator {
         this.#rest.ban++;
         return;
       case "malformed":
-        this.#malformed++;
+        this.#fanout.malformed++;
         return;
       case "server_shutdown":
         this.#serverShutdown();
@@ -178,7 +180,7 @@ export class BinanceSimulator {
         for (const c of this.#clients) c.silent = true;
         return;
       case "binary":
-        this.#binary++;
+        this.#fanout.binary++;
         return;
     }
   }
@@ -203,7 +205,7 @@ export class BinanceSimulator {
       const b = this.#driver.step();
       if (b === null) return this.#finish();
       this.batches++;
-      this.#broadcast(b);
+      this.#fanout.broadcast(b, this.batches);
       if (this.#truthFile && b.truth.length > 0) {
         this.#truthFile.writeSync(enc.encode(b.truth.join("\n") + "\n"));
       }
@@ -223,46 +225,6 @@ export class BinanceSimulator {
     await Promise.all([...this.#conns]);
     this.#truthFile?.close();
     this.#finish();
-  }
-
-  #broadcast(b: MarketBatch): void {
-    const sym = this.symbol.toLowerCase();
-    const fast = `${sym}@depth@100ms`;
-    const fast0 = `${sym}@depth@0ms`; // USD-M real time: served the same frames
-    const slowName = `${sym}@depth`;
-    const tradeName = `${sym}@trade`;
-    if (this.#malformed > 0) {
-      this.#malformed--;
-      for (const c of this.#clients) {
-        c.sock.sendText('{"e":"depthUpdate","E":1,"s":"' + this.symbol + '","U":');
-      }
-    }
-    if (this.#binary > 0) {
-      this.#binary--;
-      const frame = encodeFrame(0x2, enc.encode('{"binary":true}'));
-      for (const c of this.#clients) c.sock.sendRaw(frame);
-    }
-    let sendFast = b.depth !== null;
-    if (sendFast && this.#skip > 0) {
-      this.#skip--;
-      sendFast = false;
-    }
-    this.#slow.add(b);
-    const slow = this.batches % 10 === 0
-      ? this.#slow.take(this.symbol, this.#driver.priceScale, this.#driver.qtyScale)
-      : null;
-    for (const c of this.#clients) {
-      if (c.silent) continue;
-      if (sendFast && c.streams.has(fast)) this.#send(c, fast, b.depth!);
-      else if (sendFast && c.streams.has(fast0)) this.#send(c, fast0, b.depth!);
-      if (slow !== null && c.streams.has(slowName)) this.#send(c, slowName, slow);
-      if (c.streams.has(tradeName)) { for (const t of b.trades) this.#send(c, tradeName, t); }
-    }
-  }
-
-  #send(c: SimClient, stream: string, payload: string): void {
-    sendTo(c, stream, payload);
-    this.stats.framesSent++;
   }
 
   #serverShutdown(): void {
@@ -286,7 +248,6 @@ export class BinanceSimulator {
       return;
     }
     const path = req.url.pathname;
-    const isUpgrade = (req.headers.get("upgrade") ?? "").toLowerCase() === "websocket";
     if (path === this.depthPath) return this.#rest.serve(conn, req.url);
     if (path === "/api/v3/exchangeInfo" || path === "/fapi/v1/exchangeInfo") {
       return this.#rest.serveExchangeInfo(conn, req.url);
@@ -298,40 +259,6 @@ export class BinanceSimulator {
       return respond(conn, 200, `{"ok":true,"fault":"${kind}"}`);
     }
     if (path === "/sim/truth") return respond(conn, 200, this.#driver.snapshotJson(5000));
-    const live = path.startsWith("/live/");
-    let streamPath = live ? path.slice(5) : path;
-    if (this.futures) {
-      if (!streamPath.startsWith("/public/")) return respond(conn, 404, `{"code":-1,"msg":"not found"}`);
-      streamPath = streamPath.slice(7);
-    }
-    if (!(streamPath === "/ws" || streamPath.startsWith("/ws/") || streamPath === "/stream")) {
-      return respond(conn, 404, `{"code":-1,"msg":"not found"}`);
-    }
-    if (this.#redirect && !live) {
-      this.stats.redirects++;
-      return respond(conn, 301, "", { Location: `/live${req.target}`, "Content-Type": "text/plain" });
-    }
-    const key = req.headers.get("sec-websocket-key");
-    if (!isUpgrade || key === undefined) return respond(conn, 400, `{"code":-1,"msg":"upgrade required"}`);
-    await writeHead(conn, 101, {
-      Upgrade: "websocket",
-      Connection: "Upgrade",
-      "Sec-WebSocket-Accept": await acceptKey(key),
-    });
-    const combined = streamPath === "/stream";
-    const names = combined
-      ? (req.url.searchParams.get("streams") ?? "").split("/")
-      : streamPath.slice(4).split("/");
-    const client: SimClient = {
-      sock: new SimSocket(conn, req.target, req.rest),
-      combined,
-      streams: new Set(),
-    };
-    for (const n of names) if (n) client.streams.add(n);
-    client.sock.onText = (t) => controlMessage(client, t);
-    client.sock.onClosed = () => this.#clients.delete(client);
-    this.#clients.add(client);
-    this.stats.connections++;
-    await client.sock.done;
+    return serveSession(conn, req, this.futures, this.#redirect, this.stats, this.#clients);
   }
 }
