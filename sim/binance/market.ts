@@ -9,89 +9,18 @@
  * (one JSON line each). The aggregated truth book is a {@linkcode L2Book} on integers scaled by
  * the tick's and the lot's decimals (`priceScale`, `qtyScale`).
  * Deterministic for a seed. Allocates freely (not a hot path).
+ * The options and batch shapes live in `_market_types.ts` and the Binance wire formatting
+ * (`wire`, `depthPayload`, `levelsJson`, `sideJson`) in `_market_frames.ts`; both are re-exported here.
  * @module
  */
 import { L2Book } from "../../venues/book.ts";
-import { formatFixed, parseFixed, significantDecimals } from "../../venues/decimal.ts";
+import { parseFixed, significantDecimals } from "../../venues/decimal.ts";
 import { mulberry32 } from "../../venues/backoff.ts";
+import { depthPayload, sideJson, wire } from "./_market_frames.ts";
+import { FUTURES_ID_JUMP, type MarketBatch, type MarketOptions, newBatch } from "./_market_types.ts";
 
-/**
- * Fractional digits Binance writes on the wire (always 8). The market's integers are scaled by
- * its own tick and lot decimals ({@linkcode SyntheticMarket.priceScale}/`qtyScale`), so a
- * PEPE-like market (tick "0.00000001", lot "1", quantities past 10^8) stays exact.
- */
-export const MARKET_SCALE = 8;
-
-/** Options of {@linkcode SyntheticMarket}. */
-export interface MarketOptions {
-  /** PRNG seed (default 1). */
-  seed?: number;
-  /** Symbol, upper case (default "BTCUSDT"). */
-  symbol?: string;
-  /** Starting mid price as a decimal string (default "60000.00"). */
-  mid?: string;
-  /** Price tick as a decimal string (default "0.01"). */
-  tick?: string;
-  /** Quantity lot as a decimal string (default "0.00001"). */
-  lot?: string;
-  /** An order's size is 1..orderLots lots (default 200). */
-  orderLots?: number;
-  /** Event time of the first batch in ms since the epoch (default 1_700_000_000_000). */
-  startMs?: number;
-  /** Update id before the first event (default 1_000_000). */
-  startUpdateId?: number;
-  /** Batch length in ms (default 100, as `@depth@100ms`). */
-  batchMs?: number;
-  /** Mean number of order events per batch (default 8). */
-  eventsPerBatch?: number;
-  /** Live orders the flow gravitates towards (default 400). */
-  targetOrders?: number;
-  /** Price levels per side seeded at start (default 40). */
-  initialLevels?: number;
-  /**
-   * Shape the output like Binance USD-M futures: depth events carry `T` and `pu` (the previous
-   * event's `u`), update ids jump by {@linkcode FUTURES_ID_JUMP} between events (so `U` is not the
-   * previous `u` + 1), and snapshots carry `E` and `T` (default false: spot).
-   */
-  futures?: boolean;
-}
-
-/** USD-M: update ids skipped before each event's first id (ids of other symbols, on Binance). */
-export const FUTURES_ID_JUMP = 7;
-
-/**
- * A PEPE-like market: price 0.00001234 on a 0.00000001 tick, lot 1, orders of up to 2×10^11 —
- * quantities far past 90,071,993, which a global 10^8 scale could not hold.
- */
-export const PEPE_MARKET: MarketOptions = {
-  symbol: "PEPEUSDT",
-  mid: "0.00001234",
-  tick: "0.00000001",
-  lot: "1",
-  orderLots: 200_000_000_000,
-};
-
-/** One batch of market output. */
-export interface MarketBatch {
-  /** The depthUpdate payload (raw stream form), or null when no level changed. */
-  depth: string | null;
-  /** First update id in the batch (valid when `depth` is not null). */
-  U: number;
-  /** Last update id in the batch. */
-  u: number;
-  /** USD-M futures: `u` of the previous depth event (`pu`); absent on spot. */
-  pu?: number;
-  /** Event time, ms. */
-  E: number;
-  /** Changed levels: price (fixed) -> new quantity (fixed, 0 = removed), per side. */
-  bids: Map<number, number>;
-  /** See `bids`. */
-  asks: Map<number, number>;
-  /** `@trade` payloads (raw stream form). */
-  trades: string[];
-  /** Ground-truth order events, one JSON line each (no newline). */
-  truth: string[];
-}
+export { depthPayload, levelsJson, MARKET_SCALE, sideJson, wire } from "./_market_frames.ts";
+export { FUTURES_ID_JUMP, type MarketBatch, type MarketOptions, PEPE_MARKET } from "./_market_types.ts";
 
 interface Order {
   id: number;
@@ -323,66 +252,4 @@ export class SyntheticMarket {
       wire(price, this.priceScale)
     }","qty":"${wire(qty, this.qtyScale)}","orderId":${id}}`;
   }
-}
-
-/** A fixed-point value at `scale` as Binance writes it: 8 fractional digits (more when finer). */
-export function wire(v: number, scale: number): string {
-  return formatFixed(v, scale, Math.max(MARKET_SCALE, scale));
-}
-
-function newBatch(E: number): MarketBatch {
-  return { depth: null, U: 0, u: 0, E, bids: new Map(), asks: new Map(), trades: [], truth: [] };
-}
-
-/**
- * A depthUpdate payload (raw stream form) at `priceScale`/`qtyScale`; with `pu` (USD-M futures) it
- * also carries `T` (= `E` here) and `pu`, in Binance's futures key order. Allocates.
- */
-export function depthPayload(
-  symbol: string,
-  E: number,
-  U: number,
-  u: number,
-  pu: number | undefined,
-  bids: Map<number, number>,
-  asks: Map<number, number>,
-  priceScale: number,
-  qtyScale: number,
-): string {
-  const t = pu === undefined ? "" : `,"T":${E}`;
-  const p = pu === undefined ? "" : `,"pu":${pu}`;
-  return `{"e":"depthUpdate","E":${E}${t},"s":"${symbol}","U":${U},"u":${u}${p},"b":${
-    levelsJson(bids, true, priceScale, qtyScale)
-  },"a":${levelsJson(asks, false, priceScale, qtyScale)}}`;
-}
-
-/**
- * Render changed levels (integers at `priceScale`/`qtyScale`) as Binance `[["price","qty"],…]`,
- * best first. Allocates.
- */
-export function levelsJson(
-  levels: Map<number, number>,
-  bid: boolean,
-  priceScale: number,
-  qtyScale: number,
-): string {
-  const keys = [...levels.keys()].sort((x, y) => bid ? y - x : x - y);
-  const parts = keys.map((p) => `["${wire(p, priceScale)}","${wire(levels.get(p)!, qtyScale)}"]`);
-  return `[${parts.join(",")}]`;
-}
-
-/** The best `limit` levels of one side of `book` as Binance `[["price","qty"],…]`. Allocates. */
-export function sideJson(
-  book: L2Book,
-  bid: boolean,
-  limit: number,
-  priceScale: number,
-  qtyScale: number,
-): string {
-  const side = book.side(bid);
-  const parts: string[] = [];
-  for (let i = 0; i < side.size && i < limit; i++) {
-    parts.push(`["${wire(side.priceAt(i), priceScale)}","${wire(side.qtyAt(i), qtyScale)}"]`);
-  }
-  return `[${parts.join(",")}]`;
 }
