@@ -35,52 +35,11 @@ import type { Logger } from "../../engine/logger.ts";
 import { ResyncReason } from "../../engine/events.ts";
 import { DepthDiff, type DepthSnapshot } from "./types.ts";
 import { type SyncRules, usdmHole, UsdmLive, usdmLive } from "./_sync_usdm.ts";
+import { type BookSyncOptions, DiffResult, SnapshotResult } from "./_sync_types.ts";
+import { compactPool, rescalePool } from "./_sync_pool.ts";
 
 export type { SyncRules } from "./_sync_usdm.ts";
-
-/** Result of {@linkcode BookSync.onDiff}. */
-export const DiffResult = {
-  /** Held until a snapshot arrives. */
-  Buffered: 1,
-  /** Applied to the book. */
-  Applied: 2,
-  /** Ignored: `u <= book id`. */
-  Skipped: 3,
-  /** The book was discarded (gap, no bridge, crossed, overflow); buffering restarted. */
-  Resync: 4,
-} as const;
-/** A value of {@linkcode DiffResult}. */
-export type DiffResult = typeof DiffResult[keyof typeof DiffResult];
-
-/** Result of {@linkcode BookSync.onSnapshot}. */
-export const SnapshotResult = {
-  /** Book set and buffered diffs applied (synchronized once a diff bridges it). */
-  Applied: 1,
-  /** `lastUpdateId < first buffered U`: ask again (`needsSnapshot` is true). */
-  Stale: 2,
-  /** Buffered diffs did not bridge the snapshot (or the book crossed): resync started. */
-  Resync: 3,
-  /** No snapshot was pending; ignored. */
-  Ignored: 4,
-} as const;
-/** A value of {@linkcode SnapshotResult}. */
-export type SnapshotResult = typeof SnapshotResult[keyof typeof SnapshotResult];
-
-/** Options for {@linkcode BookSync}. */
-export interface BookSyncOptions {
-  /** Snapshot depth limit the caller requests (default 1000; informational here). */
-  snapshotLimit?: number;
-  /** Most diffs held while waiting for a snapshot (default 10000). */
-  maxBuffered?: number;
-  /** Resync when the book crosses after a diff (default true). */
-  resyncOnCrossed?: boolean;
-  /** Logger for milestones (optional). */
-  logger?: Logger;
-  /** Interned source id for logger calls (default 0). */
-  source?: number;
-  /** Sync rules: Binance spot (default) or USD-M futures (`pu` continuity). */
-  rules?: SyncRules;
-}
+export { type BookSyncOptions, DiffResult, SnapshotResult } from "./_sync_types.ts";
 
 /** Keeps an {@linkcode L2Book} in sync with a Binance diff-depth stream. Single-threaded. */
 export class BookSync {
@@ -293,10 +252,7 @@ export class BookSync {
    * nothing can hold it, so the caller resyncs (see {@linkcode BookSync.reset}).
    */
   rescale(kp: number, kq: number): boolean {
-    if (!this.book.rescale(kp, kq)) return false;
-    const pool = this.#pool;
-    for (let i = this.#bs; i < this.#be; i++) if (!pool[i]!.rescale(kp, kq)) return false;
-    return true;
+    return this.book.rescale(kp, kq) && rescalePool(this.#pool, this.#bs, this.#be, kp, kq);
   }
 
   // Apply a diff known to be newer than the book and not past a gap. False when it resynced.
@@ -342,22 +298,13 @@ export class BookSync {
       this.#resync(ResyncReason.Gap, this.maxBuffered, this.#be - this.#bs, "pending diff buffer overflow");
       this.#bs = this.#be = 0;
     }
-    if (this.#be === this.maxBuffered || (this.#be === pool.length && this.#bs > 0)) this.#compact();
+    if (this.#be === this.maxBuffered || (this.#be === pool.length && this.#bs > 0)) {
+      this.#be = compactPool(pool, this.#bs, this.#be);
+      this.#bs = 0;
+    }
     if (this.#be === pool.length) pool.push(new DepthDiff(Math.max(diff.nBids, diff.nAsks, 64)));
     pool[this.#be++]!.copyFrom(diff);
     return DiffResult.Buffered;
-  }
-
-  #compact(): void {
-    const pool = this.#pool;
-    const n = this.#be - this.#bs;
-    for (let i = 0; i < n; i++) {
-      const t = pool[i]!;
-      pool[i] = pool[this.#bs + i]!;
-      pool[this.#bs + i] = t;
-    }
-    this.#bs = 0;
-    this.#be = n;
   }
 
   #resync(reason: ResyncReason, expected: number, received: number, detail: string): void {
