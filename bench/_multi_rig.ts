@@ -225,3 +225,18 @@ export async function backlogFrames(rig: Rig, simFrames0: number, handlerFrames0
   const st = await rig.sim.state();
   return st.frames - simFrames0 - processed;
 }
+
+/**
+ * `value` of `--flag` when it is one of `choices`; else one line naming them and `usage` on
+ * stderr, and exit 2 (a user mistake, no stack trace).
+ */
+export function flagChoice<T extends string>(
+  value: unknown,
+  flag: string,
+  choices: readonly T[],
+  usage: string,
+): T {
+  if (choices.includes(value as T)) return value as T;
+  console.error(`--${flag} must be ${choices.join(" or ")}\n${usage}`);
+  Deno.exit(2);
+}

@@ -20,7 +20,7 @@
  */
 import { parseArgs } from "node:util";
 import { newHistogram, summary } from "./_multi_probe.ts";
-import { compareBooks, pauseAndCatchUp, type Rig, startRig } from "./_multi_rig.ts";
+import { compareBooks, flagChoice, pauseAndCatchUp, type Rig, startRig } from "./_multi_rig.ts";
 import { median } from "./_stats.ts";
 
 const USAGE =
@@ -50,11 +50,7 @@ if (
   console.error(`every value must be a positive number (healthy <= 999, rounds an integer >= 2)\n${USAGE}`);
   Deno.exit(2);
 }
-const PACE = values["sim-pace"];
-if (PACE !== "timer" && PACE !== "spin") {
-  console.error(`--sim-pace must be timer or spin\n${USAGE}`);
-  Deno.exit(2);
-}
+const PACE = flagChoice(values["sim-pace"], "sim-pace", ["timer", "spin"], USAGE);
 
 const N = HEALTHY + 1;
 console.log(`${HEALTHY} healthy symbols + 1 gapping every second in gapping rounds; ${RATE} frames/s each`);

@@ -35,6 +35,7 @@ import { rowLine, Sampler, sum } from "./_multi_sampler.ts";
 import {
   backlogFrames,
   compareBooks,
+  flagChoice,
   pauseAndCatchUp,
   type Rig,
   type SimChild,
@@ -73,20 +74,9 @@ try {
 const N = Number(values.symbols), RATE = Number(values.rate), MIN = Number(values.minutes);
 const SAMPLE = Number(values.sample), TICK = Number(values.tick), CHANGES = Number(values.changes);
 const FLOOR = Number(values.floor);
-const TRANSPORT = values.transport as "raw" | "websocket";
-if (TRANSPORT !== "raw" && TRANSPORT !== "websocket") {
-  console.error(`--transport must be raw or websocket\n${USAGE}`);
-  Deno.exit(2);
-}
-const SIM_PACE = values["sim-pace"] as "timer" | "spin";
-if (SIM_PACE !== "timer" && SIM_PACE !== "spin") {
-  console.error(`--sim-pace must be timer or spin\n${USAGE}`);
-  Deno.exit(2);
-}
-if (values.logger !== "worker" && values.logger !== "none") {
-  console.error(`--logger must be worker or none\n${USAGE}`);
-  Deno.exit(2);
-}
+const TRANSPORT = flagChoice(values.transport, "transport", ["raw", "websocket"], USAGE);
+const SIM_PACE = flagChoice(values["sim-pace"], "sim-pace", ["timer", "spin"], USAGE);
+const LOGGER = flagChoice(values.logger, "logger", ["worker", "none"], USAGE);
 if (
   ![N, RATE, MIN, SAMPLE, CHANGES].every((v) => v > 0 && Number.isFinite(v)) || !(TICK >= 1) || N > 1000 ||
   !(FLOOR >= 0)
@@ -116,7 +106,7 @@ try {
     tick: TICK,
     changes: CHANGES,
     ...(values.log ? { log: values.log } : {}),
-    logger: values.logger as "worker" | "none",
+    logger: LOGGER,
     transport: TRANSPORT,
     simPace: SIM_PACE,
   }, floorFirst);

@@ -161,14 +161,13 @@ if (values.solo !== undefined) {
 const base = await loadTree("base", baseDir);
 const cur = await loadTree("new", thisTree);
 const trees = [base, cur];
-const res = new Map<string, number[]>();
-for (const t of trees) for (const m of ["1", "2"]) res.set(`${t.name}${m}`, []);
+const res: Record<string, number[]> = {};
+for (const t of trees) for (const m of modes) res[`${t.name}${m}`] = [];
 
 async function round(t: Tree, m: string): Promise<[number, number]> {
   const c0 = cpuMs();
-  const w0 = performance.now();
   const bytes = m === "1" ? await t.replay1() : (await t.pipe.replay(t.files, { format: "bincode" })).bytes;
-  return [cpuMs() - c0, bytes + 0 * (performance.now() - w0)];
+  return [cpuMs() - c0, bytes];
 }
 
 const expected = new Map<string, number>();
@@ -180,32 +179,19 @@ for (let i = 0; i < warmup + rounds; i++) {
       const prev = expected.get(m);
       if (prev === undefined) expected.set(m, bytes);
       else if (prev !== bytes) throw new Error(`output sizes differ (${m} thread): ${prev} vs ${bytes}`);
-      if (i >= warmup) res.get(`${t.name}${m}`)!.push(ms);
+      if (i >= warmup) res[`${t.name}${m}`]!.push(ms);
     }
   }
 }
 for (const t of trees) t.pipe.close();
 if (hlCopies > 0) await Deno.remove(fixture, { recursive: true });
 
-const load = Deno.readTextFileSync("/proc/loadavg").trim();
-console.log(
-  `baseline ${baseDir} vs ${thisTree}; ${hlCopies > 0 ? `Hyperliquid × ${hlCopies}` : "ETHUSDT"}; ` +
-    `${rounds} rounds after ${warmup} warm-up, alternating;`,
+report(
+  `${rounds} rounds after ${warmup} warm-up, alternating`,
+  "process CPU ms (user+sys, all threads), medians",
+  res,
+  {},
 );
-console.log(`process CPU ms (user+sys, all threads), medians; load ${load}`);
-const out: Record<string, number> = {};
-for (const m of modes) {
-  const b = median(res.get(`base${m}`)!);
-  const n = median(res.get(`new${m}`)!);
-  out[`base${m}`] = b;
-  out[`new${m}`] = n;
-  console.log(
-    `${m} thread${m === "1" ? " " : "s"}: base ${b.toFixed(1)} ms, new ${n.toFixed(1)} ms, new/base ${
-      (n / b).toFixed(3)
-    }`,
-  );
-}
-console.log(JSON.stringify({ bench: "replay_ab", rounds, warmup, load, ...out }));
 
 // `--solo N`: N processes per tree, alternately; each reports its medians (`--child`).
 async function solo(n: number): Promise<void> {
@@ -231,26 +217,40 @@ async function solo(n: number): Promise<void> {
       for (const m of modes) got[`${isBase ? "base" : "new"}${m}`]!.push(med[m]!);
     }
   }
+  report(
+    `${n} processes per tree, alternating, each ${rounds} rounds after ${warmup} warm-up`,
+    "process CPU ms per replay (user+sys, all threads), medians of the processes' medians",
+    got,
+    { solo: n },
+    true,
+  );
+}
+
+// The table and the JSON line: per mode the medians of `samples` (`base1`, `new1`, …) and their
+// ratio; `pairs`: also each sample's ratio to the baseline's sample of the same index.
+function report(
+  how: string,
+  what: string,
+  samples: Record<string, number[]>,
+  extra: Record<string, number>,
+  pairs = false,
+): void {
   const load = Deno.readTextFileSync("/proc/loadavg").trim();
-  console.log(
-    `baseline ${baseDir} vs ${thisTree}; ${hlCopies > 0 ? `Hyperliquid × ${hlCopies}` : "ETHUSDT"}; ` +
-      `${n} processes per tree, alternating, each ${rounds} rounds after ${warmup} warm-up;`,
-  );
-  console.log(
-    `process CPU ms per replay (user+sys, all threads), medians of the processes' medians; load ${load}`,
-  );
+  const input = hlCopies > 0 ? `Hyperliquid × ${hlCopies}` : "ETHUSDT";
+  console.log(`baseline ${baseDir} vs ${thisTree}; ${input}; ${how};`);
+  console.log(`${what}; load ${load}`);
   const out: Record<string, number> = {};
   for (const m of modes) {
-    const b = median(got[`base${m}`]!);
-    const v = median(got[`new${m}`]!);
-    out[`base${m}`] = b;
-    out[`new${m}`] = v;
-    const each = got[`new${m}`]!.map((x, i) => (x / got[`base${m}`]![i]!).toFixed(3)).join(" ");
+    const bs = samples[`base${m}`]!;
+    const ns = samples[`new${m}`]!;
+    const b = out[`base${m}`] = median(bs);
+    const v = out[`new${m}`] = median(ns);
+    const each = pairs ? ` (per pair: ${ns.map((x, i) => (x / bs[i]!).toFixed(3)).join(" ")})` : "";
     console.log(
       `${m} thread${m === "1" ? " " : "s"}: base ${b.toFixed(1)} ms, new ${v.toFixed(1)} ms, new/base ${
         (v / b).toFixed(3)
-      } (per pair: ${each})`,
+      }${each}`,
     );
   }
-  console.log(JSON.stringify({ bench: "replay_ab", solo: n, rounds, warmup, load, ...out }));
+  console.log(JSON.stringify({ bench: "replay_ab", ...extra, rounds, warmup, load, ...out }));
 }

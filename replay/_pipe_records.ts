@@ -58,11 +58,11 @@ export function wakeProducer(flags: Int32Array): void {
 export class PipeWorkerFailed extends Error {
   override name = "PipeWorkerFailed";
   /** True when the Worker will not answer (it never started reading, or stopped freeing room): end it. */
-  readonly neverStarted: boolean;
-  /** `message`; `neverStarted` as above. */
-  constructor(message: string, neverStarted = false) {
+  readonly noAnswer: boolean;
+  /** `message`; `noAnswer` as above. */
+  constructor(message: string, noAnswer = false) {
     super(message);
-    this.neverStarted = neverStarted;
+    this.noAnswer = noAnswer;
   }
 }
 

@@ -66,7 +66,7 @@ export class PipeStage implements L3Stage {
   #room = 0; // free slots known
   #pending = 0; // slots committed and not yet published
   #closed = false;
-  #gaveUp = false;
+  #gaveUp: string | undefined; // why the Worker was given up: finish() must not wait for it
   readonly #stallNs: number;
 
   /**
@@ -127,7 +127,7 @@ export class PipeStage implements L3Stage {
 
   /** Close the ring and wait for the Worker's totals (it has then written every event). */
   async finish(): Promise<StageTotals> {
-    if (this.#gaveUp) throw new PipeWorkerFailed("the replay L3 worker did not answer", true);
+    if (this.#gaveUp !== undefined) throw new PipeWorkerFailed(this.#gaveUp, true);
     if (!this.#closed) {
       this.#closed = true;
       this.#p.close();
@@ -288,8 +288,7 @@ export class PipeStage implements L3Stage {
         if (Atomics.load(f, PipeFlag.Started) === 0) {
           Atomics.wait(f, PipeFlag.Started, 0, 1);
           if (Atomics.load(f, PipeFlag.Started) === 0 && systemClock.monoNs() - t0 > START_TIMEOUT_MS * 1e6) {
-            this.#gaveUp = true; // finish() must not wait for an answer that will not come
-            throw new PipeWorkerFailed("the replay L3 worker did not start", true);
+            this.#giveUp("the replay L3 worker did not start");
           }
         } else if (++spins > ROOM_SPINS) {
           Atomics.store(f, PipeFlag.ProducerAsleep, 1);
@@ -300,15 +299,17 @@ export class PipeStage implements L3Stage {
           }
           Atomics.store(f, PipeFlag.ProducerAsleep, 0);
           if (systemClock.monoNs() - progressNs > this.#stallNs) {
-            this.#gaveUp = true;
-            throw new PipeWorkerFailed(
-              `the replay L3 worker freed no room in ${this.#stallNs / 1e6} ms`,
-              true,
-            );
+            this.#giveUp(`the replay L3 worker freed no room in ${this.#stallNs / 1e6} ms`);
           }
         }
       }
     }
     this.#room = free;
+  }
+
+  // The Worker will not answer: remember why (for finish()) and throw.
+  #giveUp(why: string): never {
+    this.#gaveUp = why;
+    throw new PipeWorkerFailed(why, true);
   }
 }

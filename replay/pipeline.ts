@@ -125,7 +125,7 @@ export class ReplayPipeline {
       } catch (e) {
         if (!(e instanceof PipeWorkerFailed)) throw e;
         // A Worker that never started reading is ended; else its answer says what went wrong.
-        if (e.neverStarted) this.#die({ error: e.message, name: "Error" });
+        if (e.noAnswer) this.#die({ error: e.message, name: "Error" });
         const r = await reply;
         throw "error" in r ? workerError(r) : e;
       }

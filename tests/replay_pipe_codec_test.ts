@@ -269,7 +269,7 @@ Deno.test("pipe: a Worker that started and never reads: the writer gives up afte
       err = e;
     }
     if (!(err instanceof PipeWorkerFailed)) throw new Error(`expected PipeWorkerFailed, got ${err}`);
-    equal(err.neverStarted, true); // the pipeline ends such a Worker: it will not answer
+    equal(err.noAnswer, true); // the pipeline ends such a Worker: it will not answer
     await rejects(stage.finish(), PipeWorkerFailed); // and does not wait for its answer
   } finally {
     worker.terminate();
